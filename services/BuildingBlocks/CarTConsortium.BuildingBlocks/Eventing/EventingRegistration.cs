@@ -1,0 +1,23 @@
+using CarTConsortium.BuildingBlocks.Storage;
+using Microsoft.Extensions.Configuration;
+using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Extensions.DependencyInjection.Extensions;
+
+namespace CarTConsortium.BuildingBlocks.Eventing;
+
+public static class EventingRegistration
+{
+    /// <summary>
+    /// What every app needs whatever its transport: options, the dispatcher, the outbox
+    /// signal and relay. A transport adapter adds its <see cref="IEventPublisher"/>.
+    /// </summary>
+    public static IServiceCollection AddEventingCore(this IServiceCollection services, IConfiguration configuration)
+    {
+        services.AddOptions<EventingOptions>().Bind(configuration.GetSection(EventingOptions.Section));
+        services.TryAddSingleton(TimeProvider.System);
+        services.TryAddSingleton<OutboxSignal>();
+        services.TryAddSingleton<EventDispatcher>();
+        services.AddHostedService<OutboxRelay>();
+        return services;
+    }
+}

@@ -1,0 +1,63 @@
+using System.Text.Json;
+using System.Text.RegularExpressions;
+
+namespace CarTConsortium.BuildingBlocks.Storage;
+
+/// <summary>
+/// A named set of documents of one type, and the keys queries may filter on. A key is
+/// computed from the document when it is written and stored beside it, so both storage
+/// adapters filter on exactly the same values.
+/// </summary>
+public sealed partial class Collection<T> where T : class
+{
+    private readonly Dictionary<string, Func<T, string?>> _keys;
+
+    public Collection(string name, params (string Name, Func<T, string?> Value)[] keys)
+    {
+        if (!NamePattern().IsMatch(name))
+        {
+            throw new ArgumentException($"Collection name '{name}' must be lower-case letters, digits and underscores.", nameof(name));
+        }
+        foreach (var key in keys)
+        {
+            if (!NamePattern().IsMatch(key.Name))
+            {
+                throw new ArgumentException($"Key name '{key.Name}' must be lower-case letters, digits and underscores.", nameof(keys));
+            }
+        }
+        Name = name;
+        _keys = keys.ToDictionary(k => k.Name, k => k.Value, StringComparer.Ordinal);
+    }
+
+    public string Name { get; }
+
+    public bool HasKey(string name) => _keys.ContainsKey(name);
+
+    internal string Serialize(T value) => JsonSerializer.Serialize(value, DocumentJson.Options);
+
+    internal T Deserialize(string json) =>
+        JsonSerializer.Deserialize<T>(json, DocumentJson.Options)
+        ?? throw new InvalidOperationException($"A stored {Name} document is empty.");
+
+    internal IReadOnlyDictionary<string, string> KeysOf(T value)
+    {
+        var result = new Dictionary<string, string>(StringComparer.Ordinal);
+        foreach (var (name, compute) in _keys)
+        {
+            if (compute(value) is { } key)
+            {
+                result[name] = key;
+            }
+        }
+        return result;
+    }
+
+    [GeneratedRegex("^[a-z][a-z0-9_]{0,62}$")]
+    private static partial Regex NamePattern();
+}
+
+/// <summary>One JSON shape for every stored document, whatever the adapter.</summary>
+public static class DocumentJson
+{
+    public static JsonSerializerOptions Options { get; } = new(JsonSerializerDefaults.Web);
+}
