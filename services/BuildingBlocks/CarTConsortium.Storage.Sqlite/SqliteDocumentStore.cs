@@ -138,7 +138,7 @@ public sealed class SqliteDocumentStore : IDocumentStore, IOutbox, IInbox, IDead
     {
         await using var connection = await OpenAsync(ct);
         await using var command = connection.CreateCommand();
-        command.CommandText = "SELECT id, topic, payload, trace_parent, occurred_at FROM outbox WHERE published_at IS NULL ORDER BY id LIMIT $max";
+        command.CommandText = "SELECT id, topic, payload, trace_parent, occurred_at FROM outbox WHERE published_at IS NULL ORDER BY seq LIMIT $max";
         command.Parameters.AddWithValue("$max", max);
         var pending = new List<OutboxMessage>();
         await using var reader = await command.ExecuteReaderAsync(ct);
@@ -246,14 +246,15 @@ public sealed class SqliteDocumentStore : IDocumentStore, IOutbox, IInbox, IDead
                 PRIMARY KEY (collection, id)
             ) WITHOUT ROWID;
             CREATE TABLE IF NOT EXISTS outbox (
-                id TEXT PRIMARY KEY,
+                seq INTEGER PRIMARY KEY AUTOINCREMENT,
+                id TEXT NOT NULL UNIQUE,
                 topic TEXT NOT NULL,
                 payload TEXT NOT NULL,
                 trace_parent TEXT,
                 occurred_at TEXT NOT NULL,
                 published_at TEXT
             );
-            CREATE INDEX IF NOT EXISTS outbox_pending ON outbox (id) WHERE published_at IS NULL;
+            CREATE INDEX IF NOT EXISTS outbox_pending ON outbox (seq) WHERE published_at IS NULL;
             CREATE TABLE IF NOT EXISTS inbox (
                 consumer TEXT NOT NULL,
                 event_id TEXT NOT NULL,
