@@ -22,6 +22,7 @@ public sealed class MongoDocumentStore(IMongoDatabase database, OutboxSignal sig
     internal const string OutboxCollection = "_outbox";
     internal const string InboxCollection = "_inbox";
     internal const string DeadLetterCollection = "_dead_letters";
+    internal const string CounterCollection = "_counters";
 
     private const int NamespaceExistsCode = 48;
     private const int DuplicateKeyCode = 11000;
@@ -38,6 +39,7 @@ public sealed class MongoDocumentStore(IMongoDatabase database, OutboxSignal sig
     private readonly IMongoCollection<BsonDocument> _outbox = database.GetCollection<BsonDocument>(OutboxCollection);
     private readonly IMongoCollection<BsonDocument> _inbox = database.GetCollection<BsonDocument>(InboxCollection);
     private readonly IMongoCollection<BsonDocument> _deadLetters = database.GetCollection<BsonDocument>(DeadLetterCollection);
+    private readonly IMongoCollection<BsonDocument> _counters = database.GetCollection<BsonDocument>(CounterCollection);
 
     // "collection/key" pairs whose query index exists, so each is created once per process.
     private readonly ConcurrentDictionary<string, bool> _indexedKeys = new(StringComparer.Ordinal);
@@ -142,7 +144,17 @@ public sealed class MongoDocumentStore(IMongoDatabase database, OutboxSignal sig
                 }
                 if (events.Count > 0)
                 {
-                    await _outbox.InsertManyAsync(transaction, events, new InsertManyOptions { IsOrdered = true }, token);
+                    // Commit order, not id order (UUIDv7 ids are random within a millisecond):
+                    // a counter bumped in the transaction numbers the events. Concurrent
+                    // committers conflict on it, and the driver retries the loser.
+                    var counter = await _counters.FindOneAndUpdateAsync(transaction,
+                        Filter.Eq("_id", OutboxCollection),
+                        Builders<BsonDocument>.Update.Inc("seq", (long)events.Count),
+                        new FindOneAndUpdateOptions<BsonDocument> { IsUpsert = true, ReturnDocument = ReturnDocument.After },
+                        token);
+                    var first = counter["seq"].ToInt64() - events.Count + 1;
+                    var numbered = events.Select((e, i) => new BsonDocument(e) { ["seq"] = first + i }).ToList();
+                    await _outbox.InsertManyAsync(transaction, numbered, new InsertManyOptions { IsOrdered = true }, token);
                 }
                 if (deadLetter is not null)
                 {
@@ -167,9 +179,8 @@ public sealed class MongoDocumentStore(IMongoDatabase database, OutboxSignal sig
             return [];
         }
         await EnsureSchemaAsync(ct);
-        // Ids are UUIDv7 strings, so id order is the order the events were raised in.
         var pending = await _outbox.Find(Filter.Eq("publishedAt", BsonNull.Value))
-            .Sort(Builders<BsonDocument>.Sort.Ascending("_id"))
+            .Sort(Builders<BsonDocument>.Sort.Ascending("seq"))
             .Limit(max)
             .ToListAsync(ct);
         return pending.Select(BsonMapping.ToOutboxMessage).ToList();
@@ -243,18 +254,21 @@ public sealed class MongoDocumentStore(IMongoDatabase database, OutboxSignal sig
     {
         // Created up front rather than implicitly inside a first transaction, where two
         // concurrent creations of one collection would conflict.
-        try
+        foreach (var name in new[] { InboxCollection, CounterCollection })
         {
-            await database.CreateCollectionAsync(InboxCollection);
-        }
-        catch (MongoCommandException e) when (e.Code == NamespaceExistsCode)
-        {
-            // Already there.
+            try
+            {
+                await database.CreateCollectionAsync(name);
+            }
+            catch (MongoCommandException e) when (e.Code == NamespaceExistsCode)
+            {
+                // Already there.
+            }
         }
 
-        // Serves ReadPendingAsync: unpublished messages in id order.
+        // Serves ReadPendingAsync: unpublished messages in commit order.
         await _outbox.Indexes.CreateOneAsync(new CreateIndexModel<BsonDocument>(
-            Builders<BsonDocument>.IndexKeys.Ascending("publishedAt").Ascending("_id")));
+            Builders<BsonDocument>.IndexKeys.Ascending("publishedAt").Ascending("seq")));
         // Serves ListAsync: newest first.
         await _deadLetters.Indexes.CreateOneAsync(new CreateIndexModel<BsonDocument>(
             Builders<BsonDocument>.IndexKeys.Descending(DeadLetteredAtSortField).Descending("_id")));

@@ -97,17 +97,8 @@ public sealed class SqliteDocumentStore : IDocumentStore, IOutbox, IInbox, IDead
         await using var connection = await OpenAsync(ct);
         // BEGIN IMMEDIATE: take the write lock up front, so two writers serialise instead of deadlocking on upgrade.
         await using var transaction = (SqliteTransaction)await connection.BeginTransactionAsync(ct);
-        foreach (var write in changes.Writes)
-        {
-            await WriteDocumentAsync(connection, write, ct);
-        }
-        foreach (var message in changes.Events)
-        {
-            await ExecuteAsync(connection,
-                "INSERT INTO outbox (id, topic, payload, trace_parent, occurred_at) VALUES ($id, $topic, $payload, $trace, $at)", ct,
-                ("$id", message.Id), ("$topic", message.Topic), ("$payload", message.Payload),
-                ("$trace", message.TraceParent), ("$at", message.OccurredAt.ToString("O")));
-        }
+        // The inbox mark goes first: a repeated delivery then fails as "already handled"
+        // rather than on whichever of its writes collides first.
         if (changes.Handled is { } mark)
         {
             try
@@ -119,6 +110,17 @@ public sealed class SqliteDocumentStore : IDocumentStore, IOutbox, IInbox, IDead
             {
                 throw new EventAlreadyHandledException(mark);
             }
+        }
+        foreach (var write in changes.Writes)
+        {
+            await WriteDocumentAsync(connection, write, ct);
+        }
+        foreach (var message in changes.Events)
+        {
+            await ExecuteAsync(connection,
+                "INSERT INTO outbox (id, topic, payload, trace_parent, occurred_at) VALUES ($id, $topic, $payload, $trace, $at)", ct,
+                ("$id", message.Id), ("$topic", message.Topic), ("$payload", message.Payload),
+                ("$trace", message.TraceParent), ("$at", message.OccurredAt.ToString("O")));
         }
         if (changes.DeadLettered is { } dead)
         {
