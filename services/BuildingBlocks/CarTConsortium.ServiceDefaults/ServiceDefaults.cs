@@ -1,0 +1,111 @@
+using System.Text.Json;
+using CarTConsortium.BuildingBlocks.Eventing;
+using Microsoft.AspNetCore.Builder;
+using Microsoft.AspNetCore.Diagnostics.HealthChecks;
+using Microsoft.AspNetCore.Http;
+using Microsoft.AspNetCore.Routing;
+using Microsoft.Extensions.Configuration;
+using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Extensions.Diagnostics.HealthChecks;
+using Microsoft.Extensions.Hosting;
+using Microsoft.Extensions.Logging;
+using OpenTelemetry;
+using OpenTelemetry.Logs;
+using OpenTelemetry.Metrics;
+using OpenTelemetry.Resources;
+using OpenTelemetry.Trace;
+
+namespace CarTConsortium.ServiceDefaults;
+
+public static class ServiceDefaultsExtensions
+{
+    /// <summary>Set by a host that runs several apps in one process and owns their traces and metrics.</summary>
+    public const string ProcessTelemetryKey = "Telemetry:OwnedByHost";
+
+    /// <summary>The tracing and metering names of the platform's own code.</summary>
+    public const string PlatformSources = "CarTConsortium.*";
+
+    /// <summary>Wires telemetry, health checks, HTTP resilience and gRPC (with JSON transcoding and error mapping).</summary>
+    public static WebApplicationBuilder AddServiceDefaults(this WebApplicationBuilder builder)
+    {
+        var appId = builder.Configuration[$"{EventingOptions.Section}:{nameof(EventingOptions.AppId)}"] ?? builder.Environment.ApplicationName;
+        builder.AddTelemetry(appId);
+
+        builder.Services.AddHealthChecks().AddCheck("self", () => HealthCheckResult.Healthy(), tags: ["live"]);
+        builder.Services.AddGrpcHealthChecks();
+
+        builder.Services.AddGrpc(options =>
+        {
+            options.Interceptors.Add<ErrorMappingInterceptor>();
+            // Details of unexpected exceptions stay in the logs, never in a response.
+            options.EnableDetailedErrors = false;
+        }).AddJsonTranscoding();
+        builder.Services.AddGrpcReflection();
+
+        builder.Services.ConfigureHttpClientDefaults(http => http.AddStandardResilienceHandler());
+        builder.Services.AddSingleton(TimeProvider.System);
+        return builder;
+    }
+
+    /// <summary>Maps <c>/healthz</c> (JSON), the gRPC health service, and gRPC reflection in development.</summary>
+    public static WebApplication MapDefaultEndpoints(this WebApplication app)
+    {
+        app.MapHealthChecks("/healthz", new HealthCheckOptions { ResponseWriter = WriteHealthAsync });
+        app.MapGrpcHealthChecksService();
+        if (app.Environment.IsDevelopment())
+        {
+            app.MapGrpcReflectionService();
+        }
+        return app;
+    }
+
+    /// <summary>
+    /// Tracing and metering for a whole process. Listeners are process-wide, so a host that
+    /// runs several apps creates these once; otherwise every span would be exported once per app.
+    /// </summary>
+    public static TracerProviderBuilder AddPlatformTracing(this TracerProviderBuilder tracing) => tracing
+        .AddSource(PlatformSources)
+        .AddSource("Yarp.ReverseProxy")
+        .AddAspNetCoreInstrumentation(o => o.Filter = context => !context.Request.Path.StartsWithSegments("/healthz"))
+        .AddGrpcClientInstrumentation()
+        .AddHttpClientInstrumentation();
+
+    public static MeterProviderBuilder AddPlatformMetrics(this MeterProviderBuilder metrics) => metrics
+        .AddMeter(PlatformSources)
+        .AddAspNetCoreInstrumentation()
+        .AddHttpClientInstrumentation()
+        .AddRuntimeInstrumentation();
+
+    /// <summary>OTLP export when OTEL_EXPORTER_OTLP_ENDPOINT names a collector.</summary>
+    public static bool OtlpConfigured(IConfiguration configuration) =>
+        !string.IsNullOrWhiteSpace(configuration["OTEL_EXPORTER_OTLP_ENDPOINT"]);
+
+    private static void AddTelemetry(this WebApplicationBuilder builder, string appId)
+    {
+        builder.Logging.AddOpenTelemetry(logging =>
+        {
+            logging.IncludeFormattedMessage = true;
+            logging.IncludeScopes = true;
+        });
+        var telemetry = builder.Services.AddOpenTelemetry().ConfigureResource(r => r.AddService(appId));
+        if (!builder.Configuration.GetValue<bool>(ProcessTelemetryKey))
+        {
+            telemetry.WithTracing(t => t.AddPlatformTracing()).WithMetrics(m => m.AddPlatformMetrics());
+        }
+        if (OtlpConfigured(builder.Configuration))
+        {
+            telemetry.UseOtlpExporter();
+        }
+    }
+
+    private static Task WriteHealthAsync(HttpContext context, HealthReport report)
+    {
+        context.Response.ContentType = "application/json";
+        var body = new
+        {
+            status = report.Status.ToString(),
+            checks = report.Entries.ToDictionary(e => e.Key, e => new { status = e.Value.Status.ToString(), description = e.Value.Description }),
+        };
+        return context.Response.WriteAsync(JsonSerializer.Serialize(body, JsonSerializerOptions.Web));
+    }
+}
