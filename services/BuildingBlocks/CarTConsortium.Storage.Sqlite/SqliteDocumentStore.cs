@@ -1,0 +1,276 @@
+using System.Globalization;
+using System.Text;
+using System.Text.Json;
+using CarTConsortium.BuildingBlocks.Storage;
+using Microsoft.Data.Sqlite;
+
+namespace CarTConsortium.Storage.Sqlite;
+
+/// <summary>
+/// The storage port on one SQLite file per service. Documents keep their JSON body
+/// verbatim and their query keys in a JSON column beside it; the outbox, inbox and dead
+/// letters are tables in the same file, so one transaction covers a change and its events.
+/// </summary>
+public sealed class SqliteDocumentStore : IDocumentStore, IOutbox, IInbox, IDeadLetterStore
+{
+    private const int SqliteConstraintViolation = 19;
+
+    private readonly string _connectionString;
+    private readonly OutboxSignal _signal;
+
+    public SqliteDocumentStore(string databasePath, OutboxSignal signal)
+    {
+        var folder = Path.GetDirectoryName(Path.GetFullPath(databasePath));
+        if (folder is not null)
+        {
+            Directory.CreateDirectory(folder);
+        }
+        _connectionString = new SqliteConnectionStringBuilder
+        {
+            DataSource = databasePath,
+            Mode = SqliteOpenMode.ReadWriteCreate,
+            Pooling = true,
+            // Writers queue on SQLite's lock for up to this long instead of failing at once.
+            DefaultTimeout = 30,
+        }.ToString();
+        _signal = signal;
+        CreateSchema();
+    }
+
+    public async Task<Stored<T>?> FindAsync<T>(Collection<T> collection, string id, CancellationToken ct = default) where T : class
+    {
+        await using var connection = await OpenAsync(ct);
+        await using var command = connection.CreateCommand();
+        command.CommandText = "SELECT version, body FROM documents WHERE collection = $collection AND id = $id";
+        command.Parameters.AddWithValue("$collection", collection.Name);
+        command.Parameters.AddWithValue("$id", id);
+        await using var reader = await command.ExecuteReaderAsync(ct);
+        return await reader.ReadAsync(ct)
+            ? new Stored<T>(id, reader.GetInt64(0), collection.Deserialize(reader.GetString(1)))
+            : null;
+    }
+
+    public async Task<Page<T>> QueryAsync<T>(Collection<T> collection, DocumentQuery query, CancellationToken ct = default) where T : class
+    {
+        var limit = Math.Clamp(query.Limit, 1, DocumentQuery.MaxLimit);
+        await using var connection = await OpenAsync(ct);
+        await using var command = connection.CreateCommand();
+        var sql = new StringBuilder("SELECT id, version, body FROM documents WHERE collection = $collection");
+        command.Parameters.AddWithValue("$collection", collection.Name);
+        var index = 0;
+        foreach (var (key, value) in query.Where)
+        {
+            if (!collection.HasKey(key))
+            {
+                throw new ArgumentException($"The {collection.Name} collection has no key '{key}'.", nameof(query));
+            }
+            // Key names are checked against the collection's declared names, so they are safe to inline.
+            sql.Append(CultureInfo.InvariantCulture, $" AND json_extract(keys, '$.{key}') = $k{index}");
+            command.Parameters.AddWithValue($"$k{index}", value);
+            index++;
+        }
+        if (query.AfterId is not null)
+        {
+            sql.Append(" AND id > $after");
+            command.Parameters.AddWithValue("$after", query.AfterId);
+        }
+        sql.Append(" ORDER BY id LIMIT $limit");
+        command.Parameters.AddWithValue("$limit", limit + 1);
+        command.CommandText = sql.ToString();
+
+        var items = new List<Stored<T>>();
+        await using var reader = await command.ExecuteReaderAsync(ct);
+        while (await reader.ReadAsync(ct))
+        {
+            items.Add(new Stored<T>(reader.GetString(0), reader.GetInt64(1), collection.Deserialize(reader.GetString(2))));
+        }
+        var hasMore = items.Count > limit;
+        if (hasMore)
+        {
+            items.RemoveAt(items.Count - 1);
+        }
+        return new Page<T>(items, hasMore ? items[^1].Id : null);
+    }
+
+    public async Task CommitAsync(ChangeSet changes, CancellationToken ct = default)
+    {
+        await using var connection = await OpenAsync(ct);
+        // BEGIN IMMEDIATE: take the write lock up front, so two writers serialise instead of deadlocking on upgrade.
+        await using var transaction = (SqliteTransaction)await connection.BeginTransactionAsync(ct);
+        foreach (var write in changes.Writes)
+        {
+            await WriteDocumentAsync(connection, write, ct);
+        }
+        foreach (var message in changes.Events)
+        {
+            await ExecuteAsync(connection,
+                "INSERT INTO outbox (id, topic, payload, trace_parent, occurred_at) VALUES ($id, $topic, $payload, $trace, $at)", ct,
+                ("$id", message.Id), ("$topic", message.Topic), ("$payload", message.Payload),
+                ("$trace", message.TraceParent), ("$at", message.OccurredAt.ToString("O")));
+        }
+        if (changes.Handled is { } mark)
+        {
+            try
+            {
+                await ExecuteAsync(connection, "INSERT INTO inbox (consumer, event_id, handled_at) VALUES ($consumer, $event, $at)", ct,
+                    ("$consumer", mark.Consumer), ("$event", mark.EventId), ("$at", DateTimeOffset.UtcNow.ToString("O")));
+            }
+            catch (SqliteException e) when (e.SqliteErrorCode == SqliteConstraintViolation)
+            {
+                throw new EventAlreadyHandledException(mark);
+            }
+        }
+        if (changes.DeadLettered is { } dead)
+        {
+            await ExecuteAsync(connection,
+                "INSERT INTO dead_letters (event_id, consumer, topic, payload, reason, attempts, dead_lettered_at) VALUES ($id, $consumer, $topic, $payload, $reason, $attempts, $at)", ct,
+                ("$id", dead.EventId), ("$consumer", dead.Consumer), ("$topic", dead.Topic), ("$payload", dead.Payload),
+                ("$reason", dead.Reason), ("$attempts", dead.Attempts), ("$at", dead.DeadLetteredAt.ToString("O")));
+        }
+        await transaction.CommitAsync(ct);
+        if (changes.Events.Count > 0)
+        {
+            _signal.Notify();
+        }
+    }
+
+    public async Task<IReadOnlyList<OutboxMessage>> ReadPendingAsync(int max, CancellationToken ct = default)
+    {
+        await using var connection = await OpenAsync(ct);
+        await using var command = connection.CreateCommand();
+        command.CommandText = "SELECT id, topic, payload, trace_parent, occurred_at FROM outbox WHERE published_at IS NULL ORDER BY id LIMIT $max";
+        command.Parameters.AddWithValue("$max", max);
+        var pending = new List<OutboxMessage>();
+        await using var reader = await command.ExecuteReaderAsync(ct);
+        while (await reader.ReadAsync(ct))
+        {
+            pending.Add(new OutboxMessage(reader.GetString(0), reader.GetString(1), reader.GetString(2),
+                reader.IsDBNull(3) ? null : reader.GetString(3),
+                DateTimeOffset.Parse(reader.GetString(4), CultureInfo.InvariantCulture)));
+        }
+        return pending;
+    }
+
+    public async Task MarkPublishedAsync(string messageId, CancellationToken ct = default)
+    {
+        await using var connection = await OpenAsync(ct);
+        await ExecuteAsync(connection, "UPDATE outbox SET published_at = $at WHERE id = $id", ct,
+            ("$at", DateTimeOffset.UtcNow.ToString("O")), ("$id", messageId));
+    }
+
+    public async Task<bool> HasHandledAsync(string consumer, string eventId, CancellationToken ct = default)
+    {
+        await using var connection = await OpenAsync(ct);
+        await using var command = connection.CreateCommand();
+        command.CommandText = "SELECT 1 FROM inbox WHERE consumer = $consumer AND event_id = $event";
+        command.Parameters.AddWithValue("$consumer", consumer);
+        command.Parameters.AddWithValue("$event", eventId);
+        return await command.ExecuteScalarAsync(ct) is not null;
+    }
+
+    public async Task<IReadOnlyList<DeadLetter>> ListAsync(int max, CancellationToken ct = default)
+    {
+        await using var connection = await OpenAsync(ct);
+        await using var command = connection.CreateCommand();
+        command.CommandText = "SELECT event_id, consumer, topic, payload, reason, attempts, dead_lettered_at FROM dead_letters ORDER BY seq DESC LIMIT $max";
+        command.Parameters.AddWithValue("$max", max);
+        var letters = new List<DeadLetter>();
+        await using var reader = await command.ExecuteReaderAsync(ct);
+        while (await reader.ReadAsync(ct))
+        {
+            letters.Add(new DeadLetter(reader.GetString(0), reader.GetString(1), reader.GetString(2), reader.GetString(3),
+                reader.GetString(4), reader.GetInt32(5), DateTimeOffset.Parse(reader.GetString(6), CultureInfo.InvariantCulture)));
+        }
+        return letters;
+    }
+
+    private static async Task WriteDocumentAsync(SqliteConnection connection, DocumentWrite write, CancellationToken ct)
+    {
+        var keys = JsonSerializer.Serialize(write.Keys);
+        if (write.ExpectedVersion == 0)
+        {
+            try
+            {
+                await ExecuteAsync(connection,
+                    "INSERT INTO documents (collection, id, version, body, keys) VALUES ($collection, $id, 1, $body, $keys)", ct,
+                    ("$collection", write.Collection), ("$id", write.Id), ("$body", write.Json), ("$keys", keys));
+            }
+            catch (SqliteException e) when (e.SqliteErrorCode == SqliteConstraintViolation)
+            {
+                throw new DocumentExistsException(write.Collection, write.Id);
+            }
+            return;
+        }
+        var updated = await ExecuteAsync(connection,
+            "UPDATE documents SET version = version + 1, body = $body, keys = $keys WHERE collection = $collection AND id = $id AND version = $expected", ct,
+            ("$collection", write.Collection), ("$id", write.Id), ("$body", write.Json), ("$keys", keys), ("$expected", write.ExpectedVersion));
+        if (updated == 0)
+        {
+            throw new StaleVersionException(write.Collection, write.Id);
+        }
+    }
+
+    private async Task<SqliteConnection> OpenAsync(CancellationToken ct)
+    {
+        var connection = new SqliteConnection(_connectionString);
+        await connection.OpenAsync(ct);
+        return connection;
+    }
+
+    private static async Task<int> ExecuteAsync(SqliteConnection connection, string sql, CancellationToken ct, params (string Name, object? Value)[] parameters)
+    {
+        await using var command = connection.CreateCommand();
+        command.CommandText = sql;
+        foreach (var (name, value) in parameters)
+        {
+            command.Parameters.AddWithValue(name, value ?? DBNull.Value);
+        }
+        return await command.ExecuteNonQueryAsync(ct);
+    }
+
+    private void CreateSchema()
+    {
+        using var connection = new SqliteConnection(_connectionString);
+        connection.Open();
+        using var command = connection.CreateCommand();
+        // WAL lets readers run beside the one writer; synchronous=FULL makes an acknowledged commit survive power loss.
+        command.CommandText = """
+            PRAGMA journal_mode = WAL;
+            PRAGMA synchronous = FULL;
+            CREATE TABLE IF NOT EXISTS documents (
+                collection TEXT NOT NULL,
+                id TEXT NOT NULL,
+                version INTEGER NOT NULL,
+                body TEXT NOT NULL,
+                keys TEXT NOT NULL,
+                PRIMARY KEY (collection, id)
+            ) WITHOUT ROWID;
+            CREATE TABLE IF NOT EXISTS outbox (
+                id TEXT PRIMARY KEY,
+                topic TEXT NOT NULL,
+                payload TEXT NOT NULL,
+                trace_parent TEXT,
+                occurred_at TEXT NOT NULL,
+                published_at TEXT
+            );
+            CREATE INDEX IF NOT EXISTS outbox_pending ON outbox (id) WHERE published_at IS NULL;
+            CREATE TABLE IF NOT EXISTS inbox (
+                consumer TEXT NOT NULL,
+                event_id TEXT NOT NULL,
+                handled_at TEXT NOT NULL,
+                PRIMARY KEY (consumer, event_id)
+            ) WITHOUT ROWID;
+            CREATE TABLE IF NOT EXISTS dead_letters (
+                seq INTEGER PRIMARY KEY AUTOINCREMENT,
+                event_id TEXT NOT NULL,
+                consumer TEXT NOT NULL,
+                topic TEXT NOT NULL,
+                payload TEXT NOT NULL,
+                reason TEXT NOT NULL,
+                attempts INTEGER NOT NULL,
+                dead_lettered_at TEXT NOT NULL
+            );
+            """;
+        command.ExecuteNonQuery();
+    }
+}
