@@ -72,7 +72,7 @@ internal static class CloudEventJson
         }
 
         string payload;
-        if (cloudEvent.TryGetProperty("data", out var data))
+        if (cloudEvent.TryGetProperty("data", out var data) && data.ValueKind != JsonValueKind.Null)
         {
             payload = data.ValueKind == JsonValueKind.String ? data.GetString()! : data.GetRawText();
         }
