@@ -175,10 +175,11 @@ public abstract class StorageContractTests
     }
 
     [Fact]
-    public async Task Published_events_leave_the_pending_list_in_order()
+    public async Task Published_events_leave_the_pending_list_in_commit_order()
     {
         var store = CreateStore();
-        var messages = Enumerable.Range(0, 5).Select(i => Message($"e{i}")).ToArray();
+        // Ids that sort against commit order: the outbox must keep commit order, not id order.
+        var messages = Enumerable.Range(0, 5).Select(i => Message($"e{i}") with { Id = $"id-{9 - i}" }).ToArray();
         foreach (var message in messages)
         {
             await store.Documents.CommitAsync(new ChangeSet().Publish(message));

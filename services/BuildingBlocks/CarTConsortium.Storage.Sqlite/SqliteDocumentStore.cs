@@ -97,17 +97,8 @@ public sealed class SqliteDocumentStore : IDocumentStore, IOutbox, IInbox, IDead
         await using var connection = await OpenAsync(ct);
         // BEGIN IMMEDIATE: take the write lock up front, so two writers serialise instead of deadlocking on upgrade.
         await using var transaction = (SqliteTransaction)await connection.BeginTransactionAsync(ct);
-        foreach (var write in changes.Writes)
-        {
-            await WriteDocumentAsync(connection, write, ct);
-        }
-        foreach (var message in changes.Events)
-        {
-            await ExecuteAsync(connection,
-                "INSERT INTO outbox (id, topic, payload, trace_parent, occurred_at) VALUES ($id, $topic, $payload, $trace, $at)", ct,
-                ("$id", message.Id), ("$topic", message.Topic), ("$payload", message.Payload),
-                ("$trace", message.TraceParent), ("$at", message.OccurredAt.ToString("O")));
-        }
+        // The inbox mark goes first: a repeated delivery then fails as "already handled"
+        // rather than on whichever of its writes collides first.
         if (changes.Handled is { } mark)
         {
             try
@@ -119,6 +110,17 @@ public sealed class SqliteDocumentStore : IDocumentStore, IOutbox, IInbox, IDead
             {
                 throw new EventAlreadyHandledException(mark);
             }
+        }
+        foreach (var write in changes.Writes)
+        {
+            await WriteDocumentAsync(connection, write, ct);
+        }
+        foreach (var message in changes.Events)
+        {
+            await ExecuteAsync(connection,
+                "INSERT INTO outbox (id, topic, payload, trace_parent, occurred_at) VALUES ($id, $topic, $payload, $trace, $at)", ct,
+                ("$id", message.Id), ("$topic", message.Topic), ("$payload", message.Payload),
+                ("$trace", message.TraceParent), ("$at", message.OccurredAt.ToString("O")));
         }
         if (changes.DeadLettered is { } dead)
         {
@@ -138,7 +140,7 @@ public sealed class SqliteDocumentStore : IDocumentStore, IOutbox, IInbox, IDead
     {
         await using var connection = await OpenAsync(ct);
         await using var command = connection.CreateCommand();
-        command.CommandText = "SELECT id, topic, payload, trace_parent, occurred_at FROM outbox WHERE published_at IS NULL ORDER BY id LIMIT $max";
+        command.CommandText = "SELECT id, topic, payload, trace_parent, occurred_at FROM outbox WHERE published_at IS NULL ORDER BY seq LIMIT $max";
         command.Parameters.AddWithValue("$max", max);
         var pending = new List<OutboxMessage>();
         await using var reader = await command.ExecuteReaderAsync(ct);
@@ -246,14 +248,15 @@ public sealed class SqliteDocumentStore : IDocumentStore, IOutbox, IInbox, IDead
                 PRIMARY KEY (collection, id)
             ) WITHOUT ROWID;
             CREATE TABLE IF NOT EXISTS outbox (
-                id TEXT PRIMARY KEY,
+                seq INTEGER PRIMARY KEY AUTOINCREMENT,
+                id TEXT NOT NULL UNIQUE,
                 topic TEXT NOT NULL,
                 payload TEXT NOT NULL,
                 trace_parent TEXT,
                 occurred_at TEXT NOT NULL,
                 published_at TEXT
             );
-            CREATE INDEX IF NOT EXISTS outbox_pending ON outbox (id) WHERE published_at IS NULL;
+            CREATE INDEX IF NOT EXISTS outbox_pending ON outbox (seq) WHERE published_at IS NULL;
             CREATE TABLE IF NOT EXISTS inbox (
                 consumer TEXT NOT NULL,
                 event_id TEXT NOT NULL,

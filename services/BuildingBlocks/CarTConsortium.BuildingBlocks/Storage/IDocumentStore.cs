@@ -21,7 +21,7 @@ public interface IDocumentStore
     Task CommitAsync(ChangeSet changes, CancellationToken ct = default);
 }
 
-/// <summary>What the outbox relay needs: the events not yet published, oldest first.</summary>
+/// <summary>What the outbox relay needs: the events not yet published, in commit order.</summary>
 public interface IOutbox
 {
     Task<IReadOnlyList<OutboxMessage>> ReadPendingAsync(int max, CancellationToken ct = default);

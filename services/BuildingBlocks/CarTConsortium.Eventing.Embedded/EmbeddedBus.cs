@@ -1,0 +1,248 @@
+using System.Collections.Concurrent;
+using System.Globalization;
+using CarTConsortium.BuildingBlocks.Eventing;
+using Microsoft.Data.Sqlite;
+
+namespace CarTConsortium.Eventing.Embedded;
+
+/// <summary>
+/// A durable broker shared by every app of the standalone process. Like a real broker it
+/// keeps messages and per-subscriber deliveries on disk (its own SQLite file), so an
+/// accepted event reaches each subscriber at least once across crashes and restarts.
+/// Subscriptions are durable too: once an app subscribed to a topic, it gets every later
+/// event of it, whether or not it is running when the event is published.
+/// </summary>
+public sealed class EmbeddedBus : IDisposable
+{
+    private const int SqliteConstraintViolation = 19;
+
+    private readonly string _connectionString;
+    private readonly TimeProvider _clock;
+    private readonly TaskCompletionSource _opened = new(TaskCreationOptions.RunContinuationsAsynchronously);
+    private readonly ConcurrentDictionary<string, SemaphoreSlim> _wakeUps = new(StringComparer.Ordinal);
+
+    public EmbeddedBus(string databasePath, TimeProvider? clock = null)
+    {
+        Directory.CreateDirectory(Path.GetDirectoryName(Path.GetFullPath(databasePath))!);
+        _connectionString = new SqliteConnectionStringBuilder
+        {
+            DataSource = databasePath,
+            Mode = SqliteOpenMode.ReadWriteCreate,
+            Pooling = true,
+            DefaultTimeout = 30,
+        }.ToString();
+        _clock = clock ?? TimeProvider.System;
+        CreateSchema();
+    }
+
+    /// <summary>
+    /// Lets publishes through. The host opens the bus once every app on it has
+    /// subscribed, so an event published during start-up is not missed by an app that
+    /// subscribes a moment later.
+    /// </summary>
+    public void Open() => _opened.TrySetResult();
+
+    /// <summary>Records durable subscriptions of <paramref name="subscriber"/> to <paramref name="topics"/>.</summary>
+    public async Task SubscribeAsync(string subscriber, IEnumerable<string> topics, CancellationToken ct = default)
+    {
+        await using var connection = await OpenAsync(ct);
+        await using var transaction = (SqliteTransaction)await connection.BeginTransactionAsync(ct);
+        foreach (var topic in topics)
+        {
+            await ExecuteAsync(connection, "INSERT OR IGNORE INTO subscriptions (subscriber, topic) VALUES ($subscriber, $topic)", ct,
+                ("$subscriber", subscriber), ("$topic", topic));
+        }
+        await transaction.CommitAsync(ct);
+    }
+
+    /// <summary>
+    /// Stores the event and one delivery per subscription of its topic, then returns: the
+    /// event is accepted. Publishing an id the bus already holds is a no-op, so a relay
+    /// that republishes after a crash does not deliver twice.
+    /// </summary>
+    public async Task PublishAsync(EventEnvelope envelope, CancellationToken ct = default)
+    {
+        await _opened.Task.WaitAsync(ct);
+        List<string> subscribers = [];
+        await using (var connection = await OpenAsync(ct))
+        await using (var transaction = (SqliteTransaction)await connection.BeginTransactionAsync(ct))
+        {
+            try
+            {
+                await ExecuteAsync(connection,
+                    "INSERT INTO messages (id, topic, source, occurred_at, payload, trace_parent) VALUES ($id, $topic, $source, $at, $payload, $trace)", ct,
+                    ("$id", envelope.Id), ("$topic", envelope.Topic), ("$source", envelope.Source),
+                    ("$at", envelope.OccurredAt.ToString("O")), ("$payload", envelope.Payload), ("$trace", envelope.TraceParent));
+            }
+            catch (SqliteException e) when (e.SqliteErrorCode == SqliteConstraintViolation)
+            {
+                return;
+            }
+            await using (var command = connection.CreateCommand())
+            {
+                command.CommandText = "SELECT subscriber FROM subscriptions WHERE topic = $topic";
+                command.Parameters.AddWithValue("$topic", envelope.Topic);
+                await using var reader = await command.ExecuteReaderAsync(ct);
+                while (await reader.ReadAsync(ct))
+                {
+                    subscribers.Add(reader.GetString(0));
+                }
+            }
+            foreach (var subscriber in subscribers)
+            {
+                await ExecuteAsync(connection,
+                    "INSERT INTO deliveries (subscriber, message_id, attempts, due_at, state) VALUES ($subscriber, $id, 0, $due, 'pending')", ct,
+                    ("$subscriber", subscriber), ("$id", envelope.Id), ("$due", Timestamp(_clock.GetUtcNow())));
+            }
+            await transaction.CommitAsync(ct);
+        }
+        foreach (var subscriber in subscribers)
+        {
+            Wake(subscriber);
+        }
+    }
+
+    /// <summary>The subscriber's pending deliveries that are due now, oldest first.</summary>
+    public async Task<IReadOnlyList<Delivery>> ReceiveDueAsync(string subscriber, int max, CancellationToken ct = default)
+    {
+        await using var connection = await OpenAsync(ct);
+        await using var command = connection.CreateCommand();
+        command.CommandText = """
+            SELECT d.seq, d.attempts, m.id, m.topic, m.source, m.occurred_at, m.payload, m.trace_parent
+            FROM deliveries d JOIN messages m ON m.id = d.message_id
+            WHERE d.subscriber = $subscriber AND d.state = 'pending' AND d.due_at <= $now
+            ORDER BY d.due_at, d.seq LIMIT $max
+            """;
+        command.Parameters.AddWithValue("$subscriber", subscriber);
+        command.Parameters.AddWithValue("$now", Timestamp(_clock.GetUtcNow()));
+        command.Parameters.AddWithValue("$max", max);
+        var due = new List<Delivery>();
+        await using var reader = await command.ExecuteReaderAsync(ct);
+        while (await reader.ReadAsync(ct))
+        {
+            var envelope = new EventEnvelope(reader.GetString(2), reader.GetString(3), reader.GetString(4),
+                DateTimeOffset.Parse(reader.GetString(5), CultureInfo.InvariantCulture), reader.GetString(6),
+                reader.IsDBNull(7) ? null : reader.GetString(7));
+            due.Add(new Delivery(reader.GetInt64(0), Attempt: reader.GetInt32(1) + 1, envelope));
+        }
+        return due;
+    }
+
+    /// <summary>When the subscriber's next pending delivery falls due, if it has one.</summary>
+    public async Task<DateTimeOffset?> NextDueAsync(string subscriber, CancellationToken ct = default)
+    {
+        await using var connection = await OpenAsync(ct);
+        await using var command = connection.CreateCommand();
+        command.CommandText = "SELECT MIN(due_at) FROM deliveries WHERE subscriber = $subscriber AND state = 'pending'";
+        command.Parameters.AddWithValue("$subscriber", subscriber);
+        return await command.ExecuteScalarAsync(ct) is string due
+            ? DateTimeOffset.Parse(due, CultureInfo.InvariantCulture)
+            : null;
+    }
+
+    /// <summary>Settles a delivery as its subscriber's dispatcher decided.</summary>
+    public async Task SettleAsync(Delivery delivery, DeliveryOutcome outcome, TimeSpan retryDelay, CancellationToken ct = default)
+    {
+        await using var connection = await OpenAsync(ct);
+        _ = outcome switch
+        {
+            DeliveryOutcome.Success => await ExecuteAsync(connection,
+                "UPDATE deliveries SET state = 'done', attempts = $attempts WHERE seq = $seq", ct,
+                ("$attempts", delivery.Attempt), ("$seq", delivery.Seq)),
+            DeliveryOutcome.Drop => await ExecuteAsync(connection,
+                "UPDATE deliveries SET state = 'dropped', attempts = $attempts WHERE seq = $seq", ct,
+                ("$attempts", delivery.Attempt), ("$seq", delivery.Seq)),
+            _ => await ExecuteAsync(connection,
+                "UPDATE deliveries SET attempts = $attempts, due_at = $due WHERE seq = $seq", ct,
+                ("$attempts", delivery.Attempt), ("$due", Timestamp(_clock.GetUtcNow() + retryDelay)), ("$seq", delivery.Seq)),
+        };
+    }
+
+    /// <summary>Waits until something is published for the subscriber, or the timeout passes.</summary>
+    public Task<bool> WaitForDeliveryAsync(string subscriber, TimeSpan timeout, CancellationToken ct) =>
+        WakeUp(subscriber).WaitAsync(timeout, ct);
+
+    public void Dispose()
+    {
+        foreach (var wakeUp in _wakeUps.Values)
+        {
+            wakeUp.Dispose();
+        }
+    }
+
+    private void Wake(string subscriber)
+    {
+        var wakeUp = WakeUp(subscriber);
+        if (wakeUp.CurrentCount == 0)
+        {
+            try
+            {
+                wakeUp.Release();
+            }
+            catch (SemaphoreFullException)
+            {
+                // Another publisher woke it first.
+            }
+        }
+    }
+
+    private SemaphoreSlim WakeUp(string subscriber) => _wakeUps.GetOrAdd(subscriber, _ => new SemaphoreSlim(0, 1));
+
+    // Fixed-width UTC timestamps compare correctly as text in SQL.
+    private static string Timestamp(DateTimeOffset at) => at.UtcDateTime.ToString("yyyy-MM-dd'T'HH:mm:ss.fffffff'Z'", CultureInfo.InvariantCulture);
+
+    private async Task<SqliteConnection> OpenAsync(CancellationToken ct)
+    {
+        var connection = new SqliteConnection(_connectionString);
+        await connection.OpenAsync(ct);
+        return connection;
+    }
+
+    private static async Task<int> ExecuteAsync(SqliteConnection connection, string sql, CancellationToken ct, params (string Name, object? Value)[] parameters)
+    {
+        await using var command = connection.CreateCommand();
+        command.CommandText = sql;
+        foreach (var (name, value) in parameters)
+        {
+            command.Parameters.AddWithValue(name, value ?? DBNull.Value);
+        }
+        return await command.ExecuteNonQueryAsync(ct);
+    }
+
+    private void CreateSchema()
+    {
+        using var connection = new SqliteConnection(_connectionString);
+        connection.Open();
+        using var command = connection.CreateCommand();
+        command.CommandText = """
+            PRAGMA journal_mode = WAL;
+            PRAGMA synchronous = FULL;
+            CREATE TABLE IF NOT EXISTS subscriptions (
+                subscriber TEXT NOT NULL,
+                topic TEXT NOT NULL,
+                PRIMARY KEY (subscriber, topic)
+            ) WITHOUT ROWID;
+            CREATE TABLE IF NOT EXISTS messages (
+                id TEXT PRIMARY KEY,
+                topic TEXT NOT NULL,
+                source TEXT NOT NULL,
+                occurred_at TEXT NOT NULL,
+                payload TEXT NOT NULL,
+                trace_parent TEXT
+            );
+            CREATE TABLE IF NOT EXISTS deliveries (
+                seq INTEGER PRIMARY KEY AUTOINCREMENT,
+                subscriber TEXT NOT NULL,
+                message_id TEXT NOT NULL REFERENCES messages (id),
+                attempts INTEGER NOT NULL,
+                due_at TEXT NOT NULL,
+                state TEXT NOT NULL
+            );
+            CREATE INDEX IF NOT EXISTS deliveries_due ON deliveries (subscriber, due_at) WHERE state = 'pending';
+            """;
+        command.ExecuteNonQuery();
+    }
+}
+
+/// <param name="Attempt">1 for the first delivery of this event to this subscriber.</param>
+public sealed record Delivery(long Seq, int Attempt, EventEnvelope Envelope);

@@ -1,0 +1,54 @@
+using CarTConsortium.BuildingBlocks.Storage;
+using Microsoft.Extensions.Configuration;
+using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Extensions.DependencyInjection.Extensions;
+using Microsoft.Extensions.Hosting;
+using Microsoft.Extensions.Options;
+using MongoDB.Driver;
+
+namespace CarTConsortium.Storage.MongoDb;
+
+public static class MongoStorageRegistration
+{
+    // Keyed, so the client this store owns is never mistaken for one an app registers itself.
+    private const string ClientKey = "CarTConsortium.Storage.MongoDb";
+
+    /// <summary>
+    /// Registers one <see cref="MongoDocumentStore"/> as the storage port (documents, outbox,
+    /// inbox, dead letters), configured from <c>Storage:MongoDb</c>, and prepares its
+    /// collections and indexes at start-up.
+    /// </summary>
+    public static IServiceCollection AddMongoStorage(this IServiceCollection services, IConfiguration configuration)
+    {
+        services.AddOptions<MongoStorageOptions>()
+            .Bind(configuration.GetSection(MongoStorageOptions.Section))
+            .Validate(options => !string.IsNullOrWhiteSpace(options.ConnectionString),
+                $"{MongoStorageOptions.Section}:ConnectionString is not set: give the URI of the MongoDB replica set, e.g. mongodb://db-0,db-1,db-2/?replicaSet=rs0.")
+            .Validate(options => !string.IsNullOrWhiteSpace(options.Database),
+                $"{MongoStorageOptions.Section}:Database is not set: name this service's own database, e.g. registry.")
+            .ValidateOnStart();
+
+        services.TryAddSingleton<OutboxSignal>();
+        // Created by the container, so the container disposes it (and its connection pool) at shutdown.
+        services.AddKeyedSingleton<IMongoClient>(ClientKey, (provider, _) =>
+            new MongoClient(provider.GetRequiredService<IOptions<MongoStorageOptions>>().Value.ConnectionString));
+        services.AddSingleton(provider => new MongoDocumentStore(
+            provider.GetRequiredKeyedService<IMongoClient>(ClientKey)
+                .GetDatabase(provider.GetRequiredService<IOptions<MongoStorageOptions>>().Value.Database),
+            provider.GetRequiredService<OutboxSignal>()));
+        services.AddSingleton<IDocumentStore>(provider => provider.GetRequiredService<MongoDocumentStore>());
+        services.AddSingleton<IOutbox>(provider => provider.GetRequiredService<MongoDocumentStore>());
+        services.AddSingleton<IInbox>(provider => provider.GetRequiredService<MongoDocumentStore>());
+        services.AddSingleton<IDeadLetterStore>(provider => provider.GetRequiredService<MongoDocumentStore>());
+        services.AddHostedService<MongoSchemaInitializer>();
+        return services;
+    }
+}
+
+/// <summary>Fails start-up early when the database is unreachable, instead of on the first request.</summary>
+internal sealed class MongoSchemaInitializer(MongoDocumentStore store) : IHostedService
+{
+    public Task StartAsync(CancellationToken cancellationToken) => store.EnsureSchemaAsync(cancellationToken);
+
+    public Task StopAsync(CancellationToken cancellationToken) => Task.CompletedTask;
+}

@@ -1,0 +1,119 @@
+using CarTConsortium.BuildingBlocks.Eventing;
+using CarTConsortium.BuildingBlocks.Storage;
+using CarTConsortium.Contracts.Registry.V1;
+using CarTConsortium.Eventing.Embedded;
+using CarTConsortium.Storage.Sqlite;
+using Microsoft.Extensions.Configuration;
+using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Extensions.Hosting;
+
+namespace CarTConsortium.Eventing.Tests;
+
+/// <summary>What a projection writes: one document per product it saw.</summary>
+public sealed record SeenProduct(string ProductId, string Name);
+
+public static class Seen
+{
+    public static readonly Collection<SeenProduct> Products = new("seen_products");
+}
+
+/// <summary>A read-model projection like the ones services keep of each other's data.</summary>
+public sealed class ProductProjection(FailureScript script) : IEventHandler<ProductRegistered>
+{
+    public Task HandleAsync(ProductRegistered integrationEvent, EventContext context, CancellationToken ct)
+    {
+        script.OnDelivery(integrationEvent.Product.ProductId, context.Attempt);
+        context.Changes.Insert(Seen.Products, integrationEvent.Product.ProductId,
+            new SeenProduct(integrationEvent.Product.ProductId, integrationEvent.Product.Name));
+        return Task.CompletedTask;
+    }
+}
+
+/// <summary>Tells a test handler when to fail, and counts its deliveries.</summary>
+public sealed class FailureScript
+{
+    private readonly Lock _gate = new();
+    private readonly List<(string ProductId, int Attempt)> _deliveries = [];
+
+    /// <summary>Deliveries of a product that fail with a transient error before one succeeds.</summary>
+    public Dictionary<string, int> TransientFailures { get; } = [];
+
+    public HashSet<string> Poison { get; } = [];
+
+    public IReadOnlyList<(string ProductId, int Attempt)> Deliveries
+    {
+        get { lock (_gate) { return _deliveries.ToArray(); } }
+    }
+
+    public void OnDelivery(string productId, int attempt)
+    {
+        lock (_gate)
+        {
+            _deliveries.Add((productId, attempt));
+        }
+        if (Poison.Contains(productId))
+        {
+            throw new PoisonEventException($"product {productId} can never be projected");
+        }
+        if (TransientFailures.TryGetValue(productId, out var failures) && attempt <= failures)
+        {
+            throw new TimeoutException("the read model is busy");
+        }
+    }
+}
+
+/// <summary>
+/// A real generic host per "app", on its own SQLite file, connected to a shared embedded
+/// bus: the standalone mode in miniature.
+/// </summary>
+public sealed class TestApp : IAsyncDisposable
+{
+    private TestApp(IHost host) => Host = host;
+
+    public IHost Host { get; }
+    public IServiceProvider Services => Host.Services;
+    public IDocumentStore Store => Services.GetRequiredService<IDocumentStore>();
+
+    public static async Task<TestApp> StartAsync(string appId, string folder, EmbeddedBus bus, Action<IServiceCollection>? configure = null)
+    {
+        var builder = Microsoft.Extensions.Hosting.Host.CreateApplicationBuilder();
+        builder.Configuration.AddInMemoryCollection(new Dictionary<string, string?>
+        {
+            ["Eventing:AppId"] = appId,
+            ["Eventing:MaxDeliveryAttempts"] = "4",
+            ["Eventing:RetryBaseDelay"] = "00:00:00.020",
+            ["Eventing:RetryMaxDelay"] = "00:00:00.100",
+            ["Eventing:OutboxPollInterval"] = "00:00:00.200",
+        });
+        builder.Services.AddSqliteStorage(Path.Combine(folder, appId + ".db"));
+        builder.Services.AddEmbeddedEventing(bus, builder.Configuration);
+        configure?.Invoke(builder.Services);
+        var host = builder.Build();
+        await host.StartAsync();
+        return new TestApp(host);
+    }
+
+    public async ValueTask DisposeAsync()
+    {
+        await Host.StopAsync();
+        Host.Dispose();
+    }
+}
+
+public static class Eventually
+{
+    /// <summary>Polls until <paramref name="condition"/> holds; fails after the timeout.</summary>
+    public static async Task HoldsAsync(Func<Task<bool>> condition, string what, int timeoutSeconds = 15)
+    {
+        var deadline = DateTime.UtcNow.AddSeconds(timeoutSeconds);
+        while (DateTime.UtcNow < deadline)
+        {
+            if (await condition())
+            {
+                return;
+            }
+            await Task.Delay(20);
+        }
+        Xunit.Assert.Fail($"Timed out waiting until {what}.");
+    }
+}
