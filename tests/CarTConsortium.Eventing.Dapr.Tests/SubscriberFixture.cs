@@ -7,9 +7,9 @@ public sealed class SubscriberFixture : IAsyncLifetime
 
     public SubscriberApp App => _app ?? throw new InvalidOperationException("The subscriber app has not started.");
 
-    public async Task InitializeAsync() => _app = await SubscriberApp.StartAsync();
+    public async ValueTask InitializeAsync() => _app = await SubscriberApp.StartAsync();
 
-    public async Task DisposeAsync()
+    public async ValueTask DisposeAsync()
     {
         if (_app is not null)
         {
