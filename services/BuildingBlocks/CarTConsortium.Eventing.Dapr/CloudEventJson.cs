@@ -1,4 +1,5 @@
 using System.Buffers;
+using System.Diagnostics.CodeAnalysis;
 using System.Globalization;
 using System.Text;
 using System.Text.Json;
@@ -57,9 +58,9 @@ internal static class CloudEventJson
     /// data may be a JSON value (structured JSON data), a string holding the JSON (data
     /// serialised by a producer that treated it as text) or base64 (binary data).
     /// </summary>
-    public static bool TryRead(JsonElement cloudEvent, string topic, DateTimeOffset now, out EventEnvelope envelope, out string problem)
+    public static bool TryRead(JsonElement cloudEvent, string topic, DateTimeOffset now, [NotNullWhen(true)] out EventEnvelope? envelope, out string problem)
     {
-        envelope = null!;
+        envelope = null;
         if (cloudEvent.ValueKind != JsonValueKind.Object)
         {
             problem = $"body is JSON {cloudEvent.ValueKind}, not a CloudEvent object";

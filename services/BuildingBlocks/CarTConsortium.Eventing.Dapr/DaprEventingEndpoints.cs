@@ -63,7 +63,7 @@ public static class DaprEventingEndpoints
         }
 
         var ct = http.RequestAborted;
-        EventEnvelope envelope;
+        EventEnvelope? envelope;
         try
         {
             using var body = await JsonDocument.ParseAsync(http.Request.Body, cancellationToken: ct);
