@@ -61,8 +61,10 @@ public sealed class EventDispatcher(
         {
             message = IntegrationEvents.Parse(subscription.Descriptor, envelope.Payload);
         }
-        catch (InvalidProtocolBufferException e)
+        catch (Exception e) when (e is InvalidProtocolBufferException or InvalidJsonException)
         {
+            // JsonParser throws InvalidJsonException for text that is not JSON at all and
+            // InvalidProtocolBufferException for JSON that is not this message: both are poison.
             return await DeadLetterAsync(subscription, envelope, attempt, "unreadable payload: " + e.Message, ct);
         }
 

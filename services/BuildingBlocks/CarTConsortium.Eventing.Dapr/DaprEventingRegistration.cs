@@ -1,0 +1,27 @@
+using CarTConsortium.BuildingBlocks.Eventing;
+using Microsoft.Extensions.Configuration;
+using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Extensions.DependencyInjection.Extensions;
+using Microsoft.Extensions.Options;
+
+namespace CarTConsortium.Eventing.Dapr;
+
+public static class DaprEventingRegistration
+{
+    /// <summary>
+    /// The eventing port over Dapr pub/sub: the shared core (dispatcher, outbox relay),
+    /// a <see cref="Dapr.Client.DaprClient"/> for the local sidecar (its address comes from
+    /// Dapr's usual DAPR_GRPC_ENDPOINT / DAPR_GRPC_PORT settings) and the publisher.
+    /// Map the subscriber side with <see cref="DaprEventingEndpoints.MapDaprEventing"/>.
+    /// </summary>
+    public static IServiceCollection AddDaprEventing(this IServiceCollection services, IConfiguration configuration)
+    {
+        services.AddEventingCore(configuration);
+        services.AddOptions<DaprEventingOptions>().Bind(configuration.GetSection(DaprEventingOptions.Section));
+        services.AddDaprClient();
+        services.TryAddSingleton(sp => new DeliveryAttempts(sp.GetRequiredService<IOptions<DaprEventingOptions>>().Value.MaxTrackedDeliveries));
+        services.RemoveAll<IEventPublisher>();
+        services.AddSingleton<IEventPublisher, DaprEventPublisher>();
+        return services;
+    }
+}
