@@ -39,7 +39,9 @@ public static class ServiceDefaultsExtensions
             options.Interceptors.Add<ErrorMappingInterceptor>();
             // Details of unexpected exceptions stay in the logs, never in a response.
             options.EnableDetailedErrors = false;
-        }).AddJsonTranscoding();
+        }).AddJsonTranscoding(options =>
+            // REST/JSON error bodies carry the same google.rpc details as gRPC trailers.
+            options.TypeRegistry = Google.Protobuf.Reflection.TypeRegistry.FromFiles(Google.Rpc.ErrorDetailsReflection.Descriptor));
         builder.Services.AddGrpcReflection();
 
         builder.Services.ConfigureHttpClientDefaults(http => http.AddStandardResilienceHandler());
@@ -48,11 +50,12 @@ public static class ServiceDefaultsExtensions
     }
 
     /// <summary>Maps <c>/healthz</c> (JSON), the gRPC health service, and gRPC reflection in development.</summary>
-    public static WebApplication MapDefaultEndpoints(this WebApplication app)
+    /// <param name="reflection">Whether to map gRPC reflection; by default only in development.</param>
+    public static WebApplication MapDefaultEndpoints(this WebApplication app, bool? reflection = null)
     {
         app.MapHealthChecks("/healthz", new HealthCheckOptions { ResponseWriter = WriteHealthAsync });
         app.MapGrpcHealthChecksService();
-        if (app.Environment.IsDevelopment())
+        if (reflection ?? app.Environment.IsDevelopment())
         {
             app.MapGrpcReflectionService();
         }
@@ -104,7 +107,12 @@ public static class ServiceDefaultsExtensions
         var body = new
         {
             status = report.Status.ToString(),
-            checks = report.Entries.ToDictionary(e => e.Key, e => new { status = e.Value.Status.ToString(), description = e.Value.Description }),
+            checks = report.Entries.ToDictionary(e => e.Key, e => new
+            {
+                status = e.Value.Status.ToString(),
+                description = e.Value.Description,
+                data = e.Value.Data.Count == 0 ? null : e.Value.Data,
+            }),
         };
         return context.Response.WriteAsync(JsonSerializer.Serialize(body, JsonSerializerOptions.Web));
     }

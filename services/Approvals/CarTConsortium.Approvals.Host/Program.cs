@@ -1,0 +1,4 @@
+using CarTConsortium.Approvals;
+using CarTConsortium.Hosting;
+
+await DistributedHost.RunAsync(new ApprovalsModule(), args);

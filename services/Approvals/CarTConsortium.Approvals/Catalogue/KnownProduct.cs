@@ -1,0 +1,30 @@
+using CarTConsortium.BuildingBlocks.Eventing;
+using CarTConsortium.BuildingBlocks.Storage;
+using CarTConsortium.Contracts.Registry.V1;
+
+namespace CarTConsortium.Approvals.Catalogue;
+
+/// <summary>Approvals' own copy of the registry's product catalogue, fed by its events.</summary>
+public sealed record KnownProduct(string ProductId, string Name, long RegistryVersion)
+{
+    public static readonly Collection<KnownProduct> Collection = new("known_products");
+}
+
+/// <summary>Keeps <see cref="KnownProduct"/> up to date; an older copy never overwrites a newer one.</summary>
+public sealed class ProductProjection(IDocumentStore store) : IEventHandler<ProductRegistered>
+{
+    public async Task HandleAsync(ProductRegistered integrationEvent, EventContext context, CancellationToken ct)
+    {
+        var product = integrationEvent.Product;
+        var incoming = new KnownProduct(product.ProductId, product.Name, product.Revision?.Version ?? 0);
+        var current = await store.FindAsync(KnownProduct.Collection, product.ProductId, ct);
+        if (current is null)
+        {
+            context.Changes.Insert(KnownProduct.Collection, incoming.ProductId, incoming);
+        }
+        else if (current.Value.RegistryVersion < incoming.RegistryVersion)
+        {
+            context.Changes.Update(KnownProduct.Collection, current, incoming);
+        }
+    }
+}

@@ -1,0 +1,4 @@
+using CarTConsortium.Registry;
+using CarTConsortium.Hosting;
+
+await DistributedHost.RunAsync(new RegistryModule(), args);

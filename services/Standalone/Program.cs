@@ -1,0 +1,81 @@
+using System.CommandLine;
+using CarTConsortium.Standalone;
+
+// The standalone platform: `dotnet run --project services/Standalone`. Settings come from
+// appsettings.json ("Standalone"), environment variables (Standalone__DataFolder, ...)
+// and these flags, in that order of precedence, lowest first.
+var settings = new ConfigurationBuilder()
+    .SetBasePath(AppContext.BaseDirectory)
+    .AddJsonFile("appsettings.json", optional: false)
+    .AddEnvironmentVariables()
+    .Build()
+    .GetSection("Standalone");
+
+var dataOption = new Option<DirectoryInfo>("--data")
+{
+    Description = "Folder for the services' SQLite files and the event bus (kept across restarts)",
+    DefaultValueFactory = _ => new DirectoryInfo(settings["DataFolder"] ?? ".data"),
+};
+var portOffsetOption = new Option<int>("--port-offset")
+{
+    Description = "Added to every app's port, to run a second copy beside the first",
+};
+var noDemoDataOption = new Option<bool>("--no-demo-data")
+{
+    Description = "Start with empty databases instead of the demo catalogue",
+};
+var root = new RootCommand("CAR-T Consortium platform, standalone: every service and the gateway in one process")
+{
+    dataOption,
+    portOffsetOption,
+    noDemoDataOption,
+};
+root.SetAction(async (parse, ct) =>
+{
+    var offset = parse.GetValue(portOffsetOption);
+    var options = new StandaloneOptions
+    {
+        DataFolder = parse.GetValue(dataOption)!.FullName,
+        DemoData = !parse.GetValue(noDemoDataOption) && settings.GetValue("DemoData", true),
+        Ports = settings.GetSection("Apps").GetChildren().ToDictionary(
+            app => app.Key,
+            app => new AppPorts(app.GetValue<int>("HttpPort") + offset, app.GetValue<int>("GrpcPort") + offset)),
+    };
+
+    StandalonePlatform platform;
+    try
+    {
+        platform = await StandalonePlatform.StartAsync(options, ct);
+    }
+    catch (IOException e) when (e.InnerException is Microsoft.AspNetCore.Connections.AddressInUseException)
+    {
+        Console.Error.WriteLine($"{e.Message}\nIs another copy running? Stop it, or start this one with --port-offset 1000.");
+        return 1;
+    }
+    await using var running = platform;
+    Console.WriteLine($"""
+
+        CAR-T Consortium platform is running (standalone).
+          Gateway, REST/JSON: {platform.GatewayHttp}
+          Gateway, gRPC:      {platform.GatewayGrpc.Host}:{platform.GatewayGrpc.Port} (HTTP/2, no TLS)
+          Data folder:        {options.DataFolder}
+
+        Try it:
+          curl {platform.GatewayHttp}v1/registry/products
+          grpcurl -plaintext {platform.GatewayGrpc.Host}:{platform.GatewayGrpc.Port} consortium.registry.v1.RegistryService/ListProducts
+          curl {platform.GatewayHttp}healthz
+
+        Press Ctrl-C to stop.
+        """);
+
+    try
+    {
+        await Task.Delay(Timeout.Infinite, ct);
+    }
+    catch (OperationCanceledException)
+    {
+        Console.WriteLine("Stopping...");
+    }
+    return 0;
+});
+return await root.Parse(args).InvokeAsync();

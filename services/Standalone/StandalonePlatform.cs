@@ -1,0 +1,167 @@
+using CarTConsortium.Approvals;
+using CarTConsortium.Eventing.Embedded;
+using CarTConsortium.Gateway;
+using CarTConsortium.Registry;
+using CarTConsortium.ServiceDefaults;
+using CarTConsortium.Storage.Sqlite;
+using Microsoft.Extensions.Hosting;
+using OpenTelemetry;
+using OpenTelemetry.Metrics;
+using OpenTelemetry.Resources;
+using OpenTelemetry.Trace;
+
+namespace CarTConsortium.Standalone;
+
+/// <summary>
+/// Runs every module and the gateway in one process. Each is a full ASP.NET Core app with
+/// its own container, configuration and ports; they share only the embedded bus and the
+/// process's telemetry, exactly what the distributed mode gets from Dapr and the collector.
+/// </summary>
+public sealed class StandalonePlatform : IAsyncDisposable
+{
+    private readonly Dictionary<string, WebApplication> _services;
+    private readonly WebApplication _gateway;
+    private readonly EmbeddedBus _bus;
+    private readonly IDisposable[] _telemetry;
+
+    private StandalonePlatform(Dictionary<string, WebApplication> services, WebApplication gateway, EmbeddedBus bus, IDisposable[] telemetry, StandaloneOptions options)
+    {
+        _services = services;
+        _gateway = gateway;
+        _bus = bus;
+        _telemetry = telemetry;
+        var ports = options.Ports[GatewayAppId];
+        GatewayHttp = new Uri($"http://127.0.0.1:{ports.HttpPort}");
+        GatewayGrpc = new Uri($"http://127.0.0.1:{ports.GrpcPort}");
+    }
+
+    public const string GatewayAppId = "gateway";
+
+    /// <summary>The service modules, in the order they start.</summary>
+    public static IReadOnlyList<IServiceModule> Modules { get; } = [new RegistryModule(), new ApprovalsModule()];
+
+    /// <summary>REST/JSON and health through the gateway (HTTP/1.1).</summary>
+    public Uri GatewayHttp { get; }
+
+    /// <summary>gRPC through the gateway (HTTP/2 without TLS).</summary>
+    public Uri GatewayGrpc { get; }
+
+    public IServiceProvider ServicesOf(string appId) => appId == GatewayAppId ? _gateway.Services : _services[appId].Services;
+
+    public static async Task<StandalonePlatform> StartAsync(StandaloneOptions options, CancellationToken ct = default)
+    {
+        Directory.CreateDirectory(options.DataFolder);
+        var telemetry = StartProcessTelemetry();
+        var bus = new EmbeddedBus(Path.Combine(options.DataFolder, "bus.db"));
+
+        var services = new Dictionary<string, WebApplication>();
+        foreach (var module in Modules)
+        {
+            var builder = CreateBuilder(module, options);
+            builder.Services.AddSqliteStorage(Path.Combine(options.DataFolder, module.AppId + ".db"));
+            builder.Services.AddEmbeddedEventing(bus, builder.Configuration);
+            module.AddServices(builder);
+            var app = builder.Build();
+            app.MapDefaultEndpoints();
+            module.MapEndpoints(app);
+            services[module.AppId] = app;
+        }
+
+        // Every app subscribes while it starts; only then may events flow (see EmbeddedBus.Open).
+        foreach (var app in services.Values)
+        {
+            await app.StartAsync(ct);
+        }
+        bus.Open();
+        if (options.DemoData)
+        {
+            foreach (var module in Modules)
+            {
+                await module.SeedDemoDataAsync(services[module.AppId].Services, ct);
+            }
+        }
+        // Built last: YARP starts probing its destinations as soon as its routes are mapped.
+        var gatewayModule = new GatewayModule();
+        var gatewayBuilder = CreateBuilder(gatewayModule, options, GatewayDestinations(options));
+        gatewayModule.AddServices(gatewayBuilder);
+        var gateway = gatewayBuilder.Build();
+        gateway.MapDefaultEndpoints(reflection: false);
+        gatewayModule.MapEndpoints(gateway);
+        await gateway.StartAsync(ct);
+        return new StandalonePlatform(services, gateway, bus, telemetry, options);
+    }
+
+    /// <summary>Stops the gateway first (no new requests), then the services, then the bus.</summary>
+    public async ValueTask DisposeAsync()
+    {
+        await _gateway.StopAsync();
+        await _gateway.DisposeAsync();
+        foreach (var app in _services.Values.Reverse())
+        {
+            await app.StopAsync();
+            await app.DisposeAsync();
+        }
+        _bus.Dispose();
+        foreach (var provider in _telemetry)
+        {
+            provider.Dispose();
+        }
+    }
+
+    private static WebApplicationBuilder CreateBuilder(IServiceModule module, StandaloneOptions options, IEnumerable<KeyValuePair<string, string?>>? more = null)
+    {
+        var builder = WebApplication.CreateBuilder(new WebApplicationOptions
+        {
+            ApplicationName = module.GetType().Assembly.GetName().Name,
+            ContentRootPath = AppContext.BaseDirectory,
+            Args = [],
+        });
+        var ports = options.Ports[module.AppId];
+        builder.Configuration.AddInMemoryCollection(new Dictionary<string, string?>
+        {
+            ["Kestrel:Endpoints:Http:Url"] = $"http://127.0.0.1:{ports.HttpPort}",
+            ["Kestrel:Endpoints:Http:Protocols"] = "Http1",
+            ["Kestrel:Endpoints:Grpc:Url"] = $"http://127.0.0.1:{ports.GrpcPort}",
+            ["Kestrel:Endpoints:Grpc:Protocols"] = "Http2",
+            ["Eventing:AppId"] = module.AppId,
+            [ServiceDefaultsExtensions.ProcessTelemetryKey] = "true",
+        }.Concat(options.Settings).Concat(more ?? []));
+        // The standalone process owns Ctrl-C and the order of shutdown, not each app.
+        builder.Services.AddSingleton<IHostLifetime, LifetimeOwnedByHost>();
+        builder.AddServiceDefaults();
+        return builder;
+    }
+
+    /// <summary>The gateway's cluster destinations, pointed at this process's loopback ports.</summary>
+    private static IEnumerable<KeyValuePair<string, string?>> GatewayDestinations(StandaloneOptions options) =>
+        Modules.SelectMany(m => new[]
+        {
+            KeyValuePair.Create($"ReverseProxy:Clusters:{m.AppId}-http:Destinations:{m.AppId}:Address", (string?)$"http://127.0.0.1:{options.Ports[m.AppId].HttpPort}"),
+            KeyValuePair.Create($"ReverseProxy:Clusters:{m.AppId}-grpc:Destinations:{m.AppId}:Address", (string?)$"http://127.0.0.1:{options.Ports[m.AppId].GrpcPort}"),
+        });
+
+    /// <summary>One tracer and one meter provider for the process (listeners are process-wide).</summary>
+    private static IDisposable[] StartProcessTelemetry()
+    {
+        var otlp = ServiceDefaultsExtensions.OtlpConfigured(new ConfigurationBuilder().AddEnvironmentVariables().Build());
+        var tracing = Sdk.CreateTracerProviderBuilder()
+            .ConfigureResource(r => r.AddService("cart-consortium-standalone"))
+            .AddPlatformTracing();
+        var metrics = Sdk.CreateMeterProviderBuilder()
+            .ConfigureResource(r => r.AddService("cart-consortium-standalone"))
+            .AddPlatformMetrics();
+        if (otlp)
+        {
+            tracing.AddOtlpExporter();
+            metrics.AddOtlpExporter();
+        }
+        return [tracing.Build(), metrics.Build()];
+    }
+
+    private sealed class LifetimeOwnedByHost : IHostLifetime
+    {
+        public Task WaitForStartAsync(CancellationToken cancellationToken) => Task.CompletedTask;
+
+        public Task StopAsync(CancellationToken cancellationToken) => Task.CompletedTask;
+    }
+}
