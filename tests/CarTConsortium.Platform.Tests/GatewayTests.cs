@@ -1,0 +1,195 @@
+using System.Net;
+using System.Net.Http.Json;
+using System.Text.Json;
+using CarTConsortium.Contracts.Approvals.V1;
+using CarTConsortium.Contracts.Common.V1;
+using CarTConsortium.Contracts.Registry.V1;
+using Google.Rpc;
+using Grpc.Core;
+using Grpc.Health.V1;
+using Grpc.Reflection.V1Alpha;
+using Xunit;
+
+namespace CarTConsortium.Platform.Tests;
+
+/// <summary>Requests through the gateway of a running standalone platform, over REST/JSON and gRPC.</summary>
+public sealed class GatewayTests(PlatformFixture fixture) : IClassFixture<PlatformFixture>
+{
+    private RunningPlatform Running => fixture.Running;
+    private RegistryService.RegistryServiceClient Registry => new(Running.Channel);
+    private ApprovalsService.ApprovalsServiceClient Approvals => new(Running.Channel);
+
+    [Fact]
+    public async Task A_rest_request_through_the_gateway_reaches_the_registry_and_comes_back()
+    {
+        using var response = await Running.Http.GetAsync("/v1/registry/products");
+
+        Assert.Equal(HttpStatusCode.OK, response.StatusCode);
+        using var body = JsonDocument.Parse(await response.Content.ReadAsStringAsync());
+        var ids = body.RootElement.GetProperty("products").EnumerateArray().Select(p => p.GetProperty("productId").GetString());
+        Assert.Contains("tisagenlecleucel", ids);
+    }
+
+    [Fact]
+    public async Task A_grpc_call_through_the_gateway_stores_and_reads_back()
+    {
+        var registered = await Registry.RegisterProductAsync(NewProduct("grpc-roundtrip", manufacturer: "Roundtrip Bio"));
+
+        var read = await Registry.GetProductAsync(new GetProductRequest { ProductId = "grpc-roundtrip" });
+        var listed = await Registry.ListProductsAsync(new ListProductsRequest { Manufacturer = "Roundtrip Bio" });
+
+        Assert.Equal(registered, read);
+        Assert.Equal(1, read.Revision.Version);
+        Assert.Equal(CellSource.Autologous, read.CellSource);
+        Assert.Equal(["grpc-roundtrip"], listed.Products.Select(p => p.ProductId));
+    }
+
+    [Fact]
+    public async Task A_product_registered_in_the_registry_reaches_approvals_through_an_event()
+    {
+        var request = new RecordAuthorisationRequest
+        {
+            ProductId = "event-borne",
+            Jurisdiction = "UZ",
+            Authority = Authority.National,
+            Pathway = Pathway.HospitalExemption,
+        };
+        var unknown = await Assert.ThrowsAsync<RpcException>(() => Approvals.RecordAuthorisationAsync(request).ResponseAsync);
+        Assert.Equal(StatusCode.FailedPrecondition, unknown.StatusCode);
+
+        await Registry.RegisterProductAsync(NewProduct("event-borne"));
+
+        // Approvals learns of the product from ProductRegistered; nothing calls the registry.
+        var recorded = await Eventually.SucceedsAsync(() => Approvals.RecordAuthorisationAsync(request).ResponseAsync);
+        Assert.Equal(AuthorisationStatus.Planned, recorded.Status);
+        var listed = await Approvals.ListAuthorisationsAsync(new ListAuthorisationsRequest { ProductId = "event-borne" });
+        Assert.Equal([recorded.AuthorisationId], listed.Authorisations.Select(a => a.AuthorisationId));
+    }
+
+    [Fact]
+    public async Task Bad_grpc_input_gets_invalid_argument_with_field_violations_and_stores_nothing()
+    {
+        var request = NewProduct("nameless");
+        request.Name = "";
+        request.CellSource = CellSource.Unspecified;
+
+        var error = await Assert.ThrowsAsync<RpcException>(() => Registry.RegisterProductAsync(request).ResponseAsync);
+
+        Assert.Equal(StatusCode.InvalidArgument, error.StatusCode);
+        var violations = error.GetRpcStatus()!.GetDetail<BadRequest>().FieldViolations.Select(v => v.Field);
+        Assert.Equal(["name", "cell_source"], violations);
+        var lookup = await Assert.ThrowsAsync<RpcException>(() => Registry.GetProductAsync(new GetProductRequest { ProductId = "nameless" }).ResponseAsync);
+        Assert.Equal(StatusCode.NotFound, lookup.StatusCode);
+    }
+
+    [Fact]
+    public async Task Bad_rest_input_gets_400_with_field_violations_and_no_internals()
+    {
+        using var response = await Running.Http.PostAsJsonAsync("/v1/registry/products", new { productId = "Not A Slug", name = "x" });
+
+        Assert.Equal(HttpStatusCode.BadRequest, response.StatusCode);
+        var text = await response.Content.ReadAsStringAsync();
+        using var body = JsonDocument.Parse(text);
+        Assert.Equal(3, body.RootElement.GetProperty("code").GetInt32());
+        var fields = body.RootElement.GetProperty("details")[0].GetProperty("fieldViolations").EnumerateArray()
+            .Select(v => v.GetProperty("field").GetString());
+        Assert.Equal(["product_id", "target_antigen", "cell_source", "manufacturer"], fields);
+        Assert.DoesNotContain("   at ", text, StringComparison.Ordinal);
+        Assert.DoesNotContain("Exception", text, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public async Task Missing_things_are_not_found_over_grpc_and_rest()
+    {
+        var error = await Assert.ThrowsAsync<RpcException>(() => Registry.GetProductAsync(new GetProductRequest { ProductId = "no-such-product" }).ResponseAsync);
+        using var response = await Running.Http.GetAsync("/v1/registry/products/no-such-product");
+
+        Assert.Equal(StatusCode.NotFound, error.StatusCode);
+        Assert.Equal(HttpStatusCode.NotFound, response.StatusCode);
+    }
+
+    [Fact]
+    public async Task Two_clients_registering_one_id_at_once_exactly_one_wins()
+    {
+        var start = new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously);
+        var attempts = Enumerable.Range(0, 4).Select(i => Task.Run(async () =>
+        {
+            await start.Task;
+            try
+            {
+                await Registry.RegisterProductAsync(NewProduct("raced-product", manufacturer: $"Racer {i}"));
+                return StatusCode.OK;
+            }
+            catch (RpcException e)
+            {
+                return e.StatusCode;
+            }
+        })).ToArray();
+        start.SetResult();
+        var outcomes = await Task.WhenAll(attempts);
+
+        Assert.Single(outcomes, StatusCode.OK);
+        Assert.Equal(3, outcomes.Count(o => o == StatusCode.AlreadyExists));
+    }
+
+    [Fact]
+    public async Task Lists_page_with_opaque_tokens_and_refuse_forged_ones()
+    {
+        foreach (var id in new[] { "paged-a", "paged-b", "paged-c" })
+        {
+            await Registry.RegisterProductAsync(NewProduct(id, manufacturer: "Paging Bio"));
+        }
+
+        var first = await Registry.ListProductsAsync(new ListProductsRequest { Manufacturer = "Paging Bio", Page = new PageRequest { PageSize = 2 } });
+        var second = await Registry.ListProductsAsync(new ListProductsRequest { Manufacturer = "Paging Bio", Page = new PageRequest { PageSize = 2, PageToken = first.NextPageToken } });
+        var forged = await Assert.ThrowsAsync<RpcException>(() =>
+            Registry.ListProductsAsync(new ListProductsRequest { Page = new PageRequest { PageToken = "not-a-token" } }).ResponseAsync);
+
+        Assert.Equal(["paged-a", "paged-b"], first.Products.Select(p => p.ProductId));
+        Assert.Equal(["paged-c"], second.Products.Select(p => p.ProductId));
+        Assert.Equal("", second.NextPageToken);
+        Assert.Equal("page.page_token", Assert.Single(forged.GetRpcStatus()!.GetDetail<BadRequest>().FieldViolations).Field);
+    }
+
+    [Fact]
+    public async Task The_gateway_reports_downstream_health()
+    {
+        var health = await Eventually.SucceedsAsync(async () =>
+        {
+            using var body = JsonDocument.Parse(await Running.Http.GetStringAsync("/healthz"));
+            var downstream = body.RootElement.GetProperty("checks").GetProperty("downstream").GetProperty("data");
+            Assert.Equal("Healthy", downstream.GetProperty("registry-grpc").GetString());
+            Assert.Equal("Healthy", downstream.GetProperty("registry-http").GetString());
+            Assert.Equal("Healthy", downstream.GetProperty("approvals-grpc").GetString());
+            return downstream.Clone();
+        });
+
+        Assert.True(health.TryGetProperty("approvals-http", out _));
+        var grpcHealth = await new Health.HealthClient(Running.Channel).CheckAsync(new HealthCheckRequest());
+        Assert.NotEqual(HealthCheckResponse.Types.ServingStatus.Unknown, grpcHealth.Status);
+    }
+
+    [Fact]
+    public async Task The_gateway_answers_grpc_reflection_for_every_service()
+    {
+        using var call = new ServerReflection.ServerReflectionClient(Running.Channel).ServerReflectionInfo();
+        await call.RequestStream.WriteAsync(new ServerReflectionRequest { ListServices = "" });
+        await call.RequestStream.CompleteAsync();
+        Assert.True(await call.ResponseStream.MoveNext(CancellationToken.None));
+
+        var services = call.ResponseStream.Current.ListServicesResponse.Service.Select(s => s.Name).ToArray();
+        Assert.Contains("consortium.registry.v1.RegistryService", services);
+        Assert.Contains("consortium.procurement.v1.ProcurementService", services);
+        Assert.Contains("consortium.approvals.v1.ApprovalsService", services);
+        Assert.Contains("consortium.slots.v1.SlotsService", services);
+    }
+
+    private static RegisterProductRequest NewProduct(string id, string manufacturer = "Test Bio") => new()
+    {
+        ProductId = id,
+        Name = "Product " + id,
+        TargetAntigen = "CD19",
+        CellSource = CellSource.Autologous,
+        Manufacturer = manufacturer,
+    };
+}
