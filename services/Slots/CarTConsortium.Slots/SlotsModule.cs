@@ -1,0 +1,34 @@
+using CarTConsortium.BuildingBlocks.Eventing;
+using CarTConsortium.Contracts.Registry.V1;
+using CarTConsortium.ServiceDefaults;
+using CarTConsortium.Slots.Capacity;
+using CarTConsortium.Slots.Catalogue;
+using Microsoft.AspNetCore.Builder;
+using Microsoft.Extensions.DependencyInjection;
+
+namespace CarTConsortium.Slots;
+
+/// <summary>
+/// Slots' whole wiring. The host has given it storage and eventing; it adds its use
+/// cases, its gRPC service and its subscription to the registry's products.
+/// </summary>
+/// <remarks>
+/// No demo data: capacity must name a product slots has learned from the registry's
+/// events, and those arrive only after the hosts have started and seeded. Demo capacity
+/// belongs to a step that runs once the registry's products have been projected.
+/// </remarks>
+public sealed class SlotsModule : IServiceModule
+{
+    public string AppId => "slots";
+
+    public void AddServices(WebApplicationBuilder builder)
+    {
+        builder.Services.AddScoped<CapacityPlanner>();
+        builder.Services.AddEventHandler<ProductRegistered, ProductProjection>();
+    }
+
+    public void MapEndpoints(WebApplication app)
+    {
+        app.MapGrpcService<SlotsGrpcService>();
+    }
+}

@@ -1,0 +1,224 @@
+using CarTConsortium.BuildingBlocks.Errors;
+using CarTConsortium.BuildingBlocks.Eventing;
+using CarTConsortium.BuildingBlocks.Storage;
+using CarTConsortium.Contracts.Registry.V1;
+using CarTConsortium.Contracts.Slots.V1;
+using CarTConsortium.Slots.Capacity;
+using CarTConsortium.Slots.Catalogue;
+using CarTConsortium.Storage.Sqlite;
+using Google.Protobuf;
+using Microsoft.AspNetCore.Builder;
+using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Extensions.Options;
+using Xunit;
+
+namespace CarTConsortium.Slots.Tests;
+
+/// <summary>The planner and the product projection on a real SQLite file.</summary>
+public sealed class CapacityPlannerTests : IDisposable
+{
+    private const string Site = "astana-ncb";
+    private const string ProductId = "ncb-cd19-academic";
+
+    private readonly string _folder = Directory.CreateTempSubdirectory("cartc-slots-").FullName;
+    private readonly FixedClock _clock = new(new DateTimeOffset(2026, 3, 10, 9, 30, 0, TimeSpan.Zero));
+    private readonly SqliteDocumentStore _store;
+    private readonly CapacityPlanner _planner;
+
+    public CapacityPlannerTests()
+    {
+        _store = new SqliteDocumentStore(Path.Combine(_folder, "slots.db"), new OutboxSignal());
+        _planner = new CapacityPlanner(_store, _clock);
+    }
+
+    [Fact]
+    public async Task Capacity_for_a_product_the_registry_has_not_announced_is_refused_and_writes_nothing()
+    {
+        var refused = await Assert.ThrowsAsync<RuleViolationException>(() => PublishAsync(ProductId, _clock.Now.AddDays(14)));
+
+        Assert.Contains(ProductId, refused.Message, StringComparison.Ordinal);
+        Assert.Contains("not in the registry's catalogue (yet)", refused.Message, StringComparison.Ordinal);
+        Assert.Empty((await _store.QueryAsync(Capacity.Capacity.Collection, DocumentQuery.All)).Items);
+        Assert.Empty(await _store.ReadPendingAsync(10));
+    }
+
+    [Fact]
+    public async Task Bad_input_is_reported_before_the_catalogue_is_consulted()
+    {
+        var invalid = await Assert.ThrowsAsync<InvalidArgumentException>(() =>
+            _planner.PublishAsync(Site, ProductId, new DateParts(2026, 3, 1), 12, 0, CancellationToken.None));
+
+        Assert.Equal(["run_start", "lines"], invalid.Violations.Select(v => v.Field));
+    }
+
+    [Fact]
+    public async Task Once_the_product_is_projected_capacity_is_published_and_raises_CapacityPublished()
+    {
+        await ProjectAsync(Registered(ProductId, "Academic CD19 CAR-T"));
+
+        var published = await PublishAsync(ProductId, _clock.Now.AddDays(14));
+
+        var read = await _planner.GetAsync(published.Id, CancellationToken.None);
+        Assert.Equal(1, read.Version);
+        Assert.Equal(published.Value, read.Value);
+        Assert.Equal(DateOnly.FromDateTime(_clock.Now.UtcDateTime).AddDays(14), read.Value.RunStart);
+        Assert.True(Guid.TryParse(read.Id, out var id));
+        Assert.Equal(7, id.Version);
+
+        var message = Assert.Single(await _store.ReadPendingAsync(10));
+        Assert.Equal("consortium.slots.v1.CapacityPublished", message.Topic);
+        var raised = CapacityPublished.Parser.ParseJson(message.Payload).Capacity;
+        Assert.Equal(SlotsMapping.ToContract(published), raised);
+        Assert.Equal(new Google.Type.Date { Year = 2026, Month = 3, Day = 24 }, raised.RunStart);
+        Assert.Equal(Site, raised.SiteId);
+        Assert.Equal(ProductId, raised.ProductId);
+    }
+
+    [Fact]
+    public async Task The_list_filters_on_site_and_product_and_pages()
+    {
+        await ProjectAsync(Registered(ProductId, "Academic CD19 CAR-T"));
+        await ProjectAsync(Registered("tisagenlecleucel", "Kymriah"));
+        var ids = new List<string>();
+        foreach (var (site, product) in new[] { (Site, ProductId), (Site, ProductId), ("tashkent-ncmc", ProductId), (Site, "tisagenlecleucel") })
+        {
+            ids.Add((await _planner.PublishAsync(site, product, new DateParts(2026, 4, 1), 12, 2, CancellationToken.None)).Id);
+            _clock.Now = _clock.Now.AddMinutes(1);
+        }
+
+        var first = await _planner.ListAsync(2, null, Site, null, CancellationToken.None);
+        var second = await _planner.ListAsync(2, first.NextPageToken, Site, null, CancellationToken.None);
+        var both = await _planner.ListAsync(0, null, Site, ProductId, CancellationToken.None);
+        var byProduct = await _planner.ListAsync(0, null, null, ProductId, CancellationToken.None);
+        var all = await _planner.ListAsync(0, null, "", "", CancellationToken.None);
+
+        Assert.Equal([ids[0], ids[1]], first.Capacity.Select(c => c.Id));
+        Assert.NotEmpty(first.NextPageToken);
+        Assert.Equal([ids[3]], second.Capacity.Select(c => c.Id));
+        Assert.Empty(second.NextPageToken);
+        Assert.Equal([ids[0], ids[1]], both.Capacity.Select(c => c.Id));
+        Assert.Equal([ids[0], ids[1], ids[2]], byProduct.Capacity.Select(c => c.Id));
+        Assert.Equal(ids, all.Capacity.Select(c => c.Id));
+    }
+
+    [Fact]
+    public async Task Bad_filters_and_pages_are_invalid_and_a_missing_capacity_is_not_found()
+    {
+        var invalid = await Assert.ThrowsAsync<InvalidArgumentException>(() => _planner.ListAsync(-1, null, "Astana", "x", CancellationToken.None));
+        Assert.Equal(["site_id", "product_id", "page.page_size"], invalid.Violations.Select(v => v.Field));
+
+        await Assert.ThrowsAsync<NotFoundException>(() => _planner.GetAsync(Guid.CreateVersion7().ToString(), CancellationToken.None));
+        var badId = await Assert.ThrowsAsync<InvalidArgumentException>(() => _planner.GetAsync("capacity-1", CancellationToken.None));
+        Assert.Equal("capacity_id", Assert.Single(badId.Violations).Field);
+    }
+
+    [Fact]
+    public async Task The_projection_keeps_name_and_cell_source()
+    {
+        await ProjectAsync(Registered(ProductId, "Academic CD19 CAR-T"));
+        await ProjectAsync(Registered("future-product", "From a newer registry", (CellSource)7));
+
+        Assert.Equal(new KnownProduct(ProductId, "Academic CD19 CAR-T", "CELL_SOURCE_AUTOLOGOUS"),
+            (await _store.FindAsync(KnownProduct.Collection, ProductId))!.Value);
+        Assert.Equal("7", (await _store.FindAsync(KnownProduct.Collection, "future-product"))!.Value.CellSource);
+    }
+
+    [Fact]
+    public async Task The_same_product_projected_twice_stays_one_unchanged_document()
+    {
+        await ProjectAsync(Registered(ProductId, "Academic CD19 CAR-T"));
+        await ProjectAsync(Registered(ProductId, "Academic CD19 CAR-T"));
+
+        var known = Assert.Single((await _store.QueryAsync(KnownProduct.Collection, DocumentQuery.All)).Items);
+        Assert.Equal(1, known.Version);
+    }
+
+    [Fact]
+    public async Task A_product_seen_again_with_other_data_is_updated_and_an_older_duplicate_does_not_fail()
+    {
+        var older = Registered(ProductId, "Academic CD19 CAR-T");
+        await ProjectAsync(older);
+        await ProjectAsync(Registered(ProductId, "Academic CD19 CAR-T (Prodigy)"));
+        var renamed = (await _store.FindAsync(KnownProduct.Collection, ProductId))!;
+
+        await ProjectAsync(older);
+
+        Assert.Equal(2, renamed.Version);
+        Assert.Equal("Academic CD19 CAR-T (Prodigy)", renamed.Value.Name);
+        Assert.Single((await _store.QueryAsync(KnownProduct.Collection, DocumentQuery.All)).Items);
+    }
+
+    [Fact]
+    public async Task An_event_without_a_product_is_poison()
+    {
+        var projection = new ProductProjection(_store);
+
+        await Assert.ThrowsAsync<PoisonEventException>(() =>
+            projection.HandleAsync(new ProductRegistered(), Context(new ProductRegistered()), CancellationToken.None));
+        await Assert.ThrowsAsync<PoisonEventException>(() =>
+            projection.HandleAsync(new ProductRegistered { Product = new Product() }, Context(new ProductRegistered()), CancellationToken.None));
+    }
+
+    [Fact]
+    public async Task Through_the_modules_wiring_and_the_real_dispatcher_a_redelivery_and_a_republish_apply_once()
+    {
+        var builder = WebApplication.CreateEmptyBuilder(new WebApplicationOptions());
+        builder.Services.AddLogging();
+        builder.Services.AddSingleton<TimeProvider>(_clock);
+        builder.Services.AddSingleton(Options.Create(new EventingOptions { AppId = "slots" }));
+        builder.Services.AddSqliteStorage(Path.Combine(_folder, "slots-wired.db"));
+        builder.Services.AddSingleton<EventDispatcher>();
+        var module = new SlotsModule();
+        module.AddServices(builder);
+        // The module's registrations are what matter here; no server is built.
+        await using var services = builder.Services.BuildServiceProvider();
+        var dispatcher = services.GetRequiredService<EventDispatcher>();
+        var registered = Registered(ProductId, "Academic CD19 CAR-T");
+        var envelope = Envelope(registered);
+
+        Assert.Equal(DeliveryOutcome.Success, await dispatcher.DispatchAsync(envelope, 1, CancellationToken.None));
+        Assert.Equal(DeliveryOutcome.Success, await dispatcher.DispatchAsync(envelope, 1, CancellationToken.None));
+        Assert.Equal(DeliveryOutcome.Success, await dispatcher.DispatchAsync(Envelope(registered), 1, CancellationToken.None));
+
+        var store = services.GetRequiredService<IDocumentStore>();
+        var known = Assert.Single((await store.QueryAsync(KnownProduct.Collection, DocumentQuery.All)).Items);
+        Assert.Equal(1, known.Version);
+        await using var scope = services.CreateAsyncScope();
+        var published = await scope.ServiceProvider.GetRequiredService<CapacityPlanner>()
+            .PublishAsync(Site, ProductId, new DateParts(2026, 3, 24), 12, 2, CancellationToken.None);
+        Assert.Equal(ProductId, published.Value.ProductId);
+        Assert.Equal("slots", module.AppId);
+    }
+
+    private Task<Stored<Capacity.Capacity>> PublishAsync(string productId, DateTimeOffset runStart) =>
+        _planner.PublishAsync(Site, productId, new DateParts(runStart.Year, runStart.Month, runStart.Day), 12, 2, CancellationToken.None);
+
+    /// <summary>What the dispatcher does for one delivery: run the handler, then commit its changes with the inbox mark.</summary>
+    private async Task ProjectAsync(ProductRegistered registered)
+    {
+        var context = Context(registered);
+        await new ProductProjection(_store).HandleAsync(registered, context, CancellationToken.None);
+        await _store.CommitAsync(context.Changes);
+    }
+
+    private static EventContext Context(ProductRegistered registered)
+    {
+        var envelope = Envelope(registered);
+        return new EventContext(envelope, 1, new ChangeSet().MarkHandled(typeof(ProductProjection).FullName!, envelope.Id));
+    }
+
+    private static ProductRegistered Registered(string productId, string name, CellSource cellSource = CellSource.Autologous) => new()
+    {
+        Product = new Product { ProductId = productId, Name = name, TargetAntigen = "CD19", CellSource = cellSource, Manufacturer = "NCB" },
+    };
+
+    private static EventEnvelope Envelope(ProductRegistered registered) =>
+        new(Guid.CreateVersion7().ToString(), IntegrationEvents.TopicOf<ProductRegistered>(), "registry", DateTimeOffset.UtcNow,
+            JsonFormatter.Default.Format(registered), null);
+
+    public void Dispose()
+    {
+        Microsoft.Data.Sqlite.SqliteConnection.ClearAllPools();
+        Directory.Delete(_folder, recursive: true);
+    }
+}
