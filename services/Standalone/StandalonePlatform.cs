@@ -1,8 +1,10 @@
 using CarTConsortium.Approvals;
 using CarTConsortium.Eventing.Embedded;
 using CarTConsortium.Gateway;
+using CarTConsortium.Procurement;
 using CarTConsortium.Registry;
 using CarTConsortium.ServiceDefaults;
+using CarTConsortium.Slots;
 using CarTConsortium.Storage.Sqlite;
 using Microsoft.Extensions.Hosting;
 using OpenTelemetry;
@@ -38,7 +40,7 @@ public sealed class StandalonePlatform : IAsyncDisposable
     public const string GatewayAppId = "gateway";
 
     /// <summary>The service modules, in the order they start.</summary>
-    public static IReadOnlyList<IServiceModule> Modules { get; } = [new RegistryModule(), new ApprovalsModule()];
+    public static IReadOnlyList<IServiceModule> Modules { get; } = [new RegistryModule(), new ProcurementModule(), new ApprovalsModule(), new SlotsModule()];
 
     /// <summary>REST/JSON and health through the gateway (HTTP/1.1).</summary>
     public Uri GatewayHttp { get; }

@@ -12,6 +12,8 @@ namespace CarTConsortium.Platform.Tests;
 /// </summary>
 public sealed class RunningPlatform : IAsyncDisposable
 {
+    private static readonly string[] AppIds = ["gateway", "registry", "procurement", "approvals", "slots"];
+
     private RunningPlatform(StandalonePlatform platform, StandaloneOptions options)
     {
         Platform = platform;
@@ -31,8 +33,7 @@ public sealed class RunningPlatform : IAsyncDisposable
         {
             DataFolder = dataFolder ?? Directory.CreateTempSubdirectory("cartc-platform-").FullName,
             DemoData = demoData,
-            Ports = new[] { "gateway", "registry", "procurement", "approvals", "slots" }
-                .ToDictionary(app => app, _ => new AppPorts(FreePort(), FreePort())),
+            Ports = AppIds.ToDictionary(app => app, _ => new AppPorts(FreePort(), FreePort())),
             Settings = new Dictionary<string, string?>
             {
                 ["Eventing:RetryBaseDelay"] = "00:00:00.050",

@@ -59,5 +59,9 @@ public sealed partial class Collection<T> where T : class
 /// <summary>One JSON shape for every stored document, whatever the adapter.</summary>
 public static class DocumentJson
 {
-    public static JsonSerializerOptions Options { get; } = new(JsonSerializerDefaults.Web);
+    // Enums by name: reordering an enum must not change what stored data means.
+    public static JsonSerializerOptions Options { get; } = new(JsonSerializerDefaults.Web)
+    {
+        Converters = { new System.Text.Json.Serialization.JsonStringEnumConverter() },
+    };
 }

@@ -1,0 +1,4 @@
+using CarTConsortium.Procurement;
+using CarTConsortium.Hosting;
+
+await DistributedHost.RunAsync(new ProcurementModule(), args);

@@ -1,0 +1,4 @@
+using CarTConsortium.Slots;
+using CarTConsortium.Hosting;
+
+await DistributedHost.RunAsync(new SlotsModule(), args);
