@@ -33,6 +33,7 @@ public sealed class EventDispatcher(
     {
         using var activity = EventingTelemetry.StartFromTraceParent($"process {envelope.Topic}", ActivityKind.Consumer, envelope.TraceParent, envelope.Topic);
         activity?.SetTag("messaging.message.id", envelope.Id);
+        activity?.SetTag("messaging.consumer.group.name", options.Value.AppId);
 
         // Each handler keeps its own inbox mark (a dead letter marks it too), so a
         // redelivery for one handler's retry re-runs only that handler.

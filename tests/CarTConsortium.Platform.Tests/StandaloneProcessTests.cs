@@ -1,0 +1,74 @@
+using System.Diagnostics;
+using System.Text;
+using System.Text.Json;
+using Xunit;
+
+namespace CarTConsortium.Platform.Tests;
+
+/// <summary>The README's run command as a user meets it: a process that prints where it is, serves, and stops on Ctrl-C.</summary>
+public sealed class StandaloneProcessTests
+{
+    [Fact]
+    public async Task The_standalone_process_prints_its_gateway_serves_through_it_and_stops_cleanly_on_ctrl_c()
+    {
+        Assert.SkipWhen(OperatingSystem.IsWindows(), "Sends SIGINT, which only exists on Unix-like systems.");
+        var data = Directory.CreateTempSubdirectory("cartc-process-").FullName;
+        // Far from the default ports, so a platform a developer is running does not collide.
+        var offset = Random.Shared.Next(20_000, 40_000);
+        var output = new StringBuilder();
+        var banner = new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously);
+        using var process = new Process
+        {
+            StartInfo = new ProcessStartInfo("dotnet", [StandaloneDll(), "--data", data, "--port-offset", offset.ToString(System.Globalization.CultureInfo.InvariantCulture)])
+            {
+                RedirectStandardOutput = true,
+                RedirectStandardError = true,
+            },
+        };
+        process.OutputDataReceived += (_, line) =>
+        {
+            lock (output) { output.AppendLine(line.Data); }
+            if (line.Data?.Contains("Press Ctrl-C to stop.", StringComparison.Ordinal) == true)
+            {
+                banner.TrySetResult();
+            }
+        };
+        process.ErrorDataReceived += (_, line) => { lock (output) { output.AppendLine(line.Data); } };
+        try
+        {
+            process.Start();
+            process.BeginOutputReadLine();
+            process.BeginErrorReadLine();
+            await banner.Task.WaitAsync(TimeSpan.FromSeconds(60));
+
+            var gateway = $"http://127.0.0.1:{5000 + offset}/";
+            lock (output) { Assert.Contains($"curl {gateway}v1/registry/products", output.ToString(), StringComparison.Ordinal); }
+            using var http = new HttpClient();
+            using var products = JsonDocument.Parse(await http.GetStringAsync(gateway + "v1/registry/products"));
+            Assert.NotEmpty(products.RootElement.GetProperty("products").EnumerateArray());
+
+            using (var interrupt = Process.Start("kill", ["-INT", process.Id.ToString(System.Globalization.CultureInfo.InvariantCulture)]))
+            {
+                await interrupt.WaitForExitAsync();
+            }
+            await process.WaitForExitAsync().WaitAsync(TimeSpan.FromSeconds(30));
+            Assert.Equal(0, process.ExitCode);
+        }
+        finally
+        {
+            if (!process.HasExited)
+            {
+                process.Kill(entireProcessTree: true);
+            }
+            Directory.Delete(data, recursive: true);
+        }
+    }
+
+    /// <summary>The standalone host as built beside this test (same configuration).</summary>
+    private static string StandaloneDll()
+    {
+        var dll = Path.Combine(AppContext.BaseDirectory, "CarTConsortium.Standalone.dll");
+        Assert.True(File.Exists(dll), $"{dll} is missing: the test project references the standalone host, so a build puts it here.");
+        return dll;
+    }
+}
