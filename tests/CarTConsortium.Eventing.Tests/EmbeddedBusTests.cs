@@ -14,6 +14,9 @@ public sealed class EmbeddedBusTests : IDisposable
     private readonly string _folder = Directory.CreateTempSubdirectory("cartc-bus-").FullName;
     private readonly FailureScript _script = new();
 
+    // Unique per test: counters are process-wide and other tests dead-letter the same topic.
+    private readonly string _subscriber = $"approvals-{Guid.NewGuid():N}";
+
     private string BusPath => Path.Combine(_folder, "bus.db");
 
     [Fact]
@@ -51,7 +54,7 @@ public sealed class EmbeddedBusTests : IDisposable
     public async Task An_event_that_keeps_failing_is_dead_lettered_after_the_last_attempt_and_counted()
     {
         _script.TransientFailures["kymriah"] = int.MaxValue;
-        using var deadLettered = new CounterListener("consortium.events.dead_lettered");
+        using var deadLettered = new CounterListener("consortium.events.dead_lettered", _subscriber);
         using var bus = new EmbeddedBus(BusPath);
         await using var approvals = await StartSubscriberAsync(bus);
         await using var registry = await TestApp.StartAsync("registry", _folder, bus);
@@ -142,7 +145,7 @@ public sealed class EmbeddedBusTests : IDisposable
     }
 
     private Task<TestApp> StartSubscriberAsync(EmbeddedBus bus) =>
-        TestApp.StartAsync("approvals", _folder, bus, services =>
+        TestApp.StartAsync(_subscriber, _folder, bus, services =>
         {
             services.AddSingleton(_script);
             services.AddEventHandler<ProductRegistered, ProductProjection>();
@@ -157,13 +160,13 @@ public sealed class EmbeddedBusTests : IDisposable
         Directory.Delete(_folder, recursive: true);
     }
 
-    /// <summary>Sums one eventing counter per topic while the test runs.</summary>
+    /// <summary>Sums one eventing counter of one consumer, per topic, while the test runs.</summary>
     private sealed class CounterListener : IDisposable
     {
         private readonly MeterListener _listener = new();
         private readonly Dictionary<string, long> _totals = [];
 
-        public CounterListener(string instrument)
+        public CounterListener(string instrument, string consumer)
         {
             _listener.InstrumentPublished = (i, l) =>
             {
@@ -174,7 +177,12 @@ public sealed class EmbeddedBusTests : IDisposable
             };
             _listener.SetMeasurementEventCallback<long>((_, value, tags, _) =>
             {
-                var topic = tags.ToArray().FirstOrDefault(t => t.Key == "topic").Value as string ?? "";
+                var all = tags.ToArray();
+                if (all.FirstOrDefault(t => t.Key == "consumer").Value as string != consumer)
+                {
+                    return;
+                }
+                var topic = all.FirstOrDefault(t => t.Key == "topic").Value as string ?? "";
                 lock (_totals)
                 {
                     _totals[topic] = _totals.GetValueOrDefault(topic) + value;

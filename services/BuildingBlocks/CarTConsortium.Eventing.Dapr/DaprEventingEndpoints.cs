@@ -104,7 +104,8 @@ public static class DaprEventingEndpoints
     {
         // Without an id there is nothing to key a dead letter on: log it, count it, drop it.
         logger.LogError("Dropped a delivery on topic {Topic} that is not a CloudEvent: {Problem}", topic, problem);
-        EventingTelemetry.DeadLettered.Add(1, new KeyValuePair<string, object?>("topic", topic));
+        var consumer = http.RequestServices.GetRequiredService<IOptions<EventingOptions>>().Value.AppId;
+        EventingTelemetry.DeadLettered.Add(1, new KeyValuePair<string, object?>("topic", topic), new KeyValuePair<string, object?>("consumer", consumer));
         return AnswerAsync(http, DeliveryOutcome.Drop);
     }
 

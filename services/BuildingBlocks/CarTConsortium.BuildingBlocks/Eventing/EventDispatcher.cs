@@ -53,7 +53,7 @@ public sealed class EventDispatcher(
     {
         if (await inbox.HasHandledAsync(subscription.Consumer, envelope.Id, ct))
         {
-            EventingTelemetry.Duplicates.Add(1, new KeyValuePair<string, object?>("topic", envelope.Topic));
+            EventingTelemetry.Duplicates.Add(1, Tags(envelope));
             return DeliveryOutcome.Success;
         }
 
@@ -76,13 +76,13 @@ public sealed class EventDispatcher(
             var context = new EventContext(envelope, attempt, new ChangeSet().MarkHandled(subscription.Consumer, envelope.Id));
             await subscription.Invoke(handler, message, context, ct);
             await store.CommitAsync(context.Changes, ct);
-            EventingTelemetry.Handled.Add(1, new KeyValuePair<string, object?>("topic", envelope.Topic));
+            EventingTelemetry.Handled.Add(1, Tags(envelope));
             return DeliveryOutcome.Success;
         }
         catch (EventAlreadyHandledException)
         {
             // A concurrent delivery of the same event won the race; its effect stands alone.
-            EventingTelemetry.Duplicates.Add(1, new KeyValuePair<string, object?>("topic", envelope.Topic));
+            EventingTelemetry.Duplicates.Add(1, Tags(envelope));
             return DeliveryOutcome.Success;
         }
         catch (PoisonEventException e)
@@ -97,10 +97,17 @@ public sealed class EventDispatcher(
             }
             logger.LogWarning(e, "Handler {Consumer} failed on event {EventId} ({Topic}), attempt {Attempt} of {MaxAttempts}; it will be retried",
                 subscription.Consumer, envelope.Id, envelope.Topic, attempt, MaxAttempts);
-            EventingTelemetry.Retried.Add(1, new KeyValuePair<string, object?>("topic", envelope.Topic));
+            EventingTelemetry.Retried.Add(1, Tags(envelope));
             return DeliveryOutcome.Retry;
         }
     }
+
+    // Per topic and per consuming app: one process may host several subscribers (standalone).
+    private TagList Tags(EventEnvelope envelope) => new()
+    {
+        { "topic", envelope.Topic },
+        { "consumer", options.Value.AppId },
+    };
 
     private async Task<DeliveryOutcome> DeadLetterAsync(EventSubscription subscription, EventEnvelope envelope, int attempt, string reason, CancellationToken ct)
     {
@@ -115,7 +122,7 @@ public sealed class EventDispatcher(
         }
         logger.LogError("Event {EventId} ({Topic}) dead-lettered for {Consumer} after {Attempt} attempt(s): {Reason}",
             envelope.Id, envelope.Topic, subscription.Consumer, attempt, reason);
-        EventingTelemetry.DeadLettered.Add(1, new KeyValuePair<string, object?>("topic", envelope.Topic));
+        EventingTelemetry.DeadLettered.Add(1, Tags(envelope));
         return DeliveryOutcome.Drop;
     }
 }
