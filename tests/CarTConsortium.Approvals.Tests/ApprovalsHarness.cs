@@ -1,0 +1,73 @@
+using CarTConsortium.Approvals.Catalogue;
+using CarTConsortium.BuildingBlocks.Eventing;
+using CarTConsortium.BuildingBlocks.Storage;
+using CarTConsortium.Contracts.Registry.V1;
+using CarTConsortium.Storage.Sqlite;
+using Google.Protobuf;
+using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Extensions.Options;
+
+namespace CarTConsortium.Approvals.Tests;
+
+/// <summary>
+/// Approvals' storage and event handling as a host wires them: one SQLite file in a temp
+/// folder, and the real dispatcher running <see cref="ProductProjection"/> for the registry's events.
+/// </summary>
+public sealed class ApprovalsHarness : IDisposable
+{
+    private readonly string _folder = Directory.CreateTempSubdirectory("cartc-approvals-").FullName;
+    private readonly ServiceProvider _services;
+
+    public ApprovalsHarness()
+    {
+        var services = new ServiceCollection();
+        services.AddLogging();
+        services.AddSingleton<TimeProvider>(Clock);
+        services.AddSingleton(Options.Create(new EventingOptions { AppId = "approvals" }));
+        services.AddSqliteStorage(Path.Combine(_folder, "approvals.db"));
+        services.AddSingleton<EventDispatcher>();
+        services.AddEventHandler<ProductRegistered, ProductProjection>();
+        _services = services.BuildServiceProvider(new ServiceProviderOptions { ValidateScopes = true, ValidateOnBuild = true });
+        Store = _services.GetRequiredService<SqliteDocumentStore>();
+        Dispatcher = _services.GetRequiredService<EventDispatcher>();
+    }
+
+    public FixedClock Clock { get; } = new(new DateTimeOffset(2026, 3, 10, 9, 30, 0, TimeSpan.Zero));
+
+    public SqliteDocumentStore Store { get; }
+
+    public EventDispatcher Dispatcher { get; }
+
+    /// <summary>Delivers the registry's announcement of a product, as a new event, for the first time.</summary>
+    public Task<DeliveryOutcome> AnnounceAsync(string productId, string name, long registryVersion = 1) =>
+        Dispatcher.DispatchAsync(Envelope(Registered(productId, name, registryVersion)), 1, CancellationToken.None);
+
+    public static ProductRegistered Registered(string productId, string name, long registryVersion) => new()
+    {
+        Product = new Product
+        {
+            ProductId = productId,
+            Name = name,
+            TargetAntigen = "CD19",
+            CellSource = CellSource.Autologous,
+            Manufacturer = "National Center for Biotechnology, Astana",
+            RegisteredAt = Google.Protobuf.WellKnownTypes.Timestamp.FromDateTimeOffset(new DateTimeOffset(2026, 1, 5, 8, 0, 0, TimeSpan.Zero)),
+            Revision = new Contracts.Common.V1.Revision { Version = registryVersion },
+        },
+    };
+
+    /// <summary>A fresh envelope (a new event id) around <paramref name="registered"/>, as the registry's outbox relay sends it.</summary>
+    public static EventEnvelope Envelope(ProductRegistered registered) =>
+        new(Guid.CreateVersion7().ToString(), IntegrationEvents.TopicOf<ProductRegistered>(), "registry", DateTimeOffset.UtcNow,
+            JsonFormatter.Default.Format(registered), null);
+
+    public async Task<IReadOnlyList<Stored<KnownProduct>>> KnownProductsAsync() =>
+        (await Store.QueryAsync(KnownProduct.Collection, DocumentQuery.All, CancellationToken.None)).Items;
+
+    public void Dispose()
+    {
+        _services.Dispose();
+        Microsoft.Data.Sqlite.SqliteConnection.ClearAllPools();
+        Directory.Delete(_folder, recursive: true);
+    }
+}
