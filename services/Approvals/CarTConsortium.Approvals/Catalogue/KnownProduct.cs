@@ -16,6 +16,11 @@ public sealed class ProductProjection(IDocumentStore store) : IEventHandler<Prod
     public async Task HandleAsync(ProductRegistered integrationEvent, EventContext context, CancellationToken ct)
     {
         var product = integrationEvent.Product;
+        if (string.IsNullOrEmpty(product?.ProductId))
+        {
+            // No retry can mend an event without its product: dead-letter it at once.
+            throw new PoisonEventException("ProductRegistered carries no product id.");
+        }
         var incoming = new KnownProduct(product.ProductId, product.Name, product.Revision?.Version ?? 0);
         var current = await store.FindAsync(KnownProduct.Collection, product.ProductId, ct);
         if (current is null)
