@@ -1,6 +1,7 @@
 using System.Collections.Concurrent;
 using System.Globalization;
 using CarTConsortium.BuildingBlocks.Eventing;
+using CarTConsortium.Storage.Sqlite;
 using Microsoft.Data.Sqlite;
 
 namespace CarTConsortium.Eventing.Embedded;
@@ -14,25 +15,15 @@ namespace CarTConsortium.Eventing.Embedded;
 /// </summary>
 public sealed class EmbeddedBus : IDisposable
 {
-    private const int SqliteConstraintViolation = 19;
-
-    private readonly string _connectionString;
+    private readonly SqliteFile _file;
     private readonly TimeProvider _clock;
     private readonly TaskCompletionSource _opened = new(TaskCreationOptions.RunContinuationsAsynchronously);
     private readonly ConcurrentDictionary<string, SemaphoreSlim> _wakeUps = new(StringComparer.Ordinal);
 
     public EmbeddedBus(string databasePath, TimeProvider? clock = null)
     {
-        Directory.CreateDirectory(Path.GetDirectoryName(Path.GetFullPath(databasePath))!);
-        _connectionString = new SqliteConnectionStringBuilder
-        {
-            DataSource = databasePath,
-            Mode = SqliteOpenMode.ReadWriteCreate,
-            Pooling = true,
-            DefaultTimeout = 30,
-        }.ToString();
+        _file = new SqliteFile(databasePath, Schema);
         _clock = clock ?? TimeProvider.System;
-        CreateSchema();
     }
 
     /// <summary>
@@ -45,11 +36,11 @@ public sealed class EmbeddedBus : IDisposable
     /// <summary>Records durable subscriptions of <paramref name="subscriber"/> to <paramref name="topics"/>.</summary>
     public async Task SubscribeAsync(string subscriber, IEnumerable<string> topics, CancellationToken ct = default)
     {
-        await using var connection = await OpenAsync(ct);
-        await using var transaction = (SqliteTransaction)await connection.BeginTransactionAsync(ct);
+        await using var connection = await _file.OpenAsync(ct);
+        await using var transaction = await SqliteFile.BeginWriteAsync(connection, ct);
         foreach (var topic in topics)
         {
-            await ExecuteAsync(connection, "INSERT OR IGNORE INTO subscriptions (subscriber, topic) VALUES ($subscriber, $topic)", ct,
+            await SqliteFile.ExecuteAsync(connection, "INSERT OR IGNORE INTO subscriptions (subscriber, topic) VALUES ($subscriber, $topic)", ct,
                 ("$subscriber", subscriber), ("$topic", topic));
         }
         await transaction.CommitAsync(ct);
@@ -64,17 +55,17 @@ public sealed class EmbeddedBus : IDisposable
     {
         await _opened.Task.WaitAsync(ct);
         List<string> subscribers = [];
-        await using (var connection = await OpenAsync(ct))
-        await using (var transaction = (SqliteTransaction)await connection.BeginTransactionAsync(ct))
+        await using (var connection = await _file.OpenAsync(ct))
+        await using (var transaction = await SqliteFile.BeginWriteAsync(connection, ct))
         {
             try
             {
-                await ExecuteAsync(connection,
+                await SqliteFile.ExecuteAsync(connection,
                     "INSERT INTO messages (id, topic, source, occurred_at, payload, trace_parent) VALUES ($id, $topic, $source, $at, $payload, $trace)", ct,
                     ("$id", envelope.Id), ("$topic", envelope.Topic), ("$source", envelope.Source),
                     ("$at", envelope.OccurredAt.ToString("O")), ("$payload", envelope.Payload), ("$trace", envelope.TraceParent));
             }
-            catch (SqliteException e) when (e.SqliteErrorCode == SqliteConstraintViolation)
+            catch (SqliteException e) when (e.SqliteErrorCode == SqliteFile.ConstraintViolation)
             {
                 return;
             }
@@ -90,7 +81,7 @@ public sealed class EmbeddedBus : IDisposable
             }
             foreach (var subscriber in subscribers)
             {
-                await ExecuteAsync(connection,
+                await SqliteFile.ExecuteAsync(connection,
                     "INSERT INTO deliveries (subscriber, message_id, attempts, due_at, state) VALUES ($subscriber, $id, 0, $due, 'pending')", ct,
                     ("$subscriber", subscriber), ("$id", envelope.Id), ("$due", Timestamp(_clock.GetUtcNow())));
             }
@@ -105,7 +96,7 @@ public sealed class EmbeddedBus : IDisposable
     /// <summary>The subscriber's pending deliveries that are due now, oldest first.</summary>
     public async Task<IReadOnlyList<Delivery>> ReceiveDueAsync(string subscriber, int max, CancellationToken ct = default)
     {
-        await using var connection = await OpenAsync(ct);
+        await using var connection = await _file.OpenAsync(ct);
         await using var command = connection.CreateCommand();
         command.CommandText = """
             SELECT d.seq, d.attempts, m.id, m.topic, m.source, m.occurred_at, m.payload, m.trace_parent
@@ -131,7 +122,7 @@ public sealed class EmbeddedBus : IDisposable
     /// <summary>When the subscriber's next pending delivery falls due, if it has one.</summary>
     public async Task<DateTimeOffset?> NextDueAsync(string subscriber, CancellationToken ct = default)
     {
-        await using var connection = await OpenAsync(ct);
+        await using var connection = await _file.OpenAsync(ct);
         await using var command = connection.CreateCommand();
         command.CommandText = "SELECT MIN(due_at) FROM deliveries WHERE subscriber = $subscriber AND state = 'pending'";
         command.Parameters.AddWithValue("$subscriber", subscriber);
@@ -143,16 +134,16 @@ public sealed class EmbeddedBus : IDisposable
     /// <summary>Settles a delivery as its subscriber's dispatcher decided.</summary>
     public async Task SettleAsync(Delivery delivery, DeliveryOutcome outcome, TimeSpan retryDelay, CancellationToken ct = default)
     {
-        await using var connection = await OpenAsync(ct);
+        await using var connection = await _file.OpenAsync(ct);
         _ = outcome switch
         {
-            DeliveryOutcome.Success => await ExecuteAsync(connection,
+            DeliveryOutcome.Success => await SqliteFile.ExecuteAsync(connection,
                 "UPDATE deliveries SET state = 'done', attempts = $attempts WHERE seq = $seq", ct,
                 ("$attempts", delivery.Attempt), ("$seq", delivery.Seq)),
-            DeliveryOutcome.Drop => await ExecuteAsync(connection,
+            DeliveryOutcome.Drop => await SqliteFile.ExecuteAsync(connection,
                 "UPDATE deliveries SET state = 'dropped', attempts = $attempts WHERE seq = $seq", ct,
                 ("$attempts", delivery.Attempt), ("$seq", delivery.Seq)),
-            _ => await ExecuteAsync(connection,
+            _ => await SqliteFile.ExecuteAsync(connection,
                 "UPDATE deliveries SET attempts = $attempts, due_at = $due WHERE seq = $seq", ct,
                 ("$attempts", delivery.Attempt), ("$due", Timestamp(_clock.GetUtcNow() + retryDelay)), ("$seq", delivery.Seq)),
         };
@@ -191,32 +182,7 @@ public sealed class EmbeddedBus : IDisposable
     // Fixed-width UTC timestamps compare correctly as text in SQL.
     private static string Timestamp(DateTimeOffset at) => at.UtcDateTime.ToString("yyyy-MM-dd'T'HH:mm:ss.fffffff'Z'", CultureInfo.InvariantCulture);
 
-    private async Task<SqliteConnection> OpenAsync(CancellationToken ct)
-    {
-        var connection = new SqliteConnection(_connectionString);
-        await connection.OpenAsync(ct);
-        return connection;
-    }
-
-    private static async Task<int> ExecuteAsync(SqliteConnection connection, string sql, CancellationToken ct, params (string Name, object? Value)[] parameters)
-    {
-        await using var command = connection.CreateCommand();
-        command.CommandText = sql;
-        foreach (var (name, value) in parameters)
-        {
-            command.Parameters.AddWithValue(name, value ?? DBNull.Value);
-        }
-        return await command.ExecuteNonQueryAsync(ct);
-    }
-
-    private void CreateSchema()
-    {
-        using var connection = new SqliteConnection(_connectionString);
-        connection.Open();
-        using var command = connection.CreateCommand();
-        command.CommandText = """
-            PRAGMA journal_mode = WAL;
-            PRAGMA synchronous = FULL;
+    private const string Schema = """
             CREATE TABLE IF NOT EXISTS subscriptions (
                 subscriber TEXT NOT NULL,
                 topic TEXT NOT NULL,
@@ -240,8 +206,6 @@ public sealed class EmbeddedBus : IDisposable
             );
             CREATE INDEX IF NOT EXISTS deliveries_due ON deliveries (subscriber, due_at) WHERE state = 'pending';
             """;
-        command.ExecuteNonQuery();
-    }
 }
 
 /// <param name="Attempt">1 for the first delivery of this event to this subscriber.</param>

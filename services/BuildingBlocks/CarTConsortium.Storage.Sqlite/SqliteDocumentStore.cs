@@ -13,33 +13,18 @@ namespace CarTConsortium.Storage.Sqlite;
 /// </summary>
 public sealed class SqliteDocumentStore : IDocumentStore, IOutbox, IInbox, IDeadLetterStore
 {
-    private const int SqliteConstraintViolation = 19;
-
-    private readonly string _connectionString;
+    private readonly SqliteFile _file;
     private readonly OutboxSignal _signal;
 
     public SqliteDocumentStore(string databasePath, OutboxSignal signal)
     {
-        var folder = Path.GetDirectoryName(Path.GetFullPath(databasePath));
-        if (folder is not null)
-        {
-            Directory.CreateDirectory(folder);
-        }
-        _connectionString = new SqliteConnectionStringBuilder
-        {
-            DataSource = databasePath,
-            Mode = SqliteOpenMode.ReadWriteCreate,
-            Pooling = true,
-            // Writers queue on SQLite's lock for up to this long instead of failing at once.
-            DefaultTimeout = 30,
-        }.ToString();
+        _file = new SqliteFile(databasePath, Schema);
         _signal = signal;
-        CreateSchema();
     }
 
     public async Task<Stored<T>?> FindAsync<T>(Collection<T> collection, string id, CancellationToken ct = default) where T : class
     {
-        await using var connection = await OpenAsync(ct);
+        await using var connection = await _file.OpenAsync(ct);
         await using var command = connection.CreateCommand();
         command.CommandText = "SELECT version, body FROM documents WHERE collection = $collection AND id = $id";
         command.Parameters.AddWithValue("$collection", collection.Name);
@@ -53,7 +38,7 @@ public sealed class SqliteDocumentStore : IDocumentStore, IOutbox, IInbox, IDead
     public async Task<Page<T>> QueryAsync<T>(Collection<T> collection, DocumentQuery query, CancellationToken ct = default) where T : class
     {
         var limit = Math.Clamp(query.Limit, 1, DocumentQuery.MaxLimit);
-        await using var connection = await OpenAsync(ct);
+        await using var connection = await _file.OpenAsync(ct);
         await using var command = connection.CreateCommand();
         var sql = new StringBuilder("SELECT id, version, body FROM documents WHERE collection = $collection");
         command.Parameters.AddWithValue("$collection", collection.Name);
@@ -94,19 +79,18 @@ public sealed class SqliteDocumentStore : IDocumentStore, IOutbox, IInbox, IDead
 
     public async Task CommitAsync(ChangeSet changes, CancellationToken ct = default)
     {
-        await using var connection = await OpenAsync(ct);
-        // BEGIN IMMEDIATE: take the write lock up front, so two writers serialise instead of deadlocking on upgrade.
-        await using var transaction = (SqliteTransaction)await connection.BeginTransactionAsync(ct);
+        await using var connection = await _file.OpenAsync(ct);
+        await using var transaction = await SqliteFile.BeginWriteAsync(connection, ct);
         // The inbox mark goes first: a repeated delivery then fails as "already handled"
         // rather than on whichever of its writes collides first.
         if (changes.Handled is { } mark)
         {
             try
             {
-                await ExecuteAsync(connection, "INSERT INTO inbox (consumer, event_id, handled_at) VALUES ($consumer, $event, $at)", ct,
+                await SqliteFile.ExecuteAsync(connection, "INSERT INTO inbox (consumer, event_id, handled_at) VALUES ($consumer, $event, $at)", ct,
                     ("$consumer", mark.Consumer), ("$event", mark.EventId), ("$at", DateTimeOffset.UtcNow.ToString("O")));
             }
-            catch (SqliteException e) when (e.SqliteErrorCode == SqliteConstraintViolation)
+            catch (SqliteException e) when (e.SqliteErrorCode == SqliteFile.ConstraintViolation)
             {
                 throw new EventAlreadyHandledException(mark);
             }
@@ -117,14 +101,14 @@ public sealed class SqliteDocumentStore : IDocumentStore, IOutbox, IInbox, IDead
         }
         foreach (var message in changes.Events)
         {
-            await ExecuteAsync(connection,
+            await SqliteFile.ExecuteAsync(connection,
                 "INSERT INTO outbox (id, topic, payload, trace_parent, occurred_at) VALUES ($id, $topic, $payload, $trace, $at)", ct,
                 ("$id", message.Id), ("$topic", message.Topic), ("$payload", message.Payload),
                 ("$trace", message.TraceParent), ("$at", message.OccurredAt.ToString("O")));
         }
         if (changes.DeadLettered is { } dead)
         {
-            await ExecuteAsync(connection,
+            await SqliteFile.ExecuteAsync(connection,
                 "INSERT INTO dead_letters (event_id, consumer, topic, payload, reason, attempts, dead_lettered_at) VALUES ($id, $consumer, $topic, $payload, $reason, $attempts, $at)", ct,
                 ("$id", dead.EventId), ("$consumer", dead.Consumer), ("$topic", dead.Topic), ("$payload", dead.Payload),
                 ("$reason", dead.Reason), ("$attempts", dead.Attempts), ("$at", dead.DeadLetteredAt.ToString("O")));
@@ -138,7 +122,7 @@ public sealed class SqliteDocumentStore : IDocumentStore, IOutbox, IInbox, IDead
 
     public async Task<IReadOnlyList<OutboxMessage>> ReadPendingAsync(int max, CancellationToken ct = default)
     {
-        await using var connection = await OpenAsync(ct);
+        await using var connection = await _file.OpenAsync(ct);
         await using var command = connection.CreateCommand();
         command.CommandText = "SELECT id, topic, payload, trace_parent, occurred_at FROM outbox WHERE published_at IS NULL ORDER BY seq LIMIT $max";
         command.Parameters.AddWithValue("$max", max);
@@ -155,14 +139,14 @@ public sealed class SqliteDocumentStore : IDocumentStore, IOutbox, IInbox, IDead
 
     public async Task MarkPublishedAsync(string messageId, CancellationToken ct = default)
     {
-        await using var connection = await OpenAsync(ct);
-        await ExecuteAsync(connection, "UPDATE outbox SET published_at = $at WHERE id = $id", ct,
+        await using var connection = await _file.OpenAsync(ct);
+        await SqliteFile.ExecuteAsync(connection, "UPDATE outbox SET published_at = $at WHERE id = $id", ct,
             ("$at", DateTimeOffset.UtcNow.ToString("O")), ("$id", messageId));
     }
 
     public async Task<bool> HasHandledAsync(string consumer, string eventId, CancellationToken ct = default)
     {
-        await using var connection = await OpenAsync(ct);
+        await using var connection = await _file.OpenAsync(ct);
         await using var command = connection.CreateCommand();
         command.CommandText = "SELECT 1 FROM inbox WHERE consumer = $consumer AND event_id = $event";
         command.Parameters.AddWithValue("$consumer", consumer);
@@ -172,7 +156,7 @@ public sealed class SqliteDocumentStore : IDocumentStore, IOutbox, IInbox, IDead
 
     public async Task<IReadOnlyList<DeadLetter>> ListAsync(int max, CancellationToken ct = default)
     {
-        await using var connection = await OpenAsync(ct);
+        await using var connection = await _file.OpenAsync(ct);
         await using var command = connection.CreateCommand();
         command.CommandText = "SELECT event_id, consumer, topic, payload, reason, attempts, dead_lettered_at FROM dead_letters ORDER BY seq DESC LIMIT $max";
         command.Parameters.AddWithValue("$max", max);
@@ -193,17 +177,17 @@ public sealed class SqliteDocumentStore : IDocumentStore, IOutbox, IInbox, IDead
         {
             try
             {
-                await ExecuteAsync(connection,
+                await SqliteFile.ExecuteAsync(connection,
                     "INSERT INTO documents (collection, id, version, body, keys) VALUES ($collection, $id, 1, $body, $keys)", ct,
                     ("$collection", write.Collection), ("$id", write.Id), ("$body", write.Json), ("$keys", keys));
             }
-            catch (SqliteException e) when (e.SqliteErrorCode == SqliteConstraintViolation)
+            catch (SqliteException e) when (e.SqliteErrorCode == SqliteFile.ConstraintViolation)
             {
                 throw new DocumentExistsException(write.Collection, write.Id);
             }
             return;
         }
-        var updated = await ExecuteAsync(connection,
+        var updated = await SqliteFile.ExecuteAsync(connection,
             "UPDATE documents SET version = version + 1, body = $body, keys = $keys WHERE collection = $collection AND id = $id AND version = $expected", ct,
             ("$collection", write.Collection), ("$id", write.Id), ("$body", write.Json), ("$keys", keys), ("$expected", write.ExpectedVersion));
         if (updated == 0)
@@ -212,33 +196,7 @@ public sealed class SqliteDocumentStore : IDocumentStore, IOutbox, IInbox, IDead
         }
     }
 
-    private async Task<SqliteConnection> OpenAsync(CancellationToken ct)
-    {
-        var connection = new SqliteConnection(_connectionString);
-        await connection.OpenAsync(ct);
-        return connection;
-    }
-
-    private static async Task<int> ExecuteAsync(SqliteConnection connection, string sql, CancellationToken ct, params (string Name, object? Value)[] parameters)
-    {
-        await using var command = connection.CreateCommand();
-        command.CommandText = sql;
-        foreach (var (name, value) in parameters)
-        {
-            command.Parameters.AddWithValue(name, value ?? DBNull.Value);
-        }
-        return await command.ExecuteNonQueryAsync(ct);
-    }
-
-    private void CreateSchema()
-    {
-        using var connection = new SqliteConnection(_connectionString);
-        connection.Open();
-        using var command = connection.CreateCommand();
-        // WAL lets readers run beside the one writer; synchronous=FULL makes an acknowledged commit survive power loss.
-        command.CommandText = """
-            PRAGMA journal_mode = WAL;
-            PRAGMA synchronous = FULL;
+    private const string Schema = """
             CREATE TABLE IF NOT EXISTS documents (
                 collection TEXT NOT NULL,
                 id TEXT NOT NULL,
@@ -274,6 +232,4 @@ public sealed class SqliteDocumentStore : IDocumentStore, IOutbox, IInbox, IDead
                 dead_lettered_at TEXT NOT NULL
             );
             """;
-        command.ExecuteNonQuery();
-    }
 }
