@@ -3,7 +3,9 @@ using System.Net.Http.Json;
 using System.Text.Json;
 using CarTConsortium.Contracts.Approvals.V1;
 using CarTConsortium.Contracts.Common.V1;
+using CarTConsortium.Contracts.Procurement.V1;
 using CarTConsortium.Contracts.Registry.V1;
+using CarTConsortium.Contracts.Slots.V1;
 using Google.Rpc;
 using Grpc.Core;
 using Grpc.Health.V1;
@@ -64,6 +66,52 @@ public sealed class GatewayTests(PlatformFixture fixture) : IClassFixture<Platfo
         Assert.Equal(AuthorisationStatus.Planned, recorded.Status);
         var listed = await Approvals.ListAuthorisationsAsync(new ListAuthorisationsRequest { ProductId = "event-borne" });
         Assert.Equal([recorded.AuthorisationId], listed.Authorisations.Select(a => a.AuthorisationId));
+    }
+
+    [Fact]
+    public async Task A_tender_opened_through_the_gateway_reads_back_and_is_listed_as_open()
+    {
+        var procurement = new ProcurementService.ProcurementServiceClient(Running.Channel);
+        var opened = await procurement.OpenTenderAsync(new OpenTenderRequest
+        {
+            Item = "Tocilizumab 400 mg vial",
+            Unit = "vial",
+            ClosesAt = Google.Protobuf.WellKnownTypes.Timestamp.FromDateTimeOffset(DateTimeOffset.UtcNow.AddDays(30)),
+            PriceTiers =
+            {
+                new PriceTier { MinQuantity = 1, UnitPrice = new Google.Type.Money { CurrencyCode = "USD", Units = 900 } },
+                new PriceTier { MinQuantity = 50, UnitPrice = new Google.Type.Money { CurrencyCode = "USD", Units = 720, Nanos = 500_000_000 } },
+            },
+        });
+
+        var read = await procurement.GetTenderAsync(new GetTenderRequest { TenderId = opened.TenderId });
+        var open = await procurement.ListTendersAsync(new ListTendersRequest { Status = TenderStatus.Open, Page = new PageRequest { PageSize = 200 } });
+
+        Assert.Equal(opened, read);
+        Assert.Equal(TenderStatus.Open, read.Status);
+        Assert.Contains(open.Tenders, t => t.TenderId == opened.TenderId);
+    }
+
+    [Fact]
+    public async Task Capacity_for_a_product_slots_learnt_from_the_registry_is_published_and_read_back()
+    {
+        var slots = new SlotsService.SlotsServiceClient(Running.Channel);
+        var runStart = DateTime.UtcNow.Date.AddDays(21);
+        var request = new PublishCapacityRequest
+        {
+            SiteId = "astana-ncb",
+            ProductId = "capacity-product",
+            RunStart = new Google.Type.Date { Year = runStart.Year, Month = runStart.Month, Day = runStart.Day },
+            RunDays = 12,
+            Lines = 2,
+        };
+        await Registry.RegisterProductAsync(NewProduct("capacity-product"));
+
+        var published = await Eventually.SucceedsAsync(() => slots.PublishCapacityAsync(request).ResponseAsync);
+
+        Assert.Equal(published, await slots.GetCapacityAsync(new GetCapacityRequest { CapacityId = published.CapacityId }));
+        var bySite = await slots.ListCapacityAsync(new ListCapacityRequest { SiteId = "astana-ncb", ProductId = "capacity-product" });
+        Assert.Equal([published.CapacityId], bySite.Capacity.Select(c => c.CapacityId));
     }
 
     [Fact]
