@@ -6,6 +6,7 @@ using CarTConsortium.Storage.Sqlite;
 using Google.Protobuf;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Options;
+using Microsoft.Extensions.Time.Testing;
 
 namespace CarTConsortium.Approvals.Tests;
 
@@ -32,7 +33,7 @@ public sealed class ApprovalsHarness : IDisposable
         Dispatcher = _services.GetRequiredService<EventDispatcher>();
     }
 
-    public FixedClock Clock { get; } = new(new DateTimeOffset(2026, 3, 10, 9, 30, 0, TimeSpan.Zero));
+    public FakeTimeProvider Clock { get; } = new(new DateTimeOffset(2026, 3, 10, 9, 30, 0, TimeSpan.Zero));
 
     public SqliteDocumentStore Store { get; }
 

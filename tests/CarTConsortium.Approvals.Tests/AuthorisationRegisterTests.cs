@@ -9,6 +9,7 @@ using Authorisation = CarTConsortium.Approvals.Authorisations.Authorisation;
 using AuthorisationStatus = CarTConsortium.Approvals.Authorisations.AuthorisationStatus;
 using Authority = CarTConsortium.Approvals.Authorisations.Authority;
 using Pathway = CarTConsortium.Approvals.Authorisations.Pathway;
+using Microsoft.Extensions.Time.Testing;
 
 namespace CarTConsortium.Approvals.Tests;
 
@@ -60,11 +61,11 @@ public sealed class AuthorisationRegisterTests : IDisposable
         Assert.Equal("ncb-cd19-academic.KZ.HospitalExemption", read.Id);
         Assert.Equal(1, read.Version);
         Assert.Equal(new Authorisation(read.Id, ProductId, "KZ", Authority.National, Pathway.HospitalExemption, AuthorisationStatus.Planned,
-            _harness.Clock.Now), read.Value);
+            _harness.Clock.GetUtcNow()), read.Value);
 
         var message = Assert.Single(await _harness.Store.ReadPendingAsync(10, CancellationToken.None));
         Assert.Equal("consortium.approvals.v1.AuthorisationChanged", message.Topic);
-        Assert.Equal(_harness.Clock.Now, message.OccurredAt);
+        Assert.Equal(_harness.Clock.GetUtcNow(), message.OccurredAt);
         Assert.Equal(new Contracts.Approvals.V1.Authorisation
         {
             AuthorisationId = "ncb-cd19-academic.KZ.HospitalExemption",
@@ -73,7 +74,7 @@ public sealed class AuthorisationRegisterTests : IDisposable
             Authority = Contracts.Approvals.V1.Authority.National,
             Pathway = Contracts.Approvals.V1.Pathway.HospitalExemption,
             Status = Contracts.Approvals.V1.AuthorisationStatus.Planned,
-            RecordedAt = Timestamp.FromDateTimeOffset(_harness.Clock.Now),
+            RecordedAt = Timestamp.FromDateTimeOffset(_harness.Clock.GetUtcNow()),
             Revision = new Contracts.Common.V1.Revision { Version = 1 },
         }, AuthorisationChanged.Parser.ParseJson(message.Payload).Authorisation);
     }
@@ -104,7 +105,7 @@ public sealed class AuthorisationRegisterTests : IDisposable
     {
         await _harness.AnnounceAsync(ProductId, "Academic CD19 CAR-T");
         var first = await _register.RecordAsync(ProductId, "KZ", Authority.National, Pathway.HospitalExemption, CancellationToken.None);
-        _harness.Clock.Now = _harness.Clock.Now.AddDays(1);
+        _harness.Clock.Advance(TimeSpan.FromDays(1));
 
         var refused = await Assert.ThrowsAsync<DocumentExistsException>(() =>
             _register.RecordAsync(ProductId, "KZ", Authority.Ema, Pathway.HospitalExemption, CancellationToken.None));

@@ -8,6 +8,7 @@ using Microsoft.Extensions.DependencyInjection;
 using Xunit;
 using Tender = CarTConsortium.Procurement.Tenders.Tender;
 using TenderStatus = CarTConsortium.Procurement.Tenders.TenderStatus;
+using Microsoft.Extensions.Time.Testing;
 
 namespace CarTConsortium.Procurement.Tests;
 
@@ -15,7 +16,7 @@ namespace CarTConsortium.Procurement.Tests;
 public sealed class TenderBookTests : IDisposable
 {
     private readonly string _folder = Directory.CreateTempSubdirectory("cartc-procurement-").FullName;
-    private readonly FixedClock _clock = new(new DateTimeOffset(2026, 3, 10, 9, 30, 0, TimeSpan.Zero));
+    private readonly FakeTimeProvider _clock = new(new DateTimeOffset(2026, 3, 10, 9, 30, 0, TimeSpan.Zero));
     private readonly SqliteDocumentStore _store;
     private readonly TenderBook _book;
 
@@ -41,9 +42,9 @@ public sealed class TenderBookTests : IDisposable
         Assert.Equal([1, 10, 50], read.Value.PriceTiers.Select(t => t.MinQuantity));
         Assert.Equal([120m, 99.99m, 80.000000001m], read.Value.PriceTiers.Select(t => t.UnitPrice));
         Assert.Equal("USD", read.Value.Currency);
-        Assert.Equal(_clock.Now.AddDays(60), read.Value.ClosesAt);
+        Assert.Equal(_clock.GetUtcNow().AddDays(60), read.Value.ClosesAt);
         Assert.Equal(TenderStatus.Open, read.Value.Status);
-        Assert.Equal(_clock.Now, read.Value.OpenedAt);
+        Assert.Equal(_clock.GetUtcNow(), read.Value.OpenedAt);
     }
 
     [Fact]
@@ -54,7 +55,7 @@ public sealed class TenderBookTests : IDisposable
         var message = Assert.Single(await _store.ReadPendingAsync(10));
 
         Assert.Equal("consortium.procurement.v1.TenderOpened", message.Topic);
-        Assert.Equal(_clock.Now, message.OccurredAt);
+        Assert.Equal(_clock.GetUtcNow(), message.OccurredAt);
         var raised = TenderOpened.Parser.ParseJson(message.Payload).Tender;
         Assert.Equal(ProcurementMapping.ToContract(opened), raised);
         Assert.Equal(opened.Id, raised.TenderId);
@@ -69,7 +70,7 @@ public sealed class TenderBookTests : IDisposable
     public async Task A_tender_that_breaks_a_rule_writes_nothing()
     {
         await Assert.ThrowsAsync<InvalidArgumentException>(() =>
-            _book.OpenAsync("Vector lot", "lot", [new ProposedTier(1, new MoneyAmount("USD", 10, 0))], _clock.Now, CancellationToken.None));
+            _book.OpenAsync("Vector lot", "lot", [new ProposedTier(1, new MoneyAmount("USD", 10, 0))], _clock.GetUtcNow(), CancellationToken.None));
 
         Assert.Empty((await _store.QueryAsync(Tender.Collection, DocumentQuery.All)).Items);
         Assert.Empty(await _store.ReadPendingAsync(10));
@@ -82,11 +83,11 @@ public sealed class TenderBookTests : IDisposable
         foreach (var item in new[] { "Vector lot", "Tubing set", "Tocilizumab vial" })
         {
             opened.Add((await OpenAsync(item)).Id);
-            _clock.Now = _clock.Now.AddMinutes(1);
+            _clock.Advance(TimeSpan.FromMinutes(1));
         }
         // Nothing closes a tender yet, so the closed one goes straight into the store.
-        var closing = Tender.Open(Guid.CreateVersion7(_clock.Now).ToString(), "Cytokine kit", "kit",
-            [new ProposedTier(1, new MoneyAmount("USD", 5, 0))], _clock.Now.AddDays(1), _clock.Now);
+        var closing = Tender.Open(Guid.CreateVersion7(_clock.GetUtcNow()).ToString(), "Cytokine kit", "kit",
+            [new ProposedTier(1, new MoneyAmount("USD", 5, 0))], _clock.GetUtcNow().AddDays(1), _clock.GetUtcNow());
         var closed = closing with { Status = TenderStatus.Closed };
         await _store.CommitAsync(new ChangeSet().Insert(Tender.Collection, closed.TenderId, closed));
 
@@ -160,7 +161,7 @@ public sealed class TenderBookTests : IDisposable
         Assert.Equal(2, tenders.Count);
         Assert.All(tenders, t => Assert.Equal(3, t.Value.PriceTiers.Count));
         Assert.All(tenders, t => Assert.Equal("USD", t.Value.Currency));
-        Assert.Equal([_clock.Now.AddDays(60), _clock.Now.AddDays(90)], tenders.Select(t => t.Value.ClosesAt).Order());
+        Assert.Equal([_clock.GetUtcNow().AddDays(60), _clock.GetUtcNow().AddDays(90)], tenders.Select(t => t.Value.ClosesAt).Order());
         Assert.Equal(2, (await _store.ReadPendingAsync(10)).Count);
         Assert.Equal("procurement", module.AppId);
     }
@@ -171,7 +172,7 @@ public sealed class TenderBookTests : IDisposable
             new ProposedTier(10, new MoneyAmount("USD", 99, 990_000_000)),
             new ProposedTier(50, new MoneyAmount("USD", 80, 1)),
         ],
-        _clock.Now.AddDays(60), CancellationToken.None);
+        _clock.GetUtcNow().AddDays(60), CancellationToken.None);
 
     public void Dispose()
     {

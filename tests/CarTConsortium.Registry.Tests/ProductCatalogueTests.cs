@@ -11,6 +11,7 @@ using Microsoft.Extensions.DependencyInjection;
 using Xunit;
 using CellSource = CarTConsortium.Registry.Products.CellSource;
 using Product = CarTConsortium.Registry.Products.Product;
+using Microsoft.Extensions.Time.Testing;
 
 namespace CarTConsortium.Registry.Tests;
 
@@ -18,7 +19,7 @@ namespace CarTConsortium.Registry.Tests;
 public sealed class ProductCatalogueTests : IDisposable
 {
     private readonly string _folder = Directory.CreateTempSubdirectory("cartc-registry-").FullName;
-    private readonly FixedClock _clock = new(new DateTimeOffset(2026, 3, 10, 9, 30, 0, TimeSpan.Zero));
+    private readonly FakeTimeProvider _clock = new(new DateTimeOffset(2026, 3, 10, 9, 30, 0, TimeSpan.Zero));
     private readonly SqliteDocumentStore _store;
     private readonly ProductCatalogue _catalogue;
 
@@ -38,7 +39,7 @@ public sealed class ProductCatalogueTests : IDisposable
         Assert.Equal(registered, read);
         Assert.Equal("nexcar19", read.Id);
         Assert.Equal(1, read.Version);
-        Assert.Equal(new Product("nexcar19", "NexCAR19", "CD19", CellSource.Autologous, "ImmunoACT / IIT Bombay", _clock.Now), read.Value);
+        Assert.Equal(new Product("nexcar19", "NexCAR19", "CD19", CellSource.Autologous, "ImmunoACT / IIT Bombay", _clock.GetUtcNow()), read.Value);
     }
 
     [Fact]
@@ -49,7 +50,7 @@ public sealed class ProductCatalogueTests : IDisposable
         var message = Assert.Single(await _store.ReadPendingAsync(10, CancellationToken.None));
 
         Assert.Equal("consortium.registry.v1.ProductRegistered", message.Topic);
-        Assert.Equal(_clock.Now, message.OccurredAt);
+        Assert.Equal(_clock.GetUtcNow(), message.OccurredAt);
         Assert.True(Guid.TryParse(message.Id, out var id));
         Assert.Equal(7, id.Version);
         var raised = ProductRegistered.Parser.ParseJson(message.Payload).Product;
@@ -60,7 +61,7 @@ public sealed class ProductCatalogueTests : IDisposable
             TargetAntigen = "CD19",
             CellSource = Contracts.Registry.V1.CellSource.Autologous,
             Manufacturer = "ImmunoACT / IIT Bombay",
-            RegisteredAt = Timestamp.FromDateTimeOffset(_clock.Now),
+            RegisteredAt = Timestamp.FromDateTimeOffset(_clock.GetUtcNow()),
             Revision = new Contracts.Common.V1.Revision { Version = 1 },
         }, raised);
         Assert.Equal(registered.Value.RegisteredAt, raised.RegisteredAt.ToDateTimeOffset());
@@ -81,7 +82,7 @@ public sealed class ProductCatalogueTests : IDisposable
     public async Task A_taken_id_is_refused_as_already_existing_and_neither_the_product_nor_the_outbox_changes()
     {
         var first = await _catalogue.RegisterAsync("nexcar19", "NexCAR19", "CD19", CellSource.Autologous, "ImmunoACT / IIT Bombay", CancellationToken.None);
-        _clock.Now = _clock.Now.AddHours(1);
+        _clock.Advance(TimeSpan.FromHours(1));
 
         var refused = await Assert.ThrowsAsync<DocumentExistsException>(() =>
             _catalogue.RegisterAsync("nexcar19", "Another NexCAR19", "BCMA", CellSource.Allogeneic, "Someone else", CancellationToken.None));
@@ -241,7 +242,7 @@ public sealed class ProductCatalogueTests : IDisposable
         Assert.All(products, p => Assert.Equal(1, p.Version));
         Assert.All(products, p => Assert.Equal("CD19", p.Value.TargetAntigen));
         Assert.All(products, p => Assert.Equal(CellSource.Autologous, p.Value.CellSource));
-        Assert.All(products, p => Assert.Equal(_clock.Now, p.Value.RegisteredAt));
+        Assert.All(products, p => Assert.Equal(_clock.GetUtcNow(), p.Value.RegisteredAt));
         Assert.Equal("Novartis", products[^1].Value.Manufacturer);
         var announced = await _store.ReadPendingAsync(10, CancellationToken.None);
         Assert.Equal(["tisagenlecleucel", "pcar-19b", "nexcar19", "ncb-cd19-academic"],

@@ -11,6 +11,7 @@ using Microsoft.AspNetCore.Builder;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Options;
 using Xunit;
+using Microsoft.Extensions.Time.Testing;
 
 namespace CarTConsortium.Slots.Tests;
 
@@ -21,7 +22,7 @@ public sealed class CapacityPlannerTests : IDisposable
     private const string ProductId = "ncb-cd19-academic";
 
     private readonly string _folder = Directory.CreateTempSubdirectory("cartc-slots-").FullName;
-    private readonly FixedClock _clock = new(new DateTimeOffset(2026, 3, 10, 9, 30, 0, TimeSpan.Zero));
+    private readonly FakeTimeProvider _clock = new(new DateTimeOffset(2026, 3, 10, 9, 30, 0, TimeSpan.Zero));
     private readonly SqliteDocumentStore _store;
     private readonly CapacityPlanner _planner;
 
@@ -34,7 +35,7 @@ public sealed class CapacityPlannerTests : IDisposable
     [Fact]
     public async Task Capacity_for_a_product_the_registry_has_not_announced_is_refused_and_writes_nothing()
     {
-        var refused = await Assert.ThrowsAsync<RuleViolationException>(() => PublishAsync(ProductId, _clock.Now.AddDays(14)));
+        var refused = await Assert.ThrowsAsync<RuleViolationException>(() => PublishAsync(ProductId, _clock.GetUtcNow().AddDays(14)));
 
         Assert.Contains(ProductId, refused.Message, StringComparison.Ordinal);
         Assert.Contains("not in the registry's catalogue (yet)", refused.Message, StringComparison.Ordinal);
@@ -56,12 +57,12 @@ public sealed class CapacityPlannerTests : IDisposable
     {
         await ProjectAsync(Registered(ProductId, "Academic CD19 CAR-T"));
 
-        var published = await PublishAsync(ProductId, _clock.Now.AddDays(14));
+        var published = await PublishAsync(ProductId, _clock.GetUtcNow().AddDays(14));
 
         var read = await _planner.GetAsync(published.Id, CancellationToken.None);
         Assert.Equal(1, read.Version);
         Assert.Equal(published.Value, read.Value);
-        Assert.Equal(DateOnly.FromDateTime(_clock.Now.UtcDateTime).AddDays(14), read.Value.RunStart);
+        Assert.Equal(DateOnly.FromDateTime(_clock.GetUtcNow().UtcDateTime).AddDays(14), read.Value.RunStart);
         Assert.True(Guid.TryParse(read.Id, out var id));
         Assert.Equal(7, id.Version);
 
@@ -83,7 +84,7 @@ public sealed class CapacityPlannerTests : IDisposable
         foreach (var (site, product) in new[] { (Site, ProductId), (Site, ProductId), ("tashkent-ncmc", ProductId), (Site, "tisagenlecleucel") })
         {
             ids.Add((await _planner.PublishAsync(site, product, new DateParts(2026, 4, 1), 12, 2, CancellationToken.None)).Id);
-            _clock.Now = _clock.Now.AddMinutes(1);
+            _clock.Advance(TimeSpan.FromMinutes(1));
         }
 
         var first = await _planner.ListAsync(2, null, Site, null, CancellationToken.None);

@@ -1,13 +1,14 @@
 using CarTConsortium.BuildingBlocks.Errors;
 using CarTConsortium.Slots.Capacity;
 using Xunit;
+using Microsoft.Extensions.Time.Testing;
 
 namespace CarTConsortium.Slots.Tests;
 
 public sealed class CapacityRulesTests
 {
     // Late in the UTC day, so "today" and "tomorrow" differ from the server's local date in most zones.
-    private static readonly FixedClock Clock = new(new DateTimeOffset(2026, 3, 10, 23, 30, 0, TimeSpan.Zero));
+    private static readonly FakeTimeProvider Clock = new(new DateTimeOffset(2026, 3, 10, 23, 30, 0, TimeSpan.Zero));
 
     /// <summary>Everything a site sends to publish capacity.</summary>
     private sealed record Draft(string SiteId, string ProductId, DateParts? RunStart, int RunDays, int Lines);
@@ -67,7 +68,7 @@ public sealed class CapacityRulesTests
     {
         var capacity = Publish(Valid);
 
-        Assert.Equal(new Capacity.Capacity("c-1", "astana-ncb", "ncb-cd19-academic", new DateOnly(2026, 3, 24), 12, 2, Clock.Now), capacity);
+        Assert.Equal(new Capacity.Capacity("c-1", "astana-ncb", "ncb-cd19-academic", new DateOnly(2026, 3, 24), 12, 2, Clock.GetUtcNow()), capacity);
     }
 
     [Theory]
