@@ -6,6 +6,7 @@ using Microsoft.AspNetCore.Http;
 using Microsoft.AspNetCore.Routing;
 using Microsoft.Extensions.Configuration;
 using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Extensions.DependencyInjection.Extensions;
 using Microsoft.Extensions.Diagnostics.HealthChecks;
 using Microsoft.Extensions.Hosting;
 using Microsoft.Extensions.Logging;
@@ -45,7 +46,8 @@ public static class ServiceDefaultsExtensions
         builder.Services.AddGrpcReflection();
 
         builder.Services.ConfigureHttpClientDefaults(http => http.AddStandardResilienceHandler());
-        builder.Services.AddSingleton(TimeProvider.System);
+        // TryAdd: a host or test that brought its own clock keeps it.
+        builder.Services.TryAddSingleton(TimeProvider.System);
         return builder;
     }
 

@@ -16,7 +16,7 @@ public sealed class AuthorisationRegister(IDocumentStore store, TimeProvider clo
         {
             throw new RuleViolationException($"Product '{productId}' is not in the registry's catalogue (yet).");
         }
-        var stored = new Stored<Authorisation>(authorisation.AuthorisationId, 1, authorisation);
+        var stored = Stored.Inserted(authorisation.AuthorisationId, authorisation);
         await store.CommitAsync(new ChangeSet()
             .Insert(Authorisation.Collection, authorisation.AuthorisationId, authorisation)
             .Raise(new AuthorisationChanged { Authorisation = ApprovalsMapping.ToContract(stored) }, clock), ct);

@@ -22,12 +22,13 @@ public static class IntegrationEvents
     /// <summary>Adds <paramref name="integrationEvent"/> to the outbox of this change set.</summary>
     public static ChangeSet Raise(this ChangeSet changes, IMessage integrationEvent, TimeProvider clock)
     {
+        var now = clock.GetUtcNow();
         var message = new OutboxMessage(
-            Id: Guid.CreateVersion7(clock.GetUtcNow()).ToString(),
+            Id: Guid.CreateVersion7(now).ToString(),
             Topic: TopicOf(integrationEvent.Descriptor),
             Payload: Formatter.Format(integrationEvent),
             TraceParent: Activity.Current?.Id,
-            OccurredAt: clock.GetUtcNow());
+            OccurredAt: now);
         return changes.Publish(message);
     }
 

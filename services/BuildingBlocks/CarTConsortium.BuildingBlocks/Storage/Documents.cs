@@ -3,6 +3,12 @@ namespace CarTConsortium.BuildingBlocks.Storage;
 /// <summary>A document as stored, with the version that optimistic concurrency checks.</summary>
 public sealed record Stored<T>(string Id, long Version, T Value);
 
+public static class Stored
+{
+    /// <summary>What an insert in a <see cref="ChangeSet"/> becomes once committed: every adapter starts at version 1.</summary>
+    public static Stored<T> Inserted<T>(string id, T value) => new(id, 1, value);
+}
+
 /// <summary>
 /// Equality filters on a collection's keys, ordered by id, one page at a time
 /// (keyset paging: the next page starts after the last id of this one).

@@ -14,7 +14,7 @@ public sealed class TenderBook(IDocumentStore store, TimeProvider clock)
         var now = clock.GetUtcNow();
         // A version 7 id sorts by opening time, so lists (ordered by id) read oldest first.
         var tender = Tender.Open(Guid.CreateVersion7(now).ToString(), item, unit, tiers, closesAt, now);
-        var stored = new Stored<Tender>(tender.TenderId, 1, tender);
+        var stored = Stored.Inserted(tender.TenderId, tender);
         await store.CommitAsync(new ChangeSet()
             .Insert(Tender.Collection, tender.TenderId, tender)
             .Raise(new TenderOpened { Tender = ProcurementMapping.ToContract(stored) }, clock), ct);

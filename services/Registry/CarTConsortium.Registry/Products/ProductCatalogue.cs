@@ -12,7 +12,7 @@ public sealed class ProductCatalogue(IDocumentStore store, TimeProvider clock)
     public async Task<Stored<Product>> RegisterAsync(string productId, string name, string targetAntigen, CellSource? cellSource, string manufacturer, CancellationToken ct)
     {
         var product = Product.Register(productId, name, targetAntigen, cellSource, manufacturer, clock.GetUtcNow());
-        var stored = new Stored<Product>(product.ProductId, 1, product);
+        var stored = Stored.Inserted(product.ProductId, product);
         // The insert fails with ALREADY_EXISTS when the id is taken, also under a race.
         await store.CommitAsync(new ChangeSet()
             .Insert(Product.Collection, product.ProductId, product)

@@ -19,7 +19,7 @@ public sealed class CapacityPlanner(IDocumentStore store, TimeProvider clock)
         {
             throw new RuleViolationException($"Product '{capacity.ProductId}' is not in the registry's catalogue (yet).");
         }
-        var stored = new Stored<Capacity>(capacity.CapacityId, 1, capacity);
+        var stored = Stored.Inserted(capacity.CapacityId, capacity);
         await store.CommitAsync(new ChangeSet()
             .Insert(Capacity.Collection, capacity.CapacityId, capacity)
             .Raise(new CapacityPublished { Capacity = SlotsMapping.ToContract(stored) }, clock), ct);
