@@ -3,6 +3,7 @@ using CarTConsortium.BuildingBlocks.Eventing;
 using CarTConsortium.BuildingBlocks.Storage;
 using CarTConsortium.Contracts.Registry.V1;
 using CarTConsortium.Storage.Sqlite;
+using CarTConsortium.Testing;
 using Google.Protobuf;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Options;
@@ -16,7 +17,7 @@ namespace CarTConsortium.Approvals.Tests;
 /// </summary>
 public sealed class ApprovalsHarness : IDisposable
 {
-    private readonly string _folder = Directory.CreateTempSubdirectory("cartc-approvals-").FullName;
+    private readonly TemporaryFolder _folder = new("cartc-approvals-");
     private readonly ServiceProvider _services;
 
     public ApprovalsHarness()
@@ -68,7 +69,6 @@ public sealed class ApprovalsHarness : IDisposable
     public void Dispose()
     {
         _services.Dispose();
-        Microsoft.Data.Sqlite.SqliteConnection.ClearAllPools();
-        Directory.Delete(_folder, recursive: true);
+        _folder.Dispose();
     }
 }

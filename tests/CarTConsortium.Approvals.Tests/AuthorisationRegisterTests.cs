@@ -4,12 +4,12 @@ using CarTConsortium.BuildingBlocks.Eventing;
 using CarTConsortium.BuildingBlocks.Storage;
 using CarTConsortium.Contracts.Approvals.V1;
 using Google.Protobuf.WellKnownTypes;
+using Microsoft.Extensions.Time.Testing;
 using Xunit;
 using Authorisation = CarTConsortium.Approvals.Authorisations.Authorisation;
 using AuthorisationStatus = CarTConsortium.Approvals.Authorisations.AuthorisationStatus;
 using Authority = CarTConsortium.Approvals.Authorisations.Authority;
 using Pathway = CarTConsortium.Approvals.Authorisations.Pathway;
-using Microsoft.Extensions.Time.Testing;
 
 namespace CarTConsortium.Approvals.Tests;
 

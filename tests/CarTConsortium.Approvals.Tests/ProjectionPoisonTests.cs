@@ -3,13 +3,14 @@ using CarTConsortium.BuildingBlocks.Eventing;
 using CarTConsortium.BuildingBlocks.Storage;
 using CarTConsortium.Contracts.Registry.V1;
 using CarTConsortium.Storage.Sqlite;
+using CarTConsortium.Testing;
 using Xunit;
 
 namespace CarTConsortium.Approvals.Tests;
 
 public sealed class ProjectionPoisonTests : IDisposable
 {
-    private readonly string _folder = Directory.CreateTempSubdirectory("cartc-approvals-poison-").FullName;
+    private readonly TemporaryFolder _folder = new("cartc-approvals-poison-");
 
     [Theory]
     [InlineData(false)]
@@ -27,7 +28,6 @@ public sealed class ProjectionPoisonTests : IDisposable
 
     public void Dispose()
     {
-        Microsoft.Data.Sqlite.SqliteConnection.ClearAllPools();
-        Directory.Delete(_folder, recursive: true);
+        _folder.Dispose();
     }
 }

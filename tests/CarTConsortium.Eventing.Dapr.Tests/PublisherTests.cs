@@ -1,15 +1,16 @@
 using System.Diagnostics;
-using System.Text;
-using System.Text.Json;
 using System.Text.Json.Nodes;
+using System.Text.Json;
+using System.Text;
 using CarTConsortium.BuildingBlocks.Eventing;
 using CarTConsortium.BuildingBlocks.Storage;
 using CarTConsortium.Contracts.Registry.V1;
 using CarTConsortium.Storage.Sqlite;
+using CarTConsortium.Testing;
 using Dapr.Client;
 using Microsoft.Extensions.Configuration;
-using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.DependencyInjection.Extensions;
+using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Hosting;
 using Microsoft.Extensions.Logging;
 
@@ -69,7 +70,7 @@ public sealed class PublisherTests
     public async Task An_event_raised_with_a_change_goes_from_the_outbox_to_the_sidecar_and_back_into_a_subscriber()
     {
         await using var sidecar = await RecordedSidecar.StartAsync();
-        var folder = Directory.CreateTempSubdirectory("cartc-dapr-pub-").FullName;
+        using var folder = new TemporaryFolder("cartc-dapr-pub-");
         var builder = Host.CreateApplicationBuilder();
         builder.Logging.ClearProviders();
         builder.Configuration.AddInMemoryCollection(Settings);
@@ -110,8 +111,6 @@ public sealed class PublisherTests
         finally
         {
             await host.StopAsync();
-            Microsoft.Data.Sqlite.SqliteConnection.ClearAllPools();
-            Directory.Delete(folder, recursive: true);
         }
     }
 }

@@ -1,17 +1,18 @@
-using System.Net;
 using System.Net.Http.Headers;
-using System.Text;
-using System.Text.Json;
+using System.Net;
 using System.Text.Json.Nodes;
+using System.Text.Json;
+using System.Text;
 using CarTConsortium.BuildingBlocks.Eventing;
 using CarTConsortium.BuildingBlocks.Storage;
 using CarTConsortium.Contracts.Approvals.V1;
 using CarTConsortium.Contracts.Registry.V1;
 using CarTConsortium.Storage.Sqlite;
+using CarTConsortium.Testing;
 using Microsoft.AspNetCore.Builder;
-using Microsoft.AspNetCore.Hosting;
-using Microsoft.AspNetCore.Hosting.Server;
 using Microsoft.AspNetCore.Hosting.Server.Features;
+using Microsoft.AspNetCore.Hosting.Server;
+using Microsoft.AspNetCore.Hosting;
 using Microsoft.AspNetCore.Http.Features;
 using Microsoft.Extensions.Configuration;
 using Microsoft.Extensions.DependencyInjection;
@@ -30,9 +31,9 @@ public sealed class SubscriberApp : IAsyncDisposable
     public const int MaxDeliveryAttempts = 3;
 
     private readonly WebApplication _app;
-    private readonly string _folder;
+    private readonly TemporaryFolder _folder;
 
-    private SubscriberApp(WebApplication app, string folder, Uri address)
+    private SubscriberApp(WebApplication app, TemporaryFolder folder, Uri address)
     {
         _app = app;
         _folder = folder;
@@ -51,7 +52,7 @@ public sealed class SubscriberApp : IAsyncDisposable
 
     public static async Task<SubscriberApp> StartAsync(IDictionary<string, string?>? settings = null)
     {
-        var folder = Directory.CreateTempSubdirectory("cartc-dapr-").FullName;
+        var folder = new TemporaryFolder("cartc-dapr-");
         var builder = WebApplication.CreateSlimBuilder();
         builder.Logging.ClearProviders();
         builder.WebHost.UseUrls("http://127.0.0.1:0");
@@ -108,10 +109,9 @@ public sealed class SubscriberApp : IAsyncDisposable
         Http.Dispose();
         await _app.StopAsync();
         await _app.DisposeAsync();
-        Microsoft.Data.Sqlite.SqliteConnection.ClearAllPools();
         try
         {
-            Directory.Delete(_folder, recursive: true);
+            _folder.Dispose();
         }
         catch (IOException)
         {

@@ -3,6 +3,7 @@ using CarTConsortium.BuildingBlocks.Eventing;
 using CarTConsortium.BuildingBlocks.Storage;
 using CarTConsortium.Contracts.Registry.V1;
 using CarTConsortium.Eventing.Embedded;
+using CarTConsortium.Testing;
 using Microsoft.Extensions.DependencyInjection;
 using Xunit;
 
@@ -11,7 +12,7 @@ namespace CarTConsortium.Eventing.Tests;
 /// <summary>Two apps on one embedded bus: "registry" raises events, "approvals" projects them.</summary>
 public sealed class EmbeddedBusTests : IDisposable
 {
-    private readonly string _folder = Directory.CreateTempSubdirectory("cartc-bus-").FullName;
+    private readonly TemporaryFolder _folder = new("cartc-bus-");
     private readonly FailureScript _script = new();
 
     // Unique per test: counters are process-wide and other tests dead-letter the same topic.
@@ -156,8 +157,7 @@ public sealed class EmbeddedBusTests : IDisposable
 
     public void Dispose()
     {
-        Microsoft.Data.Sqlite.SqliteConnection.ClearAllPools();
-        Directory.Delete(_folder, recursive: true);
+        _folder.Dispose();
     }
 
     /// <summary>Sums one eventing counter of one consumer, per topic, while the test runs.</summary>

@@ -2,6 +2,7 @@ using CarTConsortium.BuildingBlocks.Eventing;
 using CarTConsortium.BuildingBlocks.Storage;
 using CarTConsortium.Contracts.Registry.V1;
 using CarTConsortium.Storage.Sqlite;
+using CarTConsortium.Testing;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Logging.Abstractions;
 using Microsoft.Extensions.Options;
@@ -12,7 +13,7 @@ namespace CarTConsortium.Eventing.Tests;
 public sealed class OutboxAndInboxTests : IDisposable
 {
     private static readonly Collection<SeenProduct> Products = new("products");
-    private readonly string _folder = Directory.CreateTempSubdirectory("cartc-outbox-").FullName;
+    private readonly TemporaryFolder _folder = new("cartc-outbox-");
 
     [Fact]
     public async Task A_relay_that_died_after_the_save_publishes_every_event_when_restarted()
@@ -157,8 +158,7 @@ public sealed class OutboxAndInboxTests : IDisposable
 
     public void Dispose()
     {
-        Microsoft.Data.Sqlite.SqliteConnection.ClearAllPools();
-        Directory.Delete(_folder, recursive: true);
+        _folder.Dispose();
     }
 
     /// <summary>A transport that records what it accepted, and can fail on cue.</summary>

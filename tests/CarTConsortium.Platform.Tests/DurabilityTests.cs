@@ -10,7 +10,6 @@ public sealed class DurabilityTests
     public async Task Data_and_events_survive_a_restart_and_demo_data_is_seeded_once()
     {
         var running = await RunningPlatform.StartAsync();
-        var folder = running.Options.DataFolder;
         try
         {
             var registry = new RegistryService.RegistryServiceClient(running.Channel);
@@ -43,8 +42,6 @@ public sealed class DurabilityTests
         finally
         {
             await running.DisposeAsync();
-            Microsoft.Data.Sqlite.SqliteConnection.ClearAllPools();
-            Directory.Delete(folder, recursive: true);
         }
     }
 }

@@ -1,6 +1,7 @@
-using System.Net;
 using System.Net.Sockets;
+using System.Net;
 using CarTConsortium.Standalone;
+using CarTConsortium.Testing;
 using Grpc.Net.Client;
 using Xunit;
 
@@ -14,8 +15,12 @@ public sealed class RunningPlatform : IAsyncDisposable
 {
     private static readonly string[] AppIds = ["gateway", "registry", "procurement", "approvals", "slots"];
 
-    private RunningPlatform(StandalonePlatform platform, StandaloneOptions options)
+    // Deleted when the last platform on it is disposed; a restart hands it on.
+    private readonly TemporaryFolder? _ownedFolder;
+
+    private RunningPlatform(StandalonePlatform platform, StandaloneOptions options, TemporaryFolder? ownedFolder)
     {
+        _ownedFolder = ownedFolder;
         Platform = platform;
         Options = options;
         Http = new HttpClient { BaseAddress = platform.GatewayHttp };
@@ -27,11 +32,12 @@ public sealed class RunningPlatform : IAsyncDisposable
     public HttpClient Http { get; }
     public GrpcChannel Channel { get; }
 
-    public static async Task<RunningPlatform> StartAsync(string? dataFolder = null, bool demoData = true)
+    public static async Task<RunningPlatform> StartAsync(bool demoData = true)
     {
+        var folder = new TemporaryFolder("cartc-platform-");
         var options = new StandaloneOptions
         {
-            DataFolder = dataFolder ?? Directory.CreateTempSubdirectory("cartc-platform-").FullName,
+            DataFolder = folder,
             DemoData = demoData,
             Ports = AppIds.ToDictionary(app => app, _ => new AppPorts(FreePort(), FreePort())),
             Settings = new Dictionary<string, string?>
@@ -42,14 +48,14 @@ public sealed class RunningPlatform : IAsyncDisposable
                 ["Logging:LogLevel:Yarp"] = "Error",
             },
         };
-        return new RunningPlatform(await StandalonePlatform.StartAsync(options), options);
+        return new RunningPlatform(await StandalonePlatform.StartAsync(options), options, folder);
     }
 
     /// <summary>Stops this platform and starts a new one on the same data folder and ports.</summary>
     public async Task<RunningPlatform> RestartAsync()
     {
         await StopAsync();
-        return new RunningPlatform(await StandalonePlatform.StartAsync(Options), Options);
+        return new RunningPlatform(await StandalonePlatform.StartAsync(Options), Options, _ownedFolder);
     }
 
     public async Task StopAsync()
@@ -59,7 +65,11 @@ public sealed class RunningPlatform : IAsyncDisposable
         await Platform.DisposeAsync();
     }
 
-    public async ValueTask DisposeAsync() => await StopAsync();
+    public async ValueTask DisposeAsync()
+    {
+        await StopAsync();
+        _ownedFolder?.Dispose();
+    }
 
     private static int FreePort()
     {
@@ -76,13 +86,7 @@ public sealed class PlatformFixture : IAsyncLifetime
 
     public async ValueTask InitializeAsync() => Running = await RunningPlatform.StartAsync();
 
-    public async ValueTask DisposeAsync()
-    {
-        var folder = Running.Options.DataFolder;
-        await Running.DisposeAsync();
-        Microsoft.Data.Sqlite.SqliteConnection.ClearAllPools();
-        Directory.Delete(folder, recursive: true);
-    }
+    public async ValueTask DisposeAsync() => await Running.DisposeAsync();
 }
 
 public static class Eventually

@@ -1,6 +1,7 @@
 using System.Diagnostics;
-using System.Text;
 using System.Text.Json;
+using System.Text;
+using CarTConsortium.Testing;
 using Xunit;
 
 namespace CarTConsortium.Platform.Tests;
@@ -12,7 +13,7 @@ public sealed class StandaloneProcessTests
     public async Task The_standalone_process_prints_its_gateway_serves_through_it_and_stops_cleanly_on_ctrl_c()
     {
         Assert.SkipWhen(OperatingSystem.IsWindows(), "Sends SIGINT, which only exists on Unix-like systems.");
-        var data = Directory.CreateTempSubdirectory("cartc-process-").FullName;
+        using var data = new TemporaryFolder("cartc-process-");
         // Far from the default ports, so a platform a developer is running does not collide.
         var offset = Random.Shared.Next(20_000, 40_000);
         var output = new StringBuilder();
@@ -60,7 +61,6 @@ public sealed class StandaloneProcessTests
             {
                 process.Kill(entireProcessTree: true);
             }
-            Directory.Delete(data, recursive: true);
         }
     }
 

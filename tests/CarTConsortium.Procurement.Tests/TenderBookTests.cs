@@ -3,19 +3,20 @@ using CarTConsortium.BuildingBlocks.Storage;
 using CarTConsortium.Contracts.Procurement.V1;
 using CarTConsortium.Procurement.Tenders;
 using CarTConsortium.Storage.Sqlite;
+using CarTConsortium.Testing;
 using Microsoft.AspNetCore.Builder;
 using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Extensions.Time.Testing;
 using Xunit;
 using Tender = CarTConsortium.Procurement.Tenders.Tender;
 using TenderStatus = CarTConsortium.Procurement.Tenders.TenderStatus;
-using Microsoft.Extensions.Time.Testing;
 
 namespace CarTConsortium.Procurement.Tests;
 
 /// <summary>The tender use cases on a real SQLite file.</summary>
 public sealed class TenderBookTests : IDisposable
 {
-    private readonly string _folder = Directory.CreateTempSubdirectory("cartc-procurement-").FullName;
+    private readonly TemporaryFolder _folder = new("cartc-procurement-");
     private readonly FakeTimeProvider _clock = new(new DateTimeOffset(2026, 3, 10, 9, 30, 0, TimeSpan.Zero));
     private readonly SqliteDocumentStore _store;
     private readonly TenderBook _book;
@@ -176,7 +177,6 @@ public sealed class TenderBookTests : IDisposable
 
     public void Dispose()
     {
-        Microsoft.Data.Sqlite.SqliteConnection.ClearAllPools();
-        Directory.Delete(_folder, recursive: true);
+        _folder.Dispose();
     }
 }

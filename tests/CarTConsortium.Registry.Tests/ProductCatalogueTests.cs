@@ -5,20 +5,21 @@ using CarTConsortium.BuildingBlocks.Storage;
 using CarTConsortium.Contracts.Registry.V1;
 using CarTConsortium.Registry.Products;
 using CarTConsortium.Storage.Sqlite;
+using CarTConsortium.Testing;
 using Google.Protobuf.WellKnownTypes;
 using Microsoft.AspNetCore.Builder;
 using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Extensions.Time.Testing;
 using Xunit;
 using CellSource = CarTConsortium.Registry.Products.CellSource;
 using Product = CarTConsortium.Registry.Products.Product;
-using Microsoft.Extensions.Time.Testing;
 
 namespace CarTConsortium.Registry.Tests;
 
 /// <summary>The catalogue's use cases on a real SQLite file.</summary>
 public sealed class ProductCatalogueTests : IDisposable
 {
-    private readonly string _folder = Directory.CreateTempSubdirectory("cartc-registry-").FullName;
+    private readonly TemporaryFolder _folder = new("cartc-registry-");
     private readonly FakeTimeProvider _clock = new(new DateTimeOffset(2026, 3, 10, 9, 30, 0, TimeSpan.Zero));
     private readonly SqliteDocumentStore _store;
     private readonly ProductCatalogue _catalogue;
@@ -280,7 +281,6 @@ public sealed class ProductCatalogueTests : IDisposable
 
     public void Dispose()
     {
-        Microsoft.Data.Sqlite.SqliteConnection.ClearAllPools();
-        Directory.Delete(_folder, recursive: true);
+        _folder.Dispose();
     }
 }

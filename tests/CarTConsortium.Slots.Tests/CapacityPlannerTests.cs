@@ -6,12 +6,13 @@ using CarTConsortium.Contracts.Slots.V1;
 using CarTConsortium.Slots.Capacity;
 using CarTConsortium.Slots.Catalogue;
 using CarTConsortium.Storage.Sqlite;
+using CarTConsortium.Testing;
 using Google.Protobuf;
 using Microsoft.AspNetCore.Builder;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Options;
-using Xunit;
 using Microsoft.Extensions.Time.Testing;
+using Xunit;
 
 namespace CarTConsortium.Slots.Tests;
 
@@ -21,7 +22,7 @@ public sealed class CapacityPlannerTests : IDisposable
     private const string Site = "astana-ncb";
     private const string ProductId = "ncb-cd19-academic";
 
-    private readonly string _folder = Directory.CreateTempSubdirectory("cartc-slots-").FullName;
+    private readonly TemporaryFolder _folder = new("cartc-slots-");
     private readonly FakeTimeProvider _clock = new(new DateTimeOffset(2026, 3, 10, 9, 30, 0, TimeSpan.Zero));
     private readonly SqliteDocumentStore _store;
     private readonly CapacityPlanner _planner;
@@ -219,7 +220,6 @@ public sealed class CapacityPlannerTests : IDisposable
 
     public void Dispose()
     {
-        Microsoft.Data.Sqlite.SqliteConnection.ClearAllPools();
-        Directory.Delete(_folder, recursive: true);
+        _folder.Dispose();
     }
 }

@@ -1,7 +1,7 @@
 using CarTConsortium.BuildingBlocks.Errors;
 using CarTConsortium.Slots.Capacity;
-using Xunit;
 using Microsoft.Extensions.Time.Testing;
+using Xunit;
 
 namespace CarTConsortium.Slots.Tests;
 

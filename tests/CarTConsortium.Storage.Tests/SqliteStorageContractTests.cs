@@ -1,18 +1,18 @@
 using CarTConsortium.BuildingBlocks.Storage;
 using CarTConsortium.Storage.Sqlite;
+using CarTConsortium.Testing;
 
 namespace CarTConsortium.Storage.Tests;
 
 public sealed class SqliteStorageContractTests : StorageContractTests, IDisposable
 {
-    private readonly string _folder = Directory.CreateTempSubdirectory("cartc-storage-").FullName;
+    private readonly TemporaryFolder _folder = new("cartc-storage-");
 
     protected override IStoreUnderTest CreateStore() => new SqliteStore(Path.Combine(_folder, $"{Guid.NewGuid():N}.db"));
 
     public void Dispose()
     {
-        Microsoft.Data.Sqlite.SqliteConnection.ClearAllPools();
-        Directory.Delete(_folder, recursive: true);
+        _folder.Dispose();
     }
 
     private sealed class SqliteStore(string path) : IStoreUnderTest
