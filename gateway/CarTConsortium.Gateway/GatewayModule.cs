@@ -1,4 +1,5 @@
 using CarTConsortium.ServiceDefaults;
+using CarTConsortium.ServiceDefaults.Security;
 using Grpc.Reflection;
 using Microsoft.AspNetCore.Builder;
 using Microsoft.Extensions.Configuration;
@@ -30,6 +31,9 @@ public sealed class GatewayModule : IServiceModule
             Optional = false,
             FileProvider = new PhysicalFileProvider(AppContext.BaseDirectory),
         });
+        // Tokens are checked here and again by every service (zero trust); quotas only here.
+        builder.AddFederatedAuthentication();
+        builder.Services.AddTenantRateLimits(builder.Configuration);
         builder.Services.AddReverseProxy().LoadFromConfig(builder.Configuration.GetSection("ReverseProxy"));
         builder.Services.AddHealthChecks().AddCheck<DownstreamHealthCheck>("downstream");
 
@@ -44,9 +48,13 @@ public sealed class GatewayModule : IServiceModule
 
     public void MapEndpoints(WebApplication app)
     {
-        // Issue 3 puts authentication here, before any route: token validation against the
-        // configured country issuers, issuer-to-country binding and per-tenant rate limits.
-        app.MapGrpcService<ReflectionServiceImpl>();
+        // Quotas are per country and per client, so they are counted after the token is read;
+        // each route's "AuthorizationPolicy" (gateway.routes.json) then demands a valid one.
+        app.UseAuthentication();
+        app.UseRateLimiter();
+        app.UseAuthorization();
+        // The contract is public (the protos are), so discovering it needs no token.
+        app.MapGrpcService<ReflectionServiceImpl>().AllowAnonymous();
         app.MapReverseProxy();
     }
 }

@@ -1,6 +1,7 @@
 using CarTConsortium.Approvals;
 using CarTConsortium.Eventing.Embedded;
 using CarTConsortium.Gateway;
+using CarTConsortium.Identity;
 using CarTConsortium.Procurement;
 using CarTConsortium.Registry;
 using CarTConsortium.ServiceDefaults;
@@ -15,19 +16,24 @@ using OpenTelemetry.Trace;
 namespace CarTConsortium.Standalone;
 
 /// <summary>
-/// Runs every module and the gateway in one process. Each is a full ASP.NET Core app with
-/// its own container, configuration and ports; they share only the embedded bus and the
-/// process's telemetry, exactly what the distributed mode gets from Dapr and the collector.
+/// Runs the demo country identity providers, every module and the gateway in one process.
+/// Each is a full ASP.NET Core app with its own container, configuration and ports; they
+/// share only the embedded bus and the process's telemetry, exactly what the distributed
+/// mode gets from Dapr and the collector, and trust the providers exactly as deployed apps
+/// would: by issuer URL, fetching discovery documents and keys over HTTP.
 /// </summary>
 public sealed class StandalonePlatform : IAsyncDisposable
 {
+    private readonly Dictionary<string, WebApplication> _providers;
     private readonly Dictionary<string, WebApplication> _services;
     private readonly WebApplication _gateway;
     private readonly EmbeddedBus _bus;
     private readonly IDisposable[] _telemetry;
 
-    private StandalonePlatform(Dictionary<string, WebApplication> services, WebApplication gateway, EmbeddedBus bus, IDisposable[] telemetry, StandaloneOptions options)
+    private StandalonePlatform(Dictionary<string, WebApplication> providers, Dictionary<string, WebApplication> services, WebApplication gateway,
+        EmbeddedBus bus, IDisposable[] telemetry, StandaloneOptions options)
     {
+        _providers = providers;
         _services = services;
         _gateway = gateway;
         _bus = bus;
@@ -35,6 +41,7 @@ public sealed class StandalonePlatform : IAsyncDisposable
         var ports = options.Ports[GatewayAppId];
         GatewayHttp = new Uri($"http://127.0.0.1:{ports.HttpPort}");
         GatewayGrpc = new Uri($"http://127.0.0.1:{ports.GrpcPort}");
+        Issuers = IdentityProviders.ToDictionary(id => id, id => IssuerOf(options, id));
     }
 
     public const string GatewayAppId = "gateway";
@@ -42,24 +49,50 @@ public sealed class StandalonePlatform : IAsyncDisposable
     /// <summary>The service modules, in the order they start.</summary>
     public static IReadOnlyList<IServiceModule> Modules { get; } = [new RegistryModule(), new ProcurementModule(), new ApprovalsModule(), new SlotsModule()];
 
+    /// <summary>
+    /// The demo identity providers: the consortium's and one per member country, each
+    /// configured by identity/&lt;app id&gt;.json (its country, clients and users).
+    /// </summary>
+    public static IReadOnlyList<string> IdentityProviders { get; } = ["identity-consortium", "identity-kz", "identity-uz", "identity-kg"];
+
+    /// <summary>Each identity provider's issuer URL, by app id.</summary>
+    public IReadOnlyDictionary<string, Uri> Issuers { get; }
+
     /// <summary>REST/JSON and health through the gateway (HTTP/1.1).</summary>
     public Uri GatewayHttp { get; }
 
     /// <summary>gRPC through the gateway (HTTP/2 without TLS).</summary>
     public Uri GatewayGrpc { get; }
 
-    public IServiceProvider ServicesOf(string appId) => appId == GatewayAppId ? _gateway.Services : _services[appId].Services;
+    public IServiceProvider ServicesOf(string appId) => appId == GatewayAppId ? _gateway.Services
+        : _services.TryGetValue(appId, out var service) ? service.Services
+        : _providers[appId].Services;
 
     public static async Task<StandalonePlatform> StartAsync(StandaloneOptions options, CancellationToken ct = default)
     {
         Directory.CreateDirectory(options.DataFolder);
         var telemetry = StartProcessTelemetry();
-        var bus = new EmbeddedBus(Path.Combine(options.DataFolder, "bus.db"));
+        var bus = new EmbeddedBus(Path.Combine(options.DataFolder, "bus.db"), options.Clock);
+
+        // The providers first: every other app fetches their keys to check its first token.
+        var providers = new Dictionary<string, WebApplication>();
+        foreach (var appId in IdentityProviders)
+        {
+            var module = new IdentityModule(appId);
+            var builder = CreateBuilder(module, options, ProviderSettings(options, appId));
+            module.AddServices(builder);
+            var app = builder.Build();
+            app.MapDefaultEndpoints(reflection: false);
+            module.MapEndpoints(app);
+            await app.StartAsync(ct);
+            providers[appId] = app;
+        }
+        var federation = FederationSettings(options, providers).ToList();
 
         var services = new Dictionary<string, WebApplication>();
         foreach (var module in Modules)
         {
-            var builder = CreateBuilder(module, options);
+            var builder = CreateBuilder(module, options, federation);
             builder.Services.AddSqliteStorage(Path.Combine(options.DataFolder, module.AppId + ".db"));
             builder.Services.AddEmbeddedEventing(bus, builder.Configuration);
             module.AddServices(builder);
@@ -84,13 +117,13 @@ public sealed class StandalonePlatform : IAsyncDisposable
         }
         // Built last: YARP starts probing its destinations as soon as its routes are mapped.
         var gatewayModule = new GatewayModule();
-        var gatewayBuilder = CreateBuilder(gatewayModule, options, GatewayDestinations(options));
+        var gatewayBuilder = CreateBuilder(gatewayModule, options, federation.Concat(GatewayDestinations(options)));
         gatewayModule.AddServices(gatewayBuilder);
         var gateway = gatewayBuilder.Build();
         gateway.MapDefaultEndpoints(reflection: false);
         gatewayModule.MapEndpoints(gateway);
         await gateway.StartAsync(ct);
-        return new StandalonePlatform(services, gateway, bus, telemetry, options);
+        return new StandalonePlatform(providers, services, gateway, bus, telemetry, options);
     }
 
     /// <summary>Stops the gateway first (no new requests), then the services, then the bus.</summary>
@@ -98,7 +131,7 @@ public sealed class StandalonePlatform : IAsyncDisposable
     {
         await _gateway.StopAsync();
         await _gateway.DisposeAsync();
-        foreach (var app in _services.Values.Reverse())
+        foreach (var app in _services.Values.Reverse().Concat(_providers.Values.Reverse()))
         {
             await app.StopAsync();
             await app.DisposeAsync();
@@ -110,7 +143,7 @@ public sealed class StandalonePlatform : IAsyncDisposable
         }
     }
 
-    private static WebApplicationBuilder CreateBuilder(IServiceModule module, StandaloneOptions options, IEnumerable<KeyValuePair<string, string?>>? more = null)
+    private static WebApplicationBuilder CreateBuilder(IServiceModule module, StandaloneOptions options, IEnumerable<KeyValuePair<string, string?>> more)
     {
         var builder = WebApplication.CreateBuilder(new WebApplicationOptions
         {
@@ -119,19 +152,65 @@ public sealed class StandalonePlatform : IAsyncDisposable
             Args = [],
         });
         var ports = options.Ports[module.AppId];
-        builder.Configuration.AddInMemoryCollection(new Dictionary<string, string?>
+        var endpoints = new Dictionary<string, string?>
         {
             ["Kestrel:Endpoints:Http:Url"] = $"http://127.0.0.1:{ports.HttpPort}",
             ["Kestrel:Endpoints:Http:Protocols"] = "Http1",
-            ["Kestrel:Endpoints:Grpc:Url"] = $"http://127.0.0.1:{ports.GrpcPort}",
-            ["Kestrel:Endpoints:Grpc:Protocols"] = "Http2",
-            ["Eventing:AppId"] = module.AppId,
-            [ServiceDefaultsExtensions.ProcessTelemetryKey] = "true",
-        }.Concat(options.Settings).Concat(more ?? []));
+        };
+        if (ports.GrpcPort != 0)
+        {
+            endpoints["Kestrel:Endpoints:Grpc:Url"] = $"http://127.0.0.1:{ports.GrpcPort}";
+            endpoints["Kestrel:Endpoints:Grpc:Protocols"] = "Http2";
+        }
+        builder.Configuration.AddInMemoryCollection(endpoints
+            .Concat(new Dictionary<string, string?>
+            {
+                ["Eventing:AppId"] = module.AppId,
+                [ServiceDefaultsExtensions.ProcessTelemetryKey] = "true",
+            })
+            .Concat(options.Settings)
+            .Concat(more)
+            .Concat(options.AppSettings.GetValueOrDefault(module.AppId) ?? new Dictionary<string, string?>()));
         // The standalone process owns Ctrl-C and the order of shutdown, not each app.
         builder.Services.AddSingleton<IHostLifetime, LifetimeOwnedByHost>();
+        if (options.Clock is { } clock)
+        {
+            builder.Services.AddSingleton(clock);
+        }
         builder.AddServiceDefaults();
         return builder;
+    }
+
+    private static Uri IssuerOf(StandaloneOptions options, string provider) => new($"http://127.0.0.1:{options.Ports[provider].HttpPort}/");
+
+    /// <summary>A provider's demo file (country, clients, users) and what only the host knows: its URL and database file.</summary>
+    private static IEnumerable<KeyValuePair<string, string?>> ProviderSettings(StandaloneOptions options, string provider) =>
+        new ConfigurationBuilder()
+            .AddJsonFile(Path.Combine(AppContext.BaseDirectory, "identity", provider + ".json"), optional: false)
+            .Build()
+            .AsEnumerable()
+            .Concat(new Dictionary<string, string?>
+            {
+                ["Identity:Issuer"] = IssuerOf(options, provider).ToString(),
+                ["Identity:Database"] = $"Data Source={Path.Combine(options.DataFolder, provider + ".db")}",
+                // Loopback only: the standalone mode has no certificates.
+                ["Identity:RequireHttps"] = "false",
+            });
+
+    /// <summary>Every other app trusts each provider for the country its own settings name (or the consortium).</summary>
+    private static IEnumerable<KeyValuePair<string, string?>> FederationSettings(StandaloneOptions options, Dictionary<string, WebApplication> providers)
+    {
+        yield return KeyValuePair.Create("Federation:RequireHttpsMetadata", (string?)"false");
+        var index = 0;
+        foreach (var (appId, provider) in providers)
+        {
+            var country = provider.Services.GetRequiredService<IdentitySettings>().Country;
+            yield return KeyValuePair.Create($"Federation:Issuers:{index}:Issuer", (string?)IssuerOf(options, appId).ToString());
+            yield return string.IsNullOrEmpty(country)
+                ? KeyValuePair.Create($"Federation:Issuers:{index}:Consortium", (string?)"true")
+                : KeyValuePair.Create($"Federation:Issuers:{index}:Country", (string?)country);
+            index++;
+        }
     }
 
     /// <summary>The gateway's cluster destinations, pointed at this process's loopback ports.</summary>

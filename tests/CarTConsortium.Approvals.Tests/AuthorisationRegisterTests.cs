@@ -1,10 +1,12 @@
 using CarTConsortium.Approvals.Authorisations;
 using CarTConsortium.BuildingBlocks.Errors;
 using CarTConsortium.BuildingBlocks.Eventing;
+using CarTConsortium.BuildingBlocks.Security;
 using CarTConsortium.BuildingBlocks.Storage;
 using CarTConsortium.Contracts.Approvals.V1;
 using Google.Protobuf.WellKnownTypes;
 using Microsoft.Extensions.Time.Testing;
+using CarTConsortium.Testing;
 using Xunit;
 using Authorisation = CarTConsortium.Approvals.Authorisations.Authorisation;
 using AuthorisationStatus = CarTConsortium.Approvals.Authorisations.AuthorisationStatus;
@@ -42,7 +44,7 @@ public sealed class AuthorisationRegisterTests : IDisposable
     public async Task Bad_input_is_reported_before_the_catalogue_is_consulted()
     {
         var invalid = await Assert.ThrowsAsync<InvalidArgumentException>(() =>
-            _register.RecordAsync("NCB", "kz", null, Pathway.Reliance, CancellationToken.None));
+            _register.RecordAsync(Callers.Admin, "NCB", "kz", null, Pathway.Reliance, CancellationToken.None));
 
         Assert.Equal(["product_id", "jurisdiction", "authority"], invalid.Violations.Select(v => v.Field));
         Assert.Empty(await AllAsync());
@@ -54,7 +56,7 @@ public sealed class AuthorisationRegisterTests : IDisposable
     {
         Assert.Equal(DeliveryOutcome.Success, await _harness.AnnounceAsync(ProductId, "Academic CD19 CAR-T"));
 
-        var recorded = await _register.RecordAsync(ProductId, "KZ", Authority.National, Pathway.HospitalExemption, CancellationToken.None);
+        var recorded = await _register.RecordAsync(Callers.Admin, ProductId, "KZ", Authority.National, Pathway.HospitalExemption, CancellationToken.None);
 
         var read = await _register.GetAsync(recorded.Id, CancellationToken.None);
         Assert.Equal(recorded, read);
@@ -88,7 +90,7 @@ public sealed class AuthorisationRegisterTests : IDisposable
         var pathways = System.Enum.GetValues<Pathway>();
         for (var i = 0; i < pathways.Length; i++)
         {
-            await _register.RecordAsync(ProductId, jurisdictions[i], authorities[i], pathways[i], CancellationToken.None);
+            await _register.RecordAsync(Callers.Admin, ProductId, jurisdictions[i], authorities[i], pathways[i], CancellationToken.None);
         }
 
         var raised = (await _harness.Store.ReadPendingAsync(10, CancellationToken.None))
@@ -104,11 +106,11 @@ public sealed class AuthorisationRegisterTests : IDisposable
     public async Task The_same_triple_recorded_twice_already_exists_and_only_the_first_stands()
     {
         await _harness.AnnounceAsync(ProductId, "Academic CD19 CAR-T");
-        var first = await _register.RecordAsync(ProductId, "KZ", Authority.National, Pathway.HospitalExemption, CancellationToken.None);
+        var first = await _register.RecordAsync(Callers.Admin, ProductId, "KZ", Authority.National, Pathway.HospitalExemption, CancellationToken.None);
         _harness.Clock.Advance(TimeSpan.FromDays(1));
 
         var refused = await Assert.ThrowsAsync<DocumentExistsException>(() =>
-            _register.RecordAsync(ProductId, "KZ", Authority.Ema, Pathway.HospitalExemption, CancellationToken.None));
+            _register.RecordAsync(Callers.Admin, ProductId, "KZ", Authority.Ema, Pathway.HospitalExemption, CancellationToken.None));
 
         Assert.IsAssignableFrom<AlreadyExistsException>(refused);
         Assert.Equal(first, await _register.GetAsync(first.Id, CancellationToken.None));
@@ -171,6 +173,24 @@ public sealed class AuthorisationRegisterTests : IDisposable
     }
 
     [Fact]
+    public async Task A_regulatory_officer_records_for_their_own_country_only_and_a_refusal_writes_nothing()
+    {
+        await _harness.AnnounceAsync(ProductId, "Academic CD19 CAR-T");
+        var kzOfficer = Callers.Of(Roles.RegulatoryOfficer, "KZ", "kz-ministry-of-health");
+
+        var denied = await Assert.ThrowsAsync<PermissionDeniedException>(() =>
+            _register.RecordAsync(kzOfficer, ProductId, "UZ", Authority.National, Pathway.HospitalExemption, CancellationToken.None));
+        Assert.Equal("A regulatory officer records authorisations for their own country only.", denied.Message);
+        Assert.Empty(await AllAsync());
+        Assert.Empty(await _harness.Store.ReadPendingAsync(10, CancellationToken.None));
+
+        var own = await _register.RecordAsync(kzOfficer, ProductId, "KZ", Authority.National, Pathway.HospitalExemption, CancellationToken.None);
+        Assert.Equal("ncb-cd19-academic.KZ.HospitalExemption", own.Id);
+        var uz = await _register.RecordAsync(Callers.Admin, ProductId, "UZ", Authority.National, Pathway.HospitalExemption, CancellationToken.None);
+        Assert.Equal("ncb-cd19-academic.UZ.HospitalExemption", uz.Id);
+    }
+
+    [Fact]
     public async Task A_missing_authorisation_is_not_found_and_a_malformed_id_is_invalid()
     {
         await _harness.AnnounceAsync(ProductId, "Academic CD19 CAR-T");
@@ -188,7 +208,7 @@ public sealed class AuthorisationRegisterTests : IDisposable
     }
 
     private Task<Stored<Authorisation>> RecordAsync(string productId, string jurisdiction, Pathway pathway) =>
-        _register.RecordAsync(productId, jurisdiction, Authority.National, pathway, CancellationToken.None);
+        _register.RecordAsync(Callers.Admin, productId, jurisdiction, Authority.National, pathway, CancellationToken.None);
 
     private async Task<IReadOnlyList<Stored<Authorisation>>> AllAsync() =>
         (await _harness.Store.QueryAsync(Authorisation.Collection, DocumentQuery.All, CancellationToken.None)).Items;

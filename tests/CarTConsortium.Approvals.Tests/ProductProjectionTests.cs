@@ -5,8 +5,10 @@ using CarTConsortium.BuildingBlocks.Storage;
 using CarTConsortium.Contracts.Registry.V1;
 using CarTConsortium.Storage.Sqlite;
 using Microsoft.AspNetCore.Builder;
+using Microsoft.Extensions.Configuration;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Options;
+using CarTConsortium.Testing;
 using Xunit;
 
 namespace CarTConsortium.Approvals.Tests;
@@ -109,6 +111,7 @@ public sealed class ProductProjectionTests : IDisposable
     public async Task Through_the_modules_own_wiring_the_projection_feeds_the_register()
     {
         var builder = WebApplication.CreateEmptyBuilder(new WebApplicationOptions());
+        builder.Configuration.AddInMemoryCollection(FederationSettings.OneIssuer);
         builder.Services.AddLogging();
         builder.Services.AddSingleton<TimeProvider>(_harness.Clock);
         builder.Services.AddSingleton(Options.Create(new EventingOptions { AppId = "approvals" }));
@@ -126,7 +129,7 @@ public sealed class ProductProjectionTests : IDisposable
             ApprovalsHarness.Envelope(ApprovalsHarness.Registered(ProductId, "Academic CD19 CAR-T", 1)), 1, CancellationToken.None));
         await using var scope = services.CreateAsyncScope();
         var recorded = await scope.ServiceProvider.GetRequiredService<AuthorisationRegister>()
-            .RecordAsync(ProductId, "EU", Authority.Ema, Pathway.Conditional, CancellationToken.None);
+            .RecordAsync(Callers.Admin, ProductId, "EU", Authority.Ema, Pathway.Conditional, CancellationToken.None);
 
         Assert.Equal("ncb-cd19-academic.EU.Conditional", recorded.Id);
         Assert.Equal(AuthorisationStatus.Planned, recorded.Value.Status);

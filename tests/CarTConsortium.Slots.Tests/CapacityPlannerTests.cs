@@ -1,5 +1,6 @@
 using CarTConsortium.BuildingBlocks.Errors;
 using CarTConsortium.BuildingBlocks.Eventing;
+using CarTConsortium.BuildingBlocks.Security;
 using CarTConsortium.BuildingBlocks.Storage;
 using CarTConsortium.Contracts.Registry.V1;
 using CarTConsortium.Contracts.Slots.V1;
@@ -9,6 +10,7 @@ using CarTConsortium.Storage.Sqlite;
 using CarTConsortium.Testing;
 using Google.Protobuf;
 using Microsoft.AspNetCore.Builder;
+using Microsoft.Extensions.Configuration;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Options;
 using Microsoft.Extensions.Time.Testing;
@@ -45,10 +47,24 @@ public sealed class CapacityPlannerTests : IDisposable
     }
 
     [Fact]
+    public async Task A_site_publishes_capacity_for_itself_only_and_a_refusal_writes_nothing()
+    {
+        await ProjectAsync(Registered(ProductId, "Academic CD19 CAR-T"));
+        var otherSite = Callers.Of(Roles.ManufacturingSite, "KZ", "almaty-gmp");
+
+        var denied = await Assert.ThrowsAsync<PermissionDeniedException>(() =>
+            _planner.PublishAsync(otherSite, Site, ProductId, new DateParts(2026, 4, 1), 12, 2, CancellationToken.None));
+
+        Assert.Equal("A manufacturing site publishes capacity for its own site only.", denied.Message);
+        Assert.Empty((await _store.QueryAsync(Capacity.Capacity.Collection, DocumentQuery.All)).Items);
+        Assert.Empty(await _store.ReadPendingAsync(10));
+    }
+
+    [Fact]
     public async Task Bad_input_is_reported_before_the_catalogue_is_consulted()
     {
         var invalid = await Assert.ThrowsAsync<InvalidArgumentException>(() =>
-            _planner.PublishAsync(Site, ProductId, new DateParts(2026, 3, 1), 12, 0, CancellationToken.None));
+            _planner.PublishAsync(Callers.Of(Roles.ManufacturingSite, "KZ", Site), Site, ProductId, new DateParts(2026, 3, 1), 12, 0, CancellationToken.None));
 
         Assert.Equal(["run_start", "lines"], invalid.Violations.Select(v => v.Field));
     }
@@ -84,7 +100,7 @@ public sealed class CapacityPlannerTests : IDisposable
         var ids = new List<string>();
         foreach (var (site, product) in new[] { (Site, ProductId), (Site, ProductId), ("tashkent-ncmc", ProductId), (Site, "tisagenlecleucel") })
         {
-            ids.Add((await _planner.PublishAsync(site, product, new DateParts(2026, 4, 1), 12, 2, CancellationToken.None)).Id);
+            ids.Add((await _planner.PublishAsync(Callers.Of(Roles.ManufacturingSite, "KZ", site), site, product, new DateParts(2026, 4, 1), 12, 2, CancellationToken.None)).Id);
             _clock.Advance(TimeSpan.FromMinutes(1));
         }
 
@@ -165,6 +181,7 @@ public sealed class CapacityPlannerTests : IDisposable
     public async Task Through_the_modules_wiring_and_the_real_dispatcher_a_redelivery_and_a_republish_apply_once()
     {
         var builder = WebApplication.CreateEmptyBuilder(new WebApplicationOptions());
+        builder.Configuration.AddInMemoryCollection(FederationSettings.OneIssuer);
         builder.Services.AddLogging();
         builder.Services.AddSingleton<TimeProvider>(_clock);
         builder.Services.AddSingleton(Options.Create(new EventingOptions { AppId = "slots" }));
@@ -187,13 +204,13 @@ public sealed class CapacityPlannerTests : IDisposable
         Assert.Equal(1, known.Version);
         await using var scope = services.CreateAsyncScope();
         var published = await scope.ServiceProvider.GetRequiredService<CapacityPlanner>()
-            .PublishAsync(Site, ProductId, new DateParts(2026, 3, 24), 12, 2, CancellationToken.None);
+            .PublishAsync(Callers.Of(Roles.ManufacturingSite, "KZ", Site), Site, ProductId, new DateParts(2026, 3, 24), 12, 2, CancellationToken.None);
         Assert.Equal(ProductId, published.Value.ProductId);
         Assert.Equal("slots", module.AppId);
     }
 
     private Task<Stored<Capacity.Capacity>> PublishAsync(string productId, DateTimeOffset runStart) =>
-        _planner.PublishAsync(Site, productId, new DateParts(runStart.Year, runStart.Month, runStart.Day), 12, 2, CancellationToken.None);
+        _planner.PublishAsync(Callers.Of(Roles.ManufacturingSite, "KZ", Site), Site, productId, new DateParts(runStart.Year, runStart.Month, runStart.Day), 12, 2, CancellationToken.None);
 
     /// <summary>What the dispatcher does for one delivery: run the handler, then commit its changes with the inbox mark.</summary>
     private async Task ProjectAsync(ProductRegistered registered)

@@ -1,5 +1,6 @@
 using CarTConsortium.Approvals.Authorisations;
 using CarTConsortium.Contracts.Approvals.V1;
+using CarTConsortium.ServiceDefaults.Security;
 using Grpc.Core;
 using Authority = CarTConsortium.Approvals.Authorisations.Authority;
 using Pathway = CarTConsortium.Approvals.Authorisations.Pathway;
@@ -11,7 +12,7 @@ public sealed class ApprovalsGrpcService(AuthorisationRegister register) : Appro
 {
     public override async Task<Contracts.Approvals.V1.Authorisation> RecordAuthorisation(RecordAuthorisationRequest request, ServerCallContext context)
     {
-        var stored = await register.RecordAsync(request.ProductId, request.Jurisdiction,
+        var stored = await register.RecordAsync(context.Caller(), request.ProductId, request.Jurisdiction,
             ApprovalsMapping.FromContract<Authority>((int)request.Authority),
             ApprovalsMapping.FromContract<Pathway>((int)request.Pathway), context.CancellationToken);
         return ApprovalsMapping.ToContract(stored);

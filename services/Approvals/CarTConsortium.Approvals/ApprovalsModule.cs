@@ -1,8 +1,11 @@
 using CarTConsortium.Approvals.Authorisations;
 using CarTConsortium.Approvals.Catalogue;
 using CarTConsortium.BuildingBlocks.Eventing;
+using CarTConsortium.BuildingBlocks.Security;
+using CarTConsortium.Contracts.Approvals.V1;
 using CarTConsortium.Contracts.Registry.V1;
 using CarTConsortium.ServiceDefaults;
+using CarTConsortium.ServiceDefaults.Security;
 using Microsoft.AspNetCore.Builder;
 using Microsoft.Extensions.DependencyInjection;
 
@@ -18,12 +21,18 @@ public sealed class ApprovalsModule : IServiceModule
 
     public void AddServices(WebApplicationBuilder builder)
     {
+        builder.AddFederatedAuthentication();
+        builder.Services.AddRpcAccess(ApprovalsService.Descriptor, scope: "approvals", rpc => rpc
+            // Officers record for their own country only (AuthorisationRegister); admins for all.
+            .Allow(nameof(ApprovalsService.ApprovalsServiceBase.RecordAuthorisation), Roles.RegulatoryOfficer, Roles.ConsortiumAdmin)
+            .AllowAnyRole(nameof(ApprovalsService.ApprovalsServiceBase.GetAuthorisation))
+            .AllowAnyRole(nameof(ApprovalsService.ApprovalsServiceBase.ListAuthorisations)));
         builder.Services.AddScoped<AuthorisationRegister>();
         builder.Services.AddEventHandler<ProductRegistered, ProductProjection>();
     }
 
     public void MapEndpoints(WebApplication app)
     {
-        app.MapGrpcService<ApprovalsGrpcService>();
+        app.MapGrpcService<ApprovalsGrpcService>().RequireAuthorization(FederatedAuthentication.Policy);
     }
 }

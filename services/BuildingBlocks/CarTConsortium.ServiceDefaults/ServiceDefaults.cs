@@ -55,11 +55,12 @@ public static class ServiceDefaultsExtensions
     /// <param name="reflection">Whether to map gRPC reflection; by default only in development.</param>
     public static WebApplication MapDefaultEndpoints(this WebApplication app, bool? reflection = null)
     {
-        app.MapHealthChecks("/healthz", new HealthCheckOptions { ResponseWriter = WriteHealthAsync });
-        app.MapGrpcHealthChecksService();
+        // Probes and tooling need no token; they carry no consortium data.
+        app.MapHealthChecks("/healthz", new HealthCheckOptions { ResponseWriter = WriteHealthAsync }).AllowAnonymous();
+        app.MapGrpcHealthChecksService().AllowAnonymous();
         if (reflection ?? app.Environment.IsDevelopment())
         {
-            app.MapGrpcReflectionService();
+            app.MapGrpcReflectionService().AllowAnonymous();
         }
         return app;
     }

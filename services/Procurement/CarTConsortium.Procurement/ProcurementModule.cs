@@ -1,6 +1,9 @@
+using CarTConsortium.BuildingBlocks.Security;
 using CarTConsortium.BuildingBlocks.Storage;
+using ProcurementService = CarTConsortium.Contracts.Procurement.V1.ProcurementService;
 using CarTConsortium.Procurement.Tenders;
 using CarTConsortium.ServiceDefaults;
+using CarTConsortium.ServiceDefaults.Security;
 using Microsoft.AspNetCore.Builder;
 using Microsoft.Extensions.DependencyInjection;
 
@@ -16,12 +19,18 @@ public sealed class ProcurementModule : IServiceModule
 
     public void AddServices(WebApplicationBuilder builder)
     {
+        builder.AddFederatedAuthentication();
+        builder.Services.AddRpcAccess(ProcurementService.Descriptor, scope: "procurement", rpc => rpc
+            // Consortium admins open tenders; prices are commercial, so only procurement reads them.
+            .Allow(nameof(ProcurementService.ProcurementServiceBase.OpenTender), Roles.ConsortiumAdmin)
+            .Allow(nameof(ProcurementService.ProcurementServiceBase.GetTender), Roles.ProcurementOfficer, Roles.ConsortiumAdmin)
+            .Allow(nameof(ProcurementService.ProcurementServiceBase.ListTenders), Roles.ProcurementOfficer, Roles.ConsortiumAdmin));
         builder.Services.AddScoped<TenderBook>();
     }
 
     public void MapEndpoints(WebApplication app)
     {
-        app.MapGrpcService<ProcurementGrpcService>();
+        app.MapGrpcService<ProcurementGrpcService>().RequireAuthorization(FederatedAuthentication.Policy);
     }
 
     /// <summary>Two open tenders for items the review paper names, opened once into an empty store.</summary>

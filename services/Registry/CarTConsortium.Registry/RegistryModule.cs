@@ -1,6 +1,9 @@
+using CarTConsortium.BuildingBlocks.Security;
 using CarTConsortium.BuildingBlocks.Storage;
+using RegistryService = CarTConsortium.Contracts.Registry.V1.RegistryService;
 using CarTConsortium.Registry.Products;
 using CarTConsortium.ServiceDefaults;
+using CarTConsortium.ServiceDefaults.Security;
 using Microsoft.AspNetCore.Builder;
 using Microsoft.Extensions.DependencyInjection;
 
@@ -16,12 +19,18 @@ public sealed class RegistryModule : IServiceModule
 
     public void AddServices(WebApplicationBuilder builder)
     {
+        builder.AddFederatedAuthentication();
+        builder.Services.AddRpcAccess(RegistryService.Descriptor, scope: "registry", rpc => rpc
+            // The catalogue is the consortium's: only its admins add to it; everyone reads it.
+            .Allow(nameof(RegistryService.RegistryServiceBase.RegisterProduct), Roles.ConsortiumAdmin)
+            .AllowAnyRole(nameof(RegistryService.RegistryServiceBase.GetProduct))
+            .AllowAnyRole(nameof(RegistryService.RegistryServiceBase.ListProducts)));
         builder.Services.AddScoped<ProductCatalogue>();
     }
 
     public void MapEndpoints(WebApplication app)
     {
-        app.MapGrpcService<RegistryGrpcService>();
+        app.MapGrpcService<RegistryGrpcService>().RequireAuthorization(FederatedAuthentication.Policy);
     }
 
     /// <summary>The products the review paper names, registered once into an empty catalogue.</summary>

@@ -1,5 +1,6 @@
 using CarTConsortium.Contracts.Slots.V1;
 using CarTConsortium.Slots.Capacity;
+using CarTConsortium.ServiceDefaults.Security;
 using Grpc.Core;
 
 namespace CarTConsortium.Slots;
@@ -9,7 +10,7 @@ public sealed class SlotsGrpcService(CapacityPlanner planner) : SlotsService.Slo
 {
     public override async Task<Contracts.Slots.V1.Capacity> PublishCapacity(PublishCapacityRequest request, ServerCallContext context)
     {
-        var stored = await planner.PublishAsync(request.SiteId, request.ProductId, SlotsMapping.FromContract(request.RunStart),
+        var stored = await planner.PublishAsync(context.Caller(), request.SiteId, request.ProductId, SlotsMapping.FromContract(request.RunStart),
             request.RunDays, request.Lines, context.CancellationToken);
         return SlotsMapping.ToContract(stored);
     }

@@ -1,6 +1,9 @@
 using CarTConsortium.BuildingBlocks.Eventing;
+using CarTConsortium.BuildingBlocks.Security;
+using CarTConsortium.Contracts.Slots.V1;
 using CarTConsortium.Contracts.Registry.V1;
 using CarTConsortium.ServiceDefaults;
+using CarTConsortium.ServiceDefaults.Security;
 using CarTConsortium.Slots.Capacity;
 using CarTConsortium.Slots.Catalogue;
 using Microsoft.AspNetCore.Builder;
@@ -23,12 +26,18 @@ public sealed class SlotsModule : IServiceModule
 
     public void AddServices(WebApplicationBuilder builder)
     {
+        builder.AddFederatedAuthentication();
+        builder.Services.AddRpcAccess(SlotsService.Descriptor, scope: "slots", rpc => rpc
+            // A site publishes its own capacity only (CapacityPlanner); every role may see what is offered.
+            .Allow(nameof(SlotsService.SlotsServiceBase.PublishCapacity), Roles.ManufacturingSite)
+            .AllowAnyRole(nameof(SlotsService.SlotsServiceBase.GetCapacity))
+            .AllowAnyRole(nameof(SlotsService.SlotsServiceBase.ListCapacity)));
         builder.Services.AddScoped<CapacityPlanner>();
         builder.Services.AddEventHandler<ProductRegistered, ProductProjection>();
     }
 
     public void MapEndpoints(WebApplication app)
     {
-        app.MapGrpcService<SlotsGrpcService>();
+        app.MapGrpcService<SlotsGrpcService>().RequireAuthorization(FederatedAuthentication.Policy);
     }
 }

@@ -1,6 +1,7 @@
 using CarTConsortium.Approvals.Catalogue;
 using CarTConsortium.BuildingBlocks.Errors;
 using CarTConsortium.BuildingBlocks.Eventing;
+using CarTConsortium.BuildingBlocks.Security;
 using CarTConsortium.BuildingBlocks.Storage;
 using CarTConsortium.Contracts.Approvals.V1;
 
@@ -9,9 +10,11 @@ namespace CarTConsortium.Approvals.Authorisations;
 /// <summary>The use cases of authorisation tracking, one method each.</summary>
 public sealed class AuthorisationRegister(IDocumentStore store, TimeProvider clock)
 {
-    public async Task<Stored<Authorisation>> RecordAsync(string productId, string jurisdiction, Authority? authority, Pathway? pathway, CancellationToken ct)
+    public async Task<Stored<Authorisation>> RecordAsync(Caller caller, string productId, string jurisdiction, Authority? authority, Pathway? pathway, CancellationToken ct)
     {
         var authorisation = Authorisation.Record(productId, jurisdiction, authority, pathway, clock.GetUtcNow());
+        caller.Demand(caller.IsConsortiumAdmin || caller.IsOfCountry(authorisation.Jurisdiction),
+            "A regulatory officer records authorisations for their own country only.");
         if (await store.FindAsync(KnownProduct.Collection, productId, ct) is null)
         {
             throw new RuleViolationException($"Product '{productId}' is not in the registry's catalogue (yet).");

@@ -1,5 +1,6 @@
 using CarTConsortium.BuildingBlocks.Errors;
 using CarTConsortium.BuildingBlocks.Eventing;
+using CarTConsortium.BuildingBlocks.Security;
 using CarTConsortium.BuildingBlocks.Storage;
 using CarTConsortium.Contracts.Slots.V1;
 using CarTConsortium.Slots.Catalogue;
@@ -10,10 +11,11 @@ namespace CarTConsortium.Slots.Capacity;
 public sealed class CapacityPlanner(IDocumentStore store, TimeProvider clock)
 {
     /// <summary>Offers capacity for a product the registry has registered, and tells the other services through CapacityPublished.</summary>
-    public async Task<Stored<Capacity>> PublishAsync(string siteId, string productId, DateParts? runStart, int runDays, int lines, CancellationToken ct)
+    public async Task<Stored<Capacity>> PublishAsync(Caller caller, string siteId, string productId, DateParts? runStart, int runDays, int lines, CancellationToken ct)
     {
         var now = clock.GetUtcNow();
         var capacity = Capacity.Publish(Guid.CreateVersion7(now).ToString(), siteId, productId, runStart, runDays, lines, now);
+        caller.Demand(caller.IsOfOrg(capacity.SiteId), "A manufacturing site publishes capacity for its own site only.");
         // Known only from the registry's events: a product registered a moment ago may not have arrived yet.
         if (await store.FindAsync(KnownProduct.Collection, capacity.ProductId, ct) is null)
         {

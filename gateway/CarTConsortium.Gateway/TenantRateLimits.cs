@@ -1,0 +1,124 @@
+using System.Diagnostics.Metrics;
+using System.Globalization;
+using System.Threading.RateLimiting;
+using CarTConsortium.BuildingBlocks.Security;
+using Microsoft.AspNetCore.Builder;
+using Microsoft.AspNetCore.Http;
+using Microsoft.AspNetCore.RateLimiting;
+using Microsoft.Extensions.Configuration;
+using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Extensions.Logging;
+
+namespace CarTConsortium.Gateway;
+
+/// <summary>A number of requests per fixed window.</summary>
+public sealed class Quota
+{
+    public int PermitLimit { get; set; }
+
+    public TimeSpan Window { get; set; } = TimeSpan.FromMinutes(1);
+}
+
+/// <summary>
+/// The "RateLimits" settings: every country shares one quota, every client has its own,
+/// and either can be raised or lowered by name. A request spends from both.
+/// </summary>
+public sealed class RateLimitOptions
+{
+    public const string Section = "RateLimits";
+
+    public Quota PerCountry { get; set; } = new() { PermitLimit = 3000 };
+
+    public Quota PerClient { get; set; } = new() { PermitLimit = 600 };
+
+    /// <summary>Quotas by country code; the consortium's own callers count as "consortium".</summary>
+    public Dictionary<string, Quota> Countries { get; set; } = [];
+
+    /// <summary>Quotas by client id; requests without an accepted token count per remote address.</summary>
+    public Dictionary<string, Quota> Clients { get; set; } = [];
+}
+
+/// <summary>
+/// Per-country and per-client rate limits at the gateway, from configuration. A refused
+/// request gets 429 with Retry-After (REST) or RESOURCE_EXHAUSTED with Retry-After (gRPC).
+/// </summary>
+public static partial class TenantRateLimits
+{
+    public const string MeterName = "CarTConsortium.Gateway";
+
+    public static IServiceCollection AddTenantRateLimits(this IServiceCollection services, IConfiguration configuration)
+    {
+        var limits = configuration.GetSection(RateLimitOptions.Section).Get<RateLimitOptions>() ?? new RateLimitOptions();
+        services.AddSingleton<ThrottleTelemetry>();
+        services.AddRateLimiter(options =>
+        {
+            options.GlobalLimiter = PartitionedRateLimiter.CreateChained(
+                PartitionedRateLimiter.Create<HttpContext, string>(context => Partition(context, Country(context), limits.PerCountry, limits.Countries)),
+                PartitionedRateLimiter.Create<HttpContext, string>(context => Partition(context, Client(context), limits.PerClient, limits.Clients)));
+            options.OnRejected = RejectAsync;
+        });
+        return services;
+    }
+
+    private static RateLimitPartition<string> Partition(HttpContext context, string? key, Quota standard, Dictionary<string, Quota> overrides)
+    {
+        // Probes are never throttled: an orchestrator must always see the gateway's health.
+        if (key is null || context.Request.Path.StartsWithSegments("/healthz"))
+        {
+            return RateLimitPartition.GetNoLimiter("unlimited");
+        }
+        var quota = overrides.GetValueOrDefault(key.Split(':', 2)[1]) ?? standard;
+        return RateLimitPartition.GetFixedWindowLimiter(key, _ => new FixedWindowRateLimiterOptions
+        {
+            PermitLimit = quota.PermitLimit,
+            Window = quota.Window,
+            QueueLimit = 0,
+        });
+    }
+
+    private static string? Country(HttpContext context) => context.User.Identity?.IsAuthenticated == true
+        ? "country:" + (context.User.FindFirst(PlatformClaims.Country)?.Value ?? "consortium")
+        : null;
+
+    private static string Client(HttpContext context) => context.User.Identity?.IsAuthenticated == true
+        ? "client:" + (context.User.FindFirst(PlatformClaims.ClientId)?.Value ?? context.User.FindFirst("azp")?.Value ?? "unknown")
+        : "address:" + (context.Connection.RemoteIpAddress?.ToString() ?? "unknown");
+
+    private static async ValueTask RejectAsync(OnRejectedContext rejected, CancellationToken ct)
+    {
+        var context = rejected.HttpContext;
+        var retryAfter = rejected.Lease.TryGetMetadata(MetadataName.RetryAfter, out var wait) ? wait : TimeSpan.FromSeconds(1);
+        var seconds = Math.Max(1, (int)Math.Ceiling(retryAfter.TotalSeconds)).ToString(CultureInfo.InvariantCulture);
+        context.RequestServices.GetRequiredService<ThrottleTelemetry>().Throttled(Country(context) ?? "anonymous", Client(context), seconds);
+
+        context.Response.Headers.RetryAfter = seconds;
+        const string message = "Too many requests; retry after the time in Retry-After.";
+        if (context.Request.ContentType?.StartsWith("application/grpc", StringComparison.OrdinalIgnoreCase) == true)
+        {
+            // A gRPC client reads the status from a trailers-only response: HTTP 200 with grpc-status.
+            context.Response.StatusCode = StatusCodes.Status200OK;
+            context.Response.ContentType = "application/grpc";
+            context.Response.Headers["grpc-status"] = "8"; // RESOURCE_EXHAUSTED
+            context.Response.Headers["grpc-message"] = Uri.EscapeDataString(message);
+            return;
+        }
+        context.Response.StatusCode = StatusCodes.Status429TooManyRequests;
+        await context.Response.WriteAsJsonAsync(new { code = 8, message, details = Array.Empty<object>() }, ct);
+    }
+
+    /// <summary>Counts and logs refused requests, tagged by the country partition.</summary>
+    private sealed partial class ThrottleTelemetry(IMeterFactory meters, ILogger<ThrottleTelemetry> logger)
+    {
+        private readonly Counter<long> _throttled = meters.Create(MeterName)
+            .CreateCounter<long>("gateway.requests.throttled", description: "Requests refused by a per-country or per-client quota");
+
+        public void Throttled(string country, string client, string seconds)
+        {
+            _throttled.Add(1, new KeyValuePair<string, object?>("partition", country));
+            LogThrottled(country, client, seconds);
+        }
+
+        [LoggerMessage(Level = LogLevel.Warning, Message = "Throttled a request ({Country}, {Client}); retry after {Seconds}s")]
+        private partial void LogThrottled(string country, string client, string seconds);
+    }
+}

@@ -1,0 +1,215 @@
+using System.Security.Claims;
+using System.Text.Encodings.Web;
+using CarTConsortium.BuildingBlocks.Security;
+using Microsoft.AspNetCore.Authentication;
+using Microsoft.AspNetCore.Authentication.JwtBearer;
+using Microsoft.AspNetCore.Builder;
+using Microsoft.AspNetCore.Http;
+using Microsoft.Extensions.Configuration;
+using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Extensions.DependencyInjection.Extensions;
+using Microsoft.Extensions.Logging;
+using Microsoft.Extensions.Options;
+using Microsoft.IdentityModel.JsonWebTokens;
+using Microsoft.IdentityModel.Tokens;
+
+namespace CarTConsortium.ServiceDefaults.Security;
+
+/// <summary>
+/// Token validation against the federation of country identity providers. Each trusted
+/// issuer gets a JWT bearer scheme of its own (its own discovery document and key cache);
+/// a policy scheme picks one by the token's <c>iss</c>, and a token from any other issuer
+/// goes to a scheme that only rejects. After the signature, issuer, audience and lifetime
+/// checks, the issuer's binding is enforced: a country provider speaks only for its own
+/// country and can never make anyone a consortium admin.
+/// </summary>
+public static class FederatedAuthentication
+{
+    public const string Scheme = "federation";
+
+    /// <summary>The authorization policy "any caller with a token the federation accepts".</summary>
+    public const string Policy = "federated";
+
+    private const string UntrustedScheme = "federation-untrusted";
+
+    // Only public-key signatures: an HMAC token "signed" with a provider's public key, or
+    // an unsigned one, never gets to a key.
+    private static readonly string[] PublicKeyAlgorithms =
+    [
+        SecurityAlgorithms.RsaSha256, SecurityAlgorithms.RsaSha384, SecurityAlgorithms.RsaSha512,
+        SecurityAlgorithms.RsaSsaPssSha256, SecurityAlgorithms.RsaSsaPssSha384, SecurityAlgorithms.RsaSsaPssSha512,
+        SecurityAlgorithms.EcdsaSha256, SecurityAlgorithms.EcdsaSha384, SecurityAlgorithms.EcdsaSha512,
+    ];
+
+    /// <summary>
+    /// Authenticates every request against the "Federation" settings and makes a valid token
+    /// the default requirement of every endpoint; infrastructure endpoints opt out explicitly.
+    /// </summary>
+    public static WebApplicationBuilder AddFederatedAuthentication(this WebApplicationBuilder builder)
+    {
+        var federation = builder.Configuration.GetSection(FederationOptions.Section).Get<FederationOptions>() ?? new FederationOptions();
+        federation.Validate();
+        builder.Services.AddSingleton(federation);
+        builder.Services.TryAddSingleton<FederationTelemetry>();
+
+        var authentication = builder.Services.AddAuthentication(Scheme)
+            .AddPolicyScheme(Scheme, "Federated country issuers", options =>
+                options.ForwardDefaultSelector = context => SelectScheme(context.Request, federation))
+            .AddScheme<AuthenticationSchemeOptions, UntrustedTokenHandler>(UntrustedScheme, null);
+        foreach (var issuer in federation.Issuers)
+        {
+            authentication.AddJwtBearer(SchemeOf(issuer));
+            builder.Services.AddOptions<JwtBearerOptions>(SchemeOf(issuer))
+                .Configure<TimeProvider, FederationTelemetry>((options, clock, telemetry) =>
+                    ConfigureIssuer(options, issuer, federation, clock, telemetry));
+        }
+
+        var federated = new Microsoft.AspNetCore.Authorization.AuthorizationPolicyBuilder(Scheme).RequireAuthenticatedUser().Build();
+        builder.Services.AddAuthorizationBuilder()
+            .AddPolicy(Policy, federated)
+            .SetDefaultPolicy(federated)
+            // An endpoint that says nothing needs a token too: forgetting is not opening.
+            .SetFallbackPolicy(federated);
+        return builder;
+    }
+
+    /// <summary>The reason a validated token still breaks its issuer's binding, or null when it does not.</summary>
+    public static string? BindingViolation(TrustedIssuer issuer, ClaimsPrincipal principal)
+    {
+        ArgumentNullException.ThrowIfNull(issuer);
+        ArgumentNullException.ThrowIfNull(principal);
+        var countries = principal.FindAll(PlatformClaims.Country).Select(c => c.Value).ToList();
+        if (issuer.Consortium)
+        {
+            return countries.Count == 0 ? null : RejectionReasons.CountryMismatch;
+        }
+        if (countries.Count != 1 || !string.Equals(countries[0], issuer.Country, StringComparison.Ordinal))
+        {
+            return RejectionReasons.CountryMismatch;
+        }
+        return principal.HasClaim(PlatformClaims.Role, Roles.ConsortiumAdmin) ? RejectionReasons.RoleNotGrantable : null;
+    }
+
+    private static string SchemeOf(TrustedIssuer issuer) => "issuer:" + issuer.Issuer;
+
+    private static string SelectScheme(HttpRequest request, FederationOptions federation) =>
+        BearerToken.From(request) is { } token && federation.Find(BearerToken.UnverifiedIssuer(token)) is { } issuer
+            ? SchemeOf(issuer)
+            : UntrustedScheme;
+
+    private static void ConfigureIssuer(JwtBearerOptions options, TrustedIssuer issuer, FederationOptions federation, TimeProvider clock, FederationTelemetry telemetry)
+    {
+        options.MetadataAddress = issuer.DiscoveryAddress;
+        options.RequireHttpsMetadata = federation.RequireHttpsMetadata;
+        options.AutomaticRefreshInterval = federation.MetadataRefreshInterval;
+        options.RefreshInterval = federation.KeyRefreshInterval;
+        options.RefreshOnIssuerKeyNotFound = true;
+        options.MapInboundClaims = false;
+        // A rejection says 401 and nothing more: no hint of which check failed.
+        options.IncludeErrorDetails = false;
+        options.TimeProvider = clock;
+        options.TokenValidationParameters = new TokenValidationParameters
+        {
+            ValidIssuer = issuer.Issuer,
+            ValidAudience = federation.Audience,
+            ValidAlgorithms = PublicKeyAlgorithms,
+            RequireSignedTokens = true,
+            RequireExpirationTime = true,
+            ValidateIssuerSigningKey = true,
+            ClockSkew = federation.ClockSkew,
+            // The app's clock, not the machine's, so tests can move time.
+            LifetimeValidator = (notBefore, expires, _, parameters) => CheckLifetime(notBefore, expires, clock.GetUtcNow().UtcDateTime, parameters.ClockSkew),
+            NameClaimType = PlatformClaims.Subject,
+            RoleClaimType = PlatformClaims.Role,
+        };
+        options.Events = new JwtBearerEvents
+        {
+            OnAuthenticationFailed = context =>
+            {
+                telemetry.Rejected(context.HttpContext, RejectionReasons.Of(context.Exception), issuer.Issuer);
+                return Task.CompletedTask;
+            },
+            OnTokenValidated = context =>
+            {
+                if (context.Principal is { } principal && BindingViolation(issuer, principal) is { } reason)
+                {
+                    telemetry.Rejected(context.HttpContext, reason, issuer.Issuer);
+                    context.Fail(reason);
+                }
+                return Task.CompletedTask;
+            },
+        };
+    }
+
+    private static bool CheckLifetime(DateTime? notBefore, DateTime? expires, DateTime now, TimeSpan skew)
+    {
+        if (expires is not { } expiry)
+        {
+            throw new SecurityTokenNoExpirationException("The token has no expiry.");
+        }
+        if (notBefore is { } start && start > now + skew)
+        {
+            throw new SecurityTokenNotYetValidException("The token is not valid yet.") { NotBefore = start };
+        }
+        if (expiry < now - skew)
+        {
+            throw new SecurityTokenExpiredException("The token has expired.") { Expires = expiry };
+        }
+        return true;
+    }
+
+    /// <summary>Rejects any token whose issuer is not trusted; a request without a token is left anonymous.</summary>
+    private sealed class UntrustedTokenHandler(
+        IOptionsMonitor<AuthenticationSchemeOptions> options, ILoggerFactory logger, UrlEncoder encoder, FederationTelemetry telemetry)
+        : AuthenticationHandler<AuthenticationSchemeOptions>(options, logger, encoder)
+    {
+        protected override Task<AuthenticateResult> HandleAuthenticateAsync()
+        {
+            if (BearerToken.From(Request) is not { } token)
+            {
+                return Task.FromResult(AuthenticateResult.NoResult());
+            }
+            var reason = BearerToken.UnverifiedIssuer(token) is null ? RejectionReasons.Malformed : RejectionReasons.UnknownIssuer;
+            telemetry.Rejected(Context, reason, issuer: null);
+            return Task.FromResult(AuthenticateResult.Fail(reason));
+        }
+
+        protected override Task HandleChallengeAsync(AuthenticationProperties properties)
+        {
+            Response.StatusCode = StatusCodes.Status401Unauthorized;
+            Response.Headers.WWWAuthenticate = JwtBearerDefaults.AuthenticationScheme;
+            return Task.CompletedTask;
+        }
+    }
+}
+
+/// <summary>Reads the bearer token of a request, and its issuer before anything is verified (only to pick the scheme).</summary>
+internal static class BearerToken
+{
+    private static readonly JsonWebTokenHandler Reader = new();
+
+    public static string? From(HttpRequest request)
+    {
+        var header = request.Headers.Authorization.ToString();
+        const string prefix = "Bearer ";
+        return header.StartsWith(prefix, StringComparison.OrdinalIgnoreCase) && header.Length > prefix.Length
+            ? header[prefix.Length..].Trim()
+            : null;
+    }
+
+    public static string? UnverifiedIssuer(string token)
+    {
+        if (!Reader.CanReadToken(token))
+        {
+            return null;
+        }
+        try
+        {
+            return Reader.ReadJsonWebToken(token).Issuer is { Length: > 0 } issuer ? issuer : null;
+        }
+        catch (ArgumentException)
+        {
+            return null;
+        }
+    }
+}

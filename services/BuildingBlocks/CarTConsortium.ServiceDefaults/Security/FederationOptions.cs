@@ -1,0 +1,98 @@
+using System.Text.RegularExpressions;
+using CarTConsortium.BuildingBlocks.Security;
+
+namespace CarTConsortium.ServiceDefaults.Security;
+
+/// <summary>
+/// The identity providers this app trusts, each bound to one country (or to the
+/// consortium), read from the "Federation" settings. The gateway and every service read
+/// the same list, so a request that bypasses the gateway meets the same checks.
+/// </summary>
+public sealed partial class FederationOptions
+{
+    public const string Section = "Federation";
+
+    /// <summary>The audience every accepted access token must be issued for.</summary>
+    public string Audience { get; set; } = PlatformClaims.Audience;
+
+    /// <summary>How far clocks may disagree when checking a token's lifetime.</summary>
+    public TimeSpan ClockSkew { get; set; } = TimeSpan.FromMinutes(1);
+
+    /// <summary>Metadata and keys only over HTTPS; switched off for the loopback standalone mode.</summary>
+    public bool RequireHttpsMetadata { get; set; } = true;
+
+    /// <summary>How long an issuer's discovery document and keys are cached.</summary>
+    public TimeSpan MetadataRefreshInterval { get; set; } = TimeSpan.FromHours(1);
+
+    /// <summary>
+    /// The least time between two fetches caused by a token whose key id is unknown (a key
+    /// rotated in early): often enough to follow a rotation, rarely enough that forged key
+    /// ids cannot make the app hammer the provider.
+    /// </summary>
+    public TimeSpan KeyRefreshInterval { get; set; } = TimeSpan.FromSeconds(30);
+
+    public List<TrustedIssuer> Issuers { get; set; } = [];
+
+    public TrustedIssuer? Find(string? issuer) =>
+        issuer is null ? null : Issuers.Find(i => string.Equals(i.Issuer, issuer, StringComparison.Ordinal));
+
+    /// <summary>Fails start-up on a list that would trust the wrong party or nobody.</summary>
+    public void Validate()
+    {
+        var problems = new List<string>();
+        if (Issuers.Count == 0)
+        {
+            problems.Add("no trusted issuer is configured (Federation:Issuers)");
+        }
+        if (string.IsNullOrWhiteSpace(Audience))
+        {
+            problems.Add("Federation:Audience is empty");
+        }
+        foreach (var (issuer, index) in Issuers.Select((issuer, index) => (issuer, index)))
+        {
+            var at = $"Federation:Issuers:{index}";
+            if (!Uri.TryCreate(issuer.Issuer, UriKind.Absolute, out _))
+            {
+                problems.Add($"{at}:Issuer '{issuer.Issuer}' is not an absolute URL");
+            }
+            if (issuer.Consortium == (issuer.Country is not null))
+            {
+                problems.Add($"{at} must name either a Country or Consortium: true, not both or neither");
+            }
+            if (issuer.Country is not null && !CountryCode().IsMatch(issuer.Country))
+            {
+                problems.Add($"{at}:Country '{issuer.Country}' is not an ISO 3166-1 alpha-2 code in capitals");
+            }
+        }
+        foreach (var duplicate in Issuers.GroupBy(i => i.Issuer, StringComparer.Ordinal).Where(g => g.Count() > 1))
+        {
+            problems.Add($"issuer '{duplicate.Key}' is listed more than once");
+        }
+        if (problems.Count > 0)
+        {
+            throw new InvalidOperationException("The federation settings are invalid: " + string.Join("; ", problems) + ".");
+        }
+    }
+
+    [GeneratedRegex("^[A-Z]{2}$")]
+    private static partial Regex CountryCode();
+}
+
+/// <summary>One identity provider the platform trusts, and what it may speak for.</summary>
+public sealed class TrustedIssuer
+{
+    /// <summary>The exact <c>iss</c> of its tokens; its discovery document lives below it.</summary>
+    public string Issuer { get; set; } = "";
+
+    /// <summary>The only country its tokens may name.</summary>
+    public string? Country { get; set; }
+
+    /// <summary>The consortium's own provider: its tokens name no country and alone may grant consortium_admin.</summary>
+    public bool Consortium { get; set; }
+
+    /// <summary>Where to fetch its discovery document when that differs from the issuer (e.g. a cluster-internal address).</summary>
+    public string? MetadataAddress { get; set; }
+
+    public string DiscoveryAddress =>
+        MetadataAddress ?? Issuer.TrimEnd('/') + "/.well-known/openid-configuration";
+}
