@@ -1,0 +1,116 @@
+using System.Security.Claims;
+using System.Text;
+using System.Text.Encodings.Web;
+using CarTConsortium.Identity.Storage;
+using Microsoft.AspNetCore.Antiforgery;
+using Microsoft.AspNetCore.Authentication;
+using Microsoft.AspNetCore.Builder;
+using Microsoft.AspNetCore.Http;
+using Microsoft.AspNetCore.Routing;
+using Microsoft.Extensions.Logging;
+using static OpenIddict.Abstractions.OpenIddictConstants;
+
+namespace CarTConsortium.Identity.Endpoints;
+
+/// <summary>
+/// The server-rendered sign-in form. A successful sign-in sets the provider's own cookie and
+/// returns to the (local) page that asked, normally the authorization request.
+/// </summary>
+internal static class LoginPage
+{
+    public const string Scheme = "IdentityLogin";
+    public const string Path = "/account/login";
+    public const string ReturnUrlParameter = "ReturnUrl";
+
+    public static void Map(IEndpointRouteBuilder endpoints)
+    {
+        endpoints.MapGet(Path, Show);
+        endpoints.MapPost(Path, SignInAsync);
+    }
+
+    private static IResult Show(HttpContext http, IAntiforgery antiforgery, IdentitySettings settings, string? returnUrl) =>
+        Render(http, antiforgery, settings, LocalOrRoot(returnUrl), userName: "", error: null);
+
+    private static async Task<IResult> SignInAsync(HttpContext http, IAntiforgery antiforgery, IdentitySettings settings, UserDirectory users, ILoggerFactory loggers)
+    {
+        try
+        {
+            await antiforgery.ValidateRequestAsync(http);
+        }
+        catch (AntiforgeryValidationException)
+        {
+            return Results.BadRequest("The sign-in form expired or did not come from this site; reload it.");
+        }
+        var form = await http.Request.ReadFormAsync(http.RequestAborted);
+        var userName = form["username"].ToString().Trim();
+        var password = form["password"].ToString();
+        var returnUrl = LocalOrRoot(form[ReturnUrlParameter].ToString());
+
+        var user = userName.Length == 0 || password.Length == 0 ? null : await users.CheckPasswordAsync(userName, password, http.RequestAborted);
+        if (user is null)
+        {
+            loggers.CreateLogger(typeof(LoginPage)).LogWarning("Failed sign-in for user name {UserName}", userName);
+            return Render(http, antiforgery, settings, returnUrl, userName, "The user name or password is incorrect.");
+        }
+
+        var identity = new ClaimsIdentity(Scheme, Claims.Name, Claims.Role);
+        identity.AddClaim(new Claim(Claims.Subject, user.Id));
+        identity.AddClaim(new Claim(Claims.Name, user.UserName));
+        await http.SignInAsync(Scheme, new ClaimsPrincipal(identity));
+        return Results.LocalRedirect(returnUrl);
+    }
+
+    /// <summary>Only a path on this site: an absolute or protocol-relative URL would make the form an open redirector.</summary>
+    internal static string LocalOrRoot(string? url) =>
+        !string.IsNullOrEmpty(url) && url[0] == '/' && (url.Length == 1 || (url[1] != '/' && url[1] != '\\'))
+            && !url.Any(char.IsControl)
+            ? url
+            : "/";
+
+    private static IResult Render(HttpContext http, IAntiforgery antiforgery, IdentitySettings settings, string returnUrl, string userName, string? error)
+    {
+        var tokens = antiforgery.GetAndStoreTokens(http);
+        var html = HtmlEncoder.Default;
+        var realm = settings.Country is null ? "CAR-T Consortium" : $"CAR-T Consortium — {settings.Country}";
+        var page = new StringBuilder();
+        page.Append($$"""
+            <!DOCTYPE html>
+            <html lang="en">
+            <head>
+            <meta charset="utf-8">
+            <meta name="viewport" content="width=device-width, initial-scale=1">
+            <title>Sign in · {{html.Encode(realm)}}</title>
+            <style>
+            body { font-family: system-ui, sans-serif; max-width: 24rem; margin: 4rem auto; padding: 0 1rem; }
+            label { display: block; margin-top: 1rem; }
+            input[type=text], input[type=password] { width: 100%; padding: .4rem; box-sizing: border-box; }
+            button { margin-top: 1.5rem; padding: .5rem 1.5rem; }
+            .error { color: #b00020; border: 1px solid #b00020; padding: .5rem; }
+            </style>
+            </head>
+            <body>
+            <h1>{{html.Encode(realm)}}</h1>
+            <p>Sign in with your institution's account.</p>
+            """);
+        if (error is not null)
+        {
+            page.Append($"""<p class="error" role="alert" id="login-error">{html.Encode(error)}</p>""");
+        }
+        page.Append($$"""
+            <form method="post" action="{{html.Encode(http.Request.PathBase + Path)}}">
+            <input type="hidden" name="{{html.Encode(tokens.FormFieldName)}}" value="{{html.Encode(tokens.RequestToken ?? "")}}">
+            <input type="hidden" name="{{ReturnUrlParameter}}" value="{{html.Encode(returnUrl)}}">
+            <label for="username">User name</label>
+            <input type="text" id="username" name="username" value="{{html.Encode(userName)}}" autocomplete="username" required autofocus>
+            <label for="password">Password</label>
+            <input type="password" id="password" name="password" autocomplete="current-password" required>
+            <button type="submit">Sign in</button>
+            </form>
+            </body>
+            </html>
+            """);
+        // Never cached: the page holds an antiforgery token.
+        http.Response.Headers.CacheControl = "no-store";
+        return Results.Content(page.ToString(), "text/html; charset=utf-8");
+    }
+}

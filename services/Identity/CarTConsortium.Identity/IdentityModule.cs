@@ -1,0 +1,111 @@
+using CarTConsortium.Identity.Endpoints;
+using CarTConsortium.Identity.Keys;
+using CarTConsortium.Identity.Storage;
+using CarTConsortium.ServiceDefaults;
+using Microsoft.AspNetCore.Authentication.Cookies;
+using Microsoft.AspNetCore.Builder;
+using Microsoft.AspNetCore.DataProtection;
+using Microsoft.AspNetCore.Http;
+using Microsoft.AspNetCore.Identity;
+using Microsoft.EntityFrameworkCore;
+using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Extensions.DependencyInjection.Extensions;
+using Microsoft.Extensions.Options;
+using OpenIddict.Server;
+using static OpenIddict.Abstractions.OpenIddictConstants;
+
+namespace CarTConsortium.Identity;
+
+/// <summary>
+/// One OpenID Connect provider (a member country's or the consortium's), configured entirely
+/// by the section <c>Identity</c> of the host's configuration. Several can run in one process,
+/// one per <see cref="WebApplication"/>: nothing is shared between them but code.
+/// </summary>
+/// <param name="appId">The app id, like <c>identity-kz</c>: telemetry name, cookie and data-protection names.</param>
+/// <param name="useDatabase">
+/// The EF Core provider for the connection string <see cref="IdentitySettings.Database"/>; SQLite
+/// unless a deployment passes another (the one place the provider is chosen).
+/// </param>
+public sealed class IdentityModule(string appId, Action<DbContextOptionsBuilder, string>? useDatabase = null) : IServiceModule
+{
+    public string AppId => appId;
+
+    public void AddServices(WebApplicationBuilder builder)
+    {
+        var settings = IdentitySettings.Load(builder.Configuration);
+        var services = builder.Services;
+        services.AddSingleton(settings);
+        services.TryAddSingleton(TimeProvider.System);
+
+        services.AddDbContext<IdentityStore>(options =>
+        {
+            (useDatabase ?? UseSqlite)(options, settings.Database);
+            options.UseOpenIddict();
+        });
+        services.AddScoped<UserDirectory>();
+        services.TryAddSingleton<IPasswordHasher<UserAccount>, PasswordHasher<UserAccount>>();
+        services.AddSingleton<SigningKeyRing>();
+        services.AddSingleton<IConfigureOptions<OpenIddictServerOptions>, KeyRingHandlers.SeedServerOptions>();
+        services.AddHostedService<ConfigurationSync>();
+
+        // Providers in one process share a host name (127.0.0.1), and browsers share cookies across
+        // ports: distinct cookie names and data-protection purposes keep one provider's login out of another.
+        services.AddDataProtection().SetApplicationName(appId);
+        services.AddAntiforgery(options => options.Cookie.Name = $".cartc.{appId}.antiforgery");
+        services.AddAuthentication().AddCookie(LoginPage.Scheme, options =>
+        {
+            options.Cookie.Name = $".cartc.{appId}.login";
+            options.Cookie.HttpOnly = true;
+            options.Cookie.SameSite = SameSiteMode.Lax;
+            options.Cookie.SecurePolicy = settings.RequireHttps ? CookieSecurePolicy.Always : CookieSecurePolicy.SameAsRequest;
+            options.LoginPath = LoginPage.Path;
+            options.ReturnUrlParameter = LoginPage.ReturnUrlParameter;
+            options.ExpireTimeSpan = TimeSpan.FromHours(8);
+            options.SlidingExpiration = false;
+        });
+
+        services.AddOpenIddict()
+            .AddCore(core => core.UseEntityFrameworkCore().UseDbContext<IdentityStore>())
+            .AddServer(server =>
+            {
+                server.SetIssuer(settings.IssuerUri);
+                server.SetAuthorizationEndpointUris(ProtocolEndpoints.AuthorizePath[1..])
+                    .SetTokenEndpointUris(ProtocolEndpoints.TokenPath[1..])
+                    .SetUserInfoEndpointUris(ProtocolEndpoints.UserInfoPath[1..])
+                    .SetEndSessionEndpointUris(ProtocolEndpoints.EndSessionPath[1..]);
+                // No password grant: people sign in on the provider's own page only.
+                server.AllowClientCredentialsFlow()
+                    .AllowAuthorizationCodeFlow()
+                    .AllowRefreshTokenFlow()
+                    .RequireProofKeyForCodeExchange();
+                server.RegisterScopes([Scopes.Profile, .. IdentityVocabulary.ServiceScopes]);
+                server.SetAccessTokenLifetime(settings.AccessTokenLifetime)
+                    .SetIdentityTokenLifetime(settings.AccessTokenLifetime)
+                    .SetRefreshTokenLifetime(settings.RefreshTokenLifetime);
+                // Resource servers validate access tokens with the JWKS alone, so they are signed, not encrypted.
+                server.DisableAccessTokenEncryption();
+                foreach (var handler in KeyRingHandlers.Descriptors)
+                {
+                    server.AddEventHandler(handler);
+                }
+                var aspNetCore = server.UseAspNetCore()
+                    .EnableAuthorizationEndpointPassthrough()
+                    .EnableTokenEndpointPassthrough()
+                    .EnableUserInfoEndpointPassthrough()
+                    .EnableEndSessionEndpointPassthrough();
+                if (!settings.RequireHttps)
+                {
+                    aspNetCore.DisableTransportSecurityRequirement();
+                }
+            });
+    }
+
+    public void MapEndpoints(WebApplication app)
+    {
+        ProtocolEndpoints.Map(app);
+        LoginPage.Map(app);
+        app.MapGet("/", (IdentitySettings settings) => Results.Text($"CAR-T Consortium identity provider {settings}"));
+    }
+
+    private static void UseSqlite(DbContextOptionsBuilder options, string connectionString) => options.UseSqlite(connectionString);
+}

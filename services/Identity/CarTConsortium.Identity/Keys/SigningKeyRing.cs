@@ -1,0 +1,166 @@
+using System.Security.Cryptography;
+using CarTConsortium.Identity.Storage;
+using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Extensions.Logging;
+using Microsoft.IdentityModel.Tokens;
+
+namespace CarTConsortium.Identity.Keys;
+
+/// <summary>What the ring holds at one instant.</summary>
+/// <param name="Signing">The one key that signs now.</param>
+/// <param name="Published">Every key in the JWKS now (public halves are derived from these): the
+/// active key, its predecessors not yet retired and the successor waiting to activate.</param>
+/// <param name="Encryption">The key that encrypts authorization codes and refresh tokens.</param>
+public sealed record KeyRingSnapshot(SigningCredentials Signing, IReadOnlyList<RsaSecurityKey> Published, EncryptingCredentials Encryption);
+
+/// <summary>
+/// The provider's RSA keys, persisted so kids survive restarts, rotated by the host's
+/// <see cref="TimeProvider"/> on demand: every read evaluates the schedule at the current
+/// instant, so a long-running process rotates without timers and a test can move the clock.
+/// </summary>
+public sealed class SigningKeyRing(IServiceScopeFactory scopes, IdentitySettings settings, TimeProvider clock, ILogger<SigningKeyRing> logger)
+{
+    private const int KeySize = 2048;
+
+    private readonly Lock _gate = new();
+    private List<RingKey>? _signing;
+    private RingKey? _encryption;
+    private KeyRingSnapshot? _snapshot;
+    private DateTimeOffset _snapshotValidUntil;
+
+    public KeyRingSnapshot Current()
+    {
+        lock (_gate)
+        {
+            var now = clock.GetUtcNow();
+            if (_snapshot is not null && now < _snapshotValidUntil)
+            {
+                return _snapshot;
+            }
+            if (_signing is null || _encryption is null)
+            {
+                Load(now);
+            }
+            Advance(now);
+            return _snapshot = Snapshot(now, out _snapshotValidUntil);
+        }
+    }
+
+    private void Load(DateTimeOffset now)
+    {
+        using var scope = scopes.CreateScope();
+        var store = scope.ServiceProvider.GetRequiredService<IdentityStore>();
+        var records = store.Keys.AsEnumerable().ToList();
+        _signing = [.. records.Where(r => r.Use == KeyMaterial.Signing).OrderBy(r => r.ActivatesAt).Select(RingKey.From)];
+        var encryption = records.FirstOrDefault(r => r.Use == KeyMaterial.Encryption);
+        if (encryption is null)
+        {
+            encryption = NewKey(KeyMaterial.Encryption, now, now);
+            store.Keys.Add(encryption);
+            store.SaveChanges();
+            logger.LogInformation("Created the encryption key {Kid}", encryption.Id);
+        }
+        _encryption = RingKey.From(encryption);
+    }
+
+    /// <summary>Creates the successor when due and drops keys that no valid token can need.</summary>
+    private void Advance(DateTimeOffset now)
+    {
+        var signing = _signing!;
+        if (KeySchedule.SuccessorActivation(Activations(), now, settings.SigningKeys) is { } activation)
+        {
+            var record = NewKey(KeyMaterial.Signing, now, activation);
+            Save(store => store.Keys.Add(record));
+            signing.Add(RingKey.From(record));
+            logger.LogInformation("Published signing key {Kid}; it signs from {Activation:o}", record.Id, activation);
+        }
+        var retired = new List<RingKey>();
+        for (var i = 0; i < signing.Count; i++)
+        {
+            if (KeySchedule.RetiresAt(Activations(), i, settings.KeyRetention) is { } retiresAt && retiresAt <= now)
+            {
+                retired.Add(signing[i]);
+            }
+        }
+        if (retired.Count > 0)
+        {
+            var kids = retired.Select(r => r.Kid).ToList();
+            Save(store => store.Keys.RemoveRange(store.Keys.Where(k => kids.Contains(k.Id))));
+            signing.RemoveAll(retired.Contains);
+            logger.LogInformation("Retired signing keys {Kids}", string.Join(", ", kids));
+        }
+    }
+
+    private KeyRingSnapshot Snapshot(DateTimeOffset now, out DateTimeOffset validUntil)
+    {
+        var signing = _signing!;
+        var activations = Activations();
+        var active = signing[KeySchedule.ActiveIndex(activations, now)];
+
+        // The snapshot holds until the next instant at which the schedule could change anything.
+        var changes = new List<DateTimeOffset>();
+        changes.AddRange(activations.Where(a => a > now));
+        for (var i = 0; i < signing.Count; i++)
+        {
+            if (KeySchedule.RetiresAt(activations, i, settings.KeyRetention) is { } retiresAt)
+            {
+                changes.Add(retiresAt);
+            }
+        }
+        changes.Add(activations[^1] + settings.SigningKeys.RotationPeriod - settings.SigningKeys.PublishAhead);
+        validUntil = changes.Where(c => c > now).DefaultIfEmpty(DateTimeOffset.MaxValue).Min();
+
+        var encryption = new EncryptingCredentials(_encryption!.Key, SecurityAlgorithms.RsaOAEP, SecurityAlgorithms.Aes256CbcHmacSha512);
+        return new KeyRingSnapshot(active.Credentials, [.. signing.Select(k => k.Key)], encryption);
+    }
+
+    private List<DateTimeOffset> Activations() => [.. _signing!.Select(k => k.ActivatesAt)];
+
+    private void Save(Action<IdentityStore> change)
+    {
+        using var scope = scopes.CreateScope();
+        var store = scope.ServiceProvider.GetRequiredService<IdentityStore>();
+        change(store);
+        store.SaveChanges();
+    }
+
+    private static KeyMaterial NewKey(string use, DateTimeOffset now, DateTimeOffset activatesAt)
+    {
+        using var rsa = RSA.Create(KeySize);
+        return new KeyMaterial
+        {
+            Id = KeyId(rsa),
+            Use = use,
+            PrivateKey = rsa.ExportPkcs8PrivateKey(),
+            CreatedAt = now,
+            ActivatesAt = activatesAt,
+        };
+    }
+
+    /// <summary>The RFC 7638 thumbprint: stable, and derived from the public key alone.</summary>
+    private static string KeyId(RSA rsa) =>
+        Base64UrlEncoder.Encode(new RsaSecurityKey(rsa.ExportParameters(includePrivateParameters: false)).ComputeJwkThumbprint());
+
+    private sealed class RingKey
+    {
+        public required string Kid { get; init; }
+        public required DateTimeOffset ActivatesAt { get; init; }
+        public required RsaSecurityKey Key { get; init; }
+        public required SigningCredentials Credentials { get; init; }
+
+        public static RingKey From(KeyMaterial record)
+        {
+            // Held for the process's lifetime: credentials handed out may still be in use by a request.
+            var rsa = RSA.Create();
+            rsa.ImportPkcs8PrivateKey(record.PrivateKey, out _);
+            var key = new RsaSecurityKey(rsa) { KeyId = record.Id };
+            return new RingKey
+            {
+                Kid = record.Id,
+                ActivatesAt = record.ActivatesAt,
+                Key = key,
+                Credentials = new SigningCredentials(key, SecurityAlgorithms.RsaSha256),
+            };
+        }
+    }
+}

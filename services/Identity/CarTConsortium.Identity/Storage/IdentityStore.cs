@@ -1,0 +1,79 @@
+using Microsoft.EntityFrameworkCore;
+
+namespace CarTConsortium.Identity.Storage;
+
+/// <summary>
+/// The provider's database: OpenIddict's applications, scopes, authorizations and tokens
+/// (added by <c>UseOpenIddict()</c>), the people who sign in, and the key material.
+/// </summary>
+public sealed class IdentityStore(DbContextOptions<IdentityStore> options) : DbContext(options)
+{
+    public DbSet<UserAccount> Users => Set<UserAccount>();
+
+    public DbSet<KeyMaterial> Keys => Set<KeyMaterial>();
+
+    protected override void OnModelCreating(ModelBuilder modelBuilder)
+    {
+        base.OnModelCreating(modelBuilder);
+        modelBuilder.Entity<UserAccount>(user =>
+        {
+            user.ToTable("IdentityUsers");
+            user.HasKey(u => u.Id);
+            user.HasIndex(u => u.NormalizedUserName).IsUnique();
+            user.Property(u => u.Id).HasMaxLength(64);
+            user.Property(u => u.UserName).HasMaxLength(256);
+            user.Property(u => u.NormalizedUserName).HasMaxLength(256);
+        });
+        modelBuilder.Entity<KeyMaterial>(key =>
+        {
+            key.ToTable("IdentityKeys");
+            key.HasKey(k => k.Id);
+            key.Property(k => k.Id).HasMaxLength(64);
+            key.Property(k => k.Use).HasMaxLength(8);
+        });
+    }
+}
+
+/// <summary>A person who signs in with a password. <see cref="Id"/> is the token subject and never changes.</summary>
+public sealed class UserAccount
+{
+    public string Id { get; set; } = "";
+
+    public string UserName { get; set; } = "";
+
+    /// <summary>The user name in upper case: logins are case-insensitive.</summary>
+    public string NormalizedUserName { get; set; } = "";
+
+    public string PasswordHash { get; set; } = "";
+
+    public string? DisplayName { get; set; }
+
+    public string Org { get; set; } = "";
+
+    /// <summary>Space-separated role names.</summary>
+    public string Roles { get; set; } = "";
+
+    public IReadOnlyList<string> RoleList => Roles.Split(' ', StringSplitOptions.RemoveEmptyEntries);
+
+    public static string Normalize(string userName) => userName.Trim().ToUpperInvariant();
+}
+
+/// <summary>An RSA key of the provider: a signing key of the ring, or the encryption key.</summary>
+public sealed class KeyMaterial
+{
+    public const string Signing = "sig";
+    public const string Encryption = "enc";
+
+    /// <summary>The key id (kid): the RFC 7638 thumbprint of the public key.</summary>
+    public string Id { get; set; } = "";
+
+    public string Use { get; set; } = Signing;
+
+    /// <summary>PKCS#8 private key.</summary>
+    public byte[] PrivateKey { get; set; } = [];
+
+    public DateTimeOffset CreatedAt { get; set; }
+
+    /// <summary>When the key starts signing (signing keys only).</summary>
+    public DateTimeOffset ActivatesAt { get; set; }
+}
