@@ -24,7 +24,7 @@ var noDemoDataOption = new Option<bool>("--no-demo-data")
 {
     Description = "Start with empty databases instead of the demo catalogue",
 };
-var root = new RootCommand("CAR-T Consortium platform, standalone: every service and the gateway in one process")
+var root = new RootCommand("CAR-T Consortium platform, standalone: the demo identity providers, every service and the gateway in one process")
 {
     dataOption,
     portOffsetOption,
@@ -53,16 +53,25 @@ root.SetAction(async (parse, ct) =>
         return 1;
     }
     await using var running = platform;
+    var kz = platform.Issuers["identity-kz"];
+    var consortium = platform.Issuers["identity-consortium"];
     Console.WriteLine($"""
 
         CAR-T Consortium platform is running (standalone).
           Gateway, REST/JSON: {platform.GatewayHttp}
           Gateway, gRPC:      {platform.GatewayGrpc.Host}:{platform.GatewayGrpc.Port} (HTTP/2, no TLS)
+          Identity providers: {string.Join(", ", platform.Issuers.Select(p => $"{p.Key[9..]} {p.Value}"))}
           Data folder:        {options.DataFolder}
 
-        Try it:
-          curl {platform.GatewayHttp}v1/registry/products
-          grpcurl -plaintext {platform.GatewayGrpc.Host}:{platform.GatewayGrpc.Port} consortium.registry.v1.RegistryService/ListProducts
+        Every call needs an access token from a country's identity provider. Try it:
+          # a KZ hospital's system (client credentials; demo clients are in services/Standalone/identity/)
+          TOKEN=$(curl -s {kz}connect/token -d grant_type=client_credentials \
+            -d client_id=kz-astana-childrens-his -d client_secret=demo-secret \
+            --data-urlencode 'scope=registry procurement approvals slots' | sed -n 's/.*"access_token": *"\([^"]*\)".*/\1/p')
+          curl -H "Authorization: Bearer $TOKEN" {platform.GatewayHttp}v1/registry/products
+          grpcurl -plaintext -H "Authorization: Bearer $TOKEN" {platform.GatewayGrpc.Host}:{platform.GatewayGrpc.Port} consortium.registry.v1.RegistryService/ListProducts
+          # the consortium's admin: client_id=consortium-admin at {consortium}connect/token
+          # people sign in at a provider's login page (users kz.coordinator, kz.clinician, ..., admin; password demo-password)
           curl {platform.GatewayHttp}healthz
 
         Press Ctrl-C to stop.
