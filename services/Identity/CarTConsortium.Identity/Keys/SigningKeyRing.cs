@@ -27,6 +27,50 @@ public sealed class SigningKeyRing(IServiceScopeFactory scopes, IdentitySettings
     private RingKey? _encryption;
     private KeyRingSnapshot? _snapshot;
     private DateTimeOffset _snapshotValidUntil;
+    private ITimer? _wakeUp;
+
+    /// <summary>Starts waking the ring at each scheduled change (publication, activation, retirement).</summary>
+    public void StartSchedule()
+    {
+        lock (_gate)
+        {
+            _wakeUp ??= clock.CreateTimer(_ => WakeUp(), null, Timeout.InfiniteTimeSpan, Timeout.InfiniteTimeSpan);
+        }
+        WakeUp();
+    }
+
+    public void Dispose()
+    {
+        lock (_gate)
+        {
+            _wakeUp?.Dispose();
+            _wakeUp = null;
+        }
+    }
+
+    private void WakeUp()
+    {
+        TimeSpan next;
+        try
+        {
+            Current();
+            lock (_gate)
+            {
+                var wait = _snapshotValidUntil - clock.GetUtcNow();
+                // ITimer takes at most about 49 days; waking early is harmless.
+                next = wait < TimeSpan.Zero ? TimeSpan.Zero : wait > TimeSpan.FromDays(7) ? TimeSpan.FromDays(7) : wait;
+            }
+        }
+        catch (Exception e) when (e is not OutOfMemoryException)
+        {
+            logger.LogError(e, "The key ring could not be brought up to date; retrying in a minute");
+            next = TimeSpan.FromMinutes(1);
+        }
+        lock (_gate)
+        {
+            _wakeUp?.Change(next, Timeout.InfiniteTimeSpan);
+        }
+    }
 
     public KeyRingSnapshot Current()
     {
