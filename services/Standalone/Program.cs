@@ -33,13 +33,15 @@ var root = new RootCommand("CAR-T Consortium platform, standalone: the demo iden
 root.SetAction(async (parse, ct) =>
 {
     var offset = parse.GetValue(portOffsetOption);
+    // 0 means "no such endpoint" (identity providers have no gRPC port) and stays 0.
+    int Shift(int port) => port == 0 ? 0 : port + offset;
     var options = new StandaloneOptions
     {
         DataFolder = parse.GetValue(dataOption)!.FullName,
         DemoData = !parse.GetValue(noDemoDataOption) && settings.GetValue("DemoData", true),
         Ports = settings.GetSection("Apps").GetChildren().ToDictionary(
             app => app.Key,
-            app => new AppPorts(app.GetValue<int>("HttpPort") + offset, app.GetValue<int>("GrpcPort") + offset)),
+            app => new AppPorts(Shift(app.GetValue<int>("HttpPort")), Shift(app.GetValue<int>("GrpcPort")))),
     };
 
     StandalonePlatform platform;

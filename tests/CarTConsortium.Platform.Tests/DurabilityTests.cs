@@ -12,7 +12,7 @@ public sealed class DurabilityTests
         var running = await RunningPlatform.StartAsync();
         try
         {
-            var registry = new RegistryService.RegistryServiceClient(running.Channel);
+            var registry = new RegistryService.RegistryServiceClient(running.ChannelAs(DemoClients.Admin));
             var before = (await registry.ListProductsAsync(new ListProductsRequest())).Products.Count;
             await registry.RegisterProductAsync(new RegisterProductRequest
             {
@@ -25,12 +25,12 @@ public sealed class DurabilityTests
 
             running = await running.RestartAsync();
 
-            registry = new RegistryService.RegistryServiceClient(running.Channel);
+            registry = new RegistryService.RegistryServiceClient(running.ChannelAs(DemoClients.Admin));
             var after = await registry.ListProductsAsync(new ListProductsRequest());
             Assert.Equal(before + 1, after.Products.Count);
             Assert.Equal(CellSource.Allogeneic, (await registry.GetProductAsync(new GetProductRequest { ProductId = "survivor" })).CellSource);
             // Approvals learnt of the product before or after the restart: either way it knows it now.
-            var approvals = new ApprovalsService.ApprovalsServiceClient(running.Channel);
+            var approvals = new ApprovalsService.ApprovalsServiceClient(running.ChannelAs(DemoClients.Admin));
             await Eventually.SucceedsAsync(() => approvals.RecordAuthorisationAsync(new RecordAuthorisationRequest
             {
                 ProductId = "survivor",

@@ -18,13 +18,13 @@ namespace CarTConsortium.Platform.Tests;
 public sealed class GatewayTests(PlatformFixture fixture) : IClassFixture<PlatformFixture>
 {
     private RunningPlatform Running => fixture.Running;
-    private RegistryService.RegistryServiceClient Registry => new(Running.Channel);
-    private ApprovalsService.ApprovalsServiceClient Approvals => new(Running.Channel);
+    private RegistryService.RegistryServiceClient Registry => new(Running.ChannelAs(DemoClients.Admin));
+    private ApprovalsService.ApprovalsServiceClient Approvals => new(Running.ChannelAs(DemoClients.Admin));
 
     [Fact]
     public async Task A_rest_request_through_the_gateway_reaches_the_registry_and_comes_back()
     {
-        using var response = await Running.Http.GetAsync("/v1/registry/products");
+        using var response = await (await Running.HttpAsAsync(DemoClients.Admin)).GetAsync("/v1/registry/products");
 
         Assert.Equal(HttpStatusCode.OK, response.StatusCode);
         using var body = JsonDocument.Parse(await response.Content.ReadAsStringAsync());
@@ -71,7 +71,7 @@ public sealed class GatewayTests(PlatformFixture fixture) : IClassFixture<Platfo
     [Fact]
     public async Task A_tender_opened_through_the_gateway_reads_back_and_is_listed_as_open()
     {
-        var procurement = new ProcurementService.ProcurementServiceClient(Running.Channel);
+        var procurement = new ProcurementService.ProcurementServiceClient(Running.ChannelAs(DemoClients.Admin));
         var opened = await procurement.OpenTenderAsync(new OpenTenderRequest
         {
             Item = "Tocilizumab 400 mg vial",
@@ -95,11 +95,11 @@ public sealed class GatewayTests(PlatformFixture fixture) : IClassFixture<Platfo
     [Fact]
     public async Task Capacity_for_a_product_slots_learnt_from_the_registry_is_published_and_read_back()
     {
-        var slots = new SlotsService.SlotsServiceClient(Running.Channel);
+        var slots = new SlotsService.SlotsServiceClient(Running.ChannelAs(DemoClients.KzSite));
         var runStart = DateTime.UtcNow.Date.AddDays(21);
         var request = new PublishCapacityRequest
         {
-            SiteId = "astana-ncb",
+            SiteId = "kz-ncb-astana",
             ProductId = "capacity-product",
             RunStart = new Google.Type.Date { Year = runStart.Year, Month = runStart.Month, Day = runStart.Day },
             RunDays = 12,
@@ -110,7 +110,7 @@ public sealed class GatewayTests(PlatformFixture fixture) : IClassFixture<Platfo
         var published = await Eventually.SucceedsAsync(() => slots.PublishCapacityAsync(request).ResponseAsync);
 
         Assert.Equal(published, await slots.GetCapacityAsync(new GetCapacityRequest { CapacityId = published.CapacityId }));
-        var bySite = await slots.ListCapacityAsync(new ListCapacityRequest { SiteId = "astana-ncb", ProductId = "capacity-product" });
+        var bySite = await slots.ListCapacityAsync(new ListCapacityRequest { SiteId = "kz-ncb-astana", ProductId = "capacity-product" });
         Assert.Equal([published.CapacityId], bySite.Capacity.Select(c => c.CapacityId));
     }
 
@@ -133,7 +133,7 @@ public sealed class GatewayTests(PlatformFixture fixture) : IClassFixture<Platfo
     [Fact]
     public async Task Bad_rest_input_gets_400_with_field_violations_and_no_internals()
     {
-        using var response = await Running.Http.PostAsJsonAsync("/v1/registry/products", new { productId = "Not A Slug", name = "x" });
+        using var response = await (await Running.HttpAsAsync(DemoClients.Admin)).PostAsJsonAsync("/v1/registry/products", new { productId = "Not A Slug", name = "x" });
 
         Assert.Equal(HttpStatusCode.BadRequest, response.StatusCode);
         var text = await response.Content.ReadAsStringAsync();
@@ -150,7 +150,7 @@ public sealed class GatewayTests(PlatformFixture fixture) : IClassFixture<Platfo
     public async Task Missing_things_are_not_found_over_grpc_and_rest()
     {
         var error = await Assert.ThrowsAsync<RpcException>(() => Registry.GetProductAsync(new GetProductRequest { ProductId = "no-such-product" }).ResponseAsync);
-        using var response = await Running.Http.GetAsync("/v1/registry/products/no-such-product");
+        using var response = await (await Running.HttpAsAsync(DemoClients.Admin)).GetAsync("/v1/registry/products/no-such-product");
 
         Assert.Equal(StatusCode.NotFound, error.StatusCode);
         Assert.Equal(HttpStatusCode.NotFound, response.StatusCode);

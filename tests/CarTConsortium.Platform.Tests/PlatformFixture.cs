@@ -1,7 +1,12 @@
+using System.Collections.Concurrent;
+using System.Net.Http.Headers;
+using System.Net.Http.Json;
 using System.Net.Sockets;
 using System.Net;
+using System.Text.Json.Serialization;
 using CarTConsortium.Standalone;
 using CarTConsortium.Testing;
+using Grpc.Core;
 using Grpc.Net.Client;
 using Xunit;
 
@@ -9,14 +14,21 @@ namespace CarTConsortium.Platform.Tests;
 
 /// <summary>
 /// A running standalone platform on free loopback ports and a data folder of its own,
-/// with clients for the gateway. Restart it on the same folder to test durability.
+/// with clients for the gateway that carry real tokens from the demo identity providers.
+/// Restart it on the same folder to test durability.
 /// </summary>
 public sealed class RunningPlatform : IAsyncDisposable
 {
     private static readonly string[] AppIds = ["gateway", "registry", "procurement", "approvals", "slots"];
 
+    /// <summary>Every scope a demo client may ask for.</summary>
+    public const string AllScopes = "registry procurement approvals slots";
+
     // Deleted when the last platform on it is disposed; a restart hands it on.
     private readonly TemporaryFolder? _ownedFolder;
+    private readonly ConcurrentDictionary<(string, string), Task<string>> _tokens = new();
+    private readonly ConcurrentDictionary<string, GrpcChannel> _channels = new();
+    private readonly HttpClient _tokenClient = new();
 
     private RunningPlatform(StandalonePlatform platform, StandaloneOptions options, TemporaryFolder? ownedFolder)
     {
@@ -32,24 +44,86 @@ public sealed class RunningPlatform : IAsyncDisposable
     public HttpClient Http { get; }
     public GrpcChannel Channel { get; }
 
-    public static async Task<RunningPlatform> StartAsync(bool demoData = true)
+    /// <param name="configure">Changes to the options, e.g. settings for one app or a fake clock.</param>
+    public static async Task<RunningPlatform> StartAsync(bool demoData = true, Func<StandaloneOptions, StandaloneOptions>? configure = null)
     {
         var folder = new TemporaryFolder("cartc-platform-");
         var options = new StandaloneOptions
         {
             DataFolder = folder,
             DemoData = demoData,
-            Ports = AppIds.ToDictionary(app => app, _ => new AppPorts(FreePort(), FreePort())),
+            Ports = AppIds.ToDictionary(app => app, _ => new AppPorts(FreePort(), FreePort()))
+                .Concat(StandalonePlatform.IdentityProviders.Select(id => KeyValuePair.Create(id, new AppPorts(FreePort()))))
+                .ToDictionary(),
             Settings = new Dictionary<string, string?>
             {
                 ["Eventing:RetryBaseDelay"] = "00:00:00.050",
                 ["Eventing:OutboxPollInterval"] = "00:00:00.200",
                 ["Logging:LogLevel:Default"] = "Warning",
                 ["Logging:LogLevel:Yarp"] = "Error",
+                ["Logging:LogLevel:CarTConsortium.ServiceDefaults.Security"] = "Error",
+            },
+            AppSettings = new Dictionary<string, IReadOnlyDictionary<string, string?>>
+            {
+                ["identity-kz"] = DemoClients.ClientSettings(DemoClients.ExtraKzClients),
             },
         };
-        return new RunningPlatform(await StandalonePlatform.StartAsync(options), options, folder);
+        options = configure?.Invoke(options) ?? options;
+        try
+        {
+            return new RunningPlatform(await StandalonePlatform.StartAsync(options), options, folder);
+        }
+        catch
+        {
+            folder.Dispose();
+            throw;
+        }
     }
+
+    /// <summary>An access token of <paramref name="client"/> from its provider (client credentials), cached per scope set.</summary>
+    public Task<string> TokenAsync(DemoClient client, string scopes = AllScopes) =>
+        _tokens.GetOrAdd((client.ClientId, scopes), _ => RequestTokenAsync(client, scopes));
+
+    /// <summary>gRPC through the gateway as <paramref name="client"/>.</summary>
+    public GrpcChannel ChannelAs(DemoClient client) => _channels.GetOrAdd(client.ClientId, _ => ChannelWith(Platform.GatewayGrpc, async () => await TokenAsync(client)));
+
+    /// <summary>gRPC to <paramref name="address"/> sending whatever bearer token <paramref name="token"/> gives (none when it gives null).</summary>
+    public static GrpcChannel ChannelWith(Uri address, Func<Task<string?>> token) => GrpcChannel.ForAddress(address, new GrpcChannelOptions
+    {
+        Credentials = ChannelCredentials.Create(ChannelCredentials.Insecure, CallCredentials.FromInterceptor(async (_, metadata) =>
+        {
+            if (await token() is { } value)
+            {
+                metadata.Add("Authorization", "Bearer " + value);
+            }
+        })),
+        // Loopback h2c in tests; deployments put TLS in front.
+        UnsafeUseInsecureChannelCallCredentials = true,
+    });
+
+    /// <summary>REST/JSON through the gateway as <paramref name="client"/>.</summary>
+    public async Task<HttpClient> HttpAsAsync(DemoClient client)
+    {
+        var http = new HttpClient { BaseAddress = Platform.GatewayHttp };
+        http.DefaultRequestHeaders.Authorization = new AuthenticationHeaderValue("Bearer", await TokenAsync(client));
+        return http;
+    }
+
+    private async Task<string> RequestTokenAsync(DemoClient client, string scopes)
+    {
+        using var response = await _tokenClient.PostAsync(new Uri(Platform.Issuers[client.Provider], "connect/token"), new FormUrlEncodedContent(new Dictionary<string, string>
+        {
+            ["grant_type"] = "client_credentials",
+            ["client_id"] = client.ClientId,
+            ["client_secret"] = DemoClients.Secret,
+            ["scope"] = scopes,
+        }));
+        var body = await response.Content.ReadAsStringAsync();
+        Assert.True(response.IsSuccessStatusCode, $"{client} got no token: {body}");
+        return System.Text.Json.JsonSerializer.Deserialize<TokenResponse>(body)!.AccessToken;
+    }
+
+    private sealed record TokenResponse([property: JsonPropertyName("access_token")] string AccessToken);
 
     /// <summary>Stops this platform and starts a new one on the same data folder and ports.</summary>
     public async Task<RunningPlatform> RestartAsync()
@@ -62,6 +136,11 @@ public sealed class RunningPlatform : IAsyncDisposable
     {
         Http.Dispose();
         Channel.Dispose();
+        _tokenClient.Dispose();
+        foreach (var channel in _channels.Values)
+        {
+            channel.Dispose();
+        }
         await Platform.DisposeAsync();
     }
 

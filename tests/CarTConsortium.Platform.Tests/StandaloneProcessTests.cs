@@ -6,11 +6,11 @@ using Xunit;
 
 namespace CarTConsortium.Platform.Tests;
 
-/// <summary>The README's run command as a user meets it: a process that prints where it is, serves, and stops on Ctrl-C.</summary>
+/// <summary>The README's run command as a user meets it: a process that prints how to get a token and call it, serves, and stops on Ctrl-C.</summary>
 public sealed class StandaloneProcessTests
 {
     [Fact]
-    public async Task The_standalone_process_prints_its_gateway_serves_through_it_and_stops_cleanly_on_ctrl_c()
+    public async Task The_standalone_process_prints_a_token_request_that_works_serves_through_its_gateway_and_stops_cleanly_on_ctrl_c()
     {
         Assert.SkipWhen(OperatingSystem.IsWindows(), "Sends SIGINT, which only exists on Unix-like systems.");
         using var data = new TemporaryFolder("cartc-process-");
@@ -42,11 +42,26 @@ public sealed class StandaloneProcessTests
             process.BeginErrorReadLine();
             await banner.Task.WaitAsync(TimeSpan.FromSeconds(60));
 
-            var gateway = $"http://127.0.0.1:{5000 + offset}/";
-            lock (output) { Assert.Contains($"curl {gateway}v1/registry/products", output.ToString(), StringComparison.Ordinal); }
+            // The banner's own commands, run as a user would paste them: get a token, call the gateway.
+            string printed;
+            lock (output) { printed = output.ToString(); }
+            var lines = printed.Split('\n').Select(l => l.TrimEnd('\r').Trim()).ToList();
+            var first = lines.FindIndex(l => l.StartsWith("TOKEN=$(curl", StringComparison.Ordinal));
+            var last = lines.FindIndex(l => l.StartsWith("curl -H \"Authorization: Bearer $TOKEN\"", StringComparison.Ordinal));
+            Assert.True(first >= 0 && last > first, "The banner shows how to get a token and call the gateway with it:\n" + printed);
+            Assert.Contains($"http://127.0.0.1:{5000 + offset}/v1/registry/products", lines[last], StringComparison.Ordinal);
+            var script = string.Join('\n', lines[first..(last + 1)]);
+            using var shell = Process.Start(new ProcessStartInfo("bash", ["-c", script]) { RedirectStandardOutput = true, RedirectStandardError = true })!;
+            var answer = await shell.StandardOutput.ReadToEndAsync();
+            await shell.WaitForExitAsync();
+            using (var products = JsonDocument.Parse(answer))
+            {
+                Assert.NotEmpty(products.RootElement.GetProperty("products").EnumerateArray());
+            }
+            // Without a token the same request gets nowhere.
             using var http = new HttpClient();
-            using var products = JsonDocument.Parse(await http.GetStringAsync(gateway + "v1/registry/products"));
-            Assert.NotEmpty(products.RootElement.GetProperty("products").EnumerateArray());
+            using var anonymous = await http.GetAsync($"http://127.0.0.1:{5000 + offset}/v1/registry/products");
+            Assert.Equal(System.Net.HttpStatusCode.Unauthorized, anonymous.StatusCode);
 
             using (var interrupt = Process.Start("kill", ["-INT", process.Id.ToString(System.Globalization.CultureInfo.InvariantCulture)]))
             {

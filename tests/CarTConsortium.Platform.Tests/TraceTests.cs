@@ -28,7 +28,7 @@ public sealed class TraceTests(PlatformFixture fixture) : IClassFixture<Platform
         using (var client = source.StartActivity("client registers a product", ActivityKind.Client))
         {
             traceId = client!.TraceId;
-            await new RegistryService.RegistryServiceClient(fixture.Running.Channel).RegisterProductAsync(new RegisterProductRequest
+            await new RegistryService.RegistryServiceClient(fixture.Running.ChannelAs(DemoClients.Admin)).RegisterProductAsync(new RegisterProductRequest
             {
                 ProductId = "traced-product",
                 Name = "Traced",
