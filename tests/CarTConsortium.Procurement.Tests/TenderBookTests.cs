@@ -5,6 +5,7 @@ using CarTConsortium.Procurement.Tenders;
 using CarTConsortium.Storage.Sqlite;
 using CarTConsortium.Testing;
 using Microsoft.AspNetCore.Builder;
+using Microsoft.Extensions.Configuration;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Time.Testing;
 using Xunit;
@@ -148,6 +149,7 @@ public sealed class TenderBookTests : IDisposable
     public async Task The_demo_tenders_are_opened_once_into_an_empty_store()
     {
         var builder = WebApplication.CreateEmptyBuilder(new WebApplicationOptions());
+        builder.Configuration.AddInMemoryCollection(FederationSettings.OneIssuer);
         builder.Services.AddSingleton<IDocumentStore>(_store);
         builder.Services.AddSingleton<TimeProvider>(_clock);
         var module = new ProcurementModule();

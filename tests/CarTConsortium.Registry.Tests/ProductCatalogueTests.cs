@@ -8,6 +8,7 @@ using CarTConsortium.Storage.Sqlite;
 using CarTConsortium.Testing;
 using Google.Protobuf.WellKnownTypes;
 using Microsoft.AspNetCore.Builder;
+using Microsoft.Extensions.Configuration;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Time.Testing;
 using Xunit;
@@ -268,6 +269,7 @@ public sealed class ProductCatalogueTests : IDisposable
     private ServiceProvider ModuleServices(RegistryModule module)
     {
         var builder = WebApplication.CreateEmptyBuilder(new WebApplicationOptions());
+        builder.Configuration.AddInMemoryCollection(FederationSettings.OneIssuer);
         builder.Services.AddSingleton<IDocumentStore>(_store);
         builder.Services.AddSingleton<TimeProvider>(_clock);
         module.AddServices(builder);
