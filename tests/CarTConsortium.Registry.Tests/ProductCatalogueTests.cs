@@ -270,6 +270,8 @@ public sealed class ProductCatalogueTests : IDisposable
     {
         var builder = WebApplication.CreateEmptyBuilder(new WebApplicationOptions());
         builder.Configuration.AddInMemoryCollection(FederationSettings.OneIssuer);
+        // What every web host has, and token validation's authorization policies need.
+        builder.Services.AddRouting();
         builder.Services.AddSingleton<IDocumentStore>(_store);
         builder.Services.AddSingleton<TimeProvider>(_clock);
         module.AddServices(builder);
