@@ -1,0 +1,291 @@
+using System.Globalization;
+using CarTConsortium.BuildingBlocks.Security;
+using CarTConsortium.Contracts.Approvals.V1;
+using CarTConsortium.Contracts.Common.V1;
+using CarTConsortium.Contracts.Procurement.V1;
+using CarTConsortium.Contracts.Registry.V1;
+using CarTConsortium.Contracts.Slots.V1;
+using Grpc.Core;
+using Grpc.Net.Client;
+using Xunit;
+
+namespace CarTConsortium.Platform.Tests;
+
+/// <summary>Who the caller is relative to the object of the call (a KZ object; for capacity, the KZ site kz-ncb-astana).</summary>
+public enum Relation
+{
+    /// <summary>Same country, and the institution that owns the object where one does.</summary>
+    Own,
+    OtherCountry,
+    /// <summary>Same country, another institution.</summary>
+    OtherInstitution,
+    /// <summary>A consortium admin, from the consortium's own provider.</summary>
+    Consortium,
+}
+
+/// <summary>
+/// Every RPC on the platform x every role x own / other country / other institution, through
+/// the gateway with real tokens from the country providers. The expectation is written out
+/// below, not derived from the rules it checks; an RPC missing from the table fails the build
+/// of the table (see <see cref="The_table_covers_every_rpc_of_every_service"/>).
+/// </summary>
+public sealed class AuthorisationMatrixTests(MatrixFixture fixture) : IClassFixture<MatrixFixture>
+{
+    // Columns: one per role, three letters each: own, other country, other institution
+    // (A = allowed, - = PERMISSION_DENIED); the consortium admin has one.
+    private static readonly string[] Table =
+    [
+        // rpc                   hospital clinician procurement regulatory site admin
+        "RegisterProduct         ---      ---       ---         ---        ---  A",
+        "GetProduct              AAA      AAA       AAA         AAA        AAA  A",
+        "ListProducts            AAA      AAA       AAA         AAA        AAA  A",
+        "RecordAuthorisation     ---      ---       ---         A-A        ---  A",
+        "GetAuthorisation        AAA      AAA       AAA         AAA        AAA  A",
+        "ListAuthorisations      AAA      AAA       AAA         AAA        AAA  A",
+        "PublishCapacity         ---      ---       ---         ---        A--  -",
+        "GetCapacity             AAA      AAA       AAA         AAA        AAA  A",
+        "ListCapacity            AAA      AAA       AAA         AAA        AAA  A",
+        "OpenTender              ---      ---       ---         ---        ---  A",
+        "GetTender               ---      ---       AAA         ---        ---  A",
+        "ListTenders             ---      ---       AAA         ---        ---  A",
+    ];
+
+    private static readonly string[] ColumnRoles = [Roles.HospitalCoordinator, Roles.Clinician, Roles.ProcurementOfficer, Roles.RegulatoryOfficer, Roles.ManufacturingSite];
+
+    public static TheoryData<string, string, Relation, bool> Cases()
+    {
+        var cases = new TheoryData<string, string, Relation, bool>();
+        foreach (var row in Table)
+        {
+            var cells = row.Split(' ', StringSplitOptions.RemoveEmptyEntries);
+            for (var column = 0; column < ColumnRoles.Length; column++)
+            {
+                foreach (var (relation, index) in new[] { (Relation.Own, 0), (Relation.OtherCountry, 1), (Relation.OtherInstitution, 2) })
+                {
+                    cases.Add(cells[0], ColumnRoles[column], relation, cells[column + 1][index] == 'A');
+                }
+            }
+            cases.Add(cells[0], Roles.ConsortiumAdmin, Relation.Consortium, cells[^1] == "A");
+        }
+        return cases;
+    }
+
+    [Fact]
+    public void The_table_covers_every_rpc_of_every_service()
+    {
+        var services = new[] { RegistryService.Descriptor, ApprovalsService.Descriptor, SlotsService.Descriptor, ProcurementService.Descriptor };
+        var rpcs = services.SelectMany(s => s.Methods.Select(m => m.Name)).Order(StringComparer.Ordinal);
+        var rows = Table.Select(r => r.Split(' ')[0]).Order(StringComparer.Ordinal);
+        Assert.Equal(rpcs, rows);
+    }
+
+    [Theory]
+    [MemberData(nameof(Cases))]
+    public async Task Rpc_as_role_in_relation(string rpc, string role, Relation relation, bool allowed)
+    {
+        var caller = CallerFor(role, relation);
+        var channel = fixture.Running.ChannelAs(caller);
+        var suffix = fixture.NextSuffix();
+        var call = Invoke(rpc, channel, suffix);
+        if (allowed)
+        {
+            await call();
+            if (rpc == "PublishCapacity")
+            {
+                fixture.CountPublished();
+            }
+            return;
+        }
+        var denied = await Assert.ThrowsAsync<RpcException>(call);
+        Assert.Equal(StatusCode.PermissionDenied, denied.StatusCode);
+        await AssertNothingChangedAsync(rpc, suffix);
+    }
+
+    private static DemoClient CallerFor(string role, Relation relation) => (role, relation) switch
+    {
+        (Roles.ConsortiumAdmin, _) => DemoClients.Admin,
+        (Roles.HospitalCoordinator, Relation.Own) => DemoClients.KzHospital,
+        (Roles.HospitalCoordinator, Relation.OtherCountry) => DemoClients.UzHospital,
+        (Roles.HospitalCoordinator, Relation.OtherInstitution) => DemoClients.KzOtherHospital,
+        (Roles.Clinician, Relation.Own) => DemoClients.KzClinician,
+        (Roles.Clinician, Relation.OtherCountry) => DemoClients.UzClinician,
+        (Roles.Clinician, Relation.OtherInstitution) => DemoClients.KzOtherClinician,
+        (Roles.ProcurementOfficer, Relation.Own) => DemoClients.KzProcurement,
+        (Roles.ProcurementOfficer, Relation.OtherCountry) => DemoClients.UzProcurement,
+        (Roles.ProcurementOfficer, Relation.OtherInstitution) => DemoClients.KzOtherProcurement,
+        (Roles.RegulatoryOfficer, Relation.Own) => DemoClients.KzRegulatory,
+        (Roles.RegulatoryOfficer, Relation.OtherCountry) => DemoClients.UzRegulatory,
+        (Roles.RegulatoryOfficer, Relation.OtherInstitution) => DemoClients.KzOtherRegulatory,
+        (Roles.ManufacturingSite, Relation.Own) => DemoClients.KzSite,
+        (Roles.ManufacturingSite, Relation.OtherCountry) => DemoClients.UzSite,
+        (Roles.ManufacturingSite, Relation.OtherInstitution) => DemoClients.KzOtherSite,
+        _ => throw new ArgumentOutOfRangeException(nameof(role), $"{role} / {relation}"),
+    };
+
+    /// <summary>The call under test; writes name objects by <paramref name="suffix"/> so no two cases collide.</summary>
+    private Func<Task> Invoke(string rpc, GrpcChannel channel, string suffix)
+    {
+        var registry = new RegistryService.RegistryServiceClient(channel);
+        var approvals = new ApprovalsService.ApprovalsServiceClient(channel);
+        var slots = new SlotsService.SlotsServiceClient(channel);
+        var procurement = new ProcurementService.ProcurementServiceClient(channel);
+        return rpc switch
+        {
+            "RegisterProduct" => () => registry.RegisterProductAsync(MatrixFixture.NewProduct("matrix-" + suffix)).ResponseAsync,
+            "GetProduct" => () => registry.GetProductAsync(new GetProductRequest { ProductId = MatrixFixture.ProductId }).ResponseAsync,
+            "ListProducts" => () => registry.ListProductsAsync(new ListProductsRequest()).ResponseAsync,
+            "RecordAuthorisation" => () => RecordAuthorisationAsync(approvals, suffix),
+            "GetAuthorisation" => () => approvals.GetAuthorisationAsync(new GetAuthorisationRequest { AuthorisationId = fixture.AuthorisationId }).ResponseAsync,
+            "ListAuthorisations" => () => approvals.ListAuthorisationsAsync(new ListAuthorisationsRequest()).ResponseAsync,
+            "PublishCapacity" => () => slots.PublishCapacityAsync(MatrixFixture.KzSiteCapacity()).ResponseAsync,
+            "GetCapacity" => () => slots.GetCapacityAsync(new GetCapacityRequest { CapacityId = fixture.CapacityId }).ResponseAsync,
+            "ListCapacity" => () => slots.ListCapacityAsync(new ListCapacityRequest()).ResponseAsync,
+            "OpenTender" => () => procurement.OpenTenderAsync(MatrixFixture.NewTender("matrix-" + suffix)).ResponseAsync,
+            "GetTender" => () => procurement.GetTenderAsync(new GetTenderRequest { TenderId = fixture.TenderId }).ResponseAsync,
+            "ListTenders" => () => procurement.ListTendersAsync(new ListTendersRequest()).ResponseAsync,
+            _ => throw new ArgumentOutOfRangeException(nameof(rpc), rpc),
+        };
+    }
+
+    /// <summary>
+    /// A KZ authorisation of a product of its own. An allowed caller waits for approvals to learn
+    /// the product from the registry's event; a denied one is refused before the product matters.
+    /// </summary>
+    private async Task RecordAuthorisationAsync(ApprovalsService.ApprovalsServiceClient approvals, string suffix)
+    {
+        var request = MatrixFixture.KzAuthorisation("matrix-" + suffix);
+        try
+        {
+            await approvals.RecordAuthorisationAsync(request);
+        }
+        catch (RpcException e) when (e.StatusCode == StatusCode.FailedPrecondition)
+        {
+            await fixture.Admin.Registry.RegisterProductAsync(MatrixFixture.NewProduct(request.ProductId));
+            await Eventually.SucceedsAsync(() => approvals.RecordAuthorisationAsync(request).ResponseAsync);
+        }
+    }
+
+    private async Task AssertNothingChangedAsync(string rpc, string suffix)
+    {
+        var admin = fixture.Admin;
+        switch (rpc)
+        {
+            case "RegisterProduct":
+                var product = await Assert.ThrowsAsync<RpcException>(() =>
+                    admin.Registry.GetProductAsync(new GetProductRequest { ProductId = "matrix-" + suffix }).ResponseAsync);
+                Assert.Equal(StatusCode.NotFound, product.StatusCode);
+                break;
+            case "RecordAuthorisation":
+                var authorisation = await Assert.ThrowsAsync<RpcException>(() => admin.Approvals.GetAuthorisationAsync(new GetAuthorisationRequest
+                {
+                    AuthorisationId = $"matrix-{suffix}.KZ.HospitalExemption",
+                }).ResponseAsync);
+                Assert.Equal(StatusCode.NotFound, authorisation.StatusCode);
+                break;
+            case "PublishCapacity":
+                Assert.Equal(fixture.KzSiteCapacityCount, await fixture.CountKzSiteCapacityAsync());
+                break;
+            case "OpenTender":
+                var tenders = await admin.Procurement.ListTendersAsync(new ListTendersRequest { Page = new PageRequest { PageSize = 200 } });
+                Assert.DoesNotContain(tenders.Tenders, t => t.Item == "matrix-" + suffix);
+                break;
+        }
+    }
+}
+
+/// <summary>A platform with one object of each kind to read, made by the callers allowed to make them.</summary>
+public sealed class MatrixFixture : IAsyncLifetime
+{
+    public const string ProductId = "tisagenlecleucel";
+    private const string KzSite = "kz-ncb-astana";
+
+    private int _suffix;
+
+    public RunningPlatform Running { get; private set; } = null!;
+    public AdminClients Admin { get; private set; } = null!;
+    public string AuthorisationId { get; private set; } = "";
+    public string CapacityId { get; private set; } = "";
+    public string TenderId { get; private set; } = "";
+
+    /// <summary>How many capacity entries kz-ncb-astana has published: allowed publications add to it.</summary>
+    public int KzSiteCapacityCount { get; private set; }
+
+    public async ValueTask InitializeAsync()
+    {
+        Running = await RunningPlatform.StartAsync();
+        Admin = new AdminClients(Running.ChannelAs(DemoClients.Admin));
+        // The demo products reach approvals and slots by event: wait for them once.
+        var recorded = await Eventually.SucceedsAsync(() => Admin.Approvals.RecordAuthorisationAsync(new RecordAuthorisationRequest
+        {
+            ProductId = ProductId,
+            Jurisdiction = "KZ",
+            Authority = Authority.National,
+            Pathway = Pathway.MarketingAuthorisation,
+        }).ResponseAsync);
+        AuthorisationId = recorded.AuthorisationId;
+        var site = new SlotsService.SlotsServiceClient(Running.ChannelAs(DemoClients.KzSite));
+        CapacityId = (await Eventually.SucceedsAsync(() => site.PublishCapacityAsync(KzSiteCapacity()).ResponseAsync)).CapacityId;
+        TenderId = (await Admin.Procurement.ListTendersAsync(new ListTendersRequest())).Tenders[0].TenderId;
+        KzSiteCapacityCount = await CountKzSiteCapacityAsync();
+    }
+
+    public async Task<int> CountKzSiteCapacityAsync()
+    {
+        var listed = await Admin.Slots.ListCapacityAsync(new ListCapacityRequest { SiteId = KzSite, Page = new PageRequest { PageSize = 200 } });
+        return listed.Capacity.Count;
+    }
+
+    public string NextSuffix() => Interlocked.Increment(ref _suffix).ToString(CultureInfo.InvariantCulture);
+
+    /// <summary>Allowed publications raise the count the denied cases compare with.</summary>
+    public void CountPublished() => KzSiteCapacityCount++;
+
+    public static RegisterProductRequest NewProduct(string id) => new()
+    {
+        ProductId = id,
+        Name = id,
+        TargetAntigen = "CD19",
+        CellSource = CellSource.Autologous,
+        Manufacturer = "Matrix Bio",
+    };
+
+    public static RecordAuthorisationRequest KzAuthorisation(string productId) => new()
+    {
+        ProductId = productId,
+        Jurisdiction = "KZ",
+        Authority = Authority.National,
+        Pathway = Pathway.HospitalExemption,
+    };
+
+    public static PublishCapacityRequest KzSiteCapacity()
+    {
+        var start = DateTime.UtcNow.Date.AddDays(30);
+        return new PublishCapacityRequest
+        {
+            SiteId = KzSite,
+            ProductId = ProductId,
+            RunStart = new Google.Type.Date { Year = start.Year, Month = start.Month, Day = start.Day },
+            RunDays = 12,
+            Lines = 1,
+        };
+    }
+
+    public static OpenTenderRequest NewTender(string item) => new()
+    {
+        Item = item,
+        Unit = "vial",
+        ClosesAt = Google.Protobuf.WellKnownTypes.Timestamp.FromDateTimeOffset(DateTimeOffset.UtcNow.AddDays(30)),
+        PriceTiers = { new PriceTier { MinQuantity = 1, UnitPrice = new Google.Type.Money { CurrencyCode = "USD", Units = 500 } } },
+    };
+
+    public async ValueTask DisposeAsync() => await Running.DisposeAsync();
+
+    /// <summary>The consortium admin's clients, for setting up and checking what a denied call did not do.</summary>
+    public sealed class AdminClients(GrpcChannel channel)
+    {
+        public RegistryService.RegistryServiceClient Registry { get; } = new(channel);
+        public ApprovalsService.ApprovalsServiceClient Approvals { get; } = new(channel);
+        public SlotsService.SlotsServiceClient Slots { get; } = new(channel);
+        public ProcurementService.ProcurementServiceClient Procurement { get; } = new(channel);
+    }
+}
