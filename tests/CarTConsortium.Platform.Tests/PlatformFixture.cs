@@ -84,6 +84,9 @@ public sealed class RunningPlatform : IAsyncDisposable
     public Task<string> TokenAsync(DemoClient client, string scopes = AllScopes) =>
         _tokens.GetOrAdd((client.ClientId, scopes), _ => RequestTokenAsync(client, scopes));
 
+    /// <summary>A new token every call (no cache), e.g. to see which key signs now.</summary>
+    public Task<string> FreshTokenAsync(DemoClient client, string scopes = AllScopes) => RequestTokenAsync(client, scopes);
+
     /// <summary>gRPC through the gateway as <paramref name="client"/>.</summary>
     public GrpcChannel ChannelAs(DemoClient client) => _channels.GetOrAdd(client.ClientId, _ => ChannelWith(Platform.GatewayGrpc, async () => await TokenAsync(client)));
 

@@ -31,6 +31,7 @@ public static class FederatedAuthentication
     public const string Policy = "federated";
 
     private const string UntrustedScheme = "federation-untrusted";
+    private const string MetadataClient = "federation-metadata";
 
     // Only public-key signatures: an HMAC token "signed" with a provider's public key, or
     // an unsigned one, never gets to a key.
@@ -51,6 +52,7 @@ public static class FederatedAuthentication
         federation.Validate();
         builder.Services.AddSingleton(federation);
         builder.Services.TryAddSingleton<FederationTelemetry>();
+        builder.Services.AddHttpClient(MetadataClient);
 
         var authentication = builder.Services.AddAuthentication(Scheme)
             .AddPolicyScheme(Scheme, "Federated country issuers", options =>
@@ -60,8 +62,8 @@ public static class FederatedAuthentication
         {
             authentication.AddJwtBearer(SchemeOf(issuer));
             builder.Services.AddOptions<JwtBearerOptions>(SchemeOf(issuer))
-                .Configure<TimeProvider, FederationTelemetry>((options, clock, telemetry) =>
-                    ConfigureIssuer(options, issuer, federation, clock, telemetry));
+                .Configure<TimeProvider, FederationTelemetry, IHttpClientFactory>((options, clock, telemetry, http) =>
+                    ConfigureIssuer(options, issuer, federation, clock, telemetry, http.CreateClient(MetadataClient)));
         }
 
         var federated = new Microsoft.AspNetCore.Authorization.AuthorizationPolicyBuilder(Scheme).RequireAuthenticatedUser().Build();
@@ -97,12 +99,11 @@ public static class FederatedAuthentication
             ? SchemeOf(issuer)
             : UntrustedScheme;
 
-    private static void ConfigureIssuer(JwtBearerOptions options, TrustedIssuer issuer, FederationOptions federation, TimeProvider clock, FederationTelemetry telemetry)
+    private static void ConfigureIssuer(JwtBearerOptions options, TrustedIssuer issuer, FederationOptions federation, TimeProvider clock,
+        FederationTelemetry telemetry, HttpClient http)
     {
-        options.MetadataAddress = issuer.DiscoveryAddress;
-        options.RequireHttpsMetadata = federation.RequireHttpsMetadata;
-        options.AutomaticRefreshInterval = federation.MetadataRefreshInterval;
-        options.RefreshInterval = federation.KeyRefreshInterval;
+        var metadata = new IssuerMetadata(issuer.DiscoveryAddress, http, federation);
+        options.ConfigurationManager = metadata;
         options.RefreshOnIssuerKeyNotFound = true;
         options.MapInboundClaims = false;
         // A rejection says 401 and nothing more: no hint of which check failed.
@@ -124,6 +125,18 @@ public static class FederatedAuthentication
         };
         options.Events = new JwtBearerEvents
         {
+            // A key rotated in before we fetched it: refresh before this token is checked.
+            OnMessageReceived = async context =>
+            {
+                if (BearerToken.From(context.Request) is { } token && BearerToken.UnverifiedKeyId(token) is { } kid)
+                {
+                    await metadata.GetConfigurationAsync(context.HttpContext.RequestAborted);
+                    if (!metadata.Knows(kid))
+                    {
+                        metadata.RequestRefresh();
+                    }
+                }
+            },
             OnAuthenticationFailed = context =>
             {
                 telemetry.Rejected(context.HttpContext, RejectionReasons.Of(context.Exception), issuer.Issuer);
@@ -197,7 +210,11 @@ internal static class BearerToken
             : null;
     }
 
-    public static string? UnverifiedIssuer(string token)
+    public static string? UnverifiedIssuer(string token) => Read(token)?.Issuer is { Length: > 0 } issuer ? issuer : null;
+
+    public static string? UnverifiedKeyId(string token) => Read(token)?.Kid is { Length: > 0 } kid ? kid : null;
+
+    private static JsonWebToken? Read(string token)
     {
         if (!Reader.CanReadToken(token))
         {
@@ -205,7 +222,7 @@ internal static class BearerToken
         }
         try
         {
-            return Reader.ReadJsonWebToken(token).Issuer is { Length: > 0 } issuer ? issuer : null;
+            return Reader.ReadJsonWebToken(token);
         }
         catch (ArgumentException)
         {
