@@ -16,7 +16,23 @@ public sealed class AppsAndPortsTests
         var problems = new Problems();
 
         var hosts = Files.Hosts();
-        problems.ExpectSameSet(hosts.Select(h => h.AppId), "the hosts' appsettings.json (Eventing:AppId; the gateway is \"gateway\")", plan.Keys, planSource);
+        // The identity providers are apps of one host of their own, told apart by the environment.
+        var hosted = plan.Keys.Where(app => Files.KindOf(app) != AppKind.IdentityProvider).ToList();
+        problems.ExpectSameSet(hosts.Select(h => h.AppId), "the hosts' appsettings.json (Eventing:AppId; the gateway is \"gateway\")",
+            hosted, $"{planSource} (without the identity-* providers)");
+        if (plan.Keys.Any(app => Files.KindOf(app) == AppKind.IdentityProvider))
+        {
+            problems.Expect(File.Exists(Repo.PathOf(Files.IdentityHostProject)) && File.Exists(Repo.PathOf(Files.IdentityHostSettings)),
+                $"{planSource} plans identity providers but {Files.IdentityHostProject} or its appsettings.json is missing");
+        }
+        problems.Expect(plan.ContainsKey(Files.GatewayAppId), $"{planSource} has no '{Files.GatewayAppId}'");
+        problems.Expect(plan.Keys.Count(app => app == Files.ConsortiumIdentityAppId) == 1 || !plan.Keys.Any(app => Files.KindOf(app) == AppKind.IdentityProvider),
+            $"{planSource} plans country identity providers but no '{Files.ConsortiumIdentityAppId}'");
+        foreach (var app in plan.Keys.Where(app => Files.KindOf(app) == AppKind.IdentityProvider && app != Files.ConsortiumIdentityAppId))
+        {
+            problems.Expect(System.Text.RegularExpressions.Regex.IsMatch(app, "^identity-[a-z]{2}$"),
+                $"{planSource}: identity provider '{app}' is not named identity-<ISO 3166-1 alpha-2 code in lower case>");
+        }
         foreach (var duplicate in hosts.GroupBy(h => h.AppId).Where(g => g.Count() > 1))
         {
             problems.Add($"app id '{duplicate.Key}' is the Eventing:AppId of {string.Join(" and ", duplicate.Select(h => Files.Show(h.File)))}");
@@ -42,6 +58,12 @@ public sealed class AppsAndPortsTests
         var problems = new Problems();
         foreach (var service in Files.LoadTye().Projects)
         {
+            if (Files.KindOf(service.Name) == AppKind.IdentityProvider)
+            {
+                problems.Expect(Repo.PathOf(service.Project!) == Repo.PathOf(Files.IdentityHostProject),
+                    $"{Files.Tye}: identity provider '{service.Name}' runs project '{service.Project}', expected {Files.IdentityHostProject}");
+                continue;
+            }
             var host = hosts.FirstOrDefault(h => h.AppId == service.Name);
             if (host is null)
             {
@@ -88,6 +110,13 @@ public sealed class AppsAndPortsTests
 
         foreach (var (app, ports) in plan)
         {
+            if (Files.KindOf(app) == AppKind.IdentityProvider)
+            {
+                // OpenID Connect is HTTP/1.1: an identity provider has no grpc port.
+                problems.Expect(ports.Http is not null && ports.Grpc is null,
+                    $"{Files.StandaloneSettings}: Standalone:Apps:{app} has {ports}: an identity provider has an HttpPort and no GrpcPort");
+                continue;
+            }
             problems.Expect(ports.Http is not null && ports.Grpc is not null,
                 $"{Files.StandaloneSettings}: Standalone:Apps:{app} has {ports}: both HttpPort and GrpcPort are needed");
         }
@@ -115,6 +144,15 @@ public sealed class AppsAndPortsTests
             var bound = new AppPorts(service.Port("http"), service.Port("grpc"));
             problems.Expect(bound == planned,
                 $"{Files.Tye}: service '{service.Name}' bindings http/grpc are {bound} but {Files.StandaloneSettings} plans {planned}");
+            problems.Expect(service.Bindings.All(b => b.Name is "http" or "grpc"),
+                $"{Files.Tye}: service '{service.Name}' has bindings [{string.Join(", ", service.Bindings.Select(b => b.Name))}], expected only http and grpc");
+            if (Files.KindOf(service.Name) == AppKind.IdentityProvider)
+            {
+                // One binary for every provider: the port it listens on comes from the environment.
+                var listens = Files.PortsIn(Files.Overlay(Files.IdentityHostSettingsFlat(), service.Env));
+                problems.Expect(listens == planned,
+                    $"{Files.Tye}: identity provider '{service.Name}' listens on {listens} ({Files.IdentityHostSettings} with its env Kestrel__Endpoints__...) but {Files.StandaloneSettings} plans {planned}");
+            }
             // Tye's Dapr extension takes the first binding with protocol http as the app port.
             var firstHttp = service.Bindings.FirstOrDefault(b => b.Protocol == "http");
             problems.Expect(firstHttp?.Name == "http",
@@ -136,8 +174,14 @@ public sealed class AppsAndPortsTests
                 continue;
             }
             var exposed = new AppPorts(container.Ports.GetValueOrDefault("http"), container.Ports.GetValueOrDefault("grpc"));
-            problems.Expect(exposed == planned,
-                $"{deployment.Where}: containerPorts named http/grpc are {exposed} but {Files.StandaloneSettings} plans {planned}");
+            problems.Expect(exposed == planned && container.Ports.Keys.All(k => k is "http" or "grpc"),
+                $"{deployment.Where}: containerPorts named [{string.Join(", ", container.Ports.Keys)}] are {exposed} but {Files.StandaloneSettings} plans {planned}");
+            if (Files.KindOf(deployment.Name) == AppKind.IdentityProvider)
+            {
+                var listens = Files.PortsIn(Files.Overlay(Files.IdentityHostSettingsFlat(), container.Environment(manifests)));
+                problems.Expect(listens == planned,
+                    $"{deployment.Where}: the provider listens on {listens} ({Files.IdentityHostSettings} with the container's env) but {Files.StandaloneSettings} plans {planned}");
+            }
         }
 
         foreach (var (app, planned) in plan)
@@ -148,7 +192,10 @@ public sealed class AppsAndPortsTests
                 problems.Add($"{Files.Kubernetes}: no Service named '{app}'");
                 continue;
             }
-            foreach (var (portName, number) in new[] { ("http", planned.Http), ("grpc", planned.Grpc) })
+            var servicePorts = Yaml.Seq(service.Doc, "spec", "ports").Select(p => Yaml.Str(p, "name") ?? "(unnamed)").ToList();
+            var expectedNames = planned.Grpc is null ? new[] { "http" } : ["http", "grpc"];
+            problems.ExpectSameSet(servicePorts, $"{service.Where} port names", expectedNames, $"the ports {Files.StandaloneSettings} plans for '{app}'");
+            foreach (var (portName, number) in new[] { ("http", planned.Http), ("grpc", planned.Grpc) }.Where(p => p.Item2 is not null))
             {
                 var port = Yaml.Seq(service.Doc, "spec", "ports").FirstOrDefault(p => Yaml.Str(p, "name") == portName);
                 var target = Yaml.Str(port, "targetPort");
@@ -162,7 +209,7 @@ public sealed class AppsAndPortsTests
     }
 
     [Fact]
-    public void Dapr_sidecars_carry_each_services_app_id_and_http_port_and_the_gateway_has_none()
+    public void Dapr_sidecars_carry_each_services_app_id_and_http_port_and_the_gateway_and_identity_providers_have_none()
     {
         var plan = Files.StandalonePlan();
         var hosts = Files.Hosts();
@@ -172,10 +219,10 @@ public sealed class AppsAndPortsTests
         {
             var annotations = Yaml.Map(deployment.Doc, "spec", "template", "metadata", "annotations") ?? [];
             string? Annotation(string key) => Yaml.Str(annotations, key);
-            if (deployment.Name == Files.GatewayAppId)
+            if (Files.KindOf(deployment.Name ?? "") is AppKind.Gateway or AppKind.IdentityProvider)
             {
-                problems.Expect(Annotation("dapr.io/enabled") is null or "false",
-                    $"{deployment.Where}: dapr.io/enabled is '{Annotation("dapr.io/enabled")}', but the gateway has no sidecar");
+                problems.Expect(annotations.Keys.All(k => !k.StartsWith("dapr.io/", StringComparison.Ordinal)),
+                    $"{deployment.Where}: has dapr.io annotations [{string.Join(", ", annotations.Keys)}], but the {Files.KindOf(deployment.Name ?? "")} has no sidecar");
                 continue;
             }
             var host = hosts.FirstOrDefault(h => h.AppId == deployment.Name);
@@ -211,10 +258,10 @@ public sealed class AppsAndPortsTests
                 var overrides = Yaml.Map(tye.DaprExtension, "services", service.Name);
                 var enabled = Yaml.Str(overrides, "enabled");
                 var appId = Yaml.Str(overrides, "app-id");
-                if (service.Name == Files.GatewayAppId)
+                if (Files.KindOf(service.Name) is AppKind.Gateway or AppKind.IdentityProvider)
                 {
                     problems.Expect(enabled == "false",
-                        $"{Files.Tye}: the dapr extension must say 'services: gateway: enabled: false' (it says enabled: '{enabled}'), or Tye starts a sidecar for the gateway");
+                        $"{Files.Tye}: the dapr extension must say 'services: {service.Name}: enabled: false' (it says enabled: '{enabled}'), or Tye starts a sidecar for it");
                     continue;
                 }
                 problems.Expect(enabled is null or "true", $"{Files.Tye}: the dapr extension disables the sidecar of '{service.Name}'");

@@ -11,14 +11,27 @@ internal sealed record AppPorts(int? Http, int? Grpc)
     private static string Show(int? port) => port?.ToString(CultureInfo.InvariantCulture) ?? "(none)";
 }
 
-/// <summary>One app host's appsettings.json: the services' hosts and the gateway's.</summary>
+/// <summary>
+/// What an app of the port plan is: the gateway, a service (Dapr sidecar, MongoDB, an http and
+/// a grpc port), or an identity provider (one binary run per country and for the consortium:
+/// an http port only, no Dapr, no MongoDB, no gateway cluster).
+/// </summary>
+internal enum AppKind
+{
+    Gateway,
+    Service,
+    IdentityProvider,
+}
+
+/// <summary>One app host's appsettings.json: the services' hosts and the gateway's (not the identity host's, which serves several apps).</summary>
 internal sealed record HostSettings(
     string File,
     string AppId,
     AppPorts Ports,
     string? PubSubName,
     string? MongoDatabase,
-    int MaxDeliveryAttempts)
+    int MaxDeliveryAttempts,
+    IReadOnlyDictionary<string, string> Settings)
 {
     public bool IsGateway => AppId == Files.GatewayAppId;
 
@@ -69,6 +82,34 @@ internal sealed record Container(
 {
     public string? EnvValue(string name) => Yaml.Str(Env.FirstOrDefault(e => Yaml.Str(e, "name") == name), "value");
 
+    /// <summary>The container's environment as the app sees it: envFrom ConfigMaps first, then env (which wins); valueFrom entries are left out.</summary>
+    public IReadOnlyDictionary<string, string> Environment(IReadOnlyList<Manifest> manifests)
+    {
+        var environment = new Dictionary<string, string>(StringComparer.Ordinal);
+        foreach (var source in Yaml.Seq(Spec, "envFrom"))
+        {
+            var name = Yaml.Str(source, "configMapRef", "name");
+            var map = manifests.FirstOrDefault(m => m.Kind == "ConfigMap" && m.Name == name);
+            foreach (var (key, value) in Yaml.Map(map?.Doc, "data") ?? [])
+            {
+                environment[key] = value as string ?? "";
+            }
+        }
+        foreach (var entry in Env)
+        {
+            if (Yaml.Str(entry, "name") is { } name && Yaml.Str(entry, "value") is { } value)
+            {
+                environment[name] = value;
+            }
+        }
+        return environment;
+    }
+
+    /// <summary>The ConfigMaps the container takes its environment from that the manifests do not define.</summary>
+    public IEnumerable<string> MissingConfigMaps(IReadOnlyList<Manifest> manifests) =>
+        Yaml.Seq(Spec, "envFrom").Select(s => Yaml.Str(s, "configMapRef", "name")).OfType<string>()
+            .Where(name => !manifests.Any(m => m.Kind == "ConfigMap" && m.Name == name));
+
     public Dictionary<string, object?>? EnvEntry(string name) => Env.FirstOrDefault(e => Yaml.Str(e, "name") == name);
 }
 
@@ -79,6 +120,12 @@ internal static partial class Files
     public const string Tye = "tye.yaml";
     public const string StandaloneSettings = "services/Standalone/appsettings.json";
     public const string GatewaySettings = "gateway/CarTConsortium.Gateway.Host/appsettings.json";
+    public const string IdentityHostFolder = "services/Identity/CarTConsortium.Identity.Host";
+    public const string IdentityHostSettings = IdentityHostFolder + "/appsettings.json";
+    public const string IdentityHostProject = IdentityHostFolder + "/CarTConsortium.Identity.Host.csproj";
+    public const string IdentityImage = KubernetesNamespace + "/identity:latest";
+    public const string IdentityAppPrefix = "identity-";
+    public const string ConsortiumIdentityAppId = "identity-consortium";
     public const string GatewayRoutes = "gateway/CarTConsortium.Gateway/gateway.routes.json";
     public const string DaprComponents = "deploy/dapr/components";
     public const string DaprAlternatives = "deploy/dapr/alternatives";
@@ -89,6 +136,69 @@ internal static partial class Files
     public const int DefaultMaxDeliveryAttempts = 5;
 
     public static string Show(string path) => Repo.Display(path);
+
+    /// <summary>An app's kind by its id: "gateway", "identity-consortium" or "identity-&lt;country&gt;", else a service.</summary>
+    public static AppKind KindOf(string appId) =>
+        appId == GatewayAppId ? AppKind.Gateway
+        : appId.StartsWith(IdentityAppPrefix, StringComparison.Ordinal) ? AppKind.IdentityProvider
+        : AppKind.Service;
+
+    /// <summary>The country an identity provider app speaks for (identity-kz: KZ), null for the consortium's.</summary>
+    public static string? CountryOf(string identityAppId) =>
+        identityAppId == ConsortiumIdentityAppId ? null : identityAppId[IdentityAppPrefix.Length..].ToUpperInvariant();
+
+    /// <summary>A settings file flattened to configuration keys ("A:B:0:C"), case-insensitive.</summary>
+    public static Dictionary<string, string> Flatten(string path)
+    {
+        var settings = new Dictionary<string, string>(StringComparer.OrdinalIgnoreCase);
+        void Walk(JsonElement element, string prefix)
+        {
+            switch (element.ValueKind)
+            {
+                case JsonValueKind.Object:
+                    foreach (var property in element.EnumerateObject())
+                    {
+                        Walk(property.Value, prefix.Length == 0 ? property.Name : $"{prefix}:{property.Name}");
+                    }
+                    break;
+                case JsonValueKind.Array:
+                    var index = 0;
+                    foreach (var item in element.EnumerateArray())
+                    {
+                        Walk(item, $"{prefix}:{index++}");
+                    }
+                    break;
+                case JsonValueKind.String:
+                    settings[prefix] = element.GetString() ?? "";
+                    break;
+                case JsonValueKind.Null or JsonValueKind.Undefined:
+                    break;
+                default:
+                    settings[prefix] = element.GetRawText();
+                    break;
+            }
+        }
+        Walk(Json.Load(path), "");
+        return settings;
+    }
+
+    /// <summary>Settings with environment variables laid over them, as configuration does (A__B is A:B).</summary>
+    public static Dictionary<string, string> Overlay(IReadOnlyDictionary<string, string> settings, IReadOnlyDictionary<string, string> environment)
+    {
+        var result = new Dictionary<string, string>(settings, StringComparer.OrdinalIgnoreCase);
+        foreach (var (name, value) in environment)
+        {
+            result[name.Replace("__", ":", StringComparison.Ordinal)] = value;
+        }
+        return result;
+    }
+
+    /// <summary>The identity host's own settings (shared by every identity provider app).</summary>
+    public static IReadOnlyDictionary<string, string> IdentityHostSettingsFlat() => Flatten(Repo.PathOf(IdentityHostSettings));
+
+    /// <summary>The ports an app's Kestrel endpoints give, from flattened settings.</summary>
+    public static AppPorts PortsIn(IReadOnlyDictionary<string, string> settings) =>
+        new(PortOf(settings.GetValueOrDefault("Kestrel:Endpoints:Http:Url")), PortOf(settings.GetValueOrDefault("Kestrel:Endpoints:Grpc:Url")));
 
     /// <summary>Standalone:Apps of the standalone settings: the port plan, by app id.</summary>
     public static IReadOnlyDictionary<string, AppPorts> StandalonePlan()
@@ -102,7 +212,8 @@ internal static partial class Files
 
     /// <summary>
     /// Every app host's settings: the gateway's, and services/&lt;Name&gt;/CarTConsortium.&lt;Name&gt;.Host/appsettings.json
-    /// for each service (whose Eventing:AppId names the app).
+    /// for each service (whose Eventing:AppId names the app). The identity host is not among them:
+    /// it is one binary for several apps (identity-*), whose identity comes from the environment.
     /// </summary>
     public static IReadOnlyList<HostSettings> Hosts()
     {
@@ -112,6 +223,7 @@ internal static partial class Files
             files.AddRange(Directory.GetDirectories(service, "CarTConsortium.*.Host")
                 .Select(host => Path.Combine(host, "appsettings.json"))
                 .Where(File.Exists)
+                .Where(file => Show(file) != IdentityHostSettings)
                 .Order(StringComparer.Ordinal));
         }
 
@@ -125,7 +237,8 @@ internal static partial class Files
                 new AppPorts(PortOf(Json.Text(root, "Kestrel:Endpoints:Http:Url")), PortOf(Json.Text(root, "Kestrel:Endpoints:Grpc:Url"))),
                 Json.Text(root, "Eventing:Dapr:PubSubName"),
                 Json.Text(root, "Storage:MongoDb:Database"),
-                ParseInt(Json.Text(root, "Eventing:MaxDeliveryAttempts")) ?? DefaultMaxDeliveryAttempts);
+                ParseInt(Json.Text(root, "Eventing:MaxDeliveryAttempts")) ?? DefaultMaxDeliveryAttempts,
+                Flatten(file));
         }).ToList();
     }
 

@@ -16,7 +16,8 @@ public sealed class GatewayTests
         var clusters = Clusters(routes);
         var problems = new Problems();
 
-        foreach (var (app, ports) in plan.Where(p => p.Key != Files.GatewayAppId))
+        // Only services are behind the gateway: clients reach identity providers at their issuer URLs.
+        foreach (var (app, ports) in plan.Where(p => Files.KindOf(p.Key) == AppKind.Service))
         {
             foreach (var (kind, port) in new[] { ("http", ports.Http), ("grpc", ports.Grpc) })
             {
@@ -48,8 +49,8 @@ public sealed class GatewayTests
 
         foreach (var id in clusters.Keys)
         {
-            var known = plan.Keys.Where(a => a != Files.GatewayAppId).Any(a => id == $"{a}-http" || id == $"{a}-grpc");
-            problems.Expect(known, $"{Files.GatewayRoutes}: cluster '{id}' is no planned app's '<app>-http' or '<app>-grpc'");
+            var known = plan.Keys.Where(a => Files.KindOf(a) == AppKind.Service).Any(a => id == $"{a}-http" || id == $"{a}-grpc");
+            problems.Expect(known, $"{Files.GatewayRoutes}: cluster '{id}' is no planned service's '<app>-http' or '<app>-grpc' (identity providers and the gateway have none)");
         }
         foreach (var route in Json.Properties(routes, "ReverseProxy:Routes"))
         {
@@ -59,6 +60,21 @@ public sealed class GatewayTests
         }
 
         problems.ThrowIfAny("Gateway clusters disagree with the port plan");
+    }
+
+    [Fact]
+    public void Every_route_requires_a_federated_token()
+    {
+        var problems = new Problems();
+        var routes = Json.Properties(Files.Routes(), "ReverseProxy:Routes").ToList();
+        problems.Expect(routes.Count > 0, $"{Files.GatewayRoutes}: no ReverseProxy:Routes");
+        foreach (var route in routes)
+        {
+            var policy = Json.Text(route.Value, "AuthorizationPolicy");
+            problems.Expect(policy == "federated",
+                $"{Files.GatewayRoutes}: route '{route.Name}' has AuthorizationPolicy '{policy ?? "(none)"}', expected \"federated\"");
+        }
+        problems.ThrowIfAny("Gateway routes that do not require a federated token");
     }
 
     [Fact]

@@ -69,7 +69,10 @@ public sealed class KubernetesAndStorageTests
                 problems.Add($"{deployment.Where}: no container named '{deployment.Name}'");
                 continue;
             }
-            var image = $"{Files.KubernetesNamespace}/{deployment.Name}:latest";
+            // The identity providers are one image (one binary) run once per country and for the consortium.
+            var image = Files.KindOf(deployment.Name ?? "") == AppKind.IdentityProvider
+                ? Files.IdentityImage
+                : $"{Files.KubernetesNamespace}/{deployment.Name}:latest";
             problems.Expect(container.Image == image, $"{deployment.Where}: image is '{container.Image}', expected '{image}'");
 
             foreach (var probe in new[] { "livenessProbe", "readinessProbe" })
