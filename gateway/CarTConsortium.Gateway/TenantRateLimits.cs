@@ -67,7 +67,8 @@ public static partial class TenantRateLimits
         {
             return RateLimitPartition.GetNoLimiter("unlimited");
         }
-        var quota = overrides.GetValueOrDefault(key.Split(':', 2)[1]) ?? standard;
+        // The key is "<kind>:<name>"; overrides are by name (a country code or a client id).
+        var quota = overrides.GetValueOrDefault(key[(key.IndexOf(':', StringComparison.Ordinal) + 1)..]) ?? standard;
         return RateLimitPartition.GetFixedWindowLimiter(key, _ => new FixedWindowRateLimiterOptions
         {
             PermitLimit = quota.PermitLimit,

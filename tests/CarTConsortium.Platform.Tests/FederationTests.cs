@@ -301,11 +301,7 @@ public sealed class FederationFixture : IAsyncLifetime
     private async Task StartUntrustedProviderAsync()
     {
         _untrustedFolder = new TemporaryFolder("cartc-untrusted-");
-        var port = Running.Options.Ports["identity-kz"].HttpPort + 0;
-        using var probe = new System.Net.Sockets.TcpListener(IPAddress.Loopback, 0);
-        probe.Start();
-        port = ((IPEndPoint)probe.LocalEndpoint).Port;
-        probe.Stop();
+        var port = RunningPlatform.FreePort();
         var module = new IdentityModule("identity-untrusted");
         var builder = Microsoft.AspNetCore.Builder.WebApplication.CreateBuilder(new Microsoft.AspNetCore.Builder.WebApplicationOptions
         {

@@ -153,7 +153,8 @@ public sealed class RunningPlatform : IAsyncDisposable
         _ownedFolder?.Dispose();
     }
 
-    private static int FreePort()
+    /// <summary>A loopback port nothing listens on now.</summary>
+    public static int FreePort()
     {
         using var listener = new TcpListener(IPAddress.Loopback, 0);
         listener.Start();
