@@ -262,7 +262,7 @@ public sealed class ProductCatalogueTests : IDisposable
         await module.SeedDemoDataAsync(services, CancellationToken.None);
 
         Assert.Equal(["ucart19"], (await _catalogue.ListAsync(0, null, null, CancellationToken.None)).Products.Select(p => p.Id));
-        Assert.Single((await _store.ReadPendingAsync(100, CancellationToken.None)).Where(m => m.Topic == "consortium.registry.v1.ProductRegistered"));
+        Assert.Single(await _store.ReadPendingAsync(100, CancellationToken.None), m => m.Topic == "consortium.registry.v1.ProductRegistered");
     }
 
     /// <summary>The module's own registrations over this test's store and clock; no server is built.</summary>
