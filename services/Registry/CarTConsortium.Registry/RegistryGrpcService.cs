@@ -1,13 +1,17 @@
 using CarTConsortium.Contracts.Registry.V1;
 using CarTConsortium.Registry.Members;
+using CarTConsortium.Registry.Patients;
 using CarTConsortium.Registry.Products;
+using CarTConsortium.Registry.Statistics;
+using CarTConsortium.ServiceDefaults.Security;
 using Grpc.Core;
 using static CarTConsortium.Registry.RegistryMapping;
 
 namespace CarTConsortium.Registry;
 
 /// <summary>The registry's gRPC (and, through transcoding, REST/JSON) face: translation only.</summary>
-public sealed class RegistryGrpcService(ProductCatalogue catalogue, MemberDirectory members) : RegistryService.RegistryServiceBase
+public sealed class RegistryGrpcService(ProductCatalogue catalogue, MemberDirectory members, PatientRegistry patients, ConsortiumStatistics statistics)
+    : RegistryService.RegistryServiceBase
 {
     // ---- members
 
@@ -66,4 +70,42 @@ public sealed class RegistryGrpcService(ProductCatalogue catalogue, MemberDirect
         var (products, next) = await catalogue.ListAsync(request.Page?.PageSize ?? 0, request.Page?.PageToken, request.Manufacturer, context.CancellationToken);
         return new ListProductsResponse { Products = { products.Select(ToContract) }, NextPageToken = next };
     }
+
+    // ---- patients
+
+    public override async Task<Patient> EnrolPatient(EnrolPatientRequest request, ServerCallContext context) =>
+        ToContract(await patients.EnrolAsync(context.Caller(), request.NationalId, request.CountryCode, request.TreatingInstitutionId,
+            request.BirthYear, request.BirthMonth, FromContract(request.Sex), FromContract(request.Diagnosis?.DiseaseStatus ?? default),
+            FromContract(request.Diagnosis?.Cd19Status ?? default), request.Diagnosis?.PriorLines ?? 0, FromContract(request.Consents), context.CancellationToken));
+
+    public override async Task<Patient> GetPatient(GetPatientRequest request, ServerCallContext context) =>
+        ToContract(await patients.GetAsync(context.Caller(), request.Pseudonym, FromContract(request.Purpose), request.Justification, context.CancellationToken));
+
+    public override async Task<ListPatientsResponse> ListPatients(ListPatientsRequest request, ServerCallContext context)
+    {
+        var (records, next) = await patients.ListAsync(context.Caller(), request.Page?.PageSize ?? 0, request.Page?.PageToken, FromContract(request.Purpose),
+            request.Justification, request.TreatingInstitutionId, request.CountryCode, context.CancellationToken);
+        return new ListPatientsResponse { Patients = { records.Select(ToContract) }, NextPageToken = next };
+    }
+
+    public override async Task<Patient> ChangeConsent(ChangeConsentRequest request, ServerCallContext context) =>
+        ToContract(await patients.ChangeConsentAsync(context.Caller(), request.Pseudonym, FromContract(request.Consents), request.ExpectedRevision, context.CancellationToken));
+
+    public override async Task<Patient> RecordInfusion(RecordInfusionRequest request, ServerCallContext context) =>
+        ToContract(await patients.RecordInfusionAsync(context.Caller(), request.Pseudonym, request.ProductId, request.DoseMillionCellsPerKg,
+            FromContract(request.InfusedOn), request.BookingId, context.CancellationToken));
+
+    public override async Task<Patient> RecordOutcome(RecordOutcomeRequest request, ServerCallContext context) =>
+        ToContract(await patients.RecordOutcomeAsync(context.Caller(), request.Pseudonym, FromContract(request.OccurredOn), ReportOf(request), context.CancellationToken));
+
+    public override async Task<ListAccessLogResponse> ListAccessLog(ListAccessLogRequest request, ServerCallContext context)
+    {
+        var (entries, next) = await patients.ListAccessLogAsync(context.Caller(), request.Page?.PageSize ?? 0, request.Page?.PageToken, request.Pseudonym, context.CancellationToken);
+        return new ListAccessLogResponse { Entries = { entries.Select(ToContract) }, NextPageToken = next };
+    }
+
+    // ---- statistics
+
+    public override async Task<Contracts.Registry.V1.Statistics> GetStatistics(GetStatisticsRequest request, ServerCallContext context) =>
+        await statistics.GetAsync(request, context.CancellationToken);
 }
