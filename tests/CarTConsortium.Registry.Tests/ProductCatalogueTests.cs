@@ -269,7 +269,7 @@ public sealed class ProductCatalogueTests : IDisposable
     private ServiceProvider ModuleServices(RegistryModule module)
     {
         var builder = WebApplication.CreateEmptyBuilder(new WebApplicationOptions());
-        builder.Configuration.AddInMemoryCollection(FederationSettings.OneIssuer);
+        builder.Configuration.AddInMemoryCollection(FederationSettings.OneIssuer.Concat(RegistrySettings.Pseudonymisation));
         // What every web host has, and token validation's authorization policies need.
         builder.Services.AddRouting();
         builder.Services.AddSingleton<IDocumentStore>(_store);

@@ -106,6 +106,10 @@ public sealed class RegistryGrpcService(ProductCatalogue catalogue, MemberDirect
 
     // ---- statistics
 
-    public override async Task<Contracts.Registry.V1.Statistics> GetStatistics(GetStatisticsRequest request, ServerCallContext context) =>
-        await statistics.GetAsync(request, context.CancellationToken);
+    public override async Task<Contracts.Registry.V1.Statistics> GetStatistics(GetStatisticsRequest request, ServerCallContext context)
+    {
+        var (slice, computedAt) = await statistics.GetAsync([.. request.GroupBy.Select(FromContract)], request.CountryCode, request.ProductId,
+            request.Year, context.CancellationToken);
+        return ToContract(slice, computedAt);
+    }
 }

@@ -1,12 +1,14 @@
 using CarTConsortium.BuildingBlocks.Security;
-using CarTConsortium.BuildingBlocks.Storage;
 using RegistryService = CarTConsortium.Contracts.Registry.V1.RegistryService;
 using CarTConsortium.Registry.DemoData;
 using CarTConsortium.Registry.Members;
+using CarTConsortium.Registry.Patients;
+using CarTConsortium.Registry.Statistics;
 using CarTConsortium.Registry.Products;
 using CarTConsortium.ServiceDefaults;
 using CarTConsortium.ServiceDefaults.Security;
 using Microsoft.AspNetCore.Builder;
+using Microsoft.Extensions.Configuration;
 using Microsoft.Extensions.DependencyInjection;
 using Rpc = CarTConsortium.Contracts.Registry.V1.RegistryService.RegistryServiceBase;
 
@@ -48,9 +50,15 @@ public sealed class RegistryModule : IServiceModule
             .Allow(nameof(Rpc.ListAccessLog), Roles.Clinician, Roles.ConsortiumAdmin)
             // Aggregates with small cells suppressed are for everyone.
             .AllowAnyRole(nameof(Rpc.GetStatistics)));
+        // Each member country's pseudonymisation secret; without usable ones the registry does not start.
+        var pseudonymisation = builder.Configuration.GetSection(PseudonymisationOptions.Section).Get<PseudonymisationOptions>() ?? new PseudonymisationOptions();
+        builder.Services.AddSingleton(new Pseudonymiser(pseudonymisation));
         builder.Services.AddScoped<ProductCatalogue>();
         builder.Services.AddScoped<MemberDirectory>();
+        builder.Services.AddScoped<PatientRegistry>();
+        builder.Services.AddScoped<ConsortiumStatistics>();
         builder.Services.AddScoped<RegistryDemoData>();
+        builder.Services.AddScoped<DemoPatients>();
     }
 
     public void MapEndpoints(WebApplication app)

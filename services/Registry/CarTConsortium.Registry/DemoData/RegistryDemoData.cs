@@ -1,6 +1,7 @@
 using CarTConsortium.BuildingBlocks.Errors;
 using CarTConsortium.BuildingBlocks.Storage;
 using CarTConsortium.Registry.Members;
+using CarTConsortium.Registry.Patients;
 using CarTConsortium.Registry.Products;
 
 namespace CarTConsortium.Registry.DemoData;
@@ -11,7 +12,7 @@ namespace CarTConsortium.Registry.DemoData;
 /// synthetic patients. Each part is loaded only into an empty collection, so a restart
 /// (or a real registry) is left alone.
 /// </summary>
-internal sealed class RegistryDemoData(IDocumentStore store, MemberDirectory members, ProductCatalogue catalogue)
+internal sealed class RegistryDemoData(IDocumentStore store, MemberDirectory members, ProductCatalogue catalogue, DemoPatients patients)
 {
     private static readonly Institution.AccreditationInput Jacie = new(AccreditationStatus.Accredited, "FACT-JACIE", new DateParts(2028, 6, 30));
     private static readonly Institution.AccreditationInput Provisional = new(AccreditationStatus.Provisional, "national accreditation board", new DateParts(2027, 6, 30));
@@ -27,6 +28,10 @@ internal sealed class RegistryDemoData(IDocumentStore store, MemberDirectory mem
         if (await IsEmptyAsync(Product.Collection, ct))
         {
             await SeedProductsAsync(ct);
+        }
+        if (await IsEmptyAsync(PatientRecord.Collection, ct))
+        {
+            await patients.SeedAsync(ct);
         }
     }
 
