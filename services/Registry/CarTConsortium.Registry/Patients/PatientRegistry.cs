@@ -2,14 +2,9 @@ using CarTConsortium.BuildingBlocks.Errors;
 using CarTConsortium.BuildingBlocks.Eventing;
 using CarTConsortium.BuildingBlocks.Security;
 using CarTConsortium.BuildingBlocks.Storage;
-using CarTConsortium.Contracts.Registry.V1;
 using CarTConsortium.Registry.Members;
 using CarTConsortium.Registry.Privacy;
-using AccessPurpose = CarTConsortium.Registry.Privacy.AccessPurpose;
-using Agreement = CarTConsortium.Registry.Members.Agreement;
-using Country = CarTConsortium.Registry.Members.Country;
-using Institution = CarTConsortium.Registry.Members.Institution;
-using InstitutionKind = CarTConsortium.Registry.Members.InstitutionKind;
+using Events = CarTConsortium.Contracts.Registry.V1;
 using Product = CarTConsortium.Registry.Products.Product;
 
 namespace CarTConsortium.Registry.Patients;
@@ -38,7 +33,7 @@ public sealed class PatientRegistry(IDocumentStore store, TimeProvider clock, Ps
         {
             await store.CommitAsync(new ChangeSet()
                 .Insert(PatientRecord.Collection, record.Pseudonym, record)
-                .Raise(new PatientEnrolled
+                .Raise(new Events.PatientEnrolled
                 {
                     Pseudonym = record.Pseudonym,
                     CountryCode = record.CountryCode,
@@ -121,7 +116,7 @@ public sealed class PatientRegistry(IDocumentStore store, TimeProvider clock, Ps
         {
             return current;
         }
-        return await UpdateAsync(current, changed, new PatientConsentChanged
+        return await UpdateAsync(current, changed, new Events.PatientConsentChanged
         {
             Pseudonym = changed.Pseudonym,
             Consents = RegistryMapping.ToContract(changed.Consents),
@@ -140,7 +135,7 @@ public sealed class PatientRegistry(IDocumentStore store, TimeProvider clock, Ps
             throw new RuleViolationException($"Product '{productId}' is not in the consortium's catalogue.");
         }
         var infusion = changed.Infusions.Single(i => i.InfusionId == infusionId);
-        return await UpdateAsync(current, changed, new InfusionRecorded
+        return await UpdateAsync(current, changed, new Events.InfusionRecorded
         {
             Pseudonym = changed.Pseudonym,
             InfusionId = infusion.InfusionId,
@@ -157,7 +152,7 @@ public sealed class PatientRegistry(IDocumentStore store, TimeProvider clock, Ps
         var outcomeId = Guid.CreateVersion7(now).ToString();
         var changed = current.Value.RecordOutcome(outcomeId, occurredOn, report, caller.Org!, now);
         var outcome = changed.Outcomes.Single(o => o.OutcomeId == outcomeId);
-        return await UpdateAsync(current, changed, new OutcomeRecorded
+        return await UpdateAsync(current, changed, new Events.OutcomeRecorded
         {
             Pseudonym = changed.Pseudonym,
             OutcomeId = outcome.OutcomeId,
@@ -240,7 +235,7 @@ public sealed class PatientRegistry(IDocumentStore store, TimeProvider clock, Ps
         return current with { Version = current.Version + 1, Value = changed };
     }
 
-    private async Task LogReadsAsync(Caller caller, string rpc, IReadOnlyList<Stored<PatientRecord>> read, AccessLogEntry.Reason reason, CancellationToken ct)
+    private async Task LogReadsAsync(Caller caller, string rpc, List<Stored<PatientRecord>> read, AccessLogEntry.Reason reason, CancellationToken ct)
     {
         if (read.Count == 0)
         {
