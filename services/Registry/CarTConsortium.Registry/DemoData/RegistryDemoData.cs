@@ -29,7 +29,10 @@ internal sealed class RegistryDemoData(IDocumentStore store, MemberDirectory mem
         {
             await SeedProductsAsync(ct);
         }
-        if (await IsEmptyAsync(PatientRecord.Collection, ct))
+        // Demo patients are treated with demo products at demo institutions: only a demo registry gets them.
+        if (await IsEmptyAsync(PatientRecord.Collection, ct)
+            && await store.FindAsync(Product.Collection, "ncb-cd19-academic", ct) is not null
+            && await store.FindAsync(Institution.Collection, "kz-astana-childrens", ct) is not null)
         {
             await patients.SeedAsync(ct);
         }
