@@ -64,8 +64,8 @@ internal sealed class DemoPatients(PatientRegistry patients, TimeProvider clock)
         }
 
         // Death within the first year for about one child in four; later deaths are rarer.
-        var remission = random.NextDouble() < 0.86;
-        var deathDay = random.NextDouble() < (remission ? 0.17 : 0.6) ? random.Next(40, 365) : random.NextDouble() < 0.08 ? random.Next(365, 1000) : (int?)null;
+        var remission = random.NextDouble() < 0.9;
+        var deathDay = random.NextDouble() < (remission ? 0.14 : 0.6) ? random.Next(40, 365) : random.NextDouble() < 0.08 ? random.Next(365, 1000) : (int?)null;
         var assessed = infused.AddDays(28);
         if (assessed > today)
         {
