@@ -36,9 +36,27 @@ public sealed class AuthorisationMatrixTests(MatrixFixture fixture) : IClassFixt
     private static readonly string[] Table =
     [
         // rpc                   hospital clinician procurement regulatory site admin
+        "AdmitCountry            ---      ---       ---         ---        ---  A",
+        "ListCountries           AAA      AAA       AAA         AAA        AAA  A",
+        "SignAgreement           ---      ---       ---         ---        ---  A",
+        "EndAgreement            ---      ---       ---         ---        ---  A",
+        "ListAgreements          AAA      AAA       AAA         AAA        AAA  A",
+        "RegisterInstitution     ---      ---       ---         ---        ---  A",
+        "UpdateInstitution       ---      ---       ---         ---        ---  A",
+        "GetInstitution          AAA      AAA       AAA         AAA        AAA  A",
+        "ListInstitutions        AAA      AAA       AAA         AAA        AAA  A",
         "RegisterProduct         ---      ---       ---         ---        ---  A",
         "GetProduct              AAA      AAA       AAA         AAA        AAA  A",
         "ListProducts            AAA      AAA       AAA         AAA        AAA  A",
+        // The patient: KZ, treated at kz-astana-childrens, no consent to cross-border sharing.
+        "EnrolPatient            A--      A--       ---         ---        ---  -",
+        "GetPatient              A-A      A-A       ---         ---        ---  -",
+        "ListPatients            AAA      AAA       ---         ---        ---  A",
+        "ChangeConsent           A--      A--       ---         ---        ---  -",
+        "RecordInfusion          ---      A--       ---         ---        ---  -",
+        "RecordOutcome           ---      A--       ---         ---        ---  -",
+        "ListAccessLog           ---      A--       ---         ---        ---  A",
+        "GetStatistics           AAA      AAA       AAA         AAA        AAA  A",
         "RecordAuthorisation     ---      ---       ---         A-A        ---  A",
         "GetAuthorisation        AAA      AAA       AAA         AAA        AAA  A",
         "ListAuthorisations      AAA      AAA       AAA         AAA        AAA  A",
@@ -86,7 +104,7 @@ public sealed class AuthorisationMatrixTests(MatrixFixture fixture) : IClassFixt
         var caller = CallerFor(role, relation);
         var channel = fixture.Running.ChannelAs(caller);
         var suffix = fixture.NextSuffix();
-        var call = Invoke(rpc, channel, suffix);
+        var call = await PrepareAsync(rpc, channel, suffix);
         if (allowed)
         {
             await call();
@@ -122,7 +140,84 @@ public sealed class AuthorisationMatrixTests(MatrixFixture fixture) : IClassFixt
         _ => throw new ArgumentOutOfRangeException(nameof(role), $"{role} / {relation}"),
     };
 
-    /// <summary>The call under test; writes name objects by <paramref name="suffix"/> so no two cases collide.</summary>
+    /// <summary>
+    /// Sets up what the call under test needs (as the admin or the treating clinician), notes
+    /// what a denied call must leave as it is, and returns the call.
+    /// </summary>
+    private async Task<Func<Task>> PrepareAsync(string rpc, GrpcChannel channel, string suffix)
+    {
+        var registry = new RegistryService.RegistryServiceClient(channel);
+        var admin = fixture.Admin.Registry;
+        var today = DateOnly.FromDateTime(DateTime.UtcNow);
+        switch (rpc)
+        {
+            case "AdmitCountry":
+                var code = fixture.NextCountryCode();
+                _before = code;
+                return () => registry.AdmitCountryAsync(new AdmitCountryRequest { CountryCode = code, Name = "Matrix " + code, Membership = Membership.Member }).ResponseAsync;
+            case "SignAgreement":
+                var (first, second) = await fixture.TwoNewMembersAsync();
+                _before = first;
+                return () => registry.SignAgreementAsync(MatrixFixture.Agreement(first, second)).ResponseAsync;
+            case "EndAgreement":
+                var (a, b) = await fixture.TwoNewMembersAsync();
+                var signed = await admin.SignAgreementAsync(MatrixFixture.Agreement(a, b));
+                _before = signed.AgreementId;
+                return () => registry.EndAgreementAsync(new EndAgreementRequest
+                {
+                    AgreementId = signed.AgreementId,
+                    EndsOn = MatrixFixture.Day(today.AddDays(30)),
+                    ExpectedRevision = signed.Revision.Version,
+                }).ResponseAsync;
+            case "RegisterInstitution":
+                return () => registry.RegisterInstitutionAsync(MatrixFixture.Institution("matrix-" + suffix)).ResponseAsync;
+            case "UpdateInstitution":
+                var registered = await admin.RegisterInstitutionAsync(MatrixFixture.Institution("matrix-" + suffix));
+                return () => registry.UpdateInstitutionAsync(new UpdateInstitutionRequest
+                {
+                    InstitutionId = registered.InstitutionId,
+                    Name = "Renamed",
+                    Accreditation = registered.Accreditation,
+                    Capabilities = new Capabilities { IcuBeds = 9 },
+                    ExpectedRevision = registered.Revision.Version,
+                }).ResponseAsync;
+            case "EnrolPatient":
+                return () => registry.EnrolPatientAsync(MatrixFixture.Enrolment("MATRIX" + suffix)).ResponseAsync;
+            case "ChangeConsent":
+                var patient = await fixture.ReadPatientAsync();
+                _before = patient.Revision.Version;
+                return () => registry.ChangeConsentAsync(new ChangeConsentRequest
+                {
+                    Pseudonym = patient.Pseudonym,
+                    Consents = new Consents { Registry = true, Research = !patient.Consents.Research },
+                    ExpectedRevision = patient.Revision.Version,
+                }).ResponseAsync;
+            case "RecordInfusion":
+                _before = (await fixture.ReadPatientAsync()).Revision.Version;
+                return () => registry.RecordInfusionAsync(new RecordInfusionRequest
+                {
+                    Pseudonym = fixture.Pseudonym,
+                    ProductId = MatrixFixture.ProductId,
+                    DoseMillionCellsPerKg = 2,
+                    InfusedOn = MatrixFixture.Day(today.AddDays(-10)),
+                }).ResponseAsync;
+            case "RecordOutcome":
+                _before = (await fixture.ReadPatientAsync()).Revision.Version;
+                return () => registry.RecordOutcomeAsync(new RecordOutcomeRequest
+                {
+                    Pseudonym = fixture.Pseudonym,
+                    OccurredOn = MatrixFixture.Day(today),
+                    FollowUp = new FollowUpVisit { DiseaseState = DiseaseState.InRemission, BCellAplasia = true },
+                }).ResponseAsync;
+            default:
+                return Invoke(rpc, channel, suffix);
+        }
+    }
+
+    // What the case's setup noted for the check after a denial.
+    private object? _before;
+
+    /// <summary>The calls that need no setup; writes name objects by <paramref name="suffix"/> so no two cases collide.</summary>
     private Func<Task> Invoke(string rpc, GrpcChannel channel, string suffix)
     {
         var registry = new RegistryService.RegistryServiceClient(channel);
@@ -131,6 +226,14 @@ public sealed class AuthorisationMatrixTests(MatrixFixture fixture) : IClassFixt
         var procurement = new ProcurementService.ProcurementServiceClient(channel);
         return rpc switch
         {
+            "ListCountries" => () => registry.ListCountriesAsync(new ListCountriesRequest()).ResponseAsync,
+            "ListAgreements" => () => registry.ListAgreementsAsync(new ListAgreementsRequest { CountryCode = "KZ" }).ResponseAsync,
+            "GetInstitution" => () => registry.GetInstitutionAsync(new GetInstitutionRequest { InstitutionId = "kz-astana-childrens" }).ResponseAsync,
+            "ListInstitutions" => () => registry.ListInstitutionsAsync(new ListInstitutionsRequest { CountryCode = "KZ" }).ResponseAsync,
+            "GetPatient" => () => registry.GetPatientAsync(new GetPatientRequest { Pseudonym = fixture.Pseudonym, Purpose = AccessPurpose.Treatment }).ResponseAsync,
+            "ListPatients" => () => registry.ListPatientsAsync(new ListPatientsRequest { Purpose = AccessPurpose.QualityReview }).ResponseAsync,
+            "ListAccessLog" => () => registry.ListAccessLogAsync(new ListAccessLogRequest { Pseudonym = fixture.Pseudonym }).ResponseAsync,
+            "GetStatistics" => () => registry.GetStatisticsAsync(new GetStatisticsRequest { GroupBy = { StatisticsDimension.Country } }).ResponseAsync,
             "RegisterProduct" => () => registry.RegisterProductAsync(MatrixFixture.NewProduct("matrix-" + suffix)).ResponseAsync,
             "GetProduct" => () => registry.GetProductAsync(new GetProductRequest { ProductId = MatrixFixture.ProductId }).ResponseAsync,
             "ListProducts" => () => registry.ListProductsAsync(new ListProductsRequest()).ResponseAsync,
@@ -170,6 +273,35 @@ public sealed class AuthorisationMatrixTests(MatrixFixture fixture) : IClassFixt
         var admin = fixture.Admin;
         switch (rpc)
         {
+            case "AdmitCountry":
+                var countries = await admin.Registry.ListCountriesAsync(new ListCountriesRequest { Page = new PageRequest { PageSize = 200 } });
+                Assert.DoesNotContain(countries.Countries, c => c.CountryCode == (string)_before!);
+                break;
+            case "SignAgreement":
+                Assert.Empty((await admin.Registry.ListAgreementsAsync(new ListAgreementsRequest { CountryCode = (string)_before! })).Agreements);
+                break;
+            case "EndAgreement":
+                var agreements = await admin.Registry.ListAgreementsAsync(new ListAgreementsRequest { CountryCode = ((string)_before!)[..2] });
+                var agreement = Assert.Single(agreements.Agreements);
+                Assert.Null(agreement.EndsOn);
+                Assert.Equal(1, agreement.Revision.Version);
+                break;
+            case "RegisterInstitution":
+                var institution = await Assert.ThrowsAsync<RpcException>(() =>
+                    admin.Registry.GetInstitutionAsync(new GetInstitutionRequest { InstitutionId = "matrix-" + suffix }).ResponseAsync);
+                Assert.Equal(StatusCode.NotFound, institution.StatusCode);
+                break;
+            case "UpdateInstitution":
+                Assert.Equal(1, (await admin.Registry.GetInstitutionAsync(new GetInstitutionRequest { InstitutionId = "matrix-" + suffix })).Revision.Version);
+                break;
+            case "EnrolPatient":
+                // Had the denied call enrolled the child, enrolling it again would be ALREADY_EXISTS.
+                var clinician = new RegistryService.RegistryServiceClient(fixture.Running.ChannelAs(DemoClients.KzClinician));
+                await clinician.EnrolPatientAsync(MatrixFixture.Enrolment("MATRIX" + suffix));
+                break;
+            case "ChangeConsent" or "RecordInfusion" or "RecordOutcome":
+                Assert.Equal((long)_before!, (await fixture.ReadPatientAsync()).Revision.Version);
+                break;
             case "RegisterProduct":
                 var product = await Assert.ThrowsAsync<RpcException>(() =>
                     admin.Registry.GetProductAsync(new GetProductRequest { ProductId = "matrix-" + suffix }).ResponseAsync);
@@ -227,7 +359,74 @@ public sealed class MatrixFixture : IAsyncLifetime
         CapacityId = (await Eventually.SucceedsAsync(() => site.PublishCapacityAsync(KzSiteCapacity()).ResponseAsync)).CapacityId;
         TenderId = (await Admin.Procurement.ListTendersAsync(new ListTendersRequest())).Tenders[0].TenderId;
         KzSiteCapacityCount = await CountKzSiteCapacityAsync();
+        var clinician = new RegistryService.RegistryServiceClient(Running.ChannelAs(DemoClients.KzClinician));
+        Pseudonym = (await clinician.EnrolPatientAsync(Enrolment("MATRIXPATIENT"))).Pseudonym;
+        await clinician.RecordInfusionAsync(new RecordInfusionRequest
+        {
+            Pseudonym = Pseudonym,
+            ProductId = ProductId,
+            DoseMillionCellsPerKg = 1.5,
+            InfusedOn = Day(DateOnly.FromDateTime(DateTime.UtcNow).AddDays(-40)),
+        });
     }
+
+    /// <summary>The matrix's patient: KZ, at kz-astana-childrens, consenting to the registry only.</summary>
+    public string Pseudonym { get; private set; } = "";
+
+    private int _countries;
+
+    /// <summary>A code no demo country uses (Q, W, X, Y or Z and a letter), fresh for each call: enough for every case of a run.</summary>
+    public string NextCountryCode()
+    {
+        var n = Interlocked.Increment(ref _countries);
+        return $"{"QWXYZ"[n / 26 % 5]}{(char)('A' + (n % 26))}";
+    }
+
+    public async Task<(string First, string Second)> TwoNewMembersAsync()
+    {
+        var first = NextCountryCode();
+        var second = NextCountryCode();
+        foreach (var code in new[] { first, second })
+        {
+            await Admin.Registry.AdmitCountryAsync(new AdmitCountryRequest { CountryCode = code, Name = "Matrix " + code, Membership = Membership.Member });
+        }
+        return (first, second);
+    }
+
+    /// <summary>The patient as its treating clinician reads it.</summary>
+    public async Task<Patient> ReadPatientAsync() =>
+        await new RegistryService.RegistryServiceClient(Running.ChannelAs(DemoClients.KzClinician))
+            .GetPatientAsync(new GetPatientRequest { Pseudonym = Pseudonym, Purpose = AccessPurpose.QualityReview, Justification = "authorisation matrix check" });
+
+    public static Google.Type.Date Day(DateOnly day) => new() { Year = day.Year, Month = day.Month, Day = day.Day };
+
+    public static SignAgreementRequest Agreement(string first, string second) => new()
+    {
+        CountryCodes = { first, second },
+        CrossBorderCare = true,
+        EffectiveFrom = Day(DateOnly.FromDateTime(DateTime.UtcNow)),
+    };
+
+    public static RegisterInstitutionRequest Institution(string id) => new()
+    {
+        InstitutionId = id,
+        Name = "Matrix hospital " + id,
+        CountryCode = "KZ",
+        Kind = InstitutionKind.TreatmentCentre,
+        Accreditation = new Accreditation { Status = AccreditationStatus.None },
+        Capabilities = new Capabilities { IcuBeds = 2 },
+    };
+
+    public static EnrolPatientRequest Enrolment(string nationalId) => new()
+    {
+        NationalId = nationalId,
+        TreatingInstitutionId = "kz-astana-childrens",
+        BirthYear = 2016,
+        BirthMonth = 5,
+        Sex = Sex.Female,
+        Diagnosis = new Diagnosis { DiseaseStatus = DiseaseStatus.Relapsed, Cd19Status = Cd19Status.Positive, PriorLines = 2 },
+        Consents = new Consents { Registry = true },
+    };
 
     public async Task<int> CountKzSiteCapacityAsync()
     {

@@ -19,7 +19,7 @@ using Xunit;
 namespace CarTConsortium.Slots.Tests;
 
 /// <summary>The planner and the product projection on a real SQLite file.</summary>
-public sealed class CapacityPlannerTests : IDisposable
+public sealed class CapacityPlannerTests : IAsyncLifetime, IDisposable
 {
     private const string Site = "astana-ncb";
     private const string ProductId = "ncb-cd19-academic";
@@ -33,6 +33,53 @@ public sealed class CapacityPlannerTests : IDisposable
     {
         _store = new SqliteDocumentStore(Path.Combine(_folder, "slots.db"), new OutboxSignal());
         _planner = new CapacityPlanner(_store, _clock);
+    }
+
+    /// <summary>Every test's site is a manufacturing site the registry announced.</summary>
+    public async ValueTask InitializeAsync() => await ProjectAsync(new InstitutionProjection(_store), SiteChanged(Site, InstitutionKind.ManufacturingSite, 1));
+
+    public ValueTask DisposeAsync() => ValueTask.CompletedTask;
+
+    [Fact]
+    public async Task Capacity_of_a_site_the_registry_has_not_announced_or_of_a_hospital_is_refused()
+    {
+        await ProjectAsync(Registered(ProductId, "Academic CD19 CAR-T"));
+        await ProjectAsync(new InstitutionProjection(_store), SiteChanged("astana-childrens", InstitutionKind.TreatmentCentre, 1));
+
+        foreach (var site in new[] { "almaty-gmp", "astana-childrens" })
+        {
+            var refused = await Assert.ThrowsAsync<RuleViolationException>(() =>
+                _planner.PublishAsync(Callers.Of(Roles.ManufacturingSite, "KZ", site), site, ProductId, new DateParts(2026, 4, 1), 12, 2, CancellationToken.None));
+            Assert.Equal($"'{site}' is not a manufacturing site in the registry (yet).", refused.Message);
+        }
+        Assert.Empty((await _store.QueryAsync(Capacity.Capacity.Collection, DocumentQuery.All)).Items);
+    }
+
+    [Fact]
+    public async Task Institutions_and_agreements_are_kept_at_their_newest_registry_revision()
+    {
+        var institutions = new InstitutionProjection(_store);
+        await ProjectAsync(institutions, SiteChanged("osh-gmp", InstitutionKind.ManufacturingSite, 2));
+        await ProjectAsync(institutions, SiteChanged("osh-gmp", InstitutionKind.TreatmentCentre, 1));
+        var agreements = new AgreementProjection(_store);
+        await ProjectAsync(agreements, AgreementAt(2, endsOn: new Google.Type.Date { Year = 2026, Month = 12, Day = 31 }));
+        await ProjectAsync(agreements, AgreementAt(1, endsOn: null));
+
+        var site = (await _store.FindAsync(KnownInstitution.Collection, "osh-gmp"))!;
+        Assert.True(site.Value.IsManufacturingSite);
+        Assert.Equal(1, site.Version);
+        var agreement = (await _store.FindAsync(KnownAgreement.Collection, "KG-KZ"))!.Value;
+        Assert.Equal(new DateOnly(2026, 12, 31), agreement.EndsOn);
+        Assert.True(agreement.IsInForceOn(new DateOnly(2026, 12, 31)));
+        Assert.False(agreement.IsInForceOn(new DateOnly(2027, 1, 1)));
+        Assert.Equal(["KG", "KZ"], agreement.CountryCodes);
+        Assert.Equal(3, agreement.ShipmentLeadDays);
+
+        await Assert.ThrowsAsync<PoisonEventException>(() => institutions.HandleAsync(new InstitutionChanged(), Context(new InstitutionChanged()), CancellationToken.None));
+        await Assert.ThrowsAsync<PoisonEventException>(() => agreements.HandleAsync(new AgreementChanged
+        {
+            Agreement = new Agreement { AgreementId = "KG-KZ", CountryCodes = { "KG", "KZ" }, EffectiveFrom = new Google.Type.Date { Year = 2026, Month = 2, Day = 30 } },
+        }, Context(new AgreementChanged()), CancellationToken.None));
     }
 
     [Fact]
@@ -97,6 +144,7 @@ public sealed class CapacityPlannerTests : IDisposable
     {
         await ProjectAsync(Registered(ProductId, "Academic CD19 CAR-T"));
         await ProjectAsync(Registered("tisagenlecleucel", "Kymriah"));
+        await ProjectAsync(new InstitutionProjection(_store), SiteChanged("tashkent-ncmc", InstitutionKind.ManufacturingSite, 1));
         var ids = new List<string>();
         foreach (var (site, product) in new[] { (Site, ProductId), (Site, ProductId), ("tashkent-ncmc", ProductId), (Site, "tisagenlecleucel") })
         {
@@ -192,6 +240,9 @@ public sealed class CapacityPlannerTests : IDisposable
         // The module's registrations are what matter here; no server is built.
         await using var services = builder.Services.BuildServiceProvider();
         var dispatcher = services.GetRequiredService<EventDispatcher>();
+        var site = SiteChanged(Site, InstitutionKind.ManufacturingSite, 1);
+        Assert.Equal(DeliveryOutcome.Success, await dispatcher.DispatchAsync(new EventEnvelope(Guid.CreateVersion7().ToString(),
+            IntegrationEvents.TopicOf<InstitutionChanged>(), "registry", DateTimeOffset.UtcNow, JsonFormatter.Default.Format(site), null), 1, CancellationToken.None));
         var registered = Registered(ProductId, "Academic CD19 CAR-T");
         var envelope = Envelope(registered);
 
@@ -218,6 +269,40 @@ public sealed class CapacityPlannerTests : IDisposable
         var context = Context(registered);
         await new ProductProjection(_store).HandleAsync(registered, context, CancellationToken.None);
         await _store.CommitAsync(context.Changes);
+    }
+
+    private async Task ProjectAsync<T>(IEventHandler<T> projection, T integrationEvent) where T : IMessage<T>, new()
+    {
+        var context = Context(integrationEvent);
+        await projection.HandleAsync(integrationEvent, context, CancellationToken.None);
+        await _store.CommitAsync(context.Changes);
+    }
+
+    private static InstitutionChanged SiteChanged(string id, InstitutionKind kind, long version) => new()
+    {
+        Institution = new Institution { InstitutionId = id, CountryCode = "KZ", Kind = kind, Revision = new Contracts.Common.V1.Revision { Version = version } },
+    };
+
+    private static AgreementChanged AgreementAt(long version, Google.Type.Date? endsOn) => new()
+    {
+        Agreement = new Agreement
+        {
+            AgreementId = "KG-KZ",
+            CountryCodes = { "KG", "KZ" },
+            CrossBorderCare = true,
+            Shipment = true,
+            ShipmentLeadDays = 3,
+            EffectiveFrom = new Google.Type.Date { Year = 2026, Month = 1, Day = 1 },
+            EndsOn = endsOn,
+            Revision = new Contracts.Common.V1.Revision { Version = version },
+        },
+    };
+
+    private static EventContext Context<T>(T integrationEvent) where T : IMessage<T>, new()
+    {
+        var envelope = new EventEnvelope(Guid.CreateVersion7().ToString(), IntegrationEvents.TopicOf<T>(), "registry", DateTimeOffset.UtcNow,
+            JsonFormatter.Default.Format(integrationEvent), null);
+        return new EventContext(envelope, 1, new ChangeSet().MarkHandled("test-projection", envelope.Id));
     }
 
     private static EventContext Context(ProductRegistered registered)

@@ -1,11 +1,16 @@
 using CarTConsortium.BuildingBlocks.Security;
-using CarTConsortium.BuildingBlocks.Storage;
 using RegistryService = CarTConsortium.Contracts.Registry.V1.RegistryService;
+using CarTConsortium.Registry.DemoData;
+using CarTConsortium.Registry.Members;
+using CarTConsortium.Registry.Patients;
+using CarTConsortium.Registry.Statistics;
 using CarTConsortium.Registry.Products;
 using CarTConsortium.ServiceDefaults;
 using CarTConsortium.ServiceDefaults.Security;
 using Microsoft.AspNetCore.Builder;
+using Microsoft.Extensions.Configuration;
 using Microsoft.Extensions.DependencyInjection;
+using Rpc = CarTConsortium.Contracts.Registry.V1.RegistryService.RegistryServiceBase;
 
 namespace CarTConsortium.Registry;
 
@@ -21,11 +26,39 @@ public sealed class RegistryModule : IServiceModule
     {
         builder.AddFederatedAuthentication();
         builder.Services.AddRpcAccess(RegistryService.Descriptor, scope: "registry", rpc => rpc
-            // The catalogue is the consortium's: only its admins add to it; everyone reads it.
-            .Allow(nameof(RegistryService.RegistryServiceBase.RegisterProduct), Roles.ConsortiumAdmin)
-            .AllowAnyRole(nameof(RegistryService.RegistryServiceBase.GetProduct))
-            .AllowAnyRole(nameof(RegistryService.RegistryServiceBase.ListProducts)));
+            // Members and the catalogue are the consortium's: only its admins change them; everyone reads them.
+            .Allow(nameof(Rpc.AdmitCountry), Roles.ConsortiumAdmin)
+            .AllowAnyRole(nameof(Rpc.ListCountries))
+            .Allow(nameof(Rpc.SignAgreement), Roles.ConsortiumAdmin)
+            .Allow(nameof(Rpc.EndAgreement), Roles.ConsortiumAdmin)
+            .AllowAnyRole(nameof(Rpc.ListAgreements))
+            .Allow(nameof(Rpc.RegisterInstitution), Roles.ConsortiumAdmin)
+            .Allow(nameof(Rpc.UpdateInstitution), Roles.ConsortiumAdmin)
+            .AllowAnyRole(nameof(Rpc.GetInstitution))
+            .AllowAnyRole(nameof(Rpc.ListInstitutions))
+            .Allow(nameof(Rpc.RegisterProduct), Roles.ConsortiumAdmin)
+            .AllowAnyRole(nameof(Rpc.GetProduct))
+            .AllowAnyRole(nameof(Rpc.ListProducts))
+            // Patient-level data: the treating institution writes (PatientRegistry checks it is the caller's);
+            // who reads is decided per record by country, institution and consent (PatientVisibility).
+            .Allow(nameof(Rpc.EnrolPatient), Roles.Clinician, Roles.HospitalCoordinator)
+            .Allow(nameof(Rpc.ChangeConsent), Roles.Clinician, Roles.HospitalCoordinator)
+            .Allow(nameof(Rpc.RecordInfusion), Roles.Clinician)
+            .Allow(nameof(Rpc.RecordOutcome), Roles.Clinician)
+            .Allow(nameof(Rpc.GetPatient), Roles.Clinician, Roles.HospitalCoordinator, Roles.ConsortiumAdmin)
+            .Allow(nameof(Rpc.ListPatients), Roles.Clinician, Roles.HospitalCoordinator, Roles.ConsortiumAdmin)
+            .Allow(nameof(Rpc.ListAccessLog), Roles.Clinician, Roles.ConsortiumAdmin)
+            // Aggregates with small cells suppressed are for everyone.
+            .AllowAnyRole(nameof(Rpc.GetStatistics)));
+        // Each member country's pseudonymisation secret; without usable ones the registry does not start.
+        var pseudonymisation = builder.Configuration.GetSection(PseudonymisationOptions.Section).Get<PseudonymisationOptions>() ?? new PseudonymisationOptions();
+        builder.Services.AddSingleton(new Pseudonymiser(pseudonymisation));
         builder.Services.AddScoped<ProductCatalogue>();
+        builder.Services.AddScoped<MemberDirectory>();
+        builder.Services.AddScoped<PatientRegistry>();
+        builder.Services.AddScoped<ConsortiumStatistics>();
+        builder.Services.AddScoped<RegistryDemoData>();
+        builder.Services.AddScoped<DemoPatients>();
     }
 
     public void MapEndpoints(WebApplication app)
@@ -33,20 +66,10 @@ public sealed class RegistryModule : IServiceModule
         app.MapGrpcService<RegistryGrpcService>().RequireAuthorization(FederatedAuthentication.Policy);
     }
 
-    /// <summary>The products the review paper names, registered once into an empty catalogue.</summary>
+    /// <summary>The demo members, products and patients, each loaded once into an empty registry.</summary>
     public async Task SeedDemoDataAsync(IServiceProvider services, CancellationToken ct)
     {
         await using var scope = services.CreateAsyncScope();
-        var store = scope.ServiceProvider.GetRequiredService<IDocumentStore>();
-        if ((await store.QueryAsync(Product.Collection, new DocumentQuery { Limit = 1 }, ct)).Items.Count > 0)
-        {
-            return;
-        }
-        var catalogue = scope.ServiceProvider.GetRequiredService<ProductCatalogue>();
-        await catalogue.RegisterAsync("tisagenlecleucel", "Kymriah (tisagenlecleucel)", "CD19", CellSource.Autologous, "Novartis", ct);
-        await catalogue.RegisterAsync("pcar-19b", "pCAR-19B (Pukilin)", "CD19", CellSource.Autologous, "Chongqing developer (China)", ct);
-        await catalogue.RegisterAsync("nexcar19", "NexCAR19", "CD19", CellSource.Autologous, "ImmunoACT / IIT Bombay", ct);
-        await catalogue.RegisterAsync("ncb-cd19-academic", "Academic CD19 CAR-T (CliniMACS Prodigy)", "CD19", CellSource.Autologous,
-            "National Center for Biotechnology, Astana", ct);
+        await scope.ServiceProvider.GetRequiredService<RegistryDemoData>().SeedAsync(ct);
     }
 }

@@ -1,3 +1,4 @@
+using CarTConsortium.BuildingBlocks.Errors;
 using CarTConsortium.BuildingBlocks.Storage;
 using Google.Protobuf.WellKnownTypes;
 using Contract = CarTConsortium.Contracts.Slots.V1;
@@ -19,6 +20,6 @@ internal static class SlotsMapping
         Revision = new Contracts.Common.V1.Revision { Version = stored.Version },
     };
 
-    public static Capacity.DateParts? FromContract(Google.Type.Date? date) =>
-        date is null ? null : new Capacity.DateParts(date.Year, date.Month, date.Day);
+    public static DateParts? FromContract(Google.Type.Date? date) =>
+        date is null ? null : new DateParts(date.Year, date.Month, date.Day);
 }

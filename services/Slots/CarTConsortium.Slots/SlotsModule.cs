@@ -13,7 +13,7 @@ namespace CarTConsortium.Slots;
 
 /// <summary>
 /// Slots' whole wiring. The host has given it storage and eventing; it adds its use
-/// cases, its gRPC service and its subscription to the registry's products.
+/// cases, its gRPC service and its subscriptions to the registry's products, institutions and agreements.
 /// </summary>
 /// <remarks>
 /// No demo data: capacity must name a product slots has learned from the registry's
@@ -34,6 +34,8 @@ public sealed class SlotsModule : IServiceModule
             .AllowAnyRole(nameof(SlotsService.SlotsServiceBase.ListCapacity)));
         builder.Services.AddScoped<CapacityPlanner>();
         builder.Services.AddEventHandler<ProductRegistered, ProductProjection>();
+        builder.Services.AddEventHandler<InstitutionChanged, InstitutionProjection>();
+        builder.Services.AddEventHandler<AgreementChanged, AgreementProjection>();
     }
 
     public void MapEndpoints(WebApplication app)

@@ -3,9 +3,6 @@ using CarTConsortium.BuildingBlocks.Storage;
 
 namespace CarTConsortium.Slots.Capacity;
 
-/// <summary>A calendar day the way google.type.Date carries it: 0 in a part means "not given".</summary>
-public readonly record struct DateParts(int Year, int Month, int Day);
-
 /// <summary>Production lines a manufacturing site offers for runs of one product starting on one day.</summary>
 /// <param name="RunDays">Days one run occupies a production line.</param>
 public sealed record Capacity(
@@ -44,18 +41,10 @@ public sealed record Capacity(
 
     private static DateOnly? CheckRunStart(DateParts? runStart, DateOnly today, Validator validator)
     {
-        // google.type.Date allows a year of 0 (a yearly date) and a day of 0 (a month); a run needs a whole day.
-        if (runStart is not { Year: > 0, Month: > 0, Day: > 0 } parts)
+        if (validator.CalendarDay(runStart, "run_start") is not { } start)
         {
-            validator.Check(false, "run_start", "is required: year, month and day");
             return null;
         }
-        if (parts.Year > 9999 || parts.Month > 12 || parts.Day > DateTime.DaysInMonth(parts.Year, parts.Month))
-        {
-            validator.Check(false, "run_start", "is not a calendar date");
-            return null;
-        }
-        var start = new DateOnly(parts.Year, parts.Month, parts.Day);
         validator.Check(start >= today, "run_start", $"must not be before today ({today:yyyy-MM-dd})");
         return start;
     }

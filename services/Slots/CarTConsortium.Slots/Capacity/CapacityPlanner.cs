@@ -16,7 +16,12 @@ public sealed class CapacityPlanner(IDocumentStore store, TimeProvider clock)
         var now = clock.GetUtcNow();
         var capacity = Capacity.Publish(Guid.CreateVersion7(now).ToString(), siteId, productId, runStart, runDays, lines, now);
         caller.Demand(caller.IsOfOrg(capacity.SiteId), "A manufacturing site publishes capacity for its own site only.");
-        // Known only from the registry's events: a product registered a moment ago may not have arrived yet.
+        // Known only from the registry's events: an entity registered a moment ago may not have arrived yet.
+        var site = await store.FindAsync(KnownInstitution.Collection, capacity.SiteId, ct);
+        if (site is null || !site.Value.IsManufacturingSite)
+        {
+            throw new RuleViolationException($"'{capacity.SiteId}' is not a manufacturing site in the registry (yet).");
+        }
         if (await store.FindAsync(KnownProduct.Collection, capacity.ProductId, ct) is null)
         {
             throw new RuleViolationException($"Product '{capacity.ProductId}' is not in the registry's catalogue (yet).");

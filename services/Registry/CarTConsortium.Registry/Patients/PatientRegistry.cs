@@ -1,0 +1,256 @@
+using CarTConsortium.BuildingBlocks.Errors;
+using CarTConsortium.BuildingBlocks.Eventing;
+using CarTConsortium.BuildingBlocks.Security;
+using CarTConsortium.BuildingBlocks.Storage;
+using CarTConsortium.Registry.Members;
+using CarTConsortium.Registry.Privacy;
+using Events = CarTConsortium.Contracts.Registry.V1;
+using Product = CarTConsortium.Registry.Products.Product;
+
+namespace CarTConsortium.Registry.Patients;
+
+/// <summary>
+/// The use cases of the patient registry, one method each. The record's own rules live in
+/// <see cref="PatientRecord"/>, who may see or write it in <see cref="PatientVisibility"/>;
+/// this class adds what needs the store: the institution, agreements and catalogue, the
+/// access log, optimistic concurrency and the events.
+/// </summary>
+public sealed class PatientRegistry(IDocumentStore store, TimeProvider clock, Pseudonymiser pseudonymiser)
+{
+    /// <summary>Enrols a patient at the caller's own institution under the pseudonym of their national identifier.</summary>
+    /// <param name="countryCode">The country that issued the identifier; the caller's when empty.</param>
+    public async Task<Stored<PatientRecord>> EnrolAsync(Caller caller, string nationalId, string? countryCode, string treatingInstitutionId,
+        int birthYear, int birthMonth, Sex? sex, DiseaseStatus? diseaseStatus, Cd19Status? cd19Status, int priorLines, Consents consents, CancellationToken ct)
+    {
+        var country = string.IsNullOrEmpty(countryCode) ? caller.Country ?? "" : countryCode;
+        var record = PatientRecord.Enrol(pseudonymiser, nationalId, country, treatingInstitutionId, birthYear, birthMonth, sex,
+            diseaseStatus, cd19Status, priorLines, consents, clock.GetUtcNow());
+        Demand(caller, PatientVisibility.CanEnrol(caller, record.TreatingInstitutionId));
+        await CheckCareIsPossibleAsync(record, ct);
+
+        var stored = Stored.Inserted(record.Pseudonym, record);
+        try
+        {
+            await store.CommitAsync(new ChangeSet()
+                .Insert(PatientRecord.Collection, record.Pseudonym, record)
+                .Raise(new Events.PatientEnrolled
+                {
+                    Pseudonym = record.Pseudonym,
+                    CountryCode = record.CountryCode,
+                    TreatingInstitutionId = record.TreatingInstitutionId,
+                    BirthYear = record.BirthYear,
+                    BirthMonth = record.BirthMonth,
+                    CrossBorderSharing = record.Consents.SharedAcrossBorders,
+                }, clock), ct);
+        }
+        catch (DocumentExistsException)
+        {
+            // The same identifier always gives the same pseudonym; say so without naming it to a caller who may not see that record.
+            throw new AlreadyExistsException($"This patient is already enrolled in the registry for {record.CountryCode}.");
+        }
+        return stored;
+    }
+
+    /// <summary>One patient's record, for a caller who may see it and says why; the read is logged first.</summary>
+    public async Task<Stored<PatientRecord>> GetAsync(Caller caller, string pseudonym, AccessPurpose? purpose, string? justification, CancellationToken ct)
+    {
+        var validator = new Validator();
+        CheckPseudonym(pseudonym, validator);
+        var reason = AccessLogEntry.CheckReason(purpose, justification, validator);
+        validator.ThrowIfInvalid();
+        var stored = await FindAsync(pseudonym, ct);
+        Demand(caller, PatientVisibility.CanRead(caller, stored.Value));
+        await LogReadsAsync(caller, "GetPatient", [stored], reason, ct);
+        return stored;
+    }
+
+    /// <summary>
+    /// The records the caller may see, filtered by treating institution and/or country. With
+    /// neither, a caller of a country lists that country's patients, and a consortium admin
+    /// the consortium view (records shared across borders). Records the caller may not see
+    /// are left out of each page, and every record returned is logged.
+    /// </summary>
+    public async Task<(IReadOnlyList<Stored<PatientRecord>> Patients, string NextPageToken)> ListAsync(Caller caller, int pageSize, string? pageToken,
+        AccessPurpose? purpose, string? justification, string? treatingInstitutionId, string? countryCode, CancellationToken ct)
+    {
+        var validator = new Validator();
+        var query = Paging.Query(pageSize, pageToken, validator);
+        var reason = AccessLogEntry.CheckReason(purpose, justification, validator);
+        if (!string.IsNullOrEmpty(treatingInstitutionId))
+        {
+            validator.Slug(treatingInstitutionId, "treating_institution_id");
+        }
+        if (!string.IsNullOrEmpty(countryCode))
+        {
+            validator.CountryCode(countryCode, "country_code");
+        }
+        validator.ThrowIfInvalid();
+
+        query = query.WhereKey(PatientRecord.TreatingInstitutionKey, treatingInstitutionId).WhereKey(PatientRecord.CountryKey, countryCode);
+        if (query.Where.Count == 0)
+        {
+            query = caller.Country is { } own
+                ? query.WhereKey(PatientRecord.CountryKey, own)
+                : query.WhereKey(PatientRecord.SharedKey, PatientRecord.Yes);
+        }
+        var page = await store.QueryAsync(PatientRecord.Collection, query, ct);
+        var visible = page.Items.Where(p => PatientVisibility.CanRead(caller, p.Value).Allowed).ToList();
+        await LogReadsAsync(caller, "ListPatients", visible, reason, ct);
+        return (visible, Paging.NextToken(page));
+    }
+
+    public async Task<Stored<PatientRecord>> ChangeConsentAsync(Caller caller, string pseudonym, Consents consents, long expectedRevision, CancellationToken ct)
+    {
+        var validator = new Validator();
+        CheckPseudonym(pseudonym, validator);
+        validator.Check(expectedRevision >= 1, "expected_revision", "is required: the revision.version this change was based on");
+        validator.ThrowIfInvalid();
+        var current = await FindAsync(pseudonym, ct);
+        Demand(caller, PatientVisibility.CanChangeConsent(caller, current.Value));
+        if (current.Version != expectedRevision)
+        {
+            throw new StaleVersionException(PatientRecord.Collection.Name, current.Id);
+        }
+        var changed = current.Value.ChangeConsent(consents, clock.GetUtcNow());
+        if (ReferenceEquals(changed, current.Value))
+        {
+            return current;
+        }
+        return await UpdateAsync(current, changed, new Events.PatientConsentChanged
+        {
+            Pseudonym = changed.Pseudonym,
+            Consents = RegistryMapping.ToContract(changed.Consents),
+        }, ct);
+    }
+
+    public async Task<Stored<PatientRecord>> RecordInfusionAsync(Caller caller, string pseudonym, string productId, double doseMillionCellsPerKg,
+        DateParts? infusedOn, string? bookingId, CancellationToken ct)
+    {
+        var current = await FindWritableAsync(caller, pseudonym, ct);
+        var now = clock.GetUtcNow();
+        var infusionId = Guid.CreateVersion7(now).ToString();
+        var changed = current.Value.RecordInfusion(infusionId, productId, doseMillionCellsPerKg, infusedOn, bookingId, now);
+        if (await store.FindAsync(Product.Collection, productId, ct) is null)
+        {
+            throw new RuleViolationException($"Product '{productId}' is not in the consortium's catalogue.");
+        }
+        var infusion = changed.Infusions.Single(i => i.InfusionId == infusionId);
+        return await UpdateAsync(current, changed, new Events.InfusionRecorded
+        {
+            Pseudonym = changed.Pseudonym,
+            InfusionId = infusion.InfusionId,
+            ProductId = infusion.ProductId,
+            InfusedOn = RegistryMapping.ToContract(infusion.InfusedOn),
+            BookingId = infusion.BookingId ?? "",
+        }, ct);
+    }
+
+    public async Task<Stored<PatientRecord>> RecordOutcomeAsync(Caller caller, string pseudonym, DateParts? occurredOn, OutcomeReport? report, CancellationToken ct)
+    {
+        var current = await FindWritableAsync(caller, pseudonym, ct);
+        var now = clock.GetUtcNow();
+        var outcomeId = Guid.CreateVersion7(now).ToString();
+        var changed = current.Value.RecordOutcome(outcomeId, occurredOn, report, caller.Org!, now);
+        var outcome = changed.Outcomes.Single(o => o.OutcomeId == outcomeId);
+        return await UpdateAsync(current, changed, new Events.OutcomeRecorded
+        {
+            Pseudonym = changed.Pseudonym,
+            OutcomeId = outcome.OutcomeId,
+            OccurredOn = RegistryMapping.ToContract(outcome.OccurredOn),
+            Kind = RegistryMapping.KindOf(outcome.Detail),
+        }, ct);
+    }
+
+    /// <summary>
+    /// The access log, oldest first: every entry for a consortium admin, or the entries of one
+    /// patient for a clinician of its treating institution.
+    /// </summary>
+    public async Task<(IReadOnlyList<Stored<AccessLogEntry>> Entries, string NextPageToken)> ListAccessLogAsync(Caller caller, int pageSize, string? pageToken,
+        string? pseudonym, CancellationToken ct)
+    {
+        var validator = new Validator();
+        var query = Paging.Query(pageSize, pageToken, validator);
+        if (!string.IsNullOrEmpty(pseudonym))
+        {
+            CheckPseudonym(pseudonym, validator);
+        }
+        else
+        {
+            validator.Check(caller.IsConsortiumAdmin, "pseudonym", "is required: a clinician reads the log of one patient of their own institution");
+        }
+        validator.ThrowIfInvalid();
+        if (!caller.IsConsortiumAdmin)
+        {
+            var record = await FindAsync(pseudonym!, ct);
+            caller.Demand(caller.IsOfOrg(record.Value.TreatingInstitutionId), "Clinicians read the access log of their own institution's patients only.");
+        }
+        var page = await store.QueryAsync(AccessLogEntry.Collection, query.WhereKey("pseudonym", pseudonym), ct);
+        return (page.Items, Paging.NextToken(page));
+    }
+
+    /// <summary>The treating institution must be a treatment centre, and a foreign patient needs a cross-border care agreement in force.</summary>
+    private async Task CheckCareIsPossibleAsync(PatientRecord record, CancellationToken ct)
+    {
+        var institution = await store.FindAsync(Institution.Collection, record.TreatingInstitutionId, ct);
+        if (institution is null || institution.Value.Kind != InstitutionKind.TreatmentCentre)
+        {
+            throw new RuleViolationException($"'{record.TreatingInstitutionId}' is not a treatment centre in the registry; patients are enrolled where they are treated.");
+        }
+        var country = await store.FindAsync(Country.Collection, record.CountryCode, ct);
+        if (country is null || !country.Value.IsMember)
+        {
+            throw new RuleViolationException($"{record.CountryCode} is not a member country of the consortium.");
+        }
+        var site = institution.Value.CountryCode;
+        if (site != record.CountryCode)
+        {
+            var agreement = await store.FindAsync(Agreement.Collection, Agreement.IdOf(site, record.CountryCode), ct);
+            var today = DateOnly.FromDateTime(clock.GetUtcNow().UtcDateTime);
+            if (agreement is null || !agreement.Value.CrossBorderCare || !agreement.Value.IsInForceOn(today))
+            {
+                throw new RuleViolationException(
+                    $"{record.CountryCode} and {site} have no cross-border care agreement in force; a patient of {record.CountryCode} cannot be treated at {record.TreatingInstitutionId}.");
+            }
+        }
+    }
+
+    private async Task<Stored<PatientRecord>> FindWritableAsync(Caller caller, string pseudonym, CancellationToken ct)
+    {
+        var validator = new Validator();
+        CheckPseudonym(pseudonym, validator);
+        validator.ThrowIfInvalid();
+        var current = await FindAsync(pseudonym, ct);
+        Demand(caller, PatientVisibility.CanRecordClinicalData(caller, current.Value));
+        return current;
+    }
+
+    private async Task<Stored<PatientRecord>> FindAsync(string pseudonym, CancellationToken ct) =>
+        await store.FindAsync(PatientRecord.Collection, pseudonym, ct)
+        ?? throw new NotFoundException($"No patient '{pseudonym}' is enrolled.");
+
+    /// <summary>Saves the change against the version it was read at: a concurrent write makes this one ABORTED, never lost.</summary>
+    private async Task<Stored<PatientRecord>> UpdateAsync(Stored<PatientRecord> current, PatientRecord changed, Google.Protobuf.IMessage integrationEvent, CancellationToken ct)
+    {
+        await store.CommitAsync(new ChangeSet().Update(PatientRecord.Collection, current, changed).Raise(integrationEvent, clock), ct);
+        return current with { Version = current.Version + 1, Value = changed };
+    }
+
+    private async Task LogReadsAsync(Caller caller, string rpc, List<Stored<PatientRecord>> read, AccessLogEntry.Reason reason, CancellationToken ct)
+    {
+        if (read.Count == 0)
+        {
+            return;
+        }
+        var changes = new ChangeSet();
+        foreach (var entry in AccessLogEntry.For(caller, rpc, read.Select(r => r.Id), reason, clock.GetUtcNow()))
+        {
+            changes.Insert(AccessLogEntry.Collection, entry.EntryId, entry);
+        }
+        await store.CommitAsync(changes, ct);
+    }
+
+    private static void CheckPseudonym(string? pseudonym, Validator validator) =>
+        validator.Check(Pseudonymiser.IsPseudonym(pseudonym), "pseudonym", "must be a pseudonym as EnrolPatient returned it, e.g. KZ-7F3K-9Q2M-4N5P-R8TV");
+
+    private static void Demand(Caller caller, (bool Allowed, string Reason) decision) => caller.Demand(decision.Allowed, decision.Reason);
+}

@@ -1,0 +1,178 @@
+using System.Net;
+using System.Net.Http.Json;
+using System.Text;
+using System.Text.Json;
+using CarTConsortium.Contracts.Registry.V1;
+using Google.Rpc;
+using Grpc.Core;
+using Xunit;
+
+namespace CarTConsortium.Platform.Tests;
+
+/// <summary>
+/// The registry's done-when, through the gateway with real tokens from the KZ, UZ and
+/// consortium providers: a hospital enrols and treats a child, another country cannot see
+/// the child, and the consortium statistics come back with intervals and suppression.
+/// </summary>
+public sealed class RegistryTests(PlatformFixture fixture) : IClassFixture<PlatformFixture>
+{
+    private const string NationalId = "KZ 160512-400 731";
+
+    private RegistryService.RegistryServiceClient As(DemoClient client) => new(fixture.Running.ChannelAs(client));
+
+    [Fact]
+    public async Task A_hospital_enrols_and_treats_a_child_that_another_country_sees_only_with_consent()
+    {
+        var astana = As(DemoClients.KzClinician);
+        var today = DateOnly.FromDateTime(DateTime.UtcNow);
+        var infused = today.AddDays(-60);
+
+        var enrolled = await astana.EnrolPatientAsync(new EnrolPatientRequest
+        {
+            NationalId = NationalId,
+            TreatingInstitutionId = "kz-astana-childrens",
+            BirthYear = 2016,
+            BirthMonth = 5,
+            Sex = Sex.Male,
+            Diagnosis = new Diagnosis { DiseaseStatus = DiseaseStatus.Relapsed, Cd19Status = Cd19Status.Positive, PriorLines = 3 },
+            Consents = new Consents { Registry = true },
+        });
+        var pseudonym = enrolled.Pseudonym;
+        await astana.RecordInfusionAsync(new RecordInfusionRequest { Pseudonym = pseudonym, ProductId = "ncb-cd19-academic", DoseMillionCellsPerKg = 1, InfusedOn = Day(infused) });
+        await astana.RecordOutcomeAsync(new RecordOutcomeRequest { Pseudonym = pseudonym, OccurredOn = Day(infused.AddDays(3)), Toxicity = new Toxicity { Kind = ToxicityKind.Crs, Grade = 2, ResolvedOn = Day(infused.AddDays(7)) } });
+        await astana.RecordOutcomeAsync(new RecordOutcomeRequest { Pseudonym = pseudonym, OccurredOn = Day(infused.AddDays(28)), Response = new ResponseAssessment { Response = Day28Response.Cr, MrdNegative = true } });
+        var followed = await astana.RecordOutcomeAsync(new RecordOutcomeRequest { Pseudonym = pseudonym, OccurredOn = Day(infused.AddDays(56)), FollowUp = new FollowUpVisit { DiseaseState = DiseaseState.InRemission, BCellAplasia = true } });
+
+        Assert.Matches("^KZ-[0-9A-HJKMNP-TV-Z]{4}(-[0-9A-HJKMNP-TV-Z]{4}){3}$", pseudonym);
+        Assert.DoesNotContain("160512", pseudonym, StringComparison.Ordinal);
+        Assert.Equal(5, followed.Revision.Version);
+        Assert.Equal(3, followed.Outcomes.Count);
+        // The same child enrolled again, however the number is typed, is the same pseudonym: refused.
+        var again = await Assert.ThrowsAsync<RpcException>(() => astana.EnrolPatientAsync(new EnrolPatientRequest
+        {
+            NationalId = "kz1605124OO731".Replace("OO", "00", StringComparison.Ordinal),
+            TreatingInstitutionId = "kz-astana-childrens",
+            BirthYear = 2016,
+            BirthMonth = 5,
+            Sex = Sex.Male,
+            Diagnosis = new Diagnosis { DiseaseStatus = DiseaseStatus.Relapsed, Cd19Status = Cd19Status.Positive },
+            Consents = new Consents { Registry = true },
+        }).ResponseAsync);
+        Assert.Equal(StatusCode.AlreadyExists, again.StatusCode);
+
+        // Impossible data is refused and changes nothing.
+        var beforeInfusion = await Assert.ThrowsAsync<RpcException>(() => astana.RecordOutcomeAsync(new RecordOutcomeRequest
+        {
+            Pseudonym = pseudonym, OccurredOn = Day(infused.AddDays(-1)), Transplant = new Transplant { Allogeneic = true },
+        }).ResponseAsync);
+        Assert.Equal(StatusCode.FailedPrecondition, beforeInfusion.StatusCode);
+        var grade5 = await Assert.ThrowsAsync<RpcException>(() => astana.RecordOutcomeAsync(new RecordOutcomeRequest
+        {
+            Pseudonym = pseudonym, OccurredOn = Day(infused.AddDays(4)), Toxicity = new Toxicity { Kind = ToxicityKind.Icans, Grade = 5 },
+        }).ResponseAsync);
+        Assert.Equal(StatusCode.InvalidArgument, grade5.StatusCode);
+        Assert.Equal("toxicity.grade", Assert.Single(grade5.GetRpcStatus()!.GetDetail<BadRequest>().FieldViolations).Field);
+
+        // Another institution of the same country sees the child; another country does not.
+        var almaty = await As(DemoClients.KzOtherClinician).GetPatientAsync(new GetPatientRequest { Pseudonym = pseudonym, Purpose = AccessPurpose.QualityReview, Justification = "regional audit" });
+        Assert.Equal(followed.Revision.Version, almaty.Revision.Version);
+        var tashkent = As(DemoClients.UzClinician);
+        var denied = await Assert.ThrowsAsync<RpcException>(() => tashkent.GetPatientAsync(new GetPatientRequest { Pseudonym = pseudonym, Purpose = AccessPurpose.Treatment }).ResponseAsync);
+        Assert.Equal(StatusCode.PermissionDenied, denied.StatusCode);
+        Assert.DoesNotContain((await tashkent.ListPatientsAsync(new ListPatientsRequest { CountryCode = "KZ", Purpose = AccessPurpose.Research, Page = new() { PageSize = 200 } })).Patients,
+            p => p.Pseudonym == pseudonym);
+
+        // Consent to cross-border sharing opens the consortium view; withdrawing it closes it again.
+        var shared = await As(DemoClients.KzHospital).ChangeConsentAsync(new ChangeConsentRequest
+        {
+            Pseudonym = pseudonym, Consents = new Consents { Registry = true, CrossBorderSharing = true }, ExpectedRevision = followed.Revision.Version,
+        });
+        Assert.Equal(pseudonym, (await tashkent.GetPatientAsync(new GetPatientRequest { Pseudonym = pseudonym, Purpose = AccessPurpose.Research })).Pseudonym);
+        await As(DemoClients.KzHospital).ChangeConsentAsync(new ChangeConsentRequest
+        {
+            Pseudonym = pseudonym, Consents = new Consents { Registry = true }, ExpectedRevision = shared.Revision.Version,
+        });
+        var withdrawn = await Assert.ThrowsAsync<RpcException>(() => tashkent.GetPatientAsync(new GetPatientRequest { Pseudonym = pseudonym, Purpose = AccessPurpose.Research }).ResponseAsync);
+        Assert.Equal(StatusCode.PermissionDenied, withdrawn.StatusCode);
+
+        // Every read is in the access log, with who and why; the refused ones read nothing.
+        var log = await astana.ListAccessLogAsync(new ListAccessLogRequest { Pseudonym = pseudonym });
+        Assert.Equal(["test-kz-almaty-emr", "uz-ncmc-tashkent-emr"], log.Entries.Select(e => e.ClientId));
+        Assert.Equal(("kz-almaty-oncology", "KZ", AccessPurpose.QualityReview, "regional audit"),
+            (log.Entries[0].InstitutionId, log.Entries[0].CountryCode, log.Entries[0].Purpose, log.Entries[0].Justification));
+        Assert.All(log.Entries, e => Assert.Equal("GetPatient", e.Rpc));
+
+        // The national identifier is in no file of the registry, where the pseudonym is (the control: the files are read).
+        var files = Directory.GetFiles(fixture.Running.Options.DataFolder, "registry.db*");
+        var contents = await Task.WhenAll(files.Select(ReadSharedAsync));
+        Assert.Contains(contents, bytes => bytes.AsSpan().IndexOf(Encoding.UTF8.GetBytes(pseudonym)) >= 0);
+        foreach (var bytes in contents)
+        {
+            foreach (var form in new[] { "160512400731", "KZ1605124OO731".Replace("OO", "00", StringComparison.Ordinal), NationalId })
+            {
+                Assert.Equal(-1, bytes.AsSpan().IndexOf(Encoding.UTF8.GetBytes(form)));
+            }
+        }
+    }
+
+    [Fact]
+    public async Task Consortium_statistics_come_back_with_intervals_suppression_and_the_benchmark_over_REST()
+    {
+        using var http = await fixture.Running.HttpAsAsync(DemoClients.KzProcurement);
+
+        using var response = await http.GetAsync(new Uri(
+            "v1/registry/statistics?groupBy=STATISTICS_DIMENSION_COUNTRY&groupBy=STATISTICS_DIMENSION_PRODUCT&groupBy=STATISTICS_DIMENSION_YEAR", UriKind.Relative));
+        Assert.Equal(HttpStatusCode.OK, response.StatusCode);
+        var statistics = Statistics.Parser.ParseJson(await response.Content.ReadAsStringAsync());
+
+        Assert.Equal(5, statistics.MinimumCellSize);
+        Assert.Contains(statistics.Cells, c => c.Suppressed);
+        Assert.All(statistics.Cells.Where(c => c.Suppressed), c => Assert.Equal(new StatisticsCell { CountryCode = c.CountryCode, ProductId = c.ProductId, Year = c.Year, Suppressed = true }, c));
+        Assert.All(statistics.Cells.Where(c => !c.Suppressed), c => Assert.True(c.PatientsInfused >= 5, $"{c} is shown"));
+        var total = statistics.Total;
+        Assert.True(total.PatientsInfused >= 50, $"{total.PatientsInfused} demo patients infused");
+        foreach (var estimate in new[] { total.CompleteRemission, total.MrdNegativeRemission, total.CrsGrade3OrMore, total.IcansGrade3OrMore, total.OverallSurvival1Y, total.EventFreeSurvival1Y })
+        {
+            Assert.InRange(estimate.Value, estimate.Lower, estimate.Upper);
+            Assert.True(estimate.Lower < estimate.Upper, $"{estimate} has an interval");
+        }
+        var benchmark = Assert.Single(statistics.Benchmarks);
+        Assert.Equal((255, 0.855, 0.77), (benchmark.Patients, benchmark.CompleteRemission, benchmark.OverallSurvival1Y));
+        // The demo cohort is drawn to sit near the benchmark, with a small cohort's spread.
+        Assert.InRange(total.CompleteRemission.Value, 0.7, 0.97);
+        Assert.InRange(total.OverallSurvival1Y.Value, 0.6, 0.92);
+
+        using var bad = await http.GetAsync(new Uri("v1/registry/statistics?countryCode=kazakhstan&year=1999", UriKind.Relative));
+        Assert.Equal(HttpStatusCode.BadRequest, bad.StatusCode);
+        var body = await bad.Content.ReadAsStringAsync();
+        Assert.Contains("country_code", body, StringComparison.Ordinal);
+        Assert.Contains("year", body, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public async Task Members_are_read_by_every_role_and_changed_by_admins_only()
+    {
+        var site = As(DemoClients.UzSite);
+        var institutions = await site.ListInstitutionsAsync(new ListInstitutionsRequest { Kind = InstitutionKind.ManufacturingSite });
+        var agreements = await site.ListAgreementsAsync(new ListAgreementsRequest { CountryCode = "KG" });
+
+        Assert.Equal(["kg-bishkek-cell-lab", "kz-ncb-astana", "uz-tashkent-cell-lab"], institutions.Institutions.Select(i => i.InstitutionId));
+        Assert.Equal(["KG-KZ", "KG-UZ"], agreements.Agreements.Select(a => a.AgreementId));
+        Assert.Equal("kz-astana-childrens", (await site.GetInstitutionAsync(new GetInstitutionRequest { InstitutionId = "kg-jalal-abad-regional" })).HubInstitutionId);
+        var refused = await Assert.ThrowsAsync<RpcException>(() => site.AdmitCountryAsync(new AdmitCountryRequest { CountryCode = "TJ", Name = "Tajikistan", Membership = Membership.Member }).ResponseAsync);
+        Assert.Equal(StatusCode.PermissionDenied, refused.StatusCode);
+        var bad = await Assert.ThrowsAsync<RpcException>(() => As(DemoClients.Admin).SignAgreementAsync(new SignAgreementRequest { CountryCodes = { "KZ" }, ShipmentLeadDays = 3 }).ResponseAsync);
+        Assert.Equal(["country_codes", "cross_border_care", "shipment_lead_days", "effective_from"],
+            bad.GetRpcStatus()!.GetDetail<BadRequest>().FieldViolations.Select(v => v.Field));
+    }
+
+    private static Google.Type.Date Day(DateOnly day) => new() { Year = day.Year, Month = day.Month, Day = day.Day };
+
+    private static async Task<byte[]> ReadSharedAsync(string path)
+    {
+        await using var stream = new FileStream(path, FileMode.Open, FileAccess.Read, FileShare.ReadWrite | FileShare.Delete);
+        using var memory = new MemoryStream();
+        await stream.CopyToAsync(memory);
+        return memory.ToArray();
+    }
+}
