@@ -25,6 +25,7 @@ public sealed class ProductRulesTests
         ["product_id leading dash"] = (d => d with { ProductId = "-nexcar19" }, "product_id", SlugRule),
         ["product_id with a space"] = (d => d with { ProductId = "nex car19" }, "product_id", SlugRule),
         ["product_id padded"] = (d => d with { ProductId = " nexcar19 " }, "product_id", SlugRule),
+        ["product_id with a trailing newline"] = (d => d with { ProductId = "nexcar19\n" }, "product_id", SlugRule),
         ["product_id with an underscore"] = (d => d with { ProductId = "nex_car19" }, "product_id", SlugRule),
         ["product_id with a dot"] = (d => d with { ProductId = "nexcar.19" }, "product_id", SlugRule),
         ["product_id empty"] = (d => d with { ProductId = "" }, "product_id", SlugRule),

@@ -21,6 +21,7 @@ public sealed class MemberRulesTests
         ["the same country twice"] = (d => d with { Codes = ["KZ", "KZ"] }, "country_codes"),
         ["a lower-case code"] = (d => d with { Codes = ["KZ", "uz"] }, "country_codes[1]"),
         ["a three-letter code"] = (d => d with { Codes = ["KAZ", "UZ"] }, "country_codes[0]"),
+        ["a code with a trailing newline"] = (d => d with { Codes = ["KZ\n", "UZ"] }, "country_codes[0]"),
         ["covers nothing"] = (d => d with { Care = false, Shipment = false, LeadDays = 0 }, "cross_border_care"),
         ["shipment without lead time"] = (d => d with { LeadDays = 0 }, "shipment_lead_days"),
         ["shipment lead of 61 days"] = (d => d with { LeadDays = 61 }, "shipment_lead_days"),

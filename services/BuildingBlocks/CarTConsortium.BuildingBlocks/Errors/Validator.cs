@@ -45,9 +45,9 @@ public sealed partial class Validator
         }
     }
 
-    [GeneratedRegex("^[a-z0-9][a-z0-9-]{1,62}$")]
+    [GeneratedRegex(@"^[a-z0-9][a-z0-9-]{1,62}\z")]
     private static partial Regex SlugPattern();
 
-    [GeneratedRegex("^[A-Z]{2}$")]
+    [GeneratedRegex(@"^[A-Z]{2}\z")]
     private static partial Regex CountryPattern();
 }
