@@ -1,0 +1,216 @@
+using System.Text.Json;
+using CarTConsortium.BuildingBlocks.Errors;
+using CarTConsortium.BuildingBlocks.Eventing;
+using CarTConsortium.BuildingBlocks.Security;
+using CarTConsortium.BuildingBlocks.Storage;
+using CarTConsortium.Registry.Members;
+using CarTConsortium.Registry.Patients;
+using CarTConsortium.Registry.Privacy;
+using CarTConsortium.Registry.Products;
+using CarTConsortium.Registry.Statistics;
+using CarTConsortium.Storage.Sqlite;
+using CarTConsortium.Testing;
+using Google.Protobuf;
+using Microsoft.Extensions.Time.Testing;
+
+namespace CarTConsortium.Registry.Tests.UseCases;
+
+/// <summary>
+/// One test's registry on a real SQLite file: the member countries (KZ, UZ, KG; US for
+/// reference), three treatment centres and a manufacturing site, the KG-KZ cross-border care
+/// agreement, two products, and the use cases over them, with the callers that use them.
+/// </summary>
+internal sealed class RegistryWorld : IAsyncDisposable
+{
+    public static readonly CancellationToken None = CancellationToken.None;
+
+    /// <summary>09:30 UTC on 10 March 2026.</summary>
+    public static readonly DateTimeOffset Start = new(2026, 3, 10, 9, 30, 0, TimeSpan.Zero);
+
+    public const string Astana = "kz-astana-childrens";
+    public const string Almaty = "kz-almaty-oncology";
+    public const string Tashkent = "uz-ncmc-tashkent";
+    public const string NcbSite = "kz-ncb-astana";
+    public const string Academic = "ncb-cd19-academic";
+    public const string Kymriah = "tisagenlecleucel";
+
+    public static readonly Consents RegistryOnly = new(Registry: true, CrossBorderSharing: false, Research: false);
+    public static readonly Consents Shared = new(Registry: true, CrossBorderSharing: true, Research: true);
+    public static readonly Consents Withdrawn = new(Registry: false, CrossBorderSharing: false, Research: false);
+
+    public static Caller AstanaClinician { get; } = Callers.Of(Roles.Clinician, "KZ", Astana);
+    public static Caller AstanaCoordinator { get; } = Callers.Of(Roles.HospitalCoordinator, "KZ", Astana);
+    public static Caller AlmatyClinician { get; } = Callers.Of(Roles.Clinician, "KZ", Almaty);
+    public static Caller TashkentClinician { get; } = Callers.Of(Roles.Clinician, "UZ", Tashkent);
+    public static Caller Admin => Callers.Admin;
+
+    private static readonly Institution.AccreditationInput Accredited = new(AccreditationStatus.Accredited, "FACT-JACIE", new DateParts(2028, 1, 31));
+
+    private readonly TemporaryFolder _folder = new("cartc-usecases-");
+
+    private RegistryWorld()
+    {
+        DatabasePath = System.IO.Path.Combine(_folder, "registry.db");
+        Store = new SqliteDocumentStore(DatabasePath, new OutboxSignal());
+        Members = new MemberDirectory(Store, Clock);
+        Catalogue = new ProductCatalogue(Store, Clock);
+        Pseudonymiser = new Pseudonymiser(Secrets());
+        Patients = new PatientRegistry(Store, Clock, Pseudonymiser);
+        Statistics = new ConsortiumStatistics(Store, Clock);
+    }
+
+    public string Folder => _folder.Path;
+
+    public string DatabasePath { get; }
+
+    public FakeTimeProvider Clock { get; } = new(Start);
+
+    public SqliteDocumentStore Store { get; }
+
+    public MemberDirectory Members { get; }
+
+    public ProductCatalogue Catalogue { get; }
+
+    public Pseudonymiser Pseudonymiser { get; }
+
+    public PatientRegistry Patients { get; }
+
+    public ConsortiumStatistics Statistics { get; }
+
+    /// <summary>The registry set up; without <paramref name="kgKzAgreement"/> KG and KZ have agreed nothing.</summary>
+    public static async Task<RegistryWorld> CreateAsync(bool kgKzAgreement = true)
+    {
+        var world = new RegistryWorld();
+        try
+        {
+            await world.SetUpAsync(kgKzAgreement);
+        }
+        catch
+        {
+            await world.DisposeAsync();
+            throw;
+        }
+        return world;
+    }
+
+    /// <summary>The test secrets of <see cref="RegistrySettings.Pseudonymisation"/>, as the module would bind them.</summary>
+    public static PseudonymisationOptions Secrets()
+    {
+        var options = new PseudonymisationOptions();
+        const string Prefix = PseudonymisationOptions.Section + ":CountrySecrets:";
+        foreach (var (key, value) in RegistrySettings.Pseudonymisation)
+        {
+            options.CountrySecrets[key[Prefix.Length..]] = value!;
+        }
+        return options;
+    }
+
+    private async Task SetUpAsync(bool kgKzAgreement)
+    {
+        await Members.AdmitCountryAsync("KZ", "Kazakhstan", Membership.Member, None);
+        await Members.AdmitCountryAsync("UZ", "Uzbekistan", Membership.Member, None);
+        await Members.AdmitCountryAsync("KG", "Kyrgyzstan", Membership.Member, None);
+        await Members.AdmitCountryAsync("US", "United States", Membership.Reference, None);
+        await Centre(Astana, "KZ");
+        await Centre(Almaty, "KZ");
+        await Centre(Tashkent, "UZ");
+        await Members.RegisterInstitutionAsync(NcbSite, "National Center for Biotechnology", "KZ", InstitutionKind.ManufacturingSite,
+            Accredited, new Capabilities(2, 0, false), null, None);
+        if (kgKzAgreement)
+        {
+            await Members.SignAgreementAsync(["KG", "KZ"], crossBorderCare: true, shipment: true, shipmentLeadDays: 2, new DateParts(2025, 1, 1), null, None);
+        }
+        await Catalogue.RegisterAsync(Academic, "Academic CD19 CAR-T", "CD19", CellSource.Autologous, "National Center for Biotechnology", None);
+        await Catalogue.RegisterAsync(Kymriah, "Kymriah", "CD19", CellSource.Autologous, "Novartis", None);
+
+        Task Centre(string id, string country) =>
+            Members.RegisterInstitutionAsync(id, id, country, InstitutionKind.TreatmentCentre, Accredited, new Capabilities(0, 8, true), null, None);
+    }
+
+    /// <summary>A girl born in May 2016 with relapsed CD19+ B-ALL, enrolled at the caller's institution unless told otherwise.</summary>
+    public Task<Stored<PatientRecord>> EnrolAsync(Caller caller, string nationalId, string? country = null, string? institution = null,
+        Consents? consents = null, int birthYear = 2016, int birthMonth = 5) =>
+        Patients.EnrolAsync(caller, nationalId, country, institution ?? caller.Org!, birthYear, birthMonth, Sex.Female,
+            DiseaseStatus.Relapsed, Cd19Status.Positive, 2, consents ?? RegistryOnly, None);
+
+    /// <summary>An infusion recorded by the treating institution's clinician.</summary>
+    public Task<Stored<PatientRecord>> InfuseAsync(Caller clinician, string pseudonym, DateOnly on, string product = Academic) =>
+        Patients.RecordInfusionAsync(clinician, pseudonym, product, 1.5, DateParts.Of(on), null, None);
+
+    public Task<Stored<PatientRecord>> OutcomeAsync(Caller clinician, string pseudonym, DateOnly on, OutcomeReport report) =>
+        Patients.RecordOutcomeAsync(clinician, pseudonym, DateParts.Of(on), report, None);
+
+    public Task<Stored<PatientRecord>> ReadAsync(Caller caller, string pseudonym, AccessPurpose? purpose = AccessPurpose.Treatment, string? justification = "ward round") =>
+        Patients.GetAsync(caller, pseudonym, purpose, justification, None);
+
+    /// <summary>Every page of the list the caller asks for.</summary>
+    public async Task<List<Stored<PatientRecord>>> ListAllAsync(Caller caller, int pageSize = 0, string? institution = null, string? country = null)
+    {
+        var all = new List<Stored<PatientRecord>>();
+        string? token = null;
+        do
+        {
+            var page = await Patients.ListAsync(caller, pageSize, token, AccessPurpose.QualityReview, "audit", institution, country, None);
+            all.AddRange(page.Patients);
+            token = page.NextPageToken;
+        }
+        while (token.Length > 0);
+        return all;
+    }
+
+    /// <summary>The stored record, read past every use case.</summary>
+    public Task<Stored<PatientRecord>?> StoredAsync(string pseudonym) => Store.FindAsync(PatientRecord.Collection, pseudonym, None);
+
+    public async Task<IReadOnlyList<Stored<PatientRecord>>> AllPatientsAsync() => await AllAsync(PatientRecord.Collection);
+
+    /// <summary>The whole access log, in id (time) order.</summary>
+    public async Task<IReadOnlyList<AccessLogEntry>> AccessLogAsync() => [.. (await AllAsync(AccessLogEntry.Collection)).Select(e => e.Value)];
+
+    private async Task<List<Stored<T>>> AllAsync<T>(Collection<T> collection) where T : class
+    {
+        var all = new List<Stored<T>>();
+        var query = new DocumentQuery { Limit = DocumentQuery.MaxLimit };
+        while (true)
+        {
+            var page = await Store.QueryAsync(collection, query, None);
+            all.AddRange(page.Items);
+            if (page.NextAfterId is null)
+            {
+                return all;
+            }
+            query = query with { AfterId = page.NextAfterId };
+        }
+    }
+
+    /// <summary>
+    /// The same stored record: id, version and every field (the record's lists compare by
+    /// reference, so the values are compared as the JSON the store keeps).
+    /// </summary>
+    public static void AssertSame(Stored<PatientRecord>? expected, Stored<PatientRecord>? actual)
+    {
+        Xunit.Assert.NotNull(expected);
+        Xunit.Assert.NotNull(actual);
+        Xunit.Assert.Equal((expected.Id, expected.Version), (actual.Id, actual.Version));
+        Xunit.Assert.Equal(JsonSerializer.Serialize(expected.Value, DocumentJson.Options), JsonSerializer.Serialize(actual.Value, DocumentJson.Options));
+    }
+
+    /// <summary>Every event of type <typeparamref name="T"/> in the outbox, in commit order.</summary>
+    public async Task<List<T>> EventsAsync<T>() where T : IMessage<T>, new()
+    {
+        var parser = new MessageParser<T>(() => new T());
+        var topic = IntegrationEvents.TopicOf<T>();
+        return [.. (await Store.ReadPendingAsync(10_000, None)).Where(m => m.Topic == topic).Select(m => parser.ParseJson(m.Payload))];
+    }
+
+    /// <summary>Every message of the outbox, raw.</summary>
+    public async Task<IReadOnlyList<OutboxMessage>> OutboxAsync() => await Store.ReadPendingAsync(10_000, None);
+
+    /// <summary>The consortium total (no grouping, no filter) as the statistics use case gives it.</summary>
+    public async Task<StatisticsCell> TotalAsync() => (await Statistics.GetAsync([], null, null, 0, None)).Slice.Total;
+
+    public ValueTask DisposeAsync()
+    {
+        _folder.Dispose();
+        return ValueTask.CompletedTask;
+    }
+}
