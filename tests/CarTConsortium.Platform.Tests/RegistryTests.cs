@@ -87,12 +87,15 @@ public sealed class RegistryTests(PlatformFixture fixture) : IClassFixture<Platf
         {
             Pseudonym = pseudonym, Consents = new Consents { Registry = true, CrossBorderSharing = true }, ExpectedRevision = followed.Revision.Version,
         });
-        Assert.Equal(pseudonym, (await tashkent.GetPatientAsync(new GetPatientRequest { Pseudonym = pseudonym, Purpose = AccessPurpose.Research })).Pseudonym);
+        Assert.Equal(pseudonym, (await tashkent.GetPatientAsync(new GetPatientRequest { Pseudonym = pseudonym, Purpose = AccessPurpose.QualityReview })).Pseudonym);
+        // Research is a purpose of its own: without consent to research the record is not read for it.
+        var research = await Assert.ThrowsAsync<RpcException>(() => tashkent.GetPatientAsync(new GetPatientRequest { Pseudonym = pseudonym, Purpose = AccessPurpose.Research }).ResponseAsync);
+        Assert.Equal(StatusCode.PermissionDenied, research.StatusCode);
         await As(DemoClients.KzHospital).ChangeConsentAsync(new ChangeConsentRequest
         {
             Pseudonym = pseudonym, Consents = new Consents { Registry = true }, ExpectedRevision = shared.Revision.Version,
         });
-        var withdrawn = await Assert.ThrowsAsync<RpcException>(() => tashkent.GetPatientAsync(new GetPatientRequest { Pseudonym = pseudonym, Purpose = AccessPurpose.Research }).ResponseAsync);
+        var withdrawn = await Assert.ThrowsAsync<RpcException>(() => tashkent.GetPatientAsync(new GetPatientRequest { Pseudonym = pseudonym, Purpose = AccessPurpose.QualityReview }).ResponseAsync);
         Assert.Equal(StatusCode.PermissionDenied, withdrawn.StatusCode);
 
         // Every read is in the access log, with who and why; the refused ones read nothing.

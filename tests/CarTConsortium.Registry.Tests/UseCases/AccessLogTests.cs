@@ -72,6 +72,14 @@ public sealed class AccessLogTests : IAsyncLifetime
             _world.Patients.ListAccessLogAsync(AstanaClinician, 0, null, _world.Pseudonymiser.Derive("KZ", "KZ-9999-9999"), None));
     }
 
+    [Fact]
+    public async Task The_treating_institutions_coordinator_is_no_clinician_and_reads_no_log()
+    {
+        await ReadInTurnAsync();
+
+        await Assert.ThrowsAsync<PermissionDeniedException>(() => _world.Patients.ListAccessLogAsync(AstanaCoordinator, 0, null, _astanaPatient, None));
+    }
+
     /// <summary>Reads by several callers a minute apart; what each wrote to the log, in order.</summary>
     private async Task<List<(string Subject, string Pseudonym, DateTimeOffset ReadAt)>> ReadInTurnAsync()
     {

@@ -60,6 +60,7 @@ public sealed class PatientRegistry(IDocumentStore store, TimeProvider clock, Ps
         validator.ThrowIfInvalid();
         var stored = await FindAsync(pseudonym, ct);
         Demand(caller, PatientVisibility.CanRead(caller, stored.Value));
+        caller.Demand(AllowsPurpose(stored.Value, reason), "The patient did not consent to research use of the record.");
         await LogReadsAsync(caller, "GetPatient", [stored], reason, ct);
         return stored;
     }
@@ -94,7 +95,7 @@ public sealed class PatientRegistry(IDocumentStore store, TimeProvider clock, Ps
                 : query.WhereKey(PatientRecord.SharedKey, PatientRecord.Yes);
         }
         var page = await store.QueryAsync(PatientRecord.Collection, query, ct);
-        var visible = page.Items.Where(p => PatientVisibility.CanRead(caller, p.Value).Allowed).ToList();
+        var visible = page.Items.Where(p => PatientVisibility.CanRead(caller, p.Value).Allowed && AllowsPurpose(p.Value, reason)).ToList();
         await LogReadsAsync(caller, "ListPatients", visible, reason, ct);
         return (visible, Paging.NextToken(page));
     }
@@ -182,7 +183,8 @@ public sealed class PatientRegistry(IDocumentStore store, TimeProvider clock, Ps
         if (!caller.IsConsortiumAdmin)
         {
             var record = await FindAsync(pseudonym!, ct);
-            caller.Demand(caller.IsOfOrg(record.Value.TreatingInstitutionId), "Clinicians read the access log of their own institution's patients only.");
+            caller.Demand(caller.HasRole(Roles.Clinician) && caller.IsOfOrg(record.Value.TreatingInstitutionId),
+                "Clinicians read the access log of their own institution's patients only.");
         }
         var page = await store.QueryAsync(AccessLogEntry.Collection, query.WhereKey("pseudonym", pseudonym), ct);
         return (page.Items, Paging.NextToken(page));
@@ -248,6 +250,10 @@ public sealed class PatientRegistry(IDocumentStore store, TimeProvider clock, Ps
         }
         await store.CommitAsync(changes, ct);
     }
+
+    /// <summary>A read for research needs the patient's consent to research; care, follow-up, booking and quality review do not.</summary>
+    private static bool AllowsPurpose(PatientRecord record, AccessLogEntry.Reason reason) =>
+        reason.Purpose != AccessPurpose.Research || record.Consents.Research;
 
     private static void CheckPseudonym(string? pseudonym, Validator validator) =>
         validator.Check(Pseudonymiser.IsPseudonym(pseudonym), "pseudonym", "must be a pseudonym as EnrolPatient returned it, e.g. KZ-7F3K-9Q2M-4N5P-R8TV");
