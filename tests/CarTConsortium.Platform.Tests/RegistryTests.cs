@@ -132,6 +132,9 @@ public sealed class RegistryTests(PlatformFixture fixture) : IClassFixture<Platf
         Assert.Contains(statistics.Cells, c => c.Suppressed);
         Assert.All(statistics.Cells.Where(c => c.Suppressed), c => Assert.Equal(new StatisticsCell { CountryCode = c.CountryCode, ProductId = c.ProductId, Year = c.Year, Suppressed = true }, c));
         Assert.All(statistics.Cells.Where(c => !c.Suppressed), c => Assert.True(c.PatientsInfused >= 5, $"{c} is shown"));
+        Assert.All(statistics.Cells.Where(c => !c.Suppressed)
+            .SelectMany(c => new[] { c.CompleteRemission, c.MrdNegativeRemission, c.CrsGrade3OrMore, c.IcansGrade3OrMore, c.OverallSurvival1Y, c.EventFreeSurvival1Y })
+            .OfType<Estimate>(), e => Assert.True(e.Denominator >= 5, $"{e} rests on fewer than 5 patients"));
         var total = statistics.Total;
         Assert.True(total.PatientsInfused >= 50, $"{total.PatientsInfused} demo patients infused");
         foreach (var estimate in new[] { total.CompleteRemission, total.MrdNegativeRemission, total.CrsGrade3OrMore, total.IcansGrade3OrMore, total.OverallSurvival1Y, total.EventFreeSurvival1Y })

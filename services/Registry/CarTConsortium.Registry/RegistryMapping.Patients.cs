@@ -113,16 +113,6 @@ internal static partial class RegistryMapping
         _ => null,
     };
 
-    public static Contract.OutcomeKind KindOf(OutcomeDetail detail) => detail switch
-    {
-        ResponseAssessment => Contract.OutcomeKind.Response,
-        Toxicity => Contract.OutcomeKind.Toxicity,
-        Relapse => Contract.OutcomeKind.Relapse,
-        Transplant => Contract.OutcomeKind.Transplant,
-        Death => Contract.OutcomeKind.Death,
-        _ => Contract.OutcomeKind.FollowUp,
-    };
-
     public static Contract.AccessLogEntry ToContract(Stored<AccessLogEntry> stored) => new()
     {
         EntryId = stored.Value.EntryId,

@@ -56,7 +56,8 @@ internal static partial class RegistryMapping
         return result;
     }
 
-    private static Contract.Estimate? ToContract(Estimate? estimate) => estimate is null
+    // A rate over fewer patients than a cell may have (CR over the 3 assessed of a cell of 6) would show a small group: left out.
+    private static Contract.Estimate? ToContract(Estimate? estimate) => estimate is null || estimate.Denominator < StatisticsCube.MinimumCellSize
         ? null
         : new Contract.Estimate { Value = estimate.Value, Lower = estimate.Lower, Upper = estimate.Upper, Denominator = estimate.Denominator };
 }

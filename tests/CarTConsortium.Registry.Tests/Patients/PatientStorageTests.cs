@@ -98,7 +98,7 @@ public sealed class PatientStorageTests
     public void The_collection_is_patients_with_its_keys()
     {
         Assert.Equal("patients", PatientRecord.Collection.Name);
-        foreach (var key in new[] { "country", "treating_institution", "shared", "active" })
+        foreach (var key in new[] { "country", "treating_institution", "shared", "active", "research" })
         {
             Assert.True(PatientRecord.Collection.HasKey(key), key);
         }
@@ -109,7 +109,7 @@ public sealed class PatientStorageTests
     [InlineData(true, false, true, false)]
     [InlineData(true, true, false, true)]
     [InlineData(true, true, true, true)]
-    public void A_record_is_listed_as_shared_only_with_registry_and_cross_border_consent(bool registry, bool crossBorder, bool research, bool shared)
+    public void A_record_is_listed_as_shared_only_with_registry_and_cross_border_consent_and_for_research_only_with_that_consent(bool registry, bool crossBorder, bool research, bool shared)
     {
         var record = Enrolled(Tashkent, new Consents(registry, crossBorder, research));
 
@@ -120,7 +120,7 @@ public sealed class PatientStorageTests
             ["country"] = "KZ",
             ["treating_institution"] = Tashkent,
             ["active"] = "yes",
-        }.Concat(shared ? [new("shared", "yes")] : []).ToDictionary(), keys);
+        }.Concat(shared ? [new("shared", "yes")] : []).Concat(research ? [new("research", "yes")] : []).ToDictionary(), keys);
     }
 
     [Fact]

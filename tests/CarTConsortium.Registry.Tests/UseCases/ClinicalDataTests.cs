@@ -58,20 +58,20 @@ public sealed class ClinicalDataTests : IAsyncLifetime
     }
 
     [Fact]
-    public async Task OutcomeRecorded_names_the_pseudonym_day_and_kind_and_no_clinical_detail()
+    public async Task OutcomeRecorded_names_the_pseudonym_and_the_outcome_and_nothing_of_what_it_was()
     {
         await _world.InfuseAsync(AstanaClinician, _patient.Id, Infused);
-        var reports = new (DateOnly On, OutcomeReport Report, Events.OutcomeKind Kind)[]
+        var reports = new (DateOnly On, OutcomeReport Report)[]
         {
-            (Infused.AddDays(3), new ToxicityReport(ToxicityKind.Icans, 3, new DateParts(2025, 6, 9)), Events.OutcomeKind.Toxicity),
-            (Infused.AddDays(28), new ResponseReport(Day28Response.Cri, MrdNegative: true), Events.OutcomeKind.Response),
-            (Infused.AddDays(90), new FollowUpReport(DiseaseState.InRemission, BCellAplasia: true), Events.OutcomeKind.FollowUp),
-            (Infused.AddDays(120), new RelapseReport(Cd19Status.Negative), Events.OutcomeKind.Relapse),
-            (Infused.AddDays(150), new TransplantReport(Allogeneic: true), Events.OutcomeKind.Transplant),
-            (Infused.AddDays(200), new DeathReport("graft-versus-host disease"), Events.OutcomeKind.Death),
+            (Infused.AddDays(3), new ToxicityReport(ToxicityKind.Icans, 3, new DateParts(2025, 6, 9))),
+            (Infused.AddDays(28), new ResponseReport(Day28Response.Cri, MrdNegative: true)),
+            (Infused.AddDays(90), new FollowUpReport(DiseaseState.InRemission, BCellAplasia: true)),
+            (Infused.AddDays(120), new RelapseReport(Cd19Status.Negative)),
+            (Infused.AddDays(150), new TransplantReport(Allogeneic: true)),
+            (Infused.AddDays(200), new DeathReport("graft-versus-host disease")),
         };
         var recorded = new List<Stored<PatientRecord>>();
-        foreach (var (on, report, _) in reports)
+        foreach (var (on, report) in reports)
         {
             recorded.Add(await _world.OutcomeAsync(AstanaClinician, _patient.Id, on, report));
         }
@@ -89,15 +89,14 @@ public sealed class ClinicalDataTests : IAsyncLifetime
             {
                 Pseudonym = _patient.Id,
                 OutcomeId = final.Value.Outcomes[i].OutcomeId,
-                OccurredOn = new Google.Type.Date { Year = reports[i].On.Year, Month = reports[i].On.Month, Day = reports[i].On.Day },
-                Kind = reports[i].Kind,
             }, raised);
             using var json = JsonDocument.Parse(messages[i].Payload);
-            Assert.Equal(["kind", "occurredOn", "outcomeId", "pseudonym"], json.RootElement.EnumerateObject().Select(p => p.Name).Order(StringComparer.Ordinal));
+            Assert.Equal(["outcomeId", "pseudonym"], json.RootElement.EnumerateObject().Select(p => p.Name).Order(StringComparer.Ordinal));
         }
         var payloads = string.Join("\n", messages.Select(m => m.Payload));
         Assert.DoesNotContain("graft", payloads, StringComparison.OrdinalIgnoreCase);
         Assert.DoesNotContain("grade", payloads, StringComparison.OrdinalIgnoreCase);
+        Assert.DoesNotContain("death", payloads, StringComparison.OrdinalIgnoreCase);
         Assert.DoesNotContain("icans", payloads, StringComparison.OrdinalIgnoreCase);
         Assert.DoesNotContain("CRI", payloads, StringComparison.Ordinal);
     }

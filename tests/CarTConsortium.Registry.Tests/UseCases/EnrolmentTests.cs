@@ -73,13 +73,27 @@ public sealed class EnrolmentTests : IAsyncLifetime
     {
         var atSite = await Assert.ThrowsAsync<RuleViolationException>(() =>
             _world.EnrolAsync(Callers.Of(Roles.Clinician, "KZ", NcbSite), ChildId));
-        var nowhere = await Assert.ThrowsAsync<RuleViolationException>(() =>
+        // An org the registry does not know is no institution to act for.
+        await Assert.ThrowsAsync<PermissionDeniedException>(() =>
             _world.EnrolAsync(Callers.Of(Roles.Clinician, "KZ", "kz-nowhere-hospital"), ChildId));
 
         Assert.Contains(NcbSite, atSite.Message, StringComparison.Ordinal);
-        Assert.Contains("kz-nowhere-hospital", nowhere.Message, StringComparison.Ordinal);
         Assert.Empty(await _world.AllPatientsAsync());
         Assert.Empty(await _world.EventsAsync<Events.PatientEnrolled>());
+    }
+
+    [Fact]
+    public async Task A_token_of_another_country_naming_an_institution_acts_for_nothing()
+    {
+        // The UZ provider is trusted for UZ; an org of Kazakhstan in its token gives no right there.
+        var impostor = Callers.Of(Roles.Clinician, "UZ", Astana);
+        var enrolled = await _world.EnrolAsync(AstanaClinician, ChildId);
+
+        await Assert.ThrowsAsync<PermissionDeniedException>(() => _world.EnrolAsync(impostor, "KZ-5555-0001", country: "KZ"));
+        await Assert.ThrowsAsync<PermissionDeniedException>(() => _world.ReadAsync(impostor, enrolled.Id));
+        await Assert.ThrowsAsync<PermissionDeniedException>(() => _world.InfuseAsync(impostor, enrolled.Id, new DateOnly(2026, 3, 1)));
+        Assert.Empty(await _world.ListAllAsync(impostor, institution: Astana));
+        Assert.Single(await _world.AllPatientsAsync());
     }
 
     [Fact]
@@ -150,7 +164,7 @@ public sealed class EnrolmentTests : IAsyncLifetime
     }
 
     [Fact]
-    public async Task PatientEnrolled_carries_the_pseudonym_country_institution_and_birth_month_and_nothing_else_identifying()
+    public async Task PatientEnrolled_carries_the_pseudonym_country_and_institution_and_nothing_about_the_patient()
     {
         var enrolled = await _world.EnrolAsync(AstanaClinician, ChildId, consents: Shared, birthYear: 2015, birthMonth: 11);
 
@@ -162,15 +176,13 @@ public sealed class EnrolmentTests : IAsyncLifetime
             Pseudonym = enrolled.Id,
             CountryCode = "KZ",
             TreatingInstitutionId = Astana,
-            BirthYear = 2015,
-            BirthMonth = 11,
-            CrossBorderSharing = true,
         }, raised);
         using var json = System.Text.Json.JsonDocument.Parse(message.Payload);
-        Assert.Equal(["birthMonth", "birthYear", "countryCode", "crossBorderSharing", "pseudonym", "treatingInstitutionId"],
+        Assert.Equal(["countryCode", "pseudonym", "treatingInstitutionId"],
             json.RootElement.EnumerateObject().Select(p => p.Name).Order(StringComparer.Ordinal));
         Assert.DoesNotContain("010150500123", message.Payload, StringComparison.Ordinal);
         Assert.DoesNotContain("Female", message.Payload, StringComparison.OrdinalIgnoreCase);
+        Assert.DoesNotContain("2015", message.Payload, StringComparison.Ordinal);
         Assert.Equal(Start, message.OccurredAt);
         Assert.Equal(1, enrolled.Version);
         AssertSame(enrolled, await _world.StoredAsync(enrolled.Id));

@@ -18,6 +18,23 @@ public sealed class StatisticsUseCaseTests : IAsyncLifetime
     public ValueTask DisposeAsync() => _world.DisposeAsync();
 
     [Fact]
+    public async Task A_response_to_a_re_infusion_is_not_counted_as_the_first_infusions()
+    {
+        var enrolled = await _world.EnrolAsync(AstanaClinician, "KZ-4000-0001");
+        await _world.InfuseAsync(AstanaClinician, enrolled.Id, D(2025, 5, 1));
+        await _world.InfuseAsync(AstanaClinician, enrolled.Id, D(2025, 6, 10));
+        var record = await _world.OutcomeAsync(AstanaClinician, enrolled.Id, D(2025, 7, 8), new ResponseReport(Day28Response.Cr, MrdNegative: true));
+
+        var summary = CaseSummaries.Of(record.Value)!;
+
+        Assert.Equal(D(2025, 5, 1), summary.FirstInfusion);
+        Assert.Null(summary.Response);
+        Assert.Null(summary.ResponseAssessedOn);
+        Assert.False(summary.MrdNegative);
+        Assert.Equal(D(2025, 7, 8), summary.LastContact);
+    }
+
+    [Fact]
     public void A_case_takes_the_first_infusion_the_first_response_after_it_the_worst_grades_the_first_relapse_and_the_death()
     {
         var record = Record(

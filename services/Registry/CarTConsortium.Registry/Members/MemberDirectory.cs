@@ -8,7 +8,7 @@ namespace CarTConsortium.Registry.Members;
 /// <summary>
 /// The use cases of the consortium's membership: countries, the agreements between them,
 /// and their institutions. Every change raises an event carrying the whole entity, which
-/// slots and approvals project instead of keeping hand-typed copies.
+/// other services project instead of keeping hand-typed copies (slots: institutions and agreements).
 /// </summary>
 public sealed class MemberDirectory(IDocumentStore store, TimeProvider clock)
 {
@@ -42,7 +42,7 @@ public sealed class MemberDirectory(IDocumentStore store, TimeProvider clock)
         var agreement = Agreement.Sign(countryCodes, crossBorderCare, shipment, shipmentLeadDays, effectiveFrom, endsOn, clock.GetUtcNow());
         foreach (var code in agreement.CountryCodes)
         {
-            await RequireMemberAsync(code, ct);
+            await store.RequireMemberAsync(code, ct);
         }
         var changes = new ChangeSet();
         Stored<Agreement> stored;
@@ -110,7 +110,7 @@ public sealed class MemberDirectory(IDocumentStore store, TimeProvider clock)
         Institution.AccreditationInput? accreditation, Capabilities? capabilities, string? hubInstitutionId, CancellationToken ct)
     {
         var institution = Institution.Register(institutionId, name, countryCode, kind, accreditation, capabilities, hubInstitutionId, clock.GetUtcNow());
-        await RequireMemberAsync(institution.CountryCode, ct);
+        await store.RequireMemberAsync(institution.CountryCode, ct);
         await CheckHubAsync(institution, ct);
         var stored = Stored.Inserted(institution.InstitutionId, institution);
         await store.CommitAsync(new ChangeSet()
@@ -161,16 +161,6 @@ public sealed class MemberDirectory(IDocumentStore store, TimeProvider clock)
 
     private DateOnly Today => DateOnly.FromDateTime(clock.GetUtcNow().UtcDateTime);
 
-    private async Task<Country> RequireMemberAsync(string countryCode, CancellationToken ct)
-    {
-        var country = await store.FindAsync(Country.Collection, countryCode, ct);
-        if (country is null || !country.Value.IsMember)
-        {
-            throw new RuleViolationException($"{countryCode} is not a member country of the consortium.");
-        }
-        return country.Value;
-    }
-
     /// <summary>
     /// Hub and spoke, two levels: a spoke refers to a treatment centre that is itself a hub,
     /// across a border only where the two countries agreed on cross-border care.
@@ -194,8 +184,7 @@ public sealed class MemberDirectory(IDocumentStore store, TimeProvider clock)
         }
         if (hub.Value.CountryCode != institution.CountryCode)
         {
-            var agreement = await store.FindAsync(Agreement.Collection, Agreement.IdOf(hub.Value.CountryCode, institution.CountryCode), ct);
-            if (agreement is null || !agreement.Value.CrossBorderCare || !agreement.Value.IsInForceOn(Today))
+            if (!await store.CrossBorderCareInForceAsync(hub.Value.CountryCode, institution.CountryCode, Today, ct))
             {
                 throw new RuleViolationException(
                     $"{institution.CountryCode} and {hub.Value.CountryCode} have no cross-border care agreement in force; a spoke refers across the border only under one.");

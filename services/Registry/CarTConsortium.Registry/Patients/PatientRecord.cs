@@ -67,13 +67,17 @@ public sealed partial record PatientRecord(
     /// <summary>Key, <see cref="Yes"/> unless the record is frozen: the records statistics count and a country sees.</summary>
     public const string ActiveKey = "active";
 
+    /// <summary>Key, <see cref="Yes"/> when the record is active and the patient consented to research; absent otherwise.</summary>
+    public const string ResearchKey = "research";
+
     public const string Yes = "yes";
 
     public static readonly Collection<PatientRecord> Collection = new("patients",
         (CountryKey, p => p.CountryCode),
         (TreatingInstitutionKey, p => p.TreatingInstitutionId),
         (SharedKey, p => p.Consents.SharedAcrossBorders ? Yes : null),
-        (ActiveKey, p => p.IsFrozen ? null : Yes));
+        (ActiveKey, p => p.IsFrozen ? null : Yes),
+        (ResearchKey, p => !p.IsFrozen && p.Consents.Research ? Yes : null));
 
     /// <summary>Registry consent is withdrawn: nothing is added, only the treating institution sees it.</summary>
     [JsonIgnore]

@@ -17,6 +17,8 @@ namespace CarTConsortium.Registry.Patients;
 /// </summary>
 public sealed class PatientRegistry(IDocumentStore store, TimeProvider clock, Pseudonymiser pseudonymiser)
 {
+    private const string NotYours = "This patient's record is not visible to you: it is seen in the patient's country, at the treating institution, and elsewhere only with the patient's consent.";
+
     /// <summary>Enrols a patient at the caller's own institution under the pseudonym of their national identifier.</summary>
     /// <param name="countryCode">The country that issued the identifier; the caller's when empty.</param>
     public async Task<Stored<PatientRecord>> EnrolAsync(Caller caller, string nationalId, string? countryCode, string treatingInstitutionId,
@@ -25,6 +27,7 @@ public sealed class PatientRegistry(IDocumentStore store, TimeProvider clock, Ps
         var country = string.IsNullOrEmpty(countryCode) ? caller.Country ?? "" : countryCode;
         var record = PatientRecord.Enrol(pseudonymiser, nationalId, country, treatingInstitutionId, birthYear, birthMonth, sex,
             diseaseStatus, cd19Status, priorLines, consents, clock.GetUtcNow());
+        caller = await VerifiedAsync(caller, ct);
         Demand(caller, PatientVisibility.CanEnrol(caller, record.TreatingInstitutionId));
         await CheckCareIsPossibleAsync(record, ct);
 
@@ -38,9 +41,6 @@ public sealed class PatientRegistry(IDocumentStore store, TimeProvider clock, Ps
                     Pseudonym = record.Pseudonym,
                     CountryCode = record.CountryCode,
                     TreatingInstitutionId = record.TreatingInstitutionId,
-                    BirthYear = record.BirthYear,
-                    BirthMonth = record.BirthMonth,
-                    CrossBorderSharing = record.Consents.SharedAcrossBorders,
                 }, clock), ct);
         }
         catch (DocumentExistsException)
@@ -59,7 +59,9 @@ public sealed class PatientRegistry(IDocumentStore store, TimeProvider clock, Ps
         var reason = AccessLogEntry.CheckReason(purpose, justification, validator);
         validator.ThrowIfInvalid();
         var stored = await FindAsync(pseudonym, ct);
-        Demand(caller, PatientVisibility.CanRead(caller, stored.Value));
+        var verified = await VerifiedAsync(caller, ct);
+        // One answer for every refusal: why (no consent, a frozen record) would itself tell something about the patient.
+        caller.Demand(PatientVisibility.CanRead(verified, stored.Value).Allowed, NotYours);
         caller.Demand(AllowsPurpose(stored.Value, reason), "The patient did not consent to research use of the record.");
         await LogReadsAsync(caller, "GetPatient", [stored], reason, ct);
         return stored;
@@ -68,9 +70,15 @@ public sealed class PatientRegistry(IDocumentStore store, TimeProvider clock, Ps
     /// <summary>
     /// The records the caller may see, filtered by treating institution and/or country. With
     /// neither, a caller of a country lists that country's patients, and a consortium admin
-    /// the consortium view (records shared across borders). Records the caller may not see
-    /// are left out of each page, and every record returned is logged.
+    /// the consortium view (records shared across borders). Every returned record is logged.
     /// </summary>
+    /// <remarks>
+    /// Who may see a record is part of the store queries, not a filter on their result: a page
+    /// never skips hidden records, so neither its length nor its next_page_token (the last id
+    /// of the page) says anything about records the caller may not see. A caller's views: its
+    /// own institution (everything it treats), its own country (the active records), and for
+    /// clinicians and admins the records shared across borders; the list is their union.
+    /// </remarks>
     public async Task<(IReadOnlyList<Stored<PatientRecord>> Patients, string NextPageToken)> ListAsync(Caller caller, int pageSize, string? pageToken,
         AccessPurpose? purpose, string? justification, string? treatingInstitutionId, string? countryCode, CancellationToken ct)
     {
@@ -87,15 +95,35 @@ public sealed class PatientRegistry(IDocumentStore store, TimeProvider clock, Ps
         }
         validator.ThrowIfInvalid();
 
-        query = query.WhereKey(PatientRecord.TreatingInstitutionKey, treatingInstitutionId).WhereKey(PatientRecord.CountryKey, countryCode);
-        if (query.Where.Count == 0)
+        var verified = await VerifiedAsync(caller, ct);
+        var careTeam = caller.HasRole(Roles.Clinician) || caller.HasRole(Roles.HospitalCoordinator);
+        var country = string.IsNullOrEmpty(countryCode) && string.IsNullOrEmpty(treatingInstitutionId) ? caller.Country : countryCode;
+        var filtered = query.WhereKey(PatientRecord.TreatingInstitutionKey, treatingInstitutionId).WhereKey(PatientRecord.CountryKey, country);
+        if (reason.Purpose == AccessPurpose.Research)
         {
-            query = caller.Country is { } own
-                ? query.WhereKey(PatientRecord.CountryKey, own)
-                : query.WhereKey(PatientRecord.SharedKey, PatientRecord.Yes);
+            filtered = filtered.WhereKey(PatientRecord.ResearchKey, PatientRecord.Yes);
         }
-        var page = await store.QueryAsync(PatientRecord.Collection, query, ct);
-        var visible = page.Items.Where(p => PatientVisibility.CanRead(caller, p.Value).Allowed && AllowsPurpose(p.Value, reason)).ToList();
+        // The views the caller has that the filters do not rule out, each a query of its own.
+        var views = new List<DocumentQuery>();
+        if (careTeam && verified.Org is { } org && (string.IsNullOrEmpty(treatingInstitutionId) || treatingInstitutionId == org))
+        {
+            views.Add(filtered.WhereKey(PatientRecord.TreatingInstitutionKey, org));
+        }
+        if (careTeam && caller.Country is { } own && (string.IsNullOrEmpty(country) || country == own))
+        {
+            views.Add(filtered.WhereKey(PatientRecord.CountryKey, own).WhereKey(PatientRecord.ActiveKey, PatientRecord.Yes));
+        }
+        if (caller.HasRole(Roles.Clinician) || caller.IsConsortiumAdmin)
+        {
+            views.Add(filtered.WhereKey(PatientRecord.SharedKey, PatientRecord.Yes));
+        }
+        var page = await QueryUnionAsync(views, query.Limit, ct);
+        // The queries selected only what the caller may see; this is the same rule, checked once more.
+        var visible = page.Items.Where(p => PatientVisibility.CanRead(verified, p.Value).Allowed && AllowsPurpose(p.Value, reason)).ToList();
+        if (visible.Count != page.Items.Count)
+        {
+            throw new InvalidOperationException("ListPatients selected a record its caller may not see.");
+        }
         await LogReadsAsync(caller, "ListPatients", visible, reason, ct);
         return (visible, Paging.NextToken(page));
     }
@@ -107,6 +135,7 @@ public sealed class PatientRegistry(IDocumentStore store, TimeProvider clock, Ps
         validator.Check(expectedRevision >= 1, "expected_revision", "is required: the revision.version this change was based on");
         validator.ThrowIfInvalid();
         var current = await FindAsync(pseudonym, ct);
+        caller = await VerifiedAsync(caller, ct);
         Demand(caller, PatientVisibility.CanChangeConsent(caller, current.Value));
         if (current.Version != expectedRevision)
         {
@@ -157,8 +186,6 @@ public sealed class PatientRegistry(IDocumentStore store, TimeProvider clock, Ps
         {
             Pseudonym = changed.Pseudonym,
             OutcomeId = outcome.OutcomeId,
-            OccurredOn = RegistryMapping.ToContract(outcome.OccurredOn),
-            Kind = RegistryMapping.KindOf(outcome.Detail),
         }, ct);
     }
 
@@ -183,6 +210,7 @@ public sealed class PatientRegistry(IDocumentStore store, TimeProvider clock, Ps
         if (!caller.IsConsortiumAdmin)
         {
             var record = await FindAsync(pseudonym!, ct);
+            caller = await VerifiedAsync(caller, ct);
             caller.Demand(caller.HasRole(Roles.Clinician) && caller.IsOfOrg(record.Value.TreatingInstitutionId),
                 "Clinicians read the access log of their own institution's patients only.");
         }
@@ -198,22 +226,46 @@ public sealed class PatientRegistry(IDocumentStore store, TimeProvider clock, Ps
         {
             throw new RuleViolationException($"'{record.TreatingInstitutionId}' is not a treatment centre in the registry; patients are enrolled where they are treated.");
         }
-        var country = await store.FindAsync(Country.Collection, record.CountryCode, ct);
-        if (country is null || !country.Value.IsMember)
-        {
-            throw new RuleViolationException($"{record.CountryCode} is not a member country of the consortium.");
-        }
+        await store.RequireMemberAsync(record.CountryCode, ct);
         var site = institution.Value.CountryCode;
-        if (site != record.CountryCode)
+        if (site != record.CountryCode && !await store.CrossBorderCareInForceAsync(site, record.CountryCode, DateOnly.FromDateTime(clock.GetUtcNow().UtcDateTime), ct))
         {
-            var agreement = await store.FindAsync(Agreement.Collection, Agreement.IdOf(site, record.CountryCode), ct);
-            var today = DateOnly.FromDateTime(clock.GetUtcNow().UtcDateTime);
-            if (agreement is null || !agreement.Value.CrossBorderCare || !agreement.Value.IsInForceOn(today))
-            {
-                throw new RuleViolationException(
-                    $"{record.CountryCode} and {site} have no cross-border care agreement in force; a patient of {record.CountryCode} cannot be treated at {record.TreatingInstitutionId}.");
-            }
+            throw new RuleViolationException(
+                $"{record.CountryCode} and {site} have no cross-border care agreement in force; a patient of {record.CountryCode} cannot be treated at {record.TreatingInstitutionId}.");
         }
+    }
+
+    /// <summary>
+    /// One page of the union of <paramref name="views"/>, in id order: each view is read from
+    /// the same position, and the first <paramref name="limit"/> distinct ids of what came back
+    /// are exactly the union's next page (keyset paging stays exact across views).
+    /// </summary>
+    private async Task<Page<PatientRecord>> QueryUnionAsync(List<DocumentQuery> views, int limit, CancellationToken ct)
+    {
+        var pages = new List<Page<PatientRecord>>();
+        foreach (var view in views)
+        {
+            pages.Add(await store.QueryAsync(PatientRecord.Collection, view, ct));
+        }
+        var merged = pages.SelectMany(p => p.Items).DistinctBy(p => p.Id).OrderBy(p => p.Id, StringComparer.Ordinal).ToList();
+        var items = merged.Take(limit).ToList();
+        var more = merged.Count > limit || pages.Any(p => p.NextAfterId is not null);
+        return new Page<PatientRecord>(items, more && items.Count > 0 ? items[^1].Id : null);
+    }
+
+    /// <summary>
+    /// The caller, its institution kept only when the registry places that institution in the
+    /// caller's country. The federation binds a token's country to its issuer, not its org: a
+    /// provider must not make its clients "the treating institution" of another country.
+    /// </summary>
+    private async Task<Caller> VerifiedAsync(Caller caller, CancellationToken ct)
+    {
+        if (caller.Org is null)
+        {
+            return caller;
+        }
+        var institution = await store.FindAsync(Institution.Collection, caller.Org, ct);
+        return institution is not null && caller.IsOfCountry(institution.Value.CountryCode) ? caller : caller with { Org = null };
     }
 
     private async Task<Stored<PatientRecord>> FindWritableAsync(Caller caller, string pseudonym, CancellationToken ct)
@@ -222,6 +274,7 @@ public sealed class PatientRegistry(IDocumentStore store, TimeProvider clock, Ps
         CheckPseudonym(pseudonym, validator);
         validator.ThrowIfInvalid();
         var current = await FindAsync(pseudonym, ct);
+        caller = await VerifiedAsync(caller, ct);
         Demand(caller, PatientVisibility.CanRecordClinicalData(caller, current.Value));
         return current;
     }

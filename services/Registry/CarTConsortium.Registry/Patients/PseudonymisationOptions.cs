@@ -76,6 +76,6 @@ public sealed partial class PseudonymisationOptions
         return Convert.TryFromBase64String(secret, buffer, out var written) ? buffer[..written] : null;
     }
 
-    [GeneratedRegex("^[A-Z]{2}$")]
+    [GeneratedRegex(@"^[A-Z]{2}\z")]
     private static partial Regex CountryCode();
 }

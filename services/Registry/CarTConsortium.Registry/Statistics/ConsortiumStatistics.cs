@@ -65,7 +65,7 @@ public static class CaseSummaries
 {
     /// <summary>The record as one case, or null when the patient has not been infused (yet).</summary>
     /// <remarks>
-    /// Response is the first day-28 assessment after the first infusion; toxicity the worst
+    /// Response is the day-28 assessment of the first infusion; toxicity the worst
     /// grade recorded; last contact the latest day anything was recorded (a death included),
     /// which is where survival is censored.
     /// </remarks>
@@ -76,8 +76,10 @@ public static class CaseSummaries
             return null;
         }
         var first = record.Infusions.MinBy(i => i.InfusedOn)!;
+        // The first infusion's response: one after a re-infusion belongs to that one (as the record assigns it).
+        var next = record.Infusions.Where(i => i.InfusedOn > first.InfusedOn).Select(i => (DateOnly?)i.InfusedOn).Min();
         var response = record.Outcomes
-            .Where(o => o.OccurredOn >= first.InfusedOn && o.Detail is ResponseAssessment)
+            .Where(o => o.OccurredOn >= first.InfusedOn && (next is null || o.OccurredOn <= next) && o.Detail is ResponseAssessment)
             .OrderBy(o => o.OccurredOn)
             .FirstOrDefault();
         var assessment = response?.Detail as ResponseAssessment;
