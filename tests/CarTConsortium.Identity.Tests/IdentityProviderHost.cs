@@ -1,6 +1,6 @@
-using System.Globalization;
 using System.Net;
-using System.Net.Sockets;
+using CarTConsortium.Testing;
+using System.Globalization;
 using System.Text.Json;
 using CarTConsortium.ServiceDefaults;
 using Microsoft.AspNetCore.Builder;
@@ -75,12 +75,7 @@ public sealed class IdentityProviderHost : IAsyncDisposable
         ["Identity:Users:0:Roles:1"] = "clinician",
     };
 
-    public static int FreePort()
-    {
-        using var listener = new TcpListener(IPAddress.Loopback, 0);
-        listener.Start();
-        return ((IPEndPoint)listener.LocalEndpoint).Port;
-    }
+    public static int FreePort() => LoopbackPorts.Next();
 
     public static async Task<IdentityProviderHost> StartAsync(
         string? country, string folder, TimeProvider? clock = null, int? port = null, Action<Dictionary<string, string?>>? adjust = null)

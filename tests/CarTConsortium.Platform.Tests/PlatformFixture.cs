@@ -1,8 +1,6 @@
 using System.Collections.Concurrent;
 using System.Net.Http.Headers;
 using System.Net.Http.Json;
-using System.Net.Sockets;
-using System.Net;
 using System.Text.Json.Serialization;
 using CarTConsortium.Standalone;
 using CarTConsortium.Testing;
@@ -154,12 +152,7 @@ public sealed class RunningPlatform : IAsyncDisposable
     }
 
     /// <summary>A loopback port nothing listens on now.</summary>
-    public static int FreePort()
-    {
-        using var listener = new TcpListener(IPAddress.Loopback, 0);
-        listener.Start();
-        return ((IPEndPoint)listener.LocalEndpoint).Port;
-    }
+    public static int FreePort() => LoopbackPorts.Next();
 }
 
 /// <summary>One platform shared by the tests of a class (starting one takes a second or two).</summary>
