@@ -69,11 +69,11 @@ public sealed class MemberDirectory(IDocumentStore store, TimeProvider clock)
     {
         var validator = new Validator()
             .Check(agreementId is { Length: 5 } && agreementId[2] == '-', "agreement_id", "must be an agreement id such as KG-KZ");
-        CheckRevision(expectedRevision, validator);
+        validator.CheckExpectedRevision(expectedRevision);
         validator.ThrowIfInvalid();
         var current = await store.FindAsync(Agreement.Collection, agreementId, ct)
             ?? throw new NotFoundException($"No agreement '{agreementId}' exists.");
-        RequireRevision(current, expectedRevision, Agreement.Collection);
+        ExpectedRevision.Require(Agreement.Collection, current, expectedRevision);
         var ended = current.Value.End(endsOn, Today);
         var stored = current with { Version = current.Version + 1, Value = ended };
         await store.CommitAsync(new ChangeSet()
@@ -123,10 +123,10 @@ public sealed class MemberDirectory(IDocumentStore store, TimeProvider clock)
         Capabilities? capabilities, string? hubInstitutionId, long expectedRevision, CancellationToken ct)
     {
         var validator = new Validator().Slug(institutionId, "institution_id");
-        CheckRevision(expectedRevision, validator);
+        validator.CheckExpectedRevision(expectedRevision);
         validator.ThrowIfInvalid();
         var current = await GetInstitutionAsync(institutionId, ct);
-        RequireRevision(current, expectedRevision, Institution.Collection);
+        ExpectedRevision.Require(Institution.Collection, current, expectedRevision);
         var updated = current.Value.Update(name, accreditation, capabilities, hubInstitutionId);
         await CheckHubAsync(updated, ct);
         var stored = current with { Version = current.Version + 1, Value = updated };
@@ -189,17 +189,6 @@ public sealed class MemberDirectory(IDocumentStore store, TimeProvider clock)
                 throw new RuleViolationException(
                     $"{institution.CountryCode} and {hub.Value.CountryCode} have no cross-border care agreement in force; a spoke refers across the border only under one.");
             }
-        }
-    }
-
-    private static void CheckRevision(long expectedRevision, Validator validator) =>
-        validator.Check(expectedRevision >= 1, "expected_revision", "is required: the revision.version this change was based on");
-
-    private static void RequireRevision<T>(Stored<T> current, long expectedRevision, Collection<T> collection) where T : class
-    {
-        if (current.Version != expectedRevision)
-        {
-            throw new StaleVersionException(collection.Name, current.Id);
         }
     }
 }

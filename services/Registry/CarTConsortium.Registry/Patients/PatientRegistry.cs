@@ -132,15 +132,12 @@ public sealed class PatientRegistry(IDocumentStore store, TimeProvider clock, Ps
     {
         var validator = new Validator();
         CheckPseudonym(pseudonym, validator);
-        validator.Check(expectedRevision >= 1, "expected_revision", "is required: the revision.version this change was based on");
+        validator.CheckExpectedRevision(expectedRevision);
         validator.ThrowIfInvalid();
         var current = await FindAsync(pseudonym, ct);
         caller = await VerifiedAsync(caller, ct);
         Demand(caller, PatientVisibility.CanChangeConsent(caller, current.Value));
-        if (current.Version != expectedRevision)
-        {
-            throw new StaleVersionException(PatientRecord.Collection.Name, current.Id);
-        }
+        ExpectedRevision.Require(PatientRecord.Collection, current, expectedRevision);
         var changed = current.Value.ChangeConsent(consents, clock.GetUtcNow());
         if (ReferenceEquals(changed, current.Value))
         {

@@ -1,4 +1,3 @@
-using System.Globalization;
 using CarTConsortium.BuildingBlocks.Eventing;
 using CarTConsortium.BuildingBlocks.Storage;
 using CarTConsortium.Contracts.Registry.V1;
@@ -18,7 +17,7 @@ public sealed class ProductProjection(IDocumentStore store) : IEventHandler<Prod
         {
             throw new PoisonEventException("ProductRegistered carries no product id.");
         }
-        var known = new KnownProduct(product.ProductId, product.Name, CellSourceName(product.CellSource));
+        var known = new KnownProduct(product.ProductId, product.Name, RegistryEnums.NameOf(product.CellSource));
         var current = await store.FindAsync(KnownProduct.Collection, known.ProductId, ct);
         if (current is null)
         {
@@ -30,8 +29,4 @@ public sealed class ProductProjection(IDocumentStore store) : IEventHandler<Prod
             context.Changes.Update(KnownProduct.Collection, current, known);
         }
     }
-
-    private static string CellSourceName(CellSource source) =>
-        Product.Descriptor.FindFieldByNumber(Product.CellSourceFieldNumber).EnumType.FindValueByNumber((int)source)?.Name
-        ?? ((int)source).ToString(CultureInfo.InvariantCulture);
 }
