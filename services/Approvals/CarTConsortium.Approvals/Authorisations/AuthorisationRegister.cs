@@ -26,7 +26,7 @@ public sealed class AuthorisationRegister(IDocumentStore store, TimeProvider clo
         caller.Demand(caller.IsConsortiumAdmin || caller.IsOfCountry(authorisation.Jurisdiction), OwnCountryOnly);
         await CheckKnownAsync(authorisation, ct);
         var stored = Stored.Inserted(authorisation.AuthorisationId, authorisation);
-        var change = AuthorisationChange.By(caller, AuthorisationChange.Recorded, stored, Authorisation.Diff(Authorisation.Nothing(authorisation), authorisation), why, now);
+        var change = AuthorisationChange.By(caller, AuthorisationChange.Recorded, stored, Authorisation.AsRecorded(authorisation), why, now);
         await store.CommitAsync(new ChangeSet()
             .Insert(Authorisation.Collection, authorisation.AuthorisationId, authorisation)
             .Insert(AuthorisationChange.Collection, AuthorisationChange.IdOf(stored.Id, stored.Version), change)
