@@ -46,6 +46,8 @@ public sealed class AuthorisationRulesTests
         ["jurisdiction non-ASCII"] = (() => Valid with { Jurisdiction = "ÄÖ" }, "jurisdiction", JurisdictionRule),
         ["authority null"] = (() => Valid with { Authority = null }, "authority", "must be one of the listed authorities"),
         ["authority of an unknown number"] = (() => Valid with { Authority = (Authority)8 }, "authority", "must be one of the listed authorities"),
+        ["FDA deciding for Kazakhstan"] = (() => Valid with { Authority = Authority.Fda }, "authority", "decides for US only; use NATIONAL for KZ's own agency"),
+        ["a national agency for the EU"] = (() => Valid with { Jurisdiction = "EU" }, "authority", "NATIONAL is EU's own agency; EU has a listed authority of its own"),
         ["pathway null"] = (() => Valid with { Pathway = null }, "pathway", "must be one of the listed pathways"),
         ["pathway of an unknown number"] = (() => Valid with { Pathway = (Pathway)8 }, "pathway", "must be one of the listed pathways"),
         ["indication empty"] = (() => WithScope(Valid, s => s with { Indication = "" }), "scope.indication", "is required"),
@@ -125,7 +127,8 @@ public sealed class AuthorisationRulesTests
     [InlineData("EU")]
     public void Upper_case_alpha_2_codes_and_EU_are_jurisdictions(string jurisdiction)
     {
-        Assert.Equal(jurisdiction, Record(Valid with { Jurisdiction = jurisdiction }).Jurisdiction);
+        var authority = jurisdiction switch { "EU" => Authority.Ema, "US" => Authority.Fda, _ => Authority.National };
+        Assert.Equal(jurisdiction, Record(Valid with { Jurisdiction = jurisdiction, Authority = authority }).Jurisdiction);
     }
 
     [Theory]
@@ -177,9 +180,8 @@ public sealed class AuthorisationRulesTests
     {
         var id = Record(Valid).AuthorisationId;
 
-        // The same triple: the same id, whoever the authority, whatever the scope and whenever it is recorded.
+        // The same triple: the same id, whatever the scope and whenever it is recorded.
         Assert.Equal(id, Record(Valid).AuthorisationId);
-        Assert.Equal(id, Record(Valid with { Authority = Authority.Ema }).AuthorisationId);
         Assert.Equal(id, Record(WithScope(Valid, s => s with { Indication = "DLBCL" })).AuthorisationId);
         Assert.Equal(id, Authorisation.Record(Valid.ProductId, Valid.Jurisdiction, Valid.Authority, Valid.Pathway, Valid.Scope, null, Now.AddYears(1)).AuthorisationId);
         // Any part of the triple changed: another id.
@@ -208,7 +210,7 @@ public sealed class AuthorisationRulesTests
 
     /// <summary>A valid draft for any triple: institutions and reference only where the pathway takes them.</summary>
     private static Draft DraftFor(string product, string jurisdiction, Pathway pathway) =>
-        new(product, jurisdiction, Authority.National, pathway,
+        new(product, jurisdiction, jurisdiction == "EU" ? Authority.Ema : Authority.National, pathway,
             ScopeRules.NamesInstitutions(pathway) ? AtTwoHospitals : AtTwoHospitals with { InstitutionIds = [] },
             pathway == Pathway.Reliance ? ReferenceId : null);
 

@@ -69,7 +69,7 @@ public sealed class HistoryAndStorageTests
     public void Equal_authorisations_differ_in_nothing_and_two_others_in_every_field_in_contract_order()
     {
         var approved = Given.Approved();
-        var other = Authorisation.Record("nexcar19", "UZ", Authority.Cdsco, Pathway.Reliance, new ScopeInput("DLBCL", 18, 0, []), "nexcar19.IN.MarketingAuthorisation",
+        var other = Authorisation.Record("nexcar19", "IN", Authority.Cdsco, Pathway.Reliance, new ScopeInput("DLBCL", 18, 0, []), "nexcar19.IN.MarketingAuthorisation",
             Given.Now.AddDays(1)) with { Status = Suspended, SuspendedFrom = Approved, SubmittedOn = Today, DecidedOn = Today, EffectiveOn = Today, ExpiresOn = Today };
 
         Assert.Empty(Authorisation.Diff(approved, Given.Approved()));

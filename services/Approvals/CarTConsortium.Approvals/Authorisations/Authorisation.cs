@@ -136,6 +136,22 @@ public sealed record Authorisation(
     /// <summary>Whether it allows use on <paramref name="day"/> as far as its own dates go: from <see cref="EffectiveOn"/> to <see cref="ExpiresOn"/>, both included.</summary>
     public bool IsInForceOn(DateOnly day) => EffectiveOn is { } from && from <= day && (ExpiresOn is not { } last || day <= last);
 
+    /// <summary>Whether <paramref name="authority"/> decides in <paramref name="jurisdiction"/>: a listed agency at home only, NATIONAL everywhere else.</summary>
+    public static bool DecidesFor(Authority authority, string jurisdiction) =>
+        HomeOf(authority) is { } home ? home == jurisdiction : !Homes.ContainsValue(jurisdiction);
+
+    private static readonly Dictionary<Authority, string> Homes = new()
+    {
+        [Authority.Fda] = "US",
+        [Authority.Ema] = "EU",
+        [Authority.Pmda] = "JP",
+        [Authority.Mfds] = "KR",
+        [Authority.Nmpa] = "CN",
+        [Authority.Cdsco] = "IN",
+    };
+
+    private static string? HomeOf(Authority authority) => Homes.GetValueOrDefault(authority);
+
     /// <summary>An ISO 3166-1 alpha-2 code in upper case, or EU.</summary>
     public static bool IsJurisdiction(string? code) => code is "EU" || (code is { Length: 2 } && code.All(char.IsAsciiLetterUpper));
 
@@ -157,6 +173,12 @@ public sealed record Authorisation(
                 "must be an ISO 3166-1 alpha-2 code in upper case (e.g. KZ) or EU")
             .Check(authority is not null && Enum.IsDefined(authority.Value), "authority", "must be one of the listed authorities")
             .Check(pathway is not null && Enum.IsDefined(pathway.Value), "pathway", "must be one of the listed pathways");
+        if (authority is { } named && Enum.IsDefined(named) && IsJurisdiction(jurisdiction))
+        {
+            validator.Check(DecidesFor(named, jurisdiction), "authority", HomeOf(named) is { } home
+                ? $"decides for {home} only; use NATIONAL for {jurisdiction}'s own agency"
+                : $"NATIONAL is {jurisdiction}'s own agency; {jurisdiction} has a listed authority of its own");
+        }
         var knownPathway = pathway is { } p && Enum.IsDefined(p) ? p : (Pathway?)null;
         var checkedScope = ScopeRules.Check(scope, knownPathway, validator);
         var reference = referenceAuthorisationId?.Trim() ?? "";
