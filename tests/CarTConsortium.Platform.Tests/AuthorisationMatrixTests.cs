@@ -60,7 +60,7 @@ public sealed class AuthorisationMatrixTests(MatrixFixture fixture) : IClassFixt
         "RecordAuthorisation     ---      ---       ---         A-A        ---  A",
         "ChangeStatus            ---      ---       ---         A-A        ---  A",
         "AmendAuthorisation      ---      ---       ---         A-A        ---  A",
-        "GetAuthorisationHistory AAA      AAA       AAA         AAA        AAA  A",
+        "GetAuthorisationHistory ---      ---       ---         AAA        ---  A",
         "GetMatrix               AAA      AAA       AAA         AAA        AAA  A",
         "CheckUsage              AAA      AAA       AAA         AAA        AAA  A",
         "ListRenewalsDue         AAA      AAA       AAA         AAA        AAA  A",

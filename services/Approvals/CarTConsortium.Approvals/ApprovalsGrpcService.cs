@@ -24,7 +24,7 @@ public sealed class ApprovalsGrpcService(AuthorisationRegister register) : Appro
 
     public override async Task<Contracts.Approvals.V1.Authorisation> AmendAuthorisation(AmendAuthorisationRequest request, ServerCallContext context) =>
         ToContract(await register.AmendAsync(context.Caller(), request.AuthorisationId, request.ExpectedRevision, request.Reason,
-            FromContract(request.Scope), FromContract(request.ExpiresOn), context.CancellationToken));
+            FromContract(request.Scope), FromContract(request.ExpiresOn), request.ClearExpiry, context.CancellationToken));
 
     public override async Task<Contracts.Approvals.V1.Authorisation> GetAuthorisation(GetAuthorisationRequest request, ServerCallContext context) =>
         ToContract(await register.GetAsync(request.AuthorisationId, context.CancellationToken));
@@ -32,7 +32,7 @@ public sealed class ApprovalsGrpcService(AuthorisationRegister register) : Appro
     public override async Task<ListAuthorisationsResponse> ListAuthorisations(ListAuthorisationsRequest request, ServerCallContext context)
     {
         var (authorisations, next) = await register.ListAsync(request.Page?.PageSize ?? 0, request.Page?.PageToken, request.ProductId, request.Jurisdiction,
-            FromContract<Pathway>((int)request.Pathway), FromContract<AuthorisationStatus>((int)request.Status), context.CancellationToken);
+            FilterOf<Pathway>((int)request.Pathway, "pathway"), FilterOf<AuthorisationStatus>((int)request.Status, "status"), context.CancellationToken);
         return new ListAuthorisationsResponse { Authorisations = { authorisations.Select(ToContract) }, NextPageToken = next };
     }
 
@@ -43,7 +43,7 @@ public sealed class ApprovalsGrpcService(AuthorisationRegister register) : Appro
     }
 
     public override async Task<Matrix> GetMatrix(GetMatrixRequest request, ServerCallContext context) =>
-        ToContract(await register.MatrixAsync(request.ProductId, request.CountryCode, FromContract<Pathway>((int)request.Pathway), context.CancellationToken));
+        ToContract(await register.MatrixAsync(request.ProductId, request.CountryCode, FilterOf<Pathway>((int)request.Pathway, "pathway"), context.CancellationToken));
 
     public override async Task<UsageAnswer> CheckUsage(CheckUsageRequest request, ServerCallContext context) =>
         ToContract(await register.CheckUsageAsync(request.ProductId, request.CountryCode, request.AgeYears, request.Indication, request.InstitutionId,

@@ -49,6 +49,13 @@ internal static class ApprovalsMapping
     public static TDomain? FromContract<TDomain>(int value) where TDomain : struct, System.Enum =>
         System.Enum.IsDefined(typeof(TDomain), value) ? (TDomain)(object)value : null;
 
+    /// <summary>An optional enum filter: UNSPECIFIED is no filter; a number the service does not know is INVALID_ARGUMENT on <paramref name="field"/>.</summary>
+    public static TDomain? FilterOf<TDomain>(int value, string field) where TDomain : struct, System.Enum
+    {
+        new Validator().Check(value == 0 || FromContract<TDomain>(value) is not null, field, "is not a value this service knows").ThrowIfInvalid();
+        return FromContract<TDomain>(value);
+    }
+
     public static Contract.HistoryEntry ToContract(Stored<AuthorisationChange> stored) => new()
     {
         Revision = stored.Value.Revision,

@@ -32,11 +32,15 @@ public sealed class ApprovalsModule : IServiceModule
             // What is authorised where is everyone's business.
             .AllowAnyRole(nameof(Rpc.GetAuthorisation))
             .AllowAnyRole(nameof(Rpc.ListAuthorisations))
-            .AllowAnyRole(nameof(Rpc.GetAuthorisationHistory))
+            // The history names the officers who made each change: for regulators and admins.
+            .Allow(nameof(Rpc.GetAuthorisationHistory), Roles.RegulatoryOfficer, Roles.ConsortiumAdmin)
             .AllowAnyRole(nameof(Rpc.GetMatrix))
             .AllowAnyRole(nameof(Rpc.CheckUsage))
             .AllowAnyRole(nameof(Rpc.ListRenewalsDue)));
-        builder.Services.Configure<ApprovalsOptions>(builder.Configuration.GetSection(ApprovalsOptions.Section));
+        builder.Services.AddOptions<ApprovalsOptions>().Bind(builder.Configuration.GetSection(ApprovalsOptions.Section))
+            .Validate(o => o.ExpiryCheckInterval > TimeSpan.Zero && o.ExpiryCheckInterval <= TimeSpan.FromDays(1),
+                "Approvals:ExpiryCheckInterval must be more than zero and at most one day")
+            .ValidateOnStart();
         builder.Services.AddScoped<AuthorisationRegister>();
         builder.Services.AddScoped<ApprovalsDemoData>();
         builder.Services.AddSingleton<AuthorisationExpiryJob>();

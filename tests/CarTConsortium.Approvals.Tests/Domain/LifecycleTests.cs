@@ -183,17 +183,23 @@ public sealed class LifecycleTests
     }
 
     [Fact]
-    public void Only_an_approval_with_an_expiry_expires()
+    public void Only_an_approval_with_an_expiry_expires_suspended_or_not()
     {
         var farFuture = new DateOnly(9999, 12, 31);
         var noExpiry = Given.UnderReview().ChangeStatus(Approved, null, Given.Parts(Given.Decided), null, null, Today);
 
-        foreach (var (name, make) in Given.Each.Where(e => e.Key is not ("Approved" or "ConditionallyApproved")))
+        foreach (var (name, make) in Given.Each.Where(e => e.Key is not ("Approved" or "ConditionallyApproved") && !e.Key.StartsWith("Suspended", StringComparison.Ordinal)))
         {
             var authorisation = make();
             Assert.False(authorisation.IsDueToExpire(farFuture), name);
-            Assert.Contains("only an approval expires", Assert.Throws<RuleViolationException>(() => authorisation.Expire(farFuture)).Message, StringComparison.Ordinal);
+            Assert.Contains("only an approval (or a suspended one) expires", Assert.Throws<RuleViolationException>(() => authorisation.Expire(farFuture)).Message, StringComparison.Ordinal);
         }
+        // A suspended approval past its term expires too, rather than being reinstated into the past.
+        var suspended = Given.Each["Suspended from Approved"]();
+        Assert.True(suspended.IsDueToExpire(Given.Expires.AddDays(1)));
+        Assert.Equal((AuthorisationStatus.Expired, (AuthorisationStatus?)null), (suspended.Expire(Given.Expires.AddDays(1)) is var e ? (e.Status, e.SuspendedFrom) : default));
+        var reinstate = Assert.Throws<RuleViolationException>(() => suspended.ChangeStatus(Approved, null, null, null, null, Given.Expires.AddDays(1)));
+        Assert.Contains("can only be withdrawn", reinstate.Message, StringComparison.Ordinal);
         Assert.Null(noExpiry.ExpiresOn);
         Assert.False(noExpiry.IsDueToExpire(farFuture));
         Assert.Contains("it has no expiry", Assert.Throws<RuleViolationException>(() => noExpiry.Expire(farFuture)).Message, StringComparison.Ordinal);

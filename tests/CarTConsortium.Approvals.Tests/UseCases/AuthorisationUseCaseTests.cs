@@ -42,6 +42,7 @@ public sealed class AuthorisationUseCaseTests : IAsyncLifetime, IDisposable
         }
         await _harness.InstitutionAsync("kz-astana-childrens", "KZ");
         await _harness.InstitutionAsync("uz-ncmc-tashkent", "UZ");
+        await _harness.InstitutionAsync("kz-almaty-oncology", "KZ");
     }
 
     public ValueTask DisposeAsync() => ValueTask.CompletedTask;
@@ -58,7 +59,7 @@ public sealed class AuthorisationUseCaseTests : IAsyncLifetime, IDisposable
         a = await Step(Admin, a, AuthorisationStatus.Approved, "approved by the expert committee", decided: Today.AddDays(-1), expires: Today.AddDays(365));
         a = await Step(KzOfficer, a, AuthorisationStatus.Suspended, "GMP inspection finding");
         a = await Step(KzOfficer, a, AuthorisationStatus.Approved, "finding closed");
-        a = await _register.AmendAsync(KzOfficer, a.Id, a.Version, "renewed for five years", Children, DateParts.Of(Today.AddDays(5 * 365)), None);
+        a = await _register.AmendAsync(KzOfficer, a.Id, a.Version, "renewed for five years", Children, DateParts.Of(Today.AddDays(5 * 365)), false, None);
 
         var (history, _) = await _register.HistoryAsync(a.Id, 0, null, None);
 
@@ -75,11 +76,8 @@ public sealed class AuthorisationUseCaseTests : IAsyncLifetime, IDisposable
         // One event per change, each carrying the whole authorisation as it became.
         var events = await Events();
         Assert.Equal([1L, 2, 3, 4, 5, 6, 7], events.Select(e => e.Revision.Version));
-        Assert.Equal((a.Id, "AUTHORISATION_STATUS_APPROVED", 5 * 365), (events[^1].AuthorisationId, events[^1].Status.ToString() switch
-        {
-            "Approved" => "AUTHORISATION_STATUS_APPROVED",
-            var other => other,
-        }, events[^1].ExpiresOn.ToDateTime().Subtract(Today.ToDateTime(TimeOnly.MinValue)).Days));
+        Assert.Equal((a.Id, Contracts.Approvals.V1.AuthorisationStatus.Approved, 5 * 365),
+            (events[^1].AuthorisationId, events[^1].Status, events[^1].ExpiresOn.ToDateTime().Subtract(Today.ToDateTime(TimeOnly.MinValue)).Days));
         Assert.Equal("r/r B-ALL", events[^1].Scope.Indication);
     }
 
@@ -100,7 +98,7 @@ public sealed class AuthorisationUseCaseTests : IAsyncLifetime, IDisposable
     {
         var planned = await Record(KzOfficer, "tisagenlecleucel", "KZ", Pathway.MarketingAuthorisation);
 
-        var same = await _register.AmendAsync(KzOfficer, planned.Id, planned.Version, "no change", Children, null, None);
+        var same = await _register.AmendAsync(KzOfficer, planned.Id, planned.Version, "no change", Children, null, false, None);
 
         Assert.Equal(1, same.Version);
         Assert.Single(await Events());
@@ -115,7 +113,7 @@ public sealed class AuthorisationUseCaseTests : IAsyncLifetime, IDisposable
         {
             try
             {
-                await _register.AmendAsync(KzOfficer, planned.Id, planned.Version, "label", Children with { MaxAgeYears = 10 + age }, null, None);
+                await _register.AmendAsync(KzOfficer, planned.Id, planned.Version, "label", Children with { MaxAgeYears = 10 + age }, null, false, None);
                 return "won";
             }
             catch (ConcurrencyConflictException)
@@ -167,7 +165,7 @@ public sealed class AuthorisationUseCaseTests : IAsyncLifetime, IDisposable
         await Assert.ThrowsAsync<PermissionDeniedException>(() => Record(UzOfficer, "tisagenlecleucel", "KZ", Pathway.MarketingAuthorisation));
         var kz = await Record(KzOfficer, "tisagenlecleucel", "KZ", Pathway.MarketingAuthorisation);
         await Assert.ThrowsAsync<PermissionDeniedException>(() => Step(UzOfficer, kz, AuthorisationStatus.Submitted, "not mine", submitted: Today));
-        await Assert.ThrowsAsync<PermissionDeniedException>(() => _register.AmendAsync(UzOfficer, kz.Id, kz.Version, "not mine", Children with { MaxAgeYears = 21 }, null, None));
+        await Assert.ThrowsAsync<PermissionDeniedException>(() => _register.AmendAsync(UzOfficer, kz.Id, kz.Version, "not mine", Children with { MaxAgeYears = 21 }, null, false, None));
 
         Assert.Equal(1, (await _register.GetAsync(kz.Id, None)).Version);
         Assert.Single(await Events());
@@ -182,6 +180,8 @@ public sealed class AuthorisationUseCaseTests : IAsyncLifetime, IDisposable
 
         await job.StartAsync(None);
         _harness.Clock.Advance(TimeSpan.FromDays(1));
+        // Its last day: nothing to expire yet, however often the job runs.
+        Assert.Equal(0, await job.RunOnceAsync(None));
         Assert.Equal(AuthorisationStatus.Approved, (await _register.GetAsync(a.Id, None)).Value.Status);
         _harness.Clock.Advance(TimeSpan.FromDays(1));
         var expired = await Eventually(async () => (await _register.GetAsync(a.Id, None)).Value.Status == AuthorisationStatus.Expired);
@@ -218,6 +218,61 @@ public sealed class AuthorisationUseCaseTests : IAsyncLifetime, IDisposable
         Assert.Equal([kz.Id], due.Authorisations.Select(a => a.Id));
         Assert.Equal("country_code", Assert.Single((await Assert.ThrowsAsync<InvalidArgumentException>(() =>
             _register.CheckUsageAsync("tisagenlecleucel", "TJ", 10, "r/r B-ALL", "kz-astana-childrens", DateParts.Of(Today), None))).Violations).Field);
+    }
+
+    [Fact]
+    public async Task An_amendment_keeps_what_it_leaves_empty_and_drops_the_expiry_only_when_told()
+    {
+        var a = await Approved("tisagenlecleucel", "KZ", Pathway.MarketingAuthorisation, expires: Today.AddDays(300));
+
+        var relabelled = await _register.AmendAsync(KzOfficer, a.Id, a.Version, "label now from age 1", Children with { MinAgeYears = 1 }, null, false, None);
+        var renewed = await _register.AmendAsync(KzOfficer, a.Id, relabelled.Version, "renewed", null, DateParts.Of(Today.AddDays(900)), false, None);
+        var perpetual = await _register.AmendAsync(KzOfficer, a.Id, renewed.Version, "no longer time-limited", null, null, true, None);
+
+        Assert.Equal((1, Today.AddDays(300)), (relabelled.Value.Scope.MinAgeYears, relabelled.Value.ExpiresOn));
+        Assert.Equal((1, Today.AddDays(900)), (renewed.Value.Scope.MinAgeYears, renewed.Value.ExpiresOn));
+        Assert.Null(perpetual.Value.ExpiresOn);
+        Assert.Equal("expires_on", Assert.Single((await Assert.ThrowsAsync<InvalidArgumentException>(() =>
+            _register.AmendAsync(KzOfficer, a.Id, perpetual.Version, "both", null, DateParts.Of(Today), true, None))).Violations).Field);
+    }
+
+    [Fact]
+    public async Task A_reliance_is_usable_in_the_matrix_only_while_its_reference_decision_holds()
+    {
+        var ema = await Approved("tisagenlecleucel", "EU", Pathway.MarketingAuthorisation, expires: null, authority: Authority.Ema);
+        await Approved("tisagenlecleucel", "KZ", Pathway.Reliance, expires: null, reference: ema.Id);
+        await Step(Admin, ema, AuthorisationStatus.Suspended, "EMA suspension");
+
+        var matrix = await _register.MatrixAsync("tisagenlecleucel", "KZ", null, None);
+        var usage = await _register.CheckUsageAsync("tisagenlecleucel", "KZ", 10, "r/r B-ALL", "kz-astana-childrens", DateParts.Of(Today), None);
+
+        Assert.False(Assert.Single(matrix.Cells).UsableToday);
+        Assert.Null(usage.AllowedBy);
+    }
+
+    [Fact]
+    public async Task A_triple_is_tracked_once_an_unknown_id_is_not_found_and_lists_filter_and_page()
+    {
+        await Record(Admin, "tisagenlecleucel", "KZ", Pathway.MarketingAuthorisation);
+        await Record(Admin, "tisagenlecleucel", "UZ", Pathway.MarketingAuthorisation);
+        await Record(Admin, "ncb-cd19-academic", "KZ", Pathway.CompassionateUse);
+
+        await Assert.ThrowsAsync<DocumentExistsException>(() => Record(KzOfficer, "tisagenlecleucel", "KZ", Pathway.MarketingAuthorisation));
+        await Assert.ThrowsAsync<NotFoundException>(() => _register.GetAsync("tisagenlecleucel.KG.MarketingAuthorisation", None));
+        var first = await _register.ListAsync(2, null, null, null, null, null, None);
+        var second = await _register.ListAsync(2, first.NextPageToken, null, null, null, null, None);
+        var kz = await _register.ListAsync(0, null, null, "KZ", null, null, None);
+        var compassionate = await _register.ListAsync(0, null, null, null, Pathway.CompassionateUse, AuthorisationStatus.Planned, None);
+        var matrix = await _register.MatrixAsync(null, "KZ", Pathway.CompassionateUse, None);
+
+        Assert.Equal(3, first.Authorisations.Concat(second.Authorisations).Select(a => a.Id).Distinct().Count());
+        Assert.Equal("", second.NextPageToken);
+        Assert.Equal(["ncb-cd19-academic.KZ.CompassionateUse", "tisagenlecleucel.KZ.MarketingAuthorisation"], kz.Authorisations.Select(a => a.Id));
+        Assert.Equal(["ncb-cd19-academic.KZ.CompassionateUse"], compassionate.Authorisations.Select(a => a.Id));
+        Assert.Equal(["ncb-cd19-academic"], matrix.Cells.Select(c => c.ProductId));
+        Assert.Equal(["KZ"], matrix.CountryCodes);
+        Assert.Equal("institution_id", Assert.Single((await Assert.ThrowsAsync<InvalidArgumentException>(() =>
+            _register.CheckUsageAsync("tisagenlecleucel", "KZ", 10, "r/r B-ALL", "kz-nowhere", DateParts.Of(Today), None))).Violations).Field);
     }
 
     private Task<Stored<Authorisation>> Record(Caller caller, string product, string jurisdiction, Pathway pathway, string? reference = null, string? reason = null) =>

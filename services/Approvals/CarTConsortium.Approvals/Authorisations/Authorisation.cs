@@ -295,7 +295,8 @@ public sealed record Authorisation(
     }
 
     /// <summary>Approved or conditionally approved, and <see cref="ExpiresOn"/> (its last valid day) is before <paramref name="today"/>.</summary>
-    public bool IsDueToExpire(DateOnly today) => IsApproval(Status) && ExpiresOn is { } last && last < today;
+    public bool IsDueToExpire(DateOnly today) =>
+        (IsApproval(Status) || Status == AuthorisationStatus.Suspended) && ExpiresOn is { } last && last < today;
 
     /// <summary>The background job's step to EXPIRED.</summary>
     /// <exception cref="RuleViolationException">It is not <see cref="IsDueToExpire">due to expire</see>.</exception>
@@ -303,12 +304,12 @@ public sealed record Authorisation(
     {
         if (!IsDueToExpire(today))
         {
-            var why = !IsApproval(Status) ? $"it is {Name(Status)}, and only an approval expires"
+            var why = !IsApproval(Status) && Status != AuthorisationStatus.Suspended ? $"it is {Name(Status)}, and only an approval (or a suspended one) expires"
                 : ExpiresOn is { } last ? $"it holds until {Text.Day(last)}"
                 : "it has no expiry";
             throw new RuleViolationException($"Authorisation {AuthorisationId} cannot move from {Name(Status)} to EXPIRED on {Text.Day(today)}: {why}.");
         }
-        return this with { Status = AuthorisationStatus.Expired };
+        return this with { Status = AuthorisationStatus.Expired, SuspendedFrom = null };
     }
 
     /// <summary>Approved or conditionally approved, and its expiry falls within today and the next <paramref name="withinDays"/> days (both ends included).</summary>

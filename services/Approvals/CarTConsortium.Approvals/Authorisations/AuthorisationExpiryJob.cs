@@ -51,7 +51,7 @@ public sealed partial class AuthorisationExpiryJob(IServiceScopeFactory scopes, 
             }
             return expired;
         }
-        catch (Exception e) when (e is not OperationCanceledException)
+        catch (Exception e) when (!ct.IsCancellationRequested)
         {
             // The next tick tries again; the job must not stop the app.
             LogFailed(e);

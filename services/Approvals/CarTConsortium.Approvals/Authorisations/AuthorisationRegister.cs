@@ -1,3 +1,4 @@
+using System.Globalization;
 using CarTConsortium.Approvals.Catalogue;
 using CarTConsortium.BuildingBlocks.Errors;
 using CarTConsortium.BuildingBlocks.Eventing;
@@ -41,19 +42,29 @@ public sealed class AuthorisationRegister(IDocumentStore store, TimeProvider clo
         var current = await GetAsync(authorisationId, ct);
         caller.Demand(caller.IsConsortiumAdmin || caller.IsOfCountry(current.Value.Jurisdiction), OwnCountryOnly);
         ExpectedRevision.Require(Authorisation.Collection, current, expectedRevision);
-        var changed = current.Value.ChangeStatus(target, submittedOn, decidedOn, effectiveOn, expiresOn, Today);
+        var changed = current.Value.ChangeStatus(target, submittedOn, decidedOn, effectiveOn, expiresOn, LatestToday);
         return await SaveAsync(current, changed, (after, changes, now) => AuthorisationChange.By(caller, AuthorisationChange.StatusChanged, after, changes, why, now), ct);
     }
 
-    /// <summary>Changes scope or expiry; an amendment that changes nothing writes nothing and publishes nothing.</summary>
+    /// <summary>
+    /// Changes scope or expiry; what the request leaves empty stays as it is, and the expiry
+    /// goes only when <paramref name="clearExpiry"/> says so. An amendment that changes
+    /// nothing writes nothing and publishes nothing.
+    /// </summary>
     public async Task<Stored<Authorisation>> AmendAsync(Caller caller, string authorisationId, long expectedRevision, string? reason, ScopeInput? scope,
-        DateParts? expiresOn, CancellationToken ct)
+        DateParts? expiresOn, bool clearExpiry, CancellationToken ct)
     {
         var why = CheckChange(authorisationId, expectedRevision, reason);
+        new Validator().Check(!clearExpiry || expiresOn is null or { Year: 0, Month: 0, Day: 0 }, "expires_on", "must be empty when clear_expiry is set").ThrowIfInvalid();
         var current = await GetAsync(authorisationId, ct);
         caller.Demand(caller.IsConsortiumAdmin || caller.IsOfCountry(current.Value.Jurisdiction), OwnCountryOnly);
         ExpectedRevision.Require(Authorisation.Collection, current, expectedRevision);
-        var amended = current.Value.Amend(scope, expiresOn, Today);
+        var kept = current.Value;
+        var newScope = scope ?? new ScopeInput(kept.Scope.Indication, kept.Scope.MinAgeYears, kept.Scope.MaxAgeYears ?? 0, kept.Scope.InstitutionIds);
+        var newExpiry = clearExpiry ? null
+            : expiresOn is null or { Year: 0, Month: 0, Day: 0 } ? (kept.ExpiresOn is { } e ? DateParts.Of(e) : null)
+            : expiresOn;
+        var amended = kept.Amend(newScope, newExpiry, LatestToday);
         if (ReferenceEquals(amended, current.Value))
         {
             return current;
@@ -71,7 +82,7 @@ public sealed class AuthorisationRegister(IDocumentStore store, TimeProvider clo
     {
         var today = Today;
         var expired = 0;
-        foreach (var status in new[] { AuthorisationStatus.Approved, AuthorisationStatus.ConditionallyApproved })
+        foreach (var status in new[] { AuthorisationStatus.Approved, AuthorisationStatus.ConditionallyApproved, AuthorisationStatus.Suspended })
         {
             foreach (var current in await AllAsync(DocumentQuery.All.WhereKey("status", status.ToString()), ct))
             {
@@ -81,8 +92,9 @@ public sealed class AuthorisationRegister(IDocumentStore store, TimeProvider clo
                 }
                 try
                 {
+                    var lastDay = current.Value.ExpiresOn!.Value.ToString("yyyy-MM-dd", CultureInfo.InvariantCulture);
                     await SaveAsync(current, current.Value.Expire(today), (after, changes, now) =>
-                        AuthorisationChange.BySystem(AuthorisationChange.Expired, after, changes, $"expires_on {current.Value.ExpiresOn:yyyy-MM-dd} has passed", now), ct);
+                        AuthorisationChange.BySystem(AuthorisationChange.Expired, after, changes, $"expires_on {lastDay} has passed", now), ct);
                     expired++;
                 }
                 catch (ConcurrencyConflictException)
@@ -146,13 +158,17 @@ public sealed class AuthorisationRegister(IDocumentStore store, TimeProvider clo
         var authorisations = await AllAsync(DocumentQuery.All
             .WhereKey("product_id", productId).WhereKey("jurisdiction", countryCode).WhereKey("pathway", pathway?.ToString()), ct);
         var today = Today;
-        var cells = authorisations
-            .GroupBy(a => (a.Value.ProductId, a.Value.Jurisdiction))
-            .OrderBy(g => g.Key.ProductId, StringComparer.Ordinal).ThenBy(g => g.Key.Jurisdiction, StringComparer.Ordinal)
-            .Select(g => new MatrixView.Cell(g.Key.ProductId, g.Key.Jurisdiction,
-                [.. g.Select(a => a.Value).OrderBy(a => a.Pathway)],
-                g.Any(a => a.Value.AllowsUseInPrinciple && a.Value.IsInForceOn(today))))
-            .ToList();
+        var cells = new List<MatrixView.Cell>();
+        foreach (var cell in authorisations.GroupBy(a => (a.Value.ProductId, a.Value.Jurisdiction))
+            .OrderBy(g => g.Key.ProductId, StringComparer.Ordinal).ThenBy(g => g.Key.Jurisdiction, StringComparer.Ordinal))
+        {
+            var usable = false;
+            foreach (var entry in cell.Select(a => a.Value))
+            {
+                usable |= entry.AllowsUseInPrinciple && entry.IsInForceOn(today) && await ReferenceHoldsAsync(entry, today, ct);
+            }
+            cells.Add(new MatrixView.Cell(cell.Key.ProductId, cell.Key.Jurisdiction, [.. cell.Select(a => a.Value).OrderBy(a => a.Pathway)], usable));
+        }
         return new MatrixView(products, countries, cells);
     }
 
@@ -162,7 +178,8 @@ public sealed class AuthorisationRegister(IDocumentStore store, TimeProvider clo
         var question = UsageRules.Check(productId, countryCode, ageYears, indication, institutionId, date);
         var unknown = new Validator()
             .Check(await store.FindAsync(KnownProduct.Collection, question.ProductId, ct) is not null, "product_id", "is not a product the registry has announced")
-            .Check(await store.FindAsync(KnownCountry.Collection, question.CountryCode, ct) is not null, "country_code", "is not a country the registry knows");
+            .Check(await store.FindAsync(KnownCountry.Collection, question.CountryCode, ct) is not null, "country_code", "is not a country the registry knows")
+            .Check(await store.FindAsync(KnownInstitution.Collection, question.InstitutionId, ct) is not null, "institution_id", "is not an institution the registry knows");
         unknown.ThrowIfInvalid();
         var candidates = await AllAsync(DocumentQuery.All.WhereKey("product_id", question.ProductId).WhereKey("jurisdiction", question.CountryCode), ct);
         var verdicts = new List<UsageView.Verdict>();
@@ -176,7 +193,7 @@ public sealed class AuthorisationRegister(IDocumentStore store, TimeProvider clo
         return new UsageView(question, verdicts);
     }
 
-    /// <summary>Approved authorisations expiring within <paramref name="withinDays"/> days, soonest id order, one page at a time.</summary>
+    /// <summary>Approved authorisations expiring within <paramref name="withinDays"/> days, in id order (as every list pages), one page at a time.</summary>
     public async Task<(IReadOnlyList<Stored<Authorisation>> Authorisations, string NextPageToken)> RenewalsDueAsync(int withinDays, string? jurisdiction,
         int pageSize, string? pageToken, CancellationToken ct)
     {
@@ -201,7 +218,25 @@ public sealed class AuthorisationRegister(IDocumentStore store, TimeProvider clo
         return (page, Paging.NextToken(new Page<Authorisation>(page, ordered.Count > page.Count ? page[^1].Id : null)));
     }
 
+    /// <summary>The UTC day: when approvals expire and what the matrix and renewals count from.</summary>
     private DateOnly Today => DateOnly.FromDateTime(clock.GetUtcNow().UtcDateTime);
+
+    /// <summary>
+    /// The last calendar day anywhere (UTC+14), for "not in the future": an officer in Almaty
+    /// recording today's decision at 02:00 local time must not be told it is tomorrow.
+    /// </summary>
+    private DateOnly LatestToday => DateOnly.FromDateTime(clock.GetUtcNow().UtcDateTime.AddHours(14));
+
+    /// <summary>A reliance allows use only while its reference decision does; other pathways have none to check.</summary>
+    private async Task<bool> ReferenceHoldsAsync(Authorisation entry, DateOnly day, CancellationToken ct)
+    {
+        if (entry.ReferenceAuthorisationId is not { } referenceId)
+        {
+            return true;
+        }
+        var reference = (await store.FindAsync(Authorisation.Collection, referenceId, ct))?.Value;
+        return reference is not null && reference.AllowsUseInPrinciple && reference.IsInForceOn(day);
+    }
 
     private static string CheckChange(string authorisationId, long expectedRevision, string? reason)
     {

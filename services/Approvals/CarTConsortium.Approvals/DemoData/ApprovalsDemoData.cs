@@ -63,10 +63,16 @@ internal sealed class ApprovalsDemoData(IDocumentStore store, AuthorisationRegis
         var deadline = DateTime.UtcNow + wait;
         while (true)
         {
-            var arrived = await store.FindAsync(KnownProduct.Collection, "ncb-cd19-academic", ct) is not null
-                && await store.FindAsync(KnownProduct.Collection, "nexcar19", ct) is not null
-                && await store.FindAsync(KnownCountry.Collection, "IN", ct) is not null
-                && await store.FindAsync(KnownInstitution.Collection, "kz-astana-childrens", ct) is not null;
+            var arrived = true;
+            foreach (var product in new[] { "tisagenlecleucel", "pcar-19b", "nexcar19", "ncb-cd19-academic" })
+            {
+                arrived &= await store.FindAsync(KnownProduct.Collection, product, ct) is not null;
+            }
+            foreach (var country in new[] { "US", "EU", "JP", "CN", "IN", "KZ", "UZ", "KG" })
+            {
+                arrived &= await store.FindAsync(KnownCountry.Collection, country, ct) is not null;
+            }
+            arrived &= await store.FindAsync(KnownInstitution.Collection, "kz-astana-childrens", ct) is not null;
             if (arrived || DateTime.UtcNow > deadline)
             {
                 return arrived;
