@@ -13,7 +13,7 @@ namespace CarTConsortium.Approvals.Tests;
 
 /// <summary>
 /// Approvals' storage and event handling as a host wires them: one SQLite file in a temp
-/// folder, and the real dispatcher running <see cref="ProductProjection"/> for the registry's events.
+/// folder, and the real dispatcher running the projections of the registry's products, countries and institutions.
 /// </summary>
 public sealed class ApprovalsHarness : IDisposable
 {
@@ -29,6 +29,8 @@ public sealed class ApprovalsHarness : IDisposable
         services.AddSqliteStorage(Path.Combine(_folder, "approvals.db"));
         services.AddSingleton<EventDispatcher>();
         services.AddEventHandler<ProductRegistered, ProductProjection>();
+        services.AddEventHandler<CountryAdmitted, CountryProjection>();
+        services.AddEventHandler<InstitutionChanged, InstitutionProjection>();
         _services = services.BuildServiceProvider(new ServiceProviderOptions { ValidateScopes = true, ValidateOnBuild = true });
         Store = _services.GetRequiredService<SqliteDocumentStore>();
         Dispatcher = _services.GetRequiredService<EventDispatcher>();
@@ -43,6 +45,23 @@ public sealed class ApprovalsHarness : IDisposable
     /// <summary>Delivers the registry's announcement of a product, as a new event, for the first time.</summary>
     public Task<DeliveryOutcome> AnnounceAsync(string productId, string name, long registryVersion = 1) =>
         Dispatcher.DispatchAsync(Envelope(Registered(productId, name, registryVersion)), 1, CancellationToken.None);
+
+    /// <summary>Delivers the registry's admission of a country.</summary>
+    public Task<DeliveryOutcome> AdmitAsync(string countryCode, bool member = true) =>
+        Dispatcher.DispatchAsync(EnvelopeOf(new CountryAdmitted
+        {
+            Country = new Country { CountryCode = countryCode, Name = countryCode, Membership = member ? Membership.Member : Membership.Reference, Revision = new() { Version = 1 } },
+        }), 1, CancellationToken.None);
+
+    /// <summary>Delivers the registry's announcement of an institution.</summary>
+    public Task<DeliveryOutcome> InstitutionAsync(string institutionId, string countryCode) =>
+        Dispatcher.DispatchAsync(EnvelopeOf(new InstitutionChanged
+        {
+            Institution = new Institution { InstitutionId = institutionId, CountryCode = countryCode, Kind = InstitutionKind.TreatmentCentre, Revision = new() { Version = 1 } },
+        }), 1, CancellationToken.None);
+
+    public static EventEnvelope EnvelopeOf<T>(T integrationEvent) where T : IMessage<T>, new() =>
+        new(Guid.CreateVersion7().ToString(), IntegrationEvents.TopicOf<T>(), "registry", DateTimeOffset.UtcNow, JsonFormatter.Default.Format(integrationEvent), null);
 
     public static ProductRegistered Registered(string productId, string name, long registryVersion) => new()
     {

@@ -124,12 +124,17 @@ public sealed class ProductProjectionTests : IDisposable
         await using var services = builder.Services.BuildServiceProvider();
         var dispatcher = services.GetRequiredService<EventDispatcher>();
 
-        Assert.Equal([IntegrationEvents.TopicOf<ProductRegistered>()], dispatcher.Topics);
+        Assert.Equal([IntegrationEvents.TopicOf<CountryAdmitted>(), IntegrationEvents.TopicOf<InstitutionChanged>(), IntegrationEvents.TopicOf<ProductRegistered>()],
+            dispatcher.Topics.Order(StringComparer.Ordinal));
         Assert.Equal(DeliveryOutcome.Success, await dispatcher.DispatchAsync(
             ApprovalsHarness.Envelope(ApprovalsHarness.Registered(ProductId, "Academic CD19 CAR-T", 1)), 1, CancellationToken.None));
+        Assert.Equal(DeliveryOutcome.Success, await dispatcher.DispatchAsync(ApprovalsHarness.EnvelopeOf(new CountryAdmitted
+        {
+            Country = new Country { CountryCode = "EU", Name = "European Union", Membership = Membership.Reference, Revision = new() { Version = 1 } },
+        }), 1, CancellationToken.None));
         await using var scope = services.CreateAsyncScope();
         var recorded = await scope.ServiceProvider.GetRequiredService<AuthorisationRegister>()
-            .RecordAsync(Callers.Admin, ProductId, "EU", Authority.Ema, Pathway.Conditional, CancellationToken.None);
+            .RecordAsync(Callers.Admin, ProductId, "EU", Authority.Ema, Pathway.Conditional, new ScopeInput("r/r B-ALL", 0, 25, []), null, null, CancellationToken.None);
 
         Assert.Equal("ncb-cd19-academic.EU.Conditional", recorded.Id);
         Assert.Equal(AuthorisationStatus.Planned, recorded.Value.Status);

@@ -58,6 +58,12 @@ public sealed class AuthorisationMatrixTests(MatrixFixture fixture) : IClassFixt
         "ListAccessLog           ---      A--       ---         ---        ---  A",
         "GetStatistics           AAA      AAA       AAA         AAA        AAA  A",
         "RecordAuthorisation     ---      ---       ---         A-A        ---  A",
+        "ChangeStatus            ---      ---       ---         A-A        ---  A",
+        "AmendAuthorisation      ---      ---       ---         A-A        ---  A",
+        "GetAuthorisationHistory ---      ---       ---         AAA        ---  A",
+        "GetMatrix               AAA      AAA       AAA         AAA        AAA  A",
+        "CheckUsage              AAA      AAA       AAA         AAA        AAA  A",
+        "ListRenewalsDue         AAA      AAA       AAA         AAA        AAA  A",
         "GetAuthorisation        AAA      AAA       AAA         AAA        AAA  A",
         "ListAuthorisations      AAA      AAA       AAA         AAA        AAA  A",
         "PublishCapacity         ---      ---       ---         ---        A--  -",
@@ -209,6 +215,24 @@ public sealed class AuthorisationMatrixTests(MatrixFixture fixture) : IClassFixt
                     OccurredOn = MatrixFixture.Day(today),
                     FollowUp = new FollowUpVisit { DiseaseState = DiseaseState.InRemission, BCellAplasia = true },
                 }).ResponseAsync;
+            case "ChangeStatus":
+                var tracked = await fixture.Admin.Approvals.GetAuthorisationAsync(new GetAuthorisationRequest { AuthorisationId = fixture.AuthorisationId });
+                _before = tracked.Revision.Version;
+                var approvals = new ApprovalsService.ApprovalsServiceClient(channel);
+                return () => approvals.ChangeStatusAsync(MatrixFixture.NextStep(tracked, today)).ResponseAsync;
+            case "AmendAuthorisation":
+                var current = await fixture.Admin.Approvals.GetAuthorisationAsync(new GetAuthorisationRequest { AuthorisationId = fixture.AuthorisationId });
+                _before = current.Revision.Version;
+                var amending = new ApprovalsService.ApprovalsServiceClient(channel);
+                var scope = current.Scope.Clone();
+                scope.MaxAgeYears = scope.MaxAgeYears == 25 ? 21 : 25;
+                return () => amending.AmendAuthorisationAsync(new AmendAuthorisationRequest
+                {
+                    AuthorisationId = current.AuthorisationId,
+                    ExpectedRevision = current.Revision.Version,
+                    Reason = "matrix: label change",
+                    Scope = scope,
+                }).ResponseAsync;
             default:
                 return Invoke(rpc, channel, suffix);
         }
@@ -240,6 +264,18 @@ public sealed class AuthorisationMatrixTests(MatrixFixture fixture) : IClassFixt
             "RecordAuthorisation" => () => RecordAuthorisationAsync(approvals, suffix),
             "GetAuthorisation" => () => approvals.GetAuthorisationAsync(new GetAuthorisationRequest { AuthorisationId = fixture.AuthorisationId }).ResponseAsync,
             "ListAuthorisations" => () => approvals.ListAuthorisationsAsync(new ListAuthorisationsRequest()).ResponseAsync,
+            "GetAuthorisationHistory" => () => approvals.GetAuthorisationHistoryAsync(new GetAuthorisationHistoryRequest { AuthorisationId = fixture.AuthorisationId }).ResponseAsync,
+            "GetMatrix" => () => approvals.GetMatrixAsync(new GetMatrixRequest()).ResponseAsync,
+            "CheckUsage" => () => approvals.CheckUsageAsync(new CheckUsageRequest
+            {
+                ProductId = MatrixFixture.ProductId,
+                CountryCode = "KZ",
+                AgeYears = 10,
+                Indication = "r/r B-ALL",
+                InstitutionId = "kz-astana-childrens",
+                Date = MatrixFixture.Day(DateOnly.FromDateTime(DateTime.UtcNow)),
+            }).ResponseAsync,
+            "ListRenewalsDue" => () => approvals.ListRenewalsDueAsync(new ListRenewalsDueRequest { WithinDays = 90 }).ResponseAsync,
             "PublishCapacity" => () => slots.PublishCapacityAsync(MatrixFixture.KzSiteCapacity()).ResponseAsync,
             "GetCapacity" => () => slots.GetCapacityAsync(new GetCapacityRequest { CapacityId = fixture.CapacityId }).ResponseAsync,
             "ListCapacity" => () => slots.ListCapacityAsync(new ListCapacityRequest()).ResponseAsync,
@@ -261,7 +297,7 @@ public sealed class AuthorisationMatrixTests(MatrixFixture fixture) : IClassFixt
         {
             await approvals.RecordAuthorisationAsync(request);
         }
-        catch (RpcException e) when (e.StatusCode == StatusCode.FailedPrecondition)
+        catch (RpcException e) when (e.StatusCode == StatusCode.InvalidArgument)
         {
             await fixture.Admin.Registry.RegisterProductAsync(MatrixFixture.NewProduct(request.ProductId));
             await Eventually.SucceedsAsync(() => approvals.RecordAuthorisationAsync(request).ResponseAsync);
@@ -301,6 +337,10 @@ public sealed class AuthorisationMatrixTests(MatrixFixture fixture) : IClassFixt
                 break;
             case "ChangeConsent" or "RecordInfusion" or "RecordOutcome":
                 Assert.Equal((long)_before!, (await fixture.ReadPatientAsync()).Revision.Version);
+                break;
+            case "ChangeStatus" or "AmendAuthorisation":
+                var unchanged = await admin.Approvals.GetAuthorisationAsync(new GetAuthorisationRequest { AuthorisationId = fixture.AuthorisationId });
+                Assert.Equal((long)_before!, unchanged.Revision.Version);
                 break;
             case "RegisterProduct":
                 var product = await Assert.ThrowsAsync<RpcException>(() =>
@@ -353,6 +393,7 @@ public sealed class MatrixFixture : IAsyncLifetime
             Jurisdiction = "KZ",
             Authority = Authority.National,
             Pathway = Pathway.MarketingAuthorisation,
+            Scope = new Scope { Indication = "r/r B-ALL", MaxAgeYears = 25 },
         }).ResponseAsync);
         AuthorisationId = recorded.AuthorisationId;
         var site = new SlotsService.SlotsServiceClient(Running.ChannelAs(DemoClients.KzSite));
@@ -454,7 +495,35 @@ public sealed class MatrixFixture : IAsyncLifetime
         Jurisdiction = "KZ",
         Authority = Authority.National,
         Pathway = Pathway.HospitalExemption,
+        Scope = new Scope { Indication = "r/r B-ALL", MinAgeYears = 1, MaxAgeYears = 25, InstitutionIds = { "kz-astana-childrens" } },
     };
+
+    /// <summary>The next legal step of the authorisation's lifecycle, so every allowed case moves it on.</summary>
+    public static ChangeStatusRequest NextStep(Authorisation current, DateOnly today)
+    {
+        var request = new ChangeStatusRequest { AuthorisationId = current.AuthorisationId, ExpectedRevision = current.Revision.Version, Reason = "matrix step" };
+        switch (current.Status)
+        {
+            case AuthorisationStatus.Planned:
+                request.Status = AuthorisationStatus.Submitted;
+                request.SubmittedOn = Day(today.AddDays(-30));
+                break;
+            case AuthorisationStatus.Submitted:
+                request.Status = AuthorisationStatus.UnderReview;
+                break;
+            case AuthorisationStatus.UnderReview:
+                request.Status = AuthorisationStatus.Approved;
+                request.DecidedOn = Day(today.AddDays(-1));
+                break;
+            case AuthorisationStatus.Approved:
+                request.Status = AuthorisationStatus.Suspended;
+                break;
+            default:
+                request.Status = current.SuspendedFrom;
+                break;
+        }
+        return request;
+    }
 
     public static PublishCapacityRequest KzSiteCapacity()
     {

@@ -37,6 +37,7 @@ public sealed class DurabilityTests
                 Jurisdiction = "KG",
                 Authority = Authority.National,
                 Pathway = Pathway.CompassionateUse,
+                Scope = new Scope { Indication = "r/r B-ALL" },
             }).ResponseAsync);
         }
         finally

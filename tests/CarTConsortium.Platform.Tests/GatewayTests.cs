@@ -55,9 +55,11 @@ public sealed class GatewayTests(PlatformFixture fixture) : IClassFixture<Platfo
             Jurisdiction = "UZ",
             Authority = Authority.National,
             Pathway = Pathway.HospitalExemption,
+            Scope = new Scope { Indication = "r/r B-ALL", MaxAgeYears = 25, InstitutionIds = { "uz-ncmc-tashkent" } },
         };
         var unknown = await Assert.ThrowsAsync<RpcException>(() => Approvals.RecordAuthorisationAsync(request).ResponseAsync);
-        Assert.Equal(StatusCode.FailedPrecondition, unknown.StatusCode);
+        Assert.Equal(StatusCode.InvalidArgument, unknown.StatusCode);
+        Assert.Equal("product_id", Assert.Single(unknown.GetRpcStatus()!.GetDetail<BadRequest>().FieldViolations).Field);
 
         await Registry.RegisterProductAsync(NewProduct("event-borne"));
 

@@ -1,5 +1,6 @@
 using CarTConsortium.Approvals.Authorisations;
 using CarTConsortium.Approvals.Catalogue;
+using CarTConsortium.Approvals.DemoData;
 using CarTConsortium.BuildingBlocks.Eventing;
 using CarTConsortium.BuildingBlocks.Security;
 using CarTConsortium.Contracts.Approvals.V1;
@@ -8,12 +9,13 @@ using CarTConsortium.ServiceDefaults;
 using CarTConsortium.ServiceDefaults.Security;
 using Microsoft.AspNetCore.Builder;
 using Microsoft.Extensions.DependencyInjection;
+using Rpc = CarTConsortium.Contracts.Approvals.V1.ApprovalsService.ApprovalsServiceBase;
 
 namespace CarTConsortium.Approvals;
 
 /// <summary>
-/// The approvals service's whole wiring: its use cases, its gRPC service, and the registry
-/// events it builds its product catalogue from.
+/// The approvals service's whole wiring: its use cases, its gRPC service, the expiry job,
+/// and the registry events it builds its products, countries and institutions from.
 /// </summary>
 public sealed class ApprovalsModule : IServiceModule
 {
@@ -23,16 +25,40 @@ public sealed class ApprovalsModule : IServiceModule
     {
         builder.AddFederatedAuthentication();
         builder.Services.AddRpcAccess(ApprovalsService.Descriptor, scope: "approvals", rpc => rpc
-            // Officers record for their own country only (AuthorisationRegister); admins for all.
-            .Allow(nameof(ApprovalsService.ApprovalsServiceBase.RecordAuthorisation), Roles.RegulatoryOfficer, Roles.ConsortiumAdmin)
-            .AllowAnyRole(nameof(ApprovalsService.ApprovalsServiceBase.GetAuthorisation))
-            .AllowAnyRole(nameof(ApprovalsService.ApprovalsServiceBase.ListAuthorisations)));
+            // Officers write for their own country only (AuthorisationRegister); admins for all.
+            .Allow(nameof(Rpc.RecordAuthorisation), Roles.RegulatoryOfficer, Roles.ConsortiumAdmin)
+            .Allow(nameof(Rpc.ChangeStatus), Roles.RegulatoryOfficer, Roles.ConsortiumAdmin)
+            .Allow(nameof(Rpc.AmendAuthorisation), Roles.RegulatoryOfficer, Roles.ConsortiumAdmin)
+            // What is authorised where is everyone's business.
+            .AllowAnyRole(nameof(Rpc.GetAuthorisation))
+            .AllowAnyRole(nameof(Rpc.ListAuthorisations))
+            // The history names the officers who made each change: for regulators and admins.
+            .Allow(nameof(Rpc.GetAuthorisationHistory), Roles.RegulatoryOfficer, Roles.ConsortiumAdmin)
+            .AllowAnyRole(nameof(Rpc.GetMatrix))
+            .AllowAnyRole(nameof(Rpc.CheckUsage))
+            .AllowAnyRole(nameof(Rpc.ListRenewalsDue)));
+        builder.Services.AddOptions<ApprovalsOptions>().Bind(builder.Configuration.GetSection(ApprovalsOptions.Section))
+            .Validate(o => o.ExpiryCheckInterval > TimeSpan.Zero && o.ExpiryCheckInterval <= TimeSpan.FromDays(1),
+                "Approvals:ExpiryCheckInterval must be more than zero and at most one day")
+            .ValidateOnStart();
         builder.Services.AddScoped<AuthorisationRegister>();
+        builder.Services.AddScoped<ApprovalsDemoData>();
+        builder.Services.AddSingleton<AuthorisationExpiryJob>();
+        builder.Services.AddHostedService(services => services.GetRequiredService<AuthorisationExpiryJob>());
         builder.Services.AddEventHandler<ProductRegistered, ProductProjection>();
+        builder.Services.AddEventHandler<CountryAdmitted, CountryProjection>();
+        builder.Services.AddEventHandler<InstitutionChanged, InstitutionProjection>();
     }
 
     public void MapEndpoints(WebApplication app)
     {
         app.MapGrpcService<ApprovalsGrpcService>().RequireAuthorization(FederatedAuthentication.Policy);
+    }
+
+    /// <summary>The review paper's decisions, once the registry's demo products and members have arrived here by event.</summary>
+    public async Task SeedDemoDataAsync(IServiceProvider services, CancellationToken ct)
+    {
+        await using var scope = services.CreateAsyncScope();
+        await scope.ServiceProvider.GetRequiredService<ApprovalsDemoData>().SeedAsync(TimeSpan.FromSeconds(30), ct);
     }
 }

@@ -22,14 +22,6 @@ public sealed class ProductProjection(IDocumentStore store) : IEventHandler<Prod
             throw new PoisonEventException("ProductRegistered carries no product id.");
         }
         var incoming = new KnownProduct(product.ProductId, product.Name, product.Revision?.Version ?? 0);
-        var current = await store.FindAsync(KnownProduct.Collection, product.ProductId, ct);
-        if (current is null)
-        {
-            context.Changes.Insert(KnownProduct.Collection, incoming.ProductId, incoming);
-        }
-        else if (current.Value.RegistryVersion < incoming.RegistryVersion)
-        {
-            context.Changes.Update(KnownProduct.Collection, current, incoming);
-        }
+        await context.UpsertNewerAsync(store, KnownProduct.Collection, incoming.ProductId, incoming, p => p.RegistryVersion, ct);
     }
 }

@@ -34,7 +34,7 @@ public sealed class AgreementProjection(IDocumentStore store) : IEventHandler<Ag
         var incoming = new KnownAgreement(agreement.AgreementId, [.. agreement.CountryCodes], agreement.CrossBorderCare, agreement.Shipment,
             agreement.ShipmentLeadDays, ToDay(agreement.EffectiveFrom), agreement.EndsOn is { Year: > 0 } ends ? ToDay(ends) : null,
             agreement.Revision?.Version ?? 0);
-        await RegistryProjection.UpsertAsync(store, context, KnownAgreement.Collection, incoming.AgreementId, incoming, a => a.RegistryVersion, ct);
+        await context.UpsertNewerAsync(store, KnownAgreement.Collection, incoming.AgreementId, incoming, a => a.RegistryVersion, ct);
     }
 
     private static DateOnly ToDay(Google.Type.Date date)

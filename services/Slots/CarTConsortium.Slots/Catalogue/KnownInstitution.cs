@@ -27,6 +27,6 @@ public sealed class InstitutionProjection(IDocumentStore store) : IEventHandler<
         }
         var incoming = new KnownInstitution(institution.InstitutionId, institution.CountryCode, RegistryEnums.NameOf(institution.Kind),
             institution.HubInstitutionId is { Length: > 0 } hub ? hub : null, institution.Revision?.Version ?? 0);
-        await RegistryProjection.UpsertAsync(store, context, KnownInstitution.Collection, incoming.InstitutionId, incoming, i => i.RegistryVersion, ct);
+        await context.UpsertNewerAsync(store, KnownInstitution.Collection, incoming.InstitutionId, incoming, i => i.RegistryVersion, ct);
     }
 }
