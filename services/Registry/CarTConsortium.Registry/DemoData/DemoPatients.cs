@@ -64,8 +64,8 @@ internal sealed class DemoPatients(PatientRegistry patients, TimeProvider clock)
         }
 
         // Death within the first year for about one child in four; later deaths are rarer.
-        var remission = random.NextDouble() < 0.9;
-        var deathDay = random.NextDouble() < (remission ? 0.14 : 0.6) ? random.Next(40, 365) : random.NextDouble() < 0.08 ? random.Next(365, 1000) : (int?)null;
+        var remission = random.NextDouble() < 0.80;
+        var deathDay = random.NextDouble() < (remission ? 0.12 : 0.6) ? random.Next(40, 365) : random.NextDouble() < 0.08 ? random.Next(365, 1000) : (int?)null;
         var assessed = infused.AddDays(28);
         if (assessed > today)
         {
@@ -78,10 +78,10 @@ internal sealed class DemoPatients(PatientRegistry patients, TimeProvider clock)
         {
             relapseDay = null;
         }
-        // Visits every three months until death or today, with the relapse and death on their days.
-        for (var day = 90; infused.AddDays(day) <= today && (deathDay is null || day < deathDay); day += 90)
+        // Visits every six months until death or today (enough for one-year figures, and a quick start), with the relapse and death on their days.
+        for (var day = 180; infused.AddDays(day) <= today && (deathDay is null || day < deathDay); day += 180)
         {
-            if (relapseDay is { } r && r <= day && r > day - 90)
+            if (relapseDay is { } r && r <= day && r > day - 180)
             {
                 await Outcome(infused.AddDays(r), new RelapseReport(random.NextDouble() < 0.7 ? Cd19Status.Positive : Cd19Status.Negative));
             }
