@@ -2,6 +2,7 @@ using CarTConsortium.BuildingBlocks.Errors;
 using CarTConsortium.BuildingBlocks.Eventing;
 using CarTConsortium.BuildingBlocks.Security;
 using CarTConsortium.BuildingBlocks.Storage;
+using CarTConsortium.Contracts.Approvals.V1;
 using CarTConsortium.Contracts.Registry.V1;
 using CarTConsortium.Contracts.Slots.V1;
 using CarTConsortium.Slots.Capacity;
@@ -53,6 +54,51 @@ public sealed class CapacityPlannerTests : IAsyncLifetime, IDisposable
             Assert.Equal($"'{site}' is not a manufacturing site in the registry (yet).", refused.Message);
         }
         Assert.Empty((await _store.QueryAsync(Capacity.Capacity.Collection, DocumentQuery.All)).Items);
+    }
+
+    [Fact]
+    public async Task A_token_of_another_country_naming_the_site_publishes_nothing()
+    {
+        await ProjectAsync(Registered(ProductId, "Academic CD19 CAR-T"));
+
+        await Assert.ThrowsAsync<PermissionDeniedException>(() =>
+            _planner.PublishAsync(Callers.Of(Roles.ManufacturingSite, "UZ", Site), Site, ProductId, new DateParts(2026, 4, 1), 12, 2, CancellationToken.None));
+
+        Assert.Empty((await _store.QueryAsync(Capacity.Capacity.Collection, DocumentQuery.All)).Items);
+    }
+
+    [Fact]
+    public async Task Authorisations_are_kept_from_approvals_events_at_their_newest_revision()
+    {
+        var projection = new AuthorisationProjection(_store);
+        await ProjectAsync(projection, AuthorisationAt(3, Contracts.Approvals.V1.AuthorisationStatus.Suspended));
+        await ProjectAsync(projection, AuthorisationAt(2, Contracts.Approvals.V1.AuthorisationStatus.Approved));
+
+        var kept = (await _store.FindAsync(KnownAuthorisation.Collection, "ncb-cd19-academic.KZ.HospitalExemption"))!.Value;
+
+        Assert.Equal("AUTHORISATION_STATUS_SUSPENDED", kept.Status);
+        Assert.Equal(("PATHWAY_HOSPITAL_EXEMPTION", "r/r B-ALL", 1, (int?)25), (kept.Pathway, kept.Indication, kept.MinAgeYears, kept.MaxAgeYears));
+        Assert.Equal(["kz-astana-childrens"], kept.InstitutionIds);
+        Assert.Equal((new DateOnly(2025, 7, 1), (DateOnly?)null), (kept.EffectiveOn!.Value, kept.ExpiresOn));
+        await Assert.ThrowsAsync<PoisonEventException>(() => projection.HandleAsync(new AuthorisationChanged(), Context(new AuthorisationChanged()), CancellationToken.None));
+    }
+
+    [Fact]
+    public async Task Patients_are_kept_by_pseudonym_and_a_withdrawn_consent_is_honoured_in_event_order()
+    {
+        var projection = new PatientProjection(_store);
+        await ProjectAsync(projection, new PatientEnrolled { Pseudonym = "KZ-0000-0000-0000-0001", CountryCode = "KZ", TreatingInstitutionId = "astana-childrens" });
+        var shared = new PatientConsentChanged { Pseudonym = "KZ-0000-0000-0000-0001", Consents = new Consents { Registry = true, CrossBorderSharing = true } };
+        var withdrawn = new PatientConsentChanged { Pseudonym = "KZ-0000-0000-0000-0001", Consents = new Consents { Registry = false } };
+
+        await ProjectAsync(projection, withdrawn, occurredAt: new DateTimeOffset(2026, 3, 10, 10, 0, 0, TimeSpan.Zero));
+        await ProjectAsync(projection, shared, occurredAt: new DateTimeOffset(2026, 3, 10, 9, 0, 0, TimeSpan.Zero));
+
+        var kept = (await _store.FindAsync(KnownPatient.Collection, "KZ-0000-0000-0000-0001"))!.Value;
+        Assert.Equal(("KZ", "astana-childrens", false, false), (kept.CountryCode, kept.TreatingInstitutionId, kept.InRegistry, kept.SharedAcrossBorders));
+        // Consents before the enrolment arrived: retried later, not lost.
+        await Assert.ThrowsAsync<InvalidOperationException>(() => projection.HandleAsync(
+            new PatientConsentChanged { Pseudonym = "KZ-0000-0000-0000-0002", Consents = new Consents { Registry = true } }, Context(new PatientConsentChanged()), CancellationToken.None));
     }
 
     [Fact]
@@ -271,9 +317,9 @@ public sealed class CapacityPlannerTests : IAsyncLifetime, IDisposable
         await _store.CommitAsync(context.Changes);
     }
 
-    private async Task ProjectAsync<T>(IEventHandler<T> projection, T integrationEvent) where T : IMessage<T>, new()
+    private async Task ProjectAsync<T>(IEventHandler<T> projection, T integrationEvent, DateTimeOffset? occurredAt = null) where T : IMessage<T>, new()
     {
-        var context = Context(integrationEvent);
+        var context = Context(integrationEvent, occurredAt);
         await projection.HandleAsync(integrationEvent, context, CancellationToken.None);
         await _store.CommitAsync(context.Changes);
     }
@@ -298,9 +344,24 @@ public sealed class CapacityPlannerTests : IAsyncLifetime, IDisposable
         },
     };
 
-    private static EventContext Context<T>(T integrationEvent) where T : IMessage<T>, new()
+    private static AuthorisationChanged AuthorisationAt(long version, Contracts.Approvals.V1.AuthorisationStatus status) => new()
     {
-        var envelope = new EventEnvelope(Guid.CreateVersion7().ToString(), IntegrationEvents.TopicOf<T>(), "registry", DateTimeOffset.UtcNow,
+        Authorisation = new Contracts.Approvals.V1.Authorisation
+        {
+            AuthorisationId = "ncb-cd19-academic.KZ.HospitalExemption",
+            ProductId = "ncb-cd19-academic",
+            Jurisdiction = "KZ",
+            Pathway = Contracts.Approvals.V1.Pathway.HospitalExemption,
+            Status = status,
+            Scope = new Contracts.Approvals.V1.Scope { Indication = "r/r B-ALL", MinAgeYears = 1, MaxAgeYears = 25, InstitutionIds = { "kz-astana-childrens" } },
+            EffectiveOn = new Google.Type.Date { Year = 2025, Month = 7, Day = 1 },
+            Revision = new Contracts.Common.V1.Revision { Version = version },
+        },
+    };
+
+    private static EventContext Context<T>(T integrationEvent, DateTimeOffset? occurredAt = null) where T : IMessage<T>, new()
+    {
+        var envelope = new EventEnvelope(Guid.CreateVersion7().ToString(), IntegrationEvents.TopicOf<T>(), "registry", occurredAt ?? DateTimeOffset.UtcNow,
             JsonFormatter.Default.Format(integrationEvent), null);
         return new EventContext(envelope, 1, new ChangeSet().MarkHandled("test-projection", envelope.Id));
     }

@@ -1,5 +1,6 @@
 using CarTConsortium.BuildingBlocks.Eventing;
 using CarTConsortium.BuildingBlocks.Security;
+using CarTConsortium.Contracts.Approvals.V1;
 using CarTConsortium.Contracts.Slots.V1;
 using CarTConsortium.Contracts.Registry.V1;
 using CarTConsortium.ServiceDefaults;
@@ -13,7 +14,7 @@ namespace CarTConsortium.Slots;
 
 /// <summary>
 /// Slots' whole wiring. The host has given it storage and eventing; it adds its use
-/// cases, its gRPC service and its subscriptions to the registry's products, institutions and agreements.
+/// cases, its gRPC service and its subscriptions to the registry's products, institutions, agreements and patients, and to approvals' authorisations.
 /// </summary>
 /// <remarks>
 /// No demo data: capacity must name a product slots has learned from the registry's
@@ -36,6 +37,9 @@ public sealed class SlotsModule : IServiceModule
         builder.Services.AddEventHandler<ProductRegistered, ProductProjection>();
         builder.Services.AddEventHandler<InstitutionChanged, InstitutionProjection>();
         builder.Services.AddEventHandler<AgreementChanged, AgreementProjection>();
+        builder.Services.AddEventHandler<PatientEnrolled, PatientProjection>();
+        builder.Services.AddEventHandler<PatientConsentChanged, PatientProjection>();
+        builder.Services.AddEventHandler<AuthorisationChanged, AuthorisationProjection>();
     }
 
     public void MapEndpoints(WebApplication app)

@@ -22,6 +22,8 @@ public sealed class CapacityPlanner(IDocumentStore store, TimeProvider clock)
         {
             throw new RuleViolationException($"'{capacity.SiteId}' is not a manufacturing site in the registry (yet).");
         }
+        // The federation binds a token's country to its issuer, not its org: a provider speaks only for its own country's sites.
+        caller.Demand(caller.IsOfCountry(site.Value.CountryCode), "A manufacturing site publishes capacity for its own site only.");
         if (await store.FindAsync(KnownProduct.Collection, capacity.ProductId, ct) is null)
         {
             throw new RuleViolationException($"Product '{capacity.ProductId}' is not in the registry's catalogue (yet).");
