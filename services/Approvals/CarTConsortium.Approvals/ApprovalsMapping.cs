@@ -2,6 +2,7 @@ using CarTConsortium.Approvals.Authorisations;
 using CarTConsortium.BuildingBlocks.Errors;
 using CarTConsortium.BuildingBlocks.Storage;
 using Google.Protobuf.WellKnownTypes;
+using CarTConsortium.ServiceDefaults;
 using Contract = CarTConsortium.Contracts.Approvals.V1;
 
 namespace CarTConsortium.Approvals;
@@ -41,9 +42,9 @@ internal static class ApprovalsMapping
     public static ScopeInput? FromContract(Contract.Scope? scope) =>
         scope is null ? null : new ScopeInput(scope.Indication, scope.MinAgeYears, scope.MaxAgeYears, [.. scope.InstitutionIds]);
 
-    public static DateParts? FromContract(Google.Type.Date? date) => date is null ? null : new DateParts(date.Year, date.Month, date.Day);
+    public static DateParts? FromContract(Google.Type.Date? date) => date.ToDateParts();
 
-    public static Google.Type.Date? ToContract(DateOnly? day) => day is { } d ? new Google.Type.Date { Year = d.Year, Month = d.Month, Day = d.Day } : null;
+    public static Google.Type.Date? ToContract(DateOnly? day) => day.ToContractDate();
 
     /// <summary>A contract enum value as the domain's, or null for UNSPECIFIED and unknown numbers.</summary>
     public static TDomain? FromContract<TDomain>(int value) where TDomain : struct, System.Enum =>

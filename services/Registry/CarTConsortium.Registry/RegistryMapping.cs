@@ -2,6 +2,7 @@ using CarTConsortium.BuildingBlocks.Errors;
 using CarTConsortium.BuildingBlocks.Storage;
 using CarTConsortium.Registry.Members;
 using Google.Protobuf.WellKnownTypes;
+using CarTConsortium.ServiceDefaults;
 using Contract = CarTConsortium.Contracts.Registry.V1;
 
 namespace CarTConsortium.Registry;
@@ -121,11 +122,9 @@ internal static partial class RegistryMapping
     public static Capabilities? FromContract(Contract.Capabilities? capabilities) =>
         capabilities is null ? null : new Capabilities(capabilities.ProductionLines, capabilities.IcuBeds, capabilities.Apheresis);
 
-    public static Google.Type.Date? ToContract(DateOnly? day) =>
-        day is { } d ? new Google.Type.Date { Year = d.Year, Month = d.Month, Day = d.Day } : null;
+    public static Google.Type.Date? ToContract(DateOnly? day) => day.ToContractDate();
 
-    public static DateParts? FromContract(Google.Type.Date? date) =>
-        date is null ? null : new DateParts(date.Year, date.Month, date.Day);
+    public static DateParts? FromContract(Google.Type.Date? date) => date.ToDateParts();
 
     private static Contracts.Common.V1.Revision Revision<T>(Stored<T> stored) => new() { Version = stored.Version };
 }

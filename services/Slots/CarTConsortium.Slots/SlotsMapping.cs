@@ -1,6 +1,7 @@
 using CarTConsortium.BuildingBlocks.Errors;
 using CarTConsortium.BuildingBlocks.Storage;
 using Google.Protobuf.WellKnownTypes;
+using CarTConsortium.ServiceDefaults;
 using Contract = CarTConsortium.Contracts.Slots.V1;
 
 namespace CarTConsortium.Slots;
@@ -13,13 +14,12 @@ internal static class SlotsMapping
         CapacityId = stored.Value.CapacityId,
         SiteId = stored.Value.SiteId,
         ProductId = stored.Value.ProductId,
-        RunStart = new Google.Type.Date { Year = stored.Value.RunStart.Year, Month = stored.Value.RunStart.Month, Day = stored.Value.RunStart.Day },
+        RunStart = stored.Value.RunStart.ToContractDate(),
         RunDays = stored.Value.RunDays,
         Lines = stored.Value.Lines,
         PublishedAt = Timestamp.FromDateTimeOffset(stored.Value.PublishedAt),
         Revision = new Contracts.Common.V1.Revision { Version = stored.Version },
     };
 
-    public static DateParts? FromContract(Google.Type.Date? date) =>
-        date is null ? null : new DateParts(date.Year, date.Month, date.Day);
+    public static DateParts? FromContract(Google.Type.Date? date) => date.ToDateParts();
 }

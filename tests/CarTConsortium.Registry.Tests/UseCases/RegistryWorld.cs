@@ -166,21 +166,7 @@ internal sealed class RegistryWorld : IAsyncDisposable
     /// <summary>The whole access log, in id (time) order.</summary>
     public async Task<IReadOnlyList<AccessLogEntry>> AccessLogAsync() => [.. (await AllAsync(AccessLogEntry.Collection)).Select(e => e.Value)];
 
-    private async Task<List<Stored<T>>> AllAsync<T>(Collection<T> collection) where T : class
-    {
-        var all = new List<Stored<T>>();
-        var query = new DocumentQuery { Limit = DocumentQuery.MaxLimit };
-        while (true)
-        {
-            var page = await Store.QueryAsync(collection, query, None);
-            all.AddRange(page.Items);
-            if (page.NextAfterId is null)
-            {
-                return all;
-            }
-            query = query with { AfterId = page.NextAfterId };
-        }
-    }
+    private Task<List<Stored<T>>> AllAsync<T>(Collection<T> collection) where T : class => Store.QueryAllAsync(collection, DocumentQuery.All, None);
 
     /// <summary>
     /// The same stored record: id, version and every field (the record's lists compare by

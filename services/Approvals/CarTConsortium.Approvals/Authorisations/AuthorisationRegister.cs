@@ -151,9 +151,9 @@ public sealed class AuthorisationRegister(IDocumentStore store, TimeProvider clo
             validator.Check(Authorisation.IsJurisdiction(countryCode), "country_code", "must be an ISO 3166-1 alpha-2 code in upper case (e.g. KZ) or EU");
         }
         validator.ThrowIfInvalid();
-        var products = (await AllAsync(KnownProduct.Collection, DocumentQuery.All, ct)).Select(p => p.Id)
+        var products = (await store.QueryAllAsync(KnownProduct.Collection, DocumentQuery.All, ct)).Select(p => p.Id)
             .Where(p => string.IsNullOrEmpty(productId) || p == productId).ToList();
-        var countries = (await AllAsync(KnownCountry.Collection, DocumentQuery.All, ct)).Select(c => c.Id)
+        var countries = (await store.QueryAllAsync(KnownCountry.Collection, DocumentQuery.All, ct)).Select(c => c.Id)
             .Where(c => string.IsNullOrEmpty(countryCode) || c == countryCode).ToList();
         var authorisations = await AllAsync(DocumentQuery.All
             .WhereKey("product_id", productId).WhereKey("jurisdiction", countryCode).WhereKey("pathway", pathway?.ToString()), ct);
@@ -221,11 +221,8 @@ public sealed class AuthorisationRegister(IDocumentStore store, TimeProvider clo
     /// <summary>The UTC day: when approvals expire and what the matrix and renewals count from.</summary>
     private DateOnly Today => DateOnly.FromDateTime(clock.GetUtcNow().UtcDateTime);
 
-    /// <summary>
-    /// The last calendar day anywhere (UTC+14), for "not in the future": an officer in Almaty
-    /// recording today's decision at 02:00 local time must not be told it is tomorrow.
-    /// </summary>
-    private DateOnly LatestToday => DateOnly.FromDateTime(clock.GetUtcNow().UtcDateTime.AddHours(14));
+    /// <summary>For "not in the future": an officer in Almaty recording today's decision at 02:00 local time must not be told it is tomorrow.</summary>
+    private DateOnly LatestToday => CalendarDays.LatestToday(clock.GetUtcNow());
 
     /// <summary>A reliance allows use only while its reference decision does; other pathways have none to check.</summary>
     private async Task<bool> ReferenceHoldsAsync(Authorisation entry, DateOnly day, CancellationToken ct)
@@ -289,23 +286,7 @@ public sealed class AuthorisationRegister(IDocumentStore store, TimeProvider clo
         return after;
     }
 
-    private Task<List<Stored<Authorisation>>> AllAsync(DocumentQuery query, CancellationToken ct) => AllAsync(Authorisation.Collection, query, ct);
-
-    private async Task<List<Stored<T>>> AllAsync<T>(Collection<T> collection, DocumentQuery query, CancellationToken ct) where T : class
-    {
-        var all = new List<Stored<T>>();
-        var next = query with { Limit = DocumentQuery.MaxLimit };
-        while (true)
-        {
-            var page = await store.QueryAsync(collection, next, ct);
-            all.AddRange(page.Items);
-            if (page.NextAfterId is null)
-            {
-                return all;
-            }
-            next = next with { AfterId = page.NextAfterId };
-        }
-    }
+    private Task<List<Stored<Authorisation>>> AllAsync(DocumentQuery query, CancellationToken ct) => store.QueryAllAsync(Authorisation.Collection, query, ct);
 }
 
 /// <summary>The matrix as the use case computes it.</summary>

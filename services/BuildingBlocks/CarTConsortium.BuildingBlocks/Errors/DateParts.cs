@@ -33,3 +33,14 @@ public static class DatePartsValidation
         return new DateOnly(day.Year, day.Month, day.Day);
     }
 }
+
+/// <summary>Which calendar day "today" is, for a platform with no time zone per user.</summary>
+public static class CalendarDays
+{
+    /// <summary>
+    /// The last calendar day anywhere on Earth (UTC+14): no date after it can have happened.
+    /// For "not in the future" checks, so that a clinician or officer east of UTC is never
+    /// told that their own today is tomorrow; the price is that a date one day ahead can pass.
+    /// </summary>
+    public static DateOnly LatestToday(DateTimeOffset now) => DateOnly.FromDateTime(now.UtcDateTime.AddHours(14));
+}

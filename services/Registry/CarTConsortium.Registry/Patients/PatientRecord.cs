@@ -88,7 +88,7 @@ public sealed partial record PatientRecord(
     public Outcome? DeathRecorded => Outcomes.FirstOrDefault(o => o.Detail is Death);
 
     /// <summary>The last calendar day anywhere on Earth at <paramref name="now"/> (UTC+14): no date after it can have happened.</summary>
-    public static DateOnly Today(DateTimeOffset now) => DateOnly.FromDateTime(now.UtcDateTime.AddHours(14));
+    public static DateOnly Today(DateTimeOffset now) => CalendarDays.LatestToday(now);
 
     /// <summary>
     /// Enrols a patient under the pseudonym of <paramref name="nationalId"/>, which is used

@@ -40,18 +40,8 @@ public sealed class ConsortiumStatistics(IDocumentStore store, TimeProvider cloc
         validator.Check(year == 0 || year is >= 2000 and <= 2100, "year", "must be a calendar year (2000-2100), or 0 for every year");
         validator.ThrowIfInvalid();
 
-        var cases = new List<CaseSummary>();
-        var query = new DocumentQuery { Limit = DocumentQuery.MaxLimit }.WhereKey(PatientRecord.ActiveKey, PatientRecord.Yes);
-        while (true)
-        {
-            var page = await store.QueryAsync(PatientRecord.Collection, query, ct);
-            cases.AddRange(page.Items.Select(p => CaseSummaries.Of(p.Value)).OfType<CaseSummary>());
-            if (page.NextAfterId is null)
-            {
-                break;
-            }
-            query = query with { AfterId = page.NextAfterId };
-        }
+        var active = await store.QueryAllAsync(PatientRecord.Collection, DocumentQuery.All.WhereKey(PatientRecord.ActiveKey, PatientRecord.Yes), ct);
+        var cases = active.Select(p => CaseSummaries.Of(p.Value)).OfType<CaseSummary>().ToList();
         var slice = StatisticsCube.Build(cases).Slice(groupBy.OfType<Dimension>().ToHashSet(),
             string.IsNullOrEmpty(countryCode) ? null : countryCode,
             string.IsNullOrEmpty(productId) ? null : productId,
