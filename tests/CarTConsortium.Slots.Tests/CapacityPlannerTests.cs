@@ -163,7 +163,7 @@ public sealed class CapacityPlannerTests : IAsyncLifetime, IDisposable
     }
 
     [Fact]
-    public async Task Once_the_product_is_projected_capacity_is_published_and_raises_CapacityPublished()
+    public async Task Once_the_product_is_projected_capacity_is_published_and_raises_CapacityChanged()
     {
         await ProjectAsync(Registered(ProductId, "Academic CD19 CAR-T"));
 
@@ -177,8 +177,8 @@ public sealed class CapacityPlannerTests : IAsyncLifetime, IDisposable
         Assert.Equal(7, id.Version);
 
         var message = Assert.Single(await _store.ReadPendingAsync(10));
-        Assert.Equal("consortium.slots.v1.CapacityPublished", message.Topic);
-        var raised = CapacityPublished.Parser.ParseJson(message.Payload).Capacity;
+        Assert.Equal("consortium.slots.v1.CapacityChanged", message.Topic);
+        var raised = CapacityChanged.Parser.ParseJson(message.Payload).Capacity;
         Assert.Equal(SlotsMapping.ToContract(published), raised);
         Assert.Equal(new Google.Type.Date { Year = 2026, Month = 3, Day = 24 }, raised.RunStart);
         Assert.Equal(Site, raised.SiteId);

@@ -29,10 +29,25 @@ public sealed class SlotsModule : IServiceModule
     {
         builder.AddFederatedAuthentication();
         builder.Services.AddRpcAccess(SlotsService.Descriptor, scope: "slots", rpc => rpc
-            // A site publishes its own capacity only (CapacityPlanner); every role may see what is offered.
+            // Capacity: a site publishes, closes and reopens its own runs (CapacityPlanner); an admin may close and reopen any.
             .Allow(nameof(SlotsService.SlotsServiceBase.PublishCapacity), Roles.ManufacturingSite)
+            .Allow(nameof(SlotsService.SlotsServiceBase.CloseCapacity), Roles.ManufacturingSite, Roles.ConsortiumAdmin)
+            .Allow(nameof(SlotsService.SlotsServiceBase.ReopenCapacity), Roles.ManufacturingSite, Roles.ConsortiumAdmin)
+            // What is offered, and each country's fair share of it, is open to every role.
             .AllowAnyRole(nameof(SlotsService.SlotsServiceBase.GetCapacity))
-            .AllowAnyRole(nameof(SlotsService.SlotsServiceBase.ListCapacity)));
+            .AllowAnyRole(nameof(SlotsService.SlotsServiceBase.ListCapacity))
+            .AllowAnyRole(nameof(SlotsService.SlotsServiceBase.GetFairShares))
+            .AllowAnyRole(nameof(SlotsService.SlotsServiceBase.WhoAmI))
+            // Bookings: a hospital books for its own patients; hospitals, sites and admins follow what is theirs (BookingDesk).
+            .Allow(nameof(SlotsService.SlotsServiceBase.RequestRun), Roles.HospitalCoordinator)
+            .Allow(nameof(SlotsService.SlotsServiceBase.GetBooking), Roles.HospitalCoordinator, Roles.ManufacturingSite, Roles.ConsortiumAdmin)
+            .Allow(nameof(SlotsService.SlotsServiceBase.ListBookings), Roles.HospitalCoordinator, Roles.ManufacturingSite, Roles.ConsortiumAdmin)
+            .Allow(nameof(SlotsService.SlotsServiceBase.AdvanceBooking), Roles.HospitalCoordinator, Roles.ManufacturingSite, Roles.ConsortiumAdmin)
+            .Allow(nameof(SlotsService.SlotsServiceBase.MoveBooking), Roles.ManufacturingSite, Roles.ConsortiumAdmin)
+            .Allow(nameof(SlotsService.SlotsServiceBase.ExplainAllocation), Roles.HospitalCoordinator, Roles.ConsortiumAdmin)
+            // The waitlist's order is visible to those who book and make; an entry's pseudonym only to its hospital.
+            .Allow(nameof(SlotsService.SlotsServiceBase.ListWaitlist), Roles.HospitalCoordinator, Roles.ManufacturingSite, Roles.ConsortiumAdmin)
+            .Allow(nameof(SlotsService.SlotsServiceBase.WithdrawFromWaitlist), Roles.HospitalCoordinator, Roles.ConsortiumAdmin));
         builder.Services.AddScoped<CapacityPlanner>();
         builder.Services.AddEventHandler<ProductRegistered, ProductProjection>();
         builder.Services.AddEventHandler<InstitutionChanged, InstitutionProjection>();

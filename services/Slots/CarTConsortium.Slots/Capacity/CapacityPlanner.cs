@@ -10,7 +10,7 @@ namespace CarTConsortium.Slots.Capacity;
 /// <summary>The use cases of manufacturing capacity, one method each.</summary>
 public sealed class CapacityPlanner(IDocumentStore store, TimeProvider clock)
 {
-    /// <summary>Offers capacity for a product the registry has registered, and tells the other services through CapacityPublished.</summary>
+    /// <summary>Offers capacity for a product the registry has registered, and tells the other services through CapacityChanged.</summary>
     public async Task<Stored<Capacity>> PublishAsync(Caller caller, string siteId, string productId, DateParts? runStart, int runDays, int lines, CancellationToken ct)
     {
         var now = clock.GetUtcNow();
@@ -31,7 +31,7 @@ public sealed class CapacityPlanner(IDocumentStore store, TimeProvider clock)
         var stored = Stored.Inserted(capacity.CapacityId, capacity);
         await store.CommitAsync(new ChangeSet()
             .Insert(Capacity.Collection, capacity.CapacityId, capacity)
-            .Raise(new CapacityPublished { Capacity = SlotsMapping.ToContract(stored) }, clock), ct);
+            .Raise(new CapacityChanged { Capacity = SlotsMapping.ToContract(stored) }, clock), ct);
         return stored;
     }
 
