@@ -41,6 +41,8 @@ public sealed class PatientRegistry(IDocumentStore store, TimeProvider clock, Ps
                     Pseudonym = record.Pseudonym,
                     CountryCode = record.CountryCode,
                     TreatingInstitutionId = record.TreatingInstitutionId,
+                    BirthYear = record.BirthYear,
+                    BirthMonth = record.BirthMonth,
                 }, clock), ct);
         }
         catch (DocumentExistsException)
