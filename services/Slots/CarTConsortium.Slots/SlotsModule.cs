@@ -5,6 +5,8 @@ using CarTConsortium.Contracts.Slots.V1;
 using CarTConsortium.Contracts.Registry.V1;
 using CarTConsortium.ServiceDefaults;
 using CarTConsortium.ServiceDefaults.Security;
+using CarTConsortium.Slots.Allocation;
+using CarTConsortium.Slots.Bookings;
 using CarTConsortium.Slots.Capacity;
 using CarTConsortium.Slots.Catalogue;
 using Microsoft.AspNetCore.Builder;
@@ -14,7 +16,9 @@ namespace CarTConsortium.Slots;
 
 /// <summary>
 /// Slots' whole wiring. The host has given it storage and eventing; it adds its use
-/// cases, its gRPC service and its subscriptions to the registry's products, institutions, agreements and patients, and to approvals' authorisations.
+/// cases, its gRPC service, the housekeeping job (lapsed holds, waitlist offers) and its
+/// subscriptions to the registry's products, institutions, agreements and patients, and to
+/// approvals' authorisations.
 /// </summary>
 /// <remarks>
 /// No demo data: capacity must name a product slots has learned from the registry's
@@ -48,7 +52,16 @@ public sealed class SlotsModule : IServiceModule
             // The waitlist's order is visible to those who book and make; an entry's pseudonym only to its hospital.
             .Allow(nameof(SlotsService.SlotsServiceBase.ListWaitlist), Roles.HospitalCoordinator, Roles.ManufacturingSite, Roles.ConsortiumAdmin)
             .Allow(nameof(SlotsService.SlotsServiceBase.WithdrawFromWaitlist), Roles.HospitalCoordinator, Roles.ConsortiumAdmin));
+        builder.Services.AddOptions<SlotsOptions>().Bind(builder.Configuration.GetSection(SlotsOptions.Section))
+            .Validate(o => !o.Problems().Any(), "Slots settings are invalid: see SlotsOptions.Problems (hold, offer and housekeeping times; fair shares).")
+            .ValidateOnStart();
+        builder.Services.AddSingleton<PlacesFreed>();
         builder.Services.AddScoped<CapacityPlanner>();
+        builder.Services.AddScoped<Allocator>();
+        builder.Services.AddScoped<BookingDesk>();
+        builder.Services.AddScoped<WaitlistDesk>();
+        builder.Services.AddSingleton<BookingHousekeeping>();
+        builder.Services.AddHostedService(services => services.GetRequiredService<BookingHousekeeping>());
         builder.Services.AddEventHandler<ProductRegistered, ProductProjection>();
         builder.Services.AddEventHandler<InstitutionChanged, InstitutionProjection>();
         builder.Services.AddEventHandler<AgreementChanged, AgreementProjection>();
