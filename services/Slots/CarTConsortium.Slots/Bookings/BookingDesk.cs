@@ -152,7 +152,11 @@ public sealed class BookingDesk(IDocumentStore store, TimeProvider clock, Alloca
             // Everyone else sees their own institution's bookings: the filter is theirs, whatever they asked for.
             var own = caller.Org ?? "";
             var institution = await store.FindAsync(KnownInstitution.Collection, own, ct);
-            caller.Demand(institution is not null && caller.IsOfCountry(institution.Value.CountryCode), BookingAccess.WhoMayFollow);
+            if (institution is null)
+            {
+                return ([], ""); // An institution the registry has not announced has no bookings.
+            }
+            caller.Demand(caller.IsOfCountry(institution.Value.CountryCode), BookingAccess.WhoMayFollow);
             if (caller.HasRole(Roles.ManufacturingSite))
             {
                 caller.Demand(string.IsNullOrEmpty(siteId) || siteId == own, "A manufacturing site lists its own site's bookings only.");
