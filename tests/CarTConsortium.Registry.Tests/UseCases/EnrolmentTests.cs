@@ -164,7 +164,7 @@ public sealed class EnrolmentTests : IAsyncLifetime
     }
 
     [Fact]
-    public async Task PatientEnrolled_carries_the_pseudonym_country_institution_and_birth_month_and_nothing_else_about_the_patient()
+    public async Task PatientEnrolled_carries_the_pseudonym_country_institution_birth_month_and_consents_and_nothing_else_about_the_patient()
     {
         var enrolled = await _world.EnrolAsync(AstanaClinician, ChildId, consents: Shared, birthYear: 2015, birthMonth: 11);
 
@@ -178,9 +178,10 @@ public sealed class EnrolmentTests : IAsyncLifetime
             TreatingInstitutionId = Astana,
             BirthYear = 2015,
             BirthMonth = 11,
+            Consents = new Events.Consents { Registry = true, CrossBorderSharing = true, Research = true },
         }, raised);
         using var json = System.Text.Json.JsonDocument.Parse(message.Payload);
-        Assert.Equal(["birthMonth", "birthYear", "countryCode", "pseudonym", "treatingInstitutionId"],
+        Assert.Equal(["birthMonth", "birthYear", "consents", "countryCode", "pseudonym", "treatingInstitutionId"],
             json.RootElement.EnumerateObject().Select(p => p.Name).Order(StringComparer.Ordinal));
         Assert.DoesNotContain("010150500123", message.Payload, StringComparison.Ordinal);
         Assert.DoesNotContain("Female", message.Payload, StringComparison.OrdinalIgnoreCase);

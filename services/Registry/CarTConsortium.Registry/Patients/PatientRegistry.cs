@@ -43,6 +43,7 @@ public sealed class PatientRegistry(IDocumentStore store, TimeProvider clock, Ps
                     TreatingInstitutionId = record.TreatingInstitutionId,
                     BirthYear = record.BirthYear,
                     BirthMonth = record.BirthMonth,
+                    Consents = RegistryMapping.ToContract(record.Consents),
                 }, clock), ct);
         }
         catch (DocumentExistsException)

@@ -26,8 +26,10 @@ public sealed class PatientProjection(IDocumentStore store) : IEventHandler<Pati
         {
             throw new PoisonEventException("PatientEnrolled carries no pseudonym, country or treating institution.");
         }
-        // Enrolment needs registry consent; whether it is shared arrives with PatientConsentChanged.
-        var incoming = new KnownPatient(integrationEvent.Pseudonym, integrationEvent.CountryCode, integrationEvent.TreatingInstitutionId, true, false, DateTimeOffset.MinValue,
+        // Enrolment needs registry consent. An older registry sent no consents: cross-border sharing then waits for PatientConsentChanged.
+        var consents = integrationEvent.Consents;
+        var incoming = new KnownPatient(integrationEvent.Pseudonym, integrationEvent.CountryCode, integrationEvent.TreatingInstitutionId, true,
+            consents is { Registry: true, CrossBorderSharing: true }, consents is null ? DateTimeOffset.MinValue : context.Envelope.OccurredAt,
             integrationEvent.BirthYear, integrationEvent.BirthMonth);
         if (await store.FindAsync(KnownPatient.Collection, incoming.Pseudonym, ct) is null)
         {
