@@ -9,6 +9,7 @@ using CarTConsortium.Slots.Allocation;
 using CarTConsortium.Slots.Bookings;
 using CarTConsortium.Slots.Capacity;
 using CarTConsortium.Slots.Catalogue;
+using CarTConsortium.Slots.DemoData;
 using Microsoft.AspNetCore.Builder;
 using Microsoft.Extensions.DependencyInjection;
 
@@ -20,11 +21,6 @@ namespace CarTConsortium.Slots;
 /// subscriptions to the registry's products, institutions, agreements and patients, and to
 /// approvals' authorisations.
 /// </summary>
-/// <remarks>
-/// No demo data: capacity must name a product slots has learned from the registry's
-/// events, and those arrive only after the hosts have started and seeded. Demo capacity
-/// belongs to a step that runs once the registry's products have been projected.
-/// </remarks>
 public sealed class SlotsModule : IServiceModule
 {
     public string AppId => "slots";
@@ -62,6 +58,7 @@ public sealed class SlotsModule : IServiceModule
         builder.Services.AddScoped<WaitlistDesk>();
         builder.Services.AddSingleton<BookingHousekeeping>();
         builder.Services.AddHostedService(services => services.GetRequiredService<BookingHousekeeping>());
+        builder.Services.AddScoped<SlotsDemoData>();
         builder.Services.AddEventHandler<ProductRegistered, ProductProjection>();
         builder.Services.AddEventHandler<InstitutionChanged, InstitutionProjection>();
         builder.Services.AddEventHandler<AgreementChanged, AgreementProjection>();
@@ -73,5 +70,12 @@ public sealed class SlotsModule : IServiceModule
     public void MapEndpoints(WebApplication app)
     {
         app.MapGrpcService<SlotsGrpcService>().RequireAuthorization(FederatedAuthentication.Policy);
+    }
+
+    /// <summary>Demo runs and bookings, once the registry's and approvals' demo entities have arrived here by event.</summary>
+    public async Task SeedDemoDataAsync(IServiceProvider services, CancellationToken ct)
+    {
+        await using var scope = services.CreateAsyncScope();
+        await scope.ServiceProvider.GetRequiredService<SlotsDemoData>().SeedAsync(TimeSpan.FromSeconds(30), ct);
     }
 }
