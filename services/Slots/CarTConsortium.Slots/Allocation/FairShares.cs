@@ -89,7 +89,8 @@ public static class FairShare
         }
         var othersUnused = standings.Where(s => s.CountryCode != country).Sum(s => s.Unused);
         var freeAfter = ledger.OpenLines - ledger.Taken - 1;
-        if (freeAfter >= othersUnused)
+        // Nobody else is owed a place: a full run is the capacity rule's to refuse, not this one's.
+        if (othersUnused == 0 || freeAfter >= othersUnused)
         {
             return (true, othersUnused == 0
                 ? $"from the places no country's share holds in {ledger.Period}"

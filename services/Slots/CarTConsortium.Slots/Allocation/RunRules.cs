@@ -74,7 +74,8 @@ public static class RunRules
         {
             CheckAgreement(request, facts, today, against, for_);
         }
-        if (!forExistingPlace)
+        // A closed run has no free place by definition: it is refused as closed, not as booked.
+        if (!forExistingPlace && run.IsOpen)
         {
             var places = facts.Ledger.PlacesOf(run.CapacityId);
             if (places.Free == 0)
