@@ -1,3 +1,4 @@
+using CarTConsortium.BuildingBlocks.Storage;
 using CarTConsortium.Slots.Allocation;
 
 namespace CarTConsortium.Slots;
@@ -43,23 +44,4 @@ public sealed class SlotsOptions
 }
 
 /// <summary>Tells the housekeeping job that places were freed or became bookable, so the waitlist is offered them now rather than at the next interval.</summary>
-public sealed class PlacesFreed : IDisposable
-{
-    private readonly SemaphoreSlim _pending = new(0, 1);
-
-    public void Notify()
-    {
-        try
-        {
-            _pending.Release();
-        }
-        catch (SemaphoreFullException)
-        {
-            // A wake-up is pending already.
-        }
-    }
-
-    public Task WaitAsync(CancellationToken ct) => _pending.WaitAsync(ct);
-
-    public void Dispose() => _pending.Dispose();
-}
+public sealed class PlacesFreed : WakeUpSignal;

@@ -18,14 +18,14 @@ public sealed partial class BookingHousekeeping(IServiceScopeFactory scopes, Tim
     {
         using var timer = new PeriodicTimer(options.Value.HousekeepingInterval, clock);
         Task<bool>? tick = null;
-        Task? wake = null;
+        Task<bool>? wake = null;
         try
         {
             while (!stoppingToken.IsCancellationRequested)
             {
                 await RunOnceAsync(stoppingToken);
                 tick ??= timer.WaitForNextTickAsync(stoppingToken).AsTask();
-                wake ??= placesFreed.WaitAsync(stoppingToken);
+                wake ??= placesFreed.WaitAsync(Timeout.InfiniteTimeSpan, stoppingToken);
                 var woke = await Task.WhenAny(tick, wake);
                 await woke;
                 if (woke == tick)
