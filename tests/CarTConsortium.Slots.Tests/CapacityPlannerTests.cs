@@ -33,7 +33,7 @@ public sealed class CapacityPlannerTests : IAsyncLifetime, IDisposable
     public CapacityPlannerTests()
     {
         _store = new SqliteDocumentStore(Path.Combine(_folder, "slots.db"), new OutboxSignal());
-        _planner = new CapacityPlanner(_store, _clock, Options.Create(new SlotsOptions()));
+        _planner = new CapacityPlanner(_store, _clock, Options.Create(new SlotsOptions()), new PlacesFreed());
     }
 
     /// <summary>Every test's site is a manufacturing site the registry announced.</summary>

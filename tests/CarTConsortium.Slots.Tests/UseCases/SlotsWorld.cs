@@ -156,22 +156,7 @@ public sealed class SlotsWorld : IDisposable
     }
 
     /// <summary>Whether the housekeeping job was woken (<see cref="PlacesFreed"/>) since last asked; asking takes the wake-up.</summary>
-    public async Task<bool> WereFreedAsync()
-    {
-        using var cancel = new CancellationTokenSource();
-        var wait = PlacesFreed.WaitAsync(cancel.Token);
-        var woken = wait.IsCompletedSuccessfully;
-        await cancel.CancelAsync();
-        try
-        {
-            await wait;
-        }
-        catch (OperationCanceledException)
-        {
-            // Nothing was pending: the wait was given up.
-        }
-        return woken;
-    }
+    public async Task<bool> WereFreedAsync() => await PlacesFreed.WaitAsync(TimeSpan.Zero, CancellationToken.None);
 
     // ---- events in ----
 

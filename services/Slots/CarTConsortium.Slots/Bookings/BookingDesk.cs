@@ -307,6 +307,10 @@ public sealed class BookingDesk(IDocumentStore store, TimeProvider clock, Alloca
     {
         var run = await store.FindAsync(Capacity.Capacity.Collection, booking.CapacityId, ct)
             ?? throw new InvalidOperationException($"Booking {booking.BookingId} names no published run.");
+        if ((await store.FindAsync(KnownPatient.Collection, booking.Pseudonym, ct))?.Value is { InRegistry: false })
+        {
+            throw new RuleViolationException("The patient's registry consent is withdrawn; nothing further is booked for the patient.");
+        }
         var recheck = await allocator.RecheckAsync(await RunRequestOfAsync(booking, ct), run.Value, Capacity.Capacity.Today(now), ct);
         if (!recheck.Fits)
         {

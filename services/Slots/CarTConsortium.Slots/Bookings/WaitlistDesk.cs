@@ -120,13 +120,13 @@ public sealed class WaitlistDesk(IDocumentStore store, TimeProvider clock, Alloc
             var ranked = WaitlistOrder.Rank(product.Select(e => e.Value), options.Value.LotterySeed);
             foreach (var (rankedEntry, position) in ranked.Select((r, i) => (r, i + 1)))
             {
-                offers += await OfferAsync(rankedEntry.Entry.EntryId, position, ct);
+                offers += await OfferAsync(rankedEntry.Entry.EntryId, position, [.. ranked.Take(position - 1).Select(r => r.Entry)], ct);
             }
         }
         return offers;
     }
 
-    private async Task<int> OfferAsync(string entryId, int position, CancellationToken ct) => await ConflictRetry.RunAsync(async attemptCt =>
+    private async Task<int> OfferAsync(string entryId, int position, IReadOnlyList<WaitlistEntry> ahead, CancellationToken ct) => await ConflictRetry.RunAsync(async attemptCt =>
     {
         var now = clock.GetUtcNow();
         var today = Capacity.Capacity.Today(now);
@@ -136,18 +136,29 @@ public sealed class WaitlistDesk(IDocumentStore store, TimeProvider clock, Alloc
             return 0;
         }
         var entry = current.Value;
-        var patient = (await store.FindAsync(KnownPatient.Collection, entry.Pseudonym, attemptCt))?.Value;
-        if (patient is not { InRegistry: true })
+        if (await RequestOfAsync(entry, attemptCt) is not { } request)
         {
             return 0; // Consent withdrawn: nothing is offered; the hospital withdraws the entry.
         }
-        var request = new RunRequest(entry.Pseudonym, entry.ProductId, entry.Indication, entry.TreatingInstitutionId, entry.PatientCountry,
-            patient.BirthYear, patient.BirthMonth, patient.SharedAcrossBorders);
         var candidates = await allocator.CandidatesAsync(entry.ProductId, entry.SiteId, entry.EarliestStart, entry.LatestStart, today, attemptCt);
         var weighed = await allocator.WeighAsync(request, candidates, today, attemptCt);
         if (weighed.FirstOrDefault(w => w.Decision.Fits) is not { } chosen)
         {
             return 0;
+        }
+        foreach (var earlier in ahead)
+        {
+            var still = await store.FindAsync(WaitlistEntry.Collection, earlier.EntryId, attemptCt);
+            if (still is not { Value.Status: WaitlistStatus.Waiting } || !still.Value.Wants(chosen.Run.Value.SiteId, chosen.Run.Value.RunStart))
+            {
+                continue;
+            }
+            // A place freed since the pass looked at an entry ahead goes to that entry, at the next pass.
+            if (await RequestOfAsync(still.Value, attemptCt) is { } earlierRequest
+                && (await allocator.WeighAsync(earlierRequest, [chosen.Run], today, attemptCt)).Single().Decision.Fits)
+            {
+                return 0;
+            }
         }
         var claim = await store.FindAsync(PatientClaim.Collection, entry.Pseudonym, attemptCt);
         if (claim?.Value.ActiveBookingId is not null)
@@ -179,6 +190,13 @@ public sealed class WaitlistDesk(IDocumentStore store, TimeProvider clock, Alloc
         await store.CommitAsync(changes, attemptCt);
         return 1;
     }, ct);
+
+    /// <summary>The request an entry stands for, with the patient as the registry last said; null once registry consent is withdrawn.</summary>
+    private async Task<RunRequest?> RequestOfAsync(WaitlistEntry entry, CancellationToken ct) =>
+        (await store.FindAsync(KnownPatient.Collection, entry.Pseudonym, ct))?.Value is { InRegistry: true } patient
+            ? new RunRequest(entry.Pseudonym, entry.ProductId, entry.Indication, entry.TreatingInstitutionId, entry.PatientCountry,
+                patient.BirthYear, patient.BirthMonth, patient.SharedAcrossBorders)
+            : null;
 
     private async Task<List<Stored<WaitlistEntry>>> OpenEntriesAsync(string productId, CancellationToken ct)
     {

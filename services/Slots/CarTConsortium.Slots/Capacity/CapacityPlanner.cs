@@ -14,7 +14,7 @@ namespace CarTConsortium.Slots.Capacity;
 public sealed record CapacityView(Stored<Capacity> Stored, int Booked);
 
 /// <summary>The use cases of manufacturing capacity and of its fair shares, one method each.</summary>
-public sealed class CapacityPlanner(IDocumentStore store, TimeProvider clock, IOptions<SlotsOptions> options)
+public sealed class CapacityPlanner(IDocumentStore store, TimeProvider clock, IOptions<SlotsOptions> options, PlacesFreed placesFreed)
 {
     /// <summary>Offers capacity for a product the registry has registered, and tells the other services through CapacityChanged.</summary>
     public async Task<CapacityView> PublishAsync(Caller caller, string siteId, string productId, DateParts? runStart, int runDays, int lines,
@@ -37,6 +37,7 @@ public sealed class CapacityPlanner(IDocumentStore store, TimeProvider clock, IO
             var changes = new ChangeSet().Insert(Capacity.Collection, capacity.CapacityId, capacity);
             _ = ledger is null ? changes.Insert(PeriodLedger.Collection, next.LedgerId, next) : changes.Update(PeriodLedger.Collection, ledger, next);
             await store.CommitAsync(changes.Raise(new CapacityChanged { Capacity = SlotsMapping.ToContract(stored, 0) }, clock), attemptCt);
+            placesFreed.Notify();
             return new CapacityView(stored, 0);
         }, ct);
     }
@@ -134,6 +135,10 @@ public sealed class CapacityPlanner(IDocumentStore store, TimeProvider clock, IO
                 .Update(Capacity.Collection, current, next)
                 .Update(PeriodLedger.Collection, ledger, nextLedger)
                 .Raise(new CapacityChanged { Capacity = SlotsMapping.ToContract(stored, booked) }, clock), attemptCt);
+            if (next.IsOpen)
+            {
+                placesFreed.Notify();
+            }
             return new CapacityView(stored, booked);
         }, ct);
     }

@@ -66,10 +66,12 @@ public sealed class AuthorisationProjection(IDocumentStore store, TimeProvider c
     {
         var others = await store.QueryAllAsync(KnownAuthorisation.Collection,
             DocumentQuery.All.WhereKey("product_id", terms.ProductId).WhereKey("jurisdiction", terms.Jurisdiction), ct);
-        if (others.Any(o => o.Id != terms.AuthorisationId && AllowsUse(o.Value.Terms)))
+        var remaining = others.Where(o => o.Id != terms.AuthorisationId).Select(o => o.Value.Terms).ToList();
+        // A reliance's reference is usually another jurisdiction's (the EMA's, the FDA's): read it, and the changing one as it is now.
+        var references = new Dictionary<string, AuthorisationTerms?>(StringComparer.Ordinal) { [terms.AuthorisationId] = terms };
+        foreach (var id in remaining.Select(r => r.ReferenceAuthorisationId).OfType<string>().Where(id => !references.ContainsKey(id)))
         {
-            // Another authorisation may still carry the bookings; confirmation checks them against it.
-            return;
+            references[id] = (await store.FindAsync(KnownAuthorisation.Collection, id, ct))?.Value.Terms;
         }
         var affected = await store.QueryAllAsync(Booking.Collection,
             DocumentQuery.All.WhereKey("product_country", $"{terms.ProductId}/{terms.Jurisdiction}"), ct);
@@ -78,6 +80,16 @@ public sealed class AuthorisationProjection(IDocumentStore store, TimeProvider c
             + "while no authorisation allows the use, and the hospital should review a confirmed one with the site.";
         foreach (var booking in affected.Where(b => b.Value.IsActive && !b.Value.IsManufactured))
         {
+            var patient = (await store.FindAsync(KnownPatient.Collection, booking.Value.Pseudonym, ct))?.Value;
+            if (patient is not null && Allocation.RunRules.AgeOn(patient.BirthYear, patient.BirthMonth, booking.Value.RunStart) is { } age)
+            {
+                // Another authorisation that allows this booking's use carries it: no flag.
+                var question = new UsageQuestion(terms.ProductId, terms.Jurisdiction, age, booking.Value.Indication, booking.Value.TreatingInstitutionId, booking.Value.RunStart);
+                if (UsageRules.Verdicts(remaining, question, id => references.GetValueOrDefault(id)).Any(v => v.Reasons.Count == 0))
+                {
+                    continue;
+                }
+            }
             var flagged = booking.Value.Flag(FlagKind, detail, clock.GetUtcNow());
             context.Changes.Update(Booking.Collection, booking, flagged)
                 .Raise(BookingDesk.BookingEvent(flagged, "flagged", detail), clock);
