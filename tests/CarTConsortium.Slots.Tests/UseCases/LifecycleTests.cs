@@ -64,14 +64,15 @@ public sealed class LifecycleTests
         var adminConfirms = await Assert.ThrowsAsync<PermissionDeniedException>(() => world.Desk.AdvanceAsync(Callers.Admin, held.Id, BookingStatus.Confirmed, 1, null, CancellationToken.None));
         var otherHospital = await Assert.ThrowsAsync<PermissionDeniedException>(() =>
             world.Desk.AdvanceAsync(SlotsWorld.Coordinator(SlotsWorld.OtherHospital), held.Id, BookingStatus.Cancelled, 1, null, CancellationToken.None));
-        var byHand = await Assert.ThrowsAsync<PermissionDeniedException>(() => world.Desk.AdvanceAsync(Hospital, held.Id, BookingStatus.Expired, 1, null, CancellationToken.None));
+        // Nobody sets a hold or an expiry by hand: an illegal step, whoever asks.
+        var byHand = await Assert.ThrowsAsync<RuleViolationException>(() => world.Desk.AdvanceAsync(Hospital, held.Id, BookingStatus.Expired, 1, null, CancellationToken.None));
         var illegal = await Assert.ThrowsAsync<RuleViolationException>(() => world.Desk.AdvanceAsync(Hospital, held.Id, BookingStatus.Infused, 1, null, CancellationToken.None));
 
         Assert.Equal($"Not allowed: only the treating hospital's coordinator ({SlotsWorld.Hospital}) records the confirmation.", siteConfirms.Message);
         Assert.Equal($"Not allowed: only the manufacturing site ({SlotsWorld.Site}) records the apheresis arrival.", hospitalReceives.Message);
         Assert.Contains("only the treating hospital's coordinator", adminConfirms.Message, StringComparison.Ordinal);
         Assert.Equal(BookingAccess.WhoMayFollow, otherHospital.Message);
-        Assert.Equal("Not allowed: only the platform lets a hold expire, when its time is up.", byHand.Message);
+        Assert.Equal($"Booking {held.Id}: nobody sets a booking to expired; a hold comes from RequestRun and expires by itself.", byHand.Message);
         Assert.Equal($"Booking {held.Id} is Held; it cannot become Infused.", illegal.Message);
         Assert.Equal(SlotsWorld.Whole(held), SlotsWorld.Whole(await world.BookingAsync(held.Id)));
         Assert.Equal(pending, (await world.Sqlite.ReadPendingAsync(1000)).Count);

@@ -22,7 +22,8 @@ public sealed class Allocator(IDocumentStore store, IOptions<SlotsOptions> optio
         var runs = await store.QueryAllAsync(Capacity.Capacity.Collection,
             DocumentQuery.All.WhereKey("product_id", productId).WhereKey("site_id", siteId), ct);
         return [.. runs
-            .Where(r => r.Value.IsOpen && r.Value.RunStart >= today
+            // A run published before fair shares existed has no site country and no ledger: it is not offered for booking.
+            .Where(r => r.Value.IsOpen && r.Value.SiteCountry is { Length: > 0 } && r.Value.RunStart >= today
                 && (earliest is null || r.Value.RunStart >= earliest) && (latest is null || r.Value.RunStart <= latest))
             .OrderBy(r => r.Value.RunStart).ThenBy(r => r.Id, StringComparer.Ordinal)];
     }

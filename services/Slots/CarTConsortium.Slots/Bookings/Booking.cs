@@ -70,8 +70,9 @@ public sealed partial record Booking(
         [BookingStatus.ApheresisShipped] = Set(BookingStatus.ApheresisReceived, BookingStatus.Cancelled),
         [BookingStatus.ApheresisReceived] = Set(BookingStatus.InManufacturing, BookingStatus.Cancelled),
         [BookingStatus.InManufacturing] = Set(BookingStatus.Released, BookingStatus.ManufacturingFailed),
-        [BookingStatus.Released] = Set(BookingStatus.Shipped),
-        [BookingStatus.Shipped] = Set(BookingStatus.Infused),
+        // A released product may still not be infused (the patient's condition changed): cancelling ends the booking, the line stays used.
+        [BookingStatus.Released] = Set(BookingStatus.Shipped, BookingStatus.Cancelled),
+        [BookingStatus.Shipped] = Set(BookingStatus.Infused, BookingStatus.Cancelled),
         [BookingStatus.Infused] = Set(),
         [BookingStatus.Cancelled] = Set(),
         [BookingStatus.ManufacturingFailed] = Set(),

@@ -33,7 +33,7 @@ public sealed record RunRequestOutcome(string RequestId, Stored<Booking>? Bookin
 /// commits against the run's <see cref="PeriodLedger"/> and the patient's
 /// <see cref="PatientClaim"/>, and is retried from its reads when it loses that race.
 /// </summary>
-public sealed class BookingDesk(IDocumentStore store, TimeProvider clock, Allocator allocator, IOptions<SlotsOptions> options, PlacesFreed placesFreed)
+public sealed class BookingDesk(IDocumentStore store, TimeProvider clock, Allocator allocator, WaitlistDesk waitlist, IOptions<SlotsOptions> options, PlacesFreed placesFreed)
 {
     private SlotsOptions Options => options.Value;
 
@@ -79,9 +79,27 @@ public sealed class BookingDesk(IDocumentStore store, TimeProvider clock, Alloca
             }
             var candidates = await allocator.CandidatesAsync(request.ProductId, siteId, earliest, latest, today, attemptCt);
             var weighed = await allocator.WeighAsync(request, candidates, today, attemptCt);
-            var decisions = weighed.Select(w => w.Decision).ToList();
+            // Patients already waiting and ranked before this request are owed a place that fits them: freed places go in the waitlist's order.
+            var newcomer = new WaitlistEntry(requestId, patient.Pseudonym, treatingCountry, patient.TreatingInstitutionId, request.ProductId, input.Urgency, now, false);
+            var ahead = weighed.Any(w => w.Decision.Fits) ? await waitlist.AheadOfAsync(request.ProductId, newcomer, attemptCt) : [];
+            WeighedRun? chosen = null;
+            var decisions = new List<RunDecision>();
+            foreach (var run in weighed)
+            {
+                var decision = run.Decision;
+                if (decision.Fits && chosen is null && await waitlist.OwedToAsync(ahead, run.Run, today, attemptCt) is { } owed)
+                {
+                    decision = decision with
+                    {
+                        Fits = false,
+                        Reasons = [$"its free place is owed to a patient ahead in the waitlist (entry {owed.EntryId}), who is offered it first"],
+                    };
+                }
+                chosen ??= decision.Fits ? run : null;
+                decisions.Add(decision);
+            }
             var changes = new ChangeSet();
-            if (weighed.FirstOrDefault(w => w.Decision.Fits) is { } chosen)
+            if (chosen is not null)
             {
                 var booking = Hold(chosen, request, caller, now, input.Urgency, requestId, waitlistEntryId: null, Options.HoldTime);
                 var summary = $"Run {chosen.Run.Id} at {chosen.Run.Value.SiteId} starting {chosen.Run.Value.RunStart:yyyy-MM-dd} is held for the patient until "
@@ -92,7 +110,7 @@ public sealed class BookingDesk(IDocumentStore store, TimeProvider clock, Alloca
                     .Insert(AllocationDecision.Collection, requestId, new AllocationDecision(requestId, patient.Pseudonym, patient.TreatingInstitutionId,
                         request.ProductId, now, booking.BookingId, null, summary, decisions));
                 Claim(changes, claim, new PatientClaim(patient.Pseudonym, booking.BookingId, null));
-                changes.Raise(BookingEvent(booking, "held", summary), clock)
+                changes.Raise(BookingEvent(booking, 1, "held", summary), clock)
                     .Raise(CapacityEvent(chosen.Run, ledger), clock);
                 await store.CommitAsync(changes, attemptCt);
                 return new RunRequestOutcome(requestId, Stored.Inserted(booking.BookingId, booking), null, decisions, summary);
@@ -188,6 +206,10 @@ public sealed class BookingDesk(IDocumentStore store, TimeProvider clock, Alloca
             var current = await FindAsync(bookingId, attemptCt);
             var booking = current.Value;
             caller.Demand(BookingAccess.MayFollow(caller, booking), BookingAccess.WhoMayFollow);
+            if (to is BookingStatus.Held or BookingStatus.Expired)
+            {
+                throw new RuleViolationException($"Booking {booking.BookingId}: nobody sets a booking to {Words(to.Value)}; a hold comes from RequestRun and expires by itself.");
+            }
             caller.Demand(Booking.MayTake(caller, booking, to!.Value, out var why), $"Not allowed: {why}.");
             ConflictRetry.RequireRevision(Booking.Collection, current, expectedRevision);
             var next = booking.Advance(to.Value, caller, note, now);
@@ -199,17 +221,21 @@ public sealed class BookingDesk(IDocumentStore store, TimeProvider clock, Alloca
                     await ConfirmAsync(booking, changes, now, attemptCt);
                     break;
                 case BookingStatus.Cancelled:
-                    await FreePlaceAsync(booking, changes, attemptCt);
-                    await EndClaimAsync(booking, changes, closesOffer: "the offer was declined", attemptCt);
+                    // A manufactured run used its line: the place is not given back.
+                    if (!booking.IsManufactured)
+                    {
+                        await FreePlaceAsync(booking, changes, attemptCt);
+                    }
+                    await EndClaimAsync(booking, changes, offerDeclined: BookingAccess.IsTreatingHospitalOf(caller, booking), attemptCt);
                     break;
                 case BookingStatus.Infused:
-                    await EndClaimAsync(booking, changes, closesOffer: null, attemptCt);
+                    await EndClaimAsync(booking, changes, offerDeclined: false, attemptCt);
                     break;
                 case BookingStatus.ManufacturingFailed:
                     await RequeueAfterFailureAsync(booking, changes, now, attemptCt);
                     break;
             }
-            changes.Raise(BookingEvent(next, Words(next.Status), detail), clock);
+            changes.Raise(BookingEvent(next, current.Version + 1, Words(next.Status), detail), clock);
             await store.CommitAsync(changes, attemptCt);
             if (next.Status is BookingStatus.Cancelled or BookingStatus.ManufacturingFailed)
             {
@@ -246,7 +272,10 @@ public sealed class BookingDesk(IDocumentStore store, TimeProvider clock, Alloca
                 throw new RuleViolationException($"Booking {booking.BookingId} cannot move to run {target.Id}: {string.Join("; ", decision.Decision.Reasons)}.");
             }
             var changes = new ChangeSet().Update(Booking.Collection, current, moved);
-            var source = await allocator.LedgerAsync(booking.SiteId, booking.RunStart, attemptCt);
+            // The same month: the ledger the target was weighed on is the source's too, so one copy is freed and taken from.
+            var source = PeriodLedger.IdOf(booking.SiteId, booking.RunStart) == decision.Ledger.Id
+                ? decision.Ledger
+                : await allocator.LedgerAsync(booking.SiteId, booking.RunStart, attemptCt);
             if (source.Id == decision.Ledger.Id)
             {
                 // The same month: one ledger gives the place back and takes the new one.
@@ -263,7 +292,7 @@ public sealed class BookingDesk(IDocumentStore store, TimeProvider clock, Alloca
                 await RaiseCapacityAsync(changes, booking.CapacityId, freed, attemptCt);
                 changes.Raise(CapacityEvent(target, taken), clock);
             }
-            changes.Raise(BookingEvent(moved, "moved", moved.Custody[^1].Note ?? "moved"), clock);
+            changes.Raise(BookingEvent(moved, current.Version + 1, "moved", moved.Custody[^1].Note ?? "moved"), clock);
             await store.CommitAsync(changes, attemptCt);
             placesFreed.Notify();
             return current with { Version = current.Version + 1, Value = moved };
@@ -320,7 +349,7 @@ public sealed class BookingDesk(IDocumentStore store, TimeProvider clock, Alloca
         {
             var accepted = entry.Value with { Status = WaitlistStatus.Accepted };
             changes.Update(WaitlistEntry.Collection, entry, accepted)
-                .Raise(new WaitlistChanged { Entry = SlotsMapping.ToContract(entry with { Value = accepted }, showPseudonym: true), Change = "accepted" }, clock);
+                .Raise(new WaitlistChanged { Entry = SlotsMapping.ToContract(entry with { Version = entry.Version + 1, Value = accepted }, showPseudonym: true), Change = "accepted" }, clock);
             var claim = await store.FindAsync(PatientClaim.Collection, booking.Pseudonym, ct);
             Claim(changes, claim, new PatientClaim(booking.Pseudonym, booking.BookingId, null));
         }
@@ -342,17 +371,28 @@ public sealed class BookingDesk(IDocumentStore store, TimeProvider clock, Alloca
         }
     }
 
-    /// <summary>The patient holds the booking no longer; an unanswered offer it was closes with <paramref name="closesOffer"/>.</summary>
-    private async Task EndClaimAsync(Booking booking, ChangeSet changes, string? closesOffer, CancellationToken ct)
+    /// <summary>
+    /// The patient holds the booking no longer. If the booking was an unanswered waitlist
+    /// offer, the hospital's cancel declines it (the entry closes); a site's or an admin's
+    /// cancel puts the patient back in line with the place it had.
+    /// </summary>
+    private async Task EndClaimAsync(Booking booking, ChangeSet changes, bool offerDeclined, CancellationToken ct)
     {
         var claim = await store.FindAsync(PatientClaim.Collection, booking.Pseudonym, ct);
         var openEntry = claim?.Value.OpenEntryId;
-        if (closesOffer is not null && booking.WaitlistEntryId is { } entryId && await store.FindAsync(WaitlistEntry.Collection, entryId, ct) is { Value.Status: WaitlistStatus.Offered } entry)
+        if (booking.Status == BookingStatus.Held && booking.WaitlistEntryId is { } entryId
+            && await store.FindAsync(WaitlistEntry.Collection, entryId, ct) is { Value.Status: WaitlistStatus.Offered } entry)
         {
-            var closed = entry.Value with { Status = WaitlistStatus.Closed, ClosedReason = closesOffer };
-            changes.Update(WaitlistEntry.Collection, entry, closed)
-                .Raise(new WaitlistChanged { Entry = SlotsMapping.ToContract(entry with { Value = closed }, showPseudonym: true), Change = "closed" }, clock);
-            openEntry = openEntry == entryId ? null : openEntry;
+            var next = offerDeclined
+                ? entry.Value with { Status = WaitlistStatus.Closed, ClosedReason = "the offer was declined" }
+                : entry.Value with { Status = WaitlistStatus.Waiting, OfferedBookingId = null };
+            changes.Update(WaitlistEntry.Collection, entry, next)
+                .Raise(new WaitlistChanged
+                {
+                    Entry = SlotsMapping.ToContract(entry with { Version = entry.Version + 1, Value = next }, showPseudonym: true),
+                    Change = offerDeclined ? "closed" : "waiting",
+                }, clock);
+            openEntry = offerDeclined && openEntry == entryId ? null : openEntry;
         }
         Claim(changes, claim, new PatientClaim(booking.Pseudonym, claim?.Value.ActiveBookingId == booking.BookingId ? null : claim?.Value.ActiveBookingId, openEntry));
     }
@@ -395,8 +435,9 @@ public sealed class BookingDesk(IDocumentStore store, TimeProvider clock, Alloca
         }
     }
 
-    internal static BookingChanged BookingEvent(Booking booking, string change, string detail) =>
-        new() { Booking = SlotsMapping.ToContract(Stored.Inserted(booking.BookingId, booking), showPseudonym: true), Change = change, Detail = detail };
+    /// <param name="version">The booking's revision once the change commits: consumers keep the newer copy by it.</param>
+    internal static BookingChanged BookingEvent(Booking booking, long version, string change, string detail) =>
+        new() { Booking = SlotsMapping.ToContract(new Stored<Booking>(booking.BookingId, version, booking), showPseudonym: true), Change = change, Detail = detail };
 
     internal static CapacityChanged CapacityEvent(Stored<Capacity.Capacity> run, PeriodLedger ledger) =>
         new() { Capacity = SlotsMapping.ToContract(run, ledger.PlacesOf(run.Id).Taken) };

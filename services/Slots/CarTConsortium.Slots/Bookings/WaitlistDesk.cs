@@ -92,11 +92,11 @@ public sealed class WaitlistDesk(IDocumentStore store, TimeProvider clock, Alloc
                 {
                     var closed = entry.Value with { Status = WaitlistStatus.Closed, ClosedReason = "the offer lapsed unanswered" };
                     changes.Update(WaitlistEntry.Collection, entry, closed)
-                        .Raise(new WaitlistChanged { Entry = SlotsMapping.ToContract(entry with { Value = closed }, showPseudonym: true), Change = "closed" }, clock);
+                        .Raise(new WaitlistChanged { Entry = SlotsMapping.ToContract(entry with { Version = entry.Version + 1, Value = closed }, showPseudonym: true), Change = "closed" }, clock);
                     openEntry = openEntry == entryId ? null : openEntry;
                 }
                 BookingDesk.Claim(changes, claim, new PatientClaim(expired.Pseudonym, claim?.Value.ActiveBookingId == expired.BookingId ? null : claim?.Value.ActiveBookingId, openEntry));
-                changes.Raise(BookingDesk.BookingEvent(expired, "expired", $"The hold on run {expired.CapacityId} lapsed at {expired.HoldExpiresAt:yyyy-MM-dd HH:mm} UTC unconfirmed."), clock);
+                changes.Raise(BookingDesk.BookingEvent(expired, current.Version + 1, "expired", $"The hold on run {expired.CapacityId} lapsed at {expired.HoldExpiresAt:yyyy-MM-dd HH:mm} UTC unconfirmed."), clock);
                 await store.CommitAsync(changes, attemptCt);
                 return 1;
             }, ct);
@@ -146,19 +146,10 @@ public sealed class WaitlistDesk(IDocumentStore store, TimeProvider clock, Alloc
         {
             return 0;
         }
-        foreach (var earlier in ahead)
+        // A place freed since the pass looked at an entry ahead goes to that entry, at the next pass.
+        if (await OwedToAsync(ahead, chosen.Run, today, attemptCt) is not null)
         {
-            var still = await store.FindAsync(WaitlistEntry.Collection, earlier.EntryId, attemptCt);
-            if (still is not { Value.Status: WaitlistStatus.Waiting } || !still.Value.Wants(chosen.Run.Value.SiteId, chosen.Run.Value.RunStart))
-            {
-                continue;
-            }
-            // A place freed since the pass looked at an entry ahead goes to that entry, at the next pass.
-            if (await RequestOfAsync(still.Value, attemptCt) is { } earlierRequest
-                && (await allocator.WeighAsync(earlierRequest, [chosen.Run], today, attemptCt)).Single().Decision.Fits)
-            {
-                return 0;
-            }
+            return 0;
         }
         var claim = await store.FindAsync(PatientClaim.Collection, entry.Pseudonym, attemptCt);
         if (claim?.Value.ActiveBookingId is not null)
@@ -184,12 +175,47 @@ public sealed class WaitlistDesk(IDocumentStore store, TimeProvider clock, Alloc
             });
         }
         BookingDesk.Claim(changes, claim, new PatientClaim(entry.Pseudonym, booking.BookingId, entry.EntryId));
-        changes.Raise(BookingDesk.BookingEvent(booking, "offered", summary), clock)
+        changes.Raise(BookingDesk.BookingEvent(booking, 1, "offered", summary), clock)
             .Raise(BookingDesk.CapacityEvent(chosen.Run, ledger), clock)
             .Raise(new WaitlistChanged { Entry = SlotsMapping.ToContract(current with { Version = current.Version + 1, Value = offered }, showPseudonym: true), Change = "offered" }, clock);
         await store.CommitAsync(changes, attemptCt);
         return 1;
     }, ct);
+
+    /// <summary>
+    /// The first of <paramref name="ahead"/> (entries ranked before whoever asks) still waiting
+    /// that <paramref name="run"/> fits now: the place is owed to it, in the waitlist's order.
+    /// </summary>
+    public async Task<WaitlistEntry?> OwedToAsync(IEnumerable<WaitlistEntry> ahead, Stored<Capacity.Capacity> run, DateOnly today, CancellationToken ct)
+    {
+        foreach (var earlier in ahead)
+        {
+            var still = await store.FindAsync(WaitlistEntry.Collection, earlier.EntryId, ct);
+            if (still is not { Value.Status: WaitlistStatus.Waiting } || !still.Value.Wants(run.Value.SiteId, run.Value.RunStart))
+            {
+                continue;
+            }
+            if (await RequestOfAsync(still.Value, ct) is { } request
+                && (await allocator.WeighAsync(request, [run], today, ct)).Single().Decision.Fits)
+            {
+                return still.Value;
+            }
+        }
+        return null;
+    }
+
+    /// <summary>The entries of a product's waitlist that rank before a new request for it, in order.</summary>
+    public async Task<IReadOnlyList<WaitlistEntry>> AheadOfAsync(string productId, WaitlistEntry newcomer, CancellationToken ct)
+    {
+        var waiting = await store.QueryAllAsync(WaitlistEntry.Collection,
+            DocumentQuery.All.WhereKey("product_id", productId).WhereKey("status", nameof(WaitlistStatus.Waiting)), ct);
+        if (waiting.Count == 0)
+        {
+            return [];
+        }
+        return [.. WaitlistOrder.Rank(waiting.Select(w => w.Value).Append(newcomer), options.Value.LotterySeed)
+            .TakeWhile(r => r.Entry.EntryId != newcomer.EntryId).Select(r => r.Entry)];
+    }
 
     /// <summary>The request an entry stands for, with the patient as the registry last said; null once registry consent is withdrawn.</summary>
     private async Task<RunRequest?> RequestOfAsync(WaitlistEntry entry, CancellationToken ct) =>

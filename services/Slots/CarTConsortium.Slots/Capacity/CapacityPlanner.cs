@@ -98,6 +98,7 @@ public sealed class CapacityPlanner(IDocumentStore store, TimeProvider clock, IO
     {
         var validator = new Validator().Slug(siteId, "site_id");
         var asked = validator.CalendarDay(day, "day", required: false);
+        validator.Check(asked is null || asked < new DateOnly(9999, 12, 1), "day", "must be before 9999-12");
         validator.ThrowIfInvalid();
         var site = await store.FindAsync(KnownInstitution.Collection, siteId!, ct);
         if (site is not { Value.IsManufacturingSite: true })

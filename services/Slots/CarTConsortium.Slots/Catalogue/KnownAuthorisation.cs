@@ -92,7 +92,7 @@ public sealed class AuthorisationProjection(IDocumentStore store, TimeProvider c
             }
             var flagged = booking.Value.Flag(FlagKind, detail, clock.GetUtcNow());
             context.Changes.Update(Booking.Collection, booking, flagged)
-                .Raise(BookingDesk.BookingEvent(flagged, "flagged", detail), clock);
+                .Raise(BookingDesk.BookingEvent(flagged, booking.Version + 1, "flagged", detail), clock);
         }
     }
 
