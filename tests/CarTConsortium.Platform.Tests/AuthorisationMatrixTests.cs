@@ -69,6 +69,20 @@ public sealed class AuthorisationMatrixTests(MatrixFixture fixture) : IClassFixt
         "PublishCapacity         ---      ---       ---         ---        A--  -",
         "GetCapacity             AAA      AAA       AAA         AAA        AAA  A",
         "ListCapacity            AAA      AAA       AAA         AAA        AAA  A",
+        "CloseCapacity           ---      ---       ---         ---        A--  A",
+        "ReopenCapacity          ---      ---       ---         ---        A--  A",
+        "GetFairShares           AAA      AAA       AAA         AAA        AAA  A",
+        "WhoAmI                  AAA      AAA       AAA         AAA        AAA  A",
+        // The booking: a KZ patient of kz-astana-childrens in a run of the KZ site kz-ncb-astana.
+        "RequestRun              A--      ---       ---         ---        ---  -",
+        "GetBooking              A--      ---       ---         ---        A--  A",
+        // Each lists its own institution's bookings.
+        "ListBookings            AAA      ---       ---         ---        AAA  A",
+        "AdvanceBooking          A--      ---       ---         ---        A--  A",
+        "MoveBooking             ---      ---       ---         ---        A--  A",
+        "ExplainAllocation       A--      ---       ---         ---        ---  A",
+        "ListWaitlist            AAA      ---       ---         ---        AAA  A",
+        "WithdrawFromWaitlist    A--      ---       ---         ---        ---  A",
         "OpenTender              ---      ---       ---         ---        ---  A",
         "GetTender               ---      ---       AAA         ---        ---  A",
         "ListTenders             ---      ---       AAA         ---        ---  A",
@@ -110,6 +124,7 @@ public sealed class AuthorisationMatrixTests(MatrixFixture fixture) : IClassFixt
         var caller = CallerFor(role, relation);
         var channel = fixture.Running.ChannelAs(caller);
         var suffix = fixture.NextSuffix();
+        _role = role;
         var call = await PrepareAsync(rpc, channel, suffix);
         if (allowed)
         {
@@ -233,6 +248,46 @@ public sealed class AuthorisationMatrixTests(MatrixFixture fixture) : IClassFixt
                     Reason = "matrix: label change",
                     Scope = scope,
                 }).ResponseAsync;
+            case "CloseCapacity" or "ReopenCapacity":
+                var run = await fixture.KzSiteAsSite.PublishCapacityAsync(MatrixFixture.KzSiteCapacity());
+                if (rpc == "ReopenCapacity")
+                {
+                    run = await fixture.KzSiteAsSite.CloseCapacityAsync(new CloseCapacityRequest { CapacityId = run.CapacityId, ExpectedRevision = run.Revision.Version });
+                }
+                fixture.CountPublished();
+                _before = run;
+                var capacity = new SlotsService.SlotsServiceClient(channel);
+                return rpc == "CloseCapacity"
+                    ? () => capacity.CloseCapacityAsync(new CloseCapacityRequest { CapacityId = run.CapacityId, ExpectedRevision = run.Revision.Version, Reason = "matrix" }).ResponseAsync
+                    : () => capacity.ReopenCapacityAsync(new ReopenCapacityRequest { CapacityId = run.CapacityId, ExpectedRevision = run.Revision.Version }).ResponseAsync;
+            case "RequestRun":
+                var pseudonym = await fixture.EnrolAsync("MATRIXRQ" + suffix);
+                _before = pseudonym;
+                var requesting = new SlotsService.SlotsServiceClient(channel);
+                // The enrolment reaches slots by event: NOT_FOUND until then.
+                return () => MatrixFixture.UntilKnownAsync(() => requesting.RequestRunAsync(fixture.RunRequest(pseudonym, noWaitlist: true)).ResponseAsync);
+            case "AdvanceBooking" or "MoveBooking":
+                var held = await fixture.HeldBookingAsync("MATRIXBK" + suffix);
+                _before = held;
+                var bookings = new SlotsService.SlotsServiceClient(channel);
+                if (rpc == "MoveBooking")
+                {
+                    return () => bookings.MoveBookingAsync(new MoveBookingRequest
+                    {
+                        BookingId = held.BookingId,
+                        ToCapacityId = fixture.SecondRunId,
+                        ExpectedRevision = held.Revision.Version,
+                        Note = "matrix",
+                    }).ResponseAsync;
+                }
+                // The hospital confirms; the site and the admin cancel (the steps each of them may take from a hold).
+                var step = _role == Roles.HospitalCoordinator ? BookingStatus.Confirmed : BookingStatus.Cancelled;
+                return () => bookings.AdvanceBookingAsync(new AdvanceBookingRequest { BookingId = held.BookingId, To = step, ExpectedRevision = held.Revision.Version }).ResponseAsync;
+            case "WithdrawFromWaitlist":
+                var entry = await fixture.WaitingEntryAsync("MATRIXWL" + suffix);
+                _before = entry;
+                var waitlist = new SlotsService.SlotsServiceClient(channel);
+                return () => waitlist.WithdrawFromWaitlistAsync(new WithdrawFromWaitlistRequest { EntryId = entry.EntryId, ExpectedRevision = entry.Revision.Version }).ResponseAsync;
             default:
                 return Invoke(rpc, channel, suffix);
         }
@@ -240,6 +295,9 @@ public sealed class AuthorisationMatrixTests(MatrixFixture fixture) : IClassFixt
 
     // What the case's setup noted for the check after a denial.
     private object? _before;
+
+    // The role of the case's caller, for setups that depend on it.
+    private string _role = "";
 
     /// <summary>The calls that need no setup; writes name objects by <paramref name="suffix"/> so no two cases collide.</summary>
     private Func<Task> Invoke(string rpc, GrpcChannel channel, string suffix)
@@ -279,6 +337,12 @@ public sealed class AuthorisationMatrixTests(MatrixFixture fixture) : IClassFixt
             "PublishCapacity" => () => slots.PublishCapacityAsync(MatrixFixture.KzSiteCapacity()).ResponseAsync,
             "GetCapacity" => () => slots.GetCapacityAsync(new GetCapacityRequest { CapacityId = fixture.CapacityId }).ResponseAsync,
             "ListCapacity" => () => slots.ListCapacityAsync(new ListCapacityRequest()).ResponseAsync,
+            "GetFairShares" => () => slots.GetFairSharesAsync(new GetFairSharesRequest { SiteId = "kz-ncb-astana" }).ResponseAsync,
+            "WhoAmI" => () => slots.WhoAmIAsync(new WhoAmIRequest()).ResponseAsync,
+            "GetBooking" => () => slots.GetBookingAsync(new GetBookingRequest { BookingId = fixture.Booking.BookingId }).ResponseAsync,
+            "ListBookings" => () => slots.ListBookingsAsync(new ListBookingsRequest()).ResponseAsync,
+            "ExplainAllocation" => () => slots.ExplainAllocationAsync(new ExplainAllocationRequest { RequestId = fixture.Booking.RequestId }).ResponseAsync,
+            "ListWaitlist" => () => slots.ListWaitlistAsync(new ListWaitlistRequest { ProductId = MatrixFixture.ProductId }).ResponseAsync,
             "OpenTender" => () => procurement.OpenTenderAsync(MatrixFixture.NewTender("matrix-" + suffix)).ResponseAsync,
             "GetTender" => () => procurement.GetTenderAsync(new GetTenderRequest { TenderId = fixture.TenderId }).ResponseAsync,
             "ListTenders" => () => procurement.ListTendersAsync(new ListTendersRequest()).ResponseAsync,
@@ -357,6 +421,23 @@ public sealed class AuthorisationMatrixTests(MatrixFixture fixture) : IClassFixt
             case "PublishCapacity":
                 Assert.Equal(fixture.KzSiteCapacityCount, await fixture.CountKzSiteCapacityAsync());
                 break;
+            case "CloseCapacity" or "ReopenCapacity":
+                var unchangedRun = await admin.Slots.GetCapacityAsync(new GetCapacityRequest { CapacityId = ((Capacity)_before!).CapacityId });
+                Assert.Equal(((Capacity)_before!).Revision.Version, unchangedRun.Revision.Version);
+                break;
+            case "RequestRun":
+                // Had the denied call booked the patient, the hospital's own request would be FAILED_PRECONDITION (one active booking per patient).
+                var own = new SlotsService.SlotsServiceClient(fixture.Running.ChannelAs(DemoClients.KzHospital));
+                await MatrixFixture.UntilKnownAsync(() => own.RequestRunAsync(fixture.RunRequest((string)_before!, noWaitlist: true)).ResponseAsync);
+                break;
+            case "AdvanceBooking" or "MoveBooking":
+                var booking = await admin.Slots.GetBookingAsync(new GetBookingRequest { BookingId = ((Booking)_before!).BookingId });
+                Assert.Equal(((Booking)_before!).Revision.Version, booking.Revision.Version);
+                break;
+            case "WithdrawFromWaitlist":
+                var waiting = await admin.Slots.ListWaitlistAsync(new ListWaitlistRequest { ProductId = MatrixFixture.ProductId });
+                Assert.Single(waiting.Entries, e => e.Entry.EntryId == ((WaitlistEntry)_before!).EntryId && e.Entry.Status == WaitlistStatus.Waiting);
+                break;
             case "OpenTender":
                 var tenders = await admin.Procurement.ListTendersAsync(new ListTendersRequest { Page = new PageRequest { PageSize = 200 } });
                 Assert.DoesNotContain(tenders.Tenders, t => t.Item == "matrix-" + suffix);
@@ -400,8 +481,16 @@ public sealed class MatrixFixture : IAsyncLifetime
         CapacityId = (await Eventually.SucceedsAsync(() => site.PublishCapacityAsync(KzSiteCapacity()).ResponseAsync)).CapacityId;
         TenderId = (await Admin.Procurement.ListTendersAsync(new ListTendersRequest())).Tenders[0].TenderId;
         KzSiteCapacityCount = await CountKzSiteCapacityAsync();
+        KzSiteAsSite = site;
+        // Two runs for the bookings, after the fair-share release day so no share stands in the way.
+        var bookingDay = DateOnly.FromDateTime(DateTime.UtcNow).AddDays(5);
+        FirstRunId = (await site.PublishCapacityAsync(KzSiteCapacity(bookingDay, lines: 50))).CapacityId;
+        SecondRunId = (await site.PublishCapacityAsync(KzSiteCapacity(bookingDay.AddDays(1), lines: 50))).CapacityId;
+        _bookingDay = bookingDay;
         var clinician = new RegistryService.RegistryServiceClient(Running.ChannelAs(DemoClients.KzClinician));
         Pseudonym = (await clinician.EnrolPatientAsync(Enrolment("MATRIXPATIENT"))).Pseudonym;
+        Booking = await HeldBookingAsync("MATRIXBOOKING");
+        KzSiteCapacityCount = await CountKzSiteCapacityAsync();
         await clinician.RecordInfusionAsync(new RecordInfusionRequest
         {
             Pseudonym = Pseudonym,
@@ -409,6 +498,71 @@ public sealed class MatrixFixture : IAsyncLifetime
             DoseMillionCellsPerKg = 1.5,
             InfusedOn = Day(DateOnly.FromDateTime(DateTime.UtcNow).AddDays(-40)),
         });
+    }
+
+    public SlotsService.SlotsServiceClient KzSiteAsSite { get; private set; } = null!;
+
+    /// <summary>A run of kz-ncb-astana that bookings are made in, and another of the same product and site to move them to.</summary>
+    public string FirstRunId { get; private set; } = "";
+
+    public string SecondRunId { get; private set; } = "";
+
+    private DateOnly _bookingDay;
+
+    /// <summary>A held booking of a patient of kz-astana-childrens in <see cref="FirstRunId"/>, for the read-only cases.</summary>
+    public Booking Booking { get; private set; } = null!;
+
+    /// <summary>A new patient of kz-astana-childrens, enrolled by its clinician; slots learns of it a moment later.</summary>
+    public async Task<string> EnrolAsync(string nationalId) =>
+        (await new RegistryService.RegistryServiceClient(Running.ChannelAs(DemoClients.KzClinician)).EnrolPatientAsync(Enrolment(nationalId))).Pseudonym;
+
+    /// <summary>A request for the first run's day, for a patient of kz-astana-childrens.</summary>
+    public RequestRunRequest RunRequest(string pseudonym, bool noWaitlist, DateOnly? day = null) => new()
+    {
+        Pseudonym = pseudonym,
+        ProductId = ProductId,
+        Indication = "r/r B-ALL",
+        Urgency = UrgencyClass.Standard,
+        SiteId = KzSite,
+        EarliestStart = Day(day ?? _bookingDay),
+        LatestStart = Day(day ?? _bookingDay),
+        TreatingInstitutionId = "kz-astana-childrens",
+        NoWaitlist = noWaitlist,
+    };
+
+    /// <summary>A new patient's hold in the first run, booked by its hospital.</summary>
+    public async Task<Booking> HeldBookingAsync(string nationalId)
+    {
+        var pseudonym = await EnrolAsync(nationalId);
+        var hospital = new SlotsService.SlotsServiceClient(Running.ChannelAs(DemoClients.KzHospital));
+        var outcome = await UntilKnownAsync(() => hospital.RequestRunAsync(RunRequest(pseudonym, noWaitlist: true)).ResponseAsync);
+        return outcome.Booking ?? throw new InvalidOperationException($"The matrix's booking was not held: {outcome.Summary} {string.Join("; ", outcome.Decisions.SelectMany(d => d.Reasons))}");
+    }
+
+    /// <summary>A new patient on the waitlist, asking for a day with no run.</summary>
+    public async Task<WaitlistEntry> WaitingEntryAsync(string nationalId)
+    {
+        var pseudonym = await EnrolAsync(nationalId);
+        var hospital = new SlotsService.SlotsServiceClient(Running.ChannelAs(DemoClients.KzHospital));
+        var outcome = await UntilKnownAsync(() => hospital.RequestRunAsync(RunRequest(pseudonym, noWaitlist: false, DateOnly.FromDateTime(DateTime.UtcNow).AddDays(300))).ResponseAsync);
+        return outcome.Waitlisted ?? throw new InvalidOperationException($"The matrix's patient was not waitlisted: {outcome.Summary}");
+    }
+
+    /// <summary>Retries while slots answers NOT_FOUND: a patient enrolled a moment ago reaches it by event.</summary>
+    public static async Task<T> UntilKnownAsync<T>(Func<Task<T>> call)
+    {
+        var deadline = DateTime.UtcNow.AddSeconds(20);
+        while (true)
+        {
+            try
+            {
+                return await call();
+            }
+            catch (RpcException e) when (e.StatusCode == StatusCode.NotFound && DateTime.UtcNow < deadline)
+            {
+                await Task.Delay(50);
+            }
+        }
     }
 
     /// <summary>The matrix's patient: KZ, at kz-astana-childrens, consenting to the registry only.</summary>
@@ -525,18 +679,14 @@ public sealed class MatrixFixture : IAsyncLifetime
         return request;
     }
 
-    public static PublishCapacityRequest KzSiteCapacity()
+    public static PublishCapacityRequest KzSiteCapacity(DateOnly? start = null, int lines = 1) => new()
     {
-        var start = DateTime.UtcNow.Date.AddDays(30);
-        return new PublishCapacityRequest
-        {
-            SiteId = KzSite,
-            ProductId = ProductId,
-            RunStart = new Google.Type.Date { Year = start.Year, Month = start.Month, Day = start.Day },
-            RunDays = 12,
-            Lines = 1,
-        };
-    }
+        SiteId = KzSite,
+        ProductId = ProductId,
+        RunStart = Day(start ?? DateOnly.FromDateTime(DateTime.UtcNow).AddDays(30)),
+        RunDays = 12,
+        Lines = lines,
+    };
 
     public static OpenTenderRequest NewTender(string item) => new()
     {

@@ -33,7 +33,7 @@ public sealed class CapacityPlannerTests : IAsyncLifetime, IDisposable
     public CapacityPlannerTests()
     {
         _store = new SqliteDocumentStore(Path.Combine(_folder, "slots.db"), new OutboxSignal());
-        _planner = new CapacityPlanner(_store, _clock);
+        _planner = new CapacityPlanner(_store, _clock, Options.Create(new SlotsOptions()), new PlacesFreed());
     }
 
     /// <summary>Every test's site is a manufacturing site the registry announced.</summary>
@@ -50,7 +50,7 @@ public sealed class CapacityPlannerTests : IAsyncLifetime, IDisposable
         foreach (var site in new[] { "almaty-gmp", "astana-childrens" })
         {
             var refused = await Assert.ThrowsAsync<RuleViolationException>(() =>
-                _planner.PublishAsync(Callers.Of(Roles.ManufacturingSite, "KZ", site), site, ProductId, new DateParts(2026, 4, 1), 12, 2, CancellationToken.None));
+                _planner.PublishAsync(Callers.Of(Roles.ManufacturingSite, "KZ", site), site, ProductId, new DateParts(2026, 4, 1), 12, 2, null, CancellationToken.None));
             Assert.Equal($"'{site}' is not a manufacturing site in the registry (yet).", refused.Message);
         }
         Assert.Empty((await _store.QueryAsync(Capacity.Capacity.Collection, DocumentQuery.All)).Items);
@@ -62,7 +62,7 @@ public sealed class CapacityPlannerTests : IAsyncLifetime, IDisposable
         await ProjectAsync(Registered(ProductId, "Academic CD19 CAR-T"));
 
         await Assert.ThrowsAsync<PermissionDeniedException>(() =>
-            _planner.PublishAsync(Callers.Of(Roles.ManufacturingSite, "UZ", Site), Site, ProductId, new DateParts(2026, 4, 1), 12, 2, CancellationToken.None));
+            _planner.PublishAsync(Callers.Of(Roles.ManufacturingSite, "UZ", Site), Site, ProductId, new DateParts(2026, 4, 1), 12, 2, null, CancellationToken.None));
 
         Assert.Empty((await _store.QueryAsync(Capacity.Capacity.Collection, DocumentQuery.All)).Items);
     }
@@ -70,16 +70,18 @@ public sealed class CapacityPlannerTests : IAsyncLifetime, IDisposable
     [Fact]
     public async Task Authorisations_are_kept_from_approvals_events_at_their_newest_revision()
     {
-        var projection = new AuthorisationProjection(_store);
+        var projection = new AuthorisationProjection(_store, _clock, new PlacesFreed());
         await ProjectAsync(projection, AuthorisationAt(3, Contracts.Approvals.V1.AuthorisationStatus.Suspended));
         await ProjectAsync(projection, AuthorisationAt(2, Contracts.Approvals.V1.AuthorisationStatus.Approved));
 
         var kept = (await _store.FindAsync(KnownAuthorisation.Collection, "ncb-cd19-academic.KZ.HospitalExemption"))!.Value;
 
-        Assert.Equal("AUTHORISATION_STATUS_SUSPENDED", kept.Status);
-        Assert.Equal(("PATHWAY_HOSPITAL_EXEMPTION", "r/r B-ALL", 1, (int?)25), (kept.Pathway, kept.Indication, kept.MinAgeYears, kept.MaxAgeYears));
-        Assert.Equal(["kz-astana-childrens"], kept.InstitutionIds);
-        Assert.Equal((new DateOnly(2025, 7, 1), (DateOnly?)null), (kept.EffectiveOn!.Value, kept.ExpiresOn));
+        var terms = kept.Terms;
+        Assert.Equal((3L, Approvals.Authorisations.AuthorisationStatus.Suspended), (kept.ApprovalsVersion, terms.Status));
+        Assert.Equal((Approvals.Authorisations.Pathway.HospitalExemption, "r/r B-ALL", 1, (int?)25),
+            (terms.Pathway, terms.Scope.Indication, terms.Scope.MinAgeYears, terms.Scope.MaxAgeYears));
+        Assert.Equal(["kz-astana-childrens"], terms.Scope.InstitutionIds);
+        Assert.Equal((new DateOnly(2025, 7, 1), (DateOnly?)null), (terms.EffectiveOn!.Value, terms.ExpiresOn));
         await Assert.ThrowsAsync<PoisonEventException>(() => projection.HandleAsync(new AuthorisationChanged(), Context(new AuthorisationChanged()), CancellationToken.None));
     }
 
@@ -146,7 +148,7 @@ public sealed class CapacityPlannerTests : IAsyncLifetime, IDisposable
         var otherSite = Callers.Of(Roles.ManufacturingSite, "KZ", "almaty-gmp");
 
         var denied = await Assert.ThrowsAsync<PermissionDeniedException>(() =>
-            _planner.PublishAsync(otherSite, Site, ProductId, new DateParts(2026, 4, 1), 12, 2, CancellationToken.None));
+            _planner.PublishAsync(otherSite, Site, ProductId, new DateParts(2026, 4, 1), 12, 2, null, CancellationToken.None));
 
         Assert.Equal("A manufacturing site publishes capacity for its own site only.", denied.Message);
         Assert.Empty((await _store.QueryAsync(Capacity.Capacity.Collection, DocumentQuery.All)).Items);
@@ -157,19 +159,19 @@ public sealed class CapacityPlannerTests : IAsyncLifetime, IDisposable
     public async Task Bad_input_is_reported_before_the_catalogue_is_consulted()
     {
         var invalid = await Assert.ThrowsAsync<InvalidArgumentException>(() =>
-            _planner.PublishAsync(Callers.Of(Roles.ManufacturingSite, "KZ", Site), Site, ProductId, new DateParts(2026, 3, 1), 12, 0, CancellationToken.None));
+            _planner.PublishAsync(Callers.Of(Roles.ManufacturingSite, "KZ", Site), Site, ProductId, new DateParts(2026, 3, 1), 12, 0, null, CancellationToken.None));
 
         Assert.Equal(["run_start", "lines"], invalid.Violations.Select(v => v.Field));
     }
 
     [Fact]
-    public async Task Once_the_product_is_projected_capacity_is_published_and_raises_CapacityPublished()
+    public async Task Once_the_product_is_projected_capacity_is_published_and_raises_CapacityChanged()
     {
         await ProjectAsync(Registered(ProductId, "Academic CD19 CAR-T"));
 
         var published = await PublishAsync(ProductId, _clock.GetUtcNow().AddDays(14));
 
-        var read = await _planner.GetAsync(published.Id, CancellationToken.None);
+        var read = (await _planner.GetAsync(published.Id, CancellationToken.None)).Stored;
         Assert.Equal(1, read.Version);
         Assert.Equal(published.Value, read.Value);
         Assert.Equal(DateOnly.FromDateTime(_clock.GetUtcNow().UtcDateTime).AddDays(14), read.Value.RunStart);
@@ -177,9 +179,9 @@ public sealed class CapacityPlannerTests : IAsyncLifetime, IDisposable
         Assert.Equal(7, id.Version);
 
         var message = Assert.Single(await _store.ReadPendingAsync(10));
-        Assert.Equal("consortium.slots.v1.CapacityPublished", message.Topic);
-        var raised = CapacityPublished.Parser.ParseJson(message.Payload).Capacity;
-        Assert.Equal(SlotsMapping.ToContract(published), raised);
+        Assert.Equal("consortium.slots.v1.CapacityChanged", message.Topic);
+        var raised = CapacityChanged.Parser.ParseJson(message.Payload).Capacity;
+        Assert.Equal(SlotsMapping.ToContract(published, 0), raised);
         Assert.Equal(new Google.Type.Date { Year = 2026, Month = 3, Day = 24 }, raised.RunStart);
         Assert.Equal(Site, raised.SiteId);
         Assert.Equal(ProductId, raised.ProductId);
@@ -194,7 +196,7 @@ public sealed class CapacityPlannerTests : IAsyncLifetime, IDisposable
         var ids = new List<string>();
         foreach (var (site, product) in new[] { (Site, ProductId), (Site, ProductId), ("tashkent-ncmc", ProductId), (Site, "tisagenlecleucel") })
         {
-            ids.Add((await _planner.PublishAsync(Callers.Of(Roles.ManufacturingSite, "KZ", site), site, product, new DateParts(2026, 4, 1), 12, 2, CancellationToken.None)).Id);
+            ids.Add((await _planner.PublishAsync(Callers.Of(Roles.ManufacturingSite, "KZ", site), site, product, new DateParts(2026, 4, 1), 12, 2, null, CancellationToken.None)).Stored.Id);
             _clock.Advance(TimeSpan.FromMinutes(1));
         }
 
@@ -204,13 +206,13 @@ public sealed class CapacityPlannerTests : IAsyncLifetime, IDisposable
         var byProduct = await _planner.ListAsync(0, null, null, ProductId, CancellationToken.None);
         var all = await _planner.ListAsync(0, null, "", "", CancellationToken.None);
 
-        Assert.Equal([ids[0], ids[1]], first.Capacity.Select(c => c.Id));
+        Assert.Equal([ids[0], ids[1]], first.Capacity.Select(c => c.Stored.Id));
         Assert.NotEmpty(first.NextPageToken);
-        Assert.Equal([ids[3]], second.Capacity.Select(c => c.Id));
+        Assert.Equal([ids[3]], second.Capacity.Select(c => c.Stored.Id));
         Assert.Empty(second.NextPageToken);
-        Assert.Equal([ids[0], ids[1]], both.Capacity.Select(c => c.Id));
-        Assert.Equal([ids[0], ids[1], ids[2]], byProduct.Capacity.Select(c => c.Id));
-        Assert.Equal(ids, all.Capacity.Select(c => c.Id));
+        Assert.Equal([ids[0], ids[1]], both.Capacity.Select(c => c.Stored.Id));
+        Assert.Equal([ids[0], ids[1], ids[2]], byProduct.Capacity.Select(c => c.Stored.Id));
+        Assert.Equal(ids, all.Capacity.Select(c => c.Stored.Id));
     }
 
     [Fact]
@@ -301,13 +303,13 @@ public sealed class CapacityPlannerTests : IAsyncLifetime, IDisposable
         Assert.Equal(1, known.Version);
         await using var scope = services.CreateAsyncScope();
         var published = await scope.ServiceProvider.GetRequiredService<CapacityPlanner>()
-            .PublishAsync(Callers.Of(Roles.ManufacturingSite, "KZ", Site), Site, ProductId, new DateParts(2026, 3, 24), 12, 2, CancellationToken.None);
-        Assert.Equal(ProductId, published.Value.ProductId);
+            .PublishAsync(Callers.Of(Roles.ManufacturingSite, "KZ", Site), Site, ProductId, new DateParts(2026, 3, 24), 12, 2, null, CancellationToken.None);
+        Assert.Equal(ProductId, published.Stored.Value.ProductId);
         Assert.Equal("slots", module.AppId);
     }
 
-    private Task<Stored<Capacity.Capacity>> PublishAsync(string productId, DateTimeOffset runStart) =>
-        _planner.PublishAsync(Callers.Of(Roles.ManufacturingSite, "KZ", Site), Site, productId, new DateParts(runStart.Year, runStart.Month, runStart.Day), 12, 2, CancellationToken.None);
+    private async Task<Stored<Capacity.Capacity>> PublishAsync(string productId, DateTimeOffset runStart) =>
+        (await _planner.PublishAsync(Callers.Of(Roles.ManufacturingSite, "KZ", Site), Site, productId, new DateParts(runStart.Year, runStart.Month, runStart.Day), 12, 2, null, CancellationToken.None)).Stored;
 
     /// <summary>What the dispatcher does for one delivery: run the handler, then commit its changes with the inbox mark.</summary>
     private async Task ProjectAsync(ProductRegistered registered)

@@ -68,7 +68,8 @@ public sealed class CapacityRulesTests
     {
         var capacity = Publish(Valid);
 
-        Assert.Equal(new Capacity.Capacity("c-1", "astana-ncb", "ncb-cd19-academic", new DateOnly(2026, 3, 24), 12, 2, Clock.GetUtcNow()), capacity);
+        Assert.Equal(new Capacity.Capacity("c-1", "astana-ncb", "ncb-cd19-academic", new DateOnly(2026, 3, 24), 12, 2, Clock.GetUtcNow(),
+            new DateOnly(2026, 3, 23), "KZ"), capacity);
     }
 
     [Theory]
@@ -89,15 +90,15 @@ public sealed class CapacityRulesTests
         // 01:00 on the 11th at +05:00 is still the 10th in UTC.
         var now = new DateTimeOffset(2026, 3, 11, 1, 0, 0, TimeSpan.FromHours(5));
 
-        var today = Capacity.Capacity.Publish("c-1", "astana-ncb", "ncb-cd19-academic", new DateParts(2026, 3, 10), 12, 2, now);
+        var today = Capacity.Capacity.Publish("c-1", "astana-ncb", "ncb-cd19-academic", new DateParts(2026, 3, 10), 12, 2, null, "KZ", now);
 
         Assert.Equal(new DateOnly(2026, 3, 10), today.RunStart);
         Assert.Throws<InvalidArgumentException>(() =>
-            Capacity.Capacity.Publish("c-1", "astana-ncb", "ncb-cd19-academic", new DateParts(2026, 3, 9), 12, 2, now));
+            Capacity.Capacity.Publish("c-1", "astana-ncb", "ncb-cd19-academic", new DateParts(2026, 3, 9), 12, 2, null, "KZ", now));
     }
 
     private static Capacity.Capacity Publish(Draft draft) =>
-        Capacity.Capacity.Publish("c-1", draft.SiteId, draft.ProductId, draft.RunStart, draft.RunDays, draft.Lines, Clock.GetUtcNow());
+        Capacity.Capacity.Publish("c-1", draft.SiteId, draft.ProductId, draft.RunStart, draft.RunDays, draft.Lines, null, "KZ", Clock.GetUtcNow());
 
     private static IReadOnlyList<FieldViolation> Violations(Draft draft) =>
         Assert.Throws<InvalidArgumentException>(() => Publish(draft)).Violations;

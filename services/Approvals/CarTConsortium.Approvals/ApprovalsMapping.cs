@@ -23,13 +23,7 @@ internal static class ApprovalsMapping
             Status = (Contract.AuthorisationStatus)a.Status,
             RecordedAt = Timestamp.FromDateTimeOffset(a.RecordedAt),
             Revision = new Contracts.Common.V1.Revision { Version = stored.Version },
-            Scope = new Contract.Scope
-            {
-                Indication = a.Scope.Indication,
-                MinAgeYears = a.Scope.MinAgeYears,
-                MaxAgeYears = a.Scope.MaxAgeYears ?? 0,
-                InstitutionIds = { a.Scope.InstitutionIds },
-            },
+            Scope = AuthorisationContract.ToContract(a.Scope),
             ReferenceAuthorisationId = a.ReferenceAuthorisationId ?? "",
             SubmittedOn = ToContract(a.SubmittedOn),
             DecidedOn = ToContract(a.DecidedOn),
@@ -47,8 +41,7 @@ internal static class ApprovalsMapping
     public static Google.Type.Date? ToContract(DateOnly? day) => day.ToContractDate();
 
     /// <summary>A contract enum value as the domain's, or null for UNSPECIFIED and unknown numbers.</summary>
-    public static TDomain? FromContract<TDomain>(int value) where TDomain : struct, System.Enum =>
-        System.Enum.IsDefined(typeof(TDomain), value) ? (TDomain)(object)value : null;
+    public static TDomain? FromContract<TDomain>(int value) where TDomain : struct, System.Enum => AuthorisationContract.EnumOf<TDomain>(value);
 
     /// <summary>An optional enum filter: UNSPECIFIED is no filter; a number the service does not know is INVALID_ARGUMENT on <paramref name="field"/>.</summary>
     public static TDomain? FilterOf<TDomain>(int value, string field) where TDomain : struct, System.Enum

@@ -5,8 +5,11 @@ using CarTConsortium.Contracts.Slots.V1;
 using CarTConsortium.Contracts.Registry.V1;
 using CarTConsortium.ServiceDefaults;
 using CarTConsortium.ServiceDefaults.Security;
+using CarTConsortium.Slots.Allocation;
+using CarTConsortium.Slots.Bookings;
 using CarTConsortium.Slots.Capacity;
 using CarTConsortium.Slots.Catalogue;
+using CarTConsortium.Slots.DemoData;
 using Microsoft.AspNetCore.Builder;
 using Microsoft.Extensions.DependencyInjection;
 
@@ -14,13 +17,10 @@ namespace CarTConsortium.Slots;
 
 /// <summary>
 /// Slots' whole wiring. The host has given it storage and eventing; it adds its use
-/// cases, its gRPC service and its subscriptions to the registry's products, institutions, agreements and patients, and to approvals' authorisations.
+/// cases, its gRPC service, the housekeeping job (lapsed holds, waitlist offers) and its
+/// subscriptions to the registry's products, institutions, agreements and patients, and to
+/// approvals' authorisations.
 /// </summary>
-/// <remarks>
-/// No demo data: capacity must name a product slots has learned from the registry's
-/// events, and those arrive only after the hosts have started and seeded. Demo capacity
-/// belongs to a step that runs once the registry's products have been projected.
-/// </remarks>
 public sealed class SlotsModule : IServiceModule
 {
     public string AppId => "slots";
@@ -29,11 +29,36 @@ public sealed class SlotsModule : IServiceModule
     {
         builder.AddFederatedAuthentication();
         builder.Services.AddRpcAccess(SlotsService.Descriptor, scope: "slots", rpc => rpc
-            // A site publishes its own capacity only (CapacityPlanner); every role may see what is offered.
+            // Capacity: a site publishes, closes and reopens its own runs (CapacityPlanner); an admin may close and reopen any.
             .Allow(nameof(SlotsService.SlotsServiceBase.PublishCapacity), Roles.ManufacturingSite)
+            .Allow(nameof(SlotsService.SlotsServiceBase.CloseCapacity), Roles.ManufacturingSite, Roles.ConsortiumAdmin)
+            .Allow(nameof(SlotsService.SlotsServiceBase.ReopenCapacity), Roles.ManufacturingSite, Roles.ConsortiumAdmin)
+            // What is offered, and each country's fair share of it, is open to every role.
             .AllowAnyRole(nameof(SlotsService.SlotsServiceBase.GetCapacity))
-            .AllowAnyRole(nameof(SlotsService.SlotsServiceBase.ListCapacity)));
+            .AllowAnyRole(nameof(SlotsService.SlotsServiceBase.ListCapacity))
+            .AllowAnyRole(nameof(SlotsService.SlotsServiceBase.GetFairShares))
+            .AllowAnyRole(nameof(SlotsService.SlotsServiceBase.WhoAmI))
+            // Bookings: a hospital books for its own patients; hospitals, sites and admins follow what is theirs (BookingDesk).
+            .Allow(nameof(SlotsService.SlotsServiceBase.RequestRun), Roles.HospitalCoordinator)
+            .Allow(nameof(SlotsService.SlotsServiceBase.GetBooking), Roles.HospitalCoordinator, Roles.ManufacturingSite, Roles.ConsortiumAdmin)
+            .Allow(nameof(SlotsService.SlotsServiceBase.ListBookings), Roles.HospitalCoordinator, Roles.ManufacturingSite, Roles.ConsortiumAdmin)
+            .Allow(nameof(SlotsService.SlotsServiceBase.AdvanceBooking), Roles.HospitalCoordinator, Roles.ManufacturingSite, Roles.ConsortiumAdmin)
+            .Allow(nameof(SlotsService.SlotsServiceBase.MoveBooking), Roles.ManufacturingSite, Roles.ConsortiumAdmin)
+            .Allow(nameof(SlotsService.SlotsServiceBase.ExplainAllocation), Roles.HospitalCoordinator, Roles.ConsortiumAdmin)
+            // The waitlist's order is visible to those who book and make; an entry's pseudonym only to its hospital.
+            .Allow(nameof(SlotsService.SlotsServiceBase.ListWaitlist), Roles.HospitalCoordinator, Roles.ManufacturingSite, Roles.ConsortiumAdmin)
+            .Allow(nameof(SlotsService.SlotsServiceBase.WithdrawFromWaitlist), Roles.HospitalCoordinator, Roles.ConsortiumAdmin));
+        builder.Services.AddOptions<SlotsOptions>().Bind(builder.Configuration.GetSection(SlotsOptions.Section))
+            .Validate(o => !o.Problems().Any(), "Slots settings are invalid: see SlotsOptions.Problems (hold, offer and housekeeping times; fair shares).")
+            .ValidateOnStart();
+        builder.Services.AddSingleton<PlacesFreed>();
         builder.Services.AddScoped<CapacityPlanner>();
+        builder.Services.AddScoped<Allocator>();
+        builder.Services.AddScoped<BookingDesk>();
+        builder.Services.AddScoped<WaitlistDesk>();
+        builder.Services.AddSingleton<BookingHousekeeping>();
+        builder.Services.AddHostedService(services => services.GetRequiredService<BookingHousekeeping>());
+        builder.Services.AddScoped<SlotsDemoData>();
         builder.Services.AddEventHandler<ProductRegistered, ProductProjection>();
         builder.Services.AddEventHandler<InstitutionChanged, InstitutionProjection>();
         builder.Services.AddEventHandler<AgreementChanged, AgreementProjection>();
@@ -45,5 +70,12 @@ public sealed class SlotsModule : IServiceModule
     public void MapEndpoints(WebApplication app)
     {
         app.MapGrpcService<SlotsGrpcService>().RequireAuthorization(FederatedAuthentication.Policy);
+    }
+
+    /// <summary>Demo runs and bookings, once the registry's and approvals' demo entities have arrived here by event.</summary>
+    public async Task SeedDemoDataAsync(IServiceProvider services, CancellationToken ct)
+    {
+        await using var scope = services.CreateAsyncScope();
+        await scope.ServiceProvider.GetRequiredService<SlotsDemoData>().SeedAsync(TimeSpan.FromSeconds(30), ct);
     }
 }

@@ -11,7 +11,7 @@ public sealed class UsageRulesTests
     private const string SlugRule = "must be 2-63 lower-case letters, digits or dashes, starting with a letter or digit";
 
     /// <summary>A hospital exemption for r/r B-ALL, ages 3-25, at two institutions, from 2025-12-15 to 2027-12-14.</summary>
-    private static readonly Authorisation Exemption = Given.Approved(Pathway.HospitalExemption);
+    private static readonly AuthorisationTerms Exemption = Given.Approved(Pathway.HospitalExemption).Terms;
 
     /// <summary>Inside every bound of <see cref="Exemption"/>.</summary>
     private static readonly UsageQuestion Fits = new(Given.ProductId, "KZ", 10, "r/r B-ALL", "kz-ncb-astana", Given.Today);
@@ -63,7 +63,7 @@ public sealed class UsageRulesTests
     public void A_use_inside_every_bound_is_allowed()
     {
         Assert.Empty(UsageRules.ReasonsAgainst(Exemption, Fits, null));
-        Assert.Empty(UsageRules.ReasonsAgainst(Given.ConditionallyApproved(Pathway.HospitalExemption), Fits, null));
+        Assert.Empty(UsageRules.ReasonsAgainst(Given.ConditionallyApproved(Pathway.HospitalExemption).Terms, Fits, null));
     }
 
     [Theory]
@@ -122,7 +122,7 @@ public sealed class UsageRulesTests
     [InlineData(Pathway.CompassionateUse, "kz-karaganda-regional", null)]
     public void Only_an_exemption_or_a_trial_is_bound_to_its_institutions(Pathway pathway, string institution, string? reason)
     {
-        Assert.Equal(Reasons(reason), UsageRules.ReasonsAgainst(Given.Approved(pathway), Fits with { InstitutionId = institution }, null));
+        Assert.Equal(Reasons(reason), UsageRules.ReasonsAgainst(Given.Approved(pathway).Terms, Fits with { InstitutionId = institution }, null));
     }
 
     [Theory]
@@ -136,7 +136,7 @@ public sealed class UsageRulesTests
     [InlineData("Expired", "It has expired.")]
     public void Only_an_approval_allows_use(string status, string reason)
     {
-        var candidate = Given.Each[status]();
+        var candidate = Given.Each[status]().Terms;
         // Expired: asked on its last day, so the status alone speaks.
         var question = Fits with { Date = Given.Expires };
 
@@ -147,7 +147,7 @@ public sealed class UsageRulesTests
     public void A_breakthrough_designation_allows_no_use()
     {
         Assert.Equal(["It is a breakthrough designation: it speeds review but allows no use by itself."],
-            UsageRules.ReasonsAgainst(Given.Approved(Pathway.BreakthroughDesignation), Fits, null));
+            UsageRules.ReasonsAgainst(Given.Approved(Pathway.BreakthroughDesignation).Terms, Fits, null));
     }
 
     [Fact]
@@ -160,7 +160,7 @@ public sealed class UsageRulesTests
     [Fact]
     public void Every_reason_that_applies_is_given_in_order()
     {
-        var suspended = Given.Suspended(Approved) with { Pathway = Pathway.HospitalExemption, Scope = Exemption.Scope };
+        var suspended = Given.Suspended(Approved).Terms with { Pathway = Pathway.HospitalExemption, Scope = Exemption.Scope };
         var question = new UsageQuestion("nexcar19", "UZ", 30, "DLBCL", "uz-tashkent", Given.Expires.AddDays(1));
 
         Assert.Equal(
@@ -179,13 +179,13 @@ public sealed class UsageRulesTests
 
     private const string ReferenceId = "tisagenlecleucel.US.MarketingAuthorisation";
 
-    private static readonly Authorisation Reliance = Given.Approved(Pathway.Reliance);
+    private static readonly AuthorisationTerms Reliance = Given.Approved(Pathway.Reliance).Terms;
 
     /// <summary>The FDA's approval, in force from 2017-08-30 to 2027-06-30: inside Reliance's window at one end, not at the other.</summary>
-    private static readonly Authorisation Reference = Authorisation.Record(Given.ProductId, "US", Authority.Fda, Pathway.MarketingAuthorisation, Given.Scope, null, Given.Now)
+    private static readonly AuthorisationTerms Reference = Authorisation.Record(Given.ProductId, "US", Authority.Fda, Pathway.MarketingAuthorisation, Given.Scope, null, Given.Now)
         .ChangeStatus(Submitted, DateParts.Of(new DateOnly(2017, 2, 1)), null, null, null, Given.Today)
         .ChangeStatus(UnderReview, null, null, null, null, Given.Today)
-        .ChangeStatus(Approved, null, DateParts.Of(new DateOnly(2017, 8, 30)), null, DateParts.Of(new DateOnly(2027, 6, 30)), Given.Today);
+        .ChangeStatus(Approved, null, DateParts.Of(new DateOnly(2017, 8, 30)), null, DateParts.Of(new DateOnly(2027, 6, 30)), Given.Today).Terms;
 
     [Fact]
     public void A_reliance_on_an_approval_in_force_allows_use()

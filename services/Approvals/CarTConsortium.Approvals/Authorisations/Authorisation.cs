@@ -2,35 +2,9 @@ using System.Collections.Frozen;
 using System.Text.Json.Serialization;
 using CarTConsortium.BuildingBlocks.Errors;
 using CarTConsortium.BuildingBlocks.Storage;
+using static CarTConsortium.Approvals.Authorisations.AuthorisationStanding;
 
 namespace CarTConsortium.Approvals.Authorisations;
-
-// Numbered as in consortium.approvals.v1, so the mapping is a checked cast.
-public enum Authority { Fda = 1, Ema = 2, Pmda = 3, Mfds = 4, Nmpa = 5, Cdsco = 6, National = 7 }
-
-public enum Pathway
-{
-    MarketingAuthorisation = 1,
-    Conditional = 2,
-    BreakthroughDesignation = 3,
-    HospitalExemption = 4,
-    CompassionateUse = 5,
-    ClinicalTrial = 6,
-    Reliance = 7,
-}
-
-public enum AuthorisationStatus
-{
-    Planned = 1,
-    Submitted = 2,
-    UnderReview = 3,
-    Approved = 4,
-    ConditionallyApproved = 5,
-    Rejected = 6,
-    Withdrawn = 7,
-    Suspended = 8,
-    Expired = 9,
-}
 
 /// <summary>One field of an authorisation before and after a change, as text (see <see cref="Authorisation.Diff"/>).</summary>
 /// <param name="Field">The contract's field path, e.g. <c>status</c> or <c>scope.indication</c>.</param>
@@ -118,20 +92,17 @@ public sealed record Authorisation(
             [AuthorisationStatus.Expired] = Set(),
         }.ToFrozenDictionary();
 
-    /// <summary>Approved or conditionally approved: the statuses that allow use.</summary>
-    public static bool IsApproval(AuthorisationStatus status) =>
-        status is AuthorisationStatus.Approved or AuthorisationStatus.ConditionallyApproved;
-
     /// <summary>Rejected, withdrawn or expired: nothing changes any more.</summary>
     public static bool IsFinal(AuthorisationStatus status) =>
         status is AuthorisationStatus.Rejected or AuthorisationStatus.Withdrawn or AuthorisationStatus.Expired;
 
-    /// <summary>Whether the pathway can allow use at all (a breakthrough designation only speeds review).</summary>
-    public static bool AllowsUse(Pathway pathway) => pathway != Pathway.BreakthroughDesignation;
-
     /// <summary>Approved or conditionally approved under a pathway that allows use; dates and scope aside.</summary>
     [JsonIgnore]
     public bool AllowsUseInPrinciple => IsApproval(Status) && AllowsUse(Pathway);
+
+    /// <summary>What the usage rules need of it (<see cref="UsageRules.ReasonsAgainst"/>).</summary>
+    [JsonIgnore]
+    public AuthorisationTerms Terms => new(AuthorisationId, ProductId, Jurisdiction, Pathway, Status, Scope, ReferenceAuthorisationId, EffectiveOn, ExpiresOn);
 
     /// <summary>Whether it allows use on <paramref name="day"/> as far as its own dates go: from <see cref="EffectiveOn"/> to <see cref="ExpiresOn"/>, both included.</summary>
     public bool IsInForceOn(DateOnly day) => EffectiveOn is { } from && from <= day && (ExpiresOn is not { } last || day <= last);

@@ -182,15 +182,19 @@ public sealed class AuthorisationRegister(IDocumentStore store, TimeProvider clo
             .Check(await store.FindAsync(KnownInstitution.Collection, question.InstitutionId, ct) is not null, "institution_id", "is not an institution the registry knows");
         unknown.ThrowIfInvalid();
         var candidates = await AllAsync(DocumentQuery.All.WhereKey("product_id", question.ProductId).WhereKey("jurisdiction", question.CountryCode), ct);
-        var verdicts = new List<UsageView.Verdict>();
-        foreach (var candidate in candidates.OrderBy(c => c.Value.Pathway))
+        // The rules look references up synchronously: every one the candidates name, loaded first.
+        var references = new Dictionary<string, AuthorisationTerms>(StringComparer.Ordinal);
+        foreach (var referenceId in candidates.Select(c => c.Value.ReferenceAuthorisationId).OfType<string>().Distinct(StringComparer.Ordinal))
         {
-            var reference = candidate.Value.ReferenceAuthorisationId is { } referenceId
-                ? (await store.FindAsync(Authorisation.Collection, referenceId, ct))?.Value
-                : null;
-            verdicts.Add(new UsageView.Verdict(candidate, UsageRules.ReasonsAgainst(candidate.Value, question, reference)));
+            if (await store.FindAsync(Authorisation.Collection, referenceId, ct) is { } reference)
+            {
+                references[referenceId] = reference.Value.Terms;
+            }
         }
-        return new UsageView(question, verdicts);
+        var byId = candidates.ToDictionary(c => c.Value.AuthorisationId, StringComparer.Ordinal);
+        var verdicts = UsageRules.Verdicts(candidates.Select(c => c.Value.Terms), question, id => references.GetValueOrDefault(id))
+            .Select(v => new UsageView.Verdict(byId[v.Candidate.AuthorisationId], v.Reasons));
+        return new UsageView(question, [.. verdicts]);
     }
 
     /// <summary>Approved authorisations expiring within <paramref name="withinDays"/> days, in id order (as every list pages), one page at a time.</summary>

@@ -41,6 +41,9 @@ public sealed class PatientRegistry(IDocumentStore store, TimeProvider clock, Ps
                     Pseudonym = record.Pseudonym,
                     CountryCode = record.CountryCode,
                     TreatingInstitutionId = record.TreatingInstitutionId,
+                    BirthYear = record.BirthYear,
+                    BirthMonth = record.BirthMonth,
+                    Consents = RegistryMapping.ToContract(record.Consents),
                 }, clock), ct);
         }
         catch (DocumentExistsException)

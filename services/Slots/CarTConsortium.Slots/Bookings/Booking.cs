@@ -28,7 +28,13 @@ public sealed partial record Booking(
     DateTimeOffset? HoldExpiresAt,
     IReadOnlyList<CustodyStep> Custody,
     DateTimeOffset CreatedAt,
-    DateTimeOffset UpdatedAt)
+    DateTimeOffset UpdatedAt,
+    UrgencyClass Urgency = UrgencyClass.Standard,
+    string Indication = "",
+    string RequestId = "",
+    string? WaitlistEntryId = null,
+    IReadOnlyList<BookingFlag>? Flags = null,
+    string SiteCountry = "")
 {
     public const int MaxNoteLength = 500;
 
@@ -42,7 +48,15 @@ public sealed partial record Booking(
         ("site_id", b => b.SiteId),
         ("treating_institution", b => b.TreatingInstitutionId),
         ("pseudonym", b => b.Pseudonym),
-        ("status", b => b.Status.ToString()));
+        ("status", b => b.Status.ToString()),
+        // What an authorisation's change affects: the product where the treating institution is.
+        ("product_country", b => $"{b.ProductId}/{b.PatientCountry}"));
+
+    /// <summary>Flags raised on the booking, oldest first.</summary>
+    public IReadOnlyList<BookingFlag> RaisedFlags => Flags ?? [];
+
+    /// <summary>Whether the patient may still be moved to another run: the cells are not in manufacturing yet.</summary>
+    public bool IsMovable => IsActive && !IsManufactured;
 
     /// <summary>
     /// The lifecycle: from each status, the statuses it may become. Terminal statuses map to
@@ -56,8 +70,9 @@ public sealed partial record Booking(
         [BookingStatus.ApheresisShipped] = Set(BookingStatus.ApheresisReceived, BookingStatus.Cancelled),
         [BookingStatus.ApheresisReceived] = Set(BookingStatus.InManufacturing, BookingStatus.Cancelled),
         [BookingStatus.InManufacturing] = Set(BookingStatus.Released, BookingStatus.ManufacturingFailed),
-        [BookingStatus.Released] = Set(BookingStatus.Shipped),
-        [BookingStatus.Shipped] = Set(BookingStatus.Infused),
+        // A released product may still not be infused (the patient's condition changed): cancelling ends the booking, the line stays used.
+        [BookingStatus.Released] = Set(BookingStatus.Shipped, BookingStatus.Cancelled),
+        [BookingStatus.Shipped] = Set(BookingStatus.Infused, BookingStatus.Cancelled),
         [BookingStatus.Infused] = Set(),
         [BookingStatus.Cancelled] = Set(),
         [BookingStatus.ManufacturingFailed] = Set(),
@@ -80,7 +95,8 @@ public sealed partial record Booking(
     /// <summary>A new hold on a run for a patient, lapsing <paramref name="holdFor"/> after <paramref name="now"/>.</summary>
     /// <param name="holdFor">The configured hold time; a configuration value, not caller input.</param>
     public static Booking Hold(string bookingId, string capacityId, string siteId, string productId, DateOnly runStart,
-        string pseudonym, string patientCountry, string treatingInstitutionId, TimeSpan holdFor, Caller caller, DateTimeOffset now)
+        string pseudonym, string patientCountry, string treatingInstitutionId, TimeSpan holdFor, Caller caller, DateTimeOffset now,
+        UrgencyClass urgency = UrgencyClass.Standard, string indication = "", string requestId = "", string? waitlistEntryId = null)
     {
         ArgumentException.ThrowIfNullOrEmpty(bookingId);
         ArgumentNullException.ThrowIfNull(caller);
@@ -90,14 +106,14 @@ public sealed partial record Booking(
             .MaxLength(capacityId, 100, "capacity_id")
             .Slug(siteId, "site_id")
             .Slug(productId, "product_id")
-            .Check(pseudonym is not null && PseudonymPattern().IsMatch(pseudonym), "pseudonym",
+            .Check(IsPseudonym(pseudonym), "pseudonym",
                 "must be a registry pseudonym: a country code and four groups of four Crockford base-32 characters, e.g. KZ-7Q2M-0XK1-R9TB-4HCW")
             .CountryCode(patientCountry, "patient_country")
             .Slug(treatingInstitutionId, "treating_institution_id")
             .ThrowIfInvalid();
-        var step = StepBy(caller, BookingStatus.Held, null, now);
+        var step = StepBy(caller, BookingStatus.Held, waitlistEntryId is null ? null : $"offered from waitlist entry {waitlistEntryId}", now);
         return new Booking(bookingId, capacityId, siteId, productId, runStart, pseudonym!, patientCountry, treatingInstitutionId,
-            BookingStatus.Held, now + holdFor, [step], now, now);
+            BookingStatus.Held, now + holdFor, [step], now, now, urgency, indication, requestId, waitlistEntryId);
     }
 
     /// <summary>
@@ -138,6 +154,32 @@ public sealed partial record Booking(
         }
         return Become(BookingStatus.Expired, new CustodyStep(BookingStatus.Expired, now, PlatformSubject, PlatformClientId, null, "the hold lapsed"), now);
     }
+
+    /// <summary>The booking in another run at the same site, recorded in the custody under its current status; the use case checks the run.</summary>
+    public Booking MoveTo(Capacity.Capacity run, Caller caller, string? note, DateTimeOffset now)
+    {
+        ArgumentNullException.ThrowIfNull(run);
+        new Validator().MaxLength(note, MaxNoteLength, "note").ThrowIfInvalid();
+        if (!IsMovable)
+        {
+            throw new RuleViolationException($"Booking {BookingId} is {Status}; only a booking whose cells are not in manufacturing yet can move.");
+        }
+        if (run.CapacityId == CapacityId)
+        {
+            throw new RuleViolationException($"Booking {BookingId} is in run {CapacityId} already.");
+        }
+        if (run.SiteId != SiteId || run.ProductId != ProductId)
+        {
+            throw new RuleViolationException($"Booking {BookingId} moves only to another run of {ProductId} at {SiteId}.");
+        }
+        var why = $"moved from run {CapacityId} ({RunStart:yyyy-MM-dd}) to run {run.CapacityId} ({run.RunStart:yyyy-MM-dd})"
+            + (string.IsNullOrWhiteSpace(note) ? "" : $": {note.Trim()}");
+        return this with { CapacityId = run.CapacityId, RunStart = run.RunStart, Custody = [.. Custody, StepBy(caller, Status, why, now)], UpdatedAt = now };
+    }
+
+    /// <summary>The booking with a flag its hospital must look at.</summary>
+    public Booking Flag(string kind, string detail, DateTimeOffset now) =>
+        this with { Flags = [.. RaisedFlags, new BookingFlag(kind, detail, now)], UpdatedAt = now };
 
     /// <summary>Whether <paramref name="caller"/> may take the step to <paramref name="to"/>; see the overload for the reason.</summary>
     public static bool MayTake(Caller caller, Booking booking, BookingStatus to) => MayTake(caller, booking, to, out _);
@@ -195,6 +237,9 @@ public sealed partial record Booking(
 
     private static CustodyStep StepBy(Caller caller, BookingStatus status, string? note, DateTimeOffset now) =>
         new(status, now, caller.Subject, caller.ClientId, caller.Org, note);
+
+    /// <summary>Whether <paramref name="value"/> is shaped like a registry pseudonym (a country code and four groups of four Crockford base-32 characters).</summary>
+    public static bool IsPseudonym(string? value) => value is not null && PseudonymPattern().IsMatch(value);
 
     [GeneratedRegex(@"^[A-Z]{2}(-[0-9A-HJKMNP-TV-Z]{4}){4}\z")]
     private static partial Regex PseudonymPattern();

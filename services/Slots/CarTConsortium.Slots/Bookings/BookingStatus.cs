@@ -27,3 +27,6 @@ public enum BookingStatus
 /// <param name="ClientId">The client the subject used.</param>
 /// <param name="Org">The institution the subject acted for; none for the consortium or the platform itself.</param>
 public sealed record CustodyStep(BookingStatus Status, DateTimeOffset At, string Subject, string ClientId, string? Org, string? Note);
+
+/// <summary>Something a booking's hospital must look at, e.g. the authorisation it relies on was suspended.</summary>
+public sealed record BookingFlag(string Kind, string Detail, DateTimeOffset RaisedAt);

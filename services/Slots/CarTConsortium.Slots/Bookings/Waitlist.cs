@@ -13,9 +13,23 @@ public enum UrgencyClass
     Standard = 3,
 }
 
-/// <summary>A patient waiting for a run of a product.</summary>
+public enum WaitlistStatus
+{
+    Waiting,
+
+    /// <summary>A run is held for the patient (<see cref="WaitlistEntry.OfferedBookingId"/>) until the hospital confirms or cancels it.</summary>
+    Offered,
+    Accepted,
+
+    /// <summary>Declined, lapsed or withdrawn: <see cref="WaitlistEntry.ClosedReason"/> says which.</summary>
+    Closed,
+}
+
+/// <summary>A patient waiting for a run of a product, and what the run must be.</summary>
 /// <param name="JoinedAt">When the patient joined the list; time waited counts in whole UTC days.</param>
 /// <param name="PriorFailedRun">The patient's manufacturing failed before: first in line for a re-run.</param>
+/// <param name="PatientCountry">The treating institution's country.</param>
+/// <param name="SiteId">Only runs at this site; any site when null.</param>
 public sealed record WaitlistEntry(
     string EntryId,
     string Pseudonym,
@@ -24,7 +38,28 @@ public sealed record WaitlistEntry(
     string ProductId,
     UrgencyClass Urgency,
     DateTimeOffset JoinedAt,
-    bool PriorFailedRun);
+    bool PriorFailedRun,
+    WaitlistStatus Status = WaitlistStatus.Waiting,
+    string? OfferedBookingId = null,
+    string RequestId = "",
+    string? SiteId = null,
+    DateOnly? EarliestStart = null,
+    DateOnly? LatestStart = null,
+    string Indication = "",
+    string? ClosedReason = null)
+{
+    public static readonly BuildingBlocks.Storage.Collection<WaitlistEntry> Collection = new("waitlist",
+        ("product_id", e => e.ProductId),
+        ("status", e => e.Status.ToString()),
+        ("treating_institution", e => e.TreatingInstitutionId));
+
+    /// <summary>Still in line: waiting, or holding an offer not yet answered.</summary>
+    public bool IsOpen => Status is WaitlistStatus.Waiting or WaitlistStatus.Offered;
+
+    /// <summary>Whether a run starting on <paramref name="runStart"/> at <paramref name="siteId"/> is one the entry waits for.</summary>
+    public bool Wants(string siteId, DateOnly runStart) =>
+        (SiteId is null || SiteId == siteId) && (EarliestStart is null || runStart >= EarliestStart) && (LatestStart is null || runStart <= LatestStart);
+}
 
 /// <summary>An entry's place in the waitlist (1 is the head) and the criteria that decided it.</summary>
 public sealed record RankedEntry(int Position, WaitlistEntry Entry, string Explanation);

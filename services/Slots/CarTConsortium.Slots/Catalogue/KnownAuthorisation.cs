@@ -1,63 +1,100 @@
+using CarTConsortium.Approvals.Authorisations;
 using CarTConsortium.BuildingBlocks.Eventing;
 using CarTConsortium.BuildingBlocks.Storage;
-using CarTConsortium.Contracts.Approvals.V1;
+using CarTConsortium.Slots.Bookings;
+using Contract = CarTConsortium.Contracts.Approvals.V1;
 
 namespace CarTConsortium.Slots.Catalogue;
 
 /// <summary>
 /// An authorisation as slots keeps it, from approvals' AuthorisationChanged (which carries
-/// the whole authorisation): what a booking is checked against without calling approvals.
-/// Enum values are kept as their protobuf names.
+/// the whole authorisation): the terms approvals' own usage rules read, so a booking is
+/// checked without calling approvals.
 /// </summary>
-public sealed record KnownAuthorisation(
-    string AuthorisationId,
-    string ProductId,
-    string Jurisdiction,
-    string Pathway,
-    string Status,
-    string Indication,
-    int MinAgeYears,
-    int? MaxAgeYears,
-    IReadOnlyList<string> InstitutionIds,
-    string? ReferenceAuthorisationId,
-    DateOnly? EffectiveOn,
-    DateOnly? ExpiresOn,
-    long ApprovalsVersion)
+public sealed record KnownAuthorisation(AuthorisationTerms Terms, long ApprovalsVersion)
 {
     public static readonly Collection<KnownAuthorisation> Collection = new("known_authorisations",
-        ("product_id", a => a.ProductId),
-        ("jurisdiction", a => a.Jurisdiction));
+        ("product_id", a => a.Terms.ProductId),
+        ("jurisdiction", a => a.Terms.Jurisdiction));
 }
 
-public sealed class AuthorisationProjection(IDocumentStore store) : IEventHandler<AuthorisationChanged>
+/// <summary>
+/// Keeps <see cref="KnownAuthorisation"/> in step with approvals, and reacts: when an
+/// authorisation stops allowing use (suspended, withdrawn, expired), every booking it may
+/// have carried that is not manufactured yet is flagged and its hospital told
+/// (BookingChanged); when one starts allowing use, the waitlist is offered places again.
+/// </summary>
+public sealed class AuthorisationProjection(IDocumentStore store, TimeProvider clock, PlacesFreed placesFreed) : IEventHandler<Contract.AuthorisationChanged>
 {
-    public async Task HandleAsync(AuthorisationChanged integrationEvent, EventContext context, CancellationToken ct)
+    public const string FlagKind = "authorisation-lapsed";
+
+    public async Task HandleAsync(Contract.AuthorisationChanged integrationEvent, EventContext context, CancellationToken ct)
     {
         if (integrationEvent.Authorisation is not { AuthorisationId.Length: > 0, ProductId.Length: > 0, Jurisdiction.Length: > 0 } a)
         {
             throw new PoisonEventException("AuthorisationChanged carries no authorisation id, product or jurisdiction.");
         }
-        var incoming = new KnownAuthorisation(a.AuthorisationId, a.ProductId, a.Jurisdiction,
-            ApprovalsEnums.NameOf(a.Pathway), ApprovalsEnums.NameOf(a.Status),
-            a.Scope?.Indication ?? "", a.Scope?.MinAgeYears ?? 0, a.Scope is { MaxAgeYears: > 0 } s ? s.MaxAgeYears : null,
-            [.. a.Scope?.InstitutionIds ?? []], a.ReferenceAuthorisationId is { Length: > 0 } r ? r : null,
-            Day(a.EffectiveOn), Day(a.ExpiresOn), a.Revision?.Version ?? 0);
-        await context.UpsertNewerAsync(store, KnownAuthorisation.Collection, incoming.AuthorisationId, incoming, k => k.ApprovalsVersion, ct);
-    }
-
-    private static DateOnly? Day(Google.Type.Date? date)
-    {
-        if (date is null or { Year: 0 })
-        {
-            return null;
-        }
+        AuthorisationTerms terms;
         try
         {
-            return new DateOnly(date.Year, date.Month, date.Day);
+            terms = AuthorisationContract.FromContract(a);
         }
-        catch (ArgumentOutOfRangeException)
+        catch (FormatException e)
         {
-            throw new PoisonEventException("AuthorisationChanged carries a date that is not a calendar day.");
+            throw new PoisonEventException($"AuthorisationChanged carries an authorisation slots cannot read: {e.Message}");
+        }
+        var incoming = new KnownAuthorisation(terms, a.Revision?.Version ?? 0);
+        var current = await store.FindAsync(KnownAuthorisation.Collection, terms.AuthorisationId, ct);
+        if (current is not null && current.Value.ApprovalsVersion >= incoming.ApprovalsVersion)
+        {
+            return; // An older or repeated copy.
+        }
+        await context.UpsertNewerAsync(store, KnownAuthorisation.Collection, terms.AuthorisationId, incoming, k => k.ApprovalsVersion, ct);
+        var wasAllowing = current is not null && AllowsUse(current.Value.Terms);
+        if (wasAllowing && terms.Status is AuthorisationStatus.Suspended or AuthorisationStatus.Withdrawn or AuthorisationStatus.Expired)
+        {
+            await FlagBookingsAsync(terms, context, ct);
+        }
+        if (AllowsUse(terms))
+        {
+            // Committed a moment later with the inbox mark; the job re-reads, so an early wake-up only finds nothing new.
+            placesFreed.Notify();
         }
     }
+
+    private async Task FlagBookingsAsync(AuthorisationTerms terms, EventContext context, CancellationToken ct)
+    {
+        var others = await store.QueryAllAsync(KnownAuthorisation.Collection,
+            DocumentQuery.All.WhereKey("product_id", terms.ProductId).WhereKey("jurisdiction", terms.Jurisdiction), ct);
+        var remaining = others.Where(o => o.Id != terms.AuthorisationId).Select(o => o.Value.Terms).ToList();
+        // A reliance's reference is usually another jurisdiction's (the EMA's, the FDA's): read it, and the changing one as it is now.
+        var references = new Dictionary<string, AuthorisationTerms?>(StringComparer.Ordinal) { [terms.AuthorisationId] = terms };
+        foreach (var id in remaining.Select(r => r.ReferenceAuthorisationId).OfType<string>().Where(id => !references.ContainsKey(id)))
+        {
+            references[id] = (await store.FindAsync(KnownAuthorisation.Collection, id, ct))?.Value.Terms;
+        }
+        var affected = await store.QueryAllAsync(Booking.Collection,
+            DocumentQuery.All.WhereKey("product_country", $"{terms.ProductId}/{terms.Jurisdiction}"), ct);
+        var status = terms.Status.ToString().ToLowerInvariant();
+        var detail = $"Authorisation {terms.AuthorisationId} of {terms.ProductId} in {terms.Jurisdiction} is {status}; a held booking cannot be confirmed "
+            + "while no authorisation allows the use, and the hospital should review a confirmed one with the site.";
+        foreach (var booking in affected.Where(b => b.Value.IsActive && !b.Value.IsManufactured))
+        {
+            var patient = (await store.FindAsync(KnownPatient.Collection, booking.Value.Pseudonym, ct))?.Value;
+            if (patient is not null && Allocation.RunRules.AgeOn(patient.BirthYear, patient.BirthMonth, booking.Value.RunStart) is { } age)
+            {
+                // Another authorisation that allows this booking's use carries it: no flag.
+                var question = new UsageQuestion(terms.ProductId, terms.Jurisdiction, age, booking.Value.Indication, booking.Value.TreatingInstitutionId, booking.Value.RunStart);
+                if (UsageRules.Verdicts(remaining, question, id => references.GetValueOrDefault(id)).Any(v => v.Reasons.Count == 0))
+                {
+                    continue;
+                }
+            }
+            var flagged = booking.Value.Flag(FlagKind, detail, clock.GetUtcNow());
+            context.Changes.Update(Booking.Collection, booking, flagged)
+                .Raise(BookingDesk.BookingEvent(flagged, booking.Version + 1, "flagged", detail), clock);
+        }
+    }
+
+    private static bool AllowsUse(AuthorisationTerms terms) => AuthorisationStanding.IsApproval(terms.Status) && AuthorisationStanding.AllowsUse(terms.Pathway);
 }

@@ -11,7 +11,9 @@ namespace CarTConsortium.Slots.Catalogue;
 /// </summary>
 /// <param name="InRegistry">Registry consent given: a withdrawn one means nothing further is done for the patient here.</param>
 /// <param name="ConsentsAsOf">When the registry raised the event these consents come from: an older event never overwrites a newer one.</param>
-public sealed record KnownPatient(string Pseudonym, string CountryCode, string TreatingInstitutionId, bool InRegistry, bool SharedAcrossBorders, DateTimeOffset ConsentsAsOf)
+/// <param name="BirthYear">With <paramref name="BirthMonth"/>: the age on a run's first day, for an authorisation's age range; 0 when the registry did not say.</param>
+public sealed record KnownPatient(string Pseudonym, string CountryCode, string TreatingInstitutionId, bool InRegistry, bool SharedAcrossBorders, DateTimeOffset ConsentsAsOf,
+    int BirthYear = 0, int BirthMonth = 0)
 {
     public static readonly Collection<KnownPatient> Collection = new("known_patients", ("treating_institution", p => p.TreatingInstitutionId));
 }
@@ -24,8 +26,11 @@ public sealed class PatientProjection(IDocumentStore store) : IEventHandler<Pati
         {
             throw new PoisonEventException("PatientEnrolled carries no pseudonym, country or treating institution.");
         }
-        // Enrolment needs registry consent; whether it is shared arrives with PatientConsentChanged.
-        var incoming = new KnownPatient(integrationEvent.Pseudonym, integrationEvent.CountryCode, integrationEvent.TreatingInstitutionId, true, false, DateTimeOffset.MinValue);
+        // Enrolment needs registry consent. An older registry sent no consents: cross-border sharing then waits for PatientConsentChanged.
+        var consents = integrationEvent.Consents;
+        var incoming = new KnownPatient(integrationEvent.Pseudonym, integrationEvent.CountryCode, integrationEvent.TreatingInstitutionId, true,
+            consents is { Registry: true, CrossBorderSharing: true }, consents is null ? DateTimeOffset.MinValue : context.Envelope.OccurredAt,
+            integrationEvent.BirthYear, integrationEvent.BirthMonth);
         if (await store.FindAsync(KnownPatient.Collection, incoming.Pseudonym, ct) is null)
         {
             context.Changes.Insert(KnownPatient.Collection, incoming.Pseudonym, incoming);

@@ -11,10 +11,11 @@ namespace CarTConsortium.Approvals.Authorisations;
 public sealed record UsageQuestion(string ProductId, string CountryCode, int AgeYears, string Indication, string InstitutionId, DateOnly Date);
 
 /// <summary>
-/// Whether one authorisation allows a use. The use case finds the candidates (every
+/// Whether one authorisation allows a use. The caller finds the candidates (every
 /// authorisation of the product in the country, and each reliance's reference); this
 /// says, for each, every reason it does not allow the use: short sentences a clinician
-/// can act on, several at once when several apply.
+/// can act on, several at once when several apply. Approvals' CheckUsage and slots'
+/// bookings both answer with it, so they cannot disagree.
 /// </summary>
 public static class UsageRules
 {
@@ -44,11 +45,11 @@ public static class UsageRules
     /// <paramref name="question"/>; empty when it allows it.
     /// </summary>
     /// <param name="reference">
-    /// For a reliance: the authorisation named by its <see cref="Authorisation.ReferenceAuthorisationId"/>,
+    /// For a reliance: the authorisation named by its <see cref="AuthorisationTerms.ReferenceAuthorisationId"/>,
     /// or null when it is not tracked. Ignored for other pathways (it must then be null).
     /// </param>
     /// <exception cref="ArgumentException"><paramref name="reference"/> is not the one the candidate names.</exception>
-    public static IReadOnlyList<string> ReasonsAgainst(Authorisation candidate, UsageQuestion question, Authorisation? reference)
+    public static IReadOnlyList<string> ReasonsAgainst(AuthorisationTerms candidate, UsageQuestion question, AuthorisationTerms? reference)
     {
         ArgumentNullException.ThrowIfNull(candidate);
         ArgumentNullException.ThrowIfNull(question);
@@ -67,11 +68,11 @@ public static class UsageRules
         {
             reasons.Add($"It applies in {candidate.Jurisdiction}, not in {question.CountryCode}.");
         }
-        if (!Authorisation.IsApproval(candidate.Status))
+        if (!AuthorisationStanding.IsApproval(candidate.Status))
         {
             reasons.Add($"It {Standing(candidate.Status)}.");
         }
-        if (!Authorisation.AllowsUse(candidate.Pathway))
+        if (!AuthorisationStanding.AllowsUse(candidate.Pathway))
         {
             reasons.Add("It is a breakthrough designation: it speeds review but allows no use by itself.");
         }
@@ -107,7 +108,26 @@ public static class UsageRules
         return reasons;
     }
 
-    private static void AddRelianceReasons(Authorisation candidate, UsageQuestion question, Authorisation? reference, List<string> reasons)
+    /// <summary>
+    /// Every candidate with its reasons against the use, in pathway order (the order
+    /// CheckUsage lists them in). The use is allowed when some candidate has no reason.
+    /// </summary>
+    /// <param name="referenceById">
+    /// A reliance's reference by its id, or null when it is not tracked; asked only for
+    /// candidates that name one.
+    /// </param>
+    public static IReadOnlyList<(AuthorisationTerms Candidate, IReadOnlyList<string> Reasons)> Verdicts(
+        IEnumerable<AuthorisationTerms> candidates, UsageQuestion question, Func<string, AuthorisationTerms?> referenceById)
+    {
+        ArgumentNullException.ThrowIfNull(candidates);
+        ArgumentNullException.ThrowIfNull(question);
+        ArgumentNullException.ThrowIfNull(referenceById);
+        return [.. candidates
+            .OrderBy(c => c.Pathway)
+            .Select(c => (c, ReasonsAgainst(c, question, c.ReferenceAuthorisationId is { } id ? referenceById(id) : null)))];
+    }
+
+    private static void AddRelianceReasons(AuthorisationTerms candidate, UsageQuestion question, AuthorisationTerms? reference, List<string> reasons)
     {
         var named = candidate.ReferenceAuthorisationId ?? "no reference";
         if (reference is null)
@@ -119,11 +139,11 @@ public static class UsageRules
         {
             reasons.Add($"It relies on {named}, which authorises another product ({reference.ProductId}).");
         }
-        if (!Authorisation.IsApproval(reference.Status))
+        if (!AuthorisationStanding.IsApproval(reference.Status))
         {
             reasons.Add($"It relies on {named}, which {Standing(reference.Status)}.");
         }
-        if (!Authorisation.AllowsUse(reference.Pathway))
+        if (!AuthorisationStanding.AllowsUse(reference.Pathway))
         {
             reasons.Add($"It relies on {named}, a breakthrough designation, which allows no use.");
         }

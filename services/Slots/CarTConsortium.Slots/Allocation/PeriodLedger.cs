@@ -1,0 +1,86 @@
+using CarTConsortium.BuildingBlocks.Storage;
+
+namespace CarTConsortium.Slots.Allocation;
+
+/// <summary>The places of one run as the ledger counts them.</summary>
+/// <param name="TakenBy">Places taken, per country of the treating institution. A place stays taken from the hold
+/// until the booking is cancelled or its hold expires: a run that was manufactured used its line.</param>
+public sealed record RunPlaces(int Lines, bool Open, IReadOnlyDictionary<string, int> TakenBy)
+{
+    public int Taken => TakenBy.Values.Sum();
+
+    public int Free => Open ? Math.Max(0, Lines - Taken) : 0;
+}
+
+/// <summary>
+/// Every run of one site in one fair-share period (a calendar month), and who holds its
+/// places. Every booking, cancellation, lapse, move and capacity change at the site in the
+/// period commits against this one document (optimistic concurrency), so two of them can
+/// never both take the last place, nor both use the last of a country's share.
+/// </summary>
+/// <param name="LedgerId">"{site}/{yyyy-MM}".</param>
+public sealed record PeriodLedger(string LedgerId, string SiteId, string Period, IReadOnlyDictionary<string, RunPlaces> Runs)
+{
+    public static readonly Collection<PeriodLedger> Collection = new("period_ledgers", ("site_id", l => l.SiteId));
+
+    public static string IdOf(string siteId, DateOnly runStart) => $"{siteId}/{Capacity.Period.Of(runStart)}";
+
+    public static PeriodLedger Empty(string siteId, DateOnly runStart) =>
+        new(IdOf(siteId, runStart), siteId, Capacity.Period.Of(runStart), new Dictionary<string, RunPlaces>());
+
+    /// <summary>Lines of the open runs: the capacity shares are taken of.</summary>
+    public int OpenLines => Runs.Values.Where(r => r.Open).Sum(r => r.Lines);
+
+    public int Taken => Runs.Values.Where(r => r.Open).Sum(r => r.Taken);
+
+    /// <summary>Places the country's treating institutions hold in open runs of the period.</summary>
+    public int TakenBy(string country) => Runs.Values.Where(r => r.Open).Sum(r => r.TakenBy.GetValueOrDefault(country));
+
+    public RunPlaces PlacesOf(string capacityId) => Runs.TryGetValue(capacityId, out var places)
+        ? places
+        : throw new InvalidOperationException($"Ledger {LedgerId} has no run {capacityId}.");
+
+    /// <summary>The run with its lines and whether it is open; its places taken are kept.</summary>
+    public PeriodLedger WithRun(string capacityId, int lines, bool open) =>
+        With(capacityId, Runs.TryGetValue(capacityId, out var places) ? places with { Lines = lines, Open = open } : new RunPlaces(lines, open, new Dictionary<string, int>()));
+
+    /// <summary>One more place taken in the run by <paramref name="country"/>; the caller checked that one is free.</summary>
+    public PeriodLedger Take(string capacityId, string country)
+    {
+        var places = PlacesOf(capacityId);
+        if (places.Free == 0)
+        {
+            throw new InvalidOperationException($"Run {capacityId} has no free place.");
+        }
+        return With(capacityId, places with { TakenBy = Count(places.TakenBy, country, +1) });
+    }
+
+    /// <summary>A place given back by <paramref name="country"/>.</summary>
+    public PeriodLedger Free(string capacityId, string country)
+    {
+        var places = PlacesOf(capacityId);
+        if (places.TakenBy.GetValueOrDefault(country) == 0)
+        {
+            throw new InvalidOperationException($"Run {capacityId} holds no place for {country}.");
+        }
+        return With(capacityId, places with { TakenBy = Count(places.TakenBy, country, -1) });
+    }
+
+    private PeriodLedger With(string capacityId, RunPlaces places) =>
+        this with { Runs = new Dictionary<string, RunPlaces>(Runs) { [capacityId] = places } };
+
+    private static Dictionary<string, int> Count(IReadOnlyDictionary<string, int> takenBy, string country, int change)
+    {
+        var counts = new Dictionary<string, int>(takenBy);
+        var count = counts.GetValueOrDefault(country) + change;
+        if (count == 0)
+        {
+            counts.Remove(country);
+        }
+        else
+        {
+            counts[country] = count;
+        }
+        return counts;
+    }
+}

@@ -1,0 +1,97 @@
+using CarTConsortium.BuildingBlocks.Storage;
+using CarTConsortium.Slots.Allocation;
+using CarTConsortium.Slots.Bookings;
+using CarTConsortium.Testing;
+using Xunit;
+
+namespace CarTConsortium.Slots.Tests.UseCases;
+
+/// <summary>Hundreds of hospitals asking for the same few lines at the same moment, on a real SQLite file.</summary>
+public sealed class CapacityRaceTests
+{
+    private const int Lines = 5;
+    private const int Patients = 300;
+
+    [Fact]
+    public async Task Three_hundred_simultaneous_requests_for_five_lines_end_with_five_holds_and_everyone_else_on_the_waitlist_told_why()
+    {
+        var (world, run, patients, outcomes) = await RaceAsync(noWaitlist: false);
+        using var disposed = world;
+
+        var held = outcomes.Where(o => o.Booking is not null).ToList();
+        var waiting = outcomes.Where(o => o.Entry is not null).ToList();
+        Assert.Equal(Lines, held.Count);
+        Assert.Equal(Patients - Lines, waiting.Count);
+        Assert.All(outcomes, o => Assert.True(o.Booking is null != o.Entry is null, "each request ends in a hold or a waitlist entry, never both"));
+        Assert.All(held, o => Assert.True(Assert.Single(o.Decisions, d => d.CapacityId == run.Id).Fits));
+        // Exactly this reason alone is FairShareTests' to demand (a full run also draws a bogus fair-share reason today).
+        Assert.All(waiting, o => Assert.Contains($"all {Lines} line(s) are booked", Assert.Single(o.Decisions, d => d.CapacityId == run.Id).Reasons));
+        Assert.All(waiting, o => Assert.Contains("joined the waitlist", o.Summary, StringComparison.Ordinal));
+
+        // What is stored agrees with what the callers were told, whichever way it is counted.
+        var stored = await world.BookingsAsync();
+        Assert.Equal(Lines, stored.Count);
+        Assert.All(stored, b => Assert.Equal(BookingStatus.Held, b.Value.Status));
+        Assert.Equal(held.Select(o => o.Booking!.Id).Order(), stored.Select(b => b.Id).Order());
+        Assert.Equal(Lines, stored.Select(b => b.Value.Pseudonym).Distinct().Count());
+        Assert.Equal((Lines, 0), ((await world.PlacesAsync(run)).Taken, (await world.PlacesAsync(run)).Free));
+        var listed = await world.Desk.ListAsync(Callers.Admin, 0, null, null, null, run.Id, BookingStatus.Held, CancellationToken.None);
+        Assert.Equal(Lines, listed.Bookings.Count);
+        foreach (var booking in stored)
+        {
+            var read = await world.Desk.GetAsync(SlotsWorld.Coordinator(SlotsWorld.Hospital), booking.Id, CancellationToken.None);
+            Assert.Equal(run.Id, read.Value.CapacityId);
+        }
+        var entries = await world.EntriesAsync(WaitlistStatus.Waiting);
+        Assert.Equal(waiting.Select(o => o.Entry!.Value.Pseudonym).Order(), entries.Select(e => e.Value.Pseudonym).Order());
+        Assert.Equal(patients.Order(), stored.Select(b => b.Value.Pseudonym).Concat(entries.Select(e => e.Value.Pseudonym)).Order());
+        Assert.Equal(Patients, (await world.Sqlite.QueryAllAsync(AllocationDecision.Collection, DocumentQuery.All)).Count);
+    }
+
+    [Fact]
+    public async Task Without_the_waitlist_the_losers_of_the_race_are_refused_with_the_reason_and_keep_nothing()
+    {
+        var (world, run, patients, outcomes) = await RaceAsync(noWaitlist: true);
+        using var disposed = world;
+
+        var refused = outcomes.Where(o => o.Booking is null).ToList();
+        var refusedPatients = patients.Where((_, i) => outcomes[i].Booking is null).ToList();
+        Assert.Equal(Patients - Lines, refused.Count);
+        Assert.All(refused, o =>
+        {
+            Assert.Null(o.Entry);
+            Assert.EndsWith("The patient was not put on the waitlist, as asked.", o.Summary, StringComparison.Ordinal);
+            Assert.Contains($"all {Lines} line(s) are booked", Assert.Single(o.Decisions, d => d.CapacityId == run.Id).Reasons);
+        });
+        Assert.Empty(await world.EntriesAsync());
+        Assert.Equal(Lines, (await world.BookingsAsync(BookingStatus.Held)).Count);
+        Assert.Equal(Lines, (await world.PlacesAsync(run)).Taken);
+        // A refused patient holds nothing, so may ask again at once.
+        Assert.All(await Task.WhenAll(refusedPatients.Select(world.ClaimAsync)), Assert.Null);
+    }
+
+    /// <summary>
+    /// A run of <see cref="Lines"/> lines, and <see cref="Patients"/> patients' requests for it all at once; the outcomes in
+    /// the patients' order. The requests are seen to have overlapped for real (some lost a commit and decided again from
+    /// fresh reads: each attempt reads the patient's claim once) and to have ended in time.
+    /// </summary>
+    private static async Task<(SlotsWorld World, Stored<Capacity.Capacity> Run, IReadOnlyList<string> Patients, RunRequestOutcome[] Outcomes)> RaceAsync(bool noWaitlist)
+    {
+        var world = await SlotsWorld.CreateAsync();
+        try
+        {
+            var run = await world.PublishAsync(lines: Lines);
+            var patients = await world.EnrolManyAsync(Patients);
+            var (calls, elapsed) = await AllAtOnce.RunAsync([.. patients.Select(p => (Func<Task<RunRequestOutcome>>)(() => world.RequestAsync(p, noWaitlist: noWaitlist)))]);
+            var outcomes = await Task.WhenAll(calls);
+            Assert.True(world.Store.FindsOf(PatientClaim.Collection) > Patients, "no request had to decide again: they did not overlap");
+            Assert.True(elapsed < TimeSpan.FromSeconds(20), $"the race took {elapsed}");
+            return (world, run, patients, outcomes);
+        }
+        catch
+        {
+            world.Dispose();
+            throw;
+        }
+    }
+}
