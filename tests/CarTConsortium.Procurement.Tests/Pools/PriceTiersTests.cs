@@ -84,8 +84,7 @@ public sealed class PriceTiersTests
         Assert.Equal(Currency, tiers.Currency);
     }
 
-    // Each case breaks exactly one rule of the three valid tiers, and names the one field that must be reported.
-    private static readonly Dictionary<string, (Func<PriceTier[], PriceTier[]> Break, string Field)> Cases = new()
+    private static readonly SingleRuleCases<PriceTier[]> Cases = new(ThreeTiers(), Violations)
     {
         ["no tiers"] = (_ => [], "price_tiers"),
         ["too many tiers"] = (_ => [.. Enumerable.Range(1, PriceTiers.MaxTiers + 1).Select(i => Tier(i, 100m))], "price_tiers"),
@@ -103,24 +102,16 @@ public sealed class PriceTiersTests
         ["a tier in another currency"] = (t => With(t, 1, Tier(10, 1_350m, "EUR")), "price_tiers[1].unit_price.currency_code"),
     };
 
-    public static TheoryData<string> SingleRuleCases => new(Cases.Keys);
+    public static TheoryData<string> SingleRuleCaseNames => Cases.Names;
 
     [Theory]
-    [MemberData(nameof(SingleRuleCases))]
-    public void Each_broken_rule_alone_is_reported_on_its_field_only(string name)
-    {
-        var (breakRule, field) = Cases[name];
-
-        var violations = Assert.Throws<InvalidArgumentException>(() => PriceTiers.Check(Currency, breakRule(ThreeTiers()))).Violations;
-
-        Assert.Equal([field], violations.Select(v => v.Field));
-    }
+    [MemberData(nameof(SingleRuleCaseNames))]
+    public void Each_broken_rule_alone_is_reported_on_its_field_only(string name) => Cases.AssertReportedOnItsFieldOnly(name);
 
     [Fact]
     public void The_violations_say_what_is_wrong()
     {
-        var violations = Assert.Throws<InvalidArgumentException>(() =>
-            PriceTiers.Check(Currency, [Tier(1, 1_500m), Tier(1, 1_600m), Tier(50, 1_200m, "EUR")])).Violations;
+        var violations = Violations([Tier(1, 1_500m), Tier(1, 1_600m), Tier(50, 1_200m, "EUR")]);
 
         Assert.Equal(
             [
@@ -148,9 +139,13 @@ public sealed class PriceTiersTests
         Assert.Equal("currency", Assert.Single(violations).Field);
     }
 
+    private static IReadOnlyList<FieldViolation> Violations(PriceTier[] tiers) =>
+        Assert.Throws<InvalidArgumentException>(() => PriceTiers.Check(Currency, tiers)).Violations;
+
     private static PriceTier[] With(PriceTier[] tiers, int index, PriceTier tier)
     {
-        tiers[index] = tier;
-        return tiers;
+        var changed = tiers.ToArray();
+        changed[index] = tier;
+        return changed;
     }
 }

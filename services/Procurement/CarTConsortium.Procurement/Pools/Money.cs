@@ -60,7 +60,8 @@ public sealed record Money(decimal Amount, string Currency)
     /// A unit price as a caller proposes it, checked for use in a pool priced in
     /// <paramref name="currency"/>: present, in that currency, above zero, at most
     /// <see cref="MaxUnitPrice"/> and with no more decimal places than the currency has.
-    /// The currency itself is checked once, where the pool names it.
+    /// The pool's currency itself is checked once, where the pool names it; while it is not a
+    /// known code, its prices are not checked at all.
     /// </summary>
     /// <returns>The price when it passes, or null with the violations added.</returns>
     internal static Money? CheckUnitPrice(Money? price, string currency, string field, Validator validator)
@@ -68,6 +69,12 @@ public sealed record Money(decimal Amount, string Currency)
         if (price is null)
         {
             validator.Check(false, field, "is required");
+            return null;
+        }
+        if (!Currencies.IsKnown(currency))
+        {
+            // The pool's own currency is wrong, and reported where the pool names it: a price
+            // cannot be judged against it.
             return null;
         }
         if (price.Currency != currency)
@@ -78,10 +85,6 @@ public sealed record Money(decimal Amount, string Currency)
         var inRange = price.Amount is > 0m and <= MaxUnitPrice;
         validator.Check(price.Amount > 0m, field, "must be greater than zero")
             .Check(price.Amount <= MaxUnitPrice, field, $"must be at most {new Money(MaxUnitPrice, currency)}");
-        if (!Currencies.IsKnown(currency))
-        {
-            return null;
-        }
         var digits = Currencies.MinorDigits(currency);
         validator.Check(price.HasAtMostMinorDigits, field, $"must have at most {digits} decimal places, as {currency} has");
         return inRange && price.HasAtMostMinorDigits ? price : null;
