@@ -122,6 +122,21 @@ public sealed class FairShareTests
     }
 
     [Fact]
+    public void Free_places_of_a_run_past_its_cutoff_are_not_left_for_anyone_but_its_lines_still_set_the_guarantees()
+    {
+        // Two runs of 5 lines: 10 in the period, KZ 4 guaranteed and used. The other run's
+        // five free places meet the others' 5 unused places only while its cut-off is not past.
+        var onCutoffDay = Ledger(5, ("KZ", 4)).WithRun("cap-0", 5, open: true, apheresisCutoff: Today);
+        var pastCutoff = Ledger(5, ("KZ", 4)).WithRun("cap-0", 5, open: true, apheresisCutoff: Today.AddDays(-1));
+
+        Assert.Equal((true, "5 place(s) stay free in 2026-04, enough for the 5 other countries' guaranteed places still unused"),
+            MayTake(onCutoffDay, "KZ"));
+        Assert.Equal((false, "KZ has used its 4 guaranteed place(s) in 2026-04, and the remaining free places are guaranteed to other countries "
+            + "(KG 2, UZ 3) until 2026-04-06, when unused shares open to all"), MayTake(pastCutoff, "KZ"));
+        Assert.Equal([("KG", 2), ("KZ", 4), ("UZ", 3)], FairShare.Standings(pastCutoff, CentralAsia()).Select(s => (s.CountryCode, s.Guaranteed)));
+    }
+
+    [Fact]
     public void From_the_release_day_any_country_may_take_and_the_day_before_it_may_not()
     {
         var ledger = Ledger(10, ("KZ", 5));

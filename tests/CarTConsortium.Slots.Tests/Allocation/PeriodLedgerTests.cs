@@ -46,6 +46,22 @@ public sealed class PeriodLedgerTests
         Assert.Equal((2, 2), (freed.Taken, freed.PlacesOf("cap-a").Free));
     }
 
+    [Fact]
+    public void Free_places_on_a_day_are_those_of_open_runs_whose_cutoff_has_not_passed_and_a_run_keeps_its_cutoff()
+    {
+        var ledger = PeriodLedger.Empty(RunSamples.Site, April)
+            .WithRun("cap-a", 3, open: true, apheresisCutoff: April)
+            .WithRun("cap-b", 2, open: true, apheresisCutoff: April.AddDays(7))
+            .WithRun("cap-c", 4, open: false, apheresisCutoff: April.AddDays(7))
+            .Take("cap-b", "KZ");
+
+        Assert.Equal([4, 4, 1, 1], new[] { -1, 0, 1, 7 }.Select(d => ledger.FreeOn(April.AddDays(d))));
+        Assert.Equal(0, ledger.FreeOn(April.AddDays(8)));
+        // A change of lines or of open keeps the cut-off it does not name; a ledger from before cut-offs were kept counts as bookable.
+        Assert.Equal(April, ledger.WithRun("cap-a", 5, open: true).PlacesOf("cap-a").ApheresisCutoff);
+        Assert.True(new RunPlaces(1, true, new Dictionary<string, int>()).IsBookableOn(DateOnly.MaxValue));
+    }
+
     [Theory]
     [InlineData("cap-a", "UZ", "Run cap-a holds no place for UZ.")]
     [InlineData("cap-b", "KZ", "Run cap-b holds no place for KZ.")]

@@ -51,8 +51,8 @@ public sealed record ShareStanding(string CountryCode, int Percent, int Guarante
 
 /// <summary>
 /// The fair-share rule, without I/O. Before a run's release day a country may take a place
-/// in it when it is within its own guarantee, or when the places left free in the period
-/// afterwards still cover every other country's unused guarantee. From the release day
+/// in it when it is within its own guarantee, or when the places left free in the period's
+/// still bookable runs afterwards still cover every other country's unused guarantee. From the release day
 /// (run start minus <see cref="FairnessOptions.ReleaseDaysBeforeRun"/>) any free place is
 /// open to all.
 /// </summary>
@@ -88,7 +88,8 @@ public static class FairShare
             return (true, $"within {country}'s guaranteed share ({own.Used} of {own.Guaranteed} places used in {ledger.Period})");
         }
         var othersUnused = standings.Where(s => s.CountryCode != country).Sum(s => s.Unused);
-        var freeAfter = ledger.OpenLines - ledger.Taken - 1;
+        // Only places someone can still book count: a run past its cut-off meets nobody's guarantee.
+        var freeAfter = ledger.FreeOn(today) - 1;
         // Nobody else is owed a place: a full run is the capacity rule's to refuse, not this one's.
         if (othersUnused == 0 || freeAfter >= othersUnused)
         {

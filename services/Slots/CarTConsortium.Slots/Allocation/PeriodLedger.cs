@@ -3,10 +3,14 @@ using CarTConsortium.BuildingBlocks.Storage;
 namespace CarTConsortium.Slots.Allocation;
 
 /// <summary>The places of one run as the ledger counts them.</summary>
+/// <param name="ApheresisCutoff">The run's last day for an apheresis to arrive: after it nobody can book the run. Null in ledgers written before it was kept.</param>
 /// <param name="TakenBy">Places taken, per country of the treating institution. A place stays taken from the hold
 /// until the booking is cancelled or its hold expires: a run that was manufactured used its line.</param>
-public sealed record RunPlaces(int Lines, bool Open, IReadOnlyDictionary<string, int> TakenBy)
+public sealed record RunPlaces(int Lines, bool Open, IReadOnlyDictionary<string, int> TakenBy, DateOnly? ApheresisCutoff = null)
 {
+    /// <summary>Whether anyone could still book a free place in the run on <paramref name="today"/>.</summary>
+    public bool IsBookableOn(DateOnly today) => Open && (ApheresisCutoff is null || ApheresisCutoff >= today);
+
     public int Taken => TakenBy.Values.Sum();
 
     public int Free => Open ? Math.Max(0, Lines - Taken) : 0;
@@ -33,6 +37,9 @@ public sealed record PeriodLedger(string LedgerId, string SiteId, string Period,
 
     public int Taken => Runs.Values.Where(r => r.Open).Sum(r => r.Taken);
 
+    /// <summary>Free places in the runs still bookable on <paramref name="today"/>: what guarantees can still be met from.</summary>
+    public int FreeOn(DateOnly today) => Runs.Values.Where(r => r.IsBookableOn(today)).Sum(r => r.Free);
+
     /// <summary>Places the country's treating institutions hold in open runs of the period.</summary>
     public int TakenBy(string country) => Runs.Values.Where(r => r.Open).Sum(r => r.TakenBy.GetValueOrDefault(country));
 
@@ -41,8 +48,11 @@ public sealed record PeriodLedger(string LedgerId, string SiteId, string Period,
         : throw new InvalidOperationException($"Ledger {LedgerId} has no run {capacityId}.");
 
     /// <summary>The run with its lines and whether it is open; its places taken are kept.</summary>
-    public PeriodLedger WithRun(string capacityId, int lines, bool open) =>
-        With(capacityId, Runs.TryGetValue(capacityId, out var places) ? places with { Lines = lines, Open = open } : new RunPlaces(lines, open, new Dictionary<string, int>()));
+    /// <param name="apheresisCutoff">The run's cut-off; the one kept stays when not given.</param>
+    public PeriodLedger WithRun(string capacityId, int lines, bool open, DateOnly? apheresisCutoff = null) =>
+        With(capacityId, Runs.TryGetValue(capacityId, out var places)
+            ? places with { Lines = lines, Open = open, ApheresisCutoff = apheresisCutoff ?? places.ApheresisCutoff }
+            : new RunPlaces(lines, open, new Dictionary<string, int>(), apheresisCutoff));
 
     /// <summary>One more place taken in the run by <paramref name="country"/>; the caller checked that one is free.</summary>
     public PeriodLedger Take(string capacityId, string country)

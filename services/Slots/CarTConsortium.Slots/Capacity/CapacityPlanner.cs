@@ -32,7 +32,7 @@ public sealed class CapacityPlanner(IDocumentStore store, TimeProvider clock, IO
         return await ConflictRetry.RunAsync(async attemptCt =>
         {
             var ledger = await store.FindAsync(PeriodLedger.Collection, PeriodLedger.IdOf(capacity.SiteId, capacity.RunStart), attemptCt);
-            var next = (ledger?.Value ?? PeriodLedger.Empty(capacity.SiteId, capacity.RunStart)).WithRun(capacity.CapacityId, capacity.Lines, open: true);
+            var next = (ledger?.Value ?? PeriodLedger.Empty(capacity.SiteId, capacity.RunStart)).WithRun(capacity.CapacityId, capacity.Lines, open: true, capacity.ApheresisCutoff);
             var stored = Stored.Inserted(capacity.CapacityId, capacity);
             var changes = new ChangeSet().Insert(Capacity.Collection, capacity.CapacityId, capacity);
             _ = ledger is null ? changes.Insert(PeriodLedger.Collection, next.LedgerId, next) : changes.Update(PeriodLedger.Collection, ledger, next);
@@ -129,7 +129,7 @@ public sealed class CapacityPlanner(IDocumentStore store, TimeProvider clock, IO
             var ledger = await store.FindAsync(PeriodLedger.Collection, PeriodLedger.IdOf(current.Value.SiteId, current.Value.RunStart), attemptCt)
                 ?? throw new InvalidOperationException($"No ledger for published run {current.Id}.");
             var next = await change(current.Value, attemptCt);
-            var nextLedger = ledger.Value.WithRun(next.CapacityId, next.Lines, next.IsOpen);
+            var nextLedger = ledger.Value.WithRun(next.CapacityId, next.Lines, next.IsOpen, next.ApheresisCutoff);
             var stored = current with { Version = current.Version + 1, Value = next };
             var booked = nextLedger.PlacesOf(next.CapacityId).Taken;
             await store.CommitAsync(new ChangeSet()
