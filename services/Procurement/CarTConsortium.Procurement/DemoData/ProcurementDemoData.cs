@@ -1,3 +1,4 @@
+using CarTConsortium.BuildingBlocks.Eventing;
 using CarTConsortium.BuildingBlocks.Security;
 using CarTConsortium.BuildingBlocks.Storage;
 using CarTConsortium.Procurement.Catalogue;
@@ -69,21 +70,16 @@ internal sealed class ProcurementDemoData(IDocumentStore store, ItemCatalogue ca
     private static PriceTier Tier(int minQuantity, decimal usd) => new(minQuantity, new Money(usd, Usd));
 
     /// <summary>Whether the registry's demo delivery institutions have been projected, waiting up to <paramref name="wait"/>.</summary>
-    private async Task<bool> RegistryArrivedAsync(TimeSpan wait, CancellationToken ct)
-    {
-        var deadline = DateTime.UtcNow + wait;
-        while (true)
+    private Task<bool> RegistryArrivedAsync(TimeSpan wait, CancellationToken ct) =>
+        ReadModels.ArrivedAsync(async attemptCt =>
         {
-            var arrived = true;
             foreach (var (_, delivery) in Countries)
             {
-                arrived &= await store.FindAsync(KnownInstitution.Collection, delivery, ct) is not null;
+                if (await store.FindAsync(KnownInstitution.Collection, delivery, attemptCt) is null)
+                {
+                    return false;
+                }
             }
-            if (arrived || DateTime.UtcNow > deadline)
-            {
-                return arrived;
-            }
-            await Task.Delay(TimeSpan.FromMilliseconds(100), ct);
-        }
-    }
+            return true;
+        }, wait, ct);
 }
