@@ -13,7 +13,7 @@ namespace CarTConsortium.Procurement.Tests.UseCases;
 /// A country's officer commits to a pool and amends the commitment: revisions, CommitmentChanged
 /// with the totals, who may commit, what is checked, and when a pool takes commitments.
 /// </summary>
-public sealed class CommitUseCaseTests : IAsyncLifetime, IDisposable
+public sealed class CommitUseCaseTests : IAsyncLifetime
 {
     private static readonly CancellationToken None = CancellationToken.None;
 
@@ -29,9 +29,12 @@ public sealed class CommitUseCaseTests : IAsyncLifetime, IDisposable
         _harness.Clock.Advance(TimeSpan.FromHours(1));
     }
 
-    public ValueTask DisposeAsync() => ValueTask.CompletedTask;
-
-    public void Dispose() => _harness.Dispose();
+    // xunit v3 calls DisposeAsync alone on a class that has it, so the harness (and its folder) goes here.
+    public ValueTask DisposeAsync()
+    {
+        _harness.Dispose();
+        return ValueTask.CompletedTask;
+    }
 
     [Fact]
     public async Task A_first_commitment_is_revision_1_and_raises_committed_with_the_totals()
@@ -180,6 +183,22 @@ public sealed class CommitUseCaseTests : IAsyncLifetime, IDisposable
 
         Assert.Equal(["delivery_institution_id"], error.Violations.Select(v => v.Field));
         await AssertNothingCommittedAsync();
+    }
+
+    [Fact]
+    public async Task The_delivery_check_follows_the_registrys_newest_word_on_an_institution()
+    {
+        await _harness.InstitutionAsync("cross-border-centre", "KZ", registryVersion: 1);
+        await _harness.InstitutionAsync("cross-border-centre", "UZ", registryVersion: 2);
+        // A late redelivery of the older version changes nothing.
+        await _harness.InstitutionAsync("cross-border-centre", "KZ", registryVersion: 1);
+
+        var forKz = await Assert.ThrowsAsync<InvalidArgumentException>(() =>
+            _harness.Desk.CommitAsync(Officer("KZ"), _pool.Id, "KZ", 120, Usd(480m), "cross-border-centre", BudgetOf("KZ"), 0, None));
+        var forUz = await _harness.Desk.CommitAsync(Officer("UZ"), _pool.Id, "UZ", 80, Usd(450m), "cross-border-centre", BudgetOf("UZ"), 0, None);
+
+        Assert.Equal(["delivery_institution_id"], forKz.Violations.Select(v => v.Field));
+        Assert.Equal("cross-border-centre", forUz.Value.CommitmentOf("UZ")!.DeliveryInstitutionId);
     }
 
     [Fact]

@@ -10,7 +10,7 @@ using Contract = CarTConsortium.Contracts.Procurement.V1;
 namespace CarTConsortium.Procurement.Tests.UseCases;
 
 /// <summary>Opening a pool: what is stored and announced (PoolOpened), and every bad input refused with nothing written.</summary>
-public sealed class OpenPoolUseCaseTests : IAsyncLifetime, IDisposable
+public sealed class OpenPoolUseCaseTests : IAsyncLifetime
 {
     private static readonly CancellationToken None = CancellationToken.None;
 
@@ -54,9 +54,12 @@ public sealed class OpenPoolUseCaseTests : IAsyncLifetime, IDisposable
 
     public async ValueTask InitializeAsync() => await _harness.RegisterSampleItemAsync();
 
-    public ValueTask DisposeAsync() => ValueTask.CompletedTask;
-
-    public void Dispose() => _harness.Dispose();
+    // xunit v3 calls DisposeAsync alone on a class that has it, so the harness (and its folder) goes here.
+    public ValueTask DisposeAsync()
+    {
+        _harness.Dispose();
+        return ValueTask.CompletedTask;
+    }
 
     [Fact]
     public async Task An_opened_pool_reads_back_as_stored_open_and_empty()

@@ -7,15 +7,16 @@ using CarTConsortium.Procurement.Pools;
 using CarTConsortium.Storage.Sqlite;
 using CarTConsortium.Testing;
 using Google.Protobuf;
+using Microsoft.Data.Sqlite;
 using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Extensions.Hosting;
 using Microsoft.Extensions.Options;
-using Microsoft.Extensions.Time.Testing;
 using Xunit;
 
 namespace CarTConsortium.Procurement.Tests.UseCases;
 
 /// <summary>
-/// Procurement as its host wires it, minus gRPC: one SQLite file in a temp folder, a fake
+/// Procurement as its host wires it, minus gRPC: one SQLite file in a scratch folder, a fake
 /// clock, the real event dispatcher projecting the registry's institutions, the catalogue and
 /// pool use cases, and the closing job (registered as a hosted service, started only by the
 /// tests that want it). The sample item and pool are spelled out once in <see cref="UseCaseSamples"/>.
@@ -24,14 +25,14 @@ public sealed class ProcurementHarness : IDisposable
 {
     private static readonly CancellationToken None = CancellationToken.None;
 
-    private readonly TemporaryFolder _folder = new("cartc-procurement-");
+    private readonly ScratchFolder _folder = new("cartc-procurement-");
     private readonly ServiceProvider _services;
     private readonly IServiceScope _scope;
 
     /// <param name="closingCheckInterval">The longest the closing job sleeps; an hour unless a test says otherwise.</param>
     public ProcurementHarness(TimeSpan? closingCheckInterval = null)
     {
-        DatabasePath = Path.Combine(_folder, "procurement.db");
+        DatabasePath = Path.Combine(_folder.Path, "procurement.db");
         var services = new ServiceCollection();
         services.AddLogging();
         services.AddSingleton<TimeProvider>(Clock);
@@ -54,7 +55,7 @@ public sealed class ProcurementHarness : IDisposable
         Catalogue = _scope.ServiceProvider.GetRequiredService<ItemCatalogue>();
     }
 
-    public FakeTimeProvider Clock { get; } = new(UseCaseSamples.Start);
+    public WatchedClock Clock { get; } = new(UseCaseSamples.Start);
 
     public string DatabasePath { get; }
 
@@ -66,7 +67,8 @@ public sealed class ProcurementHarness : IDisposable
 
     public ItemCatalogue Catalogue { get; }
 
-    public PoolClosingJob ClosingJob => _services.GetRequiredService<PoolClosingJob>();
+    /// <summary>The hosted services the app would start: the closing job.</summary>
+    public IEnumerable<IHostedService> HostedServices => _services.GetServices<IHostedService>();
 
     public DateTimeOffset Now => Clock.GetUtcNow();
 
@@ -141,6 +143,16 @@ public sealed class ProcurementHarness : IDisposable
 
     public async Task<int> CountAsync<T>(Collection<T> collection) where T : class =>
         (await Store.QueryAllAsync(collection, DocumentQuery.All, None)).Count;
+
+    /// <summary>
+    /// A second store on this harness's file, as a restarted app opens it: pooled connections
+    /// are dropped first, so nothing it reads comes from the first store's connections.
+    /// </summary>
+    public SqliteDocumentStore Reopened()
+    {
+        SqliteConnection.ClearAllPools();
+        return new SqliteDocumentStore(DatabasePath, new OutboxSignal());
+    }
 
     /// <summary>Polls (in real time, up to ten seconds) until <paramref name="condition"/> holds; whether it did.</summary>
     public static async Task<bool> EventuallyAsync(Func<Task<bool>> condition)

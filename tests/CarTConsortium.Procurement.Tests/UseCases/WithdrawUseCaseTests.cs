@@ -10,7 +10,7 @@ using Contract = CarTConsortium.Contracts.Procurement.V1;
 namespace CarTConsortium.Procurement.Tests.UseCases;
 
 /// <summary>A country's officer withdraws its commitment: what is removed and raised, and when it is refused.</summary>
-public sealed class WithdrawUseCaseTests : IAsyncLifetime, IDisposable
+public sealed class WithdrawUseCaseTests : IAsyncLifetime
 {
     private static readonly CancellationToken None = CancellationToken.None;
 
@@ -26,9 +26,12 @@ public sealed class WithdrawUseCaseTests : IAsyncLifetime, IDisposable
         await _harness.CommitAsync(_pool.Id, "UZ", 80, 450m);
     }
 
-    public ValueTask DisposeAsync() => ValueTask.CompletedTask;
-
-    public void Dispose() => _harness.Dispose();
+    // xunit v3 calls DisposeAsync alone on a class that has it, so the harness (and its folder) goes here.
+    public ValueTask DisposeAsync()
+    {
+        _harness.Dispose();
+        return ValueTask.CompletedTask;
+    }
 
     [Fact]
     public async Task A_withdrawal_removes_the_commitment_and_raises_withdrawn_with_no_commitment_and_the_totals_left()
