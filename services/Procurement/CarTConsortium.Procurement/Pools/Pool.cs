@@ -86,11 +86,12 @@ public sealed record Pool(
         var validator = new Validator()
             .Required(title, "title").MaxLength(title?.Trim(), MaxTitleLength, "title")
             .Check(closesAt is null || closesAt > now, "closes_at", "must be later than now");
-        // An unknown item is told only of a well-formed id; a malformed one is told so by the terms.
+        // An unknown item or supplier is told only of a well-formed id; a malformed one is told so by the terms.
         if (new Validator().Slug(itemId, "item_id").IsValid)
         {
             validator.Check(item is not null, "item_id", "is not an item of the catalogue");
-            validator.Check(item is null || supplierId is null || item.SupplierOf(supplierId) is not null, "supplier_id", "is not a supplier of the item");
+            validator.Check(item is null || !new Validator().Slug(supplierId, "supplier_id").IsValid || item.SupplierOf(supplierId) is not null,
+                "supplier_id", "is not a supplier of the item");
         }
         var terms = PoolTerms.Check(itemId, supplierId, currency, tiers, opensAt ?? now, closesAt, minimumVolume, supplyCap, validator);
         return new Pool(poolId, title!.Trim(), terms.ItemId, item!.Name, item.Unit, terms.SupplierId, terms.Currency, terms.Tiers.Tiers,
