@@ -172,10 +172,11 @@ public sealed class PoolDesk(IDocumentStore store, TimeProvider clock, PoolsOpen
             .Check(parts is [var pool, var country] && IsPoolId(pool) && new Validator().CountryCode(country, "").IsValid, "purchase_order_id",
                 "must be a purchase order id: the pool id, a dot and the country code")
             .ThrowIfInvalid();
-        var order = await store.FindAsync(PurchaseOrder.Collection, purchaseOrderId!, ct)
+        // The id names the order's country: another country's is refused before the lookup, so that
+        // whether it exists (whether that country got units or dropped out) tells the caller nothing.
+        caller.Demand(PoolViewer.Of(caller).Sees(parts![1]), "A procurement officer reads their own country's purchase orders only.");
+        return await store.FindAsync(PurchaseOrder.Collection, purchaseOrderId!, ct)
             ?? throw new NotFoundException($"No purchase order '{purchaseOrderId}' exists.");
-        caller.Demand(PoolViewer.Of(caller).Sees(order.Value.CountryCode), "A procurement officer reads their own country's purchase orders only.");
-        return order;
     }
 
     /// <summary>Purchase orders, oldest pool first: an officer's own country's (naming another is refused), any country's for an admin.</summary>
