@@ -37,8 +37,9 @@ public sealed class PoolDesk(IDocumentStore store, TimeProvider clock, PoolsOpen
 
     /// <summary>
     /// The caller's country commits to the pool, or amends its commitment. A first commitment
-    /// names revision 0, an amendment the commitment's revision; a stale one is ABORTED. One
-    /// that changes nothing writes nothing. Taken only while the pool accepts commitments.
+    /// names revision 0, an amendment the commitment's revision; a stale one is ABORTED. One that
+    /// changes nothing writes nothing. Taken only while the pool accepts commitments. An officer
+    /// naming another country is refused before anything is read.
     /// </summary>
     public async Task<Stored<Pool>> CommitAsync(Caller caller, string? poolId, string? countryCode, int quantity, Money? maxUnitPrice,
         string? deliveryInstitutionId, string? budgetReference, long expectedRevision, CancellationToken ct)
@@ -47,11 +48,14 @@ public sealed class PoolDesk(IDocumentStore store, TimeProvider clock, PoolsOpen
             .Check(IsPoolId(poolId), "pool_id", "must be a pool id as OpenPool returned it")
             .Check(expectedRevision >= 0, "expected_revision", "must be 0 for a first commitment, or the revision of the commitment it amends")
             .ThrowIfInvalid();
+        if (new Validator().CountryCode(countryCode, "country_code").IsValid)
+        {
+            caller.Demand(caller.IsOfCountry(countryCode), OwnCountryOnly);
+        }
         return await ConflictRetry.RunAsync(async attemptCt =>
         {
             var current = await FindAsync(poolId!, attemptCt);
             var commitment = Commitment.Check(current.Value.Terms(), countryCode, quantity, maxUnitPrice, deliveryInstitutionId, budgetReference);
-            caller.Demand(caller.IsOfCountry(commitment.CountryCode), OwnCountryOnly);
             await CheckDeliveryInstitutionAsync(commitment, attemptCt);
             var now = clock.GetUtcNow();
             if (current.Value.WhyNotAccepting(now) is { } closed)
@@ -67,8 +71,10 @@ public sealed class PoolDesk(IDocumentStore store, TimeProvider clock, PoolsOpen
             {
                 return current;
             }
+            // The commitment's revision is the pool's revision it is written at: it only rises, also across a
+            // withdrawal and a new commitment, so a revision read before the withdrawal cannot change the new one.
             var kept = new PoolCommitment(commitment.CountryCode, commitment.Quantity, commitment.MaxUnitPrice, commitment.DeliveryInstitutionId,
-                commitment.BudgetReference, expectedRevision + 1, caller.Subject, now);
+                commitment.BudgetReference, current.Version + 1, caller.Subject, now);
             var next = current.Value.With(kept);
             new Validator().Check(next.HighestAmount <= long.MaxValue, "quantity",
                 $"would take the pool's value at its first tier price beyond what an amount can carry ({long.MaxValue:N0} {next.Currency})").ThrowIfInvalid();
