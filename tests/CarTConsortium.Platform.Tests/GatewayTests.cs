@@ -98,13 +98,16 @@ public sealed class GatewayTests(PlatformFixture fixture) : IClassFixture<Platfo
             deliveryInstitutionId = "kz-ncb-astana",
             budgetReference = "KZ-MOH-REST",
         }));
-        var withdrawn = await JsonOf(await officer.PostAsJsonAsync($"/v1/procurement/pools/{poolId}/commitments/KZ:withdraw", new { expectedRevision = 1 }));
+        var commitmentRevision = Int64Of(committed.GetProperty("commitments")[0].GetProperty("revision").GetProperty("version"));
+        var withdrawn = await JsonOf(await officer.PostAsJsonAsync($"/v1/procurement/pools/{poolId}/commitments/KZ:withdraw", new { expectedRevision = commitmentRevision }));
         var closed = await JsonOf(await admin.PostAsJsonAsync($"/v1/procurement/pools/{poolId}:close", new { reason = "supplier withdrew its quote" }));
         var read = await JsonOf(await admin.GetAsync($"/v1/procurement/pools/{poolId}"));
 
         Assert.Equal(("POOL_STATUS_OPEN", true), (opened.GetProperty("status").GetString(), opened.GetProperty("acceptingCommitments").GetBoolean()));
-        Assert.Equal((12, 1L), (committed.GetProperty("totals").GetProperty("committedVolume").GetInt32(),
-            Int64Of(committed.GetProperty("commitments")[0].GetProperty("revision").GetProperty("version"))));
+        // The commitment took the pool's revision it was written at: the one after the pool's opening revision.
+        var openedRevision = Int64Of(opened.GetProperty("revision").GetProperty("version"));
+        Assert.Equal((12, openedRevision + 1, openedRevision + 1), (committed.GetProperty("totals").GetProperty("committedVolume").GetInt32(),
+            Int64Of(committed.GetProperty("revision").GetProperty("version")), commitmentRevision));
         Assert.Equal(0, withdrawn.GetProperty("commitments").GetArrayLength());
         // Nothing was left committed: the pool fails below its minimum.
         Assert.Equal("POOL_STATUS_FAILED", closed.GetProperty("status").GetString());

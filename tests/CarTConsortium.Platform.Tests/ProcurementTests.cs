@@ -52,19 +52,30 @@ public sealed class ProcurementTests(PlatformFixture fixture) : IClassFixture<Pl
         var pool = await admin.OpenPoolAsync(Pool(item.ItemId, ClosingIn, minimum: 10, cap: 21, Tier(1, 1_000m), Tier(10, 900m), Tier(20, 800m)));
         Assert.Equal((PoolStatus.Open, true, 21), (pool.Status, pool.AcceptingCommitments, pool.SupplyCap));
 
-        // KZ commits 8: 2 short of the minimum and of the 900.00 tier.
+        // KZ commits 8: 2 short of the minimum and of the 900.00 tier. The commitment takes the pool's revision it is written at.
         var seenByKz = await kz.CommitAsync(Commitment(pool.PoolId, "KZ", 8, 1_000m));
         Assert.Equal(Totals(8, 1, 8, Tier(1, 1_000m), Next(Tier(10, 900m), 2), toMinimum: 2), seenByKz.Totals);
+        var kzFirstRevision = Assert.Single(seenByKz.Commitments).Revision.Version;
+        Assert.Equal((pool.Revision.Version + 1, pool.Revision.Version + 1), (seenByKz.Revision.Version, kzFirstRevision));
         // KZ amends to 12 at no more than 950.00: 12 reach the 900.00 tier, 8 short of the next.
-        seenByKz = await kz.CommitAsync(Commitment(pool.PoolId, "KZ", 12, 950m, expectedRevision: 1));
+        seenByKz = await kz.CommitAsync(Commitment(pool.PoolId, "KZ", 12, 950m, expectedRevision: kzFirstRevision));
         Assert.Equal(Totals(12, 1, 12, Tier(10, 900m), Next(Tier(20, 800m), 8), toMinimum: 0), seenByKz.Totals);
-        var stale = await Assert.ThrowsAsync<RpcException>(() => kz.CommitAsync(Commitment(pool.PoolId, "KZ", 13, 950m)).ResponseAsync);
-        Assert.Equal(StatusCode.Aborted, stale.StatusCode);
-        var notTheirs = await Assert.ThrowsAsync<RpcException>(() => uz.CommitAsync(Commitment(pool.PoolId, "KZ", 1, 950m, expectedRevision: 2)).ResponseAsync);
+        var kzRevision = Assert.Single(seenByKz.Commitments).Revision.Version;
+        Assert.Equal((kzFirstRevision + 1, kzFirstRevision + 1), (seenByKz.Revision.Version, kzRevision));
+        // Neither a first commitment (0) nor an amendment of the commitment as it was before (its first revision) is taken.
+        foreach (var staleRevision in new[] { 0, kzFirstRevision })
+        {
+            var stale = await Assert.ThrowsAsync<RpcException>(() => kz.CommitAsync(Commitment(pool.PoolId, "KZ", 13, 950m, staleRevision)).ResponseAsync);
+            Assert.Equal((staleRevision, StatusCode.Aborted), (staleRevision, stale.StatusCode));
+        }
+        var notTheirs = await Assert.ThrowsAsync<RpcException>(() =>
+            uz.CommitAsync(Commitment(pool.PoolId, "KZ", 1, 950m, expectedRevision: kzRevision)).ResponseAsync);
         Assert.Equal(StatusCode.PermissionDenied, notTheirs.StatusCode);
         // UZ commits 7 (19 pooled, 1 short of 800.00); KG commits 6: 25 pooled, priced at the cap of 21, the best tier.
         var seenByUz = await uz.CommitAsync(Commitment(pool.PoolId, "UZ", 7, 900m));
         Assert.Equal(Totals(19, 2, 19, Tier(10, 900m), Next(Tier(20, 800m), 1), toMinimum: 0), seenByUz.Totals);
+        var uzRevision = Assert.Single(seenByUz.Commitments).Revision.Version;
+        Assert.Equal((kzRevision + 1, kzRevision + 1), (seenByUz.Revision.Version, uzRevision));
         await kg.CommitAsync(Commitment(pool.PoolId, "KG", 6, 850m));
 
         var live = Totals(25, 3, 21, Tier(20, 800m), next: null, toMinimum: 0);
@@ -76,7 +87,8 @@ public sealed class ProcurementTests(PlatformFixture fixture) : IClassFixture<Pl
             Assert.Equal((country, quantity, DeliveryTo[country]), (own.CountryCode, own.Quantity, own.DeliveryInstitutionId));
         }
         var kzCommitment = Assert.Single((await kz.GetPoolAsync(new GetPoolRequest { PoolId = pool.PoolId })).Commitments);
-        Assert.Equal((Usd(950m), 2L), (kzCommitment.MaxUnitPrice, kzCommitment.Revision.Version));
+        // Still the revision KZ's amendment got: UZ's and KG's commitments moved the pool on, not KZ's commitment.
+        Assert.Equal((Usd(950m), kzRevision), (kzCommitment.MaxUnitPrice, kzCommitment.Revision.Version));
         Assert.NotEmpty(kzCommitment.CommittedBy);
         // If it closed now: 800.00 a kit, the cap of 21 shared pro rata (worked out below); KZ sees its own figures only.
         var projected = await kz.GetSavingsAsync(new GetSavingsRequest { PoolId = pool.PoolId });
@@ -135,10 +147,10 @@ public sealed class ProcurementTests(PlatformFixture fixture) : IClassFixture<Pl
         Assert.Equal(StatusCode.PermissionDenied, othersList.StatusCode);
 
         // Closed: no commitment, amendment or withdrawal is taken any more.
-        var late = await Assert.ThrowsAsync<RpcException>(() => kz.CommitAsync(Commitment(pool.PoolId, "KZ", 14, 950m, expectedRevision: 2)).ResponseAsync);
+        var late = await Assert.ThrowsAsync<RpcException>(() => kz.CommitAsync(Commitment(pool.PoolId, "KZ", 14, 950m, expectedRevision: kzRevision)).ResponseAsync);
         Assert.Equal(StatusCode.FailedPrecondition, late.StatusCode);
         var lateWithdrawal = await Assert.ThrowsAsync<RpcException>(() =>
-            uz.WithdrawCommitmentAsync(new WithdrawCommitmentRequest { PoolId = pool.PoolId, CountryCode = "UZ", ExpectedRevision = 1 }).ResponseAsync);
+            uz.WithdrawCommitmentAsync(new WithdrawCommitmentRequest { PoolId = pool.PoolId, CountryCode = "UZ", ExpectedRevision = uzRevision }).ResponseAsync);
         Assert.Equal(StatusCode.FailedPrecondition, lateWithdrawal.StatusCode);
         Assert.Equal(closed.Revision, (await admin.GetPoolAsync(new GetPoolRequest { PoolId = pool.PoolId })).Revision);
     }
@@ -153,12 +165,18 @@ public sealed class ProcurementTests(PlatformFixture fixture) : IClassFixture<Pl
 
         // 500.00 a pack, 450.00 from 15 pooled, 400.00 from 20; goes ahead from 10; no supply cap.
         var pool = await admin.OpenPoolAsync(Pool(item.ItemId, ClosingIn, minimum: 10, cap: 0, Tier(1, 500m), Tier(15, 450m), Tier(20, 400m)));
-        // UZ commits 3, withdraws, and commits 6 afresh (a first commitment again: revision 0 expected, 1 given).
+        // UZ commits 3, withdraws, and commits 6 afresh (a first commitment again: revision 0 expected; it gets the pool's
+        // revision it is written at, above the withdrawn one's, so the withdrawn commitment's revision cannot change it).
         var first = await uz.CommitAsync(Commitment(pool.PoolId, "UZ", 3, 460.50m));
-        var withdrawn = await uz.WithdrawCommitmentAsync(new WithdrawCommitmentRequest { PoolId = pool.PoolId, CountryCode = "UZ", ExpectedRevision = 1 });
+        var firstRevision = Assert.Single(first.Commitments).Revision.Version;
+        var withdrawn = await uz.WithdrawCommitmentAsync(new WithdrawCommitmentRequest { PoolId = pool.PoolId, CountryCode = "UZ", ExpectedRevision = firstRevision });
         Assert.Equal((3, 0, 0), (first.Totals.CommittedVolume, withdrawn.Totals.CommittedVolume, withdrawn.Commitments.Count));
         var again = await uz.CommitAsync(Commitment(pool.PoolId, "UZ", 6, 460.50m));
-        Assert.Equal(1, Assert.Single(again.Commitments).Revision.Version);
+        Assert.Equal((pool.Revision.Version + 1, pool.Revision.Version + 3, pool.Revision.Version + 3),
+            (firstRevision, again.Revision.Version, Assert.Single(again.Commitments).Revision.Version));
+        var staleWithdrawal = await Assert.ThrowsAsync<RpcException>(() =>
+            uz.WithdrawCommitmentAsync(new WithdrawCommitmentRequest { PoolId = pool.PoolId, CountryCode = "UZ", ExpectedRevision = firstRevision }).ResponseAsync);
+        Assert.Equal(StatusCode.Aborted, staleWithdrawal.StatusCode);
         await kz.CommitAsync(Commitment(pool.PoolId, "KZ", 10, 480m));
         // KG accepts no more than 399.99: it stays in the live total (drop-outs happen at closing only).
         var seenByKg = await kg.CommitAsync(Commitment(pool.PoolId, "KG", 5, 399.99m));

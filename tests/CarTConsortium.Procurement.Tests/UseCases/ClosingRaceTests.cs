@@ -140,6 +140,7 @@ public sealed class ClosingRaceTests : IAsyncLifetime
     private async Task RaceTheCloseAsync(int iteration, Func<string, Task> close)
     {
         var pool = await OpenWithCommitmentsAsync();
+        Assert.Equal([2L, 3L, 4L, 5L], Amending.Append(Rejoining).Select(c => pool.Value.CommitmentOf(c)!.Revision));
         _harness.Clock.SetUtcNow(pool.Value.ClosesAt.AddTicks(-1));
         var closeAfter = new Random(iteration).Next(0, (Amending.Length + 1) * CallsPerCountry / 2);
         var accepted = 0;
@@ -160,7 +161,7 @@ public sealed class ClosingRaceTests : IAsyncLifetime
         var amenders = Amending.Select(country => Task.Run(async () =>
         {
             var log = calls[country] = [];
-            var revision = 1L;
+            var revision = pool.Value.CommitmentOf(country)!.Revision;
             for (var k = 1; k <= CallsPerCountry; k++)
             {
                 var quantity = 100 + 10 * k;
@@ -176,7 +177,7 @@ public sealed class ClosingRaceTests : IAsyncLifetime
         var rejoiner = Task.Run(async () =>
         {
             var log = calls[Rejoining] = [];
-            long? revision = 1;
+            long? revision = pool.Value.CommitmentOf(Rejoining)!.Revision;
             for (var k = 1; k <= CallsPerCountry; k++)
             {
                 var current = revision;
@@ -206,6 +207,9 @@ public sealed class ClosingRaceTests : IAsyncLifetime
         Assert.Equal(Amending.Length + 1, calls.Count);
         foreach (var (country, log) in calls)
         {
+            // Each accepted change gave the commitment a revision above every one before it, also across a withdrawal.
+            var revisions = log.Where(c => c.Error is null && c.Revision is not null).Select(c => c.Revision!.Value).Prepend(pool.Value.CommitmentOf(country)!.Revision).ToArray();
+            Assert.True(revisions.Zip(revisions.Skip(1)).All(p => p.First < p.Second), $"{country}'s revisions did not rise: {string.Join(", ", revisions)}");
             // Refused only as FAILED_PRECONDITION, and never accepted again once refused: the pool had closed.
             Assert.All(log.Where(c => c.Error is not null), c => Assert.IsType<RuleViolationException>(c.Error));
             var firstRefused = log.FindIndex(c => c.Error is not null);
@@ -222,7 +226,7 @@ public sealed class ClosingRaceTests : IAsyncLifetime
                 Assert.Null(order);
                 continue;
             }
-            var (quantity, revision) = last is null ? (country == Rejoining ? 40 : 100, 1L) : (last.Quantity, last.Revision!.Value);
+            var (quantity, revision) = last is null ? (country == Rejoining ? 40 : 100, pool.Value.CommitmentOf(country)!.Revision) : (last.Quantity, last.Revision!.Value);
             Assert.Equal((quantity, revision), (kept!.Quantity, kept.Revision));
             Assert.Equal((quantity, quantity), (outcome!.Committed, outcome.Allocated));
             Assert.Equal((quantity, quantity), (order!.CommittedQuantity, order.Quantity));
@@ -235,7 +239,10 @@ public sealed class ClosingRaceTests : IAsyncLifetime
         Assert.Equal(["consortium.procurement.v1.PoolClosed", "consortium.procurement.v1.PurchaseOrdersIssued"], topics.SkipWhile(t => !t.EndsWith("PoolClosed", StringComparison.Ordinal)));
     }
 
-    /// <summary>A pool opened now, closing in a day, with 100 units from each amending country and 40 from the rejoining one, all at revision 1.</summary>
+    /// <summary>
+    /// A pool opened now, closing in a day, with 100 units from each amending country and 40 from the rejoining one, each
+    /// commitment at the pool's revision its commit wrote (2 to 5); returned as the last commit left it, holding all four.
+    /// </summary>
     private async Task<Stored<Pool>> OpenWithCommitmentsAsync()
     {
         var pool = await _harness.OpenSamplePoolAsync(closesAt: _harness.Now.AddDays(1));

@@ -37,13 +37,14 @@ public sealed class CommitUseCaseTests : IAsyncLifetime
     }
 
     [Fact]
-    public async Task A_first_commitment_is_revision_1_and_raises_committed_with_the_totals()
+    public async Task A_first_commitment_takes_the_pools_revision_it_is_written_at_and_raises_committed_with_the_totals()
     {
         var committed = await _harness.CommitAsync(_pool.Id, "KZ", 120, 480m);
 
+        // The pool was opened at revision 1; the commitment is written at its revision 2, and is revision 2.
         var kz = committed.Value.CommitmentOf("KZ")!;
         Assert.Equal(2, committed.Version);
-        Assert.Equal(new PoolCommitment("KZ", 120, Usd(480m), DeliveryOf("KZ"), BudgetOf("KZ"), 1, Officer("KZ").Subject, Start.AddHours(1)), kz);
+        Assert.Equal(new PoolCommitment("KZ", 120, Usd(480m), DeliveryOf("KZ"), BudgetOf("KZ"), committed.Version, Officer("KZ").Subject, Start.AddHours(1)), kz);
         Assert.Equal(kz, (await _harness.GetAsync(_pool.Id)).Value.CommitmentOf("KZ"));
         var expected = new Contract.CommitmentChanged
         {
@@ -60,7 +61,7 @@ public sealed class CommitUseCaseTests : IAsyncLifetime
                 BudgetReference = "KZ-MOH-2027-CRS",
                 CommittedBy = "procurement_officer@kz-ministry-of-health",
                 UpdatedAt = WireTime(Start.AddHours(1)),
-                Revision = new Contracts.Common.V1.Revision { Version = 1 },
+                Revision = new Contracts.Common.V1.Revision { Version = 2 },
             },
             Totals = new Contract.PoolTotals
             {
@@ -76,20 +77,21 @@ public sealed class CommitUseCaseTests : IAsyncLifetime
     }
 
     [Fact]
-    public async Task An_amendment_naming_revision_1_is_revision_2_and_raises_amended_with_the_new_totals()
+    public async Task An_amendment_naming_the_commitments_revision_takes_the_pools_new_revision_and_raises_amended_with_the_new_totals()
     {
-        await _harness.CommitAsync(_pool.Id, "KZ", 120, 480m);
+        var kzRevision = (await _harness.CommitAsync(_pool.Id, "KZ", 120, 480m)).Value.CommitmentOf("KZ")!.Revision;
         await _harness.CommitAsync(_pool.Id, "UZ", 80, 450m);
         _harness.Clock.Advance(TimeSpan.FromMinutes(5));
 
-        var amended = await _harness.Desk.CommitAsync(Officer("KZ"), _pool.Id, "KZ", 100, Usd(470m), "kz-almaty-oncology", "KZ-MOH-2027-CRS-B", 1, None);
+        var amended = await _harness.Desk.CommitAsync(Officer("KZ"), _pool.Id, "KZ", 100, Usd(470m), "kz-almaty-oncology", "KZ-MOH-2027-CRS-B", kzRevision, None);
 
-        Assert.Equal(4, amended.Version);
-        Assert.Equal(new PoolCommitment("KZ", 100, Usd(470m), "kz-almaty-oncology", "KZ-MOH-2027-CRS-B", 2, Officer("KZ").Subject, Start.AddHours(1).AddMinutes(5)),
-            amended.Value.CommitmentOf("KZ"));
+        // KZ's commitment was written at the pool's revision 2, UZ's at 3; the amendment at 4.
+        Assert.Equal((2L, 4L), (kzRevision, amended.Version));
+        Assert.Equal(new PoolCommitment("KZ", 100, Usd(470m), "kz-almaty-oncology", "KZ-MOH-2027-CRS-B", amended.Version, Officer("KZ").Subject,
+            Start.AddHours(1).AddMinutes(5)), amended.Value.CommitmentOf("KZ"));
         Assert.Equal(["KZ", "UZ"], amended.Value.Commitments.Select(c => c.CountryCode));
         var raised = (await _harness.EventsAsync(Contract.CommitmentChanged.Parser))[^1];
-        Assert.Equal(("KZ", "amended", 100, 2L, "kz-almaty-oncology"),
+        Assert.Equal(("KZ", "amended", 100, 4L, "kz-almaty-oncology"),
             (raised.CountryCode, raised.Change, raised.Commitment.Quantity, raised.Commitment.Revision.Version, raised.Commitment.DeliveryInstitutionId));
         Assert.Equal(new Contract.PoolTotals
         {
@@ -101,19 +103,37 @@ public sealed class CommitUseCaseTests : IAsyncLifetime
         }, raised.Totals);
     }
 
+    /// <param name="stale">Against KZ's commitment at revision 2: none (0), the old numbering's first (1), one past it (3), far off (7).</param>
     [Theory]
     [InlineData(0L)]
-    [InlineData(2L)]
+    [InlineData(1L)]
+    [InlineData(3L)]
     [InlineData(7L)]
     public async Task An_amendment_naming_another_revision_than_the_commitments_is_aborted_and_changes_nothing(long stale)
     {
         var committed = await _harness.CommitAsync(_pool.Id, "KZ", 120, 480m);
+        Assert.Equal(2, committed.Value.CommitmentOf("KZ")!.Revision);
 
         await Assert.ThrowsAsync<CallerRevisionStaleException>(() => _harness.CommitAsync(_pool.Id, "KZ", 130, 480m, expectedRevision: stale));
 
         var read = await _harness.GetAsync(_pool.Id);
-        Assert.Equal((committed.Version, 120, 1L), (read.Version, read.Value.CommitmentOf("KZ")!.Quantity, read.Value.CommitmentOf("KZ")!.Revision));
+        Assert.Equal((committed.Version, 120, 2L), (read.Version, read.Value.CommitmentOf("KZ")!.Quantity, read.Value.CommitmentOf("KZ")!.Revision));
         Assert.Single(await _harness.EventsAsync(Contract.CommitmentChanged.Parser));
+    }
+
+    [Fact]
+    public async Task An_amendment_naming_the_pools_revision_rather_than_the_commitments_is_aborted()
+    {
+        var kzRevision = (await _harness.CommitAsync(_pool.Id, "KZ", 120, 480m)).Value.CommitmentOf("KZ")!.Revision;
+        var afterUz = await _harness.CommitAsync(_pool.Id, "UZ", 80, 450m);
+
+        // UZ's commitment moved the pool on to revision 3; KZ's commitment is still revision 2.
+        Assert.Equal((2L, 3L, 2L), (kzRevision, afterUz.Version, afterUz.Value.CommitmentOf("KZ")!.Revision));
+        await Assert.ThrowsAsync<CallerRevisionStaleException>(() => _harness.CommitAsync(_pool.Id, "KZ", 130, 480m, expectedRevision: afterUz.Version));
+        var amended = await _harness.CommitAsync(_pool.Id, "KZ", 130, 480m, expectedRevision: kzRevision);
+
+        Assert.Equal((4L, 130, 4L), (amended.Version, amended.Value.CommitmentOf("KZ")!.Quantity, amended.Value.CommitmentOf("KZ")!.Revision));
+        Assert.Equal(3, amended.Value.CommitmentOf("UZ")!.Revision);
     }
 
     [Fact]
@@ -130,11 +150,12 @@ public sealed class CommitUseCaseTests : IAsyncLifetime
         var committed = await _harness.CommitAsync(_pool.Id, "KZ", 120, 480m);
         _harness.Clock.Advance(TimeSpan.FromMinutes(1));
 
-        var same = await _harness.Desk.CommitAsync(Officer("KZ"), _pool.Id, "KZ", 120, Usd(480.00m), DeliveryOf("KZ"), $"  {BudgetOf("KZ")} ", 1, None);
+        var same = await _harness.Desk.CommitAsync(Officer("KZ"), _pool.Id, "KZ", 120, Usd(480.00m), DeliveryOf("KZ"), $"  {BudgetOf("KZ")} ",
+            committed.Value.CommitmentOf("KZ")!.Revision, None);
 
         Assert.Equal(committed.Version, same.Version);
         Assert.Equal(committed.Version, (await _harness.GetAsync(_pool.Id)).Version);
-        Assert.Equal((1L, Start.AddHours(1)), (same.Value.CommitmentOf("KZ")!.Revision, same.Value.CommitmentOf("KZ")!.UpdatedAt));
+        Assert.Equal((2L, Start.AddHours(1)), (same.Value.CommitmentOf("KZ")!.Revision, same.Value.CommitmentOf("KZ")!.UpdatedAt));
         Assert.Single(await _harness.EventsAsync(Contract.CommitmentChanged.Parser));
     }
 
@@ -148,6 +169,24 @@ public sealed class CommitUseCaseTests : IAsyncLifetime
 
         Assert.Equal(1, (await _harness.GetAsync(_pool.Id)).Version);
         Assert.Empty(await _harness.EventsAsync(Contract.CommitmentChanged.Parser));
+    }
+
+    [Fact]
+    public async Task An_officer_naming_another_country_is_permission_denied_before_the_pool_is_looked_up_or_the_commitment_checked()
+    {
+        // No such pool: refused, not NOT_FOUND, so whether a pool exists tells nothing to whoever names the wrong country.
+        await Assert.ThrowsAsync<PermissionDeniedException>(() =>
+            _harness.Desk.CommitAsync(Officer("KZ"), Guid.CreateVersion7().ToString(), "UZ", 80, Usd(450m), DeliveryOf("UZ"), BudgetOf("UZ"), 0, None));
+        // A commitment that breaks every rule: refused, not INVALID_ARGUMENT.
+        await Assert.ThrowsAsync<PermissionDeniedException>(() =>
+            _harness.Desk.CommitAsync(Officer("KZ"), _pool.Id, "UZ", 0, null, "UZ Centre", " ", 0, None));
+        // The same calls for the officer's own country are what they would be without the refusal.
+        await Assert.ThrowsAsync<NotFoundException>(() =>
+            _harness.Desk.CommitAsync(Officer("UZ"), Guid.CreateVersion7().ToString(), "UZ", 80, Usd(450m), DeliveryOf("UZ"), BudgetOf("UZ"), 0, None));
+        await Assert.ThrowsAsync<InvalidArgumentException>(() =>
+            _harness.Desk.CommitAsync(Officer("UZ"), _pool.Id, "UZ", 0, null, "UZ Centre", " ", 0, None));
+
+        await AssertNothingCommittedAsync();
     }
 
     [Theory]
@@ -259,16 +298,17 @@ public sealed class CommitUseCaseTests : IAsyncLifetime
 
         var committed = await _harness.CommitAsync(_pool.Id, "KZ", 120, 480m);
 
-        Assert.Equal((1L, ClosesAt.AddTicks(-1)), (committed.Value.CommitmentOf("KZ")!.Revision, committed.Value.CommitmentOf("KZ")!.UpdatedAt));
+        Assert.Equal((2L, 2L, ClosesAt.AddTicks(-1)),
+            (committed.Version, committed.Value.CommitmentOf("KZ")!.Revision, committed.Value.CommitmentOf("KZ")!.UpdatedAt));
     }
 
     [Fact]
     public async Task A_commitment_to_a_closed_pool_is_failed_precondition()
     {
-        await _harness.CommitAsync(_pool.Id, "KZ", 120, 480m);
+        var kzRevision = (await _harness.CommitAsync(_pool.Id, "KZ", 120, 480m)).Value.CommitmentOf("KZ")!.Revision;
         await _harness.Desk.CloseEarlyAsync(Callers.Admin, _pool.Id, "enough committed", None);
 
-        var amend = await Assert.ThrowsAsync<RuleViolationException>(() => _harness.CommitAsync(_pool.Id, "KZ", 130, 480m, expectedRevision: 1));
+        var amend = await Assert.ThrowsAsync<RuleViolationException>(() => _harness.CommitAsync(_pool.Id, "KZ", 130, 480m, expectedRevision: kzRevision));
         var first = await Assert.ThrowsAsync<RuleViolationException>(() => _harness.CommitAsync(_pool.Id, "UZ", 80, 450m));
 
         Assert.StartsWith("The pool closed at", amend.Message, StringComparison.Ordinal);
@@ -312,9 +352,9 @@ public sealed class CommitUseCaseTests : IAsyncLifetime
     [Fact]
     public async Task A_stale_revision_from_before_a_withdrawal_cannot_amend_the_commitment_made_after_it()
     {
-        // Officer A of KZ commits and keeps revision 1; officer B withdraws it and commits anew.
+        // Officer A of KZ commits and keeps the revision it got; officer B withdraws that commitment and commits anew.
         var seenByA = (await _harness.CommitAsync(_pool.Id, "KZ", 120, 480m)).Value.CommitmentOf("KZ")!.Revision;
-        await _harness.Desk.WithdrawAsync(Officer("KZ"), _pool.Id, "KZ", 1, None);
+        await _harness.Desk.WithdrawAsync(Officer("KZ"), _pool.Id, "KZ", seenByA, None);
         var renewedByB = await _harness.Desk.CommitAsync(Officer("KZ"), _pool.Id, "KZ", 60, Usd(400m), "kz-almaty-oncology", "KZ-MOH-2027-NEW", 0, None);
 
         // A amends from what A last saw: B's commitment, which A never read, must not be overwritten.

@@ -53,7 +53,8 @@ public sealed class CommitmentRaceTests : IAsyncLifetime
         Assert.Equal(21, read.Version);
         Assert.Equal(TwentyCountries, read.Value.Commitments.Select(c => c.CountryCode));
         Assert.Equal(quantities.Select(c => c.Quantity), read.Value.Commitments.Select(c => c.Quantity));
-        Assert.All(read.Value.Commitments, c => Assert.Equal(1, c.Revision));
+        // Each commitment took the pool's revision it was written at: 2 to 21, one each, in the order they landed.
+        Assert.Equal(Enumerable.Range(2, 20).Select(v => (long)v), read.Value.Commitments.Select(c => c.Revision).Order());
         var totals = read.Value.Totals();
         // 5 + 6 + ... + 24 = 290 units: the 200 tier.
         Assert.Equal((290, 290, (PriceTier?)Tier(200, 389.25m), (NextTier?)null, 0),
@@ -63,6 +64,9 @@ public sealed class CommitmentRaceTests : IAsyncLifetime
         Assert.Equal(20, events.Count);
         Assert.Equal(TwentyCountries, events.Select(e => e.CountryCode).Order(StringComparer.Ordinal));
         Assert.Equal(Enumerable.Range(1, 20), events.Select(e => e.Totals.Countries));
+        Assert.Equal(Enumerable.Range(2, 20).Select(v => (long)v), events.Select(e => e.Commitment.Revision.Version));
+        Assert.Equal(read.Value.Commitments.ToDictionary(c => c.CountryCode, c => c.Revision),
+            events.ToDictionary(e => e.CountryCode, e => e.Commitment.Revision.Version));
         Assert.Equal(290, events[^1].Totals.CommittedVolume);
         var running = 0;
         Assert.All(events, e => Assert.Equal(running += e.Commitment.Quantity, e.Totals.CommittedVolume));
@@ -83,9 +87,11 @@ public sealed class CommitmentRaceTests : IAsyncLifetime
 
             Assert.Equal(1, outcomes.Count(o => o is null));
             Assert.IsType<CallerRevisionStaleException>(Assert.Single(outcomes, o => o is not null));
-            var kz = Assert.Single((await _harness.GetAsync(pool.Id)).Value.Commitments);
+            var read = await _harness.GetAsync(pool.Id);
+            var kz = Assert.Single(read.Value.Commitments);
             var winner = outcomes[0] is null ? first : second;
-            Assert.Equal((winner.Subject, winner == first ? 120 : 90, 1L), (kz.CommittedBy, kz.Quantity, kz.Revision));
+            // The winner wrote the pool's revision 2 (it was opened at 1), and its commitment took it.
+            Assert.Equal((winner.Subject, winner == first ? 120 : 90, 2L, 2L), (kz.CommittedBy, kz.Quantity, kz.Revision, read.Version));
             Assert.Single(await CommitmentEventsOf(pool.Id));
         }
     }
@@ -96,14 +102,16 @@ public sealed class CommitmentRaceTests : IAsyncLifetime
         for (var round = 0; round < 5; round++)
         {
             var pool = await _harness.OpenSamplePoolAsync();
-            await _harness.CommitAsync(pool.Id, "KZ", 100, 480m);
+            var seen = (await _harness.CommitAsync(pool.Id, "KZ", 100, 480m)).Value.CommitmentOf("KZ")!.Revision;
 
-            var outcomes = await Race([.. Enumerable.Range(1, 6).Select(i => (Func<Task>)(() => _harness.CommitAsync(pool.Id, "KZ", 100 + i, 480m, expectedRevision: 1)))]);
+            var outcomes = await Race([.. Enumerable.Range(1, 6).Select(i => (Func<Task>)(() => _harness.CommitAsync(pool.Id, "KZ", 100 + i, 480m, expectedRevision: seen)))]);
 
             Assert.Equal(1, outcomes.Count(o => o is null));
             Assert.All(outcomes.Where(o => o is not null), o => Assert.IsType<CallerRevisionStaleException>(o));
-            var kz = (await _harness.GetAsync(pool.Id)).Value.CommitmentOf("KZ")!;
-            Assert.Equal((2L, 101 + outcomes.ToList().FindIndex(o => o is null)), (kz.Revision, kz.Quantity));
+            var read = await _harness.GetAsync(pool.Id);
+            var kz = read.Value.CommitmentOf("KZ")!;
+            // Committed at the pool's revision 2; the one amendment that landed wrote revision 3.
+            Assert.Equal((2L, 3L, 3L, 101 + outcomes.ToList().FindIndex(o => o is null)), (seen, read.Version, kz.Revision, kz.Quantity));
             Assert.Equal(["committed", "amended"], (await CommitmentEventsOf(pool.Id)).Select(e => e.Change));
         }
     }
@@ -114,25 +122,29 @@ public sealed class CommitmentRaceTests : IAsyncLifetime
         for (var round = 0; round < 10; round++)
         {
             var pool = await _harness.OpenSamplePoolAsync();
-            await _harness.CommitAsync(pool.Id, "KZ", 100, 480m);
+            var seen = (await _harness.CommitAsync(pool.Id, "KZ", 100, 480m)).Value.CommitmentOf("KZ")!.Revision;
+            Assert.Equal(2, seen);
 
             var outcomes = await Race(
-                () => _harness.CommitAsync(pool.Id, "KZ", 150, 480m, expectedRevision: 1),
-                () => _harness.Desk.WithdrawAsync(Officer("KZ"), pool.Id, "KZ", 1, None));
+                () => _harness.CommitAsync(pool.Id, "KZ", 150, 480m, expectedRevision: seen),
+                () => _harness.Desk.WithdrawAsync(Officer("KZ"), pool.Id, "KZ", seen, None));
 
             var loser = Assert.Single(outcomes, o => o is not null);
-            var kz = (await _harness.GetAsync(pool.Id)).Value.CommitmentOf("KZ");
+            var read = await _harness.GetAsync(pool.Id);
+            var kz = read.Value.CommitmentOf("KZ");
             var changes = (await CommitmentEventsOf(pool.Id)).Select(e => e.Change).ToArray();
+            // Either way exactly one change landed, writing the pool's revision 3.
+            Assert.Equal(3, read.Version);
             if (outcomes[0] is null)
             {
-                // The amendment won; the withdrawal found revision 2.
+                // The amendment won, written at revision 3; the withdrawal found revision 3, not 2.
                 Assert.IsType<CallerRevisionStaleException>(loser);
-                Assert.Equal((150, 2L), (kz!.Quantity, kz.Revision));
+                Assert.Equal((150, 3L), (kz!.Quantity, kz.Revision));
                 Assert.Equal(["committed", "amended"], changes);
             }
             else
             {
-                // The withdrawal won; the amendment found no commitment, so revision 1 is stale.
+                // The withdrawal won; the amendment found no commitment, so revision 2 is stale.
                 Assert.IsType<CallerRevisionStaleException>(loser);
                 Assert.Null(kz);
                 Assert.Equal(["committed", "withdrawn"], changes);

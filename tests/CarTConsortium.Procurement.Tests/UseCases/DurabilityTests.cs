@@ -48,14 +48,14 @@ public sealed class DurabilityTests : IAsyncLifetime
     [Fact]
     public async Task A_restarted_app_carries_on_from_the_revisions_it_finds()
     {
-        await _harness.CommitAsync(_pool.Id, "KZ", 120, 480m);
+        var seen = (await _harness.CommitAsync(_pool.Id, "KZ", 120, 480m)).Value.CommitmentOf("KZ")!.Revision;
         var desk = new PoolDesk(_harness.Reopened(), _harness.Clock, new PoolsOpened());
 
-        var amended = await desk.CommitAsync(Officer("KZ"), _pool.Id, "KZ", 130, Usd(480m), DeliveryOf("KZ"), BudgetOf("KZ"), 1, None);
+        var amended = await desk.CommitAsync(Officer("KZ"), _pool.Id, "KZ", 130, Usd(480m), DeliveryOf("KZ"), BudgetOf("KZ"), seen, None);
         await Assert.ThrowsAsync<CallerRevisionStaleException>(() =>
-            desk.CommitAsync(Officer("KZ"), _pool.Id, "KZ", 140, Usd(480m), DeliveryOf("KZ"), BudgetOf("KZ"), 1, None));
+            desk.CommitAsync(Officer("KZ"), _pool.Id, "KZ", 140, Usd(480m), DeliveryOf("KZ"), BudgetOf("KZ"), seen, None));
 
-        Assert.Equal((3L, 2L, 130), (amended.Version, amended.Value.CommitmentOf("KZ")!.Revision, amended.Value.CommitmentOf("KZ")!.Quantity));
+        Assert.Equal((2L, 3L, 3L, 130), (seen, amended.Version, amended.Value.CommitmentOf("KZ")!.Revision, amended.Value.CommitmentOf("KZ")!.Quantity));
         Assert.Equal(130, (await _harness.GetAsync(_pool.Id)).Value.CommitmentOf("KZ")!.Quantity);
     }
 

@@ -80,12 +80,12 @@ public sealed class SavingsUseCaseTests : IAsyncLifetime
     [Fact]
     public async Task A_projection_follows_an_amendment_that_moves_the_pool_to_another_tier()
     {
-        await CommitThreeAsync();
+        var three = await CommitThreeAsync();
 
         // KG withdraws: 200 vials still reach 389.25. UZ then cuts to 60: 180 vials fall back to 447.50.
-        await _harness.Desk.WithdrawAsync(ProcurementHarness.Officer("KG"), _pool.Id, "KG", 1, None);
+        await _harness.Desk.WithdrawAsync(ProcurementHarness.Officer("KG"), _pool.Id, "KG", three.Value.CommitmentOf("KG")!.Revision, None);
         var stillBest = (await _harness.GetAsync(_pool.Id)).Value.Savings();
-        await _harness.CommitAsync(_pool.Id, "UZ", 60, 450m, expectedRevision: 1);
+        await _harness.CommitAsync(_pool.Id, "UZ", 60, 450m, expectedRevision: three.Value.CommitmentOf("UZ")!.Revision);
         var dearer = (await _harness.GetAsync(_pool.Id)).Value.Savings();
 
         Assert.Equal((Usd(389.25m), new Savings(Usd(77_850m), Usd(89_500m), Usd(11_650m))), (stillBest.UnitPrice, stillBest.Pool));
@@ -122,10 +122,11 @@ public sealed class SavingsUseCaseTests : IAsyncLifetime
         Assert.Empty(savings.Countries);
     }
 
-    private async Task CommitThreeAsync()
+    /// <summary>KZ 120, UZ 80 and KG 30 committed; the pool as the last commit left it, holding all three.</summary>
+    private async Task<Stored<Pool>> CommitThreeAsync()
     {
         await _harness.CommitAsync(_pool.Id, "KZ", 120, 480m);
         await _harness.CommitAsync(_pool.Id, "UZ", 80, 450m);
-        await _harness.CommitAsync(_pool.Id, "KG", 30, 400m);
+        return await _harness.CommitAsync(_pool.Id, "KG", 30, 400m);
     }
 }
