@@ -83,9 +83,25 @@ public sealed class AuthorisationMatrixTests(MatrixFixture fixture) : IClassFixt
         "ExplainAllocation       A--      ---       ---         ---        ---  A",
         "ListWaitlist            AAA      ---       ---         ---        AAA  A",
         "WithdrawFromWaitlist    A--      ---       ---         ---        ---  A",
-        "OpenTender              ---      ---       ---         ---        ---  A",
-        "GetTender               ---      ---       AAA         ---        ---  A",
-        "ListTenders             ---      ---       AAA         ---        ---  A",
+        // The catalogue holds no prices: anyone reads it; the consortium keeps it.
+        "RegisterItem            ---      ---       ---         ---        ---  A",
+        "UpdateItem              ---      ---       ---         ---        ---  A",
+        "GetItem                 AAA      AAA       AAA         AAA        AAA  A",
+        "ListItems               AAA      AAA       AAA         AAA        AAA  A",
+        // A pool is the consortium's, not a country's: every procurement officer reads it and its
+        // savings (the totals and their own country's figures only, see ProcurementTests).
+        "OpenPool                ---      ---       ---         ---        ---  A",
+        "GetPool                 ---      ---       AAA         ---        ---  A",
+        "ListPools               ---      ---       AAA         ---        ---  A",
+        "ClosePool               ---      ---       ---         ---        ---  A",
+        "GetSavings              ---      ---       AAA         ---        ---  A",
+        // KZ's commitment to an open pool: a KZ officer of any KZ institution commits and withdraws
+        // for KZ; another country's officer may not, nor the admin (it commits nobody's budget).
+        "Commit                  ---      ---       A-A         ---        ---  -",
+        "WithdrawCommitment      ---      ---       A-A         ---        ---  -",
+        // KZ's purchase order of a settled pool, and KZ's orders listed by naming KZ.
+        "GetPurchaseOrder        ---      ---       A-A         ---        ---  A",
+        "ListPurchaseOrders      ---      ---       A-A         ---        ---  A",
     ];
 
     private static readonly string[] ColumnRoles = [Roles.HospitalCoordinator, Roles.Clinician, Roles.ProcurementOfficer, Roles.RegulatoryOfficer, Roles.ManufacturingSite];
@@ -288,6 +304,38 @@ public sealed class AuthorisationMatrixTests(MatrixFixture fixture) : IClassFixt
                 _before = entry;
                 var waitlist = new SlotsService.SlotsServiceClient(channel);
                 return () => waitlist.WithdrawFromWaitlistAsync(new WithdrawFromWaitlistRequest { EntryId = entry.EntryId, ExpectedRevision = entry.Revision.Version }).ResponseAsync;
+            case "UpdateItem":
+                var item = await fixture.Admin.Procurement.RegisterItemAsync(MatrixFixture.Item("matrix-" + suffix));
+                _before = item;
+                var catalogue = new ProcurementService.ProcurementServiceClient(channel);
+                return () => catalogue.UpdateItemAsync(new UpdateItemRequest
+                {
+                    ItemId = item.ItemId,
+                    ExpectedRevision = item.Revision.Version,
+                    Name = "Renamed " + item.Name,
+                    PackContents = item.PackContents,
+                    Suppliers = { item.Suppliers },
+                }).ResponseAsync;
+            case "ClosePool" or "Commit" or "WithdrawCommitment":
+                // A pool of its own, open for a month; KZ has committed to it where the case withdraws.
+                var pool = await fixture.OpenPoolAsync("matrix-" + suffix);
+                if (rpc == "WithdrawCommitment")
+                {
+                    pool = await fixture.KzOfficer.CommitAsync(MatrixFixture.KzCommitment(pool.PoolId));
+                }
+                _before = pool;
+                var pools = new ProcurementService.ProcurementServiceClient(channel);
+                return rpc switch
+                {
+                    "ClosePool" => () => pools.ClosePoolAsync(new ClosePoolRequest { PoolId = pool.PoolId, Reason = "matrix: closed early" }).ResponseAsync,
+                    "Commit" => () => pools.CommitAsync(MatrixFixture.KzCommitment(pool.PoolId)).ResponseAsync,
+                    _ => () => pools.WithdrawCommitmentAsync(new WithdrawCommitmentRequest
+                    {
+                        PoolId = pool.PoolId,
+                        CountryCode = "KZ",
+                        ExpectedRevision = pool.Commitments[0].Revision.Version,
+                    }).ResponseAsync,
+                };
             default:
                 return Invoke(rpc, channel, suffix);
         }
@@ -343,9 +391,15 @@ public sealed class AuthorisationMatrixTests(MatrixFixture fixture) : IClassFixt
             "ListBookings" => () => slots.ListBookingsAsync(new ListBookingsRequest()).ResponseAsync,
             "ExplainAllocation" => () => slots.ExplainAllocationAsync(new ExplainAllocationRequest { RequestId = fixture.Booking.RequestId }).ResponseAsync,
             "ListWaitlist" => () => slots.ListWaitlistAsync(new ListWaitlistRequest { ProductId = MatrixFixture.ProductId }).ResponseAsync,
-            "OpenTender" => () => procurement.OpenTenderAsync(MatrixFixture.NewTender("matrix-" + suffix)).ResponseAsync,
-            "GetTender" => () => procurement.GetTenderAsync(new GetTenderRequest { TenderId = fixture.TenderId }).ResponseAsync,
-            "ListTenders" => () => procurement.ListTendersAsync(new ListTendersRequest()).ResponseAsync,
+            "RegisterItem" => () => procurement.RegisterItemAsync(MatrixFixture.Item("matrix-" + suffix)).ResponseAsync,
+            "GetItem" => () => procurement.GetItemAsync(new GetItemRequest { ItemId = MatrixFixture.PooledItemId }).ResponseAsync,
+            "ListItems" => () => procurement.ListItemsAsync(new ListItemsRequest()).ResponseAsync,
+            "OpenPool" => () => procurement.OpenPoolAsync(MatrixFixture.NewPool("matrix-" + suffix)).ResponseAsync,
+            "GetPool" => () => procurement.GetPoolAsync(new GetPoolRequest { PoolId = fixture.SettledPoolId }).ResponseAsync,
+            "ListPools" => () => procurement.ListPoolsAsync(new ListPoolsRequest()).ResponseAsync,
+            "GetSavings" => () => procurement.GetSavingsAsync(new GetSavingsRequest { PoolId = fixture.SettledPoolId }).ResponseAsync,
+            "GetPurchaseOrder" => () => procurement.GetPurchaseOrderAsync(new GetPurchaseOrderRequest { PurchaseOrderId = fixture.KzOrderId }).ResponseAsync,
+            "ListPurchaseOrders" => () => procurement.ListPurchaseOrdersAsync(new ListPurchaseOrdersRequest { CountryCode = "KZ" }).ResponseAsync,
             _ => throw new ArgumentOutOfRangeException(nameof(rpc), rpc),
         };
     }
@@ -438,9 +492,25 @@ public sealed class AuthorisationMatrixTests(MatrixFixture fixture) : IClassFixt
                 var waiting = await admin.Slots.ListWaitlistAsync(new ListWaitlistRequest { ProductId = MatrixFixture.ProductId });
                 Assert.Single(waiting.Entries, e => e.Entry.EntryId == ((WaitlistEntry)_before!).EntryId && e.Entry.Status == WaitlistStatus.Waiting);
                 break;
-            case "OpenTender":
-                var tenders = await admin.Procurement.ListTendersAsync(new ListTendersRequest { Page = new PageRequest { PageSize = 200 } });
-                Assert.DoesNotContain(tenders.Tenders, t => t.Item == "matrix-" + suffix);
+            case "RegisterItem":
+                var item = await Assert.ThrowsAsync<RpcException>(() =>
+                    admin.Procurement.GetItemAsync(new GetItemRequest { ItemId = "matrix-" + suffix }).ResponseAsync);
+                Assert.Equal(StatusCode.NotFound, item.StatusCode);
+                break;
+            case "UpdateItem":
+                var unchangedItem = await admin.Procurement.GetItemAsync(new GetItemRequest { ItemId = ((CatalogueItem)_before!).ItemId });
+                Assert.Equal((CatalogueItem)_before!, unchangedItem);
+                break;
+            case "OpenPool":
+                var opened = await admin.Procurement.ListPoolsAsync(new ListPoolsRequest { ItemId = MatrixFixture.PooledItemId, Page = new PageRequest { PageSize = 200 } });
+                Assert.DoesNotContain(opened.Pools, p => p.Title == "matrix-" + suffix);
+                break;
+            case "ClosePool" or "Commit" or "WithdrawCommitment":
+                // Still open, at the same revision, with the same commitments (none, or KZ's).
+                var before = (Pool)_before!;
+                var after = await admin.Procurement.GetPoolAsync(new GetPoolRequest { PoolId = before.PoolId });
+                Assert.Equal((PoolStatus.Open, before.Revision.Version, before.Totals), (after.Status, after.Revision.Version, after.Totals));
+                Assert.Equal(before.Commitments, after.Commitments);
                 break;
         }
     }
@@ -458,7 +528,14 @@ public sealed class MatrixFixture : IAsyncLifetime
     public AdminClients Admin { get; private set; } = null!;
     public string AuthorisationId { get; private set; } = "";
     public string CapacityId { get; private set; } = "";
-    public string TenderId { get; private set; } = "";
+
+    /// <summary>A pool of <see cref="PooledItemId"/> that settled with KZ's commitment alone, and KZ's purchase order of it.</summary>
+    public string SettledPoolId { get; private set; } = "";
+
+    public string KzOrderId { get; private set; } = "";
+
+    /// <summary>The KZ ministry's procurement officer, who commits for KZ where a case needs a commitment to exist.</summary>
+    public ProcurementService.ProcurementServiceClient KzOfficer { get; private set; } = null!;
 
     /// <summary>How many capacity entries kz-ncb-astana has published: allowed publications add to it.</summary>
     public int KzSiteCapacityCount { get; private set; }
@@ -479,7 +556,18 @@ public sealed class MatrixFixture : IAsyncLifetime
         AuthorisationId = recorded.AuthorisationId;
         var site = new SlotsService.SlotsServiceClient(Running.ChannelAs(DemoClients.KzSite));
         CapacityId = (await Eventually.SucceedsAsync(() => site.PublishCapacityAsync(KzSiteCapacity()).ResponseAsync)).CapacityId;
-        TenderId = (await Admin.Procurement.ListTendersAsync(new ListTendersRequest())).Tenders[0].TenderId;
+        await Admin.Procurement.RegisterItemAsync(Item(PooledItemId));
+        KzOfficer = new ProcurementService.ProcurementServiceClient(Running.ChannelAs(DemoClients.KzProcurement));
+        var pool = await OpenPoolAsync("matrix: a pool with KZ's order");
+        // The KZ delivery institution reaches procurement from the registry by event.
+        await Eventually.SucceedsAsync(() => KzOfficer.CommitAsync(KzCommitment(pool.PoolId)).ResponseAsync);
+        var settled = await Admin.Procurement.ClosePoolAsync(new ClosePoolRequest { PoolId = pool.PoolId, Reason = "matrix: an order to read" });
+        if (settled.Status != PoolStatus.Settled)
+        {
+            throw new InvalidOperationException($"The matrix's pool did not settle: {settled.Outcome?.Description}");
+        }
+        SettledPoolId = settled.PoolId;
+        KzOrderId = $"{settled.PoolId}.KZ";
         KzSiteCapacityCount = await CountKzSiteCapacityAsync();
         KzSiteAsSite = site;
         // Two runs for the bookings, after the fair-share release day so no share stands in the way.
@@ -688,12 +776,47 @@ public sealed class MatrixFixture : IAsyncLifetime
         Lines = lines,
     };
 
-    public static OpenTenderRequest NewTender(string item) => new()
+    /// <summary>The catalogue item the matrix's pools buy.</summary>
+    public const string PooledItemId = "matrix-pooled-kit";
+
+    public static RegisterItemRequest Item(string id) => new()
     {
-        Item = item,
-        Unit = "vial",
+        ItemId = id,
+        Name = "Matrix kit " + id,
+        Category = ItemCategory.ReagentKit,
+        Unit = "kit",
+        PackSize = 1,
+        PackContents = "reagents for one manufacturing run",
+        Suppliers = { new Supplier { SupplierId = "matrix-supplier", Name = "Matrix Supplies", CountryCode = "DE" } },
+    };
+
+    /// <summary>A pool of <see cref="PooledItemId"/> open from now for a month, going ahead from one unit.</summary>
+    public static OpenPoolRequest NewPool(string title) => new()
+    {
+        Title = title,
+        ItemId = PooledItemId,
+        SupplierId = "matrix-supplier",
+        Currency = "USD",
+        PriceTiers =
+        {
+            new PriceTier { MinQuantity = 1, UnitPrice = new Google.Type.Money { CurrencyCode = "USD", Units = 500 } },
+            new PriceTier { MinQuantity = 10, UnitPrice = new Google.Type.Money { CurrencyCode = "USD", Units = 450 } },
+        },
         ClosesAt = Google.Protobuf.WellKnownTypes.Timestamp.FromDateTimeOffset(DateTimeOffset.UtcNow.AddDays(30)),
-        PriceTiers = { new PriceTier { MinQuantity = 1, UnitPrice = new Google.Type.Money { CurrencyCode = "USD", Units = 500 } } },
+        MinimumVolume = 1,
+    };
+
+    public Task<Pool> OpenPoolAsync(string title) => Admin.Procurement.OpenPoolAsync(NewPool(title)).ResponseAsync;
+
+    /// <summary>KZ's first commitment to a pool of <see cref="PooledItemId"/>, delivered to the KZ site.</summary>
+    public static CommitRequest KzCommitment(string poolId) => new()
+    {
+        PoolId = poolId,
+        CountryCode = "KZ",
+        Quantity = 3,
+        MaxUnitPrice = new Google.Type.Money { CurrencyCode = "USD", Units = 500 },
+        DeliveryInstitutionId = KzSite,
+        BudgetReference = "KZ-MOH-MATRIX",
     };
 
     public async ValueTask DisposeAsync() => await Running.DisposeAsync();

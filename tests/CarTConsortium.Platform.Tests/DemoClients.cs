@@ -38,6 +38,7 @@ public static class DemoClients
     public static readonly DemoClient UzRegulatory = new("uz-moh-regulatory", "identity-uz", "UZ", "uz-ministry-of-health", Roles.RegulatoryOfficer);
 
     public static readonly DemoClient KgHospital = new("kg-bishkek-childrens-his", "identity-kg", "KG", "kg-bishkek-childrens", Roles.HospitalCoordinator);
+    public static readonly DemoClient KgProcurement = new("kg-moh-procurement", "identity-kg", "KG", "kg-ministry-of-health", Roles.ProcurementOfficer);
 
     /// <summary>Added to the KZ provider by the tests; index 100 on keeps clear of the demo file's clients.</summary>
     public static IReadOnlyList<DemoClient> ExtraKzClients { get; } = [KzOtherClinician, KzOtherSite, KzOtherProcurement, KzOtherRegulatory];

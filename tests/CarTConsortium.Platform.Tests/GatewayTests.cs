@@ -3,7 +3,6 @@ using System.Net;
 using System.Text.Json;
 using CarTConsortium.Contracts.Approvals.V1;
 using CarTConsortium.Contracts.Common.V1;
-using CarTConsortium.Contracts.Procurement.V1;
 using CarTConsortium.Contracts.Registry.V1;
 using CarTConsortium.Contracts.Slots.V1;
 using Google.Rpc;
@@ -71,28 +70,67 @@ public sealed class GatewayTests(PlatformFixture fixture) : IClassFixture<Platfo
     }
 
     [Fact]
-    public async Task A_tender_opened_through_the_gateway_reads_back_and_is_listed_as_open()
+    public async Task A_pool_opened_over_rest_takes_a_commitment_and_its_withdrawal_and_closes_early_through_the_gateway()
     {
-        var procurement = new ProcurementService.ProcurementServiceClient(Running.ChannelAs(DemoClients.Admin));
-        var opened = await procurement.OpenTenderAsync(new OpenTenderRequest
+        using var admin = await Running.HttpAsAsync(DemoClients.Admin);
+        using var officer = await Running.HttpAsAsync(DemoClients.KzProcurement);
+        var closesAt = DateTime.UtcNow.AddDays(30).ToString("yyyy-MM-ddTHH:mm:ssZ", System.Globalization.CultureInfo.InvariantCulture);
+
+        var opened = await JsonOf(await admin.PostAsJsonAsync("/v1/procurement/pools", new
         {
-            Item = "Tocilizumab 400 mg vial",
-            Unit = "vial",
-            ClosesAt = Google.Protobuf.WellKnownTypes.Timestamp.FromDateTimeOffset(DateTimeOffset.UtcNow.AddDays(30)),
-            PriceTiers =
+            title = "Tubing sets, opened over REST",
+            itemId = "prodigy-ts520",
+            supplierId = "demo-closed-systems",
+            currency = "USD",
+            priceTiers = new[]
             {
-                new PriceTier { MinQuantity = 1, UnitPrice = new Google.Type.Money { CurrencyCode = "USD", Units = 900 } },
-                new PriceTier { MinQuantity = 50, UnitPrice = new Google.Type.Money { CurrencyCode = "USD", Units = 720, Nanos = 500_000_000 } },
+                new { minQuantity = 1, unitPrice = new { currencyCode = "USD", units = "900", nanos = 0 } },
+                new { minQuantity = 50, unitPrice = new { currencyCode = "USD", units = "720", nanos = 500_000_000 } },
             },
-        });
+            closesAt,
+            minimumVolume = 10,
+        }));
+        var poolId = opened.GetProperty("poolId").GetString();
+        var committed = await JsonOf(await officer.PutAsJsonAsync($"/v1/procurement/pools/{poolId}/commitments/KZ", new
+        {
+            quantity = 12,
+            maxUnitPrice = new { currencyCode = "USD", units = "800" },
+            deliveryInstitutionId = "kz-ncb-astana",
+            budgetReference = "KZ-MOH-REST",
+        }));
+        var commitmentRevision = Int64Of(committed.GetProperty("commitments")[0].GetProperty("revision").GetProperty("version"));
+        var withdrawn = await JsonOf(await officer.PostAsJsonAsync($"/v1/procurement/pools/{poolId}/commitments/KZ:withdraw", new { expectedRevision = commitmentRevision }));
+        var closed = await JsonOf(await admin.PostAsJsonAsync($"/v1/procurement/pools/{poolId}:close", new { reason = "supplier withdrew its quote" }));
+        var read = await JsonOf(await admin.GetAsync($"/v1/procurement/pools/{poolId}"));
 
-        var read = await procurement.GetTenderAsync(new GetTenderRequest { TenderId = opened.TenderId });
-        var open = await procurement.ListTendersAsync(new ListTendersRequest { Status = TenderStatus.Open, Page = new PageRequest { PageSize = 200 } });
-
-        Assert.Equal(opened, read);
-        Assert.Equal(TenderStatus.Open, read.Status);
-        Assert.Contains(open.Tenders, t => t.TenderId == opened.TenderId);
+        Assert.Equal(("POOL_STATUS_OPEN", true), (opened.GetProperty("status").GetString(), opened.GetProperty("acceptingCommitments").GetBoolean()));
+        // The commitment took the pool's revision it was written at: the one after the pool's opening revision.
+        var openedRevision = Int64Of(opened.GetProperty("revision").GetProperty("version"));
+        Assert.Equal((12, openedRevision + 1, openedRevision + 1), (committed.GetProperty("totals").GetProperty("committedVolume").GetInt32(),
+            Int64Of(committed.GetProperty("revision").GetProperty("version")), commitmentRevision));
+        Assert.Equal(0, withdrawn.GetProperty("commitments").GetArrayLength());
+        // Nothing was left committed: the pool fails below its minimum.
+        Assert.Equal("POOL_STATUS_FAILED", closed.GetProperty("status").GetString());
+        Assert.Equal("FAILURE_REASON_MINIMUM_NOT_REACHED", closed.GetProperty("outcome").GetProperty("failureReason").GetString());
+        Assert.Equal("supplier withdrew its quote", read.GetProperty("closeReason").GetString());
+        Assert.Equal(closed.GetProperty("closedAt").GetString(), read.GetProperty("closedAt").GetString());
     }
+
+    /// <summary>The body of a successful REST response.</summary>
+    private static async Task<JsonElement> JsonOf(HttpResponseMessage response)
+    {
+        using (response)
+        {
+            var text = await response.Content.ReadAsStringAsync();
+            Assert.True(response.IsSuccessStatusCode, $"{(int)response.StatusCode}: {text}");
+            using var body = JsonDocument.Parse(text);
+            return body.RootElement.Clone();
+        }
+    }
+
+    /// <summary>An int64 as protobuf's JSON writes it: a string, or a number.</summary>
+    private static long Int64Of(JsonElement value) =>
+        value.ValueKind == JsonValueKind.String ? long.Parse(value.GetString()!, System.Globalization.CultureInfo.InvariantCulture) : value.GetInt64();
 
     [Fact]
     public async Task Capacity_for_a_product_slots_learnt_from_the_registry_is_published_and_read_back()

@@ -1,17 +1,22 @@
+using CarTConsortium.BuildingBlocks.Eventing;
 using CarTConsortium.BuildingBlocks.Security;
-using CarTConsortium.BuildingBlocks.Storage;
-using ProcurementService = CarTConsortium.Contracts.Procurement.V1.ProcurementService;
-using CarTConsortium.Procurement.Tenders;
+using CarTConsortium.Contracts.Registry.V1;
+using CarTConsortium.Procurement.Catalogue;
+using CarTConsortium.Procurement.DemoData;
+using CarTConsortium.Procurement.Pools;
 using CarTConsortium.ServiceDefaults;
 using CarTConsortium.ServiceDefaults.Security;
 using Microsoft.AspNetCore.Builder;
 using Microsoft.Extensions.DependencyInjection;
+using ProcurementService = CarTConsortium.Contracts.Procurement.V1.ProcurementService;
+using Rpc = CarTConsortium.Contracts.Procurement.V1.ProcurementService.ProcurementServiceBase;
 
 namespace CarTConsortium.Procurement;
 
 /// <summary>
-/// Procurement's whole wiring. The host has given it storage and eventing; it adds its
-/// use cases and its gRPC service.
+/// Procurement's whole wiring. The host has given it storage and eventing; it adds the
+/// catalogue and pool use cases, its gRPC service, the closing job, and the registry's
+/// institutions (where pooled units may be delivered) from its events.
 /// </summary>
 public sealed class ProcurementModule : IServiceModule
 {
@@ -21,11 +26,34 @@ public sealed class ProcurementModule : IServiceModule
     {
         builder.AddFederatedAuthentication();
         builder.Services.AddRpcAccess(ProcurementService.Descriptor, scope: "procurement", rpc => rpc
-            // Consortium admins open tenders; prices are commercial, so only procurement reads them.
-            .Allow(nameof(ProcurementService.ProcurementServiceBase.OpenTender), Roles.ConsortiumAdmin)
-            .Allow(nameof(ProcurementService.ProcurementServiceBase.GetTender), Roles.ProcurementOfficer, Roles.ConsortiumAdmin)
-            .Allow(nameof(ProcurementService.ProcurementServiceBase.ListTenders), Roles.ProcurementOfficer, Roles.ConsortiumAdmin));
-        builder.Services.AddScoped<TenderBook>();
+            // The catalogue holds no prices: everyone may read it; the consortium keeps it.
+            .Allow(nameof(Rpc.RegisterItem), Roles.ConsortiumAdmin)
+            .Allow(nameof(Rpc.UpdateItem), Roles.ConsortiumAdmin)
+            .AllowAnyRole(nameof(Rpc.GetItem))
+            .AllowAnyRole(nameof(Rpc.ListItems))
+            // Admins open and close pools; prices and volumes are commercial, so only procurement reads them.
+            .Allow(nameof(Rpc.OpenPool), Roles.ConsortiumAdmin)
+            .Allow(nameof(Rpc.ClosePool), Roles.ConsortiumAdmin)
+            .Allow(nameof(Rpc.GetPool), Roles.ProcurementOfficer, Roles.ConsortiumAdmin)
+            .Allow(nameof(Rpc.ListPools), Roles.ProcurementOfficer, Roles.ConsortiumAdmin)
+            // Officers commit for their own country (PoolDesk); an admin commits nobody's budget.
+            .Allow(nameof(Rpc.Commit), Roles.ProcurementOfficer)
+            .Allow(nameof(Rpc.WithdrawCommitment), Roles.ProcurementOfficer)
+            // Officers see their own country's figures and the pool's totals (PoolViewer); admins everything.
+            .Allow(nameof(Rpc.GetSavings), Roles.ProcurementOfficer, Roles.ConsortiumAdmin)
+            .Allow(nameof(Rpc.GetPurchaseOrder), Roles.ProcurementOfficer, Roles.ConsortiumAdmin)
+            .Allow(nameof(Rpc.ListPurchaseOrders), Roles.ProcurementOfficer, Roles.ConsortiumAdmin));
+        builder.Services.AddOptions<ProcurementOptions>().Bind(builder.Configuration.GetSection(ProcurementOptions.Section))
+            .Validate(o => o.ClosingCheckInterval > TimeSpan.Zero && o.ClosingCheckInterval <= TimeSpan.FromHours(1),
+                "Procurement:ClosingCheckInterval must be more than zero and at most one hour")
+            .ValidateOnStart();
+        builder.Services.AddSingleton<PoolsOpened>();
+        builder.Services.AddScoped<ItemCatalogue>();
+        builder.Services.AddScoped<PoolDesk>();
+        builder.Services.AddScoped<ProcurementDemoData>();
+        builder.Services.AddSingleton<PoolClosingJob>();
+        builder.Services.AddHostedService(services => services.GetRequiredService<PoolClosingJob>());
+        builder.Services.AddEventHandler<InstitutionChanged, InstitutionProjection>();
     }
 
     public void MapEndpoints(WebApplication app)
@@ -33,23 +61,10 @@ public sealed class ProcurementModule : IServiceModule
         app.MapGrpcService<ProcurementGrpcService>().RequireAuthorization(FederatedAuthentication.Policy);
     }
 
-    /// <summary>Two open tenders for items the review paper names, opened once into an empty store.</summary>
+    /// <summary>The demo catalogue, an open pool with three countries' commitments and a settled one, once the registry's institutions have arrived.</summary>
     public async Task SeedDemoDataAsync(IServiceProvider services, CancellationToken ct)
     {
         await using var scope = services.CreateAsyncScope();
-        var store = scope.ServiceProvider.GetRequiredService<IDocumentStore>();
-        if ((await store.QueryAsync(Tender.Collection, new DocumentQuery { Limit = 1 }, ct)).Items.Count > 0)
-        {
-            return;
-        }
-        var now = scope.ServiceProvider.GetRequiredService<TimeProvider>().GetUtcNow();
-        var book = scope.ServiceProvider.GetRequiredService<TenderBook>();
-        // Demo data: the prices are made up to look plausible; they are no real quotes.
-        await book.OpenAsync("Lentiviral vector lot, CD19 CAR (GMP grade)", "lot",
-            [Tier(1, 185_000m), Tier(4, 152_500m), Tier(10, 128_750m)], now.AddDays(60), ct);
-        await book.OpenAsync("Tocilizumab 400 mg/20 mL vial (CRS management)", "vial",
-            [Tier(1, 520m), Tier(200, 447.50m), Tier(1_000, 389.25m)], now.AddDays(90), ct);
+        await scope.ServiceProvider.GetRequiredService<ProcurementDemoData>().SeedAsync(TimeSpan.FromSeconds(30), ct);
     }
-
-    private static ProposedTier Tier(int minQuantity, decimal usd) => new(minQuantity, MoneyAmount.FromDecimal("USD", usd));
 }

@@ -17,7 +17,7 @@ using Scope = CarTConsortium.Approvals.Authorisations.Scope;
 namespace CarTConsortium.Approvals.Tests.UseCases;
 
 /// <summary>The register's use cases on a real SQLite file, with products, countries and institutions projected from registry events.</summary>
-public sealed class AuthorisationUseCaseTests : IAsyncLifetime, IDisposable
+public sealed class AuthorisationUseCaseTests : IAsyncLifetime
 {
     private static readonly CancellationToken None = CancellationToken.None;
     private static readonly Caller Admin = Callers.Admin;
@@ -45,9 +45,12 @@ public sealed class AuthorisationUseCaseTests : IAsyncLifetime, IDisposable
         await _harness.InstitutionAsync("kz-almaty-oncology", "KZ");
     }
 
-    public ValueTask DisposeAsync() => ValueTask.CompletedTask;
-
-    public void Dispose() => _harness.Dispose();
+    // Here, not in a Dispose: xunit v3 never calls Dispose on a class that has DisposeAsync.
+    public ValueTask DisposeAsync()
+    {
+        _harness.Dispose();
+        return ValueTask.CompletedTask;
+    }
 
     [Fact]
     public async Task Every_change_is_kept_in_order_with_who_when_what_and_why_and_published_with_the_whole_authorisation()

@@ -17,7 +17,7 @@ using Membership = CarTConsortium.Registry.Members.Membership;
 namespace CarTConsortium.Registry.Tests.Members;
 
 /// <summary>The membership use cases on a real SQLite file: state rules, concurrency and the events they raise.</summary>
-public sealed class MemberDirectoryTests : IAsyncLifetime, IDisposable
+public sealed class MemberDirectoryTests : IAsyncLifetime
 {
     private static readonly CancellationToken None = CancellationToken.None;
     private static readonly Institution.AccreditationInput Accredited = new(AccreditationStatus.Accredited, "FACT-JACIE", new DateParts(2028, 1, 31));
@@ -42,9 +42,12 @@ public sealed class MemberDirectoryTests : IAsyncLifetime, IDisposable
         await _members.AdmitCountryAsync("US", "United States", Membership.Reference, None);
     }
 
-    public ValueTask DisposeAsync() => ValueTask.CompletedTask;
-
-    public void Dispose() => _folder.Dispose();
+    // Here, not in a Dispose: xunit v3 never calls Dispose on a class that has DisposeAsync.
+    public ValueTask DisposeAsync()
+    {
+        _folder.Dispose();
+        return ValueTask.CompletedTask;
+    }
 
     [Fact]
     public async Task A_country_is_admitted_once_and_announced()

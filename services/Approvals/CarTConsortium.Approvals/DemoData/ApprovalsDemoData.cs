@@ -1,6 +1,7 @@
 using CarTConsortium.Approvals.Authorisations;
 using CarTConsortium.Approvals.Catalogue;
 using CarTConsortium.BuildingBlocks.Errors;
+using CarTConsortium.BuildingBlocks.Eventing;
 using CarTConsortium.BuildingBlocks.Security;
 using CarTConsortium.BuildingBlocks.Storage;
 
@@ -14,6 +15,8 @@ namespace CarTConsortium.Approvals.DemoData;
 internal sealed class ApprovalsDemoData(IDocumentStore store, AuthorisationRegister register, TimeProvider clock)
 {
     private const string Ball = "r/r B-ALL";
+    private static readonly string[] DemoProducts = ["tisagenlecleucel", "pcar-19b", "nexcar19", "ncb-cd19-academic"];
+    private static readonly string[] DemoCountries = ["US", "EU", "JP", "CN", "IN", "KZ", "UZ", "KG"];
     private static readonly Caller Admin = new("demo-seed", "demo-seed", null, "consortium-secretariat", new HashSet<string> { Roles.ConsortiumAdmin });
 
     public async Task SeedAsync(TimeSpan waitForRegistry, CancellationToken ct)
@@ -58,28 +61,20 @@ internal sealed class ApprovalsDemoData(IDocumentStore store, AuthorisationRegis
     }
 
     /// <summary>Whether the registry's demo products, countries and institutions have been projected, waiting up to <paramref name="wait"/>.</summary>
-    private async Task<bool> RegistryArrivedAsync(TimeSpan wait, CancellationToken ct)
-    {
-        var deadline = DateTime.UtcNow + wait;
-        while (true)
+    private Task<bool> RegistryArrivedAsync(TimeSpan wait, CancellationToken ct) =>
+        ReadModels.ArrivedAsync(async attemptCt =>
         {
             var arrived = true;
-            foreach (var product in new[] { "tisagenlecleucel", "pcar-19b", "nexcar19", "ncb-cd19-academic" })
+            foreach (var product in DemoProducts)
             {
-                arrived &= await store.FindAsync(KnownProduct.Collection, product, ct) is not null;
+                arrived &= await store.FindAsync(KnownProduct.Collection, product, attemptCt) is not null;
             }
-            foreach (var country in new[] { "US", "EU", "JP", "CN", "IN", "KZ", "UZ", "KG" })
+            foreach (var country in DemoCountries)
             {
-                arrived &= await store.FindAsync(KnownCountry.Collection, country, ct) is not null;
+                arrived &= await store.FindAsync(KnownCountry.Collection, country, attemptCt) is not null;
             }
-            arrived &= await store.FindAsync(KnownInstitution.Collection, "kz-astana-childrens", ct) is not null;
-            if (arrived || DateTime.UtcNow > deadline)
-            {
-                return arrived;
-            }
-            await Task.Delay(TimeSpan.FromMilliseconds(100), ct);
-        }
-    }
+            return arrived && await store.FindAsync(KnownInstitution.Collection, "kz-astana-childrens", attemptCt) is not null;
+        }, wait, ct);
 
     private Task<Stored<Authorisation>> RecordAsync(string product, string jurisdiction, Authority authority, Pathway pathway, ScopeInput scope, string? reference, string reason) =>
         register.RecordAsync(Admin, product, jurisdiction, authority, pathway, scope, reference, reason, CancellationToken.None);

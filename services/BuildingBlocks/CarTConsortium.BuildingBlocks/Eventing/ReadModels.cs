@@ -22,4 +22,26 @@ public static class ReadModels
             context.Changes.Update(collection, current, incoming);
         }
     }
+
+    /// <summary>
+    /// Whether the entities a service needs from others (for its demo data, say) have arrived
+    /// here by event: asks <paramref name="arrived"/> every 100 ms until it says yes or
+    /// <paramref name="wait"/> has passed.
+    /// </summary>
+    public static async Task<bool> ArrivedAsync(Func<CancellationToken, Task<bool>> arrived, TimeSpan wait, CancellationToken ct)
+    {
+        var deadline = DateTime.UtcNow + wait;
+        while (true)
+        {
+            if (await arrived(ct))
+            {
+                return true;
+            }
+            if (DateTime.UtcNow > deadline)
+            {
+                return false;
+            }
+            await Task.Delay(TimeSpan.FromMilliseconds(100), ct);
+        }
+    }
 }

@@ -11,10 +11,8 @@ namespace CarTConsortium.Procurement.Pools;
 /// either. Nothing anywhere rounds money.
 /// </summary>
 /// <remarks>
-/// Supersedes, for pools, the bare <c>decimal</c> plus currency string of <c>Tenders.PriceTier</c>.
-/// <c>Tenders.MoneyAmount</c> stays what it is: google.type.Money's wire shape (units and
-/// nanos) with its exact conversion to and from decimal, which the gRPC mapping of pools will
-/// use to carry a <see cref="Money"/> (<c>MoneyAmount.FromDecimal(m.Currency, m.Amount)</c>).
+/// On the wire a <see cref="Money"/> is a google.type.Money; <see cref="MoneyAmount"/> is that
+/// shape (units and nanos) with its exact conversion to and from decimal.
 /// </remarks>
 public sealed record Money(decimal Amount, string Currency)
 {

@@ -47,10 +47,11 @@ public sealed class PoolTerms
     /// <summary>The terms when every rule holds; otherwise every broken rule at once.</summary>
     /// <exception cref="InvalidArgumentException">Violations on <c>item_id</c>, <c>supplier_id</c>, <c>currency</c>,
     /// <c>price_tiers...</c>, <c>opens_at</c>, <c>closes_at</c>, <c>minimum_volume</c>, <c>supply_cap</c>.</exception>
+    /// <param name="alongside">Violations the caller found in the rest of its request, reported with these; null for none.</param>
     public static PoolTerms Check(string? itemId, string? supplierId, string? currency, IReadOnlyList<PriceTier>? tiers,
-        DateTimeOffset? opensAt, DateTimeOffset? closesAt, int minimumVolume, int? supplyCap)
+        DateTimeOffset? opensAt, DateTimeOffset? closesAt, int minimumVolume, int? supplyCap, Validator? alongside = null)
     {
-        var validator = new Validator()
+        var validator = (alongside ?? new Validator())
             .Slug(itemId, "item_id")
             .Slug(supplierId, "supplier_id")
             .Check(Currencies.IsKnown(currency), "currency", Currencies.UnknownCodeDescription);

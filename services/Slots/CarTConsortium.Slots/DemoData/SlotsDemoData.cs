@@ -1,4 +1,5 @@
 using CarTConsortium.BuildingBlocks.Errors;
+using CarTConsortium.BuildingBlocks.Eventing;
 using CarTConsortium.BuildingBlocks.Security;
 using CarTConsortium.BuildingBlocks.Storage;
 using CarTConsortium.Slots.Bookings;
@@ -87,23 +88,16 @@ internal sealed class SlotsDemoData(IDocumentStore store, TimeProvider clock, Ca
     }
 
     /// <summary>Whether the sites, the product, the hub's demo patients and the product's authorisation in KZ have been projected, waiting up to <paramref name="wait"/>.</summary>
-    private async Task<bool> ArrivedAsync(TimeSpan wait, CancellationToken ct)
-    {
-        var deadline = DateTime.UtcNow + wait;
-        while (true)
+    private Task<bool> ArrivedAsync(TimeSpan wait, CancellationToken ct) =>
+        ReadModels.ArrivedAsync(async attemptCt =>
         {
-            var arrived = await store.FindAsync(KnownProduct.Collection, Product, ct) is not null
-                && await store.FindAsync(KnownAuthorisation.Collection, $"{Product}.KZ.HospitalExemption", ct) is not null
-                && (await store.QueryAsync(KnownPatient.Collection, new DocumentQuery { Limit = 1 }.WhereKey("treating_institution", Hub), ct)).Items.Count > 0;
+            var arrived = await store.FindAsync(KnownProduct.Collection, Product, attemptCt) is not null
+                && await store.FindAsync(KnownAuthorisation.Collection, $"{Product}.KZ.HospitalExemption", attemptCt) is not null
+                && (await store.QueryAsync(KnownPatient.Collection, new DocumentQuery { Limit = 1 }.WhereKey("treating_institution", Hub), attemptCt)).Items.Count > 0;
             foreach (var (site, _, _, _) in Runs)
             {
-                arrived &= await store.FindAsync(KnownInstitution.Collection, site, ct) is not null;
+                arrived &= await store.FindAsync(KnownInstitution.Collection, site, attemptCt) is not null;
             }
-            if (arrived || DateTime.UtcNow > deadline)
-            {
-                return arrived;
-            }
-            await Task.Delay(TimeSpan.FromMilliseconds(100), ct);
-        }
-    }
+            return arrived;
+        }, wait, ct);
 }

@@ -1,4 +1,4 @@
-namespace CarTConsortium.Procurement.Tenders;
+namespace CarTConsortium.Procurement;
 
 /// <summary>
 /// An amount the way google.type.Money carries it: whole units plus billionths of a unit.

@@ -1,0 +1,25 @@
+using CarTConsortium.BuildingBlocks.Eventing;
+using CarTConsortium.BuildingBlocks.Storage;
+using CarTConsortium.Contracts.Registry.V1;
+
+namespace CarTConsortium.Procurement.Catalogue;
+
+/// <summary>An institution of the registry: where a country's pooled units may be delivered.</summary>
+public sealed record KnownInstitution(string InstitutionId, string CountryCode, string Name, long RegistryVersion)
+{
+    public static readonly Collection<KnownInstitution> Collection = new("known_institutions");
+}
+
+/// <summary>Keeps <see cref="KnownInstitution"/> in step with the registry's InstitutionChanged.</summary>
+public sealed class InstitutionProjection(IDocumentStore store) : IEventHandler<InstitutionChanged>
+{
+    public async Task HandleAsync(InstitutionChanged integrationEvent, EventContext context, CancellationToken ct)
+    {
+        if (integrationEvent.Institution is not { InstitutionId.Length: > 0, CountryCode.Length: 2 } institution)
+        {
+            throw new PoisonEventException("InstitutionChanged carries no institution id or country.");
+        }
+        var incoming = new KnownInstitution(institution.InstitutionId, institution.CountryCode, institution.Name, institution.Revision?.Version ?? 0);
+        await context.UpsertNewerAsync(store, KnownInstitution.Collection, incoming.InstitutionId, incoming, i => i.RegistryVersion, ct);
+    }
+}
