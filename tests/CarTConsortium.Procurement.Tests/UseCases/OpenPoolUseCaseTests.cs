@@ -146,12 +146,20 @@ public sealed class OpenPoolUseCaseTests : IAsyncLifetime
     }
 
     [Fact]
-    public async Task A_closing_time_not_after_now_with_no_opening_time_is_reported_on_closes_at()
+    public async Task A_closing_time_not_after_now_with_no_opening_time_is_reported_once_on_closes_at()
     {
         var error = await Assert.ThrowsAsync<InvalidArgumentException>(() => Open(Valid with { OpensAt = null, ClosesAt = Start.AddMinutes(-1) }));
 
-        Assert.Equal(["closes_at"], error.Violations.Select(v => v.Field).Distinct());
-        Assert.Contains(error.Violations, v => v.Description == "must be later than now");
+        Assert.Equal(("closes_at", "must be after opens_at"), (Assert.Single(error.Violations).Field, error.Violations[0].Description));
+        Assert.Equal(0, await _harness.CountAsync(Pool.Collection));
+    }
+
+    [Fact]
+    public async Task A_closing_time_after_an_opening_in_the_past_but_not_after_now_is_reported_as_not_later_than_now()
+    {
+        var error = await Assert.ThrowsAsync<InvalidArgumentException>(() => Open(Valid with { OpensAt = Start.AddDays(-2), ClosesAt = Start }));
+
+        Assert.Equal(("closes_at", "must be later than now"), (Assert.Single(error.Violations).Field, error.Violations[0].Description));
         Assert.Equal(0, await _harness.CountAsync(Pool.Collection));
     }
 

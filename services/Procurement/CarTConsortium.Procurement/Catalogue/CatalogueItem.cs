@@ -47,7 +47,7 @@ public sealed record CatalogueItem(
     {
         var validator = new Validator()
             .Slug(itemId, "item_id")
-            .Check(category is not null, "category", "is required: one of the item categories");
+            .Check(category is { } known && Enum.IsDefined(known), "category", "is required: one of the item categories");
         CheckDescription(validator, name, packContents, suppliers);
         validator
             .Required(unit, "unit").MaxLength(unit?.Trim(), MaxUnitLength, "unit")

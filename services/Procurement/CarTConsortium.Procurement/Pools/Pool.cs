@@ -85,7 +85,8 @@ public sealed record Pool(
     {
         var validator = new Validator()
             .Required(title, "title").MaxLength(title?.Trim(), MaxTitleLength, "title")
-            .Check(closesAt is null || closesAt > now, "closes_at", "must be later than now");
+            // A closing not after the opening is told so by the terms, once.
+            .Check(closesAt is null || closesAt > now || closesAt <= (opensAt ?? now), "closes_at", "must be later than now");
         // An unknown item or supplier is told only of a well-formed id; a malformed one is told so by the terms.
         if (new Validator().Slug(itemId, "item_id").IsValid)
         {
