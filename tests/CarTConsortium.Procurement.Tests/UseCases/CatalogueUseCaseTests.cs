@@ -27,6 +27,7 @@ public sealed class CatalogueUseCaseTests : IDisposable
         ["name blank"] = (d => d with { Name = "  " }, "name"),
         ["name too long"] = (d => d with { Name = new string('n', 201) }, "name"),
         ["category missing"] = (d => d with { Category = null }, "category"),
+        ["category not one of the categories"] = (d => d with { Category = (ItemCategory)99 }, "category"),
         ["unit missing"] = (d => d with { Unit = "" }, "unit"),
         ["unit too long"] = (d => d with { Unit = new string('u', 41) }, "unit"),
         ["pack size 0"] = (d => d with { PackSize = 0 }, "pack_size"),
