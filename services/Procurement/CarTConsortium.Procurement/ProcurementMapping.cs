@@ -67,12 +67,7 @@ internal static class ProcurementMapping
             ClosesAt = Timestamp.FromDateTimeOffset(pool.ClosesAt),
             MinimumVolume = pool.MinimumVolume,
             SupplyCap = pool.SupplyCap ?? 0,
-            Status = pool.Status switch
-            {
-                PoolStatus.Open => Contract.PoolStatus.Open,
-                PoolStatus.Settled => Contract.PoolStatus.Settled,
-                _ => Contract.PoolStatus.Failed,
-            },
+            Status = Statuses.First(st => st.Domain == pool.Status).Wire,
             AcceptingCommitments = pool.AcceptsCommitmentsAt(now),
             Totals = ToContract(pool.Totals(), pool.Commitments.Count),
             Commitments = { pool.Commitments.Where(c => viewer.Sees(c.CountryCode)).Select(c => ToContract(pool.PoolId, c)) },
@@ -242,13 +237,16 @@ internal static class ProcurementMapping
         return timestamp.ToDateTimeOffset();
     }
 
+    private static readonly (PoolStatus Domain, Contract.PoolStatus Wire)[] Statuses =
+    [
+        (PoolStatus.Open, Contract.PoolStatus.Open),
+        (PoolStatus.Settled, Contract.PoolStatus.Settled),
+        (PoolStatus.Failed, Contract.PoolStatus.Failed),
+    ];
+
     /// <summary>The list filter: UNSPECIFIED asks for every status; a number this service does not know is refused.</summary>
-    public static PoolStatus? StatusFilter(Contract.PoolStatus status) => status switch
-    {
-        Contract.PoolStatus.Unspecified => null,
-        Contract.PoolStatus.Open => PoolStatus.Open,
-        Contract.PoolStatus.Settled => PoolStatus.Settled,
-        Contract.PoolStatus.Failed => PoolStatus.Failed,
-        _ => throw new InvalidArgumentException([new FieldViolation("status", "is not a pool status")]),
-    };
+    public static PoolStatus? StatusFilter(Contract.PoolStatus status) =>
+        status == Contract.PoolStatus.Unspecified ? null
+        : Statuses.Where(st => st.Wire == status).Select(st => (PoolStatus?)st.Domain).FirstOrDefault()
+            ?? throw new InvalidArgumentException([new FieldViolation("status", "is not a pool status")]);
 }

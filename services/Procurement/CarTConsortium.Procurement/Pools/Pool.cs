@@ -109,7 +109,7 @@ public sealed record Pool(
     public PoolTerms Terms() => PoolTerms.Check(ItemId, SupplierId, Currency, Tiers, OpensAt, ClosesAt, MinimumVolume, SupplyCap);
 
     /// <summary>Whether a commitment made at <paramref name="now"/> is taken: open, from its opening until (not at) its closing time.</summary>
-    public bool AcceptsCommitmentsAt(DateTimeOffset now) => Status == PoolStatus.Open && OpensAt <= now && now < ClosesAt;
+    public bool AcceptsCommitmentsAt(DateTimeOffset now) => WhyNotAccepting(now) is null;
 
     public bool IsDueToCloseAt(DateTimeOffset now) => Status == PoolStatus.Open && now >= ClosesAt;
 

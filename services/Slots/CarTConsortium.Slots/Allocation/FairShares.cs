@@ -51,10 +51,10 @@ public sealed record ShareStanding(string CountryCode, int Percent, int Guarante
 
 /// <summary>
 /// The fair-share rule, without I/O. Before a run's release day a country may take a place
-/// in it when it is within its own guarantee, or when the places left free in the period's
-/// still bookable runs afterwards still cover every other country's unused guarantee. From the release day
-/// (run start minus <see cref="FairnessOptions.ReleaseDaysBeforeRun"/>) any free place is
-/// open to all.
+/// in it when it is within its own guarantee, or when the places it leaves free in the
+/// period's runs still open to booking cover every other country's unused guarantee. From the
+/// release day (run start minus <see cref="FairnessOptions.ReleaseDaysBeforeRun"/>) any free
+/// place is open to all.
 /// </summary>
 public static class FairShare
 {
