@@ -1,4 +1,4 @@
-using CarTConsortium.Approvals.Catalogue;
+using CarTConsortium.Approvals.ReadModels;
 using CarTConsortium.BuildingBlocks.Eventing;
 using CarTConsortium.BuildingBlocks.Storage;
 using CarTConsortium.Contracts.Registry.V1;

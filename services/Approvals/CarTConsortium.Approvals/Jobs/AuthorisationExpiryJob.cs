@@ -1,22 +1,14 @@
+using CarTConsortium.Approvals.UseCases.Authorisations;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Hosting;
 using Microsoft.Extensions.Logging;
 using Microsoft.Extensions.Options;
 
-namespace CarTConsortium.Approvals.Authorisations;
-
-/// <summary>Settings of the approvals service ("Approvals" section).</summary>
-public sealed class ApprovalsOptions
-{
-    public const string Section = "Approvals";
-
-    /// <summary>How often approved authorisations are checked for a passed expiry.</summary>
-    public TimeSpan ExpiryCheckInterval { get; set; } = TimeSpan.FromHours(1);
-}
+namespace CarTConsortium.Approvals.Jobs;
 
 /// <summary>
-/// Expires approved authorisations whose expires_on has passed: once at start, then every
-/// <see cref="ApprovalsOptions.ExpiryCheckInterval"/> on the app's clock (tests move it).
+/// Expires approved authorisations whose expires_on has passed (<see cref="ExpireDueAuthorisations"/>):
+/// once at start, then every <see cref="ApprovalsOptions.ExpiryCheckInterval"/> on the app's clock (tests move it).
 /// </summary>
 public sealed partial class AuthorisationExpiryJob(IServiceScopeFactory scopes, TimeProvider clock, IOptions<ApprovalsOptions> options,
     ILogger<AuthorisationExpiryJob> logger) : BackgroundService
@@ -44,7 +36,7 @@ public sealed partial class AuthorisationExpiryJob(IServiceScopeFactory scopes, 
         try
         {
             await using var scope = scopes.CreateAsyncScope();
-            var expired = await scope.ServiceProvider.GetRequiredService<AuthorisationRegister>().ExpireDueAsync(ct);
+            var expired = await scope.ServiceProvider.GetRequiredService<ExpireDueAuthorisations>().ExecuteAsync(ct);
             if (expired > 0)
             {
                 LogExpired(expired);
