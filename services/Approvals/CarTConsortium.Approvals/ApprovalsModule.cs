@@ -9,6 +9,7 @@ using CarTConsortium.Contracts.Approvals.V1;
 using CarTConsortium.Contracts.Registry.V1;
 using CarTConsortium.ServiceDefaults;
 using CarTConsortium.ServiceDefaults.Security;
+using CarTConsortium.ServiceDefaults.Settings;
 using Microsoft.AspNetCore.Builder;
 using Microsoft.Extensions.DependencyInjection;
 using Rpc = CarTConsortium.Contracts.Approvals.V1.ApprovalsService.ApprovalsServiceBase;
@@ -39,10 +40,7 @@ public sealed class ApprovalsModule : IServiceModule
             .AllowAnyRole(nameof(Rpc.GetMatrix))
             .AllowAnyRole(nameof(Rpc.CheckUsage))
             .AllowAnyRole(nameof(Rpc.ListRenewalsDue)));
-        builder.Services.AddOptions<ApprovalsOptions>().Bind(builder.Configuration.GetSection(ApprovalsOptions.Section))
-            .Validate(o => o.ExpiryCheckInterval > TimeSpan.Zero && o.ExpiryCheckInterval <= TimeSpan.FromDays(1),
-                "Approvals:ExpiryCheckInterval must be more than zero and at most one day")
-            .ValidateOnStart();
+        builder.Services.AddValidatedSettings<ApprovalsOptions, ApprovalsOptionsValidator>(builder.Configuration);
         builder.Services.AddScoped<RecordAuthorisation>();
         builder.Services.AddScoped<ChangeAuthorisationStatus>();
         builder.Services.AddScoped<AmendAuthorisation>();

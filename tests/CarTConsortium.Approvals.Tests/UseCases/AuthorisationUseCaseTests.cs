@@ -302,6 +302,18 @@ public sealed class AuthorisationUseCaseTests : IAsyncLifetime
             _checkUsage.ExecuteAsync(new("tisagenlecleucel", "KZ", 10, "r/r B-ALL", "kz-nowhere", DateParts.Of(Today)), None))).Violations).Field);
     }
 
+    [Fact]
+    public async Task A_filter_value_the_service_does_not_know_is_invalid_argument_on_its_field()
+    {
+        async Task<string> FieldOf(Func<Task> call) => Assert.Single((await Assert.ThrowsAsync<InvalidArgumentException>(call)).Violations).Field;
+
+        Assert.Equal("pathway", await FieldOf(() => _list.ExecuteAsync(new(Pathway: (Pathway)99), None)));
+        Assert.Equal("status", await FieldOf(() => _list.ExecuteAsync(new(Status: (AuthorisationStatus)99), None)));
+        // The pathway is reported first, alone, as before anything else is checked.
+        Assert.Equal("pathway", await FieldOf(() => _list.ExecuteAsync(new(PageSize: -1, Pathway: (Pathway)99, Status: (AuthorisationStatus)99), None)));
+        Assert.Equal("pathway", await FieldOf(() => _matrix.ExecuteAsync(new(ProductId: "Not A Slug", Pathway: (Pathway)99), None)));
+    }
+
     private Task<Stored<Authorisation>> Record(Caller caller, string product, string jurisdiction, Pathway pathway, string? reference = null, string? reason = null) =>
         _record.ExecuteAsync(new(product, jurisdiction, jurisdiction == "EU" ? Authority.Ema : Authority.National, pathway, Children, reference, reason), caller, None);
 
