@@ -28,29 +28,29 @@ public sealed class ApprovalsGrpcService(
         ToContract(await amend.ExecuteAsync(request.ToCommand(), context.Caller(), context.CancellationToken));
 
     public override async Task<Contracts.Approvals.V1.Authorisation> GetAuthorisation(GetAuthorisationRequest request, ServerCallContext context) =>
-        ToContract(await get.ExecuteAsync(new GetAuthorisationQuery(request.AuthorisationId), context.CancellationToken));
+        ToContract(await get.ExecuteAsync(new GetAuthorisationCommand(request.AuthorisationId), context.CancellationToken));
 
     public override async Task<ListAuthorisationsResponse> ListAuthorisations(ListAuthorisationsRequest request, ServerCallContext context)
     {
-        var page = await list.ExecuteAsync(request.ToQuery(), context.CancellationToken);
+        var page = await list.ExecuteAsync(request.ToCommand(), context.CancellationToken);
         return new ListAuthorisationsResponse { Authorisations = { page.Authorisations.Select(ToContract) }, NextPageToken = page.NextPageToken };
     }
 
     public override async Task<GetAuthorisationHistoryResponse> GetAuthorisationHistory(GetAuthorisationHistoryRequest request, ServerCallContext context)
     {
-        var page = await history.ExecuteAsync(request.ToQuery(), context.CancellationToken);
+        var page = await history.ExecuteAsync(request.ToCommand(), context.CancellationToken);
         return new GetAuthorisationHistoryResponse { Entries = { page.Entries.Select(ToContract) }, NextPageToken = page.NextPageToken };
     }
 
     public override async Task<Matrix> GetMatrix(GetMatrixRequest request, ServerCallContext context) =>
-        ToContract(await matrix.ExecuteAsync(request.ToQuery(), context.CancellationToken));
+        ToContract(await matrix.ExecuteAsync(request.ToCommand(), context.CancellationToken));
 
     public override async Task<UsageAnswer> CheckUsage(CheckUsageRequest request, ServerCallContext context) =>
-        ToContract(await checkUsage.ExecuteAsync(request.ToQuery(), context.CancellationToken));
+        ToContract(await checkUsage.ExecuteAsync(request.ToCommand(), context.CancellationToken));
 
     public override async Task<ListRenewalsDueResponse> ListRenewalsDue(ListRenewalsDueRequest request, ServerCallContext context)
     {
-        var page = await renewalsDue.ExecuteAsync(request.ToQuery(), context.CancellationToken);
+        var page = await renewalsDue.ExecuteAsync(request.ToCommand(), context.CancellationToken);
         return new ListRenewalsDueResponse { Authorisations = { page.Authorisations.Select(ToContract) }, NextPageToken = page.NextPageToken };
     }
 }

@@ -24,20 +24,20 @@ internal static class ApprovalsMapping
     public static AmendAuthorisationCommand ToCommand(this Contract.AmendAuthorisationRequest request) => new(
         request.AuthorisationId, request.ExpectedRevision, request.Reason, FromContract(request.Scope), request.ExpiresOn.ToDateParts(), request.ClearExpiry);
 
-    public static ListAuthorisationsQuery ToQuery(this Contract.ListAuthorisationsRequest request) => new(
+    public static ListAuthorisationsCommand ToCommand(this Contract.ListAuthorisationsRequest request) => new(
         request.Page?.PageSize ?? 0, request.Page?.PageToken, request.ProductId, request.Jurisdiction,
         EnumOf<Pathway>((int)request.Pathway), EnumOf<AuthorisationStatus>((int)request.Status));
 
-    public static GetAuthorisationHistoryQuery ToQuery(this Contract.GetAuthorisationHistoryRequest request) => new(
+    public static GetAuthorisationHistoryCommand ToCommand(this Contract.GetAuthorisationHistoryRequest request) => new(
         request.AuthorisationId, request.Page?.PageSize ?? 0, request.Page?.PageToken);
 
-    public static GetAuthorisationMatrixQuery ToQuery(this Contract.GetMatrixRequest request) => new(
+    public static GetAuthorisationMatrixCommand ToCommand(this Contract.GetMatrixRequest request) => new(
         request.ProductId, request.CountryCode, EnumOf<Pathway>((int)request.Pathway));
 
-    public static CheckUsageQuery ToQuery(this Contract.CheckUsageRequest request) => new(
+    public static CheckUsageCommand ToCommand(this Contract.CheckUsageRequest request) => new(
         request.ProductId, request.CountryCode, request.AgeYears, request.Indication, request.InstitutionId, request.Date.ToDateParts());
 
-    public static ListRenewalsDueQuery ToQuery(this Contract.ListRenewalsDueRequest request) => new(
+    public static ListRenewalsDueCommand ToCommand(this Contract.ListRenewalsDueRequest request) => new(
         request.WithinDays, request.Jurisdiction, request.Page?.PageSize ?? 0, request.Page?.PageToken);
 
     /// <summary>

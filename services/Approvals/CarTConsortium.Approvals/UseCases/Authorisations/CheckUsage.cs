@@ -8,7 +8,7 @@ namespace CarTConsortium.Approvals.UseCases.Authorisations;
 
 /// <summary>May the product be used for this patient, here, on this day?</summary>
 /// <param name="CountryCode">ISO 3166-1 alpha-2 in upper case.</param>
-public sealed record CheckUsageQuery(string? ProductId, string? CountryCode, int AgeYears, string? Indication, string? InstitutionId, DateParts? Date);
+public sealed record CheckUsageCommand(string? ProductId, string? CountryCode, int AgeYears, string? Indication, string? InstitutionId, DateParts? Date);
 
 /// <summary>The usage question's answer: each candidate with the reasons it does not allow the use (none for one that does).</summary>
 public sealed record UsageView(UsageQuestion Question, IReadOnlyList<UsageView.Verdict> Verdicts)
@@ -28,10 +28,10 @@ public sealed record UsageView(UsageQuestion Question, IReadOnlyList<UsageView.V
 public sealed class CheckUsage(IDocumentStore store)
 {
     /// <exception cref="InvalidArgumentException">Every bad field; a product, country or institution the registry has not announced.</exception>
-    public async Task<UsageView> ExecuteAsync(CheckUsageQuery query, CancellationToken ct)
+    public async Task<UsageView> ExecuteAsync(CheckUsageCommand command, CancellationToken ct)
     {
-        ArgumentNullException.ThrowIfNull(query);
-        var question = UsageRules.Check(query.ProductId, query.CountryCode, query.AgeYears, query.Indication, query.InstitutionId, query.Date);
+        ArgumentNullException.ThrowIfNull(command);
+        var question = UsageRules.Check(command.ProductId, command.CountryCode, command.AgeYears, command.Indication, command.InstitutionId, command.Date);
         new Validator()
             .Check(await store.FindAsync(ApprovalsCollections.KnownProducts, question.ProductId, ct) is not null, "product_id", "is not a product the registry has announced")
             .Check(await store.FindAsync(ApprovalsCollections.KnownCountries, question.CountryCode, ct) is not null, "country_code", "is not a country the registry knows")

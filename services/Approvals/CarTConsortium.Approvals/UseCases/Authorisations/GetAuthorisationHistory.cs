@@ -6,7 +6,7 @@ using CarTConsortium.BuildingBlocks.Storage;
 namespace CarTConsortium.Approvals.UseCases.Authorisations;
 
 /// <param name="PageSize">0 for the default size.</param>
-public sealed record GetAuthorisationHistoryQuery(string AuthorisationId, int PageSize = 0, string? PageToken = null);
+public sealed record GetAuthorisationHistoryCommand(string AuthorisationId, int PageSize = 0, string? PageToken = null);
 
 /// <summary>One page of an authorisation's history, oldest first.</summary>
 /// <param name="NextPageToken">Empty on the last page.</param>
@@ -17,14 +17,14 @@ public sealed class GetAuthorisationHistory(IDocumentStore store)
 {
     /// <exception cref="InvalidArgumentException">A bad page size or token; no id.</exception>
     /// <exception cref="NotFoundException">No such authorisation.</exception>
-    public async Task<HistoryPage> ExecuteAsync(GetAuthorisationHistoryQuery query, CancellationToken ct)
+    public async Task<HistoryPage> ExecuteAsync(GetAuthorisationHistoryCommand command, CancellationToken ct)
     {
-        ArgumentNullException.ThrowIfNull(query);
+        ArgumentNullException.ThrowIfNull(command);
         var validator = new Validator();
-        var documents = Paging.Query(query.PageSize, query.PageToken, validator);
+        var documents = Paging.Query(command.PageSize, command.PageToken, validator);
         validator.ThrowIfInvalid();
-        await store.GetAuthorisationAsync(query.AuthorisationId, ct);
-        var page = await store.QueryAsync(ApprovalsCollections.History, documents.WhereKey(AuthorisationKeys.AuthorisationId, query.AuthorisationId), ct);
+        await store.GetAuthorisationAsync(command.AuthorisationId, ct);
+        var page = await store.QueryAsync(ApprovalsCollections.History, documents.WhereKey(AuthorisationKeys.AuthorisationId, command.AuthorisationId), ct);
         return new HistoryPage(page.Items, Paging.NextToken(page));
     }
 }

@@ -10,7 +10,7 @@ namespace CarTConsortium.Approvals.UseCases.Authorisations;
 /// <param name="PageSize">0 for the default size.</param>
 /// <param name="Pathway">Null for any; a value the service does not know is INVALID_ARGUMENT.</param>
 /// <param name="Status">Null for any; a value the service does not know is INVALID_ARGUMENT.</param>
-public sealed record ListAuthorisationsQuery(
+public sealed record ListAuthorisationsCommand(
     int PageSize = 0,
     string? PageToken = null,
     string? ProductId = null,
@@ -26,17 +26,17 @@ public sealed record AuthorisationPage(IReadOnlyList<Stored<Authorisation>> Auth
 public sealed class ListAuthorisations(IDocumentStore store)
 {
     /// <exception cref="InvalidArgumentException">A filter value the service does not know; a bad page size or token.</exception>
-    public async Task<AuthorisationPage> ExecuteAsync(ListAuthorisationsQuery query, CancellationToken ct)
+    public async Task<AuthorisationPage> ExecuteAsync(ListAuthorisationsCommand command, CancellationToken ct)
     {
-        ArgumentNullException.ThrowIfNull(query);
-        AuthorisationInput.CheckFilter(query.Pathway, "pathway");
-        AuthorisationInput.CheckFilter(query.Status, "status");
+        ArgumentNullException.ThrowIfNull(command);
+        AuthorisationInput.CheckFilter(command.Pathway, "pathway");
+        AuthorisationInput.CheckFilter(command.Status, "status");
         var validator = new Validator();
-        var documents = Paging.Query(query.PageSize, query.PageToken, validator)
-            .WhereKey(AuthorisationKeys.ProductId, query.ProductId)
-            .WhereKey(AuthorisationKeys.Jurisdiction, query.Jurisdiction)
-            .WhereKey(AuthorisationKeys.Pathway, query.Pathway?.ToString())
-            .WhereKey(AuthorisationKeys.Status, query.Status?.ToString());
+        var documents = Paging.Query(command.PageSize, command.PageToken, validator)
+            .WhereKey(AuthorisationKeys.ProductId, command.ProductId)
+            .WhereKey(AuthorisationKeys.Jurisdiction, command.Jurisdiction)
+            .WhereKey(AuthorisationKeys.Pathway, command.Pathway?.ToString())
+            .WhereKey(AuthorisationKeys.Status, command.Status?.ToString());
         validator.ThrowIfInvalid();
         var page = await store.QueryAsync(ApprovalsCollections.Authorisations, documents, ct);
         return new AuthorisationPage(page.Items, Paging.NextToken(page));

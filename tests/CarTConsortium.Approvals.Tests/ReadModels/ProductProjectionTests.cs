@@ -12,7 +12,7 @@ using Microsoft.Extensions.Options;
 using CarTConsortium.Testing;
 using Xunit;
 
-namespace CarTConsortium.Approvals.Tests;
+namespace CarTConsortium.Approvals.Tests.ReadModels;
 
 /// <summary>Approvals' copy of the registry's catalogue, fed through the real dispatcher onto a real SQLite file.</summary>
 public sealed class ProductProjectionTests : IDisposable

@@ -6,7 +6,7 @@ using CarTConsortium.Storage.Sqlite;
 using CarTConsortium.Testing;
 using Xunit;
 
-namespace CarTConsortium.Approvals.Tests;
+namespace CarTConsortium.Approvals.Tests.ReadModels;
 
 public sealed class ProjectionPoisonTests : IDisposable
 {
