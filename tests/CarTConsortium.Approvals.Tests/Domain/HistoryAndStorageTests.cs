@@ -72,7 +72,8 @@ public sealed class HistoryAndStorageTests
     {
         var approved = Given.Approved();
         var other = Authorisation.Record("nexcar19", "IN", Authority.Cdsco, Pathway.Reliance, new ScopeInput("DLBCL", 18, 0, []), "nexcar19.IN.MarketingAuthorisation",
-            Given.Now.AddDays(1)) with { Status = Suspended, SuspendedFrom = Approved, SubmittedOn = Today, DecidedOn = Today, EffectiveOn = Today, ExpiresOn = Today };
+            Given.Now.AddDays(1)) with
+        { Status = Suspended, SuspendedFrom = Approved, SubmittedOn = Today, DecidedOn = Today, EffectiveOn = Today, ExpiresOn = Today };
 
         Assert.Empty(Authorisation.Diff(approved, Given.Approved()));
         Assert.Empty(Authorisation.Diff(approved, approved with { Scope = approved.Scope with { InstitutionIds = [.. approved.Scope.InstitutionIds] } }));

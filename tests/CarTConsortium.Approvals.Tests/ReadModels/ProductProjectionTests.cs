@@ -5,11 +5,11 @@ using CarTConsortium.BuildingBlocks.Eventing;
 using CarTConsortium.BuildingBlocks.Storage;
 using CarTConsortium.Contracts.Registry.V1;
 using CarTConsortium.Storage.Sqlite;
+using CarTConsortium.Testing;
 using Microsoft.AspNetCore.Builder;
 using Microsoft.Extensions.Configuration;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Options;
-using CarTConsortium.Testing;
 using Xunit;
 
 namespace CarTConsortium.Approvals.Tests.ReadModels;

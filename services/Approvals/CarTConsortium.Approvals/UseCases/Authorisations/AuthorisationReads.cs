@@ -8,6 +8,12 @@ namespace CarTConsortium.Approvals.UseCases.Authorisations;
 /// <summary>Reads that several authorisation use cases share.</summary>
 internal static class AuthorisationReads
 {
+    /// <summary>A product id that no ProductRegistered has brought here.</summary>
+    public const string UnknownProduct = "is not a product the registry has announced";
+
+    /// <summary>A country code that no CountryAdmitted has brought here.</summary>
+    public const string UnknownCountry = "is not a country the registry knows";
+
     /// <exception cref="InvalidArgumentException">No id, or one longer than any authorisation's.</exception>
     /// <exception cref="NotFoundException">No such authorisation is tracked.</exception>
     public static async Task<Stored<Authorisation>> GetAuthorisationAsync(this IDocumentStore store, string authorisationId, CancellationToken ct)
@@ -27,10 +33,8 @@ internal static class AuthorisationReads
     public static async Task CheckKnownAsync(this IDocumentStore store, Authorisation authorisation, CancellationToken ct)
     {
         var validator = new Validator()
-            .Check(await store.FindAsync(ApprovalsCollections.KnownProducts, authorisation.ProductId, ct) is not null, "product_id",
-                "is not a product the registry has announced")
-            .Check(await store.FindAsync(ApprovalsCollections.KnownCountries, authorisation.Jurisdiction, ct) is not null, "jurisdiction",
-                "is not a country the registry knows");
+            .Check(await store.FindAsync(ApprovalsCollections.KnownProducts, authorisation.ProductId, ct) is not null, "product_id", UnknownProduct)
+            .Check(await store.FindAsync(ApprovalsCollections.KnownCountries, authorisation.Jurisdiction, ct) is not null, "jurisdiction", UnknownCountry);
         for (var i = 0; i < authorisation.Scope.InstitutionIds.Count; i++)
         {
             var institution = await store.FindAsync(ApprovalsCollections.KnownInstitutions, authorisation.Scope.InstitutionIds[i], ct);

@@ -33,8 +33,8 @@ public sealed class CheckUsage(IDocumentStore store)
         ArgumentNullException.ThrowIfNull(command);
         var question = UsageRules.Check(command.ProductId, command.CountryCode, command.AgeYears, command.Indication, command.InstitutionId, command.Date);
         new Validator()
-            .Check(await store.FindAsync(ApprovalsCollections.KnownProducts, question.ProductId, ct) is not null, "product_id", "is not a product the registry has announced")
-            .Check(await store.FindAsync(ApprovalsCollections.KnownCountries, question.CountryCode, ct) is not null, "country_code", "is not a country the registry knows")
+            .Check(await store.FindAsync(ApprovalsCollections.KnownProducts, question.ProductId, ct) is not null, "product_id", AuthorisationReads.UnknownProduct)
+            .Check(await store.FindAsync(ApprovalsCollections.KnownCountries, question.CountryCode, ct) is not null, "country_code", AuthorisationReads.UnknownCountry)
             .Check(await store.FindAsync(ApprovalsCollections.KnownInstitutions, question.InstitutionId, ct) is not null, "institution_id",
                 "is not an institution the registry knows")
             .ThrowIfInvalid();
