@@ -1,8 +1,9 @@
 using CarTConsortium.Approvals.Authorisations;
+using CarTConsortium.Approvals.Domain.Authorisations;
 using CarTConsortium.BuildingBlocks.Errors;
 using Xunit;
 
-namespace CarTConsortium.Approvals.Tests;
+namespace CarTConsortium.Approvals.Tests.Domain;
 
 /// <summary>The input rules of recording an authorisation: each case breaks one rule and names its one violation.</summary>
 public sealed class AuthorisationRulesTests

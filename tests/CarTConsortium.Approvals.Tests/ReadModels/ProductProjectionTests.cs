@@ -1,17 +1,18 @@
 using CarTConsortium.Approvals.Authorisations;
-using CarTConsortium.Approvals.Catalogue;
+using CarTConsortium.Approvals.ReadModels;
+using CarTConsortium.Approvals.UseCases.Authorisations;
 using CarTConsortium.BuildingBlocks.Eventing;
 using CarTConsortium.BuildingBlocks.Storage;
 using CarTConsortium.Contracts.Registry.V1;
 using CarTConsortium.Storage.Sqlite;
+using CarTConsortium.Testing;
 using Microsoft.AspNetCore.Builder;
 using Microsoft.Extensions.Configuration;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Options;
-using CarTConsortium.Testing;
 using Xunit;
 
-namespace CarTConsortium.Approvals.Tests;
+namespace CarTConsortium.Approvals.Tests.ReadModels;
 
 /// <summary>Approvals' copy of the registry's catalogue, fed through the real dispatcher onto a real SQLite file.</summary>
 public sealed class ProductProjectionTests : IDisposable
@@ -133,8 +134,8 @@ public sealed class ProductProjectionTests : IDisposable
             Country = new Country { CountryCode = "EU", Name = "European Union", Membership = Membership.Reference, Revision = new() { Version = 1 } },
         }), 1, CancellationToken.None));
         await using var scope = services.CreateAsyncScope();
-        var recorded = await scope.ServiceProvider.GetRequiredService<AuthorisationRegister>()
-            .RecordAsync(Callers.Admin, ProductId, "EU", Authority.Ema, Pathway.Conditional, new ScopeInput("r/r B-ALL", 0, 25, []), null, null, CancellationToken.None);
+        var recorded = await scope.ServiceProvider.GetRequiredService<RecordAuthorisation>().ExecuteAsync(
+            new RecordAuthorisationCommand(ProductId, "EU", Authority.Ema, Pathway.Conditional, new ScopeInput("r/r B-ALL", 0, 25, [])), Callers.Admin, CancellationToken.None);
 
         Assert.Equal("ncb-cd19-academic.EU.Conditional", recorded.Id);
         Assert.Equal(AuthorisationStatus.Planned, recorded.Value.Status);

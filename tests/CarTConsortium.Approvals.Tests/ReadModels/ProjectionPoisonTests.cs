@@ -1,4 +1,4 @@
-using CarTConsortium.Approvals.Catalogue;
+using CarTConsortium.Approvals.ReadModels;
 using CarTConsortium.BuildingBlocks.Eventing;
 using CarTConsortium.BuildingBlocks.Storage;
 using CarTConsortium.Contracts.Registry.V1;
@@ -6,7 +6,7 @@ using CarTConsortium.Storage.Sqlite;
 using CarTConsortium.Testing;
 using Xunit;
 
-namespace CarTConsortium.Approvals.Tests;
+namespace CarTConsortium.Approvals.Tests.ReadModels;
 
 public sealed class ProjectionPoisonTests : IDisposable
 {

@@ -1,14 +1,10 @@
 using System.Collections.Frozen;
 using System.Text.Json.Serialization;
+using CarTConsortium.Approvals.Authorisations;
 using CarTConsortium.BuildingBlocks.Errors;
-using CarTConsortium.BuildingBlocks.Storage;
 using static CarTConsortium.Approvals.Authorisations.AuthorisationStanding;
 
-namespace CarTConsortium.Approvals.Authorisations;
-
-/// <summary>One field of an authorisation before and after a change, as text (see <see cref="Authorisation.Diff"/>).</summary>
-/// <param name="Field">The contract's field path, e.g. <c>status</c> or <c>scope.indication</c>.</param>
-public sealed record FieldChange(string Field, string Before, string After);
+namespace CarTConsortium.Approvals.Domain.Authorisations;
 
 /// <summary>
 /// One product's authorisation in one jurisdiction under one pathway, as stored. Every
@@ -65,13 +61,6 @@ public sealed record Authorisation(
     public const int MaxReferenceLength = 200;
     public const int MaxReasonLength = 500;
 
-    /// <summary>Keys: <c>product_id</c>, <c>jurisdiction</c>, and <c>pathway</c> and <c>status</c> by enum name (e.g. <c>Approved</c>).</summary>
-    public static readonly Collection<Authorisation> Collection = new("authorisations",
-        ("product_id", a => a.ProductId),
-        ("jurisdiction", a => a.Jurisdiction),
-        ("pathway", a => a.Pathway.ToString()),
-        ("status", a => a.Status.ToString()));
-
     /// <summary>
     /// Every step <see cref="ChangeStatus"/> may take from each status (final ones: none).
     /// From SUSPENDED the approvals listed are reinstatements: only to <see cref="SuspendedFrom"/>.
@@ -107,6 +96,16 @@ public sealed record Authorisation(
     /// <summary>Whether it allows use on <paramref name="day"/> as far as its own dates go: from <see cref="EffectiveOn"/> to <see cref="ExpiresOn"/>, both included.</summary>
     public bool IsInForceOn(DateOnly day) => EffectiveOn is { } from && from <= day && (ExpiresOn is not { } last || day <= last);
 
+    /// <summary>
+    /// Whether it allows use on <paramref name="day"/> for someone, as the matrix shows it: an
+    /// approval under a pathway that allows use, in force that day, and, for a reliance, only
+    /// while its reference decision does the same (other pathways have none to check).
+    /// </summary>
+    /// <param name="reference">The authorisation named by <see cref="ReferenceAuthorisationId"/>; null when none is named or it is not tracked.</param>
+    public bool IsUsableOn(DateOnly day, Authorisation? reference) =>
+        AllowsUseInPrinciple && IsInForceOn(day)
+        && (ReferenceAuthorisationId is null || (reference is not null && reference.AllowsUseInPrinciple && reference.IsInForceOn(day)));
+
     /// <summary>Whether <paramref name="authority"/> decides in <paramref name="jurisdiction"/>: a listed agency at home only, NATIONAL everywhere else.</summary>
     public static bool DecidesFor(Authority authority, string jurisdiction) =>
         HomeOf(authority) is { } home ? home == jurisdiction : !Homes.ContainsValue(jurisdiction);
@@ -122,6 +121,9 @@ public sealed record Authorisation(
     };
 
     private static string? HomeOf(Authority authority) => Homes.GetValueOrDefault(authority);
+
+    /// <summary>What <see cref="IsJurisdiction"/> asks of a code, as a field violation says it.</summary>
+    public const string JurisdictionRule = "must be an ISO 3166-1 alpha-2 code in upper case (e.g. KZ) or EU";
 
     /// <summary>An ISO 3166-1 alpha-2 code in upper case, or EU.</summary>
     public static bool IsJurisdiction(string? code) => code is "EU" || (code is { Length: 2 } && code.All(char.IsAsciiLetterUpper));
@@ -140,8 +142,7 @@ public sealed record Authorisation(
     {
         var validator = new Validator()
             .Slug(productId, "product_id")
-            .Check(IsJurisdiction(jurisdiction), "jurisdiction",
-                "must be an ISO 3166-1 alpha-2 code in upper case (e.g. KZ) or EU")
+            .Check(IsJurisdiction(jurisdiction), "jurisdiction", JurisdictionRule)
             .Check(authority is not null && Enum.IsDefined(authority.Value), "authority", "must be one of the listed authorities")
             .Check(pathway is not null && Enum.IsDefined(pathway.Value), "pathway", "must be one of the listed pathways");
         if (authority is { } named && Enum.IsDefined(named) && IsJurisdiction(jurisdiction))

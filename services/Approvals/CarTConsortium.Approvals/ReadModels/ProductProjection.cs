@@ -1,14 +1,9 @@
+using CarTConsortium.Approvals.Storage;
 using CarTConsortium.BuildingBlocks.Eventing;
 using CarTConsortium.BuildingBlocks.Storage;
 using CarTConsortium.Contracts.Registry.V1;
 
-namespace CarTConsortium.Approvals.Catalogue;
-
-/// <summary>Approvals' own copy of the registry's product catalogue, fed by its events.</summary>
-public sealed record KnownProduct(string ProductId, string Name, long RegistryVersion)
-{
-    public static readonly Collection<KnownProduct> Collection = new("known_products");
-}
+namespace CarTConsortium.Approvals.ReadModels;
 
 /// <summary>Keeps <see cref="KnownProduct"/> up to date; an older copy never overwrites a newer one.</summary>
 public sealed class ProductProjection(IDocumentStore store) : IEventHandler<ProductRegistered>
@@ -22,6 +17,6 @@ public sealed class ProductProjection(IDocumentStore store) : IEventHandler<Prod
             throw new PoisonEventException("ProductRegistered carries no product id.");
         }
         var incoming = new KnownProduct(product.ProductId, product.Name, product.Revision?.Version ?? 0);
-        await context.UpsertNewerAsync(store, KnownProduct.Collection, incoming.ProductId, incoming, p => p.RegistryVersion, ct);
+        await context.UpsertNewerAsync(store, ApprovalsCollections.KnownProducts, incoming.ProductId, incoming, p => p.RegistryVersion, ct);
     }
 }
