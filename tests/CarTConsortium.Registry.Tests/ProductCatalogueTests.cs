@@ -3,7 +3,11 @@ using System.Text;
 using CarTConsortium.BuildingBlocks.Errors;
 using CarTConsortium.BuildingBlocks.Storage;
 using CarTConsortium.Contracts.Registry.V1;
-using CarTConsortium.Registry.Products;
+using CarTConsortium.Registry.Domain.Patients;
+using CarTConsortium.Registry.Domain.Products;
+using CarTConsortium.Registry.Storage;
+using CarTConsortium.Registry.Tests.UseCases;
+using CarTConsortium.Registry.UseCases.Products;
 using CarTConsortium.Storage.Sqlite;
 using CarTConsortium.Testing;
 using Google.Protobuf.WellKnownTypes;
@@ -12,8 +16,8 @@ using Microsoft.Extensions.Configuration;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Time.Testing;
 using Xunit;
-using CellSource = CarTConsortium.Registry.Products.CellSource;
-using Product = CarTConsortium.Registry.Products.Product;
+using CellSource = CarTConsortium.Registry.Domain.Products.CellSource;
+using Product = CarTConsortium.Registry.Domain.Products.Product;
 
 namespace CarTConsortium.Registry.Tests;
 
@@ -23,20 +27,20 @@ public sealed class ProductCatalogueTests : IDisposable
     private readonly TemporaryFolder _folder = new("cartc-registry-");
     private readonly FakeTimeProvider _clock = new(new DateTimeOffset(2026, 3, 10, 9, 30, 0, TimeSpan.Zero));
     private readonly SqliteDocumentStore _store;
-    private readonly ProductCatalogue _catalogue;
+    private readonly RegistryUseCases _registry;
 
     public ProductCatalogueTests()
     {
         _store = new SqliteDocumentStore(Path.Combine(_folder, "registry.db"), new OutboxSignal());
-        _catalogue = new ProductCatalogue(_store, _clock);
+        _registry = new RegistryUseCases(_store, _clock, new Pseudonymiser(RegistryWorld.Secrets()));
     }
 
     [Fact]
     public async Task A_registered_product_reads_back_as_it_was_registered()
     {
-        var registered = await _catalogue.RegisterAsync("nexcar19", " NexCAR19 ", "CD19", CellSource.Autologous, "ImmunoACT / IIT Bombay ", CancellationToken.None);
+        var registered = await _registry.RegisterProduct.ExecuteAsync(new RegisterProductCommand("nexcar19", " NexCAR19 ", "CD19", CellSource.Autologous, "ImmunoACT / IIT Bombay "), CancellationToken.None);
 
-        var read = await _catalogue.GetAsync("nexcar19", CancellationToken.None);
+        var read = await _registry.GetProduct.ExecuteAsync(new GetProductCommand("nexcar19"), CancellationToken.None);
 
         Assert.Equal(registered, read);
         Assert.Equal("nexcar19", read.Id);
@@ -47,7 +51,7 @@ public sealed class ProductCatalogueTests : IDisposable
     [Fact]
     public async Task Registering_raises_one_ProductRegistered_that_carries_the_whole_product()
     {
-        var registered = await _catalogue.RegisterAsync("nexcar19", "NexCAR19", "CD19", CellSource.Autologous, "ImmunoACT / IIT Bombay", CancellationToken.None);
+        var registered = await _registry.RegisterProduct.ExecuteAsync(new RegisterProductCommand("nexcar19", "NexCAR19", "CD19", CellSource.Autologous, "ImmunoACT / IIT Bombay"), CancellationToken.None);
 
         var message = Assert.Single(await _store.ReadPendingAsync(10, CancellationToken.None));
 
@@ -72,26 +76,26 @@ public sealed class ProductCatalogueTests : IDisposable
     [Fact]
     public async Task An_allogeneic_product_is_announced_as_allogeneic()
     {
-        await _catalogue.RegisterAsync("ucart19", "UCART19", "CD19", CellSource.Allogeneic, "Servier", CancellationToken.None);
+        await _registry.RegisterProduct.ExecuteAsync(new RegisterProductCommand("ucart19", "UCART19", "CD19", CellSource.Allogeneic, "Servier"), CancellationToken.None);
 
         var message = Assert.Single(await _store.ReadPendingAsync(10, CancellationToken.None));
 
         Assert.Equal(Contracts.Registry.V1.CellSource.Allogeneic, ProductRegistered.Parser.ParseJson(message.Payload).Product.CellSource);
-        Assert.Equal(CellSource.Allogeneic, (await _catalogue.GetAsync("ucart19", CancellationToken.None)).Value.CellSource);
+        Assert.Equal(CellSource.Allogeneic, (await _registry.GetProduct.ExecuteAsync(new GetProductCommand("ucart19"), CancellationToken.None)).Value.CellSource);
     }
 
     [Fact]
     public async Task A_taken_id_is_refused_as_already_existing_and_neither_the_product_nor_the_outbox_changes()
     {
-        var first = await _catalogue.RegisterAsync("nexcar19", "NexCAR19", "CD19", CellSource.Autologous, "ImmunoACT / IIT Bombay", CancellationToken.None);
+        var first = await _registry.RegisterProduct.ExecuteAsync(new RegisterProductCommand("nexcar19", "NexCAR19", "CD19", CellSource.Autologous, "ImmunoACT / IIT Bombay"), CancellationToken.None);
         _clock.Advance(TimeSpan.FromHours(1));
 
         var refused = await Assert.ThrowsAsync<DocumentExistsException>(() =>
-            _catalogue.RegisterAsync("nexcar19", "Another NexCAR19", "BCMA", CellSource.Allogeneic, "Someone else", CancellationToken.None));
+            _registry.RegisterProduct.ExecuteAsync(new RegisterProductCommand("nexcar19", "Another NexCAR19", "BCMA", CellSource.Allogeneic, "Someone else"), CancellationToken.None));
 
         Assert.IsAssignableFrom<AlreadyExistsException>(refused);
         Assert.Contains("'nexcar19'", refused.Message, StringComparison.Ordinal);
-        Assert.Equal(first, await _catalogue.GetAsync("nexcar19", CancellationToken.None));
+        Assert.Equal(first, await _registry.GetProduct.ExecuteAsync(new GetProductCommand("nexcar19"), CancellationToken.None));
         var message = Assert.Single(await _store.ReadPendingAsync(10, CancellationToken.None));
         Assert.Equal("NexCAR19", ProductRegistered.Parser.ParseJson(message.Payload).Product.Name);
     }
@@ -100,10 +104,10 @@ public sealed class ProductCatalogueTests : IDisposable
     public async Task A_product_that_breaks_a_rule_writes_nothing()
     {
         var invalid = await Assert.ThrowsAsync<InvalidArgumentException>(() =>
-            _catalogue.RegisterAsync("NexCAR19", "NexCAR19", "CD19", null, "ImmunoACT", CancellationToken.None));
+            _registry.RegisterProduct.ExecuteAsync(new RegisterProductCommand("NexCAR19", "NexCAR19", "CD19", null, "ImmunoACT"), CancellationToken.None));
 
         Assert.Equal(["product_id", "cell_source"], invalid.Violations.Select(v => v.Field));
-        Assert.Empty((await _store.QueryAsync(Product.Collection, DocumentQuery.All, CancellationToken.None)).Items);
+        Assert.Empty((await _store.QueryAsync(RegistryCollections.Products, DocumentQuery.All, CancellationToken.None)).Items);
         Assert.Empty(await _store.ReadPendingAsync(10, CancellationToken.None));
     }
 
@@ -116,12 +120,12 @@ public sealed class ProductCatalogueTests : IDisposable
         await RegisterAsync("ctl019", " Novartis ");
         await RegisterAsync("rapcabtagene", "Novartis");
 
-        var first = await _catalogue.ListAsync(2, null, "Novartis", CancellationToken.None);
-        var second = await _catalogue.ListAsync(2, first.NextPageToken, "Novartis", CancellationToken.None);
-        var kite = await _catalogue.ListAsync(0, null, "Kite", CancellationToken.None);
-        var nobody = await _catalogue.ListAsync(0, null, "novartis", CancellationToken.None);
-        var all = await _catalogue.ListAsync(0, null, null, CancellationToken.None);
-        var allUnfiltered = await _catalogue.ListAsync(0, null, "", CancellationToken.None);
+        var first = await _registry.ListProducts.ExecuteAsync(new ListProductsCommand(2, null, "Novartis"), CancellationToken.None);
+        var second = await _registry.ListProducts.ExecuteAsync(new ListProductsCommand(2, first.NextPageToken, "Novartis"), CancellationToken.None);
+        var kite = await _registry.ListProducts.ExecuteAsync(new ListProductsCommand(0, null, "Kite"), CancellationToken.None);
+        var nobody = await _registry.ListProducts.ExecuteAsync(new ListProductsCommand(0, null, "novartis"), CancellationToken.None);
+        var all = await _registry.ListProducts.ExecuteAsync(new ListProductsCommand(0, null, null), CancellationToken.None);
+        var allUnfiltered = await _registry.ListProducts.ExecuteAsync(new ListProductsCommand(0, null, ""), CancellationToken.None);
 
         Assert.Equal(["ctl019", "rapcabtagene"], first.Products.Select(p => p.Id));
         Assert.NotEmpty(first.NextPageToken);
@@ -143,10 +147,10 @@ public sealed class ProductCatalogueTests : IDisposable
         await RegisterAsync("ff", "Novartis");
         await RegisterAsync("hh", "Novartis");
 
-        var first = await _catalogue.ListAsync(2, null, null, CancellationToken.None);
+        var first = await _registry.ListProducts.ExecuteAsync(new ListProductsCommand(2, null, null), CancellationToken.None);
         await RegisterAsync("aa", "Novartis");
         await RegisterAsync("ee", "Novartis");
-        var second = await _catalogue.ListAsync(3, first.NextPageToken, null, CancellationToken.None);
+        var second = await _registry.ListProducts.ExecuteAsync(new ListProductsCommand(3, first.NextPageToken, null), CancellationToken.None);
 
         Assert.Equal(["bb", "dd"], first.Products.Select(p => p.Id));
         Assert.Equal(["ee", "ff", "hh"], second.Products.Select(p => p.Id));
@@ -160,7 +164,7 @@ public sealed class ProductCatalogueTests : IDisposable
 
         foreach (var size in new[] { 0, 1, 50, 200 })
         {
-            Assert.Equal(["nexcar19"], (await _catalogue.ListAsync(size, null, null, CancellationToken.None)).Products.Select(p => p.Id));
+            Assert.Equal(["nexcar19"], (await _registry.ListProducts.ExecuteAsync(new ListProductsCommand(size, null, null), CancellationToken.None)).Products.Select(p => p.Id));
         }
     }
 
@@ -179,7 +183,7 @@ public sealed class ProductCatalogueTests : IDisposable
     {
         await RegisterAsync("nexcar19", "ImmunoACT");
 
-        var invalid = await Assert.ThrowsAsync<InvalidArgumentException>(() => _catalogue.ListAsync(10, token, null, CancellationToken.None));
+        var invalid = await Assert.ThrowsAsync<InvalidArgumentException>(() => _registry.ListProducts.ExecuteAsync(new ListProductsCommand(10, token, null), CancellationToken.None));
 
         Assert.Equal(new FieldViolation("page.page_token", "is not a token this list returned"), Assert.Single(invalid.Violations));
     }
@@ -191,7 +195,7 @@ public sealed class ProductCatalogueTests : IDisposable
     [InlineData(int.MinValue)]
     public async Task A_page_size_outside_0_to_200_is_invalid(int pageSize)
     {
-        var invalid = await Assert.ThrowsAsync<InvalidArgumentException>(() => _catalogue.ListAsync(pageSize, null, null, CancellationToken.None));
+        var invalid = await Assert.ThrowsAsync<InvalidArgumentException>(() => _registry.ListProducts.ExecuteAsync(new ListProductsCommand(pageSize, null, null), CancellationToken.None));
 
         Assert.Equal("page.page_size", Assert.Single(invalid.Violations).Field);
     }
@@ -199,7 +203,7 @@ public sealed class ProductCatalogueTests : IDisposable
     [Fact]
     public async Task A_bad_size_and_a_bad_token_are_reported_together()
     {
-        var invalid = await Assert.ThrowsAsync<InvalidArgumentException>(() => _catalogue.ListAsync(201, "garbage", "Novartis", CancellationToken.None));
+        var invalid = await Assert.ThrowsAsync<InvalidArgumentException>(() => _registry.ListProducts.ExecuteAsync(new ListProductsCommand(201, "garbage", "Novartis"), CancellationToken.None));
 
         Assert.Equal(["page.page_size", "page.page_token"], invalid.Violations.Select(v => v.Field));
     }
@@ -215,7 +219,7 @@ public sealed class ProductCatalogueTests : IDisposable
     {
         await RegisterAsync("nexcar19", "ImmunoACT");
 
-        var invalid = await Assert.ThrowsAsync<InvalidArgumentException>(() => _catalogue.GetAsync(productId, CancellationToken.None));
+        var invalid = await Assert.ThrowsAsync<InvalidArgumentException>(() => _registry.GetProduct.ExecuteAsync(new GetProductCommand(productId), CancellationToken.None));
 
         Assert.Equal("product_id", Assert.Single(invalid.Violations).Field);
     }
@@ -225,7 +229,7 @@ public sealed class ProductCatalogueTests : IDisposable
     {
         await RegisterAsync("nexcar19", "ImmunoACT");
 
-        var missing = await Assert.ThrowsAsync<NotFoundException>(() => _catalogue.GetAsync("tisagenlecleucel", CancellationToken.None));
+        var missing = await Assert.ThrowsAsync<NotFoundException>(() => _registry.GetProduct.ExecuteAsync(new GetProductCommand("tisagenlecleucel"), CancellationToken.None));
 
         Assert.Equal("No product 'tisagenlecleucel' is registered.", missing.Message);
     }
@@ -239,7 +243,7 @@ public sealed class ProductCatalogueTests : IDisposable
         await module.SeedDemoDataAsync(services, CancellationToken.None);
         await module.SeedDemoDataAsync(services, CancellationToken.None);
 
-        var products = (await _catalogue.ListAsync(0, null, null, CancellationToken.None)).Products;
+        var products = (await _registry.ListProducts.ExecuteAsync(new ListProductsCommand(0, null, null), CancellationToken.None)).Products;
         Assert.Equal(["ncb-cd19-academic", "nexcar19", "pcar-19b", "tisagenlecleucel"], products.Select(p => p.Id));
         Assert.All(products, p => Assert.Equal(1, p.Version));
         Assert.All(products, p => Assert.Equal("CD19", p.Value.TargetAntigen));
@@ -261,7 +265,7 @@ public sealed class ProductCatalogueTests : IDisposable
 
         await module.SeedDemoDataAsync(services, CancellationToken.None);
 
-        Assert.Equal(["ucart19"], (await _catalogue.ListAsync(0, null, null, CancellationToken.None)).Products.Select(p => p.Id));
+        Assert.Equal(["ucart19"], (await _registry.ListProducts.ExecuteAsync(new ListProductsCommand(0, null, null), CancellationToken.None)).Products.Select(p => p.Id));
         Assert.Single(await _store.ReadPendingAsync(100, CancellationToken.None), m => m.Topic == "consortium.registry.v1.ProductRegistered");
     }
 
@@ -279,7 +283,7 @@ public sealed class ProductCatalogueTests : IDisposable
     }
 
     private Task<Stored<Product>> RegisterAsync(string productId, string manufacturer) =>
-        _catalogue.RegisterAsync(productId, productId.ToUpperInvariant(), "CD19", CellSource.Autologous, manufacturer, CancellationToken.None);
+        _registry.RegisterProduct.ExecuteAsync(new RegisterProductCommand(productId, productId.ToUpperInvariant(), "CD19", CellSource.Autologous, manufacturer), CancellationToken.None);
 
     private static string Token(string text) => Base64Url.EncodeToString(Encoding.UTF8.GetBytes(text));
 

@@ -1,18 +1,21 @@
 using CarTConsortium.BuildingBlocks.Errors;
 using CarTConsortium.BuildingBlocks.Storage;
 using CarTConsortium.Contracts.Registry.V1;
-using CarTConsortium.Registry.Members;
+using CarTConsortium.Registry.Domain.Members;
+using CarTConsortium.Registry.Storage;
+using CarTConsortium.Registry.Tests.UseCases;
+using CarTConsortium.Registry.UseCases.Members;
 using CarTConsortium.Storage.Sqlite;
 using CarTConsortium.Testing;
 using Microsoft.Extensions.Time.Testing;
 using Xunit;
-using AccreditationStatus = CarTConsortium.Registry.Members.AccreditationStatus;
-using Agreement = CarTConsortium.Registry.Members.Agreement;
-using Capabilities = CarTConsortium.Registry.Members.Capabilities;
-using Country = CarTConsortium.Registry.Members.Country;
-using Institution = CarTConsortium.Registry.Members.Institution;
-using InstitutionKind = CarTConsortium.Registry.Members.InstitutionKind;
-using Membership = CarTConsortium.Registry.Members.Membership;
+using AccreditationStatus = CarTConsortium.Registry.Domain.Members.AccreditationStatus;
+using Agreement = CarTConsortium.Registry.Domain.Members.Agreement;
+using Capabilities = CarTConsortium.Registry.Domain.Members.Capabilities;
+using Country = CarTConsortium.Registry.Domain.Members.Country;
+using Institution = CarTConsortium.Registry.Domain.Members.Institution;
+using InstitutionKind = CarTConsortium.Registry.Domain.Members.InstitutionKind;
+using Membership = CarTConsortium.Registry.Domain.Members.Membership;
 
 namespace CarTConsortium.Registry.Tests.Members;
 
@@ -26,20 +29,20 @@ public sealed class MemberDirectoryTests : IAsyncLifetime
     private readonly TemporaryFolder _folder = new("cartc-members-");
     private readonly FakeTimeProvider _clock = new(new DateTimeOffset(2026, 3, 10, 9, 30, 0, TimeSpan.Zero));
     private readonly SqliteDocumentStore _store;
-    private readonly MemberDirectory _members;
+    private readonly RegistryUseCases _registry;
 
     public MemberDirectoryTests()
     {
         _store = new SqliteDocumentStore(Path.Combine(_folder, "registry.db"), new OutboxSignal());
-        _members = new MemberDirectory(_store, _clock);
+        _registry = new RegistryUseCases(_store, _clock, new Domain.Patients.Pseudonymiser(RegistryWorld.Secrets()));
     }
 
     public async ValueTask InitializeAsync()
     {
-        await _members.AdmitCountryAsync("KZ", "Kazakhstan", Membership.Member, None);
-        await _members.AdmitCountryAsync("UZ", "Uzbekistan", Membership.Member, None);
-        await _members.AdmitCountryAsync("KG", "Kyrgyzstan", Membership.Member, None);
-        await _members.AdmitCountryAsync("US", "United States", Membership.Reference, None);
+        await _registry.AdmitCountry.ExecuteAsync(new AdmitCountryCommand("KZ", "Kazakhstan", Membership.Member), None);
+        await _registry.AdmitCountry.ExecuteAsync(new AdmitCountryCommand("UZ", "Uzbekistan", Membership.Member), None);
+        await _registry.AdmitCountry.ExecuteAsync(new AdmitCountryCommand("KG", "Kyrgyzstan", Membership.Member), None);
+        await _registry.AdmitCountry.ExecuteAsync(new AdmitCountryCommand("US", "United States", Membership.Reference), None);
     }
 
     // Here, not in a Dispose: xunit v3 never calls Dispose on a class that has DisposeAsync.
@@ -52,39 +55,39 @@ public sealed class MemberDirectoryTests : IAsyncLifetime
     [Fact]
     public async Task A_country_is_admitted_once_and_announced()
     {
-        await Assert.ThrowsAsync<DocumentExistsException>(() => _members.AdmitCountryAsync("KZ", "Kazakhstan again", Membership.Member, None));
+        await Assert.ThrowsAsync<DocumentExistsException>(() => _registry.AdmitCountry.ExecuteAsync(new AdmitCountryCommand("KZ", "Kazakhstan again", Membership.Member), None));
 
         var events = await Events<CountryAdmitted>();
         Assert.Equal(["KZ", "UZ", "KG", "US"], events.Select(e => e.Country.CountryCode));
         Assert.Equal(Contracts.Registry.V1.Membership.Reference, events[^1].Country.Membership);
-        var members = await _members.ListCountriesAsync(0, null, Membership.Member, None);
+        var members = await _registry.ListCountries.ExecuteAsync(new ListCountriesCommand(0, null, Membership.Member), None);
         Assert.Equal(["KG", "KZ", "UZ"], members.Countries.Select(c => c.Id));
     }
 
     [Fact]
     public async Task An_agreement_needs_two_members()
     {
-        var error = await Assert.ThrowsAsync<RuleViolationException>(() => _members.SignAgreementAsync(["KZ", "US"], true, false, 0, Jan1, null, None));
+        var error = await Assert.ThrowsAsync<RuleViolationException>(() => _registry.SignAgreement.ExecuteAsync(new SignAgreementCommand(["KZ", "US"], true, false, 0, Jan1, null), None));
 
         Assert.Contains("US is not a member", error.Message, StringComparison.Ordinal);
-        await Assert.ThrowsAsync<RuleViolationException>(() => _members.SignAgreementAsync(["KZ", "TJ"], true, false, 0, Jan1, null, None));
-        Assert.Empty((await _members.ListAgreementsAsync(0, null, null, None)).Agreements);
+        await Assert.ThrowsAsync<RuleViolationException>(() => _registry.SignAgreement.ExecuteAsync(new SignAgreementCommand(["KZ", "TJ"], true, false, 0, Jan1, null), None));
+        Assert.Empty((await _registry.ListAgreements.ExecuteAsync(new ListAgreementsCommand(0, null, null), None)).Agreements);
     }
 
     [Fact]
     public async Task A_pair_has_one_agreement_in_force_and_may_sign_again_once_it_ended()
     {
-        var signed = await _members.SignAgreementAsync(["UZ", "KZ"], true, true, 3, Jan1, null, None);
+        var signed = await _registry.SignAgreement.ExecuteAsync(new SignAgreementCommand(["UZ", "KZ"], true, true, 3, Jan1, null), None);
 
-        await Assert.ThrowsAsync<AlreadyExistsException>(() => _members.SignAgreementAsync(["KZ", "UZ"], false, true, 5, new DateParts(2026, 6, 1), null, None));
-        var ended = await _members.EndAgreementAsync("KZ-UZ", new DateParts(2026, 5, 31), signed.Version, None);
+        await Assert.ThrowsAsync<AlreadyExistsException>(() => _registry.SignAgreement.ExecuteAsync(new SignAgreementCommand(["KZ", "UZ"], false, true, 5, new DateParts(2026, 6, 1), null), None));
+        var ended = await _registry.EndAgreement.ExecuteAsync(new EndAgreementCommand("KZ-UZ", new DateParts(2026, 5, 31), signed.Version), None);
         // Still in force on 31 May: new terms may start the day after, not on it.
-        await Assert.ThrowsAsync<AlreadyExistsException>(() => _members.SignAgreementAsync(["KZ", "UZ"], false, true, 5, new DateParts(2026, 5, 31), null, None));
-        var renewed = await _members.SignAgreementAsync(["KZ", "UZ"], false, true, 5, new DateParts(2026, 6, 1), null, None);
+        await Assert.ThrowsAsync<AlreadyExistsException>(() => _registry.SignAgreement.ExecuteAsync(new SignAgreementCommand(["KZ", "UZ"], false, true, 5, new DateParts(2026, 5, 31), null), None));
+        var renewed = await _registry.SignAgreement.ExecuteAsync(new SignAgreementCommand(["KZ", "UZ"], false, true, 5, new DateParts(2026, 6, 1), null), None);
 
         Assert.Equal(2, ended.Version);
         Assert.Equal(3, renewed.Version);
-        var stored = await _store.FindAsync(Agreement.Collection, "KZ-UZ", None);
+        var stored = await _store.FindAsync(RegistryCollections.Agreements, "KZ-UZ", None);
         Assert.Equal(renewed.Value.CountryCodes, stored!.Value.CountryCodes);
         Assert.Equal(renewed with { Value = renewed.Value with { CountryCodes = stored.Value.CountryCodes } }, stored);
         var changes = await Events<AgreementChanged>();
@@ -96,39 +99,39 @@ public sealed class MemberDirectoryTests : IAsyncLifetime
     [Fact]
     public async Task Ending_an_agreement_checks_its_revision_and_exists()
     {
-        var signed = await _members.SignAgreementAsync(["KZ", "UZ"], true, false, 0, Jan1, null, None);
+        var signed = await _registry.SignAgreement.ExecuteAsync(new SignAgreementCommand(["KZ", "UZ"], true, false, 0, Jan1, null), None);
 
-        await Assert.ThrowsAsync<StaleVersionException>(() => _members.EndAgreementAsync("KZ-UZ", new DateParts(2026, 12, 31), signed.Version + 1, None));
-        await Assert.ThrowsAsync<NotFoundException>(() => _members.EndAgreementAsync("KG-KZ", new DateParts(2026, 12, 31), 1, None));
-        var bad = await Assert.ThrowsAsync<InvalidArgumentException>(() => _members.EndAgreementAsync("kz-uz!", new DateParts(2026, 12, 31), 0, None));
+        await Assert.ThrowsAsync<StaleVersionException>(() => _registry.EndAgreement.ExecuteAsync(new EndAgreementCommand("KZ-UZ", new DateParts(2026, 12, 31), signed.Version + 1), None));
+        await Assert.ThrowsAsync<NotFoundException>(() => _registry.EndAgreement.ExecuteAsync(new EndAgreementCommand("KG-KZ", new DateParts(2026, 12, 31), 1), None));
+        var bad = await Assert.ThrowsAsync<InvalidArgumentException>(() => _registry.EndAgreement.ExecuteAsync(new EndAgreementCommand("kz-uz!", new DateParts(2026, 12, 31), 0), None));
         Assert.Equal(["agreement_id", "expected_revision"], bad.Violations.Select(v => v.Field));
-        Assert.Null((await _store.FindAsync(Agreement.Collection, "KZ-UZ", None))!.Value.EndsOn);
+        Assert.Null((await _store.FindAsync(RegistryCollections.Agreements, "KZ-UZ", None))!.Value.EndsOn);
     }
 
     [Fact]
     public async Task Agreements_list_by_country_on_either_side_page_by_page()
     {
-        await _members.AdmitCountryAsync("TJ", "Tajikistan", Membership.Member, None);
-        await _members.SignAgreementAsync(["KZ", "UZ"], true, false, 0, Jan1, null, None);
-        await _members.SignAgreementAsync(["KG", "KZ"], true, true, 2, Jan1, null, None);
-        await _members.SignAgreementAsync(["KZ", "TJ"], false, true, 4, Jan1, null, None);
-        await _members.SignAgreementAsync(["KG", "UZ"], true, false, 0, Jan1, null, None);
+        await _registry.AdmitCountry.ExecuteAsync(new AdmitCountryCommand("TJ", "Tajikistan", Membership.Member), None);
+        await _registry.SignAgreement.ExecuteAsync(new SignAgreementCommand(["KZ", "UZ"], true, false, 0, Jan1, null), None);
+        await _registry.SignAgreement.ExecuteAsync(new SignAgreementCommand(["KG", "KZ"], true, true, 2, Jan1, null), None);
+        await _registry.SignAgreement.ExecuteAsync(new SignAgreementCommand(["KZ", "TJ"], false, true, 4, Jan1, null), None);
+        await _registry.SignAgreement.ExecuteAsync(new SignAgreementCommand(["KG", "UZ"], true, false, 0, Jan1, null), None);
 
-        var first = await _members.ListAgreementsAsync(2, null, "KZ", None);
-        var second = await _members.ListAgreementsAsync(2, first.NextPageToken, "KZ", None);
+        var first = await _registry.ListAgreements.ExecuteAsync(new ListAgreementsCommand(2, null, "KZ"), None);
+        var second = await _registry.ListAgreements.ExecuteAsync(new ListAgreementsCommand(2, first.NextPageToken, "KZ"), None);
 
         Assert.Equal(["KG-KZ", "KZ-TJ"], first.Agreements.Select(a => a.Id));
         Assert.Equal(["KZ-UZ"], second.Agreements.Select(a => a.Id));
         Assert.Equal("", second.NextPageToken);
-        Assert.Equal(["KG-KZ", "KG-UZ"], (await _members.ListAgreementsAsync(0, null, "KG", None)).Agreements.Select(a => a.Id));
-        Assert.Equal(4, (await _members.ListAgreementsAsync(0, null, null, None)).Agreements.Count);
+        Assert.Equal(["KG-KZ", "KG-UZ"], (await _registry.ListAgreements.ExecuteAsync(new ListAgreementsCommand(0, null, "KG"), None)).Agreements.Select(a => a.Id));
+        Assert.Equal(4, (await _registry.ListAgreements.ExecuteAsync(new ListAgreementsCommand(0, null, null), None)).Agreements.Count);
     }
 
     [Fact]
     public async Task An_institution_belongs_to_a_member_country()
     {
         var error = await Assert.ThrowsAsync<RuleViolationException>(() =>
-            _members.RegisterInstitutionAsync("us-chop", "Children's Hospital of Philadelphia", "US", InstitutionKind.TreatmentCentre, Accredited, null, null, None));
+            _registry.RegisterInstitution.ExecuteAsync(new RegisterInstitutionCommand("us-chop", "Children's Hospital of Philadelphia", "US", InstitutionKind.TreatmentCentre, Accredited, null, null), None));
 
         Assert.Contains("US is not a member", error.Message, StringComparison.Ordinal);
         Assert.Empty(await Events<InstitutionChanged>());
@@ -146,13 +149,13 @@ public sealed class MemberDirectoryTests : IAsyncLifetime
         await Assert.ThrowsAsync<RuleViolationException>(() => Hospital("kz-pavlodar", "KZ", hub: "kz-ncb-astana"));
         await Assert.ThrowsAsync<RuleViolationException>(() => Hospital("kz-pavlodar", "KZ", hub: "kz-karaganda"));
         // A hub with spokes does not become a spoke itself.
-        var hub = await _members.GetInstitutionAsync("kz-astana-childrens", None);
+        var hub = await _registry.GetInstitution.ExecuteAsync(new GetInstitutionCommand("kz-astana-childrens"), None);
         await Hospital("kz-almaty-oncology", "KZ");
         await Assert.ThrowsAsync<RuleViolationException>(() =>
-            _members.UpdateInstitutionAsync("kz-astana-childrens", "Astana", Accredited, null, "kz-almaty-oncology", hub.Version, None));
+            _registry.UpdateInstitution.ExecuteAsync(new UpdateInstitutionCommand("kz-astana-childrens", "Astana", Accredited, null, "kz-almaty-oncology", hub.Version), None));
 
-        Assert.Null(await _store.FindAsync(Institution.Collection, "kz-pavlodar", None));
-        Assert.Null((await _members.GetInstitutionAsync("kz-astana-childrens", None)).Value.HubInstitutionId);
+        Assert.Null(await _store.FindAsync(RegistryCollections.Institutions, "kz-pavlodar", None));
+        Assert.Null((await _registry.GetInstitution.ExecuteAsync(new GetInstitutionCommand("kz-astana-childrens"), None)).Value.HubInstitutionId);
     }
 
     [Fact]
@@ -161,11 +164,11 @@ public sealed class MemberDirectoryTests : IAsyncLifetime
         await Hospital("kz-astana-childrens", "KZ");
 
         await Assert.ThrowsAsync<RuleViolationException>(() => Hospital("kg-osh-oncology", "KG", hub: "kz-astana-childrens"));
-        await _members.SignAgreementAsync(["KG", "KZ"], false, true, 2, Jan1, null, None);
+        await _registry.SignAgreement.ExecuteAsync(new SignAgreementCommand(["KG", "KZ"], false, true, 2, Jan1, null), None);
         await Assert.ThrowsAsync<RuleViolationException>(() => Hospital("kg-osh-oncology", "KG", hub: "kz-astana-childrens"));
-        var shipmentOnly = await _store.FindAsync(Agreement.Collection, "KG-KZ", None);
-        await _members.EndAgreementAsync("KG-KZ", new DateParts(2026, 1, 31), shipmentOnly!.Version, None);
-        await _members.SignAgreementAsync(["KG", "KZ"], true, true, 2, new DateParts(2026, 4, 1), null, None);
+        var shipmentOnly = await _store.FindAsync(RegistryCollections.Agreements, "KG-KZ", None);
+        await _registry.EndAgreement.ExecuteAsync(new EndAgreementCommand("KG-KZ", new DateParts(2026, 1, 31), shipmentOnly!.Version), None);
+        await _registry.SignAgreement.ExecuteAsync(new SignAgreementCommand(["KG", "KZ"], true, true, 2, new DateParts(2026, 4, 1), null), None);
         // Signed, but not yet in force on 10 March.
         await Assert.ThrowsAsync<RuleViolationException>(() => Hospital("kg-osh-oncology", "KG", hub: "kz-astana-childrens"));
 
@@ -180,12 +183,12 @@ public sealed class MemberDirectoryTests : IAsyncLifetime
     {
         var site = await Site("kz-ncb-astana", "KZ");
 
-        var updated = await _members.UpdateInstitutionAsync("kz-ncb-astana", "NCB Astana", Accredited, new Capabilities(4, 0, true), null, site.Version, None);
+        var updated = await _registry.UpdateInstitution.ExecuteAsync(new UpdateInstitutionCommand("kz-ncb-astana", "NCB Astana", Accredited, new Capabilities(4, 0, true), null, site.Version), None);
         await Assert.ThrowsAsync<StaleVersionException>(() =>
-            _members.UpdateInstitutionAsync("kz-ncb-astana", "NCB", Accredited, new Capabilities(1, 0, true), null, site.Version, None));
+            _registry.UpdateInstitution.ExecuteAsync(new UpdateInstitutionCommand("kz-ncb-astana", "NCB", Accredited, new Capabilities(1, 0, true), null, site.Version), None));
 
         Assert.Equal(2, updated.Version);
-        Assert.Equal(updated, await _members.GetInstitutionAsync("kz-ncb-astana", None));
+        Assert.Equal(updated, await _registry.GetInstitution.ExecuteAsync(new GetInstitutionCommand("kz-ncb-astana"), None));
         var announced = (await Events<InstitutionChanged>())[^1].Institution;
         Assert.Equal(4, announced.Capabilities.ProductionLines);
         Assert.Equal(2, announced.Revision.Version);
@@ -198,7 +201,7 @@ public sealed class MemberDirectoryTests : IAsyncLifetime
         var site = await Site("kz-ncb-astana", "KZ");
 
         var attempts = Enumerable.Range(1, 8).Select(lines => Task.Run(() =>
-            _members.UpdateInstitutionAsync("kz-ncb-astana", "NCB", Accredited, new Capabilities(lines, 0, false), null, site.Version, None))).ToArray();
+            _registry.UpdateInstitution.ExecuteAsync(new UpdateInstitutionCommand("kz-ncb-astana", "NCB", Accredited, new Capabilities(lines, 0, false), null, site.Version), None))).ToArray();
         var outcomes = await Task.WhenAll(attempts.Select(async a =>
         {
             try
@@ -214,7 +217,7 @@ public sealed class MemberDirectoryTests : IAsyncLifetime
 
         Assert.Equal(1, outcomes.Count(o => o == "won"));
         Assert.Equal(7, outcomes.Count(o => o == "aborted"));
-        Assert.Equal(2, (await _members.GetInstitutionAsync("kz-ncb-astana", None)).Version);
+        Assert.Equal(2, (await _registry.GetInstitution.ExecuteAsync(new GetInstitutionCommand("kz-ncb-astana"), None)).Version);
         Assert.Equal(2, (await Events<InstitutionChanged>()).Count);
     }
 
@@ -226,18 +229,18 @@ public sealed class MemberDirectoryTests : IAsyncLifetime
         await Site("uz-tashkent-cell-lab", "UZ");
 
         Assert.Equal(["kz-ncb-astana", "uz-tashkent-cell-lab"],
-            (await _members.ListInstitutionsAsync(0, null, null, InstitutionKind.ManufacturingSite, None)).Institutions.Select(i => i.Id));
-        Assert.Equal(["kz-astana-childrens", "kz-ncb-astana"], (await _members.ListInstitutionsAsync(0, null, "KZ", null, None)).Institutions.Select(i => i.Id));
+            (await _registry.ListInstitutions.ExecuteAsync(new ListInstitutionsCommand(0, null, null, InstitutionKind.ManufacturingSite), None)).Institutions.Select(i => i.Id));
+        Assert.Equal(["kz-astana-childrens", "kz-ncb-astana"], (await _registry.ListInstitutions.ExecuteAsync(new ListInstitutionsCommand(0, null, "KZ", null), None)).Institutions.Select(i => i.Id));
         Assert.Equal("country_code", Assert.Single((await Assert.ThrowsAsync<InvalidArgumentException>(() =>
-            _members.ListInstitutionsAsync(0, null, "Kazakhstan", null, None))).Violations).Field);
-        await Assert.ThrowsAsync<NotFoundException>(() => _members.GetInstitutionAsync("kz-nowhere", None));
+            _registry.ListInstitutions.ExecuteAsync(new ListInstitutionsCommand(0, null, "Kazakhstan", null), None))).Violations).Field);
+        await Assert.ThrowsAsync<NotFoundException>(() => _registry.GetInstitution.ExecuteAsync(new GetInstitutionCommand("kz-nowhere"), None));
     }
 
     private Task<Stored<Institution>> Hospital(string id, string country, string? hub = null, InstitutionKind kind = InstitutionKind.TreatmentCentre) =>
-        _members.RegisterInstitutionAsync(id, id, country, kind, Accredited, new Capabilities(0, 6, true), hub, None);
+        _registry.RegisterInstitution.ExecuteAsync(new RegisterInstitutionCommand(id, id, country, kind, Accredited, new Capabilities(0, 6, true), hub), None);
 
     private Task<Stored<Institution>> Site(string id, string country) =>
-        _members.RegisterInstitutionAsync(id, id, country, InstitutionKind.ManufacturingSite, Accredited, new Capabilities(2, 0, false), null, None);
+        _registry.RegisterInstitution.ExecuteAsync(new RegisterInstitutionCommand(id, id, country, InstitutionKind.ManufacturingSite, Accredited, new Capabilities(2, 0, false), null), None);
 
     private async Task<List<T>> Events<T>() where T : Google.Protobuf.IMessage<T>, new()
     {

@@ -1,4 +1,4 @@
-using CarTConsortium.Registry.Patients;
+using CarTConsortium.Registry.Domain.Patients;
 using Microsoft.Extensions.Configuration;
 using Xunit;
 using static CarTConsortium.Registry.Tests.Patients.PatientFixture;
