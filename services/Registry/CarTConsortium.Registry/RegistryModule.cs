@@ -9,9 +9,10 @@ using CarTConsortium.Registry.UseCases.Products;
 using CarTConsortium.Registry.UseCases.Statistics;
 using CarTConsortium.ServiceDefaults;
 using CarTConsortium.ServiceDefaults.Security;
+using CarTConsortium.ServiceDefaults.Settings;
 using Microsoft.AspNetCore.Builder;
-using Microsoft.Extensions.Configuration;
 using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Extensions.Options;
 using Rpc = CarTConsortium.Contracts.Registry.V1.RegistryService.RegistryServiceBase;
 
 namespace CarTConsortium.Registry;
@@ -53,9 +54,8 @@ public sealed class RegistryModule : IServiceModule
             // Aggregates with small cells suppressed are for everyone.
             .AllowAnyRole(nameof(Rpc.GetStatistics)));
         // Each member country's pseudonymisation secret; without usable ones the registry does not start.
-        var options = new RegistryOptions();
-        builder.Configuration.GetSection(RegistryOptions.Section).Bind(options);
-        builder.Services.AddSingleton(new Pseudonymiser(options.Pseudonymisation));
+        builder.Services.AddValidatedSettings<RegistryOptions, RegistryOptionsValidator>(builder.Configuration);
+        builder.Services.AddSingleton(services => new Pseudonymiser(services.GetRequiredService<IOptions<RegistryOptions>>().Value.Pseudonymisation));
 
         builder.Services.AddScoped<AdmitCountry>();
         builder.Services.AddScoped<ListCountries>();

@@ -1,15 +1,22 @@
+using System.ComponentModel.DataAnnotations;
 using System.Text.RegularExpressions;
+using CarTConsortium.ServiceDefaults.Settings;
+using Microsoft.Extensions.Options;
 
 namespace CarTConsortium.Registry;
 
-/// <summary>The registry's settings (section "Registry").</summary>
-public sealed class RegistryOptions
+/// <summary>The registry's settings (section "Registry"), validated at start: without usable secrets the registry does not start.</summary>
+public sealed class RegistryOptions : ISettingsSection
 {
-    public const string Section = "Registry";
+    public static string Section => "Registry";
 
     /// <summary>Each member country's pseudonymisation secret ("Registry:Pseudonymisation").</summary>
+    [ValidateObjectMembers]
     public PseudonymisationOptions Pseudonymisation { get; } = new();
 }
+
+[OptionsValidator]
+public sealed partial class RegistryOptionsValidator : IValidateOptions<RegistryOptions>;
 
 /// <summary>
 /// The secret of each country the registry derives pseudonyms for, read from the
@@ -18,9 +25,9 @@ public sealed class RegistryOptions
 /// against a pseudonym, so it lives in the deployment's secret store, never in a file in
 /// the repository. Changing a secret changes every pseudonym of that country.
 /// </summary>
-public sealed partial class PseudonymisationOptions
+public sealed partial class PseudonymisationOptions : IValidatableObject
 {
-    public const string Section = RegistryOptions.Section + ":Pseudonymisation";
+    public const string Section = "Registry:Pseudonymisation";
 
     /// <summary>The fewest bytes a secret may decode to: the 256-bit key HMAC-SHA256 is built for.</summary>
     public const int MinSecretBytes = 32;
@@ -78,6 +85,13 @@ public sealed partial class PseudonymisationOptions
             throw new InvalidOperationException("The pseudonymisation settings are invalid: " + string.Join("; ", problems) + ".");
         }
     }
+
+    /// <summary>
+    /// Each problem names the setting but, unlike other settings' messages, never its value:
+    /// a secret must not reach a log, even a wrong one.
+    /// </summary>
+    IEnumerable<ValidationResult> IValidatableObject.Validate(ValidationContext validationContext) =>
+        Problems().Select(problem => new ValidationResult(problem, [nameof(CountrySecrets)]));
 
     internal static byte[]? Decode(string secret)
     {
