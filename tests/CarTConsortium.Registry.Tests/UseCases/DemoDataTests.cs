@@ -115,7 +115,7 @@ public sealed class DemoDataTests(ITestOutputHelper output) : IDisposable
         }
     }
 
-    /// <summary>The module's own registrations over this test's store and clock, as ProductCatalogueTests builds them; no server is built.</summary>
+    /// <summary>The module's own registrations over this test's store and clock, as ProductUseCasesTests builds them; no server is built.</summary>
     private ServiceProvider ModuleServices(RegistryModule module, SqliteDocumentStore store)
     {
         var builder = WebApplication.CreateEmptyBuilder(new WebApplicationOptions());

@@ -6,7 +6,6 @@ using CarTConsortium.Contracts.Registry.V1;
 using CarTConsortium.Registry.Domain.Patients;
 using CarTConsortium.Registry.Domain.Products;
 using CarTConsortium.Registry.Storage;
-using CarTConsortium.Registry.Tests.UseCases;
 using CarTConsortium.Registry.UseCases.Products;
 using CarTConsortium.Storage.Sqlite;
 using CarTConsortium.Testing;
@@ -19,17 +18,17 @@ using Xunit;
 using CellSource = CarTConsortium.Registry.Domain.Products.CellSource;
 using Product = CarTConsortium.Registry.Domain.Products.Product;
 
-namespace CarTConsortium.Registry.Tests;
+namespace CarTConsortium.Registry.Tests.UseCases;
 
 /// <summary>The catalogue's use cases on a real SQLite file.</summary>
-public sealed class ProductCatalogueTests : IDisposable
+public sealed class ProductUseCasesTests : IDisposable
 {
     private readonly TemporaryFolder _folder = new("cartc-registry-");
     private readonly FakeTimeProvider _clock = new(new DateTimeOffset(2026, 3, 10, 9, 30, 0, TimeSpan.Zero));
     private readonly SqliteDocumentStore _store;
     private readonly RegistryUseCases _registry;
 
-    public ProductCatalogueTests()
+    public ProductUseCasesTests()
     {
         _store = new SqliteDocumentStore(Path.Combine(_folder, "registry.db"), new OutboxSignal());
         _registry = new RegistryUseCases(_store, _clock, new Pseudonymiser(RegistryWorld.Secrets()));

@@ -3,7 +3,6 @@ using CarTConsortium.BuildingBlocks.Storage;
 using CarTConsortium.Contracts.Registry.V1;
 using CarTConsortium.Registry.Domain.Members;
 using CarTConsortium.Registry.Storage;
-using CarTConsortium.Registry.Tests.UseCases;
 using CarTConsortium.Registry.UseCases.Members;
 using CarTConsortium.Storage.Sqlite;
 using CarTConsortium.Testing;
@@ -17,10 +16,10 @@ using Institution = CarTConsortium.Registry.Domain.Members.Institution;
 using InstitutionKind = CarTConsortium.Registry.Domain.Members.InstitutionKind;
 using Membership = CarTConsortium.Registry.Domain.Members.Membership;
 
-namespace CarTConsortium.Registry.Tests.Members;
+namespace CarTConsortium.Registry.Tests.UseCases;
 
 /// <summary>The membership use cases on a real SQLite file: state rules, concurrency and the events they raise.</summary>
-public sealed class MemberDirectoryTests : IAsyncLifetime
+public sealed class MemberUseCasesTests : IAsyncLifetime
 {
     private static readonly CancellationToken None = CancellationToken.None;
     private static readonly Institution.AccreditationInput Accredited = new(AccreditationStatus.Accredited, "FACT-JACIE", new DateParts(2028, 1, 31));
@@ -31,7 +30,7 @@ public sealed class MemberDirectoryTests : IAsyncLifetime
     private readonly SqliteDocumentStore _store;
     private readonly RegistryUseCases _registry;
 
-    public MemberDirectoryTests()
+    public MemberUseCasesTests()
     {
         _store = new SqliteDocumentStore(Path.Combine(_folder, "registry.db"), new OutboxSignal());
         _registry = new RegistryUseCases(_store, _clock, new Domain.Patients.Pseudonymiser(RegistryWorld.Secrets()));
