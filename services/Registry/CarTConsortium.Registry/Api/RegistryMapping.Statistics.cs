@@ -53,9 +53,14 @@ internal static partial class RegistryMapping
             result.IcansGrade3OrMore = ToContract(m.IcansGrade3OrMore);
             result.OverallSurvival1Y = ToContract(m.OverallSurvival1y);
             result.EventFreeSurvival1Y = ToContract(m.EventFreeSurvival1y);
+            result.OverallSurvivalCurve.Add(m.OverallSurvivalCurve.Points.Select(ToContract));
+            result.EventFreeSurvivalCurve.Add(m.EventFreeSurvivalCurve.Points.Select(ToContract));
         }
         return result;
     }
+
+    private static Contract.SurvivalPoint ToContract(SurvivalPoint point) =>
+        new() { Day = point.Day, Survival = point.Survival, Lower = point.Lower, Upper = point.Upper, AtRisk = point.AtRisk };
 
     // The use case publishes the slice: a rate it left out (too small a denominator) is null here.
     private static Contract.Estimate? ToContract(Estimate? estimate) => estimate is null

@@ -19,6 +19,12 @@ public sealed record GroupMeasures(
     /// <summary>The grade (ASTCT consensus) from which CRS or ICANS counts as severe.</summary>
     public const int SevereGrade = 3;
 
+    /// <summary>The Kaplan-Meier curve behind <see cref="OverallSurvival1y"/>; no points for no patients.</summary>
+    public SurvivalCurve OverallSurvivalCurve { get; init; } = SurvivalCurve.None;
+
+    /// <summary>The Kaplan-Meier curve behind <see cref="EventFreeSurvival1y"/>; no points for no patients.</summary>
+    public SurvivalCurve EventFreeSurvivalCurve { get; init; } = SurvivalCurve.None;
+
     /// <summary>No patients: a count of zero and no figures.</summary>
     public static GroupMeasures None { get; } = new(0, null, null, null, null, null, null);
 
@@ -30,19 +36,26 @@ public sealed record GroupMeasures(
     public static GroupMeasures Of(IReadOnlyCollection<CaseSummary> cases)
     {
         var assessed = cases.Count(c => c.Response is not null);
+        var overall = KaplanMeier.Fit(cases.Select(SurvivalEndpoints.OverallSurvival));
+        var eventFree = KaplanMeier.Fit(cases.Select(SurvivalEndpoints.EventFreeSurvival));
         return new GroupMeasures(
             cases.Count,
             Proportion.Wilson(cases.Count(InRemission), assessed),
             Proportion.Wilson(cases.Count(c => InRemission(c) && c.MrdNegative), assessed),
             Proportion.Wilson(cases.Count(c => c.MaxCrsGrade >= SevereGrade), cases.Count),
             Proportion.Wilson(cases.Count(c => c.MaxIcansGrade >= SevereGrade), cases.Count),
-            KaplanMeier.Fit(cases.Select(SurvivalEndpoints.OverallSurvival)).EstimateAt(OneYear),
-            KaplanMeier.Fit(cases.Select(SurvivalEndpoints.EventFreeSurvival)).EstimateAt(OneYear));
+            overall.EstimateAt(OneYear),
+            eventFree.EstimateAt(OneYear))
+        {
+            OverallSurvivalCurve = SurvivalCurve.Of(overall),
+            EventFreeSurvivalCurve = SurvivalCurve.Of(eventFree),
+        };
     }
 
     /// <summary>
     /// The measures as published: an estimate over fewer patients than a shown cell may have is left
-    /// out, since it would show a small group (a CR rate over the 3 assessed of a cell of 6).
+    /// out, since it would show a small group (a CR rate over the 3 assessed of a cell of 6), and a
+    /// curve stops before the first day on which fewer patients than that remain at risk.
     /// </summary>
     public GroupMeasures Published() => new(
         PatientsInfused,
@@ -51,7 +64,11 @@ public sealed record GroupMeasures(
         Publishable(CrsGrade3OrMore),
         Publishable(IcansGrade3OrMore),
         Publishable(OverallSurvival1y),
-        Publishable(EventFreeSurvival1y));
+        Publishable(EventFreeSurvival1y))
+    {
+        OverallSurvivalCurve = OverallSurvivalCurve.WhileAtRisk(StatisticsCube.MinimumCellSize),
+        EventFreeSurvivalCurve = EventFreeSurvivalCurve.WhileAtRisk(StatisticsCube.MinimumCellSize),
+    };
 
     private static Estimate? Publishable(Estimate? estimate) =>
         estimate is null || estimate.Denominator < StatisticsCube.MinimumCellSize ? null : estimate;
