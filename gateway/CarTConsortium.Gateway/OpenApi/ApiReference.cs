@@ -33,11 +33,14 @@ public static class ApiReference
     public const string DocumentPath = "/openapi/v1.json";
     public const string ReferencePath = "/api-docs";
 
-    private static readonly string[] FrameworkAssets = ["swagger-ui.css", "swagger-ui-bundle.js", "favicon-32x32.png"];
-
     public static IServiceCollection AddApiReference(this IServiceCollection services, IConfiguration configuration)
     {
-        services.AddSingleton(configuration.GetSection(ApiReferenceOptions.Section).Get<ApiReferenceOptions>() ?? new ApiReferenceOptions());
+        var options = configuration.GetSection(ApiReferenceOptions.Section).Get<ApiReferenceOptions>() ?? new ApiReferenceOptions();
+        if (options.PublicUrl is { } url && !(url.IsAbsoluteUri && url.Scheme is "http" or "https"))
+        {
+            throw new InvalidOperationException($"{ApiReferenceOptions.Section}:PublicUrl '{url}' is not an absolute http(s) address.");
+        }
+        services.AddSingleton(options);
         services.AddSingleton<RestApiDocument>();
         return services;
     }
@@ -81,10 +84,7 @@ public static class ApiReference
 
     /// <summary>The document, public like the protos it is generated from.</summary>
     public static void MapApiDocument(this WebApplication app) =>
-        app.MapGet(DocumentPath, WriteDocumentAsync).AllowAnonymous().ExcludeFromDescription();
-
-    /// <summary>The files the reference page loads, below <see cref="ReferencePath"/>.</summary>
-    public static IReadOnlyList<string> Assets => [.. FrameworkAssets, "api-docs.css", "api-docs.js"];
+        app.MapGet(DocumentPath, WriteDocumentAsync).AllowAnonymous();
 
     private static async Task WriteDocumentAsync(HttpContext context, RestApiDocument rest, ApiReferenceOptions options)
     {
