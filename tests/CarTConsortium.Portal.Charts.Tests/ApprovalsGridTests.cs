@@ -52,6 +52,7 @@ public class ApprovalsGridTests : ChartTestContext
         Assert.Equal("✓ usable today", cell.QuerySelector(".ct-grid-usable")!.TextContent);
         Assert.Contains("ct-usable", cell.ClassList);
         Assert.Contains("ct-status-approved", cell.QuerySelector(".ct-grid-entry")!.ClassList);
+        Assert.Equal("Approved marketing authorisation until 30 Jun 2028", cell.QuerySelector(".ct-grid-entry")!.TextContent.Trim());
     }
 
     [Fact]

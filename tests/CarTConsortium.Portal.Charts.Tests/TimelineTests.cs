@@ -27,6 +27,7 @@ public class TimelineTests : ChartTestContext
         Assert.Equal("by coordinator-kz-1", steps[0].QuerySelector(".ct-timeline-who")!.TextContent);
         Assert.Equal("Standard urgency", steps[0].QuerySelector(".ct-timeline-detail")!.TextContent);
         Assert.Null(steps[1].QuerySelector(".ct-timeline-who"));
+        Assert.Contains("Booked by coordinator-kz-1", steps[0].TextContent, StringComparison.Ordinal);
         Assert.Equal("Chain of custody", cut.Find("figcaption").TextContent);
     }
 
