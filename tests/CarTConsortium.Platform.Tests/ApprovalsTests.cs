@@ -1,5 +1,6 @@
 using System.Net;
 using CarTConsortium.Contracts.Approvals.V1;
+using CarTConsortium.Testing;
 using Google.Rpc;
 using Grpc.Core;
 using Xunit;
@@ -11,7 +12,7 @@ namespace CarTConsortium.Platform.Tests;
 /// authorisation, moves it through its lifecycle, reads its history and the matrix, and
 /// the usage question answers at every boundary; plus the review paper's demo decisions.
 /// </summary>
-public sealed class ApprovalsTests(PlatformFixture fixture) : IClassFixture<PlatformFixture>
+public sealed class ApprovalsTests(PlatformFixture fixture)
 {
     private static readonly DateOnly Today = DateOnly.FromDateTime(DateTime.UtcNow);
 

@@ -14,7 +14,7 @@ namespace CarTConsortium.Platform.Tests;
 /// consortium providers: a hospital enrols and treats a child, another country cannot see
 /// the child, and the consortium statistics come back with intervals and suppression.
 /// </summary>
-public sealed class RegistryTests(PlatformFixture fixture) : IClassFixture<PlatformFixture>
+public sealed class RegistryTests(PlatformFixture fixture)
 {
     private const string NationalId = "KZ 160512-400 731";
 
