@@ -1,4 +1,5 @@
 using System.Globalization;
+using CarTConsortium.Procurement.Api;
 using Xunit;
 
 namespace CarTConsortium.Procurement.Tests;

@@ -1,4 +1,4 @@
-using CarTConsortium.Procurement.Pools;
+using CarTConsortium.Procurement.Domain.Pools;
 using Xunit;
 using static CarTConsortium.Procurement.Tests.Pools.PoolSamples;
 

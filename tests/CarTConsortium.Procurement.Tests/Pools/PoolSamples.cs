@@ -1,4 +1,4 @@
-using CarTConsortium.Procurement.Pools;
+using CarTConsortium.Procurement.Domain.Pools;
 
 namespace CarTConsortium.Procurement.Tests.Pools;
 

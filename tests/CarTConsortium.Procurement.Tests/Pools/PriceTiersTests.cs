@@ -1,5 +1,5 @@
 using CarTConsortium.BuildingBlocks.Errors;
-using CarTConsortium.Procurement.Pools;
+using CarTConsortium.Procurement.Domain.Pools;
 using Xunit;
 using static CarTConsortium.Procurement.Tests.Pools.PoolSamples;
 
