@@ -10,6 +10,7 @@ using CarTConsortium.Procurement.UseCases.Pools;
 using CarTConsortium.Procurement.UseCases.PurchaseOrders;
 using CarTConsortium.ServiceDefaults;
 using CarTConsortium.ServiceDefaults.Security;
+using CarTConsortium.ServiceDefaults.Settings;
 using Microsoft.AspNetCore.Builder;
 using Microsoft.Extensions.DependencyInjection;
 using ProcurementService = CarTConsortium.Contracts.Procurement.V1.ProcurementService;
@@ -47,10 +48,7 @@ public sealed class ProcurementModule : IServiceModule
             .Allow(nameof(Rpc.GetSavings), Roles.ProcurementOfficer, Roles.ConsortiumAdmin)
             .Allow(nameof(Rpc.GetPurchaseOrder), Roles.ProcurementOfficer, Roles.ConsortiumAdmin)
             .Allow(nameof(Rpc.ListPurchaseOrders), Roles.ProcurementOfficer, Roles.ConsortiumAdmin));
-        builder.Services.AddOptions<ProcurementOptions>().Bind(builder.Configuration.GetSection(ProcurementOptions.Section))
-            .Validate(o => o.ClosingCheckInterval > TimeSpan.Zero && o.ClosingCheckInterval <= TimeSpan.FromHours(1),
-                "Procurement:ClosingCheckInterval must be more than zero and at most one hour")
-            .ValidateOnStart();
+        builder.Services.AddValidatedSettings<ProcurementOptions, ProcurementOptionsValidator>(builder.Configuration);
         builder.Services.AddSingleton<PoolsOpened>();
         AddUseCases(builder.Services);
         builder.Services.AddScoped<ProcurementDemoData>();

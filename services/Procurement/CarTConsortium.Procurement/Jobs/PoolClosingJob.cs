@@ -1,6 +1,7 @@
+using CarTConsortium.BuildingBlocks.Storage;
 using CarTConsortium.Procurement.UseCases.Pools;
+using CarTConsortium.ServiceDefaults.Jobs;
 using Microsoft.Extensions.DependencyInjection;
-using Microsoft.Extensions.Hosting;
 using Microsoft.Extensions.Logging;
 using Microsoft.Extensions.Options;
 
@@ -13,59 +14,26 @@ namespace CarTConsortium.Procurement.Jobs;
 /// the pool with optimistic concurrency, and a pool already closed is left alone.
 /// </summary>
 public sealed partial class PoolClosingJob(IServiceScopeFactory scopes, TimeProvider clock, IOptions<ProcurementOptions> options,
-    PoolsOpened poolsOpened, ILogger<PoolClosingJob> logger) : BackgroundService
+    PoolsOpened poolsOpened, ILogger<PoolClosingJob> logger) : ScheduledJob<DateTimeOffset?>(scopes, clock, logger)
 {
-    protected override async Task ExecuteAsync(CancellationToken stoppingToken)
+    protected override TimeSpan Interval => options.Value.ClosingCheckInterval;
+
+    protected override WakeUpSignal WakeUp => poolsOpened;
+
+    /// <returns>The next closing time of a pool still open after this round, or null.</returns>
+    protected override async Task<DateTimeOffset?> RunRoundAsync(IServiceProvider services, CancellationToken ct)
     {
-        Task<bool>? opened = null;
-        try
+        var closed = await services.GetRequiredService<CloseDuePools>().ExecuteAsync(ct);
+        if (closed > 0)
         {
-            while (!stoppingToken.IsCancellationRequested)
-            {
-                var next = await RunOnceAsync(stoppingToken);
-                var untilNext = next is { } closesAt ? closesAt - clock.GetUtcNow() : TimeSpan.MaxValue;
-                var sleep = TimeSpan.FromTicks(Math.Clamp(untilNext.Ticks, 0, options.Value.ClosingCheckInterval.Ticks));
-                using var sleeping = CancellationTokenSource.CreateLinkedTokenSource(stoppingToken);
-                var alarm = Task.Delay(sleep, clock, sleeping.Token);
-                opened ??= poolsOpened.WaitAsync(Timeout.InfiniteTimeSpan, stoppingToken);
-                if (await Task.WhenAny(alarm, opened) == opened)
-                {
-                    await opened;
-                    opened = null;
-                }
-                await sleeping.CancelAsync();
-            }
+            // The logger comes from the round's services: the one given to the constructor belongs to the base loop.
+            LogClosed(services.GetRequiredService<ILogger<PoolClosingJob>>(), closed);
         }
-        catch (OperationCanceledException) when (stoppingToken.IsCancellationRequested)
-        {
-            // Stopping.
-        }
+        return await services.GetRequiredService<NextClosingTime>().ExecuteAsync(ct);
     }
 
-    /// <returns>The next closing time of a pool still open after this run, or null.</returns>
-    public async Task<DateTimeOffset?> RunOnceAsync(CancellationToken ct)
-    {
-        try
-        {
-            await using var scope = scopes.CreateAsyncScope();
-            var closed = await scope.ServiceProvider.GetRequiredService<CloseDuePools>().ExecuteAsync(ct);
-            if (closed > 0)
-            {
-                LogClosed(closed);
-            }
-            return await scope.ServiceProvider.GetRequiredService<NextClosingTime>().ExecuteAsync(ct);
-        }
-        catch (Exception e) when (!ct.IsCancellationRequested)
-        {
-            // The next wake-up tries again; the job must not stop the app.
-            LogFailed(e);
-            return null;
-        }
-    }
+    protected override DateTimeOffset? NextRoundAt(DateTimeOffset? result) => result;
 
     [LoggerMessage(Level = LogLevel.Information, Message = "Closed and settled {Count} pool(s) whose closing time had come")]
-    private partial void LogClosed(int count);
-
-    [LoggerMessage(Level = LogLevel.Error, Message = "The pool closing job failed; it runs again at the next interval")]
-    private partial void LogFailed(Exception error);
+    private static partial void LogClosed(ILogger logger, int count);
 }
