@@ -1,8 +1,8 @@
 using CarTConsortium.Procurement.Domain.Pools;
 using Xunit;
-using static CarTConsortium.Procurement.Tests.Pools.PoolSamples;
+using static CarTConsortium.Procurement.Tests.Domain.Pools.PoolSamples;
 
-namespace CarTConsortium.Procurement.Tests.Pools;
+namespace CarTConsortium.Procurement.Tests.Domain.Pools;
 
 /// <summary>Closing a pool: the fixed price, drop-outs, the minimum, the supply cap and the savings.</summary>
 public sealed class PoolSettlementTests

@@ -1,6 +1,6 @@
 using CarTConsortium.Procurement.Domain.Pools;
 
-namespace CarTConsortium.Procurement.Tests.Pools;
+namespace CarTConsortium.Procurement.Tests.Domain.Pools;
 
 /// <summary>
 /// One pool of lentiviral vector lots in USD with three tiers (1-9 at 1,500.00, 10-49 at

@@ -1,8 +1,8 @@
 using CarTConsortium.Procurement.Domain.Pools;
 using Xunit;
-using static CarTConsortium.Procurement.Tests.Pools.PoolSamples;
+using static CarTConsortium.Procurement.Tests.Domain.Pools.PoolSamples;
 
-namespace CarTConsortium.Procurement.Tests.Pools;
+namespace CarTConsortium.Procurement.Tests.Domain.Pools;
 
 /// <summary>What officers see of an open pool.</summary>
 public sealed class LivePoolTests

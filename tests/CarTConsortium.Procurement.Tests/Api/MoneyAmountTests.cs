@@ -2,7 +2,7 @@ using System.Globalization;
 using CarTConsortium.Procurement.Api;
 using Xunit;
 
-namespace CarTConsortium.Procurement.Tests;
+namespace CarTConsortium.Procurement.Tests.Api;
 
 /// <summary>google.type.Money's wire shape (units and nanos) and its exact conversion to and from decimal.</summary>
 public sealed class MoneyAmountTests

@@ -1,7 +1,7 @@
 using CarTConsortium.Procurement.Domain.Pools;
 using Xunit;
 
-namespace CarTConsortium.Procurement.Tests.Pools;
+namespace CarTConsortium.Procurement.Tests.Domain.Pools;
 
 /// <summary>Largest-remainder shares of a short supply, case by case and over many generated cases.</summary>
 public sealed class ProRataTests

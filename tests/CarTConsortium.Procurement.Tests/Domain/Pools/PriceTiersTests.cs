@@ -1,9 +1,9 @@
 using CarTConsortium.BuildingBlocks.Errors;
 using CarTConsortium.Procurement.Domain.Pools;
 using Xunit;
-using static CarTConsortium.Procurement.Tests.Pools.PoolSamples;
+using static CarTConsortium.Procurement.Tests.Domain.Pools.PoolSamples;
 
-namespace CarTConsortium.Procurement.Tests.Pools;
+namespace CarTConsortium.Procurement.Tests.Domain.Pools;
 
 public sealed class PriceTiersTests
 {

@@ -1,7 +1,7 @@
 using CarTConsortium.BuildingBlocks.Errors;
 using Xunit;
 
-namespace CarTConsortium.Procurement.Tests.Pools;
+namespace CarTConsortium.Procurement.Tests.Domain.Pools;
 
 /// <summary>
 /// Named ways to break exactly one rule of a valid <typeparamref name="TDraft"/>, each with the
