@@ -81,8 +81,12 @@ public sealed class CatalogueUseCaseTests : IDisposable
     [Fact]
     public async Task A_registered_item_reads_back_trimmed_at_version_1_with_the_clocks_time()
     {
-        var registered = await Register(Valid with { Name = "  Tocilizumab 400 mg/20 mL ", Unit = " vial ",
-            Suppliers = [Wholesale with { Name = " Pharma Wholesale AG " }] });
+        var registered = await Register(Valid with
+        {
+            Name = "  Tocilizumab 400 mg/20 mL ",
+            Unit = " vial ",
+            Suppliers = [Wholesale with { Name = " Pharma Wholesale AG " }]
+        });
 
         var read = await _harness.GetItem.ExecuteAsync(new GetItemCommand(Item), None);
 

@@ -11,7 +11,7 @@ namespace CarTConsortium.Procurement.DemoData;
 
 /// <summary>
 /// The standalone platform's demo procurement, entered through the same use cases as anyone's:
-/// a catalogue of the items the review paper names (../shared/domain/DOMAIN.md), an open pool
+/// a catalogue of the items the review paper behind the platform names, an open pool
 /// of vector lots with Kazakhstan's, Uzbekistan's and Kyrgyzstan's commitments, and a settled
 /// pool of tocilizumab with its orders and savings. Suppliers, prices and tiers are made up to
 /// look plausible; they are no real quotes. Only an empty database gets it, once the registry's
