@@ -246,6 +246,15 @@ public sealed class CatalogueUseCaseTests : IDisposable
     }
 
     [Fact]
+    public async Task A_list_filtered_by_a_category_the_service_does_not_know_is_invalid_argument_on_category_alone()
+    {
+        var error = await Assert.ThrowsAsync<InvalidArgumentException>(() =>
+            _harness.ListItems.ExecuteAsync(new ListItemsCommand(-1, "not-a-token", (ItemCategory)(-1)), None));
+
+        Assert.Equal([("category", "is not an item category")], error.Violations.Select(v => (v.Field, v.Description)));
+    }
+
+    [Fact]
     public async Task A_list_with_a_bad_page_size_or_token_is_invalid_argument_naming_it()
     {
         var size = await Assert.ThrowsAsync<InvalidArgumentException>(() => _harness.ListItems.ExecuteAsync(new ListItemsCommand(-1, null, null), None));

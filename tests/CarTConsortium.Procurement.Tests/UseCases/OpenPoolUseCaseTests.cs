@@ -200,6 +200,15 @@ public sealed class OpenPoolUseCaseTests : IAsyncLifetime
     }
 
     [Fact]
+    public async Task A_list_filtered_by_a_status_the_service_does_not_know_is_invalid_argument_on_status_alone()
+    {
+        var error = await Assert.ThrowsAsync<InvalidArgumentException>(() =>
+            _harness.ListPools.ExecuteAsync(new ListPoolsCommand(-1, null, (PoolStatus)(-1), "Not An Item"), Callers.Admin, None));
+
+        Assert.Equal([("status", "is not a pool status")], error.Violations.Select(v => (v.Field, v.Description)));
+    }
+
+    [Fact]
     public async Task A_malformed_or_unknown_pool_id_is_invalid_argument_or_not_found()
     {
         var malformed = await Assert.ThrowsAsync<InvalidArgumentException>(() => _harness.GetPool.ExecuteAsync(new GetPoolCommand("pool-1"), Callers.Admin, None));

@@ -43,7 +43,7 @@ public sealed class ProcurementGrpcService(
 
     public override async Task<ListItemsResponse> ListItems(ListItemsRequest request, ServerCallContext context)
     {
-        var page = await listItems.ExecuteAsync(new ListItemsCommand(request.Page?.PageSize ?? 0, request.Page?.PageToken, CategoryFilter(request.Category)),
+        var page = await listItems.ExecuteAsync(new ListItemsCommand(request.Page?.PageSize ?? 0, request.Page?.PageToken, FromContract(request.Category)),
             context.CancellationToken);
         return new ListItemsResponse { Items = { page.Items.Select(ToContract) }, NextPageToken = page.NextPageToken };
     }
@@ -58,7 +58,7 @@ public sealed class ProcurementGrpcService(
 
     public override async Task<ListPoolsResponse> ListPools(ListPoolsRequest request, ServerCallContext context)
     {
-        var page = await listPools.ExecuteAsync(new ListPoolsCommand(request.Page?.PageSize ?? 0, request.Page?.PageToken, StatusFilter(request.Status),
+        var page = await listPools.ExecuteAsync(new ListPoolsCommand(request.Page?.PageSize ?? 0, request.Page?.PageToken, FromContract(request.Status),
             request.ItemId), context.Caller(), context.CancellationToken);
         return new ListPoolsResponse { Pools = { page.Pools.Select(ToContract) }, NextPageToken = page.NextPageToken };
     }

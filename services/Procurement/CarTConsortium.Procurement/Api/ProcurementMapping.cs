@@ -14,13 +14,16 @@ namespace CarTConsortium.Procurement.Api;
 /// Between procurement's domain records and its protobuf contract, both ways. What a reader
 /// sees is decided before (<see cref="PoolView"/>, <see cref="SavingsReport.SeenBy"/>); this
 /// only translates. It refuses only what has no domain value at all: an amount or a timestamp
-/// the wire type itself forbids, an enum number this service does not know.
+/// that the wire type itself forbids.
 /// </summary>
 internal static class ProcurementMapping
 {
     // google.protobuf.Timestamp's valid range: 0001-01-01 to 9999-12-31, as DateTimeOffset's.
     private const long MinTimestampSeconds = -62_135_596_800;
     private const long MaxTimestampSeconds = 253_402_300_799;
+
+    // The domain's enums count from 0, so -1 is a value none of them defines.
+    private const int NoDomainValue = -1;
 
     public static Contract.CatalogueItem ToContract(Stored<CatalogueItem> stored) => new()
     {
@@ -48,14 +51,13 @@ internal static class ProcurementMapping
         (ItemCategory.CarTDose, Contract.ItemCategory.CarTDose),
     ];
 
-    /// <summary>A category of the contract; null for UNSPECIFIED or a number this service does not know.</summary>
+    /// <summary>
+    /// A category of the contract; null for UNSPECIFIED. A number this service does not know
+    /// comes out as a value outside <see cref="ItemCategory"/>, for the use case to refuse.
+    /// </summary>
     public static ItemCategory? FromContract(Contract.ItemCategory category) =>
-        Categories.Where(c => c.Wire == category).Select(c => (ItemCategory?)c.Domain).FirstOrDefault();
-
-    /// <summary>The list filter: UNSPECIFIED asks for every category; a number this service does not know is refused.</summary>
-    public static ItemCategory? CategoryFilter(Contract.ItemCategory category) =>
         category == Contract.ItemCategory.Unspecified ? null
-        : FromContract(category) ?? throw new InvalidArgumentException([new FieldViolation("category", "is not an item category")]);
+        : Categories.Where(c => c.Wire == category).Select(c => (ItemCategory?)c.Domain).FirstOrDefault() ?? (ItemCategory)NoDomainValue;
 
     public static Contract.Pool ToContract(SeenPool seen) => ToContract(seen.View, seen.Version);
 
@@ -255,9 +257,11 @@ internal static class ProcurementMapping
         (PoolStatus.Failed, Contract.PoolStatus.Failed),
     ];
 
-    /// <summary>The list filter: UNSPECIFIED asks for every status; a number this service does not know is refused.</summary>
-    public static PoolStatus? StatusFilter(Contract.PoolStatus status) =>
+    /// <summary>
+    /// A status of the contract; null for UNSPECIFIED. A number this service does not know
+    /// comes out as a value outside <see cref="PoolStatus"/>, for the use case to refuse.
+    /// </summary>
+    public static PoolStatus? FromContract(Contract.PoolStatus status) =>
         status == Contract.PoolStatus.Unspecified ? null
-        : Statuses.Where(st => st.Wire == status).Select(st => (PoolStatus?)st.Domain).FirstOrDefault()
-            ?? throw new InvalidArgumentException([new FieldViolation("status", "is not a pool status")]);
+        : Statuses.Where(st => st.Wire == status).Select(st => (PoolStatus?)st.Domain).FirstOrDefault() ?? (PoolStatus)NoDomainValue;
 }

@@ -6,7 +6,7 @@ using CarTConsortium.Procurement.Storage;
 
 namespace CarTConsortium.Procurement.UseCases.Pools;
 
-/// <param name="Status">Only pools in this status; null for all.</param>
+/// <param name="Status">Only pools in this status; null for all. A value the service does not know is INVALID_ARGUMENT.</param>
 /// <param name="ItemId">Only pools of this item; empty for all.</param>
 public sealed record ListPoolsCommand(int PageSize, string? PageToken, PoolStatus? Status, string? ItemId);
 
@@ -18,6 +18,8 @@ public sealed class ListPools(IDocumentStore store, TimeProvider clock)
 {
     public async Task<PoolPage> ExecuteAsync(ListPoolsCommand command, Caller caller, CancellationToken ct)
     {
+        // A filter this service does not know is refused before anything else is checked.
+        new Validator().Check(command.Status is not { } status || Enum.IsDefined(status), "status", "is not a pool status").ThrowIfInvalid();
         var validator = new Validator();
         if (!string.IsNullOrEmpty(command.ItemId))
         {
