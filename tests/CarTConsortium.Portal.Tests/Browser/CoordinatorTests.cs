@@ -18,6 +18,7 @@ public sealed partial class CoordinatorTests(PortalPlatform portal) : BrowserTes
     private const string Product = "ncb-cd19-academic";
     private const string Site = "kz-ncb-astana";
     private const string Hospital = "kz-astana-childrens";
+    private const string PortalSignInPath = CarTConsortium.Portal.Session.PortalSignIn.SignInPath;
 
     [Fact]
     public async Task A_kz_coordinator_signs_in_requests_a_run_sees_it_held_and_confirms_it() => await InBrowserAsync(async page =>
@@ -28,13 +29,19 @@ public sealed partial class CoordinatorTests(PortalPlatform portal) : BrowserTes
         var pseudonym = await EnrolAsync("PORTALBOOK");
 
         // Not signed in: the country choice, the provider's page, then back to the page asked for.
-        await page.GotoAsync($"bookings/new?patient={pseudonym}");
+        await page.GotoAsync("patients");
         await SignInAsync(page, "kz", "kz.coordinator");
-        Assert.Contains("/bookings/new", page.Url, StringComparison.Ordinal);
+        Assert.EndsWith("/patients", page.Url, StringComparison.Ordinal);
         await Assertions.Expect(page.GetByTestId("who-country")).ToHaveTextAsync("KZ");
         await Assertions.Expect(page.GetByTestId("who-org")).ToHaveTextAsync(Hospital);
         await Assertions.Expect(page.GetByTestId("who-roles")).ToHaveTextAsync("Hospital coordinator");
         await Assertions.Expect(page.GetByTestId("who-name")).ToHaveTextAsync("Transplant coordinator, Children's hospital, Astana");
+
+        // The institution's patients, read for the purpose the registry logs (booking, the default).
+        await page.GetByTestId("purpose-form").Locator("button[type=submit]").ClickAsync();
+        var row = page.GetByTestId("patients").Locator("tr", new() { HasText = pseudonym });
+        await row.GetByRole(AriaRole.Link).ClickAsync();
+        await page.WaitForURLAsync(url => url.Contains("/bookings/new?patient=", StringComparison.Ordinal));
 
         await Assertions.Expect(page.Locator("#pseudonym")).ToHaveValueAsync(pseudonym);
         await page.Locator("#product").SelectOptionAsync(Product);
@@ -87,7 +94,9 @@ public sealed partial class CoordinatorTests(PortalPlatform portal) : BrowserTes
 
         // Signing out ends the session here and at the provider: the page asks for sign-in again.
         await page.GetByRole(AriaRole.Button, new() { Name = "Sign out" }).ClickAsync();
-        await page.WaitForURLAsync(url => url.TrimEnd('/') == Portal.Portal.ToString().TrimEnd('/'));
+        // Through the provider's end-session endpoint and back to the portal's home page (polled: no load event is awaited).
+        await Assertions.Expect(page).ToHaveURLAsync(new Regex("^" + Regex.Escape(Portal.Portal.ToString()) + "$"));
+        await Assertions.Expect(page.Locator($"main a[href='{PortalSignInPath}']")).ToBeVisibleAsync();
         await Assertions.Expect(page.GetByTestId("who-name")).ToHaveCountAsync(0);
         await page.GotoAsync($"bookings/{booking.BookingId}");
         await Assertions.Expect(page.Locator("[data-provider=uz]")).ToBeVisibleAsync();
