@@ -5,8 +5,12 @@ using CarTConsortium.BuildingBlocks.Storage;
 using CarTConsortium.Contracts.Approvals.V1;
 using CarTConsortium.Contracts.Registry.V1;
 using CarTConsortium.Contracts.Slots.V1;
-using CarTConsortium.Slots.Capacity;
-using CarTConsortium.Slots.Catalogue;
+using CarTConsortium.Slots.Api;
+using CarTConsortium.Slots.Domain.Runs;
+using CarTConsortium.Slots.UseCases.Runs;
+using CarTConsortium.Slots.Jobs;
+using CarTConsortium.Slots.ReadModels;
+using CarTConsortium.Slots.Storage;
 using CarTConsortium.Storage.Sqlite;
 using CarTConsortium.Testing;
 using Google.Protobuf;
@@ -58,7 +62,7 @@ public sealed class CapacityPlannerTests : IAsyncLifetime
                 _planner.PublishAsync(Callers.Of(Roles.ManufacturingSite, "KZ", site), site, ProductId, new DateParts(2026, 4, 1), 12, 2, null, CancellationToken.None));
             Assert.Equal($"'{site}' is not a manufacturing site in the registry (yet).", refused.Message);
         }
-        Assert.Empty((await _store.QueryAsync(Capacity.Capacity.Collection, DocumentQuery.All)).Items);
+        Assert.Empty((await _store.QueryAsync(SlotsCollections.Runs, DocumentQuery.All)).Items);
     }
 
     [Fact]
@@ -69,7 +73,7 @@ public sealed class CapacityPlannerTests : IAsyncLifetime
         await Assert.ThrowsAsync<PermissionDeniedException>(() =>
             _planner.PublishAsync(Callers.Of(Roles.ManufacturingSite, "UZ", Site), Site, ProductId, new DateParts(2026, 4, 1), 12, 2, null, CancellationToken.None));
 
-        Assert.Empty((await _store.QueryAsync(Capacity.Capacity.Collection, DocumentQuery.All)).Items);
+        Assert.Empty((await _store.QueryAsync(SlotsCollections.Runs, DocumentQuery.All)).Items);
     }
 
     [Fact]
@@ -79,7 +83,7 @@ public sealed class CapacityPlannerTests : IAsyncLifetime
         await ProjectAsync(projection, AuthorisationAt(3, Contracts.Approvals.V1.AuthorisationStatus.Suspended));
         await ProjectAsync(projection, AuthorisationAt(2, Contracts.Approvals.V1.AuthorisationStatus.Approved));
 
-        var kept = (await _store.FindAsync(KnownAuthorisation.Collection, "ncb-cd19-academic.KZ.HospitalExemption"))!.Value;
+        var kept = (await _store.FindAsync(SlotsCollections.KnownAuthorisations, "ncb-cd19-academic.KZ.HospitalExemption"))!.Value;
 
         var terms = kept.Terms;
         Assert.Equal((3L, Approvals.Authorisations.AuthorisationStatus.Suspended), (kept.ApprovalsVersion, terms.Status));
@@ -101,7 +105,7 @@ public sealed class CapacityPlannerTests : IAsyncLifetime
         await ProjectAsync(projection, withdrawn, occurredAt: new DateTimeOffset(2026, 3, 10, 10, 0, 0, TimeSpan.Zero));
         await ProjectAsync(projection, shared, occurredAt: new DateTimeOffset(2026, 3, 10, 9, 0, 0, TimeSpan.Zero));
 
-        var kept = (await _store.FindAsync(KnownPatient.Collection, "KZ-0000-0000-0000-0001"))!.Value;
+        var kept = (await _store.FindAsync(SlotsCollections.KnownPatients, "KZ-0000-0000-0000-0001"))!.Value;
         Assert.Equal(("KZ", "astana-childrens", false, false), (kept.CountryCode, kept.TreatingInstitutionId, kept.InRegistry, kept.SharedAcrossBorders));
         // Consents before the enrolment arrived: retried later, not lost.
         await Assert.ThrowsAsync<InvalidOperationException>(() => projection.HandleAsync(
@@ -118,13 +122,13 @@ public sealed class CapacityPlannerTests : IAsyncLifetime
         await ProjectAsync(agreements, AgreementAt(2, endsOn: new Google.Type.Date { Year = 2026, Month = 12, Day = 31 }));
         await ProjectAsync(agreements, AgreementAt(1, endsOn: null));
 
-        var site = (await _store.FindAsync(KnownInstitution.Collection, "osh-gmp"))!;
+        var site = (await _store.FindAsync(SlotsCollections.KnownInstitutions, "osh-gmp"))!;
         Assert.True(site.Value.IsManufacturingSite);
         Assert.Equal(1, site.Version);
-        var agreement = (await _store.FindAsync(KnownAgreement.Collection, "KG-KZ"))!.Value;
+        var agreement = (await _store.FindAsync(SlotsCollections.KnownAgreements, "KG-KZ"))!.Value;
         Assert.Equal(new DateOnly(2026, 12, 31), agreement.EndsOn);
-        Assert.True(agreement.IsInForceOn(new DateOnly(2026, 12, 31)));
-        Assert.False(agreement.IsInForceOn(new DateOnly(2027, 1, 1)));
+        Assert.True(agreement.ToAgreement().IsInForceOn(new DateOnly(2026, 12, 31)));
+        Assert.False(agreement.ToAgreement().IsInForceOn(new DateOnly(2027, 1, 1)));
         Assert.Equal(["KG", "KZ"], agreement.CountryCodes);
         Assert.Equal(3, agreement.ShipmentLeadDays);
 
@@ -142,7 +146,7 @@ public sealed class CapacityPlannerTests : IAsyncLifetime
 
         Assert.Contains(ProductId, refused.Message, StringComparison.Ordinal);
         Assert.Contains("not in the registry's catalogue (yet)", refused.Message, StringComparison.Ordinal);
-        Assert.Empty((await _store.QueryAsync(Capacity.Capacity.Collection, DocumentQuery.All)).Items);
+        Assert.Empty((await _store.QueryAsync(SlotsCollections.Runs, DocumentQuery.All)).Items);
         Assert.Empty(await _store.ReadPendingAsync(10));
     }
 
@@ -156,7 +160,7 @@ public sealed class CapacityPlannerTests : IAsyncLifetime
             _planner.PublishAsync(otherSite, Site, ProductId, new DateParts(2026, 4, 1), 12, 2, null, CancellationToken.None));
 
         Assert.Equal("A manufacturing site publishes capacity for its own site only.", denied.Message);
-        Assert.Empty((await _store.QueryAsync(Capacity.Capacity.Collection, DocumentQuery.All)).Items);
+        Assert.Empty((await _store.QueryAsync(SlotsCollections.Runs, DocumentQuery.All)).Items);
         Assert.Empty(await _store.ReadPendingAsync(10));
     }
 
@@ -238,8 +242,8 @@ public sealed class CapacityPlannerTests : IAsyncLifetime
         await ProjectAsync(Registered("future-product", "From a newer registry", (CellSource)7));
 
         Assert.Equal(new KnownProduct(ProductId, "Academic CD19 CAR-T", "CELL_SOURCE_AUTOLOGOUS"),
-            (await _store.FindAsync(KnownProduct.Collection, ProductId))!.Value);
-        Assert.Equal("7", (await _store.FindAsync(KnownProduct.Collection, "future-product"))!.Value.CellSource);
+            (await _store.FindAsync(SlotsCollections.KnownProducts, ProductId))!.Value);
+        Assert.Equal("7", (await _store.FindAsync(SlotsCollections.KnownProducts, "future-product"))!.Value.CellSource);
     }
 
     [Fact]
@@ -248,7 +252,7 @@ public sealed class CapacityPlannerTests : IAsyncLifetime
         await ProjectAsync(Registered(ProductId, "Academic CD19 CAR-T"));
         await ProjectAsync(Registered(ProductId, "Academic CD19 CAR-T"));
 
-        var known = Assert.Single((await _store.QueryAsync(KnownProduct.Collection, DocumentQuery.All)).Items);
+        var known = Assert.Single((await _store.QueryAsync(SlotsCollections.KnownProducts, DocumentQuery.All)).Items);
         Assert.Equal(1, known.Version);
     }
 
@@ -258,13 +262,13 @@ public sealed class CapacityPlannerTests : IAsyncLifetime
         var older = Registered(ProductId, "Academic CD19 CAR-T");
         await ProjectAsync(older);
         await ProjectAsync(Registered(ProductId, "Academic CD19 CAR-T (Prodigy)"));
-        var renamed = (await _store.FindAsync(KnownProduct.Collection, ProductId))!;
+        var renamed = (await _store.FindAsync(SlotsCollections.KnownProducts, ProductId))!;
 
         await ProjectAsync(older);
 
         Assert.Equal(2, renamed.Version);
         Assert.Equal("Academic CD19 CAR-T (Prodigy)", renamed.Value.Name);
-        Assert.Single((await _store.QueryAsync(KnownProduct.Collection, DocumentQuery.All)).Items);
+        Assert.Single((await _store.QueryAsync(SlotsCollections.KnownProducts, DocumentQuery.All)).Items);
     }
 
     [Fact]
@@ -304,7 +308,7 @@ public sealed class CapacityPlannerTests : IAsyncLifetime
         Assert.Equal(DeliveryOutcome.Success, await dispatcher.DispatchAsync(Envelope(registered), 1, CancellationToken.None));
 
         var store = services.GetRequiredService<IDocumentStore>();
-        var known = Assert.Single((await store.QueryAsync(KnownProduct.Collection, DocumentQuery.All)).Items);
+        var known = Assert.Single((await store.QueryAsync(SlotsCollections.KnownProducts, DocumentQuery.All)).Items);
         Assert.Equal(1, known.Version);
         await using var scope = services.CreateAsyncScope();
         var published = await scope.ServiceProvider.GetRequiredService<CapacityPlanner>()
@@ -313,7 +317,7 @@ public sealed class CapacityPlannerTests : IAsyncLifetime
         Assert.Equal("slots", module.AppId);
     }
 
-    private async Task<Stored<Capacity.Capacity>> PublishAsync(string productId, DateTimeOffset runStart) =>
+    private async Task<Stored<ManufacturingRun>> PublishAsync(string productId, DateTimeOffset runStart) =>
         (await _planner.PublishAsync(Callers.Of(Roles.ManufacturingSite, "KZ", Site), Site, productId, new DateParts(runStart.Year, runStart.Month, runStart.Day), 12, 2, null, CancellationToken.None)).Stored;
 
     /// <summary>What the dispatcher does for one delivery: run the handler, then commit its changes with the inbox mark.</summary>

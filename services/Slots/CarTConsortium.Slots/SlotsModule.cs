@@ -5,11 +5,15 @@ using CarTConsortium.Contracts.Slots.V1;
 using CarTConsortium.Contracts.Registry.V1;
 using CarTConsortium.ServiceDefaults;
 using CarTConsortium.ServiceDefaults.Security;
-using CarTConsortium.Slots.Allocation;
-using CarTConsortium.Slots.Bookings;
-using CarTConsortium.Slots.Capacity;
-using CarTConsortium.Slots.Catalogue;
+using CarTConsortium.Slots.Api;
 using CarTConsortium.Slots.DemoData;
+using CarTConsortium.Slots.Jobs;
+using CarTConsortium.Slots.ReadModels;
+using CarTConsortium.Slots.UseCases;
+using CarTConsortium.Slots.UseCases.Allocation;
+using CarTConsortium.Slots.UseCases.Bookings;
+using CarTConsortium.Slots.UseCases.Runs;
+using CarTConsortium.Slots.UseCases.Waitlist;
 using Microsoft.AspNetCore.Builder;
 using Microsoft.Extensions.DependencyInjection;
 
@@ -52,6 +56,7 @@ public sealed class SlotsModule : IServiceModule
             .Validate(o => !o.Problems().Any(), "Slots settings are invalid: see SlotsOptions.Problems (hold, offer and housekeeping times; fair shares).")
             .ValidateOnStart();
         builder.Services.AddSingleton<PlacesFreed>();
+        builder.Services.AddScoped<InstitutionAccess>();
         builder.Services.AddScoped<CapacityPlanner>();
         builder.Services.AddScoped<Allocator>();
         builder.Services.AddScoped<BookingDesk>();

@@ -1,6 +1,3 @@
-using CarTConsortium.BuildingBlocks.Storage;
-using CarTConsortium.Slots.Allocation;
-
 namespace CarTConsortium.Slots;
 
 /// <summary>Settings of the slots service ("Slots" section).</summary>
@@ -43,5 +40,42 @@ public sealed class SlotsOptions
     }
 }
 
-/// <summary>Tells the housekeeping job that places were freed or became bookable, so the waitlist is offered them now rather than at the next interval.</summary>
-public sealed class PlacesFreed : WakeUpSignal;
+/// <summary>
+/// Each member country's guaranteed share of every site's capacity per period
+/// ("Slots:Fairness" section). A country's guarantee in a period is
+/// floor(percent x open lines / 100); the rest is open to all from the start.
+/// </summary>
+public sealed class FairnessOptions
+{
+    public const string Section = "Slots:Fairness";
+
+    /// <summary>Percent of each site's capacity per period, by country code (e.g. KZ = 40). Together at most 100.</summary>
+    public Dictionary<string, int> Shares { get; set; } = new(StringComparer.OrdinalIgnoreCase);
+
+    /// <summary>Days before a run starts when the unused shares of it open to every country.</summary>
+    public int ReleaseDaysBeforeRun { get; set; } = 14;
+
+    /// <summary>The configuration's mistakes, for start-up validation.</summary>
+    public IEnumerable<string> Problems()
+    {
+        foreach (var (country, percent) in Shares)
+        {
+            if (country.Length != 2 || !country.All(char.IsAsciiLetterUpper))
+            {
+                yield return $"Slots:Fairness:Shares: '{country}' is not an ISO 3166-1 alpha-2 code in upper case.";
+            }
+            if (percent is < 0 or > 100)
+            {
+                yield return $"Slots:Fairness:Shares:{country} must be 0-100 percent.";
+            }
+        }
+        if (Shares.Values.Sum() > 100)
+        {
+            yield return "Slots:Fairness:Shares must add up to at most 100 percent.";
+        }
+        if (ReleaseDaysBeforeRun is < 0 or > 365)
+        {
+            yield return "Slots:Fairness:ReleaseDaysBeforeRun must be 0-365 days.";
+        }
+    }
+}

@@ -2,7 +2,12 @@ using System.Text.Json;
 using CarTConsortium.BuildingBlocks.Errors;
 using CarTConsortium.BuildingBlocks.Security;
 using CarTConsortium.BuildingBlocks.Storage;
-using CarTConsortium.Slots.Bookings;
+using CarTConsortium.Slots.Domain.Bookings;
+using CarTConsortium.Slots.Domain.Waitlist;
+using CarTConsortium.Slots.Jobs;
+using CarTConsortium.Slots.UseCases.Bookings;
+using CarTConsortium.Slots.UseCases.Waitlist;
+using CarTConsortium.Slots.Storage;
 using Xunit;
 
 namespace CarTConsortium.Slots.Tests.Bookings;
@@ -276,12 +281,12 @@ public sealed class BookingLifecycleTests
     [InlineData("treating_institution")]
     [InlineData("pseudonym")]
     [InlineData("status")]
-    public void Bookings_are_found_by_each_key(string key) => Assert.True(Booking.Collection.HasKey(key));
+    public void Bookings_are_found_by_each_key(string key) => Assert.True(SlotsCollections.Bookings.HasKey(key));
 
     [Fact]
     public void The_collection_is_named_bookings_and_has_no_other_key()
     {
-        Assert.Equal("bookings", Booking.Collection.Name);
-        Assert.False(Booking.Collection.HasKey("product_id"));
+        Assert.Equal("bookings", SlotsCollections.Bookings.Name);
+        Assert.False(SlotsCollections.Bookings.HasKey("product_id"));
     }
 }

@@ -1,6 +1,10 @@
 using CarTConsortium.BuildingBlocks.Errors;
-using CarTConsortium.Slots.Bookings;
-using CarTConsortium.Slots.Catalogue;
+using CarTConsortium.Slots.Domain.Bookings;
+using CarTConsortium.Slots.Domain.Waitlist;
+using CarTConsortium.Slots.Jobs;
+using CarTConsortium.Slots.UseCases.Bookings;
+using CarTConsortium.Slots.UseCases.Waitlist;
+using CarTConsortium.Slots.ReadModels;
 using Xunit;
 using BookingChanged = CarTConsortium.Contracts.Slots.V1.BookingChanged;
 using Status = CarTConsortium.Contracts.Approvals.V1.AuthorisationStatus;

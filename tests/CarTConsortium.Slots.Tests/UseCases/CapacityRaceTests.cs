@@ -1,6 +1,13 @@
 using CarTConsortium.BuildingBlocks.Storage;
-using CarTConsortium.Slots.Allocation;
-using CarTConsortium.Slots.Bookings;
+using CarTConsortium.Slots.Domain.Runs;
+using CarTConsortium.Slots.Domain.Allocation;
+using CarTConsortium.Slots.UseCases.Allocation;
+using CarTConsortium.Slots.Domain.Bookings;
+using CarTConsortium.Slots.Domain.Waitlist;
+using CarTConsortium.Slots.Jobs;
+using CarTConsortium.Slots.UseCases.Bookings;
+using CarTConsortium.Slots.UseCases.Waitlist;
+using CarTConsortium.Slots.Storage;
 using CarTConsortium.Testing;
 using Xunit;
 
@@ -45,7 +52,7 @@ public sealed class CapacityRaceTests
         var entries = await world.EntriesAsync(WaitlistStatus.Waiting);
         Assert.Equal(waiting.Select(o => o.Entry!.Value.Pseudonym).Order(), entries.Select(e => e.Value.Pseudonym).Order());
         Assert.Equal(patients.Order(), stored.Select(b => b.Value.Pseudonym).Concat(entries.Select(e => e.Value.Pseudonym)).Order());
-        Assert.Equal(Patients, (await world.Sqlite.QueryAllAsync(AllocationDecision.Collection, DocumentQuery.All)).Count);
+        Assert.Equal(Patients, (await world.Sqlite.QueryAllAsync(SlotsCollections.AllocationDecisions, DocumentQuery.All)).Count);
     }
 
     [Fact]
@@ -75,7 +82,7 @@ public sealed class CapacityRaceTests
     /// the patients' order. The requests are seen to have overlapped for real (some lost a commit and decided again from
     /// fresh reads: each attempt reads the patient's claim once) and to have ended in time.
     /// </summary>
-    private static async Task<(SlotsWorld World, Stored<Capacity.Capacity> Run, IReadOnlyList<string> Patients, RunRequestOutcome[] Outcomes)> RaceAsync(bool noWaitlist)
+    private static async Task<(SlotsWorld World, Stored<ManufacturingRun> Run, IReadOnlyList<string> Patients, RunRequestOutcome[] Outcomes)> RaceAsync(bool noWaitlist)
     {
         var world = await SlotsWorld.CreateAsync();
         try
@@ -84,7 +91,7 @@ public sealed class CapacityRaceTests
             var patients = await world.EnrolManyAsync(Patients);
             var (calls, elapsed) = await AllAtOnce.RunAsync([.. patients.Select(p => (Func<Task<RunRequestOutcome>>)(() => world.RequestAsync(p, noWaitlist: noWaitlist)))]);
             var outcomes = await Task.WhenAll(calls);
-            Assert.True(world.Store.FindsOf(PatientClaim.Collection) > Patients, "no request had to decide again: they did not overlap");
+            Assert.True(world.Store.FindsOf(SlotsCollections.PatientClaims) > Patients, "no request had to decide again: they did not overlap");
             Assert.True(elapsed < TimeSpan.FromSeconds(20), $"the race took {elapsed}");
             return (world, run, patients, outcomes);
         }

@@ -1,6 +1,11 @@
 using CarTConsortium.BuildingBlocks.Errors;
-using CarTConsortium.Slots.Bookings;
-using CarTConsortium.Slots.Capacity;
+using CarTConsortium.Slots.Domain.Bookings;
+using CarTConsortium.Slots.Domain.Waitlist;
+using CarTConsortium.Slots.Jobs;
+using CarTConsortium.Slots.UseCases.Bookings;
+using CarTConsortium.Slots.UseCases.Waitlist;
+using CarTConsortium.Slots.Domain.Runs;
+using CarTConsortium.Slots.UseCases.Runs;
 using Xunit;
 using BookingChanged = CarTConsortium.Contracts.Slots.V1.BookingChanged;
 using CapacityChanged = CarTConsortium.Contracts.Slots.V1.CapacityChanged;
@@ -34,7 +39,7 @@ public sealed class CloseAndMoveTests
         var step = moved.Value.Custody[^1];
         Assert.Equal((BookingStatus.Held, world.Clock.GetUtcNow(), SlotsWorld.SiteAccount().Subject, (string?)$"moved from run {source.Id} (2026-04-06) to run {target.Id} (2026-05-04): line maintenance"),
             (step.Status, step.At, step.Subject, step.Note));
-        Assert.Equal((CapacityStatus.Closed, "line maintenance", 0), (closed.Stored.Value.Status, closed.Stored.Value.ClosedReason, closed.Booked));
+        Assert.Equal((RunStatus.Closed, "line maintenance", 0), (closed.Stored.Value.Status, closed.Stored.Value.ClosedReason, closed.Booked));
         Assert.Equal((0, 1), ((await world.PlacesAsync(source)).Taken, (await world.PlacesAsync(target)).Taken));
         var told = Assert.Single(await world.RaisedAsync<BookingChanged>(), e => e.Change == "moved");
         Assert.Equal((booking.Id, target.Id), (told.Booking.BookingId, told.Booking.CapacityId));

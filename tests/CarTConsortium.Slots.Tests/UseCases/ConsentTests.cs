@@ -1,7 +1,11 @@
 using CarTConsortium.BuildingBlocks.Errors;
 using CarTConsortium.Contracts.Registry.V1;
-using CarTConsortium.Slots.Bookings;
-using CarTConsortium.Slots.Catalogue;
+using CarTConsortium.Slots.Domain.Bookings;
+using CarTConsortium.Slots.Domain.Waitlist;
+using CarTConsortium.Slots.Jobs;
+using CarTConsortium.Slots.UseCases.Bookings;
+using CarTConsortium.Slots.UseCases.Waitlist;
+using CarTConsortium.Slots.ReadModels;
 using Xunit;
 
 namespace CarTConsortium.Slots.Tests.UseCases;

@@ -1,5 +1,10 @@
 using System.Diagnostics;
-using CarTConsortium.Slots.Bookings;
+using CarTConsortium.Slots.Domain.Bookings;
+using CarTConsortium.Slots.Domain.Waitlist;
+using CarTConsortium.Slots.Jobs;
+using CarTConsortium.Slots.UseCases.Bookings;
+using CarTConsortium.Slots.UseCases.Waitlist;
+using CarTConsortium.Slots.Storage;
 using Xunit;
 
 namespace CarTConsortium.Slots.Tests.UseCases;
@@ -80,7 +85,7 @@ public sealed class HousekeepingTests
         var head = await world.WaitForNewPatientAsync(UrgencyClass.Urgent);
         var second = await world.WaitForNewPatientAsync();
         // The hospital cancels just as the job, having found no place for the head, turns to the second entry.
-        world.Store.BeforeNextFind(WaitlistEntry.Collection, second.Id,
+        world.Store.BeforeNextFind(SlotsCollections.Waitlist, second.Id,
             () => world.AdvanceAsync(SlotsWorld.Coordinator(SlotsWorld.Hospital), booked.Id, BookingStatus.Cancelled));
 
         await world.Waitlist.OfferFreedPlacesAsync(CancellationToken.None);

@@ -1,7 +1,12 @@
 using CarTConsortium.BuildingBlocks.Errors;
 using CarTConsortium.BuildingBlocks.Security;
 using CarTConsortium.BuildingBlocks.Storage;
-using CarTConsortium.Slots.Bookings;
+using CarTConsortium.Slots.Domain.Bookings;
+using CarTConsortium.Slots.Domain.Waitlist;
+using CarTConsortium.Slots.Jobs;
+using CarTConsortium.Slots.UseCases.Bookings;
+using CarTConsortium.Slots.UseCases.Waitlist;
+using CarTConsortium.Slots.Storage;
 using CarTConsortium.Testing;
 using Xunit;
 using BookingChanged = CarTConsortium.Contracts.Slots.V1.BookingChanged;
@@ -85,13 +90,13 @@ public sealed class LifecycleTests
         await world.PublishAsync();
         var held = await world.HoldForNewPatientAsync();
         var confirmed = await world.WalkAsync(held, BookingStatus.Confirmed);
-        var readsBefore = world.Store.FindsOf(Booking.Collection);
+        var readsBefore = world.Store.FindsOf(SlotsCollections.Bookings);
 
         var stale = await Assert.ThrowsAsync<CallerRevisionStaleException>(() =>
             world.Desk.AdvanceAsync(Hospital, held.Id, BookingStatus.ApheresisShipped, held.Version, null, CancellationToken.None));
 
         Assert.IsAssignableFrom<ConcurrencyConflictException>(stale);
-        Assert.Equal(1, world.Store.FindsOf(Booking.Collection) - readsBefore);
+        Assert.Equal(1, world.Store.FindsOf(SlotsCollections.Bookings) - readsBefore);
         Assert.Equal(SlotsWorld.Whole(confirmed), SlotsWorld.Whole(await world.BookingAsync(held.Id)));
     }
 

@@ -3,17 +3,24 @@ using CarTConsortium.BuildingBlocks.Eventing;
 using CarTConsortium.BuildingBlocks.Security;
 using CarTConsortium.BuildingBlocks.Storage;
 using CarTConsortium.Contracts.Registry.V1;
-using CarTConsortium.Slots.Allocation;
-using CarTConsortium.Slots.Bookings;
-using CarTConsortium.Slots.Capacity;
-using CarTConsortium.Slots.Catalogue;
+using CarTConsortium.Slots.Domain.Allocation;
+using CarTConsortium.Slots.UseCases.Allocation;
+using CarTConsortium.Slots.Domain.Bookings;
+using CarTConsortium.Slots.Domain.Waitlist;
+using CarTConsortium.Slots.Jobs;
+using CarTConsortium.Slots.UseCases.Bookings;
+using CarTConsortium.Slots.UseCases.Waitlist;
+using CarTConsortium.Slots.Domain.Runs;
+using CarTConsortium.Slots.UseCases.Runs;
+using CarTConsortium.Slots.ReadModels;
+using CarTConsortium.Slots.Storage;
 using CarTConsortium.Storage.Sqlite;
 using CarTConsortium.Testing;
 using Google.Protobuf;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Time.Testing;
 using ApprovalsContract = CarTConsortium.Contracts.Approvals.V1;
-using Run = CarTConsortium.Slots.Capacity.Capacity;
+using Run = CarTConsortium.Slots.Domain.Runs.ManufacturingRun;
 
 namespace CarTConsortium.Slots.Tests.UseCases;
 
@@ -304,23 +311,23 @@ public sealed class SlotsWorld : IDisposable
     // ---- what is stored ----
 
     public async Task<Stored<Booking>> BookingAsync(string bookingId) =>
-        await Sqlite.FindAsync(Booking.Collection, bookingId) ?? throw new InvalidOperationException($"No booking {bookingId}.");
+        await Sqlite.FindAsync(SlotsCollections.Bookings, bookingId) ?? throw new InvalidOperationException($"No booking {bookingId}.");
 
     public async Task<WaitlistEntry> EntryAsync(string entryId) =>
-        (await Sqlite.FindAsync(WaitlistEntry.Collection, entryId))?.Value ?? throw new InvalidOperationException($"No entry {entryId}.");
+        (await Sqlite.FindAsync(SlotsCollections.Waitlist, entryId))?.Value ?? throw new InvalidOperationException($"No entry {entryId}.");
 
-    public async Task<PatientClaim?> ClaimAsync(string pseudonym) => (await Sqlite.FindAsync(PatientClaim.Collection, pseudonym))?.Value;
+    public async Task<PatientClaim?> ClaimAsync(string pseudonym) => (await Sqlite.FindAsync(SlotsCollections.PatientClaims, pseudonym))?.Value;
 
     public Task<List<Stored<Booking>>> BookingsAsync(BookingStatus? status = null) =>
-        Sqlite.QueryAllAsync(Booking.Collection, DocumentQuery.All.WhereKey("status", status?.ToString()));
+        Sqlite.QueryAllAsync(SlotsCollections.Bookings, DocumentQuery.All.WhereKey("status", status?.ToString()));
 
     public Task<List<Stored<WaitlistEntry>>> EntriesAsync(WaitlistStatus? status = null) =>
-        Sqlite.QueryAllAsync(WaitlistEntry.Collection, DocumentQuery.All.WhereKey("status", status?.ToString()));
+        Sqlite.QueryAllAsync(SlotsCollections.Waitlist, DocumentQuery.All.WhereKey("status", status?.ToString()));
 
     /// <summary>The places taken in <paramref name="run"/> as its period's ledger counts them.</summary>
     public async Task<RunPlaces> PlacesAsync(Stored<Run> run)
     {
-        var ledger = await Sqlite.FindAsync(PeriodLedger.Collection, PeriodLedger.IdOf(run.Value.SiteId, run.Value.RunStart))
+        var ledger = await Sqlite.FindAsync(SlotsCollections.PeriodLedgers, PeriodLedger.IdOf(run.Value.SiteId, run.Value.RunStart))
             ?? throw new InvalidOperationException($"No ledger for run {run.Id}.");
         return ledger.Value.PlacesOf(run.Id);
     }
