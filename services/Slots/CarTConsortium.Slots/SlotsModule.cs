@@ -33,7 +33,7 @@ public sealed class SlotsModule : IServiceModule
     {
         builder.AddFederatedAuthentication();
         builder.Services.AddRpcAccess(SlotsService.Descriptor, scope: "slots", rpc => rpc
-            // Capacity: a site publishes, closes and reopens its own runs (CapacityPlanner); an admin may close and reopen any.
+            // Capacity: a site publishes, closes and reopens its own runs (PublishRun, CloseRun, ReopenRun); an admin may close and reopen any.
             .Allow(nameof(SlotsService.SlotsServiceBase.PublishCapacity), Roles.ManufacturingSite)
             .Allow(nameof(SlotsService.SlotsServiceBase.CloseCapacity), Roles.ManufacturingSite, Roles.ConsortiumAdmin)
             .Allow(nameof(SlotsService.SlotsServiceBase.ReopenCapacity), Roles.ManufacturingSite, Roles.ConsortiumAdmin)
@@ -57,7 +57,14 @@ public sealed class SlotsModule : IServiceModule
             .ValidateOnStart();
         builder.Services.AddSingleton<PlacesFreed>();
         builder.Services.AddScoped<InstitutionAccess>();
-        builder.Services.AddScoped<CapacityPlanner>();
+        builder.Services.AddScoped<RunReads>();
+        builder.Services.AddScoped<RunChange>();
+        builder.Services.AddScoped<PublishRun>();
+        builder.Services.AddScoped<GetRun>();
+        builder.Services.AddScoped<ListRuns>();
+        builder.Services.AddScoped<CloseRun>();
+        builder.Services.AddScoped<ReopenRun>();
+        builder.Services.AddScoped<GetFairShares>();
         builder.Services.AddScoped<Allocator>();
         builder.Services.AddScoped<BookingDesk>();
         builder.Services.AddScoped<WaitlistDesk>();

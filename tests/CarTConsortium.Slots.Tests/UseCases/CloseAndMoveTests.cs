@@ -28,12 +28,12 @@ public sealed class CloseAndMoveTests
         Assert.Equal(source.Id, booking.Value.CapacityId);
 
         var refused = await Assert.ThrowsAsync<RuleViolationException>(() =>
-            world.Planner.CloseAsync(SlotsWorld.SiteAccount(), source.Id, source.Version, "line maintenance", CancellationToken.None));
+            world.CloseRun.ExecuteAsync(new CloseRunCommand(source.Id, source.Version, "line maintenance"), SlotsWorld.SiteAccount(), CancellationToken.None));
         Assert.Equal($"Capacity {source.Id}: 1 booking(s) hold places ({booking.Id}); move them to another run (MoveBooking) or cancel them first.", refused.Message);
 
         world.Clock.Advance(TimeSpan.FromHours(1));
         var moved = await world.Desk.MoveAsync(SlotsWorld.SiteAccount(), booking.Id, target.Id, booking.Version, "line maintenance", CancellationToken.None);
-        var closed = await world.Planner.CloseAsync(SlotsWorld.SiteAccount(), source.Id, source.Version, "line maintenance", CancellationToken.None);
+        var closed = await world.CloseRun.ExecuteAsync(new CloseRunCommand(source.Id, source.Version, "line maintenance"), SlotsWorld.SiteAccount(), CancellationToken.None);
 
         Assert.Equal((target.Id, May, BookingStatus.Held, 2L), (moved.Value.CapacityId, moved.Value.RunStart, moved.Value.Status, moved.Version));
         var step = moved.Value.Custody[^1];

@@ -6,6 +6,7 @@ using CarTConsortium.Slots.Domain.Waitlist;
 using CarTConsortium.Slots.Jobs;
 using CarTConsortium.Slots.UseCases.Bookings;
 using CarTConsortium.Slots.UseCases.Waitlist;
+using CarTConsortium.Slots.UseCases.Runs;
 using Xunit;
 
 namespace CarTConsortium.Slots.Tests.UseCases;
@@ -38,7 +39,7 @@ public sealed class FairShareTests
         Assert.NotNull(second.Entry);
         Assert.Equal(["KZ has used its 1 guaranteed place(s) in 2026-06, and the remaining free places are guaranteed to other countries (KG 1) until 2026-06-01, when unused shares open to all"],
             Assert.Single(second.Decisions).Reasons);
-        var shares = await world.Planner.FairSharesAsync(SlotsWorld.Site, DateParts.Of(RunStart), CancellationToken.None);
+        var shares = await world.GetFairShares.ExecuteAsync(new GetFairSharesCommand(SlotsWorld.Site, DateParts.Of(RunStart)), CancellationToken.None);
         Assert.Equal([new ShareStanding("KG", 50, 1, 0), new ShareStanding("KZ", 50, 1, 1)], shares.Shares);
         Assert.Equal((0, 2, 1), (shares.Unreserved, shares.Ledger.OpenLines, shares.Ledger.Taken));
 
@@ -71,7 +72,7 @@ public sealed class FairShareTests
         var reasons = Assert.Single(kyrgyz.Decisions).Reasons;
         Assert.Contains("within KG's guaranteed share (0 of 1 places used in 2026-06)", reasons);
         Assert.Contains($"cross-border under agreement {SlotsWorld.Agreement} (2-day shipment)", reasons);
-        var shares = await world.Planner.FairSharesAsync(SlotsWorld.Site, DateParts.Of(RunStart), CancellationToken.None);
+        var shares = await world.GetFairShares.ExecuteAsync(new GetFairSharesCommand(SlotsWorld.Site, DateParts.Of(RunStart)), CancellationToken.None);
         Assert.Equal([new ShareStanding("KG", 50, 1, 1), new ShareStanding("KZ", 50, 1, 1)], shares.Shares);
         Assert.Equal(new Dictionary<string, int> { ["KG"] = 1, ["KZ"] = 1 }, (await world.PlacesAsync(run)).TakenBy);
     }

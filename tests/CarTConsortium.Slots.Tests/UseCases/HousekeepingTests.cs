@@ -4,6 +4,7 @@ using CarTConsortium.Slots.Domain.Waitlist;
 using CarTConsortium.Slots.Jobs;
 using CarTConsortium.Slots.UseCases.Bookings;
 using CarTConsortium.Slots.UseCases.Waitlist;
+using CarTConsortium.Slots.UseCases.Runs;
 using CarTConsortium.Slots.Storage;
 using Xunit;
 
@@ -108,9 +109,9 @@ public sealed class HousekeepingTests
 
         var run = await world.PublishAsync();
         var published = await world.WereFreedAsync();
-        var closed = await world.Planner.CloseAsync(SlotsWorld.SiteAccount(), run.Id, run.Version, "cleaning", CancellationToken.None);
+        var closed = await world.CloseRun.ExecuteAsync(new CloseRunCommand(run.Id, run.Version, "cleaning"), SlotsWorld.SiteAccount(), CancellationToken.None);
         await world.WereFreedAsync();
-        await world.Planner.ReopenAsync(SlotsWorld.SiteAccount(), run.Id, closed.Stored.Version, CancellationToken.None);
+        await world.ReopenRun.ExecuteAsync(new ReopenRunCommand(run.Id, closed.Stored.Version), SlotsWorld.SiteAccount(), CancellationToken.None);
         var reopened = await world.WereFreedAsync();
 
         Assert.Equal((true, true), (published, reopened));

@@ -11,6 +11,7 @@ using CarTConsortium.Slots.Jobs;
 using CarTConsortium.Slots.UseCases.Bookings;
 using CarTConsortium.Slots.UseCases.Waitlist;
 using CarTConsortium.Slots.Domain.Runs;
+using CarTConsortium.Slots.UseCases;
 using CarTConsortium.Slots.UseCases.Runs;
 using CarTConsortium.Slots.ReadModels;
 using CarTConsortium.Slots.Storage;
@@ -74,7 +75,13 @@ public sealed class SlotsWorld : IDisposable
             .AddSingleton<Allocator>()
             .AddSingleton<BookingDesk>()
             .AddSingleton<WaitlistDesk>()
-            .AddSingleton<CapacityPlanner>()
+            .AddSingleton<InstitutionAccess>()
+            .AddSingleton<RunReads>()
+            .AddSingleton<RunChange>()
+            .AddSingleton<PublishRun>()
+            .AddSingleton<CloseRun>()
+            .AddSingleton<ReopenRun>()
+            .AddSingleton<GetFairShares>()
             .AddSingleton<BookingHousekeeping>()
             .BuildServiceProvider(new ServiceProviderOptions { ValidateOnBuild = true, ValidateScopes = true });
     }
@@ -98,7 +105,13 @@ public sealed class SlotsWorld : IDisposable
 
     public WaitlistDesk Waitlist => Services.GetRequiredService<WaitlistDesk>();
 
-    public CapacityPlanner Planner => Services.GetRequiredService<CapacityPlanner>();
+    public PublishRun PublishRun => Services.GetRequiredService<PublishRun>();
+
+    public CloseRun CloseRun => Services.GetRequiredService<CloseRun>();
+
+    public ReopenRun ReopenRun => Services.GetRequiredService<ReopenRun>();
+
+    public GetFairShares GetFairShares => Services.GetRequiredService<GetFairShares>();
 
     /// <summary>The job that lets holds lapse and offers freed places, as the host runs it.</summary>
     public BookingHousekeeping Housekeeping => Services.GetRequiredService<BookingHousekeeping>();
@@ -259,7 +272,7 @@ public sealed class SlotsWorld : IDisposable
 
     /// <summary>A run published by the site's own account, starting on <see cref="RunStart"/> unless told; the apheresis cut-off is the day before.</summary>
     public async Task<Stored<Run>> PublishAsync(DateOnly? runStart = null, int lines = 1, string site = Site, string product = Product) =>
-        (await Planner.PublishAsync(SiteAccount(site), site, product, DateParts.Of(runStart ?? RunStart), 12, lines, null, CancellationToken.None)).Stored;
+        (await PublishRun.ExecuteAsync(new PublishRunCommand(site, product, DateParts.Of(runStart ?? RunStart), 12, lines), SiteAccount(site), CancellationToken.None)).Stored;
 
     /// <summary>The patient's coordinator asks for any run of the product, as soon as possible.</summary>
     public Task<RunRequestOutcome> RequestAsync(string pseudonym, string hospital = Hospital, UrgencyClass urgency = UrgencyClass.Standard,

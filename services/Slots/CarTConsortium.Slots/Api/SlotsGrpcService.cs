@@ -7,36 +7,42 @@ using CarTConsortium.Slots.UseCases.Bookings;
 using CarTConsortium.Slots.UseCases.Runs;
 using CarTConsortium.Slots.UseCases.Waitlist;
 using Grpc.Core;
+using Microsoft.Extensions.DependencyInjection;
 using Contract = CarTConsortium.Contracts.Slots.V1;
 
 namespace CarTConsortium.Slots.Api;
 
 /// <summary>Slots' gRPC (and, through transcoding, REST/JSON) face: translation only.</summary>
-public sealed class SlotsGrpcService(CapacityPlanner planner, BookingDesk bookings, WaitlistDesk waitlist) : SlotsService.SlotsServiceBase
+public sealed class SlotsGrpcService(IServiceProvider useCases) : SlotsService.SlotsServiceBase
 {
+    // Each call builds only the use case it runs, from the call's scope.
+    private T Use<T>() where T : notnull => useCases.GetRequiredService<T>();
+
     public override async Task<Contract.Capacity> PublishCapacity(PublishCapacityRequest request, ServerCallContext context) =>
-        SlotsMapping.ToContract(await planner.PublishAsync(context.Caller(), request.SiteId, request.ProductId, SlotsMapping.FromContract(request.RunStart),
-            request.RunDays, request.Lines, SlotsMapping.FromContract(request.ApheresisCutoff), context.CancellationToken));
+        SlotsMapping.ToContract(await Use<PublishRun>().ExecuteAsync(new PublishRunCommand(request.SiteId, request.ProductId, SlotsMapping.FromContract(request.RunStart),
+            request.RunDays, request.Lines, SlotsMapping.FromContract(request.ApheresisCutoff)), context.Caller(), context.CancellationToken));
 
     public override async Task<Contract.Capacity> GetCapacity(GetCapacityRequest request, ServerCallContext context) =>
-        SlotsMapping.ToContract(await planner.GetAsync(request.CapacityId, context.CancellationToken));
+        SlotsMapping.ToContract(await Use<GetRun>().ExecuteAsync(new GetRunCommand(request.CapacityId), context.CancellationToken));
 
     public override async Task<ListCapacityResponse> ListCapacity(ListCapacityRequest request, ServerCallContext context)
     {
-        var (capacity, next) = await planner.ListAsync(request.Page?.PageSize ?? 0, request.Page?.PageToken,
-            request.SiteId, request.ProductId, context.CancellationToken);
-        return new ListCapacityResponse { Capacity = { capacity.Select(SlotsMapping.ToContract) }, NextPageToken = next };
+        var page = await Use<ListRuns>().ExecuteAsync(new ListRunsCommand(request.Page?.PageSize ?? 0, request.Page?.PageToken, request.SiteId, request.ProductId),
+            context.CancellationToken);
+        return new ListCapacityResponse { Capacity = { page.Runs.Select(SlotsMapping.ToContract) }, NextPageToken = page.NextPageToken };
     }
 
     public override async Task<Contract.Capacity> CloseCapacity(CloseCapacityRequest request, ServerCallContext context) =>
-        SlotsMapping.ToContract(await planner.CloseAsync(context.Caller(), request.CapacityId, request.ExpectedRevision, request.Reason, context.CancellationToken));
+        SlotsMapping.ToContract(await Use<CloseRun>().ExecuteAsync(new CloseRunCommand(request.CapacityId, request.ExpectedRevision, request.Reason),
+            context.Caller(), context.CancellationToken));
 
     public override async Task<Contract.Capacity> ReopenCapacity(ReopenCapacityRequest request, ServerCallContext context) =>
-        SlotsMapping.ToContract(await planner.ReopenAsync(context.Caller(), request.CapacityId, request.ExpectedRevision, context.CancellationToken));
+        SlotsMapping.ToContract(await Use<ReopenRun>().ExecuteAsync(new ReopenRunCommand(request.CapacityId, request.ExpectedRevision),
+            context.Caller(), context.CancellationToken));
 
     public override async Task<RequestRunResponse> RequestRun(RequestRunRequest request, ServerCallContext context)
     {
-        var outcome = await bookings.RequestRunAsync(context.Caller(), new RunRequestInput(request.Pseudonym, request.ProductId, request.Indication,
+        var outcome = await Use<BookingDesk>().RequestRunAsync(context.Caller(), new RunRequestInput(request.Pseudonym, request.ProductId, request.Indication,
             SlotsMapping.FromContract(request.Urgency), request.SiteId, SlotsMapping.FromContract(request.EarliestStart), SlotsMapping.FromContract(request.LatestStart),
             request.TreatingInstitutionId, request.NoWaitlist), context.CancellationToken);
         // The requesting hospital treats the patient: it sees the pseudonym it sent.
@@ -60,7 +66,7 @@ public sealed class SlotsGrpcService(CapacityPlanner planner, BookingDesk bookin
     public override async Task<Contract.Booking> GetBooking(GetBookingRequest request, ServerCallContext context)
     {
         var caller = context.Caller();
-        var booking = await bookings.GetAsync(caller, request.BookingId, context.CancellationToken);
+        var booking = await Use<BookingDesk>().GetAsync(caller, request.BookingId, context.CancellationToken);
         return SlotsMapping.ToContract(booking, BookingAccess.SeesPseudonym(caller, booking.Value));
     }
 
@@ -72,7 +78,7 @@ public sealed class SlotsGrpcService(CapacityPlanner planner, BookingDesk bookin
         {
             throw new BuildingBlocks.Errors.InvalidArgumentException([new("status", "is not a booking status")]);
         }
-        var (found, next) = await bookings.ListAsync(caller, request.Page?.PageSize ?? 0, request.Page?.PageToken, request.SiteId,
+        var (found, next) = await Use<BookingDesk>().ListAsync(caller, request.Page?.PageSize ?? 0, request.Page?.PageToken, request.SiteId,
             request.TreatingInstitutionId, request.CapacityId, status, context.CancellationToken);
         return new ListBookingsResponse
         {
@@ -84,7 +90,7 @@ public sealed class SlotsGrpcService(CapacityPlanner planner, BookingDesk bookin
     public override async Task<Contract.Booking> AdvanceBooking(AdvanceBookingRequest request, ServerCallContext context)
     {
         var caller = context.Caller();
-        var booking = await bookings.AdvanceAsync(caller, request.BookingId, SlotsMapping.FromContract(request.To), request.ExpectedRevision, request.Note,
+        var booking = await Use<BookingDesk>().AdvanceAsync(caller, request.BookingId, SlotsMapping.FromContract(request.To), request.ExpectedRevision, request.Note,
             context.CancellationToken);
         return SlotsMapping.ToContract(booking, BookingAccess.SeesPseudonym(caller, booking.Value));
     }
@@ -92,13 +98,13 @@ public sealed class SlotsGrpcService(CapacityPlanner planner, BookingDesk bookin
     public override async Task<Contract.Booking> MoveBooking(MoveBookingRequest request, ServerCallContext context)
     {
         var caller = context.Caller();
-        var booking = await bookings.MoveAsync(caller, request.BookingId, request.ToCapacityId, request.ExpectedRevision, request.Note, context.CancellationToken);
+        var booking = await Use<BookingDesk>().MoveAsync(caller, request.BookingId, request.ToCapacityId, request.ExpectedRevision, request.Note, context.CancellationToken);
         return SlotsMapping.ToContract(booking, BookingAccess.SeesPseudonym(caller, booking.Value));
     }
 
     public override async Task<AllocationExplanation> ExplainAllocation(ExplainAllocationRequest request, ServerCallContext context)
     {
-        var (decision, runs) = await bookings.ExplainAsync(context.Caller(), request.RequestId, request.CapacityId, context.CancellationToken);
+        var (decision, runs) = await Use<BookingDesk>().ExplainAsync(context.Caller(), request.RequestId, request.CapacityId, context.CancellationToken);
         return new AllocationExplanation
         {
             RequestId = decision.RequestId,
@@ -114,7 +120,7 @@ public sealed class SlotsGrpcService(CapacityPlanner planner, BookingDesk bookin
     public override async Task<ListWaitlistResponse> ListWaitlist(ListWaitlistRequest request, ServerCallContext context)
     {
         var caller = context.Caller();
-        var (entries, seed) = await waitlist.ListAsync(request.ProductId, context.CancellationToken);
+        var (entries, seed) = await Use<WaitlistDesk>().ListAsync(request.ProductId, context.CancellationToken);
         return new ListWaitlistResponse
         {
             LotterySeed = seed,
@@ -135,23 +141,23 @@ public sealed class SlotsGrpcService(CapacityPlanner planner, BookingDesk bookin
     public override async Task<Contract.WaitlistEntry> WithdrawFromWaitlist(WithdrawFromWaitlistRequest request, ServerCallContext context)
     {
         var caller = context.Caller();
-        var entry = await waitlist.WithdrawAsync(caller, request.EntryId, request.ExpectedRevision, context.CancellationToken);
+        var entry = await Use<WaitlistDesk>().WithdrawAsync(caller, request.EntryId, request.ExpectedRevision, context.CancellationToken);
         return SlotsMapping.ToContract(entry, showPseudonym: !caller.IsConsortiumAdmin);
     }
 
     public override async Task<FairShares> GetFairShares(GetFairSharesRequest request, ServerCallContext context)
     {
-        var (ledger, shares, unreserved, day) = await planner.FairSharesAsync(request.SiteId, SlotsMapping.FromContract(request.Day), context.CancellationToken);
+        var standings = await Use<GetFairShares>().ExecuteAsync(new GetFairSharesCommand(request.SiteId, SlotsMapping.FromContract(request.Day)), context.CancellationToken);
         return new FairShares
         {
-            SiteId = ledger.SiteId,
-            PeriodStart = Period.Start(day).ToContractDate(),
-            PeriodEnd = Period.End(day).ToContractDate(),
-            Lines = ledger.OpenLines,
-            Booked = ledger.Taken,
-            Shares = { shares.Select(s => new CountryShare { CountryCode = s.CountryCode, Percent = s.Percent, Guaranteed = s.Guaranteed, Used = s.Used }) },
-            Unreserved = unreserved,
-            ReleaseDaysBeforeRun = planner.ReleaseDaysBeforeRun,
+            SiteId = standings.Ledger.SiteId,
+            PeriodStart = standings.PeriodStart.ToContractDate(),
+            PeriodEnd = standings.PeriodEnd.ToContractDate(),
+            Lines = standings.Ledger.OpenLines,
+            Booked = standings.Ledger.Taken,
+            Shares = { standings.Shares.Select(s => new CountryShare { CountryCode = s.CountryCode, Percent = s.Percent, Guaranteed = s.Guaranteed, Used = s.Used }) },
+            Unreserved = standings.Unreserved,
+            ReleaseDaysBeforeRun = standings.ReleaseDaysBeforeRun,
         };
     }
 

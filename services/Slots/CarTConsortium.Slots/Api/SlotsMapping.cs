@@ -31,7 +31,7 @@ internal static class SlotsMapping
         SiteCountry = stored.Value.SiteCountry,
     };
 
-    public static Contract.Capacity ToContract(CapacityView view) => ToContract(view.Stored, view.Booked);
+    public static Contract.Capacity ToContract(RunView view) => ToContract(view.Stored, view.Booked);
 
     /// <param name="showPseudonym">Only for the treating hospital and the site (and in events, which stay inside the platform).</param>
     public static Contract.Booking ToContract(Stored<Booking> stored, bool showPseudonym)

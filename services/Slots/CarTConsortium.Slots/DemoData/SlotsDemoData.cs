@@ -18,7 +18,7 @@ namespace CarTConsortium.Slots.DemoData;
 /// and the hub's accounts, once the registry's and approvals' demo entities have arrived
 /// here by event. Only an empty database gets it.
 /// </summary>
-internal sealed class SlotsDemoData(IDocumentStore store, TimeProvider clock, CapacityPlanner planner, BookingDesk bookings)
+internal sealed class SlotsDemoData(IDocumentStore store, TimeProvider clock, PublishRun publishRun, BookingDesk bookings)
 {
     private const string Product = "ncb-cd19-academic";
     private const string Hub = "kz-astana-childrens";
@@ -43,7 +43,7 @@ internal sealed class SlotsDemoData(IDocumentStore store, TimeProvider clock, Ca
             var account = new Caller($"demo:{site}-mes", $"{site}-mes", country, site, new HashSet<string> { Roles.ManufacturingSite });
             foreach (var days in daysAhead)
             {
-                await planner.PublishAsync(account, site, Product, DateParts.Of(today.AddDays(days)), 14, lines, null, ct);
+                await publishRun.ExecuteAsync(new PublishRunCommand(site, Product, DateParts.Of(today.AddDays(days)), 14, lines), account, ct);
             }
         }
         await SeedBookingsAsync(today, ct);
