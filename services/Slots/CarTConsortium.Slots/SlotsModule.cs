@@ -42,7 +42,7 @@ public sealed class SlotsModule : IServiceModule
             .AllowAnyRole(nameof(SlotsService.SlotsServiceBase.ListCapacity))
             .AllowAnyRole(nameof(SlotsService.SlotsServiceBase.GetFairShares))
             .AllowAnyRole(nameof(SlotsService.SlotsServiceBase.WhoAmI))
-            // Bookings: a hospital books for its own patients; hospitals, sites and admins follow what is theirs (BookingDesk).
+            // Bookings: a hospital books for its own patients; hospitals, sites and admins follow what is theirs (BookingAccess).
             .Allow(nameof(SlotsService.SlotsServiceBase.RequestRun), Roles.HospitalCoordinator)
             .Allow(nameof(SlotsService.SlotsServiceBase.GetBooking), Roles.HospitalCoordinator, Roles.ManufacturingSite, Roles.ConsortiumAdmin)
             .Allow(nameof(SlotsService.SlotsServiceBase.ListBookings), Roles.HospitalCoordinator, Roles.ManufacturingSite, Roles.ConsortiumAdmin)
@@ -66,8 +66,19 @@ public sealed class SlotsModule : IServiceModule
         builder.Services.AddScoped<ReopenRun>();
         builder.Services.AddScoped<GetFairShares>();
         builder.Services.AddScoped<Allocator>();
-        builder.Services.AddScoped<BookingDesk>();
-        builder.Services.AddScoped<WaitlistDesk>();
+        builder.Services.AddScoped<BookingReads>();
+        builder.Services.AddScoped<BookingPlaces>();
+        builder.Services.AddScoped<RequestRun>();
+        builder.Services.AddScoped<GetBooking>();
+        builder.Services.AddScoped<ListBookings>();
+        builder.Services.AddScoped<AdvanceBooking>();
+        builder.Services.AddScoped<MoveBooking>();
+        builder.Services.AddScoped<ExplainAllocation>();
+        builder.Services.AddScoped<WaitlistQueue>();
+        builder.Services.AddScoped<ListWaitlist>();
+        builder.Services.AddScoped<WithdrawFromWaitlist>();
+        builder.Services.AddScoped<LapseDueHolds>();
+        builder.Services.AddScoped<OfferFreedPlaces>();
         builder.Services.AddSingleton<BookingHousekeeping>();
         builder.Services.AddHostedService(services => services.GetRequiredService<BookingHousekeeping>());
         builder.Services.AddScoped<SlotsDemoData>();

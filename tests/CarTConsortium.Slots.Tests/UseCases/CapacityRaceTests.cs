@@ -42,11 +42,11 @@ public sealed class CapacityRaceTests
         Assert.Equal(held.Select(o => o.Booking!.Id).Order(), stored.Select(b => b.Id).Order());
         Assert.Equal(Lines, stored.Select(b => b.Value.Pseudonym).Distinct().Count());
         Assert.Equal((Lines, 0), ((await world.PlacesAsync(run)).Taken, (await world.PlacesAsync(run)).Free));
-        var listed = await world.Desk.ListAsync(Callers.Admin, 0, null, null, null, run.Id, BookingStatus.Held, CancellationToken.None);
+        var listed = await world.ListBookings.ExecuteAsync(new ListBookingsCommand(0, null, null, null, run.Id, BookingStatus.Held), Callers.Admin, CancellationToken.None);
         Assert.Equal(Lines, listed.Bookings.Count);
         foreach (var booking in stored)
         {
-            var read = await world.Desk.GetAsync(SlotsWorld.Coordinator(SlotsWorld.Hospital), booking.Id, CancellationToken.None);
+            var read = (await world.GetBooking.ExecuteAsync(new GetBookingCommand(booking.Id), SlotsWorld.Coordinator(SlotsWorld.Hospital), CancellationToken.None)).Stored;
             Assert.Equal(run.Id, read.Value.CapacityId);
         }
         var entries = await world.EntriesAsync(WaitlistStatus.Waiting);
@@ -82,14 +82,14 @@ public sealed class CapacityRaceTests
     /// the patients' order. The requests are seen to have overlapped for real (some lost a commit and decided again from
     /// fresh reads: each attempt reads the patient's claim once) and to have ended in time.
     /// </summary>
-    private static async Task<(SlotsWorld World, Stored<ManufacturingRun> Run, IReadOnlyList<string> Patients, RunRequestOutcome[] Outcomes)> RaceAsync(bool noWaitlist)
+    private static async Task<(SlotsWorld World, Stored<ManufacturingRun> Run, IReadOnlyList<string> Patients, RequestRunResult[] Outcomes)> RaceAsync(bool noWaitlist)
     {
         var world = await SlotsWorld.CreateAsync();
         try
         {
             var run = await world.PublishAsync(lines: Lines);
             var patients = await world.EnrolManyAsync(Patients);
-            var (calls, elapsed) = await AllAtOnce.RunAsync([.. patients.Select(p => (Func<Task<RunRequestOutcome>>)(() => world.RequestAsync(p, noWaitlist: noWaitlist)))]);
+            var (calls, elapsed) = await AllAtOnce.RunAsync([.. patients.Select(p => (Func<Task<RequestRunResult>>)(() => world.RequestAsync(p, noWaitlist: noWaitlist)))]);
             var outcomes = await Task.WhenAll(calls);
             Assert.True(world.Store.FindsOf(SlotsCollections.PatientClaims) > Patients, "no request had to decide again: they did not overlap");
             Assert.True(elapsed < TimeSpan.FromSeconds(20), $"the race took {elapsed}");

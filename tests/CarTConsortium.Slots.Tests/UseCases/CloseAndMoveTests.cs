@@ -32,7 +32,7 @@ public sealed class CloseAndMoveTests
         Assert.Equal($"Capacity {source.Id}: 1 booking(s) hold places ({booking.Id}); move them to another run (MoveBooking) or cancel them first.", refused.Message);
 
         world.Clock.Advance(TimeSpan.FromHours(1));
-        var moved = await world.Desk.MoveAsync(SlotsWorld.SiteAccount(), booking.Id, target.Id, booking.Version, "line maintenance", CancellationToken.None);
+        var moved = (await world.MoveBooking.ExecuteAsync(new MoveBookingCommand(booking.Id, target.Id, booking.Version, "line maintenance"), SlotsWorld.SiteAccount(), CancellationToken.None)).Stored;
         var closed = await world.CloseRun.ExecuteAsync(new CloseRunCommand(source.Id, source.Version, "line maintenance"), SlotsWorld.SiteAccount(), CancellationToken.None);
 
         Assert.Equal((target.Id, May, BookingStatus.Held, 2L), (moved.Value.CapacityId, moved.Value.RunStart, moved.Value.Status, moved.Version));
@@ -62,11 +62,11 @@ public sealed class CloseAndMoveTests
         await world.HoldForNewPatientAsync();
 
         var byHospital = await Assert.ThrowsAsync<PermissionDeniedException>(() =>
-            world.Desk.MoveAsync(SlotsWorld.Coordinator(SlotsWorld.Hospital), booking.Id, full.Id, booking.Version, null, CancellationToken.None));
+            world.MoveBooking.ExecuteAsync(new MoveBookingCommand(booking.Id, full.Id, booking.Version, null), SlotsWorld.Coordinator(SlotsWorld.Hospital), CancellationToken.None));
         var intoFull = await Assert.ThrowsAsync<RuleViolationException>(() =>
-            world.Desk.MoveAsync(SlotsWorld.SiteAccount(), booking.Id, full.Id, booking.Version, null, CancellationToken.None));
+            world.MoveBooking.ExecuteAsync(new MoveBookingCommand(booking.Id, full.Id, booking.Version, null), SlotsWorld.SiteAccount(), CancellationToken.None));
         await world.AdvanceAsync(SlotsWorld.Coordinator(SlotsWorld.Hospital), other.Id, BookingStatus.Cancelled);
-        var moved = await world.Desk.MoveAsync(SlotsWorld.SiteAccount(), booking.Id, target.Id, booking.Version, null, CancellationToken.None);
+        var moved = (await world.MoveBooking.ExecuteAsync(new MoveBookingCommand(booking.Id, target.Id, booking.Version, null), SlotsWorld.SiteAccount(), CancellationToken.None)).Stored;
 
         Assert.Equal("Only the booking's manufacturing site or a consortium admin moves a booking.", byHospital.Message);
         Assert.StartsWith($"Booking {booking.Id} cannot move to run {full.Id}: all 1 line(s) are booked", intoFull.Message, StringComparison.Ordinal);

@@ -44,7 +44,7 @@ public sealed class ConsentTests
         await ChangeConsentsAsync(world, withdrawing, registry: false, crossBorder: false);
         await ChangeConsentsAsync(world, another, registry: false, crossBorder: false);
         await world.AdvanceAsync(SlotsWorld.Coordinator(SlotsWorld.Hospital), booked.Id, BookingStatus.Cancelled);
-        await world.Waitlist.OfferFreedPlacesAsync(CancellationToken.None);
+        await world.OfferFreedPlaces.ExecuteAsync(CancellationToken.None);
         var refused = await Assert.ThrowsAsync<RuleViolationException>(() => world.RequestAsync(another));
 
         Assert.Equal("The patient's registry consent is withdrawn; nothing further is booked for the patient.", refused.Message);

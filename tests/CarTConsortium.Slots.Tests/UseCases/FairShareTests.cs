@@ -44,14 +44,14 @@ public sealed class FairShareTests
         Assert.Equal((0, 2, 1), (shares.Unreserved, shares.Ledger.OpenLines, shares.Ledger.Taken));
 
         world.Clock.SetUtcNow(new DateTimeOffset(ReleaseDay.ToDateTime(TimeOnly.MinValue), TimeSpan.Zero) - TimeSpan.FromTicks(1));
-        Assert.Equal(0, await world.Waitlist.OfferFreedPlacesAsync(CancellationToken.None));
+        Assert.Equal(0, await world.OfferFreedPlaces.ExecuteAsync(CancellationToken.None));
         world.MoveTo(ReleaseDay);
-        Assert.Equal(1, await world.Waitlist.OfferFreedPlacesAsync(CancellationToken.None));
+        Assert.Equal(1, await world.OfferFreedPlaces.ExecuteAsync(CancellationToken.None));
 
         var entry = await world.EntryAsync(second.Entry.Id);
         Assert.Equal(WaitlistStatus.Offered, entry.Status);
         Assert.Equal((patient, run.Id), ((await world.BookingAsync(entry.OfferedBookingId!)).Value.Pseudonym, (await world.BookingAsync(entry.OfferedBookingId!)).Value.CapacityId));
-        var explained = await world.Desk.ExplainAsync(SlotsWorld.Coordinator(SlotsWorld.Hospital), second.RequestId, run.Id, CancellationToken.None);
+        var explained = await world.ExplainAllocation.ExecuteAsync(new ExplainAllocationCommand(second.RequestId, run.Id), SlotsWorld.Coordinator(SlotsWorld.Hospital), CancellationToken.None);
         Assert.Contains("unused shares of this run opened to all on 2026-06-01", Assert.Single(explained.Runs).Reasons);
         Assert.Equal(2, (await world.PlacesAsync(run)).Taken);
     }

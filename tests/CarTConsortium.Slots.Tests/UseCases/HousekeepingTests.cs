@@ -6,6 +6,7 @@ using CarTConsortium.Slots.UseCases.Bookings;
 using CarTConsortium.Slots.UseCases.Waitlist;
 using CarTConsortium.Slots.UseCases.Runs;
 using CarTConsortium.Slots.Storage;
+using CarTConsortium.Testing;
 using Xunit;
 
 namespace CarTConsortium.Slots.Tests.UseCases;
@@ -57,7 +58,7 @@ public sealed class HousekeepingTests
         {
             await world.WaitAsync(patient);
         }
-        var (head, _) = await world.Waitlist.ListAsync(SlotsWorld.Product, CancellationToken.None);
+        var (head, _) = await world.ListWaitlist.ExecuteAsync(new ListWaitlistCommand(SlotsWorld.Product), Callers.Admin, CancellationToken.None);
         world.Clock.Advance(TimeSpan.FromHours(48));
 
         var (replicas, _) = await AllAtOnce.RunAsync([.. Enumerable.Range(0, 4).Select(_ => (Func<Task<(int Lapsed, int Offered)>>)(() => world.Housekeeping.RunOnceAsync(CancellationToken.None)))]);
@@ -89,8 +90,8 @@ public sealed class HousekeepingTests
         world.Store.BeforeNextFind(SlotsCollections.Waitlist, second.Id,
             () => world.AdvanceAsync(SlotsWorld.Coordinator(SlotsWorld.Hospital), booked.Id, BookingStatus.Cancelled));
 
-        await world.Waitlist.OfferFreedPlacesAsync(CancellationToken.None);
-        await world.Waitlist.OfferFreedPlacesAsync(CancellationToken.None);
+        await world.OfferFreedPlaces.ExecuteAsync(CancellationToken.None);
+        await world.OfferFreedPlaces.ExecuteAsync(CancellationToken.None);
 
         Assert.Equal(BookingStatus.Cancelled, (await world.BookingAsync(booked.Id)).Value.Status);
         Assert.Equal((WaitlistStatus.Offered, WaitlistStatus.Waiting), ((await world.EntryAsync(head.Id)).Status, (await world.EntryAsync(second.Id)).Status));

@@ -73,8 +73,6 @@ public sealed class SlotsWorld : IDisposable
             .AddSingleton(Microsoft.Extensions.Options.Options.Create(Options))
             .AddSingleton(PlacesFreed)
             .AddSingleton<Allocator>()
-            .AddSingleton<BookingDesk>()
-            .AddSingleton<WaitlistDesk>()
             .AddSingleton<InstitutionAccess>()
             .AddSingleton<RunReads>()
             .AddSingleton<RunChange>()
@@ -82,6 +80,19 @@ public sealed class SlotsWorld : IDisposable
             .AddSingleton<CloseRun>()
             .AddSingleton<ReopenRun>()
             .AddSingleton<GetFairShares>()
+            .AddSingleton<BookingReads>()
+            .AddSingleton<BookingPlaces>()
+            .AddSingleton<RequestRun>()
+            .AddSingleton<GetBooking>()
+            .AddSingleton<ListBookings>()
+            .AddSingleton<AdvanceBooking>()
+            .AddSingleton<MoveBooking>()
+            .AddSingleton<ExplainAllocation>()
+            .AddSingleton<WaitlistQueue>()
+            .AddSingleton<ListWaitlist>()
+            .AddSingleton<WithdrawFromWaitlist>()
+            .AddSingleton<LapseDueHolds>()
+            .AddSingleton<OfferFreedPlaces>()
             .AddSingleton<BookingHousekeeping>()
             .BuildServiceProvider(new ServiceProviderOptions { ValidateOnBuild = true, ValidateScopes = true });
     }
@@ -101,9 +112,25 @@ public sealed class SlotsWorld : IDisposable
 
     public PlacesFreed PlacesFreed { get; } = new();
 
-    public BookingDesk Desk => Services.GetRequiredService<BookingDesk>();
+    public RequestRun RequestRun => Services.GetRequiredService<RequestRun>();
 
-    public WaitlistDesk Waitlist => Services.GetRequiredService<WaitlistDesk>();
+    public GetBooking GetBooking => Services.GetRequiredService<GetBooking>();
+
+    public ListBookings ListBookings => Services.GetRequiredService<ListBookings>();
+
+    public AdvanceBooking AdvanceBooking => Services.GetRequiredService<AdvanceBooking>();
+
+    public MoveBooking MoveBooking => Services.GetRequiredService<MoveBooking>();
+
+    public ExplainAllocation ExplainAllocation => Services.GetRequiredService<ExplainAllocation>();
+
+    public ListWaitlist ListWaitlist => Services.GetRequiredService<ListWaitlist>();
+
+    public WithdrawFromWaitlist WithdrawFromWaitlist => Services.GetRequiredService<WithdrawFromWaitlist>();
+
+    public LapseDueHolds LapseDueHolds => Services.GetRequiredService<LapseDueHolds>();
+
+    public OfferFreedPlaces OfferFreedPlaces => Services.GetRequiredService<OfferFreedPlaces>();
 
     public PublishRun PublishRun => Services.GetRequiredService<PublishRun>();
 
@@ -275,9 +302,9 @@ public sealed class SlotsWorld : IDisposable
         (await PublishRun.ExecuteAsync(new PublishRunCommand(site, product, DateParts.Of(runStart ?? RunStart), 12, lines), SiteAccount(site), CancellationToken.None)).Stored;
 
     /// <summary>The patient's coordinator asks for any run of the product, as soon as possible.</summary>
-    public Task<RunRequestOutcome> RequestAsync(string pseudonym, string hospital = Hospital, UrgencyClass urgency = UrgencyClass.Standard,
+    public Task<RequestRunResult> RequestAsync(string pseudonym, string hospital = Hospital, UrgencyClass urgency = UrgencyClass.Standard,
         bool noWaitlist = false, string product = Product, string? site = null) =>
-        Desk.RequestRunAsync(Coordinator(hospital), new RunRequestInput(pseudonym, product, Indication, urgency, site, null, null, hospital, noWaitlist), CancellationToken.None);
+        RequestRun.ExecuteAsync(new RequestRunCommand(pseudonym, product, Indication, urgency, hospital, site, null, null, noWaitlist), Coordinator(hospital), CancellationToken.None);
 
     /// <summary>A request that must end in a hold; its booking.</summary>
     public async Task<Stored<Booking>> HoldAsync(string pseudonym, string hospital = Hospital, UrgencyClass urgency = UrgencyClass.Standard)
@@ -305,7 +332,7 @@ public sealed class SlotsWorld : IDisposable
     public async Task<Stored<Booking>> AdvanceAsync(Caller caller, string bookingId, BookingStatus to, string? note = null)
     {
         var current = await BookingAsync(bookingId);
-        return await Desk.AdvanceAsync(caller, bookingId, to, current.Version, note, CancellationToken.None);
+        return (await AdvanceBooking.ExecuteAsync(new AdvanceBookingCommand(bookingId, to, current.Version, note), caller, CancellationToken.None)).Stored;
     }
 
     /// <summary>A booking taken by its hospital and site through <paramref name="steps"/>, in order.</summary>
@@ -359,7 +386,7 @@ public sealed class SlotsWorld : IDisposable
     /// <summary>Midnight UTC of <paramref name="day"/>: the clock moved there.</summary>
     public void MoveTo(DateOnly day) => Clock.SetUtcNow(new DateTimeOffset(day.ToDateTime(TimeOnly.MinValue), TimeSpan.Zero));
 
-    public static string Reasons(RunRequestOutcome outcome) => string.Join(" | ", outcome.Decisions.SelectMany(d => d.Reasons));
+    public static string Reasons(RequestRunResult outcome) => string.Join(" | ", outcome.Decisions.SelectMany(d => d.Reasons));
 
     public void Dispose()
     {

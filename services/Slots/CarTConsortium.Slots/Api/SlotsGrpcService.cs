@@ -1,8 +1,6 @@
 using CarTConsortium.Contracts.Slots.V1;
 using CarTConsortium.ServiceDefaults;
 using CarTConsortium.ServiceDefaults.Security;
-using CarTConsortium.Slots.Domain.Bookings;
-using CarTConsortium.Slots.Domain.Runs;
 using CarTConsortium.Slots.UseCases.Bookings;
 using CarTConsortium.Slots.UseCases.Runs;
 using CarTConsortium.Slots.UseCases.Waitlist;
@@ -42,69 +40,52 @@ public sealed class SlotsGrpcService(IServiceProvider useCases) : SlotsService.S
 
     public override async Task<RequestRunResponse> RequestRun(RequestRunRequest request, ServerCallContext context)
     {
-        var outcome = await Use<BookingDesk>().RequestRunAsync(context.Caller(), new RunRequestInput(request.Pseudonym, request.ProductId, request.Indication,
-            SlotsMapping.FromContract(request.Urgency), request.SiteId, SlotsMapping.FromContract(request.EarliestStart), SlotsMapping.FromContract(request.LatestStart),
-            request.TreatingInstitutionId, request.NoWaitlist), context.CancellationToken);
-        // The requesting hospital treats the patient: it sees the pseudonym it sent.
+        var result = await Use<RequestRun>().ExecuteAsync(new RequestRunCommand(request.Pseudonym, request.ProductId, request.Indication,
+            SlotsMapping.FromContract(request.Urgency), request.TreatingInstitutionId, request.SiteId, SlotsMapping.FromContract(request.EarliestStart),
+            SlotsMapping.FromContract(request.LatestStart), request.NoWaitlist), context.Caller(), context.CancellationToken);
         var response = new RequestRunResponse
         {
-            RequestId = outcome.RequestId,
-            Summary = outcome.Summary,
-            Decisions = { outcome.Decisions.Select(SlotsMapping.ToContract) },
+            RequestId = result.RequestId,
+            Summary = result.Summary,
+            Decisions = { result.Decisions.Select(SlotsMapping.ToContract) },
         };
-        if (outcome.Booking is { } booking)
+        if (result.Booking is { } booking)
         {
-            response.Booking = SlotsMapping.ToContract(booking, showPseudonym: true);
+            response.Booking = SlotsMapping.ToContract(booking, result.ShowsPseudonym);
         }
-        else if (outcome.Entry is { } entry)
+        else if (result.Entry is { } entry)
         {
-            response.Waitlisted = SlotsMapping.ToContract(entry, showPseudonym: true);
+            response.Waitlisted = SlotsMapping.ToContract(entry, result.ShowsPseudonym);
         }
         return response;
     }
 
-    public override async Task<Contract.Booking> GetBooking(GetBookingRequest request, ServerCallContext context)
-    {
-        var caller = context.Caller();
-        var booking = await Use<BookingDesk>().GetAsync(caller, request.BookingId, context.CancellationToken);
-        return SlotsMapping.ToContract(booking, BookingAccess.SeesPseudonym(caller, booking.Value));
-    }
+    public override async Task<Contract.Booking> GetBooking(GetBookingRequest request, ServerCallContext context) =>
+        SlotsMapping.ToContract(await Use<GetBooking>().ExecuteAsync(new GetBookingCommand(request.BookingId), context.Caller(), context.CancellationToken));
 
     public override async Task<ListBookingsResponse> ListBookings(ListBookingsRequest request, ServerCallContext context)
     {
-        var caller = context.Caller();
-        var status = request.Status == Contract.BookingStatus.Unspecified ? null : SlotsMapping.FromContract(request.Status);
-        if (request.Status != Contract.BookingStatus.Unspecified && status is null)
-        {
-            throw new BuildingBlocks.Errors.InvalidArgumentException([new("status", "is not a booking status")]);
-        }
-        var (found, next) = await Use<BookingDesk>().ListAsync(caller, request.Page?.PageSize ?? 0, request.Page?.PageToken, request.SiteId,
-            request.TreatingInstitutionId, request.CapacityId, status, context.CancellationToken);
-        return new ListBookingsResponse
-        {
-            Bookings = { found.Select(b => SlotsMapping.ToContract(b, BookingAccess.SeesPseudonym(caller, b.Value))) },
-            NextPageToken = next,
-        };
+        var status = SlotsMapping.FromContract(request.Status);
+        var page = await Use<ListBookings>().ExecuteAsync(new ListBookingsCommand(request.Page?.PageSize ?? 0, request.Page?.PageToken, request.SiteId,
+            request.TreatingInstitutionId, request.CapacityId, status, StatusNotRecognised: request.Status != Contract.BookingStatus.Unspecified && status is null),
+            context.Caller(), context.CancellationToken);
+        return new ListBookingsResponse { Bookings = { page.Bookings.Select(SlotsMapping.ToContract) }, NextPageToken = page.NextPageToken };
     }
 
-    public override async Task<Contract.Booking> AdvanceBooking(AdvanceBookingRequest request, ServerCallContext context)
-    {
-        var caller = context.Caller();
-        var booking = await Use<BookingDesk>().AdvanceAsync(caller, request.BookingId, SlotsMapping.FromContract(request.To), request.ExpectedRevision, request.Note,
-            context.CancellationToken);
-        return SlotsMapping.ToContract(booking, BookingAccess.SeesPseudonym(caller, booking.Value));
-    }
+    public override async Task<Contract.Booking> AdvanceBooking(AdvanceBookingRequest request, ServerCallContext context) =>
+        SlotsMapping.ToContract(await Use<AdvanceBooking>().ExecuteAsync(
+            new AdvanceBookingCommand(request.BookingId, SlotsMapping.FromContract(request.To), request.ExpectedRevision, request.Note),
+            context.Caller(), context.CancellationToken));
 
-    public override async Task<Contract.Booking> MoveBooking(MoveBookingRequest request, ServerCallContext context)
-    {
-        var caller = context.Caller();
-        var booking = await Use<BookingDesk>().MoveAsync(caller, request.BookingId, request.ToCapacityId, request.ExpectedRevision, request.Note, context.CancellationToken);
-        return SlotsMapping.ToContract(booking, BookingAccess.SeesPseudonym(caller, booking.Value));
-    }
+    public override async Task<Contract.Booking> MoveBooking(MoveBookingRequest request, ServerCallContext context) =>
+        SlotsMapping.ToContract(await Use<MoveBooking>().ExecuteAsync(
+            new MoveBookingCommand(request.BookingId, request.ToCapacityId, request.ExpectedRevision, request.Note), context.Caller(), context.CancellationToken));
 
     public override async Task<AllocationExplanation> ExplainAllocation(ExplainAllocationRequest request, ServerCallContext context)
     {
-        var (decision, runs) = await Use<BookingDesk>().ExplainAsync(context.Caller(), request.RequestId, request.CapacityId, context.CancellationToken);
+        var explained = await Use<ExplainAllocation>().ExecuteAsync(new ExplainAllocationCommand(request.RequestId, request.CapacityId),
+            context.Caller(), context.CancellationToken);
+        var decision = explained.Decision;
         return new AllocationExplanation
         {
             RequestId = decision.RequestId,
@@ -113,37 +94,31 @@ public sealed class SlotsGrpcService(IServiceProvider useCases) : SlotsService.S
             BookingId = decision.BookingId ?? "",
             WaitlistEntryId = decision.WaitlistEntryId ?? "",
             Summary = decision.Summary,
-            Decisions = { runs.Select(SlotsMapping.ToContract) },
+            Decisions = { explained.Runs.Select(SlotsMapping.ToContract) },
         };
     }
 
     public override async Task<ListWaitlistResponse> ListWaitlist(ListWaitlistRequest request, ServerCallContext context)
     {
-        var caller = context.Caller();
-        var (entries, seed) = await Use<WaitlistDesk>().ListAsync(request.ProductId, context.CancellationToken);
+        var standing = await Use<ListWaitlist>().ExecuteAsync(new ListWaitlistCommand(request.ProductId), context.Caller(), context.CancellationToken);
         return new ListWaitlistResponse
         {
-            LotterySeed = seed,
+            LotterySeed = standing.Seed,
             Entries =
             {
-                entries.Select(e => new RankedWaitlistEntry
+                standing.Entries.Select(e => new RankedWaitlistEntry
                 {
                     Position = e.Ranked.Position,
-                    // Everyone sees the order and why; only the treating hospital sees whose entry it is.
-                    Entry = SlotsMapping.ToContract(e.Stored, caller.HasRole(BuildingBlocks.Security.Roles.HospitalCoordinator)
-                        && caller.IsOfOrg(e.Stored.Value.TreatingInstitutionId) && caller.IsOfCountry(e.Stored.Value.PatientCountry)),
+                    Entry = SlotsMapping.ToContract(e.Stored, e.ShowsPseudonym),
                     Explanation = e.Ranked.Explanation,
                 }),
             },
         };
     }
 
-    public override async Task<Contract.WaitlistEntry> WithdrawFromWaitlist(WithdrawFromWaitlistRequest request, ServerCallContext context)
-    {
-        var caller = context.Caller();
-        var entry = await Use<WaitlistDesk>().WithdrawAsync(caller, request.EntryId, request.ExpectedRevision, context.CancellationToken);
-        return SlotsMapping.ToContract(entry, showPseudonym: !caller.IsConsortiumAdmin);
-    }
+    public override async Task<Contract.WaitlistEntry> WithdrawFromWaitlist(WithdrawFromWaitlistRequest request, ServerCallContext context) =>
+        SlotsMapping.ToContract(await Use<WithdrawFromWaitlist>().ExecuteAsync(new WithdrawFromWaitlistCommand(request.EntryId, request.ExpectedRevision),
+            context.Caller(), context.CancellationToken));
 
     public override async Task<FairShares> GetFairShares(GetFairSharesRequest request, ServerCallContext context)
     {

@@ -5,7 +5,9 @@ using CarTConsortium.Slots.Domain.Allocation;
 using CarTConsortium.Slots.Domain.Bookings;
 using CarTConsortium.Slots.Domain.Runs;
 using CarTConsortium.Slots.Domain.Waitlist;
+using CarTConsortium.Slots.UseCases.Bookings;
 using CarTConsortium.Slots.UseCases.Runs;
+using CarTConsortium.Slots.UseCases.Waitlist;
 using Google.Protobuf.WellKnownTypes;
 using Contract = CarTConsortium.Contracts.Slots.V1;
 using Revision = CarTConsortium.Contracts.Common.V1.Revision;
@@ -33,7 +35,13 @@ internal static class SlotsMapping
 
     public static Contract.Capacity ToContract(RunView view) => ToContract(view.Stored, view.Booked);
 
-    /// <param name="showPseudonym">Only for the treating hospital and the site (and in events, which stay inside the platform).</param>
+    /// <summary>A booking as the use case decided the caller sees it.</summary>
+    public static Contract.Booking ToContract(BookingView view) => ToContract(view.Stored, view.ShowsPseudonym);
+
+    /// <summary>A waitlist entry as the use case decided the caller sees it.</summary>
+    public static Contract.WaitlistEntry ToContract(WaitlistEntryView view) => ToContract(view.Stored, view.ShowsPseudonym);
+
+    /// <param name="showPseudonym">As the use case decided (<see cref="BookingAccess.SeesPseudonym"/>); always in events, which stay inside the platform.</param>
     public static Contract.Booking ToContract(Stored<Booking> stored, bool showPseudonym)
     {
         var b = stored.Value;

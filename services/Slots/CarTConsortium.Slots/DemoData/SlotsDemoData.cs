@@ -18,7 +18,8 @@ namespace CarTConsortium.Slots.DemoData;
 /// and the hub's accounts, once the registry's and approvals' demo entities have arrived
 /// here by event. Only an empty database gets it.
 /// </summary>
-internal sealed class SlotsDemoData(IDocumentStore store, TimeProvider clock, PublishRun publishRun, BookingDesk bookings)
+internal sealed class SlotsDemoData(IDocumentStore store, TimeProvider clock, PublishRun publishRun, RequestRun requestRun,
+    AdvanceBooking advanceBooking)
 {
     private const string Product = "ncb-cd19-academic";
     private const string Hub = "kz-astana-childrens";
@@ -68,11 +69,11 @@ internal sealed class SlotsDemoData(IDocumentStore store, TimeProvider clock, Pu
             {
                 break;
             }
-            RunRequestOutcome outcome;
+            RequestRunResult outcome;
             try
             {
-                outcome = await bookings.RequestRunAsync(hospital, new RunRequestInput(patient.Id, Product, "r/r B-ALL", UrgencyClass.Urgent, "kz-ncb-astana",
-                    null, null, Hub, NoWaitlist: true), ct);
+                outcome = await requestRun.ExecuteAsync(new RequestRunCommand(patient.Id, Product, "r/r B-ALL", UrgencyClass.Urgent, Hub, SiteId: "kz-ncb-astana",
+                    NoWaitlist: true), hospital, ct);
             }
             catch (RuleViolationException)
             {
@@ -84,7 +85,7 @@ internal sealed class SlotsDemoData(IDocumentStore store, TimeProvider clock, Pu
             }
             foreach (var (who, to) in steps[made])
             {
-                booking = await bookings.AdvanceAsync(who, booking.Id, to, booking.Version, "demo", ct);
+                booking = (await advanceBooking.ExecuteAsync(new AdvanceBookingCommand(booking.Id, to, booking.Version, "demo"), who, ct)).Stored;
             }
             made++;
         }

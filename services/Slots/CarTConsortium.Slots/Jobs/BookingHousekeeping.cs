@@ -51,9 +51,8 @@ public sealed partial class BookingHousekeeping(IServiceScopeFactory scopes, Tim
         try
         {
             await using var scope = scopes.CreateAsyncScope();
-            var waitlist = scope.ServiceProvider.GetRequiredService<WaitlistDesk>();
-            var lapsed = await waitlist.LapseDueHoldsAsync(ct);
-            var offered = await waitlist.OfferFreedPlacesAsync(ct);
+            var lapsed = await scope.ServiceProvider.GetRequiredService<LapseDueHolds>().ExecuteAsync(ct);
+            var offered = await scope.ServiceProvider.GetRequiredService<OfferFreedPlaces>().ExecuteAsync(ct);
             if (lapsed + offered > 0)
             {
                 LogDone(lapsed, offered);
