@@ -5,6 +5,7 @@ using CarTConsortium.Contracts.Slots.V1;
 using CarTConsortium.Contracts.Registry.V1;
 using CarTConsortium.ServiceDefaults;
 using CarTConsortium.ServiceDefaults.Security;
+using CarTConsortium.ServiceDefaults.Settings;
 using CarTConsortium.Slots.Api;
 using CarTConsortium.Slots.DemoData;
 using CarTConsortium.Slots.Jobs;
@@ -52,9 +53,7 @@ public sealed class SlotsModule : IServiceModule
             // The waitlist's order is visible to those who book and make; an entry's pseudonym only to its hospital.
             .Allow(nameof(SlotsService.SlotsServiceBase.ListWaitlist), Roles.HospitalCoordinator, Roles.ManufacturingSite, Roles.ConsortiumAdmin)
             .Allow(nameof(SlotsService.SlotsServiceBase.WithdrawFromWaitlist), Roles.HospitalCoordinator, Roles.ConsortiumAdmin));
-        builder.Services.AddOptions<SlotsOptions>().Bind(builder.Configuration.GetSection(SlotsOptions.Section))
-            .Validate(o => !o.Problems().Any(), "Slots settings are invalid: see SlotsOptions.Problems (hold, offer and housekeeping times; fair shares).")
-            .ValidateOnStart();
+        builder.Services.AddValidatedSettings<SlotsOptions, SlotsOptionsValidator>(builder.Configuration);
         builder.Services.AddSingleton<PlacesFreed>();
         builder.Services.AddScoped<InstitutionAccess>();
         builder.Services.AddScoped<RunReads>();

@@ -1,9 +1,13 @@
+using System.ComponentModel.DataAnnotations;
+using CarTConsortium.ServiceDefaults.Settings;
+using Microsoft.Extensions.Options;
+
 namespace CarTConsortium.Slots;
 
 /// <summary>Settings of the slots service ("Slots" section).</summary>
-public sealed class SlotsOptions
+public sealed class SlotsOptions : ISettingsSection, IValidatableObject
 {
-    public const string Section = "Slots";
+    public static string Section => "Slots";
 
     /// <summary>How long a hold lasts unless the hospital confirms it.</summary>
     public TimeSpan HoldTime { get; set; } = TimeSpan.FromHours(48);
@@ -17,35 +21,37 @@ public sealed class SlotsOptions
     /// <summary>The published seed of the waitlist's lottery among equals.</summary>
     public int LotterySeed { get; set; } = 2026;
 
+    [ValidateObjectMembers]
     public FairnessOptions Fairness { get; set; } = new();
 
-    public IEnumerable<string> Problems()
+    /// <summary>The settings' mistakes, each naming the setting and the value read; checked at start (<see cref="SlotsOptionsValidator"/>).</summary>
+    public IEnumerable<ValidationResult> Validate(ValidationContext validationContext)
     {
         if (HoldTime <= TimeSpan.Zero || HoldTime > TimeSpan.FromDays(14))
         {
-            yield return "Slots:HoldTime must be over 0 and at most 14 days.";
+            yield return Setting.Problem(Section, nameof(HoldTime), HoldTime, "must be over 0 and at most 14 days");
         }
         if (OfferTime <= TimeSpan.Zero || OfferTime > TimeSpan.FromDays(14))
         {
-            yield return "Slots:OfferTime must be over 0 and at most 14 days.";
+            yield return Setting.Problem(Section, nameof(OfferTime), OfferTime, "must be over 0 and at most 14 days");
         }
         if (HousekeepingInterval <= TimeSpan.Zero || HousekeepingInterval > TimeSpan.FromHours(1))
         {
-            yield return "Slots:HousekeepingInterval must be over 0 and at most 1 hour.";
-        }
-        foreach (var problem in Fairness.Problems())
-        {
-            yield return problem;
+            yield return Setting.Problem(Section, nameof(HousekeepingInterval), HousekeepingInterval, "must be over 0 and at most 1 hour");
         }
     }
 }
+
+/// <summary>Checks <see cref="SlotsOptions"/> and its <see cref="FairnessOptions"/> at start, generated from their rules.</summary>
+[OptionsValidator]
+public sealed partial class SlotsOptionsValidator : IValidateOptions<SlotsOptions>;
 
 /// <summary>
 /// Each member country's guaranteed share of every site's capacity per period
 /// ("Slots:Fairness" section). A country's guarantee in a period is
 /// floor(percent x open lines / 100); the rest is open to all from the start.
 /// </summary>
-public sealed class FairnessOptions
+public sealed class FairnessOptions : IValidatableObject
 {
     public const string Section = "Slots:Fairness";
 
@@ -54,6 +60,9 @@ public sealed class FairnessOptions
 
     /// <summary>Days before a run starts when the unused shares of it open to every country.</summary>
     public int ReleaseDaysBeforeRun { get; set; } = 14;
+
+    /// <summary>The shares' mistakes at start, worded as <see cref="Problems"/> words them (each names the setting, and a code its value).</summary>
+    public IEnumerable<ValidationResult> Validate(ValidationContext validationContext) => Problems().Select(problem => new ValidationResult(problem));
 
     /// <summary>The configuration's mistakes, for start-up validation.</summary>
     public IEnumerable<string> Problems()
