@@ -13,7 +13,7 @@ public sealed class CapacityCutoffTests
     private static readonly DateOnly Today = new(2026, 3, 10);
 
     private static ManufacturingRun Publish(DateOnly runStart, DateParts? cutoff = null, DateTimeOffset? now = null) =>
-        ManufacturingRun.Publish("cap-1", RunSamples.Site, RunSamples.Product, Parts(runStart), 12, 2, cutoff, RunSamples.SiteCountry, now ?? Now);
+        ManufacturingRun.Publish("cap-1", new RunOffer(RunSamples.Site, RunSamples.Product, Parts(runStart), 12, 2, cutoff), RunSamples.SiteCountry, now ?? Now);
 
     private static DateParts Parts(DateOnly day) => new(day.Year, day.Month, day.Day);
 

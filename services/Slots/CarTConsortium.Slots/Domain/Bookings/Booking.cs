@@ -7,6 +7,24 @@ using CarTConsortium.Slots.Domain.Waitlist;
 
 namespace CarTConsortium.Slots.Domain.Bookings;
 
+/// <summary>What a new hold is made of: the run, the patient at its treating institution, and the request it answers.</summary>
+/// <param name="PatientCountry">The treating institution's country.</param>
+/// <param name="WaitlistEntryId">The waitlist entry the hold is offered to; none for a hold the hospital asked for.</param>
+/// <param name="SiteCountry">The site's country, from the registry.</param>
+public sealed record HoldTerms(string CapacityId, string SiteId, string ProductId, DateOnly RunStart, string Pseudonym, string PatientCountry,
+    string TreatingInstitutionId)
+{
+    public UrgencyClass Urgency { get; init; } = UrgencyClass.Standard;
+
+    public string Indication { get; init; } = "";
+
+    public string RequestId { get; init; } = "";
+
+    public string? WaitlistEntryId { get; init; }
+
+    public string SiteCountry { get; init; } = "";
+}
+
 /// <summary>
 /// A manufacturing run booked for one patient, and the chain of custody of every step it
 /// took. One document per booking. The booking knows its lifecycle only: the rules about
@@ -86,26 +104,26 @@ public sealed partial record Booking(
 
     /// <summary>A new hold on a run for a patient, lapsing <paramref name="holdFor"/> after <paramref name="now"/>.</summary>
     /// <param name="holdFor">The configured hold time; a configuration value, not caller input.</param>
-    public static Booking Hold(string bookingId, string capacityId, string siteId, string productId, DateOnly runStart,
-        string pseudonym, string patientCountry, string treatingInstitutionId, TimeSpan holdFor, Caller caller, DateTimeOffset now,
-        UrgencyClass urgency = UrgencyClass.Standard, string indication = "", string requestId = "", string? waitlistEntryId = null)
+    public static Booking Hold(string bookingId, HoldTerms terms, TimeSpan holdFor, Caller caller, DateTimeOffset now)
     {
         ArgumentException.ThrowIfNullOrEmpty(bookingId);
+        ArgumentNullException.ThrowIfNull(terms);
         ArgumentNullException.ThrowIfNull(caller);
         ArgumentOutOfRangeException.ThrowIfLessThanOrEqual(holdFor, TimeSpan.Zero);
         new Validator()
-            .Required(capacityId, "capacity_id")
-            .MaxLength(capacityId, 100, "capacity_id")
-            .Slug(siteId, "site_id")
-            .Slug(productId, "product_id")
-            .Check(IsPseudonym(pseudonym), "pseudonym",
+            .Required(terms.CapacityId, "capacity_id")
+            .MaxLength(terms.CapacityId, 100, "capacity_id")
+            .Slug(terms.SiteId, "site_id")
+            .Slug(terms.ProductId, "product_id")
+            .Check(IsPseudonym(terms.Pseudonym), "pseudonym",
                 "must be a registry pseudonym: a country code and four groups of four Crockford base-32 characters, e.g. KZ-7Q2M-0XK1-R9TB-4HCW")
-            .CountryCode(patientCountry, "patient_country")
-            .Slug(treatingInstitutionId, "treating_institution_id")
+            .CountryCode(terms.PatientCountry, "patient_country")
+            .Slug(terms.TreatingInstitutionId, "treating_institution_id")
             .ThrowIfInvalid();
-        var step = StepBy(caller, BookingStatus.Held, waitlistEntryId is null ? null : $"offered from waitlist entry {waitlistEntryId}", now);
-        return new Booking(bookingId, capacityId, siteId, productId, runStart, pseudonym!, patientCountry, treatingInstitutionId,
-            BookingStatus.Held, now + holdFor, [step], now, now, urgency, indication, requestId, waitlistEntryId);
+        var step = StepBy(caller, BookingStatus.Held, terms.WaitlistEntryId is null ? null : $"offered from waitlist entry {terms.WaitlistEntryId}", now);
+        return new Booking(bookingId, terms.CapacityId, terms.SiteId, terms.ProductId, terms.RunStart, terms.Pseudonym, terms.PatientCountry,
+            terms.TreatingInstitutionId, BookingStatus.Held, now + holdFor, [step], now, now, terms.Urgency, terms.Indication, terms.RequestId,
+            terms.WaitlistEntryId, SiteCountry: terms.SiteCountry);
     }
 
     /// <summary>

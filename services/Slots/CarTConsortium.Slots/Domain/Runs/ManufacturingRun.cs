@@ -9,6 +9,11 @@ public enum RunStatus
     Closed,
 }
 
+/// <summary>What a site offers, as sent: lines for runs of a product starting on one day.</summary>
+/// <param name="RunDays">Days one run occupies a production line.</param>
+/// <param name="ApheresisCutoff">The last day the apheresis may arrive; the day before <paramref name="RunStart"/> when not given.</param>
+public sealed record RunOffer(string SiteId, string ProductId, DateParts? RunStart, int RunDays, int Lines, DateParts? ApheresisCutoff = null);
+
 /// <summary>
 /// A manufacturing run: production lines a manufacturing site offers for runs of one product
 /// starting on one day. The contract calls it "capacity" (CapacityId, PublishCapacity).
@@ -39,13 +44,13 @@ public sealed record ManufacturingRun(
 
     public bool IsOpen => Status == RunStatus.Open;
 
-    /// <summary>The rules new capacity must meet; every broken one is reported at once.</summary>
-    /// <param name="apheresisCutoff">The day before <paramref name="runStart"/> when not given.</param>
-    public static ManufacturingRun Publish(string capacityId, string siteId, string productId, DateParts? runStart, int runDays, int lines,
-        DateParts? apheresisCutoff, string siteCountry, DateTimeOffset now)
+    /// <summary>The rules a new run must meet; every broken one is reported at once.</summary>
+    public static ManufacturingRun Publish(string capacityId, RunOffer offer, string siteCountry, DateTimeOffset now)
     {
         ArgumentException.ThrowIfNullOrEmpty(capacityId);
+        ArgumentNullException.ThrowIfNull(offer);
         ArgumentException.ThrowIfNullOrEmpty(siteCountry);
+        var (siteId, productId, runStart, runDays, lines, apheresisCutoff) = offer;
         var validator = new Validator()
             .Slug(siteId, "site_id")
             .Slug(productId, "product_id");

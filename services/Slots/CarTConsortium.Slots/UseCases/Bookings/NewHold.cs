@@ -15,8 +15,14 @@ public static class NewHold
         string? waitlistEntryId, TimeSpan holdFor)
     {
         var run = chosen.Run.Value;
-        return Booking.Hold(Guid.CreateVersion7(now).ToString(), run.CapacityId, run.SiteId, run.ProductId, run.RunStart, request.Pseudonym,
-            request.TreatingCountry, request.TreatingInstitutionId, holdFor, caller, now, urgency, request.Indication, requestId, waitlistEntryId)
-            with { SiteCountry = run.SiteCountry };
+        var terms = new HoldTerms(run.CapacityId, run.SiteId, run.ProductId, run.RunStart, request.Pseudonym, request.TreatingCountry, request.TreatingInstitutionId)
+        {
+            Urgency = urgency,
+            Indication = request.Indication,
+            RequestId = requestId,
+            WaitlistEntryId = waitlistEntryId,
+            SiteCountry = run.SiteCountry,
+        };
+        return Booking.Hold(Guid.CreateVersion7(now).ToString(), terms, holdFor, caller, now);
     }
 }

@@ -21,8 +21,9 @@ public sealed class PublishRun(IDocumentStore store, TimeProvider clock, Institu
     {
         var now = clock.GetUtcNow();
         // Checked before the registry is asked: bad input is INVALID_ARGUMENT whatever the site.
-        var run = ManufacturingRun.Publish(Guid.CreateVersion7(now).ToString(), command.SiteId, command.ProductId, command.RunStart, command.RunDays,
-            command.Lines, command.ApheresisCutoff, "ZZ", now);
+        var offer = new RunOffer(command.SiteId, command.ProductId, command.RunStart, command.RunDays, command.Lines, command.ApheresisCutoff);
+        // The site's country is known only once the caller is found to speak for the site.
+        var run = ManufacturingRun.Publish(Guid.CreateVersion7(now).ToString(), offer, "ZZ", now);
         var site = await institutions.SiteOfCallerAsync(caller, run.SiteId, "A manufacturing site publishes capacity for its own site only.", ct);
         if (await store.FindAsync(SlotsCollections.KnownProducts, run.ProductId, ct) is null)
         {
