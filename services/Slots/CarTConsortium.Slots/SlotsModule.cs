@@ -1,8 +1,8 @@
 using CarTConsortium.BuildingBlocks.Eventing;
 using CarTConsortium.BuildingBlocks.Security;
 using CarTConsortium.Contracts.Approvals.V1;
-using CarTConsortium.Contracts.Slots.V1;
 using CarTConsortium.Contracts.Registry.V1;
+using CarTConsortium.Contracts.Slots.V1;
 using CarTConsortium.ServiceDefaults;
 using CarTConsortium.ServiceDefaults.Security;
 using CarTConsortium.ServiceDefaults.Settings;

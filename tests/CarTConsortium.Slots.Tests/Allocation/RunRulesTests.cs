@@ -1,7 +1,7 @@
 using CarTConsortium.Approvals.Authorisations;
 using CarTConsortium.Slots.Domain.Allocation;
-using CarTConsortium.Slots.UseCases.Allocation;
 using CarTConsortium.Slots.ReadModels;
+using CarTConsortium.Slots.UseCases.Allocation;
 using Xunit;
 using static CarTConsortium.Slots.Tests.Allocation.RunSamples;
 

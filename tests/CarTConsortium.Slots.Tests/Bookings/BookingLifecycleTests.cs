@@ -5,9 +5,9 @@ using CarTConsortium.BuildingBlocks.Storage;
 using CarTConsortium.Slots.Domain.Bookings;
 using CarTConsortium.Slots.Domain.Waitlist;
 using CarTConsortium.Slots.Jobs;
+using CarTConsortium.Slots.Storage;
 using CarTConsortium.Slots.UseCases.Bookings;
 using CarTConsortium.Slots.UseCases.Waitlist;
-using CarTConsortium.Slots.Storage;
 using Xunit;
 
 namespace CarTConsortium.Slots.Tests.Bookings;

@@ -3,9 +3,9 @@ using CarTConsortium.Contracts.Registry.V1;
 using CarTConsortium.Slots.Domain.Bookings;
 using CarTConsortium.Slots.Domain.Waitlist;
 using CarTConsortium.Slots.Jobs;
+using CarTConsortium.Slots.ReadModels;
 using CarTConsortium.Slots.UseCases.Bookings;
 using CarTConsortium.Slots.UseCases.Waitlist;
-using CarTConsortium.Slots.ReadModels;
 using Xunit;
 
 namespace CarTConsortium.Slots.Tests.UseCases;

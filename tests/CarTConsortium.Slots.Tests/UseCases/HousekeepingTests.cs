@@ -2,10 +2,10 @@ using System.Diagnostics;
 using CarTConsortium.Slots.Domain.Bookings;
 using CarTConsortium.Slots.Domain.Waitlist;
 using CarTConsortium.Slots.Jobs;
-using CarTConsortium.Slots.UseCases.Bookings;
-using CarTConsortium.Slots.UseCases.Waitlist;
-using CarTConsortium.Slots.UseCases.Runs;
 using CarTConsortium.Slots.Storage;
+using CarTConsortium.Slots.UseCases.Bookings;
+using CarTConsortium.Slots.UseCases.Runs;
+using CarTConsortium.Slots.UseCases.Waitlist;
 using CarTConsortium.Testing;
 using Xunit;
 

@@ -4,17 +4,17 @@ using CarTConsortium.BuildingBlocks.Security;
 using CarTConsortium.BuildingBlocks.Storage;
 using CarTConsortium.Contracts.Registry.V1;
 using CarTConsortium.Slots.Domain.Allocation;
-using CarTConsortium.Slots.UseCases.Allocation;
 using CarTConsortium.Slots.Domain.Bookings;
+using CarTConsortium.Slots.Domain.Runs;
 using CarTConsortium.Slots.Domain.Waitlist;
 using CarTConsortium.Slots.Jobs;
-using CarTConsortium.Slots.UseCases.Bookings;
-using CarTConsortium.Slots.UseCases.Waitlist;
-using CarTConsortium.Slots.Domain.Runs;
-using CarTConsortium.Slots.UseCases;
-using CarTConsortium.Slots.UseCases.Runs;
 using CarTConsortium.Slots.ReadModels;
 using CarTConsortium.Slots.Storage;
+using CarTConsortium.Slots.UseCases;
+using CarTConsortium.Slots.UseCases.Allocation;
+using CarTConsortium.Slots.UseCases.Bookings;
+using CarTConsortium.Slots.UseCases.Runs;
+using CarTConsortium.Slots.UseCases.Waitlist;
 using CarTConsortium.Storage.Sqlite;
 using CarTConsortium.Testing;
 using Google.Protobuf;
@@ -261,7 +261,11 @@ public sealed class SlotsWorld : IDisposable
         var projection = new PatientProjection(Store);
         await ProjectAsync(projection, new PatientEnrolled
         {
-            Pseudonym = pseudonym, CountryCode = country, TreatingInstitutionId = hospital, BirthYear = birthYear, BirthMonth = birthMonth,
+            Pseudonym = pseudonym,
+            CountryCode = country,
+            TreatingInstitutionId = hospital,
+            BirthYear = birthYear,
+            BirthMonth = birthMonth,
         });
         if (crossBorder)
         {

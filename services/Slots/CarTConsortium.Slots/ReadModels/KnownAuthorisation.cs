@@ -4,8 +4,8 @@ using CarTConsortium.BuildingBlocks.Storage;
 using CarTConsortium.Slots.Domain.Allocation;
 using CarTConsortium.Slots.Events;
 using CarTConsortium.Slots.Jobs;
-using Contract = CarTConsortium.Contracts.Approvals.V1;
 using CarTConsortium.Slots.Storage;
+using Contract = CarTConsortium.Contracts.Approvals.V1;
 
 namespace CarTConsortium.Slots.ReadModels;
 
