@@ -5,42 +5,46 @@ using CarTConsortium.Slots.UseCases.Bookings;
 using CarTConsortium.Slots.UseCases.Runs;
 using CarTConsortium.Slots.UseCases.Waitlist;
 using Grpc.Core;
-using Microsoft.Extensions.DependencyInjection;
 using Contract = CarTConsortium.Contracts.Slots.V1;
 
 namespace CarTConsortium.Slots.Api;
 
-/// <summary>Slots' gRPC (and, through transcoding, REST/JSON) face: translation only.</summary>
-public sealed class SlotsGrpcService(IServiceProvider useCases) : SlotsService.SlotsServiceBase
+/// <summary>
+/// Slots' gRPC (and, through transcoding, REST/JSON) face: each RPC maps its request to a
+/// command, calls one use case and maps the result. Who may call which RPC is the module's
+/// access table; every other rule, and who sees a pseudonym, is the use cases' and the domain's.
+/// </summary>
+public sealed class SlotsGrpcService(
+    PublishRun publishRun, GetRun getRun, ListRuns listRuns, CloseRun closeRun, ReopenRun reopenRun, GetFairShares getFairShares,
+    RequestRun requestRun, GetBooking getBooking, ListBookings listBookings, AdvanceBooking advanceBooking, MoveBooking moveBooking,
+    ExplainAllocation explainAllocation, ListWaitlist listWaitlist, WithdrawFromWaitlist withdrawFromWaitlist)
+    : SlotsService.SlotsServiceBase
 {
-    // Each call builds only the use case it runs, from the call's scope.
-    private T Use<T>() where T : notnull => useCases.GetRequiredService<T>();
-
     public override async Task<Contract.Capacity> PublishCapacity(PublishCapacityRequest request, ServerCallContext context) =>
-        SlotsMapping.ToContract(await Use<PublishRun>().ExecuteAsync(new PublishRunCommand(request.SiteId, request.ProductId, SlotsMapping.FromContract(request.RunStart),
+        SlotsMapping.ToContract(await publishRun.ExecuteAsync(new PublishRunCommand(request.SiteId, request.ProductId, SlotsMapping.FromContract(request.RunStart),
             request.RunDays, request.Lines, SlotsMapping.FromContract(request.ApheresisCutoff)), context.Caller(), context.CancellationToken));
 
     public override async Task<Contract.Capacity> GetCapacity(GetCapacityRequest request, ServerCallContext context) =>
-        SlotsMapping.ToContract(await Use<GetRun>().ExecuteAsync(new GetRunCommand(request.CapacityId), context.CancellationToken));
+        SlotsMapping.ToContract(await getRun.ExecuteAsync(new GetRunCommand(request.CapacityId), context.CancellationToken));
 
     public override async Task<ListCapacityResponse> ListCapacity(ListCapacityRequest request, ServerCallContext context)
     {
-        var page = await Use<ListRuns>().ExecuteAsync(new ListRunsCommand(request.Page?.PageSize ?? 0, request.Page?.PageToken, request.SiteId, request.ProductId),
+        var page = await listRuns.ExecuteAsync(new ListRunsCommand(request.Page?.PageSize ?? 0, request.Page?.PageToken, request.SiteId, request.ProductId),
             context.CancellationToken);
         return new ListCapacityResponse { Capacity = { page.Runs.Select(SlotsMapping.ToContract) }, NextPageToken = page.NextPageToken };
     }
 
     public override async Task<Contract.Capacity> CloseCapacity(CloseCapacityRequest request, ServerCallContext context) =>
-        SlotsMapping.ToContract(await Use<CloseRun>().ExecuteAsync(new CloseRunCommand(request.CapacityId, request.ExpectedRevision, request.Reason),
+        SlotsMapping.ToContract(await closeRun.ExecuteAsync(new CloseRunCommand(request.CapacityId, request.ExpectedRevision, request.Reason),
             context.Caller(), context.CancellationToken));
 
     public override async Task<Contract.Capacity> ReopenCapacity(ReopenCapacityRequest request, ServerCallContext context) =>
-        SlotsMapping.ToContract(await Use<ReopenRun>().ExecuteAsync(new ReopenRunCommand(request.CapacityId, request.ExpectedRevision),
+        SlotsMapping.ToContract(await reopenRun.ExecuteAsync(new ReopenRunCommand(request.CapacityId, request.ExpectedRevision),
             context.Caller(), context.CancellationToken));
 
     public override async Task<RequestRunResponse> RequestRun(RequestRunRequest request, ServerCallContext context)
     {
-        var result = await Use<RequestRun>().ExecuteAsync(new RequestRunCommand(request.Pseudonym, request.ProductId, request.Indication,
+        var result = await requestRun.ExecuteAsync(new RequestRunCommand(request.Pseudonym, request.ProductId, request.Indication,
             SlotsMapping.FromContract(request.Urgency), request.TreatingInstitutionId, request.SiteId, SlotsMapping.FromContract(request.EarliestStart),
             SlotsMapping.FromContract(request.LatestStart), request.NoWaitlist), context.Caller(), context.CancellationToken);
         var response = new RequestRunResponse
@@ -61,29 +65,29 @@ public sealed class SlotsGrpcService(IServiceProvider useCases) : SlotsService.S
     }
 
     public override async Task<Contract.Booking> GetBooking(GetBookingRequest request, ServerCallContext context) =>
-        SlotsMapping.ToContract(await Use<GetBooking>().ExecuteAsync(new GetBookingCommand(request.BookingId), context.Caller(), context.CancellationToken));
+        SlotsMapping.ToContract(await getBooking.ExecuteAsync(new GetBookingCommand(request.BookingId), context.Caller(), context.CancellationToken));
 
     public override async Task<ListBookingsResponse> ListBookings(ListBookingsRequest request, ServerCallContext context)
     {
         var status = SlotsMapping.FromContract(request.Status);
-        var page = await Use<ListBookings>().ExecuteAsync(new ListBookingsCommand(request.Page?.PageSize ?? 0, request.Page?.PageToken, request.SiteId,
+        var page = await listBookings.ExecuteAsync(new ListBookingsCommand(request.Page?.PageSize ?? 0, request.Page?.PageToken, request.SiteId,
             request.TreatingInstitutionId, request.CapacityId, status, StatusNotRecognised: request.Status != Contract.BookingStatus.Unspecified && status is null),
             context.Caller(), context.CancellationToken);
         return new ListBookingsResponse { Bookings = { page.Bookings.Select(SlotsMapping.ToContract) }, NextPageToken = page.NextPageToken };
     }
 
     public override async Task<Contract.Booking> AdvanceBooking(AdvanceBookingRequest request, ServerCallContext context) =>
-        SlotsMapping.ToContract(await Use<AdvanceBooking>().ExecuteAsync(
+        SlotsMapping.ToContract(await advanceBooking.ExecuteAsync(
             new AdvanceBookingCommand(request.BookingId, SlotsMapping.FromContract(request.To), request.ExpectedRevision, request.Note),
             context.Caller(), context.CancellationToken));
 
     public override async Task<Contract.Booking> MoveBooking(MoveBookingRequest request, ServerCallContext context) =>
-        SlotsMapping.ToContract(await Use<MoveBooking>().ExecuteAsync(
+        SlotsMapping.ToContract(await moveBooking.ExecuteAsync(
             new MoveBookingCommand(request.BookingId, request.ToCapacityId, request.ExpectedRevision, request.Note), context.Caller(), context.CancellationToken));
 
     public override async Task<AllocationExplanation> ExplainAllocation(ExplainAllocationRequest request, ServerCallContext context)
     {
-        var explained = await Use<ExplainAllocation>().ExecuteAsync(new ExplainAllocationCommand(request.RequestId, request.CapacityId),
+        var explained = await explainAllocation.ExecuteAsync(new ExplainAllocationCommand(request.RequestId, request.CapacityId),
             context.Caller(), context.CancellationToken);
         var decision = explained.Decision;
         return new AllocationExplanation
@@ -100,7 +104,7 @@ public sealed class SlotsGrpcService(IServiceProvider useCases) : SlotsService.S
 
     public override async Task<ListWaitlistResponse> ListWaitlist(ListWaitlistRequest request, ServerCallContext context)
     {
-        var standing = await Use<ListWaitlist>().ExecuteAsync(new ListWaitlistCommand(request.ProductId), context.Caller(), context.CancellationToken);
+        var standing = await listWaitlist.ExecuteAsync(new ListWaitlistCommand(request.ProductId), context.Caller(), context.CancellationToken);
         return new ListWaitlistResponse
         {
             LotterySeed = standing.Seed,
@@ -117,12 +121,12 @@ public sealed class SlotsGrpcService(IServiceProvider useCases) : SlotsService.S
     }
 
     public override async Task<Contract.WaitlistEntry> WithdrawFromWaitlist(WithdrawFromWaitlistRequest request, ServerCallContext context) =>
-        SlotsMapping.ToContract(await Use<WithdrawFromWaitlist>().ExecuteAsync(new WithdrawFromWaitlistCommand(request.EntryId, request.ExpectedRevision),
+        SlotsMapping.ToContract(await withdrawFromWaitlist.ExecuteAsync(new WithdrawFromWaitlistCommand(request.EntryId, request.ExpectedRevision),
             context.Caller(), context.CancellationToken));
 
     public override async Task<FairShares> GetFairShares(GetFairSharesRequest request, ServerCallContext context)
     {
-        var standings = await Use<GetFairShares>().ExecuteAsync(new GetFairSharesCommand(request.SiteId, SlotsMapping.FromContract(request.Day)), context.CancellationToken);
+        var standings = await getFairShares.ExecuteAsync(new GetFairSharesCommand(request.SiteId, SlotsMapping.FromContract(request.Day)), context.CancellationToken);
         return new FairShares
         {
             SiteId = standings.Ledger.SiteId,
