@@ -1,11 +1,16 @@
 using CarTConsortium.BuildingBlocks.Eventing;
 using CarTConsortium.BuildingBlocks.Security;
 using CarTConsortium.Contracts.Registry.V1;
-using CarTConsortium.Procurement.Catalogue;
+using CarTConsortium.Procurement.Api;
 using CarTConsortium.Procurement.DemoData;
-using CarTConsortium.Procurement.Pools;
+using CarTConsortium.Procurement.Jobs;
+using CarTConsortium.Procurement.ReadModels;
+using CarTConsortium.Procurement.UseCases.Items;
+using CarTConsortium.Procurement.UseCases.Pools;
+using CarTConsortium.Procurement.UseCases.PurchaseOrders;
 using CarTConsortium.ServiceDefaults;
 using CarTConsortium.ServiceDefaults.Security;
+using CarTConsortium.ServiceDefaults.Settings;
 using Microsoft.AspNetCore.Builder;
 using Microsoft.Extensions.DependencyInjection;
 using ProcurementService = CarTConsortium.Contracts.Procurement.V1.ProcurementService;
@@ -36,24 +41,40 @@ public sealed class ProcurementModule : IServiceModule
             .Allow(nameof(Rpc.ClosePool), Roles.ConsortiumAdmin)
             .Allow(nameof(Rpc.GetPool), Roles.ProcurementOfficer, Roles.ConsortiumAdmin)
             .Allow(nameof(Rpc.ListPools), Roles.ProcurementOfficer, Roles.ConsortiumAdmin)
-            // Officers commit for their own country (PoolDesk); an admin commits nobody's budget.
+            // Officers commit for their own country (CommitmentAccess); an admin commits nobody's budget.
             .Allow(nameof(Rpc.Commit), Roles.ProcurementOfficer)
             .Allow(nameof(Rpc.WithdrawCommitment), Roles.ProcurementOfficer)
             // Officers see their own country's figures and the pool's totals (PoolViewer); admins everything.
             .Allow(nameof(Rpc.GetSavings), Roles.ProcurementOfficer, Roles.ConsortiumAdmin)
             .Allow(nameof(Rpc.GetPurchaseOrder), Roles.ProcurementOfficer, Roles.ConsortiumAdmin)
             .Allow(nameof(Rpc.ListPurchaseOrders), Roles.ProcurementOfficer, Roles.ConsortiumAdmin));
-        builder.Services.AddOptions<ProcurementOptions>().Bind(builder.Configuration.GetSection(ProcurementOptions.Section))
-            .Validate(o => o.ClosingCheckInterval > TimeSpan.Zero && o.ClosingCheckInterval <= TimeSpan.FromHours(1),
-                "Procurement:ClosingCheckInterval must be more than zero and at most one hour")
-            .ValidateOnStart();
+        builder.Services.AddValidatedSettings<ProcurementOptions, ProcurementOptionsValidator>(builder.Configuration);
         builder.Services.AddSingleton<PoolsOpened>();
-        builder.Services.AddScoped<ItemCatalogue>();
-        builder.Services.AddScoped<PoolDesk>();
+        AddUseCases(builder.Services);
         builder.Services.AddScoped<ProcurementDemoData>();
         builder.Services.AddSingleton<PoolClosingJob>();
         builder.Services.AddHostedService(services => services.GetRequiredService<PoolClosingJob>());
         builder.Services.AddEventHandler<InstitutionChanged, InstitutionProjection>();
+    }
+
+    /// <summary>The use cases, one per file, each scoped to a call; the tests wire them through here too.</summary>
+    internal static void AddUseCases(IServiceCollection services)
+    {
+        services.AddScoped<RegisterItem>();
+        services.AddScoped<UpdateItem>();
+        services.AddScoped<GetItem>();
+        services.AddScoped<ListItems>();
+        services.AddScoped<OpenPool>();
+        services.AddScoped<GetPool>();
+        services.AddScoped<ListPools>();
+        services.AddScoped<ClosePool>();
+        services.AddScoped<CommitToPool>();
+        services.AddScoped<WithdrawCommitment>();
+        services.AddScoped<GetSavings>();
+        services.AddScoped<CloseDuePools>();
+        services.AddScoped<NextClosingTime>();
+        services.AddScoped<GetPurchaseOrder>();
+        services.AddScoped<ListPurchaseOrders>();
     }
 
     public void MapEndpoints(WebApplication app)

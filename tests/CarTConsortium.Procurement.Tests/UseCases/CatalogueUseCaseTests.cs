@@ -1,6 +1,8 @@
 using CarTConsortium.BuildingBlocks.Errors;
 using CarTConsortium.BuildingBlocks.Storage;
-using CarTConsortium.Procurement.Catalogue;
+using CarTConsortium.Procurement.Domain.Items;
+using CarTConsortium.Procurement.Storage;
+using CarTConsortium.Procurement.UseCases.Items;
 using Xunit;
 using static CarTConsortium.Procurement.Tests.UseCases.UseCaseSamples;
 
@@ -63,7 +65,7 @@ public sealed class CatalogueUseCaseTests : IDisposable
         var error = await Assert.ThrowsAsync<InvalidArgumentException>(() => Register(breakRule(Valid)));
 
         Assert.Equal([field], error.Violations.Select(v => v.Field));
-        Assert.Equal(0, await _harness.CountAsync(CatalogueItem.Collection));
+        Assert.Equal(0, await _harness.CountAsync(ProcurementCollections.CatalogueItems));
     }
 
     [Fact]
@@ -79,10 +81,14 @@ public sealed class CatalogueUseCaseTests : IDisposable
     [Fact]
     public async Task A_registered_item_reads_back_trimmed_at_version_1_with_the_clocks_time()
     {
-        var registered = await Register(Valid with { Name = "  Tocilizumab 400 mg/20 mL ", Unit = " vial ",
-            Suppliers = [Wholesale with { Name = " Pharma Wholesale AG " }] });
+        var registered = await Register(Valid with
+        {
+            Name = "  Tocilizumab 400 mg/20 mL ",
+            Unit = " vial ",
+            Suppliers = [Wholesale with { Name = " Pharma Wholesale AG " }]
+        });
 
-        var read = await _harness.Catalogue.GetAsync(Item, None);
+        var read = await _harness.GetItem.ExecuteAsync(new GetItemCommand(Item), None);
 
         Assert.Equal((Item, 1L), (registered.Id, registered.Version));
         Assert.Equal(1, read.Version);
@@ -98,7 +104,7 @@ public sealed class CatalogueUseCaseTests : IDisposable
 
         await Assert.ThrowsAnyAsync<AlreadyExistsException>(() => Register(Valid with { Name = "Another tocilizumab" }));
 
-        var kept = await _harness.Catalogue.GetAsync(Item, None);
+        var kept = await _harness.GetItem.ExecuteAsync(new GetItemCommand(Item), None);
         Assert.Equal((1L, "Tocilizumab 400 mg/20 mL"), (kept.Version, kept.Value.Name));
     }
 
@@ -120,7 +126,7 @@ public sealed class CatalogueUseCaseTests : IDisposable
 
         Assert.Equal(1, outcomes.Count(o => o == "registered"));
         Assert.Equal(7, outcomes.Count(o => o == "exists"));
-        Assert.Equal(1, await _harness.CountAsync(CatalogueItem.Collection));
+        Assert.Equal(1, await _harness.CountAsync(ProcurementCollections.CatalogueItems));
     }
 
     [Fact]
@@ -130,9 +136,9 @@ public sealed class CatalogueUseCaseTests : IDisposable
         _harness.Clock.Advance(TimeSpan.FromDays(1));
         var added = new Supplier("generics-direct", "Generics Direct", "DE");
 
-        var updated = await _harness.Catalogue.UpdateAsync(Item, 1, "Tocilizumab 400 mg/20 mL, IV", "vial, 400 mg/20 mL", [.. Suppliers(), added], None);
+        var updated = await _harness.UpdateItem.ExecuteAsync(new UpdateItemCommand(Item, 1, "Tocilizumab 400 mg/20 mL, IV", "vial, 400 mg/20 mL", [.. Suppliers(), added]), None);
 
-        var read = await _harness.Catalogue.GetAsync(Item, None);
+        var read = await _harness.GetItem.ExecuteAsync(new GetItemCommand(Item), None);
         Assert.Equal(2, updated.Version);
         Assert.Equal(2, read.Version);
         Assert.Equal(("Tocilizumab 400 mg/20 mL, IV", "vial", 1, Start), (read.Value.Name, read.Value.Unit, read.Value.PackSize, read.Value.RegisteredAt));
@@ -143,11 +149,11 @@ public sealed class CatalogueUseCaseTests : IDisposable
     public async Task An_update_naming_a_stale_revision_is_aborted_and_changes_nothing()
     {
         await Register(Valid);
-        await _harness.Catalogue.UpdateAsync(Item, 1, "Tocilizumab, renamed", null, Suppliers(), None);
+        await _harness.UpdateItem.ExecuteAsync(new UpdateItemCommand(Item, 1, "Tocilizumab, renamed", null, Suppliers()), None);
 
-        await Assert.ThrowsAsync<StaleVersionException>(() => _harness.Catalogue.UpdateAsync(Item, 1, "Tocilizumab, from a stale view", null, Suppliers(), None));
+        await Assert.ThrowsAsync<StaleVersionException>(() => _harness.UpdateItem.ExecuteAsync(new UpdateItemCommand(Item, 1, "Tocilizumab, from a stale view", null, Suppliers()), None));
 
-        var read = await _harness.Catalogue.GetAsync(Item, None);
+        var read = await _harness.GetItem.ExecuteAsync(new GetItemCommand(Item), None);
         Assert.Equal((2L, "Tocilizumab, renamed"), (read.Version, read.Value.Name));
     }
 
@@ -160,7 +166,7 @@ public sealed class CatalogueUseCaseTests : IDisposable
         {
             try
             {
-                await _harness.Catalogue.UpdateAsync(Item, 1, $"Tocilizumab, name {i}", null, Suppliers(), None);
+                await _harness.UpdateItem.ExecuteAsync(new UpdateItemCommand(Item, 1, $"Tocilizumab, name {i}", null, Suppliers()), None);
                 return "updated";
             }
             catch (ConcurrencyConflictException)
@@ -171,7 +177,7 @@ public sealed class CatalogueUseCaseTests : IDisposable
 
         Assert.Equal(1, outcomes.Count(o => o == "updated"));
         Assert.Equal(5, outcomes.Count(o => o == "aborted"));
-        Assert.Equal(2, (await _harness.Catalogue.GetAsync(Item, None)).Version);
+        Assert.Equal(2, (await _harness.GetItem.ExecuteAsync(new GetItemCommand(Item), None)).Version);
     }
 
     [Fact]
@@ -180,10 +186,10 @@ public sealed class CatalogueUseCaseTests : IDisposable
         await Register(Valid);
 
         var error = await Assert.ThrowsAsync<RuleViolationException>(() =>
-            _harness.Catalogue.UpdateAsync(Item, 1, "Tocilizumab, one supplier", null, [Wholesale], None));
+            _harness.UpdateItem.ExecuteAsync(new UpdateItemCommand(Item, 1, "Tocilizumab, one supplier", null, [Wholesale]), None));
 
         Assert.Contains(OtherSupplierId, error.Message, StringComparison.Ordinal);
-        var read = await _harness.Catalogue.GetAsync(Item, None);
+        var read = await _harness.GetItem.ExecuteAsync(new GetItemCommand(Item), None);
         Assert.Equal((1L, "Tocilizumab 400 mg/20 mL", 2), (read.Version, read.Value.Name, read.Value.Suppliers.Count));
     }
 
@@ -192,10 +198,10 @@ public sealed class CatalogueUseCaseTests : IDisposable
     {
         await Register(Valid);
 
-        var same = await _harness.Catalogue.UpdateAsync(Item, 1, "  Tocilizumab 400 mg/20 mL ", "vial, 400 mg/20 mL ", Suppliers(), None);
+        var same = await _harness.UpdateItem.ExecuteAsync(new UpdateItemCommand(Item, 1, "  Tocilizumab 400 mg/20 mL ", "vial, 400 mg/20 mL ", Suppliers()), None);
 
         Assert.Equal(1, same.Version);
-        Assert.Equal(1, (await _harness.Catalogue.GetAsync(Item, None)).Version);
+        Assert.Equal(1, (await _harness.GetItem.ExecuteAsync(new GetItemCommand(Item), None)).Version);
     }
 
     [Fact]
@@ -203,13 +209,13 @@ public sealed class CatalogueUseCaseTests : IDisposable
     {
         await Register(Valid);
 
-        var blankName = await Assert.ThrowsAsync<InvalidArgumentException>(() => _harness.Catalogue.UpdateAsync(Item, 1, " ", null, Suppliers(), None));
-        var noRevision = await Assert.ThrowsAsync<InvalidArgumentException>(() => _harness.Catalogue.UpdateAsync(Item, 0, "Tocilizumab", null, Suppliers(), None));
-        await Assert.ThrowsAsync<NotFoundException>(() => _harness.Catalogue.UpdateAsync("no-such-item", 1, "Tocilizumab", null, Suppliers(), None));
+        var blankName = await Assert.ThrowsAsync<InvalidArgumentException>(() => _harness.UpdateItem.ExecuteAsync(new UpdateItemCommand(Item, 1, " ", null, Suppliers()), None));
+        var noRevision = await Assert.ThrowsAsync<InvalidArgumentException>(() => _harness.UpdateItem.ExecuteAsync(new UpdateItemCommand(Item, 0, "Tocilizumab", null, Suppliers()), None));
+        await Assert.ThrowsAsync<NotFoundException>(() => _harness.UpdateItem.ExecuteAsync(new UpdateItemCommand("no-such-item", 1, "Tocilizumab", null, Suppliers()), None));
 
         Assert.Equal(["name"], blankName.Violations.Select(v => v.Field));
         Assert.Equal(["expected_revision"], noRevision.Violations.Select(v => v.Field));
-        Assert.Equal(1, (await _harness.Catalogue.GetAsync(Item, None)).Version);
+        Assert.Equal(1, (await _harness.GetItem.ExecuteAsync(new GetItemCommand(Item), None)).Version);
     }
 
     [Fact]
@@ -224,11 +230,11 @@ public sealed class CatalogueUseCaseTests : IDisposable
             await Register(Valid with { ItemId = id, Category = category });
         }
 
-        var first = await _harness.Catalogue.ListAsync(2, null, ItemCategory.SupportiveMedicine, None);
-        var second = await _harness.Catalogue.ListAsync(2, first.NextPageToken, ItemCategory.SupportiveMedicine, None);
-        var kits = await _harness.Catalogue.ListAsync(0, null, ItemCategory.ReagentKit, None);
-        var all = await _harness.Catalogue.ListAsync(0, null, null, None);
-        var cytokines = await _harness.Catalogue.ListAsync(0, null, ItemCategory.Cytokine, None);
+        var first = await _harness.ListItems.ExecuteAsync(new ListItemsCommand(2, null, ItemCategory.SupportiveMedicine), None);
+        var second = await _harness.ListItems.ExecuteAsync(new ListItemsCommand(2, first.NextPageToken, ItemCategory.SupportiveMedicine), None);
+        var kits = await _harness.ListItems.ExecuteAsync(new ListItemsCommand(0, null, ItemCategory.ReagentKit), None);
+        var all = await _harness.ListItems.ExecuteAsync(new ListItemsCommand(0, null, null), None);
+        var cytokines = await _harness.ListItems.ExecuteAsync(new ListItemsCommand(0, null, ItemCategory.Cytokine), None);
 
         Assert.Equal(["anakinra-100", "dexamethasone-4"], first.Items.Select(i => i.Id));
         Assert.NotEqual("", first.NextPageToken);
@@ -240,15 +246,24 @@ public sealed class CatalogueUseCaseTests : IDisposable
     }
 
     [Fact]
+    public async Task A_list_filtered_by_a_category_the_service_does_not_know_is_invalid_argument_on_category_alone()
+    {
+        var error = await Assert.ThrowsAsync<InvalidArgumentException>(() =>
+            _harness.ListItems.ExecuteAsync(new ListItemsCommand(-1, "not-a-token", (ItemCategory)(-1)), None));
+
+        Assert.Equal([("category", "is not an item category")], error.Violations.Select(v => (v.Field, v.Description)));
+    }
+
+    [Fact]
     public async Task A_list_with_a_bad_page_size_or_token_is_invalid_argument_naming_it()
     {
-        var size = await Assert.ThrowsAsync<InvalidArgumentException>(() => _harness.Catalogue.ListAsync(-1, null, null, None));
-        var token = await Assert.ThrowsAsync<InvalidArgumentException>(() => _harness.Catalogue.ListAsync(10, "not-a-token", null, None));
+        var size = await Assert.ThrowsAsync<InvalidArgumentException>(() => _harness.ListItems.ExecuteAsync(new ListItemsCommand(-1, null, null), None));
+        var token = await Assert.ThrowsAsync<InvalidArgumentException>(() => _harness.ListItems.ExecuteAsync(new ListItemsCommand(10, "not-a-token", null), None));
 
         Assert.Equal(["page.page_size"], size.Violations.Select(v => v.Field));
         Assert.Equal(["page.page_token"], token.Violations.Select(v => v.Field));
     }
 
     private Task<Stored<CatalogueItem>> Register(Draft d) =>
-        _harness.Catalogue.RegisterAsync(d.ItemId, d.Name, d.Category, d.Unit, d.PackSize, d.PackContents, d.Suppliers, None);
+        _harness.RegisterItem.ExecuteAsync(new RegisterItemCommand(d.ItemId, d.Name, d.Category, d.Unit, d.PackSize, d.PackContents, d.Suppliers), None);
 }

@@ -1,4 +1,5 @@
-using CarTConsortium.Procurement.Pools;
+using CarTConsortium.Procurement.Domain.Pools;
+using CarTConsortium.Procurement.Jobs;
 using Microsoft.Extensions.Hosting;
 using Xunit;
 using static CarTConsortium.Procurement.Tests.UseCases.UseCaseSamples;

@@ -1,7 +1,9 @@
 using System.Collections.Concurrent;
 using CarTConsortium.BuildingBlocks.Errors;
 using CarTConsortium.BuildingBlocks.Storage;
-using CarTConsortium.Procurement.Pools;
+using CarTConsortium.Procurement.Domain.Pools;
+using CarTConsortium.Procurement.UseCases.Pools;
+using CarTConsortium.Procurement.UseCases.PurchaseOrders;
 using CarTConsortium.Testing;
 using Xunit;
 using static CarTConsortium.Procurement.Tests.UseCases.ProcurementHarness;
@@ -46,7 +48,7 @@ public sealed class ClosingRaceTests : IAsyncLifetime
         {
             await RaceTheCloseAsync(iteration, async poolId =>
             {
-                await _harness.Desk.CloseEarlyAsync(Callers.Admin, poolId, "the consortium closes early", None);
+                await _harness.ClosePool.ExecuteAsync(new ClosePoolCommand(poolId, "the consortium closes early"), Callers.Admin, None);
             });
         }
     }
@@ -59,7 +61,7 @@ public sealed class ClosingRaceTests : IAsyncLifetime
             await RaceTheCloseAsync(iteration, async poolId =>
             {
                 _harness.Clock.SetUtcNow((await _harness.GetAsync(poolId)).Value.ClosesAt);
-                Assert.Equal(1, await _harness.Desk.CloseDueAsync(None));
+                Assert.Equal(1, await _harness.CloseDuePools.ExecuteAsync(None));
             });
         }
     }
@@ -77,7 +79,7 @@ public sealed class ClosingRaceTests : IAsyncLifetime
                 await start.Task;
                 try
                 {
-                    await _harness.Desk.CloseEarlyAsync(Callers.Admin, pool.Id, "closing now", None);
+                    await _harness.ClosePool.ExecuteAsync(new ClosePoolCommand(pool.Id, "closing now"), Callers.Admin, None);
                     return true;
                 }
                 catch (RuleViolationException)
@@ -88,7 +90,7 @@ public sealed class ClosingRaceTests : IAsyncLifetime
             var due = Task.Run(async () =>
             {
                 await start.Task;
-                return await _harness.Desk.CloseDueAsync(None);
+                return await _harness.CloseDuePools.ExecuteAsync(None);
             });
             start.SetResult();
 
@@ -114,7 +116,7 @@ public sealed class ClosingRaceTests : IAsyncLifetime
                 await start.Task;
                 try
                 {
-                    await _harness.Desk.CloseEarlyAsync(Callers.Admin, pool.Id, $"close {i}", None);
+                    await _harness.ClosePool.ExecuteAsync(new ClosePoolCommand(pool.Id, $"close {i}"), Callers.Admin, None);
                     return (Exception?)null;
                 }
                 catch (Exception e)
@@ -183,7 +185,7 @@ public sealed class ClosingRaceTests : IAsyncLifetime
                 var current = revision;
                 var quantity = 50 + k;
                 var outcome = current is { } r
-                    ? await Attempt(() => _harness.Desk.WithdrawAsync(Officer(Rejoining), pool.Id, Rejoining, r, None))
+                    ? await Attempt(() => _harness.WithdrawCommitment.ExecuteAsync(new WithdrawCommitmentCommand(pool.Id, Rejoining, r), Officer(Rejoining), None))
                     : await Attempt(() => _harness.CommitAsync(pool.Id, Rejoining, quantity, 600m));
                 log.Add(new Call(current is null ? "commit" : "withdraw", quantity, outcome.Pool?.Value.CommitmentOf(Rejoining)?.Revision, outcome.Error));
                 if (outcome.Pool is { } changed)
@@ -203,7 +205,7 @@ public sealed class ClosingRaceTests : IAsyncLifetime
 
         var settled = await _harness.GetAsync(pool.Id);
         Assert.Equal(PoolStatus.Settled, settled.Value.Status);
-        var orders = (await _harness.Desk.ListOrdersAsync(Callers.Admin, 0, null, pool.Id, null, None)).Orders.Select(o => o.Value).ToArray();
+        var orders = (await _harness.ListPurchaseOrders.ExecuteAsync(new ListPurchaseOrdersCommand(0, null, pool.Id, null), Callers.Admin, None)).Orders.Select(o => o.Value).ToArray();
         Assert.Equal(Amending.Length + 1, calls.Count);
         foreach (var (country, log) in calls)
         {
@@ -243,7 +245,7 @@ public sealed class ClosingRaceTests : IAsyncLifetime
     /// A pool opened now, closing in a day, with 100 units from each amending country and 40 from the rejoining one, each
     /// commitment at the pool's revision its commit wrote (2 to 5); returned as the last commit left it, holding all four.
     /// </summary>
-    private async Task<Stored<Pool>> OpenWithCommitmentsAsync()
+    private async Task<SeenPool> OpenWithCommitmentsAsync()
     {
         var pool = await _harness.OpenSamplePoolAsync(closesAt: _harness.Now.AddDays(1));
         foreach (var country in Amending)
@@ -257,10 +259,10 @@ public sealed class ClosingRaceTests : IAsyncLifetime
     {
         Assert.Single(await _harness.EventsAsync(Contract.PoolClosed.Parser), e => e.Pool.PoolId == poolId);
         Assert.Single(await _harness.EventsAsync(Contract.PurchaseOrdersIssued.Parser), e => e.PoolId == poolId);
-        Assert.Equal(Amending.Length + 1, (await _harness.Desk.ListOrdersAsync(Callers.Admin, 0, null, poolId, null, None)).Orders.Count);
+        Assert.Equal(Amending.Length + 1, (await _harness.ListPurchaseOrders.ExecuteAsync(new ListPurchaseOrdersCommand(0, null, poolId, null), Callers.Admin, None)).Orders.Count);
     }
 
-    private static async Task<(Stored<Pool>? Pool, Exception? Error)> Attempt(Func<Task<Stored<Pool>>> call)
+    private static async Task<(SeenPool? Pool, Exception? Error)> Attempt(Func<Task<SeenPool>> call)
     {
         try
         {

@@ -1,6 +1,10 @@
 using CarTConsortium.BuildingBlocks.Errors;
 using CarTConsortium.BuildingBlocks.Storage;
-using CarTConsortium.Procurement.Pools;
+using CarTConsortium.Procurement.Api;
+using CarTConsortium.Procurement.Domain.Pools;
+using CarTConsortium.Procurement.Domain.PurchaseOrders;
+using CarTConsortium.Procurement.UseCases.Pools;
+using CarTConsortium.Procurement.UseCases.PurchaseOrders;
 using CarTConsortium.Testing;
 using Xunit;
 using static CarTConsortium.Procurement.Tests.UseCases.ProcurementHarness;
@@ -41,17 +45,17 @@ public sealed class ClosingUseCaseTests : IAsyncLifetime
         await _harness.CommitAsync(pool.Id, "KZ", 120, 480m);
         _harness.Clock.SetUtcNow(ClosesAt.AddTicks(-1));
 
-        Assert.Equal(0, await _harness.Desk.CloseDueAsync(None));
+        Assert.Equal(0, await _harness.CloseDuePools.ExecuteAsync(None));
         Assert.Equal((PoolStatus.Open, 2L), (await Status(pool.Id), (await _harness.GetAsync(pool.Id)).Version));
-        Assert.Equal(ClosesAt, await _harness.Desk.NextClosingAsync(None));
+        Assert.Equal(ClosesAt, await _harness.NextClosingTime.ExecuteAsync(None));
 
         _harness.Clock.SetUtcNow(ClosesAt);
-        Assert.Equal(1, await _harness.Desk.CloseDueAsync(None));
+        Assert.Equal(1, await _harness.CloseDuePools.ExecuteAsync(None));
 
         var closed = (await _harness.GetAsync(pool.Id)).Value;
         Assert.Equal((PoolStatus.Settled, ClosesAt, Pool.ClosingJob, (string?)null), (closed.Status, closed.ClosedAt, closed.ClosedBy, closed.CloseReason));
-        Assert.Equal(0, await _harness.Desk.CloseDueAsync(None));
-        Assert.Null(await _harness.Desk.NextClosingAsync(None));
+        Assert.Equal(0, await _harness.CloseDuePools.ExecuteAsync(None));
+        Assert.Null(await _harness.NextClosingTime.ExecuteAsync(None));
     }
 
     [Fact]
@@ -62,10 +66,10 @@ public sealed class ClosingUseCaseTests : IAsyncLifetime
         var alsoEarly = await _harness.OpenSamplePoolAsync(closesAt: Start.AddDays(2));
         _harness.Clock.SetUtcNow(Start.AddDays(2));
 
-        Assert.Equal(2, await _harness.Desk.CloseDueAsync(None));
+        Assert.Equal(2, await _harness.CloseDuePools.ExecuteAsync(None));
 
         Assert.Equal([PoolStatus.Failed, PoolStatus.Open, PoolStatus.Failed], [await Status(early.Id), await Status(later.Id), await Status(alsoEarly.Id)]);
-        Assert.Equal(Start.AddDays(3), await _harness.Desk.NextClosingAsync(None));
+        Assert.Equal(Start.AddDays(3), await _harness.NextClosingTime.ExecuteAsync(None));
     }
 
     [Fact]
@@ -78,7 +82,7 @@ public sealed class ClosingUseCaseTests : IAsyncLifetime
         await _harness.CommitAsync(pool.Id, "TJ", 20, 500m);
         _harness.Clock.SetUtcNow(ClosesAt);
 
-        await _harness.Desk.CloseDueAsync(None);
+        await _harness.CloseDuePools.ExecuteAsync(None);
 
         // Round 1: 220 units price 389.25, KG (max 389.00) drops. Round 2: 190 units price 447.50,
         // UZ (max 440.00) drops. Round 3: 140 units stay at 447.50.
@@ -113,7 +117,7 @@ public sealed class ClosingUseCaseTests : IAsyncLifetime
         await _harness.CommitAsync(pool.Id, "UZ", 80, 450m);
         await _harness.CommitAsync(pool.Id, "KG", 30, 400m);
 
-        await _harness.Desk.CloseEarlyAsync(Callers.Admin, pool.Id, "every member has committed", None);
+        await _harness.ClosePool.ExecuteAsync(new ClosePoolCommand(pool.Id, "every member has committed"), Callers.Admin, None);
 
         // 200 of 230: KZ 24000/230 = 104 r 80, UZ 16000/230 = 69 r 130, KG 6000/230 = 26 r 20.
         // 199 by the floors; the one unit left goes to the largest remainder, UZ.
@@ -145,7 +149,7 @@ public sealed class ClosingUseCaseTests : IAsyncLifetime
         await _harness.CommitAsync(pool.Id, "KZ", 1_000, 480m);
         await _harness.CommitAsync(pool.Id, "UZ", 1, 480m);
 
-        await _harness.Desk.CloseEarlyAsync(Callers.Admin, pool.Id, "every member has committed", None);
+        await _harness.ClosePool.ExecuteAsync(new ClosePoolCommand(pool.Id, "every member has committed"), Callers.Admin, None);
 
         // 100 of 1001: KZ 100000/1001 = 99 r 901, UZ 100/1001 = 0 r 100; the unit left goes to KZ.
         var outcome = (await _harness.GetAsync(pool.Id)).Value.Outcome!;
@@ -170,7 +174,7 @@ public sealed class ClosingUseCaseTests : IAsyncLifetime
         await _harness.CommitAsync(pool.Id, "UZ", 80, 450m);
         _harness.Clock.Advance(TimeSpan.FromDays(1));
 
-        var closed = await _harness.Desk.CloseEarlyAsync(Callers.Admin, pool.Id, "every member has committed", None);
+        var closed = await _harness.ClosePool.ExecuteAsync(new ClosePoolCommand(pool.Id, "every member has committed"), Callers.Admin, None);
 
         var outbox = await _harness.OutboxAsync();
         Assert.Equal(["PoolOpened", "CommitmentChanged", "CommitmentChanged", "PoolClosed", "PurchaseOrdersIssued"],
@@ -178,7 +182,7 @@ public sealed class ClosingUseCaseTests : IAsyncLifetime
         Assert.Equal(outbox[^2].OccurredAt, outbox[^1].OccurredAt);
         Assert.Equal(Start.AddDays(1), outbox[^1].OccurredAt);
         var poolClosed = Assert.Single(await _harness.EventsAsync(Contract.PoolClosed.Parser));
-        Assert.Equal(ProcurementMapping.ToContract(closed, PoolViewer.Everything, _harness.Now), poolClosed.Pool);
+        Assert.Equal(ProcurementMapping.ToContract(PoolView.Of(closed.Value, PoolViewer.Everything, _harness.Now), closed.Version), poolClosed.Pool);
         Assert.Equal((Contract.PoolStatus.Settled, false, 4L, "admin", "every member has committed"),
             (poolClosed.Pool.Status, poolClosed.Pool.AcceptingCommitments, poolClosed.Pool.Revision.Version, poolClosed.Pool.ClosedBy, poolClosed.Pool.CloseReason));
         Assert.Equal(["KZ", "UZ"], poolClosed.Pool.Outcome.Allocations.Select(a => a.CountryCode));
@@ -199,7 +203,7 @@ public sealed class ClosingUseCaseTests : IAsyncLifetime
         await _harness.CommitAsync(pool.Id, "UZ", 30, 450m);
         _harness.Clock.SetUtcNow(ClosesAt);
 
-        await _harness.Desk.CloseDueAsync(None);
+        await _harness.CloseDuePools.ExecuteAsync(None);
 
         var failed = (await _harness.GetAsync(pool.Id)).Value;
         Assert.Equal(PoolStatus.Failed, failed.Status);
@@ -226,7 +230,7 @@ public sealed class ClosingUseCaseTests : IAsyncLifetime
         await _harness.CommitAsync(pool.Id, "KZ", 60, 500m);
         await _harness.CommitAsync(pool.Id, "UZ", 50, 400m);
 
-        await _harness.Desk.CloseEarlyAsync(Callers.Admin, pool.Id, "closing", None);
+        await _harness.ClosePool.ExecuteAsync(new ClosePoolCommand(pool.Id, "closing"), Callers.Admin, None);
 
         var outcome = (await _harness.GetAsync(pool.Id)).Value.Outcome!;
         Assert.Equal((FailureReason.MinimumNotReachedAfterDropOuts, "60 units left after drop-outs (of 110 committed), below the minimum of 100", 110, 60),
@@ -245,7 +249,7 @@ public sealed class ClosingUseCaseTests : IAsyncLifetime
     {
         var pool = await _harness.OpenSamplePoolAsync();
 
-        var error = await Assert.ThrowsAsync<InvalidArgumentException>(() => _harness.Desk.CloseEarlyAsync(Callers.Admin, pool.Id, reason, None));
+        var error = await Assert.ThrowsAsync<InvalidArgumentException>(() => _harness.ClosePool.ExecuteAsync(new ClosePoolCommand(pool.Id, reason), Callers.Admin, None));
 
         Assert.Equal(["reason"], error.Violations.Select(v => v.Field));
         Assert.Equal((PoolStatus.Open, 1L), (await Status(pool.Id), (await _harness.GetAsync(pool.Id)).Version));
@@ -256,8 +260,8 @@ public sealed class ClosingUseCaseTests : IAsyncLifetime
     {
         var pool = await _harness.OpenSamplePoolAsync();
 
-        var error = await Assert.ThrowsAsync<InvalidArgumentException>(() => _harness.Desk.CloseEarlyAsync(Callers.Admin, pool.Id, new string('r', 501), None));
-        await Assert.ThrowsAsync<NotFoundException>(() => _harness.Desk.CloseEarlyAsync(Callers.Admin, Guid.CreateVersion7().ToString(), "closing", None));
+        var error = await Assert.ThrowsAsync<InvalidArgumentException>(() => _harness.ClosePool.ExecuteAsync(new ClosePoolCommand(pool.Id, new string('r', 501)), Callers.Admin, None));
+        await Assert.ThrowsAsync<NotFoundException>(() => _harness.ClosePool.ExecuteAsync(new ClosePoolCommand(Guid.CreateVersion7().ToString(), "closing"), Callers.Admin, None));
 
         Assert.Equal(["reason"], error.Violations.Select(v => v.Field));
         Assert.Equal(PoolStatus.Open, await Status(pool.Id));
@@ -270,13 +274,13 @@ public sealed class ClosingUseCaseTests : IAsyncLifetime
         await _harness.CommitAsync(pool.Id, "KZ", 120, 480m);
         _harness.Clock.Advance(TimeSpan.FromDays(2));
 
-        var closed = await _harness.Desk.CloseEarlyAsync(Callers.Admin, pool.Id, "  the supplier withdrew its offer ", None);
+        var closed = await _harness.ClosePool.ExecuteAsync(new ClosePoolCommand(pool.Id, "  the supplier withdrew its offer "), Callers.Admin, None);
 
         Assert.Equal((PoolStatus.Settled, Start.AddDays(2), "admin", "the supplier withdrew its offer", 3L),
             (closed.Value.Status, closed.Value.ClosedAt, closed.Value.ClosedBy, closed.Value.CloseReason, closed.Version));
-        await Assert.ThrowsAsync<RuleViolationException>(() => _harness.Desk.CloseEarlyAsync(Callers.Admin, pool.Id, "again", None));
+        await Assert.ThrowsAsync<RuleViolationException>(() => _harness.ClosePool.ExecuteAsync(new ClosePoolCommand(pool.Id, "again"), Callers.Admin, None));
         _harness.Clock.SetUtcNow(ClosesAt);
-        Assert.Equal(0, await _harness.Desk.CloseDueAsync(None));
+        Assert.Equal(0, await _harness.CloseDuePools.ExecuteAsync(None));
         Assert.Equal(3, (await _harness.GetAsync(pool.Id)).Version);
         Assert.Single(await _harness.EventsAsync(Contract.PoolClosed.Parser));
     }
@@ -284,7 +288,7 @@ public sealed class ClosingUseCaseTests : IAsyncLifetime
     private async Task<PoolStatus> Status(string poolId) => (await _harness.GetAsync(poolId)).Value.Status;
 
     private async Task<List<PurchaseOrder>> OrdersOf(string poolId) =>
-        [.. (await _harness.Desk.ListOrdersAsync(Callers.Admin, 0, null, poolId, null, None)).Orders.Select(o => o.Value)];
+        [.. (await _harness.ListPurchaseOrders.ExecuteAsync(new ListPurchaseOrdersCommand(0, null, poolId, null), Callers.Admin, None)).Orders.Select(o => o.Value)];
 
     /// <summary>The order <paramref name="country"/> gets, as worked out by hand, issued at the clock's time.</summary>
     private PurchaseOrder Order(string poolId, string country, int quantity, int committed, decimal unitPrice, decimal total, decimal aloneUnitPrice,

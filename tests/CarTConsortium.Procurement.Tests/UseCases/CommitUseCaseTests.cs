@@ -1,6 +1,7 @@
 using CarTConsortium.BuildingBlocks.Errors;
 using CarTConsortium.BuildingBlocks.Storage;
-using CarTConsortium.Procurement.Pools;
+using CarTConsortium.Procurement.Domain.Pools;
+using CarTConsortium.Procurement.UseCases.Pools;
 using CarTConsortium.Testing;
 using Xunit;
 using static CarTConsortium.Procurement.Tests.UseCases.ProcurementHarness;
@@ -18,7 +19,7 @@ public sealed class CommitUseCaseTests : IAsyncLifetime
     private static readonly CancellationToken None = CancellationToken.None;
 
     private readonly ProcurementHarness _harness = new();
-    private Stored<Pool> _pool = null!;
+    private SeenPool _pool = null!;
 
     public async ValueTask InitializeAsync()
     {
@@ -83,7 +84,7 @@ public sealed class CommitUseCaseTests : IAsyncLifetime
         await _harness.CommitAsync(_pool.Id, "UZ", 80, 450m);
         _harness.Clock.Advance(TimeSpan.FromMinutes(5));
 
-        var amended = await _harness.Desk.CommitAsync(Officer("KZ"), _pool.Id, "KZ", 100, Usd(470m), "kz-almaty-oncology", "KZ-MOH-2027-CRS-B", kzRevision, None);
+        var amended = await _harness.CommitToPool.ExecuteAsync(new CommitToPoolCommand(_pool.Id, "KZ", 100, Usd(470m), "kz-almaty-oncology", "KZ-MOH-2027-CRS-B", kzRevision), Officer("KZ"), None);
 
         // KZ's commitment was written at the pool's revision 2, UZ's at 3; the amendment at 4.
         Assert.Equal((2L, 4L), (kzRevision, amended.Version));
@@ -150,8 +151,7 @@ public sealed class CommitUseCaseTests : IAsyncLifetime
         var committed = await _harness.CommitAsync(_pool.Id, "KZ", 120, 480m);
         _harness.Clock.Advance(TimeSpan.FromMinutes(1));
 
-        var same = await _harness.Desk.CommitAsync(Officer("KZ"), _pool.Id, "KZ", 120, Usd(480.00m), DeliveryOf("KZ"), $"  {BudgetOf("KZ")} ",
-            committed.Value.CommitmentOf("KZ")!.Revision, None);
+        var same = await _harness.CommitToPool.ExecuteAsync(new CommitToPoolCommand(_pool.Id, "KZ", 120, Usd(480.00m), DeliveryOf("KZ"), $"  {BudgetOf("KZ")} ", committed.Value.CommitmentOf("KZ")!.Revision), Officer("KZ"), None);
 
         Assert.Equal(committed.Version, same.Version);
         Assert.Equal(committed.Version, (await _harness.GetAsync(_pool.Id)).Version);
@@ -163,9 +163,9 @@ public sealed class CommitUseCaseTests : IAsyncLifetime
     public async Task An_officer_commits_for_their_own_country_only_and_an_admin_for_none()
     {
         await Assert.ThrowsAsync<PermissionDeniedException>(() =>
-            _harness.Desk.CommitAsync(Officer("KZ"), _pool.Id, "UZ", 80, Usd(450m), DeliveryOf("UZ"), BudgetOf("UZ"), 0, None));
+            _harness.CommitToPool.ExecuteAsync(new CommitToPoolCommand(_pool.Id, "UZ", 80, Usd(450m), DeliveryOf("UZ"), BudgetOf("UZ"), 0), Officer("KZ"), None));
         await Assert.ThrowsAsync<PermissionDeniedException>(() =>
-            _harness.Desk.CommitAsync(Callers.Admin, _pool.Id, "KZ", 80, Usd(450m), DeliveryOf("KZ"), BudgetOf("KZ"), 0, None));
+            _harness.CommitToPool.ExecuteAsync(new CommitToPoolCommand(_pool.Id, "KZ", 80, Usd(450m), DeliveryOf("KZ"), BudgetOf("KZ"), 0), Callers.Admin, None));
 
         Assert.Equal(1, (await _harness.GetAsync(_pool.Id)).Version);
         Assert.Empty(await _harness.EventsAsync(Contract.CommitmentChanged.Parser));
@@ -176,15 +176,15 @@ public sealed class CommitUseCaseTests : IAsyncLifetime
     {
         // No such pool: refused, not NOT_FOUND, so whether a pool exists tells nothing to whoever names the wrong country.
         await Assert.ThrowsAsync<PermissionDeniedException>(() =>
-            _harness.Desk.CommitAsync(Officer("KZ"), Guid.CreateVersion7().ToString(), "UZ", 80, Usd(450m), DeliveryOf("UZ"), BudgetOf("UZ"), 0, None));
+            _harness.CommitToPool.ExecuteAsync(new CommitToPoolCommand(Guid.CreateVersion7().ToString(), "UZ", 80, Usd(450m), DeliveryOf("UZ"), BudgetOf("UZ"), 0), Officer("KZ"), None));
         // A commitment that breaks every rule: refused, not INVALID_ARGUMENT.
         await Assert.ThrowsAsync<PermissionDeniedException>(() =>
-            _harness.Desk.CommitAsync(Officer("KZ"), _pool.Id, "UZ", 0, null, "UZ Centre", " ", 0, None));
+            _harness.CommitToPool.ExecuteAsync(new CommitToPoolCommand(_pool.Id, "UZ", 0, null, "UZ Centre", " ", 0), Officer("KZ"), None));
         // The same calls for the officer's own country are what they would be without the refusal.
         await Assert.ThrowsAsync<NotFoundException>(() =>
-            _harness.Desk.CommitAsync(Officer("UZ"), Guid.CreateVersion7().ToString(), "UZ", 80, Usd(450m), DeliveryOf("UZ"), BudgetOf("UZ"), 0, None));
+            _harness.CommitToPool.ExecuteAsync(new CommitToPoolCommand(Guid.CreateVersion7().ToString(), "UZ", 80, Usd(450m), DeliveryOf("UZ"), BudgetOf("UZ"), 0), Officer("UZ"), None));
         await Assert.ThrowsAsync<InvalidArgumentException>(() =>
-            _harness.Desk.CommitAsync(Officer("UZ"), _pool.Id, "UZ", 0, null, "UZ Centre", " ", 0, None));
+            _harness.CommitToPool.ExecuteAsync(new CommitToPoolCommand(_pool.Id, "UZ", 0, null, "UZ Centre", " ", 0), Officer("UZ"), None));
 
         await AssertNothingCommittedAsync();
     }
@@ -206,7 +206,7 @@ public sealed class CommitUseCaseTests : IAsyncLifetime
     public async Task A_maximum_price_in_another_currency_is_invalid_argument_on_its_currency_code()
     {
         var error = await Assert.ThrowsAsync<InvalidArgumentException>(() =>
-            _harness.Desk.CommitAsync(Officer("KZ"), _pool.Id, "KZ", 120, new Money(480m, "EUR"), DeliveryOf("KZ"), BudgetOf("KZ"), 0, None));
+            _harness.CommitToPool.ExecuteAsync(new CommitToPoolCommand(_pool.Id, "KZ", 120, new Money(480m, "EUR"), DeliveryOf("KZ"), BudgetOf("KZ"), 0), Officer("KZ"), None));
 
         Assert.Equal([new FieldViolation("max_unit_price.currency_code", "must be USD, the pool's currency")], error.Violations);
         await AssertNothingCommittedAsync();
@@ -218,7 +218,7 @@ public sealed class CommitUseCaseTests : IAsyncLifetime
     public async Task A_delivery_institution_unknown_to_the_registry_or_of_another_country_is_invalid_argument(string institution)
     {
         var error = await Assert.ThrowsAsync<InvalidArgumentException>(() =>
-            _harness.Desk.CommitAsync(Officer("KZ"), _pool.Id, "KZ", 120, Usd(480m), institution, BudgetOf("KZ"), 0, None));
+            _harness.CommitToPool.ExecuteAsync(new CommitToPoolCommand(_pool.Id, "KZ", 120, Usd(480m), institution, BudgetOf("KZ"), 0), Officer("KZ"), None));
 
         Assert.Equal(["delivery_institution_id"], error.Violations.Select(v => v.Field));
         await AssertNothingCommittedAsync();
@@ -233,8 +233,8 @@ public sealed class CommitUseCaseTests : IAsyncLifetime
         await _harness.InstitutionAsync("cross-border-centre", "KZ", registryVersion: 1);
 
         var forKz = await Assert.ThrowsAsync<InvalidArgumentException>(() =>
-            _harness.Desk.CommitAsync(Officer("KZ"), _pool.Id, "KZ", 120, Usd(480m), "cross-border-centre", BudgetOf("KZ"), 0, None));
-        var forUz = await _harness.Desk.CommitAsync(Officer("UZ"), _pool.Id, "UZ", 80, Usd(450m), "cross-border-centre", BudgetOf("UZ"), 0, None);
+            _harness.CommitToPool.ExecuteAsync(new CommitToPoolCommand(_pool.Id, "KZ", 120, Usd(480m), "cross-border-centre", BudgetOf("KZ"), 0), Officer("KZ"), None));
+        var forUz = await _harness.CommitToPool.ExecuteAsync(new CommitToPoolCommand(_pool.Id, "UZ", 80, Usd(450m), "cross-border-centre", BudgetOf("UZ"), 0), Officer("UZ"), None);
 
         Assert.Equal(["delivery_institution_id"], forKz.Violations.Select(v => v.Field));
         Assert.Equal("cross-border-centre", forUz.Value.CommitmentOf("UZ")!.DeliveryInstitutionId);
@@ -244,9 +244,9 @@ public sealed class CommitUseCaseTests : IAsyncLifetime
     public async Task Every_malformed_field_of_a_commitment_is_reported_at_once()
     {
         var error = await Assert.ThrowsAsync<InvalidArgumentException>(() =>
-            _harness.Desk.CommitAsync(Officer("KZ"), _pool.Id, "kz", 0, null, "KZ Centre", " ", 0, None));
+            _harness.CommitToPool.ExecuteAsync(new CommitToPoolCommand(_pool.Id, "kz", 0, null, "KZ Centre", " ", 0), Officer("KZ"), None));
         var envelope = await Assert.ThrowsAsync<InvalidArgumentException>(() =>
-            _harness.Desk.CommitAsync(Officer("KZ"), "not-a-pool", "KZ", 120, Usd(480m), DeliveryOf("KZ"), BudgetOf("KZ"), -1, None));
+            _harness.CommitToPool.ExecuteAsync(new CommitToPoolCommand("not-a-pool", "KZ", 120, Usd(480m), DeliveryOf("KZ"), BudgetOf("KZ"), -1), Officer("KZ"), None));
 
         Assert.Equal(["country_code", "quantity", "max_unit_price", "delivery_institution_id", "budget_reference"], error.Violations.Select(v => v.Field));
         Assert.Equal(["pool_id", "expected_revision"], envelope.Violations.Select(v => v.Field));
@@ -306,7 +306,7 @@ public sealed class CommitUseCaseTests : IAsyncLifetime
     public async Task A_commitment_to_a_closed_pool_is_failed_precondition()
     {
         var kzRevision = (await _harness.CommitAsync(_pool.Id, "KZ", 120, 480m)).Value.CommitmentOf("KZ")!.Revision;
-        await _harness.Desk.CloseEarlyAsync(Callers.Admin, _pool.Id, "enough committed", None);
+        await _harness.ClosePool.ExecuteAsync(new ClosePoolCommand(_pool.Id, "enough committed"), Callers.Admin, None);
 
         var amend = await Assert.ThrowsAsync<RuleViolationException>(() => _harness.CommitAsync(_pool.Id, "KZ", 130, 480m, expectedRevision: kzRevision));
         var first = await Assert.ThrowsAsync<RuleViolationException>(() => _harness.CommitAsync(_pool.Id, "UZ", 80, 450m));
@@ -339,7 +339,7 @@ public sealed class CommitUseCaseTests : IAsyncLifetime
         await CommitDear(dear.Id, "KZ", 9_000);
         await CommitDear(dear.Id, "UZ", 223);
 
-        var closed = await _harness.Desk.CloseEarlyAsync(Callers.Admin, dear.Id, "every member has committed", None);
+        var closed = await _harness.ClosePool.ExecuteAsync(new ClosePoolCommand(dear.Id, "every member has committed"), Callers.Admin, None);
 
         Assert.Equal(PoolStatus.Settled, closed.Value.Status);
         var savings = Assert.Single(await _harness.EventsAsync(Contract.PoolClosed.Parser)).Savings;
@@ -354,8 +354,8 @@ public sealed class CommitUseCaseTests : IAsyncLifetime
     {
         // Officer A of KZ commits and keeps the revision it got; officer B withdraws that commitment and commits anew.
         var seenByA = (await _harness.CommitAsync(_pool.Id, "KZ", 120, 480m)).Value.CommitmentOf("KZ")!.Revision;
-        await _harness.Desk.WithdrawAsync(Officer("KZ"), _pool.Id, "KZ", seenByA, None);
-        var renewedByB = await _harness.Desk.CommitAsync(Officer("KZ"), _pool.Id, "KZ", 60, Usd(400m), "kz-almaty-oncology", "KZ-MOH-2027-NEW", 0, None);
+        await _harness.WithdrawCommitment.ExecuteAsync(new WithdrawCommitmentCommand(_pool.Id, "KZ", seenByA), Officer("KZ"), None);
+        var renewedByB = await _harness.CommitToPool.ExecuteAsync(new CommitToPoolCommand(_pool.Id, "KZ", 60, Usd(400m), "kz-almaty-oncology", "KZ-MOH-2027-NEW", 0), Officer("KZ"), None);
 
         // A amends from what A last saw: B's commitment, which A never read, must not be overwritten.
         await Assert.ThrowsAnyAsync<ConcurrencyConflictException>(() => _harness.CommitAsync(_pool.Id, "KZ", 150, 480m, expectedRevision: seenByA));
@@ -364,10 +364,10 @@ public sealed class CommitUseCaseTests : IAsyncLifetime
     }
 
     /// <summary>A pool whose one tier is the highest unit price admitted, 10^15 USD.</summary>
-    private Task<Stored<Pool>> OpenDearPoolAsync() =>
-        _harness.Desk.OpenAsync(Callers.Admin, "Dear pool", Item, SupplierId, Currency, [Tier(1, Money.MaxUnitPrice)], null, ClosesAt, 1, null, None);
+    private Task<SeenPool> OpenDearPoolAsync() =>
+        _harness.OpenPool.ExecuteAsync(new OpenPoolCommand("Dear pool", Item, SupplierId, Currency, [Tier(1, Money.MaxUnitPrice)], null, ClosesAt, 1, null), Callers.Admin, None);
 
-    private Task<Stored<Pool>> CommitDear(string poolId, string country, int quantity) =>
+    private Task<SeenPool> CommitDear(string poolId, string country, int quantity) =>
         _harness.CommitAsync(poolId, country, quantity, Money.MaxUnitPrice);
 
     private async Task AssertNothingCommittedAsync()

@@ -1,7 +1,8 @@
 using CarTConsortium.BuildingBlocks.Errors;
 using CarTConsortium.BuildingBlocks.Security;
 using CarTConsortium.BuildingBlocks.Storage;
-using CarTConsortium.Procurement.Pools;
+using CarTConsortium.Procurement.Domain.Pools;
+using CarTConsortium.Procurement.UseCases.Pools;
 using CarTConsortium.Testing;
 using Xunit;
 using static CarTConsortium.Procurement.Tests.UseCases.ProcurementHarness;
@@ -82,8 +83,8 @@ public sealed class CommitmentRaceTests : IAsyncLifetime
             var pool = await _harness.OpenSamplePoolAsync();
 
             var outcomes = await Race(
-                () => _harness.Desk.CommitAsync(first, pool.Id, "KZ", 120, Usd(480m), DeliveryOf("KZ"), BudgetOf("KZ"), 0, None),
-                () => _harness.Desk.CommitAsync(second, pool.Id, "KZ", 90, Usd(500m), DeliveryOf("KZ"), "KZ-AGENCY-2027", 0, None));
+                () => _harness.CommitToPool.ExecuteAsync(new CommitToPoolCommand(pool.Id, "KZ", 120, Usd(480m), DeliveryOf("KZ"), BudgetOf("KZ"), 0), first, None),
+                () => _harness.CommitToPool.ExecuteAsync(new CommitToPoolCommand(pool.Id, "KZ", 90, Usd(500m), DeliveryOf("KZ"), "KZ-AGENCY-2027", 0), second, None));
 
             Assert.Equal(1, outcomes.Count(o => o is null));
             Assert.IsType<CallerRevisionStaleException>(Assert.Single(outcomes, o => o is not null));
@@ -127,7 +128,7 @@ public sealed class CommitmentRaceTests : IAsyncLifetime
 
             var outcomes = await Race(
                 () => _harness.CommitAsync(pool.Id, "KZ", 150, 480m, expectedRevision: seen),
-                () => _harness.Desk.WithdrawAsync(Officer("KZ"), pool.Id, "KZ", seen, None));
+                () => _harness.WithdrawCommitment.ExecuteAsync(new WithdrawCommitmentCommand(pool.Id, "KZ", seen), Officer("KZ"), None));
 
             var loser = Assert.Single(outcomes, o => o is not null);
             var read = await _harness.GetAsync(pool.Id);

@@ -1,6 +1,10 @@
 using CarTConsortium.BuildingBlocks.Errors;
 using CarTConsortium.BuildingBlocks.Storage;
-using CarTConsortium.Procurement.Pools;
+using CarTConsortium.Procurement.Api;
+using CarTConsortium.Procurement.Domain.Pools;
+using CarTConsortium.Procurement.Storage;
+using CarTConsortium.Procurement.UseCases.Pools;
+using CarTConsortium.Procurement.UseCases.PurchaseOrders;
 using CarTConsortium.Testing;
 using Xunit;
 using static CarTConsortium.Procurement.Tests.UseCases.ProcurementHarness;
@@ -14,7 +18,7 @@ public sealed class DurabilityTests : IAsyncLifetime
     private static readonly CancellationToken None = CancellationToken.None;
 
     private readonly ProcurementHarness _harness = new();
-    private Stored<Pool> _pool = null!;
+    private SeenPool _pool = null!;
 
     public async ValueTask InitializeAsync()
     {
@@ -36,11 +40,11 @@ public sealed class DurabilityTests : IAsyncLifetime
         var committed = await _harness.CommitAsync(_pool.Id, "KZ", 120, 480m);
 
         var restarted = _harness.Reopened();
-        var read = await restarted.FindAsync(Pool.Collection, _pool.Id, None);
+        var read = await restarted.FindAsync(ProcurementCollections.Pools, _pool.Id, None);
 
         Assert.NotNull(read);
         Assert.Equal(committed.Version, read.Version);
-        Assert.Equal(ProcurementMapping.ToContract(committed, PoolViewer.Everything, _harness.Now), ProcurementMapping.ToContract(read, PoolViewer.Everything, _harness.Now));
+        Assert.Equal(ProcurementMapping.ToContract(PoolView.Of(committed.Value, PoolViewer.Everything, _harness.Now), committed.Version), ProcurementMapping.ToContract(PoolView.Of(read.Value, PoolViewer.Everything, _harness.Now), read.Version));
         Assert.Equal(committed.Value.CommitmentOf("KZ"), read.Value.CommitmentOf("KZ"));
         Assert.Equal((await _harness.OutboxAsync()).Select(m => m.Id), (await restarted.ReadPendingAsync(1_000, None)).Select(m => m.Id));
     }
@@ -49,11 +53,11 @@ public sealed class DurabilityTests : IAsyncLifetime
     public async Task A_restarted_app_carries_on_from_the_revisions_it_finds()
     {
         var seen = (await _harness.CommitAsync(_pool.Id, "KZ", 120, 480m)).Value.CommitmentOf("KZ")!.Revision;
-        var desk = new PoolDesk(_harness.Reopened(), _harness.Clock, new PoolsOpened());
+        var commitToPool = new CommitToPool(_harness.Reopened(), _harness.Clock);
 
-        var amended = await desk.CommitAsync(Officer("KZ"), _pool.Id, "KZ", 130, Usd(480m), DeliveryOf("KZ"), BudgetOf("KZ"), seen, None);
+        var amended = await commitToPool.ExecuteAsync(new CommitToPoolCommand(_pool.Id, "KZ", 130, Usd(480m), DeliveryOf("KZ"), BudgetOf("KZ"), seen), Officer("KZ"), None);
         await Assert.ThrowsAsync<CallerRevisionStaleException>(() =>
-            desk.CommitAsync(Officer("KZ"), _pool.Id, "KZ", 140, Usd(480m), DeliveryOf("KZ"), BudgetOf("KZ"), seen, None));
+            commitToPool.ExecuteAsync(new CommitToPoolCommand(_pool.Id, "KZ", 140, Usd(480m), DeliveryOf("KZ"), BudgetOf("KZ"), seen), Officer("KZ"), None));
 
         Assert.Equal((2L, 3L, 3L, 130), (seen, amended.Version, amended.Value.CommitmentOf("KZ")!.Revision, amended.Value.CommitmentOf("KZ")!.Quantity));
         Assert.Equal(130, (await _harness.GetAsync(_pool.Id)).Value.CommitmentOf("KZ")!.Quantity);
@@ -64,18 +68,17 @@ public sealed class DurabilityTests : IAsyncLifetime
     {
         await _harness.CommitAsync(_pool.Id, "KZ", 120, 480m);
         await _harness.CommitAsync(_pool.Id, "UZ", 80, 450m);
-        var closed = await _harness.Desk.CloseEarlyAsync(Callers.Admin, _pool.Id, "every member has committed", None);
+        var closed = await _harness.ClosePool.ExecuteAsync(new ClosePoolCommand(_pool.Id, "every member has committed"), Callers.Admin, None);
         var before = await _harness.OutboxAsync();
 
         var restarted = _harness.Reopened();
-        var desk = new PoolDesk(restarted, _harness.Clock, new PoolsOpened());
-        var read = await desk.GetAsync(_pool.Id, None);
-        var orders = await desk.ListOrdersAsync(Callers.Admin, 0, null, _pool.Id, null, None);
+        var read = await new GetPool(restarted, _harness.Clock).ExecuteAsync(new GetPoolCommand(_pool.Id), Callers.Admin, None);
+        var orders = await new ListPurchaseOrders(restarted).ExecuteAsync(new ListPurchaseOrdersCommand(0, null, _pool.Id, null), Callers.Admin, None);
 
         Assert.Equal((PoolStatus.Settled, closed.Version), (read.Value.Status, read.Version));
         Assert.Equal(closed.Value.Savings().Pool, read.Value.Savings().Pool);
         Assert.Equal([$"{_pool.Id}.KZ", $"{_pool.Id}.UZ"], orders.Orders.Select(o => o.Id));
         Assert.Equal(before.Select(m => (m.Id, m.Topic, m.Payload)), (await restarted.ReadPendingAsync(1_000, None)).Select(m => (m.Id, m.Topic, m.Payload)));
-        await Assert.ThrowsAsync<RuleViolationException>(() => desk.CloseEarlyAsync(Callers.Admin, _pool.Id, "again", None));
+        await Assert.ThrowsAsync<RuleViolationException>(() => new ClosePool(restarted, _harness.Clock).ExecuteAsync(new ClosePoolCommand(_pool.Id, "again"), Callers.Admin, None));
     }
 }

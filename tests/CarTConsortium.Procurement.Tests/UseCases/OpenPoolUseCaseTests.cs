@@ -1,6 +1,9 @@
 using CarTConsortium.BuildingBlocks.Errors;
 using CarTConsortium.BuildingBlocks.Storage;
-using CarTConsortium.Procurement.Pools;
+using CarTConsortium.Procurement.Api;
+using CarTConsortium.Procurement.Domain.Pools;
+using CarTConsortium.Procurement.Storage;
+using CarTConsortium.Procurement.UseCases.Pools;
 using CarTConsortium.Testing;
 using Google.Protobuf.WellKnownTypes;
 using Xunit;
@@ -79,7 +82,7 @@ public sealed class OpenPoolUseCaseTests : IAsyncLifetime
         Assert.Empty(pool.Commitments);
         Assert.Null(pool.Outcome);
         Assert.Equal(((DateTimeOffset?)null, (string?)null, (string?)null), (pool.ClosedAt, pool.ClosedBy, pool.CloseReason));
-        Assert.Equal(ProcurementMapping.ToContract(opened, PoolViewer.Everything, Start), ProcurementMapping.ToContract(read, PoolViewer.Everything, Start));
+        Assert.Equal(ProcurementMapping.ToContract(PoolView.Of(opened.Value, PoolViewer.Everything, Start), opened.Version), ProcurementMapping.ToContract(PoolView.Of(read.Value, PoolViewer.Everything, Start), read.Version));
     }
 
     [Fact]
@@ -141,7 +144,7 @@ public sealed class OpenPoolUseCaseTests : IAsyncLifetime
         var error = await Assert.ThrowsAsync<InvalidArgumentException>(() => Open(breakRule(Valid)));
 
         Assert.Equal([field], error.Violations.Select(v => v.Field));
-        Assert.Equal(0, await _harness.CountAsync(Pool.Collection));
+        Assert.Equal(0, await _harness.CountAsync(ProcurementCollections.Pools));
         Assert.Empty(await _harness.OutboxAsync());
     }
 
@@ -151,7 +154,7 @@ public sealed class OpenPoolUseCaseTests : IAsyncLifetime
         var error = await Assert.ThrowsAsync<InvalidArgumentException>(() => Open(Valid with { OpensAt = null, ClosesAt = Start.AddMinutes(-1) }));
 
         Assert.Equal(("closes_at", "must be after opens_at"), (Assert.Single(error.Violations).Field, error.Violations[0].Description));
-        Assert.Equal(0, await _harness.CountAsync(Pool.Collection));
+        Assert.Equal(0, await _harness.CountAsync(ProcurementCollections.Pools));
     }
 
     [Fact]
@@ -160,7 +163,7 @@ public sealed class OpenPoolUseCaseTests : IAsyncLifetime
         var error = await Assert.ThrowsAsync<InvalidArgumentException>(() => Open(Valid with { OpensAt = Start.AddDays(-2), ClosesAt = Start }));
 
         Assert.Equal(("closes_at", "must be later than now"), (Assert.Single(error.Violations).Field, error.Violations[0].Description));
-        Assert.Equal(0, await _harness.CountAsync(Pool.Collection));
+        Assert.Equal(0, await _harness.CountAsync(ProcurementCollections.Pools));
     }
 
     [Fact]
@@ -170,7 +173,7 @@ public sealed class OpenPoolUseCaseTests : IAsyncLifetime
             Open(new Draft("", "no-such-item", SupplierId, "XYZ", Tiers(), Start.AddDays(2), Start.AddDays(1), 0, null)));
 
         Assert.Equal(["title", "item_id", "currency", "closes_at", "minimum_volume"], error.Violations.Select(v => v.Field));
-        Assert.Equal(0, await _harness.CountAsync(Pool.Collection));
+        Assert.Equal(0, await _harness.CountAsync(ProcurementCollections.Pools));
         Assert.Empty(await _harness.OutboxAsync());
     }
 
@@ -180,13 +183,13 @@ public sealed class OpenPoolUseCaseTests : IAsyncLifetime
         var first = await Open(Valid);
         _harness.Clock.Advance(TimeSpan.FromSeconds(1));
         var second = await Open(Valid with { Title = "Tocilizumab, second half" });
-        await _harness.Desk.CloseEarlyAsync(Callers.Admin, first.Id, "nobody committed", None);
+        await _harness.ClosePool.ExecuteAsync(new ClosePoolCommand(first.Id, "nobody committed"), Callers.Admin, None);
 
-        var open = await _harness.Desk.ListAsync(0, null, PoolStatus.Open, null, None);
-        var failed = await _harness.Desk.ListAsync(0, null, PoolStatus.Failed, Item, None);
-        var ofOtherItem = await _harness.Desk.ListAsync(0, null, null, "anakinra-100", None);
-        var paged = await _harness.Desk.ListAsync(1, null, null, Item, None);
-        var rest = await _harness.Desk.ListAsync(1, paged.NextPageToken, null, Item, None);
+        var open = await _harness.ListPools.ExecuteAsync(new ListPoolsCommand(0, null, PoolStatus.Open, null), Callers.Admin, None);
+        var failed = await _harness.ListPools.ExecuteAsync(new ListPoolsCommand(0, null, PoolStatus.Failed, Item), Callers.Admin, None);
+        var ofOtherItem = await _harness.ListPools.ExecuteAsync(new ListPoolsCommand(0, null, null, "anakinra-100"), Callers.Admin, None);
+        var paged = await _harness.ListPools.ExecuteAsync(new ListPoolsCommand(1, null, null, Item), Callers.Admin, None);
+        var rest = await _harness.ListPools.ExecuteAsync(new ListPoolsCommand(1, paged.NextPageToken, null, Item), Callers.Admin, None);
 
         Assert.Equal([second.Id], open.Pools.Select(p => p.Id));
         Assert.Equal([first.Id], failed.Pools.Select(p => p.Id));
@@ -197,14 +200,23 @@ public sealed class OpenPoolUseCaseTests : IAsyncLifetime
     }
 
     [Fact]
+    public async Task A_list_filtered_by_a_status_the_service_does_not_know_is_invalid_argument_on_status_alone()
+    {
+        var error = await Assert.ThrowsAsync<InvalidArgumentException>(() =>
+            _harness.ListPools.ExecuteAsync(new ListPoolsCommand(-1, null, (PoolStatus)(-1), "Not An Item"), Callers.Admin, None));
+
+        Assert.Equal([("status", "is not a pool status")], error.Violations.Select(v => (v.Field, v.Description)));
+    }
+
+    [Fact]
     public async Task A_malformed_or_unknown_pool_id_is_invalid_argument_or_not_found()
     {
-        var malformed = await Assert.ThrowsAsync<InvalidArgumentException>(() => _harness.Desk.GetAsync("pool-1", None));
-        await Assert.ThrowsAsync<NotFoundException>(() => _harness.Desk.GetAsync(Guid.CreateVersion7().ToString(), None));
+        var malformed = await Assert.ThrowsAsync<InvalidArgumentException>(() => _harness.GetPool.ExecuteAsync(new GetPoolCommand("pool-1"), Callers.Admin, None));
+        await Assert.ThrowsAsync<NotFoundException>(() => _harness.GetPool.ExecuteAsync(new GetPoolCommand(Guid.CreateVersion7().ToString()), Callers.Admin, None));
 
         Assert.Equal(["pool_id"], malformed.Violations.Select(v => v.Field));
     }
 
-    private Task<Stored<Pool>> Open(Draft d) =>
-        _harness.Desk.OpenAsync(Callers.Admin, d.Title, d.ItemId, d.SupplierId, d.Currency, d.Tiers, d.OpensAt, d.ClosesAt, d.MinimumVolume, d.SupplyCap, None);
+    private Task<SeenPool> Open(Draft d) =>
+        _harness.OpenPool.ExecuteAsync(new OpenPoolCommand(d.Title, d.ItemId, d.SupplierId, d.Currency, d.Tiers, d.OpensAt, d.ClosesAt, d.MinimumVolume, d.SupplyCap), Callers.Admin, None);
 }

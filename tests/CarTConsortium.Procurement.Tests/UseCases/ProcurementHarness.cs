@@ -2,8 +2,13 @@ using CarTConsortium.BuildingBlocks.Eventing;
 using CarTConsortium.BuildingBlocks.Security;
 using CarTConsortium.BuildingBlocks.Storage;
 using CarTConsortium.Contracts.Registry.V1;
-using CarTConsortium.Procurement.Catalogue;
-using CarTConsortium.Procurement.Pools;
+using CarTConsortium.Procurement.Domain.Items;
+using CarTConsortium.Procurement.Domain.Pools;
+using CarTConsortium.Procurement.Jobs;
+using CarTConsortium.Procurement.ReadModels;
+using CarTConsortium.Procurement.UseCases.Items;
+using CarTConsortium.Procurement.UseCases.Pools;
+using CarTConsortium.Procurement.UseCases.PurchaseOrders;
 using CarTConsortium.Storage.Sqlite;
 using CarTConsortium.Testing;
 using Google.Protobuf;
@@ -43,16 +48,29 @@ public sealed class ProcurementHarness : IDisposable
         services.AddEventHandler<InstitutionChanged, InstitutionProjection>();
         // As ProcurementModule wires them.
         services.AddSingleton<PoolsOpened>();
-        services.AddScoped<ItemCatalogue>();
-        services.AddScoped<PoolDesk>();
+        ProcurementModule.AddUseCases(services);
         services.AddSingleton<PoolClosingJob>();
         services.AddHostedService(sp => sp.GetRequiredService<PoolClosingJob>());
         _services = services.BuildServiceProvider(new ServiceProviderOptions { ValidateScopes = true, ValidateOnBuild = true });
         _scope = _services.CreateScope();
         Store = _services.GetRequiredService<SqliteDocumentStore>();
         Dispatcher = _services.GetRequiredService<EventDispatcher>();
-        Desk = _scope.ServiceProvider.GetRequiredService<PoolDesk>();
-        Catalogue = _scope.ServiceProvider.GetRequiredService<ItemCatalogue>();
+        T UseCase<T>() where T : notnull => _scope.ServiceProvider.GetRequiredService<T>();
+        RegisterItem = UseCase<RegisterItem>();
+        UpdateItem = UseCase<UpdateItem>();
+        GetItem = UseCase<GetItem>();
+        ListItems = UseCase<ListItems>();
+        OpenPool = UseCase<OpenPool>();
+        GetPool = UseCase<GetPool>();
+        ListPools = UseCase<ListPools>();
+        ClosePool = UseCase<ClosePool>();
+        CommitToPool = UseCase<CommitToPool>();
+        WithdrawCommitment = UseCase<WithdrawCommitment>();
+        GetSavings = UseCase<GetSavings>();
+        CloseDuePools = UseCase<CloseDuePools>();
+        NextClosingTime = UseCase<NextClosingTime>();
+        GetPurchaseOrder = UseCase<GetPurchaseOrder>();
+        ListPurchaseOrders = UseCase<ListPurchaseOrders>();
     }
 
     public WatchedClock Clock { get; } = new(UseCaseSamples.Start);
@@ -63,9 +81,35 @@ public sealed class ProcurementHarness : IDisposable
 
     public EventDispatcher Dispatcher { get; }
 
-    public PoolDesk Desk { get; }
+    public RegisterItem RegisterItem { get; }
 
-    public ItemCatalogue Catalogue { get; }
+    public UpdateItem UpdateItem { get; }
+
+    public GetItem GetItem { get; }
+
+    public ListItems ListItems { get; }
+
+    public OpenPool OpenPool { get; }
+
+    public GetPool GetPool { get; }
+
+    public ListPools ListPools { get; }
+
+    public ClosePool ClosePool { get; }
+
+    public CommitToPool CommitToPool { get; }
+
+    public WithdrawCommitment WithdrawCommitment { get; }
+
+    public GetSavings GetSavings { get; }
+
+    public CloseDuePools CloseDuePools { get; }
+
+    public NextClosingTime NextClosingTime { get; }
+
+    public GetPurchaseOrder GetPurchaseOrder { get; }
+
+    public ListPurchaseOrders ListPurchaseOrders { get; }
 
     /// <summary>The hosted services the app would start: the closing job.</summary>
     public IEnumerable<IHostedService> HostedServices => _services.GetServices<IHostedService>();
@@ -109,24 +153,21 @@ public sealed class ProcurementHarness : IDisposable
 
     /// <summary>The sample item (<see cref="UseCaseSamples.Item"/>) in the catalogue.</summary>
     public Task<Stored<CatalogueItem>> RegisterSampleItemAsync() =>
-        Catalogue.RegisterAsync(UseCaseSamples.Item, "Tocilizumab 400 mg/20 mL", ItemCategory.SupportiveMedicine, "vial", 1, "vial, 400 mg/20 mL",
-            UseCaseSamples.Suppliers(), None);
+        RegisterItem.ExecuteAsync(new RegisterItemCommand(UseCaseSamples.Item, "Tocilizumab 400 mg/20 mL", ItemCategory.SupportiveMedicine, "vial", 1, "vial, 400 mg/20 mL", UseCaseSamples.Suppliers()), None);
 
     /// <summary>A pool of the sample item, opened now by the admin with the sample tiers, closing at <see cref="UseCaseSamples.ClosesAt"/> unless told.</summary>
-    public Task<Stored<Pool>> OpenSamplePoolAsync(int minimumVolume = 100, int? supplyCap = null, DateTimeOffset? closesAt = null,
+    public Task<SeenPool> OpenSamplePoolAsync(int minimumVolume = 100, int? supplyCap = null, DateTimeOffset? closesAt = null,
         DateTimeOffset? opensAt = null) =>
-        Desk.OpenAsync(Callers.Admin, "Tocilizumab for CRS management, 2027", UseCaseSamples.Item, UseCaseSamples.SupplierId, UseCaseSamples.Currency,
-            UseCaseSamples.Tiers(), opensAt, closesAt ?? UseCaseSamples.ClosesAt, minimumVolume, supplyCap, None);
+        OpenPool.ExecuteAsync(new OpenPoolCommand("Tocilizumab for CRS management, 2027", UseCaseSamples.Item, UseCaseSamples.SupplierId, UseCaseSamples.Currency, UseCaseSamples.Tiers(), opensAt, closesAt ?? UseCaseSamples.ClosesAt, minimumVolume, supplyCap), Callers.Admin, None);
 
     /// <summary>
     /// <paramref name="country"/>'s officer commits (or amends, naming <paramref name="expectedRevision"/>) with the country's
     /// delivery institution and a budget reference of its own.
     /// </summary>
-    public Task<Stored<Pool>> CommitAsync(string poolId, string country, int quantity, decimal maxUnitPrice = 600m, long expectedRevision = 0) =>
-        Desk.CommitAsync(Officer(country), poolId, country, quantity, UseCaseSamples.Usd(maxUnitPrice), DeliveryOf(country), UseCaseSamples.BudgetOf(country),
-            expectedRevision, None);
+    public Task<SeenPool> CommitAsync(string poolId, string country, int quantity, decimal maxUnitPrice = 600m, long expectedRevision = 0) =>
+        CommitToPool.ExecuteAsync(new CommitToPoolCommand(poolId, country, quantity, UseCaseSamples.Usd(maxUnitPrice), DeliveryOf(country), UseCaseSamples.BudgetOf(country), expectedRevision), Officer(country), None);
 
-    public Task<Stored<Pool>> GetAsync(string poolId) => Desk.GetAsync(poolId, None);
+    public Task<SeenPool> GetAsync(string poolId) => GetPool.ExecuteAsync(new GetPoolCommand(poolId), Callers.Admin, None);
 
     /// <summary>Every event waiting in the outbox, in commit order.</summary>
     public Task<IReadOnlyList<OutboxMessage>> OutboxAsync() => Store.ReadPendingAsync(100_000, None);

@@ -1,5 +1,7 @@
 using CarTConsortium.BuildingBlocks.Storage;
-using CarTConsortium.Procurement.Pools;
+using CarTConsortium.Procurement.Api;
+using CarTConsortium.Procurement.Domain.Pools;
+using CarTConsortium.Procurement.UseCases.Pools;
 using CarTConsortium.Testing;
 using Xunit;
 using static CarTConsortium.Procurement.Tests.UseCases.UseCaseSamples;
@@ -29,7 +31,7 @@ public sealed class SavingsUseCaseTests : IAsyncLifetime
     private static readonly Savings PoolByHand = new(Usd(89_527.50m), Usd(105_100m), Usd(15_572.50m));
 
     private readonly ProcurementHarness _harness = new();
-    private Stored<Pool> _pool = null!;
+    private SeenPool _pool = null!;
 
     public async ValueTask InitializeAsync()
     {
@@ -50,12 +52,12 @@ public sealed class SavingsUseCaseTests : IAsyncLifetime
     {
         await CommitThreeAsync();
 
-        await _harness.Desk.CloseEarlyAsync(Callers.Admin, _pool.Id, "every member has committed", None);
+        await _harness.ClosePool.ExecuteAsync(new ClosePoolCommand(_pool.Id, "every member has committed"), Callers.Admin, None);
 
         var savings = (await _harness.GetAsync(_pool.Id)).Value.Savings();
         Assert.Equal((SavingsBasis.Final, Currency, Usd(389.25m), PoolByHand, ""), (savings.Basis, savings.Currency, savings.UnitPrice, savings.Pool, savings.Note));
         Assert.Equal(ByHand, savings.Countries);
-        var kz = ProcurementMapping.ToContract(_pool.Id, savings, PoolViewer.Everything).Countries.Single(c => c.CountryCode == "KZ");
+        var kz = ProcurementMapping.ToContract(_pool.Id, savings.SeenBy(PoolViewer.Everything)).Countries.Single(c => c.CountryCode == "KZ");
         Assert.Equal(new Contract.CountrySavings
         {
             CountryCode = "KZ",
@@ -74,7 +76,7 @@ public sealed class SavingsUseCaseTests : IAsyncLifetime
 
         Assert.Equal((SavingsBasis.Projected, Usd(389.25m), PoolByHand), (savings.Basis, savings.UnitPrice, savings.Pool));
         Assert.Equal(ByHand, savings.Countries);
-        Assert.Equal(Contract.SavingsBasis.Projected, ProcurementMapping.ToContract(_pool.Id, savings, PoolViewer.Everything).Basis);
+        Assert.Equal(Contract.SavingsBasis.Projected, ProcurementMapping.ToContract(_pool.Id, savings.SeenBy(PoolViewer.Everything)).Basis);
     }
 
     [Fact]
@@ -83,7 +85,7 @@ public sealed class SavingsUseCaseTests : IAsyncLifetime
         var three = await CommitThreeAsync();
 
         // KG withdraws: 200 vials still reach 389.25. UZ then cuts to 60: 180 vials fall back to 447.50.
-        await _harness.Desk.WithdrawAsync(ProcurementHarness.Officer("KG"), _pool.Id, "KG", three.Value.CommitmentOf("KG")!.Revision, None);
+        await _harness.WithdrawCommitment.ExecuteAsync(new WithdrawCommitmentCommand(_pool.Id, "KG", three.Value.CommitmentOf("KG")!.Revision), ProcurementHarness.Officer("KG"), None);
         var stillBest = (await _harness.GetAsync(_pool.Id)).Value.Savings();
         await _harness.CommitAsync(_pool.Id, "UZ", 60, 450m, expectedRevision: three.Value.CommitmentOf("UZ")!.Revision);
         var dearer = (await _harness.GetAsync(_pool.Id)).Value.Savings();
@@ -105,7 +107,7 @@ public sealed class SavingsUseCaseTests : IAsyncLifetime
         Assert.Equal((SavingsBasis.None, (Money?)null, "If the pool closed now it would fail: 40 units committed, below the minimum of 100."),
             (belowMinimum.Basis, belowMinimum.UnitPrice, belowMinimum.Note));
         Assert.Empty(belowMinimum.Countries);
-        var wire = ProcurementMapping.ToContract(_pool.Id, belowMinimum, PoolViewer.Everything);
+        var wire = ProcurementMapping.ToContract(_pool.Id, belowMinimum.SeenBy(PoolViewer.Everything));
         Assert.Equal((Contract.SavingsBasis.None, (Google.Type.Money?)null, (Contract.SavingsFigures?)null, 0), (wire.Basis, wire.UnitPrice, wire.Pool, wire.Countries.Count));
     }
 
@@ -113,7 +115,7 @@ public sealed class SavingsUseCaseTests : IAsyncLifetime
     public async Task A_failed_pool_reports_no_savings_and_why()
     {
         await _harness.CommitAsync(_pool.Id, "KZ", 40, 480m);
-        await _harness.Desk.CloseEarlyAsync(Callers.Admin, _pool.Id, "not enough interest", None);
+        await _harness.ClosePool.ExecuteAsync(new ClosePoolCommand(_pool.Id, "not enough interest"), Callers.Admin, None);
 
         var savings = (await _harness.GetAsync(_pool.Id)).Value.Savings();
 
@@ -123,7 +125,7 @@ public sealed class SavingsUseCaseTests : IAsyncLifetime
     }
 
     /// <summary>KZ 120, UZ 80 and KG 30 committed; the pool as the last commit left it, holding all three.</summary>
-    private async Task<Stored<Pool>> CommitThreeAsync()
+    private async Task<SeenPool> CommitThreeAsync()
     {
         await _harness.CommitAsync(_pool.Id, "KZ", 120, 480m);
         await _harness.CommitAsync(_pool.Id, "UZ", 80, 450m);

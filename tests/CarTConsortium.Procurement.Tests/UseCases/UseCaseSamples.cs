@@ -1,5 +1,5 @@
-using CarTConsortium.Procurement.Catalogue;
-using CarTConsortium.Procurement.Pools;
+using CarTConsortium.Procurement.Domain.Items;
+using CarTConsortium.Procurement.Domain.Pools;
 
 namespace CarTConsortium.Procurement.Tests.UseCases;
 

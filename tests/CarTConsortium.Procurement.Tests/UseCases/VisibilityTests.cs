@@ -1,6 +1,8 @@
 using CarTConsortium.BuildingBlocks.Security;
 using CarTConsortium.BuildingBlocks.Storage;
-using CarTConsortium.Procurement.Pools;
+using CarTConsortium.Procurement.Api;
+using CarTConsortium.Procurement.Domain.Pools;
+using CarTConsortium.Procurement.UseCases.Pools;
 using CarTConsortium.Testing;
 using Xunit;
 using static CarTConsortium.Procurement.Tests.UseCases.ProcurementHarness;
@@ -20,7 +22,7 @@ public sealed class VisibilityTests : IAsyncLifetime
     private static readonly CancellationToken None = CancellationToken.None;
 
     private readonly ProcurementHarness _harness = new();
-    private Stored<Pool> _pool = null!;
+    private SeenPool _pool = null!;
 
     public async ValueTask InitializeAsync()
     {
@@ -43,8 +45,8 @@ public sealed class VisibilityTests : IAsyncLifetime
     [Fact]
     public async Task An_officer_sees_the_full_totals_of_an_open_pool_but_only_their_own_commitment()
     {
-        var kz = ProcurementMapping.ToContract(await _harness.GetAsync(_pool.Id), PoolViewer.Of(Officer("KZ")), _harness.Now);
-        var admin = ProcurementMapping.ToContract(await _harness.GetAsync(_pool.Id), PoolViewer.Of(Callers.Admin), _harness.Now);
+        var kz = ProcurementMapping.ToContract(await _harness.GetPool.ExecuteAsync(new GetPoolCommand(_pool.Id), Officer("KZ"), None));
+        var admin = ProcurementMapping.ToContract(await _harness.GetPool.ExecuteAsync(new GetPoolCommand(_pool.Id), Callers.Admin, None));
 
         Assert.Equal(["KZ"], kz.Commitments.Select(c => c.CountryCode));
         Assert.Equal((220, 4, 220, WireTier(200, 389.25m)), (kz.Totals.CommittedVolume, kz.Totals.Countries, kz.Totals.PricedVolume, kz.Totals.Tier));
@@ -55,9 +57,9 @@ public sealed class VisibilityTests : IAsyncLifetime
     [Fact]
     public async Task An_officer_sees_only_their_own_allocation_of_a_settled_pool_and_the_full_volumes()
     {
-        var settled = await _harness.Desk.CloseEarlyAsync(Callers.Admin, _pool.Id, "every member has committed", None);
+        var settled = await _harness.ClosePool.ExecuteAsync(new ClosePoolCommand(_pool.Id, "every member has committed"), Callers.Admin, None);
 
-        var kz = ProcurementMapping.ToContract(settled, PoolViewer.Of(Officer("KZ")), _harness.Now);
+        var kz = ProcurementMapping.ToContract(PoolView.Of(settled.Value, PoolViewer.Of(Officer("KZ")), _harness.Now), settled.Version);
 
         Assert.Equal(["KZ"], kz.Commitments.Select(c => c.CountryCode));
         Assert.Equal([new Contract.Allocation { CountryCode = "KZ", Committed = 120, Allocated = 120 }], kz.Outcome.Allocations);
@@ -69,9 +71,9 @@ public sealed class VisibilityTests : IAsyncLifetime
     [Fact]
     public async Task An_officer_whose_country_dropped_out_sees_its_own_drop_out_and_no_allocation()
     {
-        var settled = await _harness.Desk.CloseEarlyAsync(Callers.Admin, _pool.Id, "every member has committed", None);
+        var settled = await _harness.ClosePool.ExecuteAsync(new ClosePoolCommand(_pool.Id, "every member has committed"), Callers.Admin, None);
 
-        var uz = ProcurementMapping.ToContract(settled, PoolViewer.Of(Officer("UZ")), _harness.Now);
+        var uz = ProcurementMapping.ToContract(PoolView.Of(settled.Value, PoolViewer.Of(Officer("UZ")), _harness.Now), settled.Version);
 
         Assert.Empty(uz.Outcome.Allocations);
         var dropped = Assert.Single(uz.Outcome.Dropped);
@@ -90,9 +92,9 @@ public sealed class VisibilityTests : IAsyncLifetime
     [Fact]
     public async Task An_admin_sees_every_commitment_allocation_and_drop_out()
     {
-        var settled = await _harness.Desk.CloseEarlyAsync(Callers.Admin, _pool.Id, "every member has committed", None);
+        var settled = await _harness.ClosePool.ExecuteAsync(new ClosePoolCommand(_pool.Id, "every member has committed"), Callers.Admin, None);
 
-        var admin = ProcurementMapping.ToContract(settled, PoolViewer.Of(Callers.Admin), _harness.Now);
+        var admin = ProcurementMapping.ToContract(PoolView.Of(settled.Value, PoolViewer.Of(Callers.Admin), _harness.Now), settled.Version);
 
         Assert.Same(PoolViewer.Everything, PoolViewer.Of(Callers.Admin));
         Assert.Equal(["KG", "KZ", "TJ", "UZ"], admin.Commitments.Select(c => c.CountryCode));
@@ -103,12 +105,12 @@ public sealed class VisibilityTests : IAsyncLifetime
     [Fact]
     public async Task An_officer_sees_only_their_own_countrys_savings_but_the_pools_sums()
     {
-        var settled = await _harness.Desk.CloseEarlyAsync(Callers.Admin, _pool.Id, "every member has committed", None);
+        var settled = await _harness.ClosePool.ExecuteAsync(new ClosePoolCommand(_pool.Id, "every member has committed"), Callers.Admin, None);
         var report = settled.Value.Savings();
 
-        var tj = ProcurementMapping.ToContract(_pool.Id, report, PoolViewer.Of(Officer("TJ")));
-        var uz = ProcurementMapping.ToContract(_pool.Id, report, PoolViewer.Of(Officer("UZ")));
-        var admin = ProcurementMapping.ToContract(_pool.Id, report, PoolViewer.Everything);
+        var tj = ProcurementMapping.ToContract(_pool.Id, report.SeenBy(PoolViewer.Of(Officer("TJ"))));
+        var uz = ProcurementMapping.ToContract(_pool.Id, report.SeenBy(PoolViewer.Of(Officer("UZ"))));
+        var admin = ProcurementMapping.ToContract(_pool.Id, report.SeenBy(PoolViewer.Everything));
 
         Assert.Equal(new Contract.CountrySavings
         {
@@ -127,11 +129,11 @@ public sealed class VisibilityTests : IAsyncLifetime
     [Fact]
     public async Task A_caller_whose_token_names_no_country_sees_no_country_at_all()
     {
-        var settled = await _harness.Desk.CloseEarlyAsync(Callers.Admin, _pool.Id, "every member has committed", None);
+        var settled = await _harness.ClosePool.ExecuteAsync(new ClosePoolCommand(_pool.Id, "every member has committed"), Callers.Admin, None);
         var stateless = Callers.Of(Roles.ProcurementOfficer, null, "consortium-secretariat");
 
-        var pool = ProcurementMapping.ToContract(settled, PoolViewer.Of(stateless), _harness.Now);
-        var savings = ProcurementMapping.ToContract(_pool.Id, settled.Value.Savings(), PoolViewer.Of(stateless));
+        var pool = ProcurementMapping.ToContract(PoolView.Of(settled.Value, PoolViewer.Of(stateless), _harness.Now), settled.Version);
+        var savings = ProcurementMapping.ToContract(_pool.Id, settled.Value.Savings().SeenBy(PoolViewer.Of(stateless)));
 
         Assert.Empty(pool.Commitments);
         Assert.Empty(pool.Outcome.Allocations);

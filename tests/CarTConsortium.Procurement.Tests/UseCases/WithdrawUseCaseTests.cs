@@ -1,6 +1,7 @@
 using CarTConsortium.BuildingBlocks.Errors;
 using CarTConsortium.BuildingBlocks.Storage;
-using CarTConsortium.Procurement.Pools;
+using CarTConsortium.Procurement.Domain.Pools;
+using CarTConsortium.Procurement.UseCases.Pools;
 using CarTConsortium.Testing;
 using Xunit;
 using static CarTConsortium.Procurement.Tests.UseCases.ProcurementHarness;
@@ -15,7 +16,7 @@ public sealed class WithdrawUseCaseTests : IAsyncLifetime
     private static readonly CancellationToken None = CancellationToken.None;
 
     private readonly ProcurementHarness _harness = new();
-    private Stored<Pool> _pool = null!;
+    private SeenPool _pool = null!;
 
     /// <summary>The revisions KZ's and UZ's commitments got: the pool's revisions 2 and 3, at which they were written.</summary>
     private long _kz;
@@ -40,7 +41,7 @@ public sealed class WithdrawUseCaseTests : IAsyncLifetime
     [Fact]
     public async Task A_withdrawal_removes_the_commitment_and_raises_withdrawn_with_no_commitment_and_the_totals_left()
     {
-        var withdrawn = await _harness.Desk.WithdrawAsync(Officer("KZ"), _pool.Id, "KZ", _kz, None);
+        var withdrawn = await _harness.WithdrawCommitment.ExecuteAsync(new WithdrawCommitmentCommand(_pool.Id, "KZ", _kz), Officer("KZ"), None);
 
         Assert.Equal((2L, 3L, 4L), (_kz, _uz, withdrawn.Version));
         Assert.Equal(["UZ"], (await _harness.GetAsync(_pool.Id)).Value.Commitments.Select(c => c.CountryCode));
@@ -66,7 +67,7 @@ public sealed class WithdrawUseCaseTests : IAsyncLifetime
     [Fact]
     public async Task A_country_that_withdrew_commits_again_from_revision_0()
     {
-        await _harness.Desk.WithdrawAsync(Officer("KZ"), _pool.Id, "KZ", _kz, None);
+        await _harness.WithdrawCommitment.ExecuteAsync(new WithdrawCommitmentCommand(_pool.Id, "KZ", _kz), Officer("KZ"), None);
 
         var again = await _harness.CommitAsync(_pool.Id, "KZ", 100, 480m);
 
@@ -80,7 +81,7 @@ public sealed class WithdrawUseCaseTests : IAsyncLifetime
     {
         var amended = await _harness.CommitAsync(_pool.Id, "KZ", 130, 480m, expectedRevision: _kz);
 
-        await Assert.ThrowsAsync<CallerRevisionStaleException>(() => _harness.Desk.WithdrawAsync(Officer("KZ"), _pool.Id, "KZ", _kz, None));
+        await Assert.ThrowsAsync<CallerRevisionStaleException>(() => _harness.WithdrawCommitment.ExecuteAsync(new WithdrawCommitmentCommand(_pool.Id, "KZ", _kz), Officer("KZ"), None));
 
         Assert.Equal((4L, 4L), (amended.Version, amended.Value.CommitmentOf("KZ")!.Revision));
         Assert.Equal((130, 4L), Quantity(await _harness.GetAsync(_pool.Id), "KZ"));
@@ -91,16 +92,16 @@ public sealed class WithdrawUseCaseTests : IAsyncLifetime
     {
         await _harness.InstitutionsOfAsync("KG");
 
-        await Assert.ThrowsAsync<NotFoundException>(() => _harness.Desk.WithdrawAsync(Officer("KG"), _pool.Id, "KG", 1, None));
-        await Assert.ThrowsAsync<NotFoundException>(() => _harness.Desk.WithdrawAsync(Officer("KG"), Guid.CreateVersion7().ToString(), "KG", 1, None));
+        await Assert.ThrowsAsync<NotFoundException>(() => _harness.WithdrawCommitment.ExecuteAsync(new WithdrawCommitmentCommand(_pool.Id, "KG", 1), Officer("KG"), None));
+        await Assert.ThrowsAsync<NotFoundException>(() => _harness.WithdrawCommitment.ExecuteAsync(new WithdrawCommitmentCommand(Guid.CreateVersion7().ToString(), "KG", 1), Officer("KG"), None));
     }
 
     [Fact]
     public async Task A_withdrawal_without_a_revision_is_invalid_argument_and_for_another_country_permission_denied()
     {
-        var noRevision = await Assert.ThrowsAsync<InvalidArgumentException>(() => _harness.Desk.WithdrawAsync(Officer("KZ"), _pool.Id, "KZ", 0, None));
-        await Assert.ThrowsAsync<PermissionDeniedException>(() => _harness.Desk.WithdrawAsync(Officer("KZ"), _pool.Id, "UZ", _uz, None));
-        await Assert.ThrowsAsync<PermissionDeniedException>(() => _harness.Desk.WithdrawAsync(Callers.Admin, _pool.Id, "UZ", _uz, None));
+        var noRevision = await Assert.ThrowsAsync<InvalidArgumentException>(() => _harness.WithdrawCommitment.ExecuteAsync(new WithdrawCommitmentCommand(_pool.Id, "KZ", 0), Officer("KZ"), None));
+        await Assert.ThrowsAsync<PermissionDeniedException>(() => _harness.WithdrawCommitment.ExecuteAsync(new WithdrawCommitmentCommand(_pool.Id, "UZ", _uz), Officer("KZ"), None));
+        await Assert.ThrowsAsync<PermissionDeniedException>(() => _harness.WithdrawCommitment.ExecuteAsync(new WithdrawCommitmentCommand(_pool.Id, "UZ", _uz), Callers.Admin, None));
 
         Assert.Equal(["expected_revision"], noRevision.Violations.Select(v => v.Field));
         Assert.Equal(["KZ", "UZ"], (await _harness.GetAsync(_pool.Id)).Value.Commitments.Select(c => c.CountryCode));
@@ -110,10 +111,10 @@ public sealed class WithdrawUseCaseTests : IAsyncLifetime
     public async Task A_withdrawal_at_the_closing_time_or_after_closing_is_failed_precondition()
     {
         _harness.Clock.SetUtcNow(ClosesAt);
-        await Assert.ThrowsAsync<RuleViolationException>(() => _harness.Desk.WithdrawAsync(Officer("KZ"), _pool.Id, "KZ", _kz, None));
-        await _harness.Desk.CloseDueAsync(None);
+        await Assert.ThrowsAsync<RuleViolationException>(() => _harness.WithdrawCommitment.ExecuteAsync(new WithdrawCommitmentCommand(_pool.Id, "KZ", _kz), Officer("KZ"), None));
+        await _harness.CloseDuePools.ExecuteAsync(None);
 
-        await Assert.ThrowsAsync<RuleViolationException>(() => _harness.Desk.WithdrawAsync(Officer("UZ"), _pool.Id, "UZ", _uz, None));
+        await Assert.ThrowsAsync<RuleViolationException>(() => _harness.WithdrawCommitment.ExecuteAsync(new WithdrawCommitmentCommand(_pool.Id, "UZ", _uz), Officer("UZ"), None));
 
         var closed = await _harness.GetAsync(_pool.Id);
         Assert.Equal(PoolStatus.Settled, closed.Value.Status);
@@ -124,11 +125,11 @@ public sealed class WithdrawUseCaseTests : IAsyncLifetime
     public async Task A_stale_revision_from_before_a_withdrawal_cannot_withdraw_the_commitment_made_after_it()
     {
         // Officer A of KZ saw the commitment's revision; officer B withdrew that commitment and committed anew.
-        await _harness.Desk.WithdrawAsync(Officer("KZ"), _pool.Id, "KZ", _kz, None);
+        await _harness.WithdrawCommitment.ExecuteAsync(new WithdrawCommitmentCommand(_pool.Id, "KZ", _kz), Officer("KZ"), None);
         var renewed = await _harness.CommitAsync(_pool.Id, "KZ", 60, 400m);
 
         // A withdraws from what A last saw: B's commitment, which A never read, must stay.
-        await Assert.ThrowsAnyAsync<ConcurrencyConflictException>(() => _harness.Desk.WithdrawAsync(Officer("KZ"), _pool.Id, "KZ", _kz, None));
+        await Assert.ThrowsAnyAsync<ConcurrencyConflictException>(() => _harness.WithdrawCommitment.ExecuteAsync(new WithdrawCommitmentCommand(_pool.Id, "KZ", _kz), Officer("KZ"), None));
 
         Assert.Equal(renewed.Value.CommitmentOf("KZ"), (await _harness.GetAsync(_pool.Id)).Value.CommitmentOf("KZ"));
     }
@@ -139,7 +140,7 @@ public sealed class WithdrawUseCaseTests : IAsyncLifetime
         // KZ committed at the pool's revision 2 and UZ at 3: KZ amends (4), withdraws (5), UZ amends (6), KZ commits anew (7).
         var amended = await _harness.CommitAsync(_pool.Id, "KZ", 130, 480m, expectedRevision: _kz);
         var amendedRevision = amended.Value.CommitmentOf("KZ")!.Revision;
-        var withdrawn = await _harness.Desk.WithdrawAsync(Officer("KZ"), _pool.Id, "KZ", amendedRevision, None);
+        var withdrawn = await _harness.WithdrawCommitment.ExecuteAsync(new WithdrawCommitmentCommand(_pool.Id, "KZ", amendedRevision), Officer("KZ"), None);
         await _harness.CommitAsync(_pool.Id, "UZ", 90, 450m, expectedRevision: _uz);
         var renewed = await _harness.CommitAsync(_pool.Id, "KZ", 60, 400m);
         var renewedRevision = renewed.Value.CommitmentOf("KZ")!.Revision;
@@ -151,12 +152,12 @@ public sealed class WithdrawUseCaseTests : IAsyncLifetime
         foreach (var earlier in new[] { _kz, amendedRevision })
         {
             await Assert.ThrowsAsync<CallerRevisionStaleException>(() => _harness.CommitAsync(_pool.Id, "KZ", 150, 480m, expectedRevision: earlier));
-            await Assert.ThrowsAsync<CallerRevisionStaleException>(() => _harness.Desk.WithdrawAsync(Officer("KZ"), _pool.Id, "KZ", earlier, None));
+            await Assert.ThrowsAsync<CallerRevisionStaleException>(() => _harness.WithdrawCommitment.ExecuteAsync(new WithdrawCommitmentCommand(_pool.Id, "KZ", earlier), Officer("KZ"), None));
         }
         var read = await _harness.GetAsync(_pool.Id);
         Assert.Equal((7L, renewed.Value.CommitmentOf("KZ")), (read.Version, read.Value.CommitmentOf("KZ")));
     }
 
-    private static (int Quantity, long Revision) Quantity(Stored<Pool> pool, string country) =>
+    private static (int Quantity, long Revision) Quantity(SeenPool pool, string country) =>
         (pool.Value.CommitmentOf(country)!.Quantity, pool.Value.CommitmentOf(country)!.Revision);
 }

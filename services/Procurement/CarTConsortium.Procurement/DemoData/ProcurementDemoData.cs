@@ -1,20 +1,24 @@
 using CarTConsortium.BuildingBlocks.Eventing;
 using CarTConsortium.BuildingBlocks.Security;
 using CarTConsortium.BuildingBlocks.Storage;
-using CarTConsortium.Procurement.Catalogue;
-using CarTConsortium.Procurement.Pools;
+using CarTConsortium.Procurement.Domain.Items;
+using CarTConsortium.Procurement.Domain.Pools;
+using CarTConsortium.Procurement.Storage;
+using CarTConsortium.Procurement.UseCases.Items;
+using CarTConsortium.Procurement.UseCases.Pools;
 
 namespace CarTConsortium.Procurement.DemoData;
 
 /// <summary>
 /// The standalone platform's demo procurement, entered through the same use cases as anyone's:
-/// a catalogue of the items the review paper names (../shared/domain/DOMAIN.md), an open pool
+/// a catalogue of the items the review paper behind the platform names, an open pool
 /// of vector lots with Kazakhstan's, Uzbekistan's and Kyrgyzstan's commitments, and a settled
 /// pool of tocilizumab with its orders and savings. Suppliers, prices and tiers are made up to
 /// look plausible; they are no real quotes. Only an empty database gets it, once the registry's
 /// demo institutions (where units are delivered) have arrived here by event.
 /// </summary>
-internal sealed class ProcurementDemoData(IDocumentStore store, ItemCatalogue catalogue, PoolDesk desk, TimeProvider clock)
+internal sealed class ProcurementDemoData(IDocumentStore store, RegisterItem registerItem, OpenPool openPool, CommitToPool commitToPool, ClosePool closePool,
+    TimeProvider clock)
 {
     private const string Usd = "USD";
     private static readonly Caller Admin = new("demo-seed", "demo-seed", null, "consortium-secretariat", new HashSet<string> { Roles.ConsortiumAdmin });
@@ -23,7 +27,7 @@ internal sealed class ProcurementDemoData(IDocumentStore store, ItemCatalogue ca
 
     public async Task SeedAsync(TimeSpan waitForRegistry, CancellationToken ct)
     {
-        if ((await store.QueryAsync(CatalogueItem.Collection, new DocumentQuery { Limit = 1 }, ct)).Items.Count > 0 || !await RegistryArrivedAsync(waitForRegistry, ct))
+        if ((await store.QueryAsync(ProcurementCollections.CatalogueItems, new DocumentQuery { Limit = 1 }, ct)).Items.Count > 0 || !await RegistryArrivedAsync(waitForRegistry, ct))
         {
             return;
         }
@@ -42,15 +46,15 @@ internal sealed class ProcurementDemoData(IDocumentStore store, ItemCatalogue ca
 
         var now = clock.GetUtcNow();
         // Open for three weeks: the three countries' ten lots reach the best tier; the pool goes ahead above four.
-        var vectors = await desk.OpenAsync(Admin, "Vector lots for the academic CD19 product, next two quarters", "lv-cd19-vector-lot", "demo-vector-gmbh", Usd,
-            [Tier(1, 185_000m), Tier(4, 152_500m), Tier(10, 128_750m)], now, now.AddDays(21), minimumVolume: 4, supplyCap: 12, ct);
+        var vectors = await openPool.ExecuteAsync(new OpenPoolCommand("Vector lots for the academic CD19 product, next two quarters", "lv-cd19-vector-lot",
+            "demo-vector-gmbh", Usd, [Tier(1, 185_000m), Tier(4, 152_500m), Tier(10, 128_750m)], now, now.AddDays(21), MinimumVolume: 4, SupplyCap: 12), Admin, ct);
         await CommitAllAsync(vectors.Id, [(5, 160_000m), (3, 155_000m), (2, 150_000m)], ct);
 
         // Tocilizumab for the year: committed, then closed early by the consortium so that its orders and savings can be seen.
-        var tocilizumab = await desk.OpenAsync(Admin, "Tocilizumab for CRS management, 2027", "tocilizumab-400", "demo-pharma-wholesale", Usd,
-            [Tier(1, 520m), Tier(50, 447.50m), Tier(200, 389.25m)], now, now.AddDays(30), minimumVolume: 100, supplyCap: null, ct);
+        var tocilizumab = await openPool.ExecuteAsync(new OpenPoolCommand("Tocilizumab for CRS management, 2027", "tocilizumab-400", "demo-pharma-wholesale",
+            Usd, [Tier(1, 520m), Tier(50, 447.50m), Tier(200, 389.25m)], now, now.AddDays(30), MinimumVolume: 100, SupplyCap: null), Admin, ct);
         await CommitAllAsync(tocilizumab.Id, [(120, 480m), (80, 450m), (30, 400m)], ct);
-        await desk.CloseEarlyAsync(Admin, tocilizumab.Id, "every member has committed its year's need (demo)", ct);
+        await closePool.ExecuteAsync(new ClosePoolCommand(tocilizumab.Id, "every member has committed its year's need (demo)"), Admin, ct);
     }
 
     private async Task CommitAllAsync(string poolId, (int Quantity, decimal MaxUnitPrice)[] commitments, CancellationToken ct)
@@ -59,23 +63,24 @@ internal sealed class ProcurementDemoData(IDocumentStore store, ItemCatalogue ca
         {
             var officer = new Caller($"demo:{country.ToLowerInvariant()}-moh-procurement", $"{country.ToLowerInvariant()}-moh-procurement", country,
                 $"{country.ToLowerInvariant()}-ministry-of-health", new HashSet<string> { Roles.ProcurementOfficer });
-            await desk.CommitAsync(officer, poolId, country, quantity, new Money(max, Usd), delivery, $"{country}-MOH-2027-CART-{quantity:D3}", 0, ct);
+            await commitToPool.ExecuteAsync(new CommitToPoolCommand(poolId, country, quantity, new Money(max, Usd), delivery, $"{country}-MOH-2027-CART-{quantity:D3}",
+                ExpectedRevision: 0), officer, ct);
         }
     }
 
     private Task<Stored<CatalogueItem>> Item(string id, string name, ItemCategory category, string unit, int packSize, string contents,
         (string Id, string Name, string Country)[] suppliers, CancellationToken ct) =>
-        catalogue.RegisterAsync(id, name, category, unit, packSize, contents, [.. suppliers.Select(s => new Supplier(s.Id, s.Name, s.Country))], ct);
+        registerItem.ExecuteAsync(new RegisterItemCommand(id, name, category, unit, packSize, contents, [.. suppliers.Select(s => new Supplier(s.Id, s.Name, s.Country))]), ct);
 
     private static PriceTier Tier(int minQuantity, decimal usd) => new(minQuantity, new Money(usd, Usd));
 
     /// <summary>Whether the registry's demo delivery institutions have been projected, waiting up to <paramref name="wait"/>.</summary>
     private Task<bool> RegistryArrivedAsync(TimeSpan wait, CancellationToken ct) =>
-        ReadModels.ArrivedAsync(async attemptCt =>
+        BuildingBlocks.Eventing.ReadModels.ArrivedAsync(async attemptCt =>
         {
             foreach (var (_, delivery) in Countries)
             {
-                if (await store.FindAsync(KnownInstitution.Collection, delivery, attemptCt) is null)
+                if (await store.FindAsync(ProcurementCollections.KnownInstitutions, delivery, attemptCt) is null)
                 {
                     return false;
                 }

@@ -1,0 +1,56 @@
+namespace CarTConsortium.Procurement.Domain.Pools;
+
+/// <summary>One country at closing: what it committed, the units it gets and what they cost.</summary>
+/// <param name="AloneUnitPrice">The price of the tier its allocated units reach alone; null for 0 units.</param>
+public sealed record CountryOutcome(string CountryCode, int Committed, int Allocated, Money? AloneUnitPrice, Savings Savings);
+
+/// <summary>A commitment that left the pool at closing, with the price it met and in which round.</summary>
+public sealed record DroppedOut(string CountryCode, int Quantity, Money MaxUnitPrice, Money PriceThen, int Round, string Reason);
+
+/// <summary>How a pool ended, as stored with it: the <see cref="SettlementResult"/> in plain data.</summary>
+/// <param name="Failure">Null when the pool went ahead.</param>
+/// <param name="Tier">The fixed tier and price; null when the pool failed.</param>
+/// <param name="Countries">Every kept country, by code; empty when the pool failed.</param>
+/// <param name="PoolSavings">The sums of the countries' savings; null when the pool failed.</param>
+public sealed record PoolOutcome(
+    FailureReason? Failure,
+    string Description,
+    int CommittedVolume,
+    int KeptVolume,
+    int DeliveredVolume,
+    PriceTier? Tier,
+    IReadOnlyList<CountryOutcome> Countries,
+    IReadOnlyList<DroppedOut> Dropped,
+    Savings? PoolSavings)
+{
+    public bool CapBinds => Failure is null && DeliveredVolume < KeptVolume;
+
+    /// <summary>The outcome as <paramref name="viewer"/> may see it: the pool's figures, and only the allocations and drop-outs of countries they see.</summary>
+    public PoolOutcome SeenBy(PoolViewer viewer) => this with
+    {
+        Countries = [.. Countries.Where(c => viewer.Sees(c.CountryCode))],
+        Dropped = [.. Dropped.Where(d => viewer.Sees(d.CountryCode))],
+    };
+
+    public static PoolOutcome Of(SettlementResult result, IReadOnlyList<PoolCommitment> commitments)
+    {
+        var committed = commitments.Sum(c => c.Quantity);
+        switch (result)
+        {
+            case SettlementResult.Settled settled:
+                var description = $"{settled.DeliveredVolume} units at {settled.UnitPrice} each (the tier from {settled.Tier.MinQuantity})"
+                    + (settled.CapBinds ? $", the supply cap shared pro rata among {settled.KeptVolume} units committed" : "")
+                    + (settled.Dropped.Count > 0 ? $"; {settled.Dropped.Count} commitment(s) dropped out above their maximum price" : "");
+                return new PoolOutcome(null, description, committed, settled.KeptVolume, settled.DeliveredVolume, settled.Tier,
+                    [.. settled.Countries.Select(c => new CountryOutcome(c.CountryCode, c.Commitment.Quantity, c.Allocated, c.AloneUnitPrice, c.Savings))],
+                    DroppedOf(settled.Dropped), settled.Pool);
+            case SettlementResult.Failed failed:
+                return new PoolOutcome(failed.Reason, failed.Description, committed, failed.KeptVolume, 0, null, [], DroppedOf(failed.Dropped), null);
+            default:
+                throw new ArgumentOutOfRangeException(nameof(result), result, "Unknown settlement result.");
+        }
+    }
+
+    private static IReadOnlyList<DroppedOut> DroppedOf(IReadOnlyList<DroppedCommitment> dropped) =>
+        [.. dropped.Select(d => new DroppedOut(d.Commitment.CountryCode, d.Commitment.Quantity, d.Commitment.MaxUnitPrice, d.PriceThen, d.Round, d.Reason))];
+}
