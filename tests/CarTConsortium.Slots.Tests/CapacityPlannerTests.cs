@@ -5,8 +5,13 @@ using CarTConsortium.BuildingBlocks.Storage;
 using CarTConsortium.Contracts.Approvals.V1;
 using CarTConsortium.Contracts.Registry.V1;
 using CarTConsortium.Contracts.Slots.V1;
-using CarTConsortium.Slots.Capacity;
-using CarTConsortium.Slots.Catalogue;
+using CarTConsortium.Slots.Api;
+using CarTConsortium.Slots.Domain.Runs;
+using CarTConsortium.Slots.Jobs;
+using CarTConsortium.Slots.ReadModels;
+using CarTConsortium.Slots.Storage;
+using CarTConsortium.Slots.UseCases;
+using CarTConsortium.Slots.UseCases.Runs;
 using CarTConsortium.Storage.Sqlite;
 using CarTConsortium.Testing;
 using Google.Protobuf;
@@ -19,7 +24,7 @@ using Xunit;
 
 namespace CarTConsortium.Slots.Tests;
 
-/// <summary>The planner and the product projection on a real SQLite file.</summary>
+/// <summary>The run use cases and the product projection on a real SQLite file.</summary>
 public sealed class CapacityPlannerTests : IAsyncLifetime
 {
     private const string Site = "astana-ncb";
@@ -28,12 +33,17 @@ public sealed class CapacityPlannerTests : IAsyncLifetime
     private readonly TemporaryFolder _folder = new("cartc-slots-");
     private readonly FakeTimeProvider _clock = new(new DateTimeOffset(2026, 3, 10, 9, 30, 0, TimeSpan.Zero));
     private readonly SqliteDocumentStore _store;
-    private readonly CapacityPlanner _planner;
+    private readonly PublishRun _publishRun;
+    private readonly GetRun _getRun;
+    private readonly ListRuns _listRuns;
 
     public CapacityPlannerTests()
     {
         _store = new SqliteDocumentStore(Path.Combine(_folder, "slots.db"), new OutboxSignal());
-        _planner = new CapacityPlanner(_store, _clock, Options.Create(new SlotsOptions()), new PlacesFreed());
+        var runs = new RunReads(_store);
+        _publishRun = new PublishRun(_store, _clock, new InstitutionAccess(_store), new PlacesFreed());
+        _getRun = new GetRun(runs);
+        _listRuns = new ListRuns(_store, runs);
     }
 
     /// <summary>Every test's site is a manufacturing site the registry announced.</summary>
@@ -55,10 +65,10 @@ public sealed class CapacityPlannerTests : IAsyncLifetime
         foreach (var site in new[] { "almaty-gmp", "astana-childrens" })
         {
             var refused = await Assert.ThrowsAsync<RuleViolationException>(() =>
-                _planner.PublishAsync(Callers.Of(Roles.ManufacturingSite, "KZ", site), site, ProductId, new DateParts(2026, 4, 1), 12, 2, null, CancellationToken.None));
+                _publishRun.ExecuteAsync(new PublishRunCommand(site, ProductId, new DateParts(2026, 4, 1), 12, 2), Callers.Of(Roles.ManufacturingSite, "KZ", site), CancellationToken.None));
             Assert.Equal($"'{site}' is not a manufacturing site in the registry (yet).", refused.Message);
         }
-        Assert.Empty((await _store.QueryAsync(Capacity.Capacity.Collection, DocumentQuery.All)).Items);
+        Assert.Empty((await _store.QueryAsync(SlotsCollections.Runs, DocumentQuery.All)).Items);
     }
 
     [Fact]
@@ -67,9 +77,9 @@ public sealed class CapacityPlannerTests : IAsyncLifetime
         await ProjectAsync(Registered(ProductId, "Academic CD19 CAR-T"));
 
         await Assert.ThrowsAsync<PermissionDeniedException>(() =>
-            _planner.PublishAsync(Callers.Of(Roles.ManufacturingSite, "UZ", Site), Site, ProductId, new DateParts(2026, 4, 1), 12, 2, null, CancellationToken.None));
+            _publishRun.ExecuteAsync(new PublishRunCommand(Site, ProductId, new DateParts(2026, 4, 1), 12, 2), Callers.Of(Roles.ManufacturingSite, "UZ", Site), CancellationToken.None));
 
-        Assert.Empty((await _store.QueryAsync(Capacity.Capacity.Collection, DocumentQuery.All)).Items);
+        Assert.Empty((await _store.QueryAsync(SlotsCollections.Runs, DocumentQuery.All)).Items);
     }
 
     [Fact]
@@ -79,7 +89,7 @@ public sealed class CapacityPlannerTests : IAsyncLifetime
         await ProjectAsync(projection, AuthorisationAt(3, Contracts.Approvals.V1.AuthorisationStatus.Suspended));
         await ProjectAsync(projection, AuthorisationAt(2, Contracts.Approvals.V1.AuthorisationStatus.Approved));
 
-        var kept = (await _store.FindAsync(KnownAuthorisation.Collection, "ncb-cd19-academic.KZ.HospitalExemption"))!.Value;
+        var kept = (await _store.FindAsync(SlotsCollections.KnownAuthorisations, "ncb-cd19-academic.KZ.HospitalExemption"))!.Value;
 
         var terms = kept.Terms;
         Assert.Equal((3L, Approvals.Authorisations.AuthorisationStatus.Suspended), (kept.ApprovalsVersion, terms.Status));
@@ -101,7 +111,7 @@ public sealed class CapacityPlannerTests : IAsyncLifetime
         await ProjectAsync(projection, withdrawn, occurredAt: new DateTimeOffset(2026, 3, 10, 10, 0, 0, TimeSpan.Zero));
         await ProjectAsync(projection, shared, occurredAt: new DateTimeOffset(2026, 3, 10, 9, 0, 0, TimeSpan.Zero));
 
-        var kept = (await _store.FindAsync(KnownPatient.Collection, "KZ-0000-0000-0000-0001"))!.Value;
+        var kept = (await _store.FindAsync(SlotsCollections.KnownPatients, "KZ-0000-0000-0000-0001"))!.Value;
         Assert.Equal(("KZ", "astana-childrens", false, false), (kept.CountryCode, kept.TreatingInstitutionId, kept.InRegistry, kept.SharedAcrossBorders));
         // Consents before the enrolment arrived: retried later, not lost.
         await Assert.ThrowsAsync<InvalidOperationException>(() => projection.HandleAsync(
@@ -118,13 +128,13 @@ public sealed class CapacityPlannerTests : IAsyncLifetime
         await ProjectAsync(agreements, AgreementAt(2, endsOn: new Google.Type.Date { Year = 2026, Month = 12, Day = 31 }));
         await ProjectAsync(agreements, AgreementAt(1, endsOn: null));
 
-        var site = (await _store.FindAsync(KnownInstitution.Collection, "osh-gmp"))!;
+        var site = (await _store.FindAsync(SlotsCollections.KnownInstitutions, "osh-gmp"))!;
         Assert.True(site.Value.IsManufacturingSite);
         Assert.Equal(1, site.Version);
-        var agreement = (await _store.FindAsync(KnownAgreement.Collection, "KG-KZ"))!.Value;
+        var agreement = (await _store.FindAsync(SlotsCollections.KnownAgreements, "KG-KZ"))!.Value;
         Assert.Equal(new DateOnly(2026, 12, 31), agreement.EndsOn);
-        Assert.True(agreement.IsInForceOn(new DateOnly(2026, 12, 31)));
-        Assert.False(agreement.IsInForceOn(new DateOnly(2027, 1, 1)));
+        Assert.True(agreement.ToAgreement().IsInForceOn(new DateOnly(2026, 12, 31)));
+        Assert.False(agreement.ToAgreement().IsInForceOn(new DateOnly(2027, 1, 1)));
         Assert.Equal(["KG", "KZ"], agreement.CountryCodes);
         Assert.Equal(3, agreement.ShipmentLeadDays);
 
@@ -142,7 +152,7 @@ public sealed class CapacityPlannerTests : IAsyncLifetime
 
         Assert.Contains(ProductId, refused.Message, StringComparison.Ordinal);
         Assert.Contains("not in the registry's catalogue (yet)", refused.Message, StringComparison.Ordinal);
-        Assert.Empty((await _store.QueryAsync(Capacity.Capacity.Collection, DocumentQuery.All)).Items);
+        Assert.Empty((await _store.QueryAsync(SlotsCollections.Runs, DocumentQuery.All)).Items);
         Assert.Empty(await _store.ReadPendingAsync(10));
     }
 
@@ -153,10 +163,10 @@ public sealed class CapacityPlannerTests : IAsyncLifetime
         var otherSite = Callers.Of(Roles.ManufacturingSite, "KZ", "almaty-gmp");
 
         var denied = await Assert.ThrowsAsync<PermissionDeniedException>(() =>
-            _planner.PublishAsync(otherSite, Site, ProductId, new DateParts(2026, 4, 1), 12, 2, null, CancellationToken.None));
+            _publishRun.ExecuteAsync(new PublishRunCommand(Site, ProductId, new DateParts(2026, 4, 1), 12, 2), otherSite, CancellationToken.None));
 
         Assert.Equal("A manufacturing site publishes capacity for its own site only.", denied.Message);
-        Assert.Empty((await _store.QueryAsync(Capacity.Capacity.Collection, DocumentQuery.All)).Items);
+        Assert.Empty((await _store.QueryAsync(SlotsCollections.Runs, DocumentQuery.All)).Items);
         Assert.Empty(await _store.ReadPendingAsync(10));
     }
 
@@ -164,7 +174,7 @@ public sealed class CapacityPlannerTests : IAsyncLifetime
     public async Task Bad_input_is_reported_before_the_catalogue_is_consulted()
     {
         var invalid = await Assert.ThrowsAsync<InvalidArgumentException>(() =>
-            _planner.PublishAsync(Callers.Of(Roles.ManufacturingSite, "KZ", Site), Site, ProductId, new DateParts(2026, 3, 1), 12, 0, null, CancellationToken.None));
+            _publishRun.ExecuteAsync(new PublishRunCommand(Site, ProductId, new DateParts(2026, 3, 1), 12, 0), Callers.Of(Roles.ManufacturingSite, "KZ", Site), CancellationToken.None));
 
         Assert.Equal(["run_start", "lines"], invalid.Violations.Select(v => v.Field));
     }
@@ -176,7 +186,7 @@ public sealed class CapacityPlannerTests : IAsyncLifetime
 
         var published = await PublishAsync(ProductId, _clock.GetUtcNow().AddDays(14));
 
-        var read = (await _planner.GetAsync(published.Id, CancellationToken.None)).Stored;
+        var read = (await _getRun.ExecuteAsync(new GetRunCommand(published.Id), CancellationToken.None)).Stored;
         Assert.Equal(1, read.Version);
         Assert.Equal(published.Value, read.Value);
         Assert.Equal(DateOnly.FromDateTime(_clock.GetUtcNow().UtcDateTime).AddDays(14), read.Value.RunStart);
@@ -201,33 +211,33 @@ public sealed class CapacityPlannerTests : IAsyncLifetime
         var ids = new List<string>();
         foreach (var (site, product) in new[] { (Site, ProductId), (Site, ProductId), ("tashkent-ncmc", ProductId), (Site, "tisagenlecleucel") })
         {
-            ids.Add((await _planner.PublishAsync(Callers.Of(Roles.ManufacturingSite, "KZ", site), site, product, new DateParts(2026, 4, 1), 12, 2, null, CancellationToken.None)).Stored.Id);
+            ids.Add((await _publishRun.ExecuteAsync(new PublishRunCommand(site, product, new DateParts(2026, 4, 1), 12, 2), Callers.Of(Roles.ManufacturingSite, "KZ", site), CancellationToken.None)).Stored.Id);
             _clock.Advance(TimeSpan.FromMinutes(1));
         }
 
-        var first = await _planner.ListAsync(2, null, Site, null, CancellationToken.None);
-        var second = await _planner.ListAsync(2, first.NextPageToken, Site, null, CancellationToken.None);
-        var both = await _planner.ListAsync(0, null, Site, ProductId, CancellationToken.None);
-        var byProduct = await _planner.ListAsync(0, null, null, ProductId, CancellationToken.None);
-        var all = await _planner.ListAsync(0, null, "", "", CancellationToken.None);
+        var first = await _listRuns.ExecuteAsync(new ListRunsCommand(2, null, Site, null), CancellationToken.None);
+        var second = await _listRuns.ExecuteAsync(new ListRunsCommand(2, first.NextPageToken, Site, null), CancellationToken.None);
+        var both = await _listRuns.ExecuteAsync(new ListRunsCommand(0, null, Site, ProductId), CancellationToken.None);
+        var byProduct = await _listRuns.ExecuteAsync(new ListRunsCommand(0, null, null, ProductId), CancellationToken.None);
+        var all = await _listRuns.ExecuteAsync(new ListRunsCommand(0, null, "", ""), CancellationToken.None);
 
-        Assert.Equal([ids[0], ids[1]], first.Capacity.Select(c => c.Stored.Id));
+        Assert.Equal([ids[0], ids[1]], first.Runs.Select(c => c.Stored.Id));
         Assert.NotEmpty(first.NextPageToken);
-        Assert.Equal([ids[3]], second.Capacity.Select(c => c.Stored.Id));
+        Assert.Equal([ids[3]], second.Runs.Select(c => c.Stored.Id));
         Assert.Empty(second.NextPageToken);
-        Assert.Equal([ids[0], ids[1]], both.Capacity.Select(c => c.Stored.Id));
-        Assert.Equal([ids[0], ids[1], ids[2]], byProduct.Capacity.Select(c => c.Stored.Id));
-        Assert.Equal(ids, all.Capacity.Select(c => c.Stored.Id));
+        Assert.Equal([ids[0], ids[1]], both.Runs.Select(c => c.Stored.Id));
+        Assert.Equal([ids[0], ids[1], ids[2]], byProduct.Runs.Select(c => c.Stored.Id));
+        Assert.Equal(ids, all.Runs.Select(c => c.Stored.Id));
     }
 
     [Fact]
     public async Task Bad_filters_and_pages_are_invalid_and_a_missing_capacity_is_not_found()
     {
-        var invalid = await Assert.ThrowsAsync<InvalidArgumentException>(() => _planner.ListAsync(-1, null, "Astana", "x", CancellationToken.None));
+        var invalid = await Assert.ThrowsAsync<InvalidArgumentException>(() => _listRuns.ExecuteAsync(new ListRunsCommand(-1, null, "Astana", "x"), CancellationToken.None));
         Assert.Equal(["site_id", "product_id", "page.page_size"], invalid.Violations.Select(v => v.Field));
 
-        await Assert.ThrowsAsync<NotFoundException>(() => _planner.GetAsync(Guid.CreateVersion7().ToString(), CancellationToken.None));
-        var badId = await Assert.ThrowsAsync<InvalidArgumentException>(() => _planner.GetAsync("capacity-1", CancellationToken.None));
+        await Assert.ThrowsAsync<NotFoundException>(() => _getRun.ExecuteAsync(new GetRunCommand(Guid.CreateVersion7().ToString()), CancellationToken.None));
+        var badId = await Assert.ThrowsAsync<InvalidArgumentException>(() => _getRun.ExecuteAsync(new GetRunCommand("capacity-1"), CancellationToken.None));
         Assert.Equal("capacity_id", Assert.Single(badId.Violations).Field);
     }
 
@@ -238,8 +248,8 @@ public sealed class CapacityPlannerTests : IAsyncLifetime
         await ProjectAsync(Registered("future-product", "From a newer registry", (CellSource)7));
 
         Assert.Equal(new KnownProduct(ProductId, "Academic CD19 CAR-T", "CELL_SOURCE_AUTOLOGOUS"),
-            (await _store.FindAsync(KnownProduct.Collection, ProductId))!.Value);
-        Assert.Equal("7", (await _store.FindAsync(KnownProduct.Collection, "future-product"))!.Value.CellSource);
+            (await _store.FindAsync(SlotsCollections.KnownProducts, ProductId))!.Value);
+        Assert.Equal("7", (await _store.FindAsync(SlotsCollections.KnownProducts, "future-product"))!.Value.CellSource);
     }
 
     [Fact]
@@ -248,7 +258,7 @@ public sealed class CapacityPlannerTests : IAsyncLifetime
         await ProjectAsync(Registered(ProductId, "Academic CD19 CAR-T"));
         await ProjectAsync(Registered(ProductId, "Academic CD19 CAR-T"));
 
-        var known = Assert.Single((await _store.QueryAsync(KnownProduct.Collection, DocumentQuery.All)).Items);
+        var known = Assert.Single((await _store.QueryAsync(SlotsCollections.KnownProducts, DocumentQuery.All)).Items);
         Assert.Equal(1, known.Version);
     }
 
@@ -258,13 +268,13 @@ public sealed class CapacityPlannerTests : IAsyncLifetime
         var older = Registered(ProductId, "Academic CD19 CAR-T");
         await ProjectAsync(older);
         await ProjectAsync(Registered(ProductId, "Academic CD19 CAR-T (Prodigy)"));
-        var renamed = (await _store.FindAsync(KnownProduct.Collection, ProductId))!;
+        var renamed = (await _store.FindAsync(SlotsCollections.KnownProducts, ProductId))!;
 
         await ProjectAsync(older);
 
         Assert.Equal(2, renamed.Version);
         Assert.Equal("Academic CD19 CAR-T (Prodigy)", renamed.Value.Name);
-        Assert.Single((await _store.QueryAsync(KnownProduct.Collection, DocumentQuery.All)).Items);
+        Assert.Single((await _store.QueryAsync(SlotsCollections.KnownProducts, DocumentQuery.All)).Items);
     }
 
     [Fact]
@@ -304,17 +314,17 @@ public sealed class CapacityPlannerTests : IAsyncLifetime
         Assert.Equal(DeliveryOutcome.Success, await dispatcher.DispatchAsync(Envelope(registered), 1, CancellationToken.None));
 
         var store = services.GetRequiredService<IDocumentStore>();
-        var known = Assert.Single((await store.QueryAsync(KnownProduct.Collection, DocumentQuery.All)).Items);
+        var known = Assert.Single((await store.QueryAsync(SlotsCollections.KnownProducts, DocumentQuery.All)).Items);
         Assert.Equal(1, known.Version);
         await using var scope = services.CreateAsyncScope();
-        var published = await scope.ServiceProvider.GetRequiredService<CapacityPlanner>()
-            .PublishAsync(Callers.Of(Roles.ManufacturingSite, "KZ", Site), Site, ProductId, new DateParts(2026, 3, 24), 12, 2, null, CancellationToken.None);
+        var published = await scope.ServiceProvider.GetRequiredService<PublishRun>()
+            .ExecuteAsync(new PublishRunCommand(Site, ProductId, new DateParts(2026, 3, 24), 12, 2), Callers.Of(Roles.ManufacturingSite, "KZ", Site), CancellationToken.None);
         Assert.Equal(ProductId, published.Stored.Value.ProductId);
         Assert.Equal("slots", module.AppId);
     }
 
-    private async Task<Stored<Capacity.Capacity>> PublishAsync(string productId, DateTimeOffset runStart) =>
-        (await _planner.PublishAsync(Callers.Of(Roles.ManufacturingSite, "KZ", Site), Site, productId, new DateParts(runStart.Year, runStart.Month, runStart.Day), 12, 2, null, CancellationToken.None)).Stored;
+    private async Task<Stored<ManufacturingRun>> PublishAsync(string productId, DateTimeOffset runStart) =>
+        (await _publishRun.ExecuteAsync(new PublishRunCommand(Site, productId, new DateParts(runStart.Year, runStart.Month, runStart.Day), 12, 2), Callers.Of(Roles.ManufacturingSite, "KZ", Site), CancellationToken.None)).Stored;
 
     /// <summary>What the dispatcher does for one delivery: run the handler, then commit its changes with the inbox mark.</summary>
     private async Task ProjectAsync(ProductRegistered registered)

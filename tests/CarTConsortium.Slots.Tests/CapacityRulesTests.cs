@@ -1,5 +1,6 @@
 using CarTConsortium.BuildingBlocks.Errors;
-using CarTConsortium.Slots.Capacity;
+using CarTConsortium.Slots.Domain.Runs;
+using CarTConsortium.Slots.UseCases.Runs;
 using Microsoft.Extensions.Time.Testing;
 using Xunit;
 
@@ -68,7 +69,7 @@ public sealed class CapacityRulesTests
     {
         var capacity = Publish(Valid);
 
-        Assert.Equal(new Capacity.Capacity("c-1", "astana-ncb", "ncb-cd19-academic", new DateOnly(2026, 3, 24), 12, 2, Clock.GetUtcNow(),
+        Assert.Equal(new ManufacturingRun("c-1", "astana-ncb", "ncb-cd19-academic", new DateOnly(2026, 3, 24), 12, 2, Clock.GetUtcNow(),
             new DateOnly(2026, 3, 23), "KZ"), capacity);
     }
 
@@ -90,15 +91,15 @@ public sealed class CapacityRulesTests
         // 01:00 on the 11th at +05:00 is still the 10th in UTC.
         var now = new DateTimeOffset(2026, 3, 11, 1, 0, 0, TimeSpan.FromHours(5));
 
-        var today = Capacity.Capacity.Publish("c-1", "astana-ncb", "ncb-cd19-academic", new DateParts(2026, 3, 10), 12, 2, null, "KZ", now);
+        var today = ManufacturingRun.Publish("c-1", new RunOffer("astana-ncb", "ncb-cd19-academic", new DateParts(2026, 3, 10), 12, 2, null), "KZ", now);
 
         Assert.Equal(new DateOnly(2026, 3, 10), today.RunStart);
         Assert.Throws<InvalidArgumentException>(() =>
-            Capacity.Capacity.Publish("c-1", "astana-ncb", "ncb-cd19-academic", new DateParts(2026, 3, 9), 12, 2, null, "KZ", now));
+            ManufacturingRun.Publish("c-1", new RunOffer("astana-ncb", "ncb-cd19-academic", new DateParts(2026, 3, 9), 12, 2, null), "KZ", now));
     }
 
-    private static Capacity.Capacity Publish(Draft draft) =>
-        Capacity.Capacity.Publish("c-1", draft.SiteId, draft.ProductId, draft.RunStart, draft.RunDays, draft.Lines, null, "KZ", Clock.GetUtcNow());
+    private static ManufacturingRun Publish(Draft draft) =>
+        ManufacturingRun.Publish("c-1", new RunOffer(draft.SiteId, draft.ProductId, draft.RunStart, draft.RunDays, draft.Lines, null), "KZ", Clock.GetUtcNow());
 
     private static IReadOnlyList<FieldViolation> Violations(Draft draft) =>
         Assert.Throws<InvalidArgumentException>(() => Publish(draft)).Violations;

@@ -1,7 +1,12 @@
 using CarTConsortium.BuildingBlocks.Security;
 using CarTConsortium.BuildingBlocks.Storage;
-using CarTConsortium.Slots.Bookings;
+using CarTConsortium.Slots.Api;
+using CarTConsortium.Slots.Domain.Bookings;
+using CarTConsortium.Slots.Domain.Waitlist;
+using CarTConsortium.Slots.Jobs;
 using CarTConsortium.Slots.Tests.Bookings;
+using CarTConsortium.Slots.UseCases.Bookings;
+using CarTConsortium.Slots.UseCases.Waitlist;
 using CarTConsortium.Testing;
 using Xunit;
 using Contract = CarTConsortium.Contracts.Slots.V1;

@@ -1,15 +1,20 @@
 using CarTConsortium.BuildingBlocks.Eventing;
 using CarTConsortium.BuildingBlocks.Security;
 using CarTConsortium.Contracts.Approvals.V1;
-using CarTConsortium.Contracts.Slots.V1;
 using CarTConsortium.Contracts.Registry.V1;
+using CarTConsortium.Contracts.Slots.V1;
 using CarTConsortium.ServiceDefaults;
 using CarTConsortium.ServiceDefaults.Security;
-using CarTConsortium.Slots.Allocation;
-using CarTConsortium.Slots.Bookings;
-using CarTConsortium.Slots.Capacity;
-using CarTConsortium.Slots.Catalogue;
+using CarTConsortium.ServiceDefaults.Settings;
+using CarTConsortium.Slots.Api;
 using CarTConsortium.Slots.DemoData;
+using CarTConsortium.Slots.Jobs;
+using CarTConsortium.Slots.ReadModels;
+using CarTConsortium.Slots.UseCases;
+using CarTConsortium.Slots.UseCases.Allocation;
+using CarTConsortium.Slots.UseCases.Bookings;
+using CarTConsortium.Slots.UseCases.Runs;
+using CarTConsortium.Slots.UseCases.Waitlist;
 using Microsoft.AspNetCore.Builder;
 using Microsoft.Extensions.DependencyInjection;
 
@@ -29,7 +34,7 @@ public sealed class SlotsModule : IServiceModule
     {
         builder.AddFederatedAuthentication();
         builder.Services.AddRpcAccess(SlotsService.Descriptor, scope: "slots", rpc => rpc
-            // Capacity: a site publishes, closes and reopens its own runs (CapacityPlanner); an admin may close and reopen any.
+            // Capacity: a site publishes, closes and reopens its own runs (PublishRun, CloseRun, ReopenRun); an admin may close and reopen any.
             .Allow(nameof(SlotsService.SlotsServiceBase.PublishCapacity), Roles.ManufacturingSite)
             .Allow(nameof(SlotsService.SlotsServiceBase.CloseCapacity), Roles.ManufacturingSite, Roles.ConsortiumAdmin)
             .Allow(nameof(SlotsService.SlotsServiceBase.ReopenCapacity), Roles.ManufacturingSite, Roles.ConsortiumAdmin)
@@ -38,7 +43,7 @@ public sealed class SlotsModule : IServiceModule
             .AllowAnyRole(nameof(SlotsService.SlotsServiceBase.ListCapacity))
             .AllowAnyRole(nameof(SlotsService.SlotsServiceBase.GetFairShares))
             .AllowAnyRole(nameof(SlotsService.SlotsServiceBase.WhoAmI))
-            // Bookings: a hospital books for its own patients; hospitals, sites and admins follow what is theirs (BookingDesk).
+            // Bookings: a hospital books for its own patients; hospitals, sites and admins follow what is theirs (BookingAccess).
             .Allow(nameof(SlotsService.SlotsServiceBase.RequestRun), Roles.HospitalCoordinator)
             .Allow(nameof(SlotsService.SlotsServiceBase.GetBooking), Roles.HospitalCoordinator, Roles.ManufacturingSite, Roles.ConsortiumAdmin)
             .Allow(nameof(SlotsService.SlotsServiceBase.ListBookings), Roles.HospitalCoordinator, Roles.ManufacturingSite, Roles.ConsortiumAdmin)
@@ -48,14 +53,31 @@ public sealed class SlotsModule : IServiceModule
             // The waitlist's order is visible to those who book and make; an entry's pseudonym only to its hospital.
             .Allow(nameof(SlotsService.SlotsServiceBase.ListWaitlist), Roles.HospitalCoordinator, Roles.ManufacturingSite, Roles.ConsortiumAdmin)
             .Allow(nameof(SlotsService.SlotsServiceBase.WithdrawFromWaitlist), Roles.HospitalCoordinator, Roles.ConsortiumAdmin));
-        builder.Services.AddOptions<SlotsOptions>().Bind(builder.Configuration.GetSection(SlotsOptions.Section))
-            .Validate(o => !o.Problems().Any(), "Slots settings are invalid: see SlotsOptions.Problems (hold, offer and housekeeping times; fair shares).")
-            .ValidateOnStart();
+        builder.Services.AddValidatedSettings<SlotsOptions, SlotsOptionsValidator>(builder.Configuration);
         builder.Services.AddSingleton<PlacesFreed>();
-        builder.Services.AddScoped<CapacityPlanner>();
+        builder.Services.AddScoped<InstitutionAccess>();
+        builder.Services.AddScoped<RunReads>();
+        builder.Services.AddScoped<RunChange>();
+        builder.Services.AddScoped<PublishRun>();
+        builder.Services.AddScoped<GetRun>();
+        builder.Services.AddScoped<ListRuns>();
+        builder.Services.AddScoped<CloseRun>();
+        builder.Services.AddScoped<ReopenRun>();
+        builder.Services.AddScoped<GetFairShares>();
         builder.Services.AddScoped<Allocator>();
-        builder.Services.AddScoped<BookingDesk>();
-        builder.Services.AddScoped<WaitlistDesk>();
+        builder.Services.AddScoped<BookingReads>();
+        builder.Services.AddScoped<BookingPlaces>();
+        builder.Services.AddScoped<RequestRun>();
+        builder.Services.AddScoped<GetBooking>();
+        builder.Services.AddScoped<ListBookings>();
+        builder.Services.AddScoped<AdvanceBooking>();
+        builder.Services.AddScoped<MoveBooking>();
+        builder.Services.AddScoped<ExplainAllocation>();
+        builder.Services.AddScoped<WaitlistQueue>();
+        builder.Services.AddScoped<ListWaitlist>();
+        builder.Services.AddScoped<WithdrawFromWaitlist>();
+        builder.Services.AddScoped<LapseDueHolds>();
+        builder.Services.AddScoped<OfferFreedPlaces>();
         builder.Services.AddSingleton<BookingHousekeeping>();
         builder.Services.AddHostedService(services => services.GetRequiredService<BookingHousekeeping>());
         builder.Services.AddScoped<SlotsDemoData>();

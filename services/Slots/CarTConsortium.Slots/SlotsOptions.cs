@@ -1,12 +1,13 @@
-using CarTConsortium.BuildingBlocks.Storage;
-using CarTConsortium.Slots.Allocation;
+using System.ComponentModel.DataAnnotations;
+using CarTConsortium.ServiceDefaults.Settings;
+using Microsoft.Extensions.Options;
 
 namespace CarTConsortium.Slots;
 
 /// <summary>Settings of the slots service ("Slots" section).</summary>
-public sealed class SlotsOptions
+public sealed class SlotsOptions : ISettingsSection, IValidatableObject
 {
-    public const string Section = "Slots";
+    public static string Section => "Slots";
 
     /// <summary>How long a hold lasts unless the hospital confirms it.</summary>
     public TimeSpan HoldTime { get; set; } = TimeSpan.FromHours(48);
@@ -20,28 +21,70 @@ public sealed class SlotsOptions
     /// <summary>The published seed of the waitlist's lottery among equals.</summary>
     public int LotterySeed { get; set; } = 2026;
 
+    [ValidateObjectMembers]
     public FairnessOptions Fairness { get; set; } = new();
 
-    public IEnumerable<string> Problems()
+    /// <summary>The settings' mistakes, each naming the setting and the value read; checked at start (<see cref="SlotsOptionsValidator"/>).</summary>
+    public IEnumerable<ValidationResult> Validate(ValidationContext validationContext)
     {
         if (HoldTime <= TimeSpan.Zero || HoldTime > TimeSpan.FromDays(14))
         {
-            yield return "Slots:HoldTime must be over 0 and at most 14 days.";
+            yield return Setting.Problem(Section, nameof(HoldTime), HoldTime, "must be over 0 and at most 14 days");
         }
         if (OfferTime <= TimeSpan.Zero || OfferTime > TimeSpan.FromDays(14))
         {
-            yield return "Slots:OfferTime must be over 0 and at most 14 days.";
+            yield return Setting.Problem(Section, nameof(OfferTime), OfferTime, "must be over 0 and at most 14 days");
         }
         if (HousekeepingInterval <= TimeSpan.Zero || HousekeepingInterval > TimeSpan.FromHours(1))
         {
-            yield return "Slots:HousekeepingInterval must be over 0 and at most 1 hour.";
-        }
-        foreach (var problem in Fairness.Problems())
-        {
-            yield return problem;
+            yield return Setting.Problem(Section, nameof(HousekeepingInterval), HousekeepingInterval, "must be over 0 and at most 1 hour");
         }
     }
 }
 
-/// <summary>Tells the housekeeping job that places were freed or became bookable, so the waitlist is offered them now rather than at the next interval.</summary>
-public sealed class PlacesFreed : WakeUpSignal;
+/// <summary>Checks <see cref="SlotsOptions"/> and its <see cref="FairnessOptions"/> at start, generated from their rules.</summary>
+[OptionsValidator]
+public sealed partial class SlotsOptionsValidator : IValidateOptions<SlotsOptions>;
+
+/// <summary>
+/// Each member country's guaranteed share of every site's capacity per period
+/// ("Slots:Fairness" section). A country's guarantee in a period is
+/// floor(percent x open lines / 100); the rest is open to all from the start.
+/// </summary>
+public sealed class FairnessOptions : IValidatableObject
+{
+    public const string Section = "Slots:Fairness";
+
+    /// <summary>Percent of each site's capacity per period, by country code (e.g. KZ = 40). Together at most 100.</summary>
+    public Dictionary<string, int> Shares { get; set; } = new(StringComparer.OrdinalIgnoreCase);
+
+    /// <summary>Days before a run starts when the unused shares of it open to every country.</summary>
+    public int ReleaseDaysBeforeRun { get; set; } = 14;
+
+    /// <summary>The shares' mistakes at start, worded as <see cref="Problems"/> words them (each names the setting, and a code its value).</summary>
+    public IEnumerable<ValidationResult> Validate(ValidationContext validationContext) => Problems().Select(problem => new ValidationResult(problem));
+
+    /// <summary>The configuration's mistakes, for start-up validation.</summary>
+    public IEnumerable<string> Problems()
+    {
+        foreach (var (country, percent) in Shares)
+        {
+            if (country.Length != 2 || !country.All(char.IsAsciiLetterUpper))
+            {
+                yield return $"Slots:Fairness:Shares: '{country}' is not an ISO 3166-1 alpha-2 code in upper case.";
+            }
+            if (percent is < 0 or > 100)
+            {
+                yield return $"Slots:Fairness:Shares:{country} must be 0-100 percent.";
+            }
+        }
+        if (Shares.Values.Sum() > 100)
+        {
+            yield return "Slots:Fairness:Shares must add up to at most 100 percent.";
+        }
+        if (ReleaseDaysBeforeRun is < 0 or > 365)
+        {
+            yield return "Slots:Fairness:ReleaseDaysBeforeRun must be 0-365 days.";
+        }
+    }
+}

@@ -1,5 +1,6 @@
 using CarTConsortium.BuildingBlocks.Errors;
-using CarTConsortium.Slots.Capacity;
+using CarTConsortium.Slots.Domain.Runs;
+using CarTConsortium.Slots.UseCases.Runs;
 using Xunit;
 
 namespace CarTConsortium.Slots.Tests.Allocation;
@@ -11,12 +12,12 @@ public sealed class CapacityCutoffTests
     private static readonly DateTimeOffset Now = new(2026, 3, 10, 23, 30, 0, TimeSpan.Zero);
     private static readonly DateOnly Today = new(2026, 3, 10);
 
-    private static Capacity.Capacity Publish(DateOnly runStart, DateParts? cutoff = null, DateTimeOffset? now = null) =>
-        Capacity.Capacity.Publish("cap-1", RunSamples.Site, RunSamples.Product, Parts(runStart), 12, 2, cutoff, RunSamples.SiteCountry, now ?? Now);
+    private static ManufacturingRun Publish(DateOnly runStart, DateParts? cutoff = null, DateTimeOffset? now = null) =>
+        ManufacturingRun.Publish("cap-1", new RunOffer(RunSamples.Site, RunSamples.Product, Parts(runStart), 12, 2, cutoff), RunSamples.SiteCountry, now ?? Now);
 
     private static DateParts Parts(DateOnly day) => new(day.Year, day.Month, day.Day);
 
-    private static Capacity.Capacity Closed() => Publish(Today.AddDays(14)).Close("line maintenance");
+    private static ManufacturingRun Closed() => Publish(Today.AddDays(14)).Close("line maintenance");
 
     [Theory]
     [InlineData(14, 13)]
@@ -81,11 +82,11 @@ public sealed class CapacityCutoffTests
 
         var closed = open.Close("  line maintenance ");
 
-        Assert.Equal((CapacityStatus.Closed, "line maintenance"), (closed.Status, closed.ClosedReason));
+        Assert.Equal((RunStatus.Closed, "line maintenance"), (closed.Status, closed.ClosedReason));
         Assert.False(closed.IsOpen);
         Assert.Null(open.Close("   ").ClosedReason);
         Assert.Null(open.Close(null).ClosedReason);
-        Assert.Equal(new string('r', Capacity.Capacity.MaxReasonLength), open.Close(new string('r', Capacity.Capacity.MaxReasonLength)).ClosedReason);
+        Assert.Equal(new string('r', ManufacturingRun.MaxReasonLength), open.Close(new string('r', ManufacturingRun.MaxReasonLength)).ClosedReason);
         Assert.True(open.IsOpen);
     }
 
@@ -94,7 +95,7 @@ public sealed class CapacityCutoffTests
     {
         var open = Publish(Today.AddDays(14));
 
-        var error = Assert.Throws<InvalidArgumentException>(() => open.Close(new string('r', Capacity.Capacity.MaxReasonLength + 1)));
+        var error = Assert.Throws<InvalidArgumentException>(() => open.Close(new string('r', ManufacturingRun.MaxReasonLength + 1)));
 
         Assert.Equal(new FieldViolation("reason", "must be at most 500 characters"), Assert.Single(error.Violations));
     }
@@ -116,7 +117,7 @@ public sealed class CapacityCutoffTests
     {
         var reopened = Closed().Reopen(Now.AddDays(daysLater));
 
-        Assert.Equal((CapacityStatus.Open, null), (reopened.Status, reopened.ClosedReason));
+        Assert.Equal((RunStatus.Open, null), (reopened.Status, reopened.ClosedReason));
     }
 
     [Theory]

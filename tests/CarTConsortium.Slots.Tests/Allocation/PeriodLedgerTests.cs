@@ -1,4 +1,5 @@
-using CarTConsortium.Slots.Allocation;
+using CarTConsortium.Slots.Domain.Allocation;
+using CarTConsortium.Slots.UseCases.Allocation;
 using Xunit;
 
 namespace CarTConsortium.Slots.Tests.Allocation;

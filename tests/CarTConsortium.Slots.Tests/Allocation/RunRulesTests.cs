@@ -1,6 +1,7 @@
 using CarTConsortium.Approvals.Authorisations;
-using CarTConsortium.Slots.Allocation;
-using CarTConsortium.Slots.Catalogue;
+using CarTConsortium.Slots.Domain.Allocation;
+using CarTConsortium.Slots.ReadModels;
+using CarTConsortium.Slots.UseCases.Allocation;
 using Xunit;
 using static CarTConsortium.Slots.Tests.Allocation.RunSamples;
 
@@ -36,7 +37,7 @@ public sealed class RunRulesTests
         RunRules.Weigh(request ?? KzPatient, facts ?? Facts(), fairness ?? new FairnessOptions(), today ?? Today);
 
     /// <summary>A cross-border request: the Kyrgyz patient at the Kazakh site, with the KG authorisation.</summary>
-    private static RunDecision WeighAcrossTheBorder(KnownAgreement? agreement, RunRequest? request = null, DateOnly? today = null) =>
+    private static RunDecision WeighAcrossTheBorder(CountryAgreement? agreement, RunRequest? request = null, DateOnly? today = null) =>
         Weigh(Facts(agreement: agreement, authorisations: [Approved("KG")]), request ?? KgPatient, today);
 
     private static void Refused(RunDecision decision, params string[] reasons)
@@ -239,7 +240,7 @@ public sealed class RunRulesTests
         AuthorisationVerdict(Weigh(Facts(authorisations: [Approved() with { ExpiresOn = RunStart.AddDays(expiresFromStart) }])), reason, AuthorisedFor("KZ", 11));
     }
 
-    private static readonly Dictionary<string, (KnownAgreement? Agreement, RunRequest Request, string? Reason)> CrossBorderCases = new()
+    private static readonly Dictionary<string, (CountryAgreement? Agreement, RunRequest Request, string? Reason)> CrossBorderCases = new()
     {
         ["no agreement"] = (null, KgPatient, "the site is in KZ, and KZ and KG have no agreement"),
         ["an agreement without shipment"] = (Agreement() with { Shipment = false }, KgPatient, "the agreement KG-KZ does not cover shipment of cells"),

@@ -1,6 +1,7 @@
 using CarTConsortium.Approvals.Authorisations;
-using CarTConsortium.Slots.Allocation;
-using CarTConsortium.Slots.Catalogue;
+using CarTConsortium.Slots.Domain.Allocation;
+using CarTConsortium.Slots.Domain.Runs;
+using CarTConsortium.Slots.UseCases.Allocation;
 
 namespace CarTConsortium.Slots.Tests.Allocation;
 
@@ -29,12 +30,12 @@ internal static class RunSamples
     public static readonly DateTimeOffset PublishedAt = new(2026, 3, 1, 8, 0, 0, TimeSpan.Zero);
 
     /// <summary>An open run of the product at the site, of <paramref name="lines"/> lines.</summary>
-    public static Capacity.Capacity Run(string capacityId = "cap-1", int lines = 2, DateOnly? start = null, DateOnly? cutoff = null,
+    public static ManufacturingRun Run(string capacityId = "cap-1", int lines = 2, DateOnly? start = null, DateOnly? cutoff = null,
         string site = Site, string product = Product) =>
         new(capacityId, site, product, start ?? RunStart, 12, lines, PublishedAt, cutoff ?? (start ?? RunStart).AddDays(-5), SiteCountry);
 
     /// <summary>The ledger of the run's period with the run in it and the places the countries hold, one entry a place.</summary>
-    public static PeriodLedger LedgerOf(Capacity.Capacity run, params string[] takenBy) =>
+    public static PeriodLedger LedgerOf(ManufacturingRun run, params string[] takenBy) =>
         takenBy.Aggregate(PeriodLedger.Empty(run.SiteId, run.RunStart).WithRun(run.CapacityId, run.Lines, open: true),
             (ledger, country) => ledger.Take(run.CapacityId, country))
             .WithRun(run.CapacityId, run.Lines, run.IsOpen);
@@ -65,10 +66,10 @@ internal static class RunSamples
             new Scope(Indication, 0, 25, []), null, new DateOnly(2026, 1, 1), null);
 
     /// <summary>KG and KZ agree on shipment with a lead of <paramref name="leadDays"/> days, from 2025-01-01, open-ended.</summary>
-    public static KnownAgreement Agreement(int leadDays = 5) =>
-        new("KG-KZ", ["KG", "KZ"], CrossBorderCare: true, Shipment: true, leadDays, new DateOnly(2025, 1, 1), null, 1);
+    public static CountryAgreement Agreement(int leadDays = 5) =>
+        new("KG-KZ", ["KG", "KZ"], CrossBorderCare: true, Shipment: true, leadDays, new DateOnly(2025, 1, 1), null);
 
-    public static RunFacts Facts(Capacity.Capacity? run = null, PeriodLedger? ledger = null, KnownAgreement? agreement = null,
+    public static RunFacts Facts(ManufacturingRun? run = null, PeriodLedger? ledger = null, CountryAgreement? agreement = null,
         IReadOnlyList<AuthorisationTerms>? authorisations = null, Func<string, AuthorisationTerms?>? byId = null)
     {
         var theRun = run ?? Run();

@@ -2,7 +2,12 @@ using System.Text.Json;
 using CarTConsortium.BuildingBlocks.Errors;
 using CarTConsortium.BuildingBlocks.Security;
 using CarTConsortium.BuildingBlocks.Storage;
-using CarTConsortium.Slots.Bookings;
+using CarTConsortium.Slots.Domain.Bookings;
+using CarTConsortium.Slots.Domain.Waitlist;
+using CarTConsortium.Slots.Jobs;
+using CarTConsortium.Slots.Storage;
+using CarTConsortium.Slots.UseCases.Bookings;
+using CarTConsortium.Slots.UseCases.Waitlist;
 using Xunit;
 
 namespace CarTConsortium.Slots.Tests.Bookings;
@@ -18,7 +23,7 @@ public sealed class BookingLifecycleTests
     private static readonly Caller Site = new("ncb-ops-1", "ncb-mes", "KZ", "astana-ncb", new HashSet<string> { Roles.ManufacturingSite });
 
     internal static Booking NewHold(DateTimeOffset? now = null) =>
-        Booking.Hold("bk-1", "cap-1", "astana-ncb", "ncb-cd19-academic", new DateOnly(2026, 3, 24), Pseudonym, "KZ", "kz-rcch-almaty", HoldFor, Coordinator, now ?? Now);
+        Booking.Hold("bk-1", new HoldTerms("cap-1", "astana-ncb", "ncb-cd19-academic", new DateOnly(2026, 3, 24), Pseudonym, "KZ", "kz-rcch-almaty"), HoldFor, Coordinator, now ?? Now);
 
     // The lifecycle of issue 6, written out on its own so that a change to Booking.Steps shows here.
     private static readonly Dictionary<BookingStatus, BookingStatus[]> Expected = new()
@@ -192,7 +197,7 @@ public sealed class BookingLifecycleTests
         Assert.Equal(Now + HoldFor, hold.HoldExpiresAt);
         Assert.Equal(new CustodyStep(BookingStatus.Held, Now, Coordinator.Subject, Coordinator.ClientId, Coordinator.Org, null), Assert.Single(hold.Custody));
         Assert.Equal((Now, Now), (hold.CreatedAt, hold.UpdatedAt));
-        Assert.Throws<ArgumentOutOfRangeException>(() => Booking.Hold("bk-2", "cap-1", "astana-ncb", "ncb-cd19-academic", new DateOnly(2026, 3, 24), Pseudonym, "KZ", "kz-rcch-almaty", TimeSpan.Zero, Coordinator, Now));
+        Assert.Throws<ArgumentOutOfRangeException>(() => Booking.Hold("bk-2", new HoldTerms("cap-1", "astana-ncb", "ncb-cd19-academic", new DateOnly(2026, 3, 24), Pseudonym, "KZ", "kz-rcch-almaty"), TimeSpan.Zero, Coordinator, Now));
     }
 
     private sealed record HoldDraft(string CapacityId, string SiteId, string ProductId, string Pseudonym, string Country, string Institution);
@@ -229,7 +234,7 @@ public sealed class BookingLifecycleTests
         var d = breakRule(ValidHold);
 
         var error = Assert.Throws<InvalidArgumentException>(() =>
-            Booking.Hold("bk-1", d.CapacityId, d.SiteId, d.ProductId, new DateOnly(2026, 3, 24), d.Pseudonym, d.Country, d.Institution, HoldFor, Coordinator, Now));
+            Booking.Hold("bk-1", new HoldTerms(d.CapacityId, d.SiteId, d.ProductId, new DateOnly(2026, 3, 24), d.Pseudonym, d.Country, d.Institution), HoldFor, Coordinator, Now));
 
         Assert.Equal(field, Assert.Single(error.Violations).Field);
     }
@@ -276,12 +281,12 @@ public sealed class BookingLifecycleTests
     [InlineData("treating_institution")]
     [InlineData("pseudonym")]
     [InlineData("status")]
-    public void Bookings_are_found_by_each_key(string key) => Assert.True(Booking.Collection.HasKey(key));
+    public void Bookings_are_found_by_each_key(string key) => Assert.True(SlotsCollections.Bookings.HasKey(key));
 
     [Fact]
     public void The_collection_is_named_bookings_and_has_no_other_key()
     {
-        Assert.Equal("bookings", Booking.Collection.Name);
-        Assert.False(Booking.Collection.HasKey("product_id"));
+        Assert.Equal("bookings", SlotsCollections.Bookings.Name);
+        Assert.False(SlotsCollections.Bookings.HasKey("product_id"));
     }
 }

@@ -1,7 +1,12 @@
 using CarTConsortium.BuildingBlocks.Errors;
 using CarTConsortium.BuildingBlocks.Security;
-using CarTConsortium.Slots.Bookings;
+using CarTConsortium.Slots.Domain.Bookings;
+using CarTConsortium.Slots.Domain.Runs;
+using CarTConsortium.Slots.Domain.Waitlist;
+using CarTConsortium.Slots.Jobs;
 using CarTConsortium.Slots.Tests.Allocation;
+using CarTConsortium.Slots.UseCases.Bookings;
+using CarTConsortium.Slots.UseCases.Waitlist;
 using CarTConsortium.Testing;
 using Xunit;
 
@@ -14,7 +19,7 @@ public sealed class BookingMoveAndFlagTests
     private static readonly Caller Site = Callers.Of(Roles.ManufacturingSite, "KZ", RunSamples.Site);
 
     /// <summary>The run a week after the booking's own (cap-1, 2026-03-24) at the same site, of the same product.</summary>
-    private static readonly Capacity.Capacity NextWeek = RunSamples.Run("cap-2", start: new DateOnly(2026, 3, 31));
+    private static readonly ManufacturingRun NextWeek = RunSamples.Run("cap-2", start: new DateOnly(2026, 3, 31));
 
     public static TheoryData<BookingStatus> EveryStatus => new(Enum.GetValues<BookingStatus>());
 
@@ -71,7 +76,7 @@ public sealed class BookingMoveAndFlagTests
         }
     }
 
-    private static readonly Dictionary<string, (Capacity.Capacity Run, string Message)> RefusedTargets = new()
+    private static readonly Dictionary<string, (ManufacturingRun Run, string Message)> RefusedTargets = new()
     {
         ["its own run"] = (RunSamples.Run("cap-1", start: new DateOnly(2026, 3, 24)), "Booking bk-1 is in run cap-1 already."),
         ["a run at another site"] = (RunSamples.Run("cap-3", site: "tashkent-rsc"), "Booking bk-1 moves only to another run of ncb-cd19-academic at astana-ncb."),

@@ -1,5 +1,9 @@
 using CarTConsortium.BuildingBlocks.Security;
-using CarTConsortium.Slots.Bookings;
+using CarTConsortium.Slots.Domain.Bookings;
+using CarTConsortium.Slots.Domain.Waitlist;
+using CarTConsortium.Slots.Jobs;
+using CarTConsortium.Slots.UseCases.Bookings;
+using CarTConsortium.Slots.UseCases.Waitlist;
 using Xunit;
 
 namespace CarTConsortium.Slots.Tests.Bookings;

@@ -1,6 +1,10 @@
 using CarTConsortium.BuildingBlocks.Errors;
-using CarTConsortium.Slots.Bookings;
-using CarTConsortium.Slots.Catalogue;
+using CarTConsortium.Slots.Domain.Bookings;
+using CarTConsortium.Slots.Domain.Waitlist;
+using CarTConsortium.Slots.Jobs;
+using CarTConsortium.Slots.ReadModels;
+using CarTConsortium.Slots.UseCases.Bookings;
+using CarTConsortium.Slots.UseCases.Waitlist;
 using Xunit;
 using BookingChanged = CarTConsortium.Contracts.Slots.V1.BookingChanged;
 using Status = CarTConsortium.Contracts.Approvals.V1.AuthorisationStatus;
@@ -147,7 +151,7 @@ public sealed class AuthorisationTests
         var outcome = await world.RequestAsync(patient);
         Assert.Equal([$"no authorisation of {SlotsWorld.Product} in KZ is known"], Assert.Single(outcome.Decisions).Reasons);
         var entry = outcome.Entry!;
-        Assert.Equal(0, await world.Waitlist.OfferFreedPlacesAsync(CancellationToken.None));
+        Assert.Equal(0, await world.OfferFreedPlaces.ExecuteAsync(CancellationToken.None));
         await world.WereFreedAsync(); // Forget earlier wake-ups (publishing may wake the job too).
 
         world.Clock.Advance(TimeSpan.FromDays(2));
@@ -155,14 +159,14 @@ public sealed class AuthorisationTests
 
         // The projection wakes the housekeeping job at once rather than at its next interval.
         Assert.True(await world.WereFreedAsync());
-        Assert.Equal(1, await world.Waitlist.OfferFreedPlacesAsync(CancellationToken.None));
+        Assert.Equal(1, await world.OfferFreedPlaces.ExecuteAsync(CancellationToken.None));
         var offered = await world.EntryAsync(entry.Id);
         Assert.Equal(WaitlistStatus.Offered, offered.Status);
         var offer = await world.BookingAsync(offered.OfferedBookingId!);
         Assert.Equal((BookingStatus.Held, run.Id, (string?)entry.Id, patient), (offer.Value.Status, offer.Value.CapacityId, offer.Value.WaitlistEntryId, offer.Value.Pseudonym));
         Assert.Equal(world.Clock.GetUtcNow() + TimeSpan.FromHours(24), offer.Value.HoldExpiresAt);
-        Assert.Equal((WaitlistDesk.Platform.Subject, (string?)$"offered from waitlist entry {entry.Id}"), (offer.Value.Custody[0].Subject, offer.Value.Custody[0].Note));
-        var explained = await world.Desk.ExplainAsync(SlotsWorld.Coordinator(SlotsWorld.Hospital), outcome.RequestId, null, CancellationToken.None);
+        Assert.Equal((OfferFreedPlaces.Platform.Subject, (string?)$"offered from waitlist entry {entry.Id}"), (offer.Value.Custody[0].Subject, offer.Value.Custody[0].Note));
+        var explained = await world.ExplainAllocation.ExecuteAsync(new ExplainAllocationCommand(outcome.RequestId, null), SlotsWorld.Coordinator(SlotsWorld.Hospital), CancellationToken.None);
         Assert.Equal(offer.Id, explained.Decision.BookingId);
         Assert.Contains("Offered from the waitlist (position 1)", explained.Decision.Summary, StringComparison.Ordinal);
         Assert.True(Assert.Single(explained.Runs).Fits);

@@ -1,6 +1,13 @@
 using CarTConsortium.BuildingBlocks.Storage;
-using CarTConsortium.Slots.Allocation;
-using CarTConsortium.Slots.Bookings;
+using CarTConsortium.Slots.Domain.Allocation;
+using CarTConsortium.Slots.Domain.Bookings;
+using CarTConsortium.Slots.Domain.Runs;
+using CarTConsortium.Slots.Domain.Waitlist;
+using CarTConsortium.Slots.Jobs;
+using CarTConsortium.Slots.Storage;
+using CarTConsortium.Slots.UseCases.Allocation;
+using CarTConsortium.Slots.UseCases.Bookings;
+using CarTConsortium.Slots.UseCases.Waitlist;
 using CarTConsortium.Testing;
 using Xunit;
 
@@ -35,17 +42,17 @@ public sealed class CapacityRaceTests
         Assert.Equal(held.Select(o => o.Booking!.Id).Order(), stored.Select(b => b.Id).Order());
         Assert.Equal(Lines, stored.Select(b => b.Value.Pseudonym).Distinct().Count());
         Assert.Equal((Lines, 0), ((await world.PlacesAsync(run)).Taken, (await world.PlacesAsync(run)).Free));
-        var listed = await world.Desk.ListAsync(Callers.Admin, 0, null, null, null, run.Id, BookingStatus.Held, CancellationToken.None);
+        var listed = await world.ListBookings.ExecuteAsync(new ListBookingsCommand(0, null, null, null, run.Id, BookingStatus.Held), Callers.Admin, CancellationToken.None);
         Assert.Equal(Lines, listed.Bookings.Count);
         foreach (var booking in stored)
         {
-            var read = await world.Desk.GetAsync(SlotsWorld.Coordinator(SlotsWorld.Hospital), booking.Id, CancellationToken.None);
+            var read = (await world.GetBooking.ExecuteAsync(new GetBookingCommand(booking.Id), SlotsWorld.Coordinator(SlotsWorld.Hospital), CancellationToken.None)).Stored;
             Assert.Equal(run.Id, read.Value.CapacityId);
         }
         var entries = await world.EntriesAsync(WaitlistStatus.Waiting);
         Assert.Equal(waiting.Select(o => o.Entry!.Value.Pseudonym).Order(), entries.Select(e => e.Value.Pseudonym).Order());
         Assert.Equal(patients.Order(), stored.Select(b => b.Value.Pseudonym).Concat(entries.Select(e => e.Value.Pseudonym)).Order());
-        Assert.Equal(Patients, (await world.Sqlite.QueryAllAsync(AllocationDecision.Collection, DocumentQuery.All)).Count);
+        Assert.Equal(Patients, (await world.Sqlite.QueryAllAsync(SlotsCollections.AllocationDecisions, DocumentQuery.All)).Count);
     }
 
     [Fact]
@@ -75,16 +82,16 @@ public sealed class CapacityRaceTests
     /// the patients' order. The requests are seen to have overlapped for real (some lost a commit and decided again from
     /// fresh reads: each attempt reads the patient's claim once) and to have ended in time.
     /// </summary>
-    private static async Task<(SlotsWorld World, Stored<Capacity.Capacity> Run, IReadOnlyList<string> Patients, RunRequestOutcome[] Outcomes)> RaceAsync(bool noWaitlist)
+    private static async Task<(SlotsWorld World, Stored<ManufacturingRun> Run, IReadOnlyList<string> Patients, RequestRunResult[] Outcomes)> RaceAsync(bool noWaitlist)
     {
         var world = await SlotsWorld.CreateAsync();
         try
         {
             var run = await world.PublishAsync(lines: Lines);
             var patients = await world.EnrolManyAsync(Patients);
-            var (calls, elapsed) = await AllAtOnce.RunAsync([.. patients.Select(p => (Func<Task<RunRequestOutcome>>)(() => world.RequestAsync(p, noWaitlist: noWaitlist)))]);
+            var (calls, elapsed) = await AllAtOnce.RunAsync([.. patients.Select(p => (Func<Task<RequestRunResult>>)(() => world.RequestAsync(p, noWaitlist: noWaitlist)))]);
             var outcomes = await Task.WhenAll(calls);
-            Assert.True(world.Store.FindsOf(PatientClaim.Collection) > Patients, "no request had to decide again: they did not overlap");
+            Assert.True(world.Store.FindsOf(SlotsCollections.PatientClaims) > Patients, "no request had to decide again: they did not overlap");
             Assert.True(elapsed < TimeSpan.FromSeconds(20), $"the race took {elapsed}");
             return (world, run, patients, outcomes);
         }

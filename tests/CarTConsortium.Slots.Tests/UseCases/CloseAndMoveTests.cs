@@ -1,6 +1,11 @@
 using CarTConsortium.BuildingBlocks.Errors;
-using CarTConsortium.Slots.Bookings;
-using CarTConsortium.Slots.Capacity;
+using CarTConsortium.Slots.Domain.Bookings;
+using CarTConsortium.Slots.Domain.Runs;
+using CarTConsortium.Slots.Domain.Waitlist;
+using CarTConsortium.Slots.Jobs;
+using CarTConsortium.Slots.UseCases.Bookings;
+using CarTConsortium.Slots.UseCases.Runs;
+using CarTConsortium.Slots.UseCases.Waitlist;
 using Xunit;
 using BookingChanged = CarTConsortium.Contracts.Slots.V1.BookingChanged;
 using CapacityChanged = CarTConsortium.Contracts.Slots.V1.CapacityChanged;
@@ -23,18 +28,18 @@ public sealed class CloseAndMoveTests
         Assert.Equal(source.Id, booking.Value.CapacityId);
 
         var refused = await Assert.ThrowsAsync<RuleViolationException>(() =>
-            world.Planner.CloseAsync(SlotsWorld.SiteAccount(), source.Id, source.Version, "line maintenance", CancellationToken.None));
+            world.CloseRun.ExecuteAsync(new CloseRunCommand(source.Id, source.Version, "line maintenance"), SlotsWorld.SiteAccount(), CancellationToken.None));
         Assert.Equal($"Capacity {source.Id}: 1 booking(s) hold places ({booking.Id}); move them to another run (MoveBooking) or cancel them first.", refused.Message);
 
         world.Clock.Advance(TimeSpan.FromHours(1));
-        var moved = await world.Desk.MoveAsync(SlotsWorld.SiteAccount(), booking.Id, target.Id, booking.Version, "line maintenance", CancellationToken.None);
-        var closed = await world.Planner.CloseAsync(SlotsWorld.SiteAccount(), source.Id, source.Version, "line maintenance", CancellationToken.None);
+        var moved = (await world.MoveBooking.ExecuteAsync(new MoveBookingCommand(booking.Id, target.Id, booking.Version, "line maintenance"), SlotsWorld.SiteAccount(), CancellationToken.None)).Stored;
+        var closed = await world.CloseRun.ExecuteAsync(new CloseRunCommand(source.Id, source.Version, "line maintenance"), SlotsWorld.SiteAccount(), CancellationToken.None);
 
         Assert.Equal((target.Id, May, BookingStatus.Held, 2L), (moved.Value.CapacityId, moved.Value.RunStart, moved.Value.Status, moved.Version));
         var step = moved.Value.Custody[^1];
         Assert.Equal((BookingStatus.Held, world.Clock.GetUtcNow(), SlotsWorld.SiteAccount().Subject, (string?)$"moved from run {source.Id} (2026-04-06) to run {target.Id} (2026-05-04): line maintenance"),
             (step.Status, step.At, step.Subject, step.Note));
-        Assert.Equal((CapacityStatus.Closed, "line maintenance", 0), (closed.Stored.Value.Status, closed.Stored.Value.ClosedReason, closed.Booked));
+        Assert.Equal((RunStatus.Closed, "line maintenance", 0), (closed.Stored.Value.Status, closed.Stored.Value.ClosedReason, closed.Booked));
         Assert.Equal((0, 1), ((await world.PlacesAsync(source)).Taken, (await world.PlacesAsync(target)).Taken));
         var told = Assert.Single(await world.RaisedAsync<BookingChanged>(), e => e.Change == "moved");
         Assert.Equal((booking.Id, target.Id), (told.Booking.BookingId, told.Booking.CapacityId));
@@ -57,11 +62,11 @@ public sealed class CloseAndMoveTests
         await world.HoldForNewPatientAsync();
 
         var byHospital = await Assert.ThrowsAsync<PermissionDeniedException>(() =>
-            world.Desk.MoveAsync(SlotsWorld.Coordinator(SlotsWorld.Hospital), booking.Id, full.Id, booking.Version, null, CancellationToken.None));
+            world.MoveBooking.ExecuteAsync(new MoveBookingCommand(booking.Id, full.Id, booking.Version, null), SlotsWorld.Coordinator(SlotsWorld.Hospital), CancellationToken.None));
         var intoFull = await Assert.ThrowsAsync<RuleViolationException>(() =>
-            world.Desk.MoveAsync(SlotsWorld.SiteAccount(), booking.Id, full.Id, booking.Version, null, CancellationToken.None));
+            world.MoveBooking.ExecuteAsync(new MoveBookingCommand(booking.Id, full.Id, booking.Version, null), SlotsWorld.SiteAccount(), CancellationToken.None));
         await world.AdvanceAsync(SlotsWorld.Coordinator(SlotsWorld.Hospital), other.Id, BookingStatus.Cancelled);
-        var moved = await world.Desk.MoveAsync(SlotsWorld.SiteAccount(), booking.Id, target.Id, booking.Version, null, CancellationToken.None);
+        var moved = (await world.MoveBooking.ExecuteAsync(new MoveBookingCommand(booking.Id, target.Id, booking.Version, null), SlotsWorld.SiteAccount(), CancellationToken.None)).Stored;
 
         Assert.Equal("Only the booking's manufacturing site or a consortium admin moves a booking.", byHospital.Message);
         Assert.StartsWith($"Booking {booking.Id} cannot move to run {full.Id}: all 1 line(s) are booked", intoFull.Message, StringComparison.Ordinal);

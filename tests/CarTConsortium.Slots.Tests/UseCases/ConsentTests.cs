@@ -1,7 +1,11 @@
 using CarTConsortium.BuildingBlocks.Errors;
 using CarTConsortium.Contracts.Registry.V1;
-using CarTConsortium.Slots.Bookings;
-using CarTConsortium.Slots.Catalogue;
+using CarTConsortium.Slots.Domain.Bookings;
+using CarTConsortium.Slots.Domain.Waitlist;
+using CarTConsortium.Slots.Jobs;
+using CarTConsortium.Slots.ReadModels;
+using CarTConsortium.Slots.UseCases.Bookings;
+using CarTConsortium.Slots.UseCases.Waitlist;
 using Xunit;
 
 namespace CarTConsortium.Slots.Tests.UseCases;
@@ -40,7 +44,7 @@ public sealed class ConsentTests
         await ChangeConsentsAsync(world, withdrawing, registry: false, crossBorder: false);
         await ChangeConsentsAsync(world, another, registry: false, crossBorder: false);
         await world.AdvanceAsync(SlotsWorld.Coordinator(SlotsWorld.Hospital), booked.Id, BookingStatus.Cancelled);
-        await world.Waitlist.OfferFreedPlacesAsync(CancellationToken.None);
+        await world.OfferFreedPlaces.ExecuteAsync(CancellationToken.None);
         var refused = await Assert.ThrowsAsync<RuleViolationException>(() => world.RequestAsync(another));
 
         Assert.Equal("The patient's registry consent is withdrawn; nothing further is booked for the patient.", refused.Message);

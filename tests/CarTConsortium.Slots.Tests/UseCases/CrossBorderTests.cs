@@ -45,7 +45,7 @@ public sealed class CrossBorderTests
     {
         using var world = await SlotsWorld.CreateAsync();
         await world.PublishAsync(lines: 3);
-        var agreements = new Catalogue.AgreementProjection(world.Store);
+        var agreements = new ReadModels.AgreementProjection(world.Store);
         var patient = await world.EnrolAsync(SlotsWorld.KgHospital, crossBorder: true);
 
         await world.ProjectAsync(agreements, SlotsWorld.AgreementChanged(2, endsOn: SlotsWorld.RunStart.AddDays(-1)));

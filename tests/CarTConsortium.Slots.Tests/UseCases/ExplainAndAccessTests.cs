@@ -1,7 +1,11 @@
 using CarTConsortium.BuildingBlocks.Errors;
 using CarTConsortium.BuildingBlocks.Security;
 using CarTConsortium.BuildingBlocks.Storage;
-using CarTConsortium.Slots.Bookings;
+using CarTConsortium.Slots.Domain.Bookings;
+using CarTConsortium.Slots.Domain.Waitlist;
+using CarTConsortium.Slots.Jobs;
+using CarTConsortium.Slots.UseCases.Bookings;
+using CarTConsortium.Slots.UseCases.Waitlist;
 using CarTConsortium.Testing;
 using Xunit;
 
@@ -23,10 +27,10 @@ public sealed class ExplainAndAccessTests
         var newer = await world.PublishAsync(SlotsWorld.RunStart.AddDays(21));
         var coordinator = SlotsWorld.Coordinator(SlotsWorld.Hospital);
 
-        var all = await world.Desk.ExplainAsync(coordinator, outcome.RequestId, null, CancellationToken.None);
-        var one = await world.Desk.ExplainAsync(coordinator, outcome.RequestId, full.Id, CancellationToken.None);
-        var ofOtherProduct = await world.Desk.ExplainAsync(coordinator, outcome.RequestId, otherProduct.Id, CancellationToken.None);
-        var publishedAfter = await world.Desk.ExplainAsync(coordinator, outcome.RequestId, newer.Id, CancellationToken.None);
+        var all = await world.ExplainAllocation.ExecuteAsync(new ExplainAllocationCommand(outcome.RequestId, null), coordinator, CancellationToken.None);
+        var one = await world.ExplainAllocation.ExecuteAsync(new ExplainAllocationCommand(outcome.RequestId, full.Id), coordinator, CancellationToken.None);
+        var ofOtherProduct = await world.ExplainAllocation.ExecuteAsync(new ExplainAllocationCommand(outcome.RequestId, otherProduct.Id), coordinator, CancellationToken.None);
+        var publishedAfter = await world.ExplainAllocation.ExecuteAsync(new ExplainAllocationCommand(outcome.RequestId, newer.Id), coordinator, CancellationToken.None);
 
         Assert.Equal(outcome.Booking!.Id, all.Decision.BookingId);
         Assert.Equal(outcome.Summary, all.Decision.Summary);
@@ -53,12 +57,12 @@ public sealed class ExplainAndAccessTests
             Callers.Of(Roles.HospitalCoordinator, "KG", SlotsWorld.Hospital),
         })
         {
-            var denied = await Assert.ThrowsAsync<PermissionDeniedException>(() => world.Desk.ExplainAsync(caller, outcome.RequestId, null, CancellationToken.None));
+            var denied = await Assert.ThrowsAsync<PermissionDeniedException>(() => world.ExplainAllocation.ExecuteAsync(new ExplainAllocationCommand(outcome.RequestId, null), caller, CancellationToken.None));
             Assert.Equal("Only the requesting hospital's coordinators or a consortium admin see why a request was decided.", denied.Message);
         }
-        var byAdmin = await world.Desk.ExplainAsync(Callers.Admin, outcome.RequestId, null, CancellationToken.None);
+        var byAdmin = await world.ExplainAllocation.ExecuteAsync(new ExplainAllocationCommand(outcome.RequestId, null), Callers.Admin, CancellationToken.None);
         Assert.Equal(outcome.RequestId, byAdmin.Decision.RequestId);
-        await Assert.ThrowsAsync<NotFoundException>(() => world.Desk.ExplainAsync(Callers.Admin, Guid.CreateVersion7().ToString(), null, CancellationToken.None));
+        await Assert.ThrowsAsync<NotFoundException>(() => world.ExplainAllocation.ExecuteAsync(new ExplainAllocationCommand(Guid.CreateVersion7().ToString(), null), Callers.Admin, CancellationToken.None));
     }
 
     [Fact]
@@ -86,14 +90,14 @@ public sealed class ExplainAndAccessTests
         Assert.Equal("A hospital lists its own bookings only.", otherHospitalsFilter.Message);
         Assert.Equal("A manufacturing site lists its own site's bookings only.", otherSitesFilter.Message);
 
-        Assert.Equal(ours.Id, (await world.Desk.GetAsync(SlotsWorld.SiteAccount(), ours.Id, CancellationToken.None)).Id);
-        Assert.Equal(ours.Id, (await world.Desk.GetAsync(Callers.Admin, ours.Id, CancellationToken.None)).Id);
+        Assert.Equal(ours.Id, (await world.GetBooking.ExecuteAsync(new GetBookingCommand(ours.Id), SlotsWorld.SiteAccount(), CancellationToken.None)).Stored.Id);
+        Assert.Equal(ours.Id, (await world.GetBooking.ExecuteAsync(new GetBookingCommand(ours.Id), Callers.Admin, CancellationToken.None)).Stored.Id);
         foreach (var stranger in new[]
         {
             SlotsWorld.Coordinator(SlotsWorld.OtherHospital), SlotsWorld.SiteAccount(SlotsWorld.OtherSite), Callers.Of(Roles.HospitalCoordinator, "KG", SlotsWorld.Hospital),
         })
         {
-            var denied = await Assert.ThrowsAsync<PermissionDeniedException>(() => world.Desk.GetAsync(stranger, ours.Id, CancellationToken.None));
+            var denied = await Assert.ThrowsAsync<PermissionDeniedException>(() => world.GetBooking.ExecuteAsync(new GetBookingCommand(ours.Id), stranger, CancellationToken.None));
             Assert.Equal(BookingAccess.WhoMayFollow, denied.Message);
         }
     }
@@ -105,8 +109,8 @@ public sealed class ExplainAndAccessTests
         var entry = await world.WaitForNewPatientAsync();
 
         var denied = await Assert.ThrowsAsync<PermissionDeniedException>(() =>
-            world.Waitlist.WithdrawAsync(SlotsWorld.Coordinator(SlotsWorld.OtherHospital), entry.Id, entry.Version, CancellationToken.None));
-        var byAdmin = await world.Waitlist.WithdrawAsync(Callers.Admin, entry.Id, entry.Version, CancellationToken.None);
+            world.WithdrawFromWaitlist.ExecuteAsync(new WithdrawFromWaitlistCommand(entry.Id, entry.Version), SlotsWorld.Coordinator(SlotsWorld.OtherHospital), CancellationToken.None));
+        var byAdmin = (await world.WithdrawFromWaitlist.ExecuteAsync(new WithdrawFromWaitlistCommand(entry.Id, entry.Version), Callers.Admin, CancellationToken.None)).Stored;
 
         Assert.Equal("Only the treating hospital's coordinators or a consortium admin take a patient off the waitlist.", denied.Message);
         Assert.Equal((WaitlistStatus.Closed, "withdrawn by a consortium admin"), (byAdmin.Value.Status, byAdmin.Value.ClosedReason));
@@ -114,13 +118,12 @@ public sealed class ExplainAndAccessTests
 
     private static async Task<Stored<Booking>> Booked(SlotsWorld world, string hospital, string site)
     {
-        var outcome = await world.Desk.RequestRunAsync(SlotsWorld.Coordinator(hospital),
-            new RunRequestInput(await world.EnrolAsync(hospital), SlotsWorld.Product, SlotsWorld.Indication, UrgencyClass.Standard, site, null, null, hospital, true), CancellationToken.None);
+        var outcome = await world.RequestRun.ExecuteAsync(new RequestRunCommand(await world.EnrolAsync(hospital), SlotsWorld.Product, SlotsWorld.Indication, UrgencyClass.Standard, hospital, site, null, null, true), SlotsWorld.Coordinator(hospital), CancellationToken.None);
         return outcome.Booking ?? throw new InvalidOperationException(outcome.Summary);
     }
 
     private static async Task<IEnumerable<string>> ListedAsync(SlotsWorld world, Caller caller, string? hospital = null, string? site = null) =>
-        (await world.Desk.ListAsync(caller, 0, null, site, hospital, null, null, CancellationToken.None)).Bookings.Select(b => b.Id).Order();
+        (await world.ListBookings.ExecuteAsync(new ListBookingsCommand(0, null, site, hospital, null, null), caller, CancellationToken.None)).Bookings.Select(b => b.Stored.Id).Order();
 
     private static IEnumerable<string> Ids(params Stored<Booking>[] bookings) => bookings.Select(b => b.Id).Order();
 }

@@ -1,6 +1,12 @@
 using CarTConsortium.BuildingBlocks.Errors;
-using CarTConsortium.Slots.Allocation;
-using CarTConsortium.Slots.Bookings;
+using CarTConsortium.Slots.Domain.Allocation;
+using CarTConsortium.Slots.Domain.Bookings;
+using CarTConsortium.Slots.Domain.Waitlist;
+using CarTConsortium.Slots.Jobs;
+using CarTConsortium.Slots.UseCases.Allocation;
+using CarTConsortium.Slots.UseCases.Bookings;
+using CarTConsortium.Slots.UseCases.Runs;
+using CarTConsortium.Slots.UseCases.Waitlist;
 using Xunit;
 
 namespace CarTConsortium.Slots.Tests.UseCases;
@@ -33,19 +39,19 @@ public sealed class FairShareTests
         Assert.NotNull(second.Entry);
         Assert.Equal(["KZ has used its 1 guaranteed place(s) in 2026-06, and the remaining free places are guaranteed to other countries (KG 1) until 2026-06-01, when unused shares open to all"],
             Assert.Single(second.Decisions).Reasons);
-        var shares = await world.Planner.FairSharesAsync(SlotsWorld.Site, DateParts.Of(RunStart), CancellationToken.None);
+        var shares = await world.GetFairShares.ExecuteAsync(new GetFairSharesCommand(SlotsWorld.Site, DateParts.Of(RunStart)), CancellationToken.None);
         Assert.Equal([new ShareStanding("KG", 50, 1, 0), new ShareStanding("KZ", 50, 1, 1)], shares.Shares);
         Assert.Equal((0, 2, 1), (shares.Unreserved, shares.Ledger.OpenLines, shares.Ledger.Taken));
 
         world.Clock.SetUtcNow(new DateTimeOffset(ReleaseDay.ToDateTime(TimeOnly.MinValue), TimeSpan.Zero) - TimeSpan.FromTicks(1));
-        Assert.Equal(0, await world.Waitlist.OfferFreedPlacesAsync(CancellationToken.None));
+        Assert.Equal(0, await world.OfferFreedPlaces.ExecuteAsync(CancellationToken.None));
         world.MoveTo(ReleaseDay);
-        Assert.Equal(1, await world.Waitlist.OfferFreedPlacesAsync(CancellationToken.None));
+        Assert.Equal(1, await world.OfferFreedPlaces.ExecuteAsync(CancellationToken.None));
 
         var entry = await world.EntryAsync(second.Entry.Id);
         Assert.Equal(WaitlistStatus.Offered, entry.Status);
         Assert.Equal((patient, run.Id), ((await world.BookingAsync(entry.OfferedBookingId!)).Value.Pseudonym, (await world.BookingAsync(entry.OfferedBookingId!)).Value.CapacityId));
-        var explained = await world.Desk.ExplainAsync(SlotsWorld.Coordinator(SlotsWorld.Hospital), second.RequestId, run.Id, CancellationToken.None);
+        var explained = await world.ExplainAllocation.ExecuteAsync(new ExplainAllocationCommand(second.RequestId, run.Id), SlotsWorld.Coordinator(SlotsWorld.Hospital), CancellationToken.None);
         Assert.Contains("unused shares of this run opened to all on 2026-06-01", Assert.Single(explained.Runs).Reasons);
         Assert.Equal(2, (await world.PlacesAsync(run)).Taken);
     }
@@ -66,7 +72,7 @@ public sealed class FairShareTests
         var reasons = Assert.Single(kyrgyz.Decisions).Reasons;
         Assert.Contains("within KG's guaranteed share (0 of 1 places used in 2026-06)", reasons);
         Assert.Contains($"cross-border under agreement {SlotsWorld.Agreement} (2-day shipment)", reasons);
-        var shares = await world.Planner.FairSharesAsync(SlotsWorld.Site, DateParts.Of(RunStart), CancellationToken.None);
+        var shares = await world.GetFairShares.ExecuteAsync(new GetFairSharesCommand(SlotsWorld.Site, DateParts.Of(RunStart)), CancellationToken.None);
         Assert.Equal([new ShareStanding("KG", 50, 1, 1), new ShareStanding("KZ", 50, 1, 1)], shares.Shares);
         Assert.Equal(new Dictionary<string, int> { ["KG"] = 1, ["KZ"] = 1 }, (await world.PlacesAsync(run)).TakenBy);
     }

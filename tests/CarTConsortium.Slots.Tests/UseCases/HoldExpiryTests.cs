@@ -1,6 +1,10 @@
 using CarTConsortium.BuildingBlocks.Errors;
 using CarTConsortium.BuildingBlocks.Eventing;
-using CarTConsortium.Slots.Bookings;
+using CarTConsortium.Slots.Domain.Bookings;
+using CarTConsortium.Slots.Domain.Waitlist;
+using CarTConsortium.Slots.Jobs;
+using CarTConsortium.Slots.UseCases.Bookings;
+using CarTConsortium.Slots.UseCases.Waitlist;
 using CarTConsortium.Storage.Sqlite;
 using CarTConsortium.Testing;
 using Microsoft.AspNetCore.Builder;
@@ -26,7 +30,7 @@ public sealed class HoldExpiryTests
         Assert.Equal(expiresAt, held.Value.HoldExpiresAt);
 
         world.Clock.SetUtcNow(expiresAt - TimeSpan.FromTicks(1));
-        Assert.Equal(0, await world.Waitlist.LapseDueHoldsAsync(CancellationToken.None));
+        Assert.Equal(0, await world.LapseDueHolds.ExecuteAsync(CancellationToken.None));
         Assert.Equal(BookingStatus.Held, (await world.BookingAsync(held.Id)).Value.Status);
         Assert.Equal(1, (await world.PlacesAsync(run)).Taken);
 
@@ -34,8 +38,8 @@ public sealed class HoldExpiryTests
         // Confirming at the instant of expiry is too late, even before the job has run.
         var late = await Assert.ThrowsAsync<RuleViolationException>(() => world.AdvanceAsync(SlotsWorld.Coordinator(SlotsWorld.Hospital), held.Id, BookingStatus.Confirmed));
         Assert.Contains("the hold lapsed", late.Message, StringComparison.Ordinal);
-        Assert.Equal(1, await world.Waitlist.LapseDueHoldsAsync(CancellationToken.None));
-        Assert.Equal(0, await world.Waitlist.LapseDueHoldsAsync(CancellationToken.None));
+        Assert.Equal(1, await world.LapseDueHolds.ExecuteAsync(CancellationToken.None));
+        Assert.Equal(0, await world.LapseDueHolds.ExecuteAsync(CancellationToken.None));
 
         var expired = await world.BookingAsync(held.Id);
         Assert.Equal(BookingStatus.Expired, expired.Value.Status);

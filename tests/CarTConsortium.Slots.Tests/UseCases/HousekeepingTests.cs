@@ -1,5 +1,12 @@
 using System.Diagnostics;
-using CarTConsortium.Slots.Bookings;
+using CarTConsortium.Slots.Domain.Bookings;
+using CarTConsortium.Slots.Domain.Waitlist;
+using CarTConsortium.Slots.Jobs;
+using CarTConsortium.Slots.Storage;
+using CarTConsortium.Slots.UseCases.Bookings;
+using CarTConsortium.Slots.UseCases.Runs;
+using CarTConsortium.Slots.UseCases.Waitlist;
+using CarTConsortium.Testing;
 using Xunit;
 
 namespace CarTConsortium.Slots.Tests.UseCases;
@@ -51,7 +58,7 @@ public sealed class HousekeepingTests
         {
             await world.WaitAsync(patient);
         }
-        var (head, _) = await world.Waitlist.ListAsync(SlotsWorld.Product, CancellationToken.None);
+        var (head, _) = await world.ListWaitlist.ExecuteAsync(new ListWaitlistCommand(SlotsWorld.Product), Callers.Admin, CancellationToken.None);
         world.Clock.Advance(TimeSpan.FromHours(48));
 
         var (replicas, _) = await AllAtOnce.RunAsync([.. Enumerable.Range(0, 4).Select(_ => (Func<Task<(int Lapsed, int Offered)>>)(() => world.Housekeeping.RunOnceAsync(CancellationToken.None)))]);
@@ -80,11 +87,11 @@ public sealed class HousekeepingTests
         var head = await world.WaitForNewPatientAsync(UrgencyClass.Urgent);
         var second = await world.WaitForNewPatientAsync();
         // The hospital cancels just as the job, having found no place for the head, turns to the second entry.
-        world.Store.BeforeNextFind(WaitlistEntry.Collection, second.Id,
+        world.Store.BeforeNextFind(SlotsCollections.Waitlist, second.Id,
             () => world.AdvanceAsync(SlotsWorld.Coordinator(SlotsWorld.Hospital), booked.Id, BookingStatus.Cancelled));
 
-        await world.Waitlist.OfferFreedPlacesAsync(CancellationToken.None);
-        await world.Waitlist.OfferFreedPlacesAsync(CancellationToken.None);
+        await world.OfferFreedPlaces.ExecuteAsync(CancellationToken.None);
+        await world.OfferFreedPlaces.ExecuteAsync(CancellationToken.None);
 
         Assert.Equal(BookingStatus.Cancelled, (await world.BookingAsync(booked.Id)).Value.Status);
         Assert.Equal((WaitlistStatus.Offered, WaitlistStatus.Waiting), ((await world.EntryAsync(head.Id)).Status, (await world.EntryAsync(second.Id)).Status));
@@ -103,9 +110,9 @@ public sealed class HousekeepingTests
 
         var run = await world.PublishAsync();
         var published = await world.WereFreedAsync();
-        var closed = await world.Planner.CloseAsync(SlotsWorld.SiteAccount(), run.Id, run.Version, "cleaning", CancellationToken.None);
+        var closed = await world.CloseRun.ExecuteAsync(new CloseRunCommand(run.Id, run.Version, "cleaning"), SlotsWorld.SiteAccount(), CancellationToken.None);
         await world.WereFreedAsync();
-        await world.Planner.ReopenAsync(SlotsWorld.SiteAccount(), run.Id, closed.Stored.Version, CancellationToken.None);
+        await world.ReopenRun.ExecuteAsync(new ReopenRunCommand(run.Id, closed.Stored.Version), SlotsWorld.SiteAccount(), CancellationToken.None);
         var reopened = await world.WereFreedAsync();
 
         Assert.Equal((true, true), (published, reopened));

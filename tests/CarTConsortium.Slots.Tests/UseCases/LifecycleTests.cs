@@ -1,7 +1,12 @@
 using CarTConsortium.BuildingBlocks.Errors;
 using CarTConsortium.BuildingBlocks.Security;
 using CarTConsortium.BuildingBlocks.Storage;
-using CarTConsortium.Slots.Bookings;
+using CarTConsortium.Slots.Domain.Bookings;
+using CarTConsortium.Slots.Domain.Waitlist;
+using CarTConsortium.Slots.Jobs;
+using CarTConsortium.Slots.Storage;
+using CarTConsortium.Slots.UseCases.Bookings;
+using CarTConsortium.Slots.UseCases.Waitlist;
 using CarTConsortium.Testing;
 using Xunit;
 using BookingChanged = CarTConsortium.Contracts.Slots.V1.BookingChanged;
@@ -30,7 +35,7 @@ public sealed class LifecycleTests
         })
         {
             world.Clock.Advance(TimeSpan.FromHours(5));
-            booking = await world.Desk.AdvanceAsync(by, booking.Id, to, booking.Version, $"{to} as planned", CancellationToken.None);
+            booking = (await world.AdvanceBooking.ExecuteAsync(new AdvanceBookingCommand(booking.Id, to, booking.Version, $"{to} as planned"), by, CancellationToken.None)).Stored;
             taken.Add((to, world.Clock.GetUtcNow(), by));
             Assert.Equal(to, booking.Value.Status);
         }
@@ -59,14 +64,14 @@ public sealed class LifecycleTests
         var held = await world.HoldForNewPatientAsync();
         var pending = (await world.Sqlite.ReadPendingAsync(1000)).Count;
 
-        var siteConfirms = await Assert.ThrowsAsync<PermissionDeniedException>(() => world.Desk.AdvanceAsync(Site, held.Id, BookingStatus.Confirmed, 1, null, CancellationToken.None));
-        var hospitalReceives = await Assert.ThrowsAsync<PermissionDeniedException>(() => world.Desk.AdvanceAsync(Hospital, held.Id, BookingStatus.ApheresisReceived, 1, null, CancellationToken.None));
-        var adminConfirms = await Assert.ThrowsAsync<PermissionDeniedException>(() => world.Desk.AdvanceAsync(Callers.Admin, held.Id, BookingStatus.Confirmed, 1, null, CancellationToken.None));
+        var siteConfirms = await Assert.ThrowsAsync<PermissionDeniedException>(() => world.AdvanceBooking.ExecuteAsync(new AdvanceBookingCommand(held.Id, BookingStatus.Confirmed, 1, null), Site, CancellationToken.None));
+        var hospitalReceives = await Assert.ThrowsAsync<PermissionDeniedException>(() => world.AdvanceBooking.ExecuteAsync(new AdvanceBookingCommand(held.Id, BookingStatus.ApheresisReceived, 1, null), Hospital, CancellationToken.None));
+        var adminConfirms = await Assert.ThrowsAsync<PermissionDeniedException>(() => world.AdvanceBooking.ExecuteAsync(new AdvanceBookingCommand(held.Id, BookingStatus.Confirmed, 1, null), Callers.Admin, CancellationToken.None));
         var otherHospital = await Assert.ThrowsAsync<PermissionDeniedException>(() =>
-            world.Desk.AdvanceAsync(SlotsWorld.Coordinator(SlotsWorld.OtherHospital), held.Id, BookingStatus.Cancelled, 1, null, CancellationToken.None));
+            world.AdvanceBooking.ExecuteAsync(new AdvanceBookingCommand(held.Id, BookingStatus.Cancelled, 1, null), SlotsWorld.Coordinator(SlotsWorld.OtherHospital), CancellationToken.None));
         // Nobody sets a hold or an expiry by hand: an illegal step, whoever asks.
-        var byHand = await Assert.ThrowsAsync<RuleViolationException>(() => world.Desk.AdvanceAsync(Hospital, held.Id, BookingStatus.Expired, 1, null, CancellationToken.None));
-        var illegal = await Assert.ThrowsAsync<RuleViolationException>(() => world.Desk.AdvanceAsync(Hospital, held.Id, BookingStatus.Infused, 1, null, CancellationToken.None));
+        var byHand = await Assert.ThrowsAsync<RuleViolationException>(() => world.AdvanceBooking.ExecuteAsync(new AdvanceBookingCommand(held.Id, BookingStatus.Expired, 1, null), Hospital, CancellationToken.None));
+        var illegal = await Assert.ThrowsAsync<RuleViolationException>(() => world.AdvanceBooking.ExecuteAsync(new AdvanceBookingCommand(held.Id, BookingStatus.Infused, 1, null), Hospital, CancellationToken.None));
 
         Assert.Equal($"Not allowed: only the treating hospital's coordinator ({SlotsWorld.Hospital}) records the confirmation.", siteConfirms.Message);
         Assert.Equal($"Not allowed: only the manufacturing site ({SlotsWorld.Site}) records the apheresis arrival.", hospitalReceives.Message);
@@ -85,13 +90,13 @@ public sealed class LifecycleTests
         await world.PublishAsync();
         var held = await world.HoldForNewPatientAsync();
         var confirmed = await world.WalkAsync(held, BookingStatus.Confirmed);
-        var readsBefore = world.Store.FindsOf(Booking.Collection);
+        var readsBefore = world.Store.FindsOf(SlotsCollections.Bookings);
 
         var stale = await Assert.ThrowsAsync<CallerRevisionStaleException>(() =>
-            world.Desk.AdvanceAsync(Hospital, held.Id, BookingStatus.ApheresisShipped, held.Version, null, CancellationToken.None));
+            world.AdvanceBooking.ExecuteAsync(new AdvanceBookingCommand(held.Id, BookingStatus.ApheresisShipped, held.Version, null), Hospital, CancellationToken.None));
 
         Assert.IsAssignableFrom<ConcurrencyConflictException>(stale);
-        Assert.Equal(1, world.Store.FindsOf(Booking.Collection) - readsBefore);
+        Assert.Equal(1, world.Store.FindsOf(SlotsCollections.Bookings) - readsBefore);
         Assert.Equal(SlotsWorld.Whole(confirmed), SlotsWorld.Whole(await world.BookingAsync(held.Id)));
     }
 

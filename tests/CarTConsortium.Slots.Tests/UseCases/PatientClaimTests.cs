@@ -1,5 +1,9 @@
 using CarTConsortium.BuildingBlocks.Errors;
-using CarTConsortium.Slots.Bookings;
+using CarTConsortium.Slots.Domain.Bookings;
+using CarTConsortium.Slots.Domain.Waitlist;
+using CarTConsortium.Slots.Jobs;
+using CarTConsortium.Slots.UseCases.Bookings;
+using CarTConsortium.Slots.UseCases.Waitlist;
 using Xunit;
 
 namespace CarTConsortium.Slots.Tests.UseCases;
@@ -31,7 +35,7 @@ public sealed class PatientClaimTests
         var run = await world.PublishAsync(lines: 2 * Pairs);
         var patients = await world.EnrolManyAsync(Pairs);
 
-        var (calls, _) = await AllAtOnce.RunAsync([.. patients.SelectMany(p => new Func<Task<RunRequestOutcome>>[] { () => world.RequestAsync(p), () => world.RequestAsync(p) })]);
+        var (calls, _) = await AllAtOnce.RunAsync([.. patients.SelectMany(p => new Func<Task<RequestRunResult>>[] { () => world.RequestAsync(p), () => world.RequestAsync(p) })]);
 
         foreach (var pair in calls.Chunk(2))
         {
@@ -77,7 +81,7 @@ public sealed class PatientClaimTests
         Assert.Equal($"The patient is on the waitlist already (entry {entry.Id}); withdraw it to ask again.", refused.Message);
         Assert.Single(await world.EntriesAsync());
 
-        var withdrawn = await world.Waitlist.WithdrawAsync(SlotsWorld.Coordinator(SlotsWorld.Hospital), entry.Id, entry.Version, CancellationToken.None);
+        var withdrawn = (await world.WithdrawFromWaitlist.ExecuteAsync(new WithdrawFromWaitlistCommand(entry.Id, entry.Version), SlotsWorld.Coordinator(SlotsWorld.Hospital), CancellationToken.None)).Stored;
         var again = await world.WaitAsync(patient, urgency: UrgencyClass.Emergency);
 
         Assert.Equal((WaitlistStatus.Closed, "withdrawn by the hospital"), (withdrawn.Value.Status, withdrawn.Value.ClosedReason));

@@ -1,5 +1,9 @@
 using CarTConsortium.BuildingBlocks.Storage;
-using CarTConsortium.Slots.Bookings;
+using CarTConsortium.Slots.Domain.Bookings;
+using CarTConsortium.Slots.Domain.Waitlist;
+using CarTConsortium.Slots.Jobs;
+using CarTConsortium.Slots.UseCases.Bookings;
+using CarTConsortium.Slots.UseCases.Waitlist;
 using Xunit;
 using BookingChanged = CarTConsortium.Contracts.Slots.V1.BookingChanged;
 
@@ -24,7 +28,7 @@ public sealed class ReviewFindingsTests
         var decision = Assert.Single(newcomer.Decisions);
         Assert.Equal((run.Id, false), (decision.CapacityId, decision.Fits));
         Assert.Equal($"its free place is owed to a patient ahead in the waitlist (entry {waiting.Id}), who is offered it first", Assert.Single(decision.Reasons));
-        Assert.Equal(1, await world.Waitlist.OfferFreedPlacesAsync(CancellationToken.None));
+        Assert.Equal(1, await world.OfferFreedPlaces.ExecuteAsync(CancellationToken.None));
         Assert.Equal(WaitlistStatus.Offered, (await world.EntryAsync(waiting.Id)).Status);
     }
 
@@ -50,7 +54,7 @@ public sealed class ReviewFindingsTests
         var first = await world.WalkAsync(await world.HoldForNewPatientAsync(), BookingStatus.Confirmed);
         var waiting = await world.WaitForNewPatientAsync();
         await world.AdvanceAsync(SlotsWorld.Coordinator(SlotsWorld.Hospital), first.Id, BookingStatus.Cancelled);
-        await world.Waitlist.OfferFreedPlacesAsync(CancellationToken.None);
+        await world.OfferFreedPlaces.ExecuteAsync(CancellationToken.None);
         var offer = Assert.Single(await world.BookingsAsync(BookingStatus.Held));
 
         await world.AdvanceAsync(SlotsWorld.SiteAccount(), offer.Id, BookingStatus.Cancelled, "line down");
@@ -58,7 +62,7 @@ public sealed class ReviewFindingsTests
         var back = await world.EntryAsync(waiting.Id);
         Assert.Equal((WaitlistStatus.Waiting, (string?)null, waiting.Value.JoinedAt), (back.Status, back.OfferedBookingId, back.JoinedAt));
         Assert.Equal(waiting.Id, (await world.ClaimAsync(waiting.Value.Pseudonym))!.OpenEntryId);
-        Assert.Equal(1, await world.Waitlist.OfferFreedPlacesAsync(CancellationToken.None));
+        Assert.Equal(1, await world.OfferFreedPlaces.ExecuteAsync(CancellationToken.None));
         var again = Assert.Single(await world.BookingsAsync(BookingStatus.Held));
 
         await world.AdvanceAsync(SlotsWorld.Coordinator(SlotsWorld.Hospital), again.Id, BookingStatus.Cancelled);

@@ -3,17 +3,25 @@ using CarTConsortium.BuildingBlocks.Eventing;
 using CarTConsortium.BuildingBlocks.Security;
 using CarTConsortium.BuildingBlocks.Storage;
 using CarTConsortium.Contracts.Registry.V1;
-using CarTConsortium.Slots.Allocation;
-using CarTConsortium.Slots.Bookings;
-using CarTConsortium.Slots.Capacity;
-using CarTConsortium.Slots.Catalogue;
+using CarTConsortium.Slots.Domain.Allocation;
+using CarTConsortium.Slots.Domain.Bookings;
+using CarTConsortium.Slots.Domain.Runs;
+using CarTConsortium.Slots.Domain.Waitlist;
+using CarTConsortium.Slots.Jobs;
+using CarTConsortium.Slots.ReadModels;
+using CarTConsortium.Slots.Storage;
+using CarTConsortium.Slots.UseCases;
+using CarTConsortium.Slots.UseCases.Allocation;
+using CarTConsortium.Slots.UseCases.Bookings;
+using CarTConsortium.Slots.UseCases.Runs;
+using CarTConsortium.Slots.UseCases.Waitlist;
 using CarTConsortium.Storage.Sqlite;
 using CarTConsortium.Testing;
 using Google.Protobuf;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Time.Testing;
 using ApprovalsContract = CarTConsortium.Contracts.Approvals.V1;
-using Run = CarTConsortium.Slots.Capacity.Capacity;
+using Run = CarTConsortium.Slots.Domain.Runs.ManufacturingRun;
 
 namespace CarTConsortium.Slots.Tests.UseCases;
 
@@ -65,9 +73,26 @@ public sealed class SlotsWorld : IDisposable
             .AddSingleton(Microsoft.Extensions.Options.Options.Create(Options))
             .AddSingleton(PlacesFreed)
             .AddSingleton<Allocator>()
-            .AddSingleton<BookingDesk>()
-            .AddSingleton<WaitlistDesk>()
-            .AddSingleton<CapacityPlanner>()
+            .AddSingleton<InstitutionAccess>()
+            .AddSingleton<RunReads>()
+            .AddSingleton<RunChange>()
+            .AddSingleton<PublishRun>()
+            .AddSingleton<CloseRun>()
+            .AddSingleton<ReopenRun>()
+            .AddSingleton<GetFairShares>()
+            .AddSingleton<BookingReads>()
+            .AddSingleton<BookingPlaces>()
+            .AddSingleton<RequestRun>()
+            .AddSingleton<GetBooking>()
+            .AddSingleton<ListBookings>()
+            .AddSingleton<AdvanceBooking>()
+            .AddSingleton<MoveBooking>()
+            .AddSingleton<ExplainAllocation>()
+            .AddSingleton<WaitlistQueue>()
+            .AddSingleton<ListWaitlist>()
+            .AddSingleton<WithdrawFromWaitlist>()
+            .AddSingleton<LapseDueHolds>()
+            .AddSingleton<OfferFreedPlaces>()
             .AddSingleton<BookingHousekeeping>()
             .BuildServiceProvider(new ServiceProviderOptions { ValidateOnBuild = true, ValidateScopes = true });
     }
@@ -87,11 +112,33 @@ public sealed class SlotsWorld : IDisposable
 
     public PlacesFreed PlacesFreed { get; } = new();
 
-    public BookingDesk Desk => Services.GetRequiredService<BookingDesk>();
+    public RequestRun RequestRun => Services.GetRequiredService<RequestRun>();
 
-    public WaitlistDesk Waitlist => Services.GetRequiredService<WaitlistDesk>();
+    public GetBooking GetBooking => Services.GetRequiredService<GetBooking>();
 
-    public CapacityPlanner Planner => Services.GetRequiredService<CapacityPlanner>();
+    public ListBookings ListBookings => Services.GetRequiredService<ListBookings>();
+
+    public AdvanceBooking AdvanceBooking => Services.GetRequiredService<AdvanceBooking>();
+
+    public MoveBooking MoveBooking => Services.GetRequiredService<MoveBooking>();
+
+    public ExplainAllocation ExplainAllocation => Services.GetRequiredService<ExplainAllocation>();
+
+    public ListWaitlist ListWaitlist => Services.GetRequiredService<ListWaitlist>();
+
+    public WithdrawFromWaitlist WithdrawFromWaitlist => Services.GetRequiredService<WithdrawFromWaitlist>();
+
+    public LapseDueHolds LapseDueHolds => Services.GetRequiredService<LapseDueHolds>();
+
+    public OfferFreedPlaces OfferFreedPlaces => Services.GetRequiredService<OfferFreedPlaces>();
+
+    public PublishRun PublishRun => Services.GetRequiredService<PublishRun>();
+
+    public CloseRun CloseRun => Services.GetRequiredService<CloseRun>();
+
+    public ReopenRun ReopenRun => Services.GetRequiredService<ReopenRun>();
+
+    public GetFairShares GetFairShares => Services.GetRequiredService<GetFairShares>();
 
     /// <summary>The job that lets holds lapse and offers freed places, as the host runs it.</summary>
     public BookingHousekeeping Housekeeping => Services.GetRequiredService<BookingHousekeeping>();
@@ -214,7 +261,11 @@ public sealed class SlotsWorld : IDisposable
         var projection = new PatientProjection(Store);
         await ProjectAsync(projection, new PatientEnrolled
         {
-            Pseudonym = pseudonym, CountryCode = country, TreatingInstitutionId = hospital, BirthYear = birthYear, BirthMonth = birthMonth,
+            Pseudonym = pseudonym,
+            CountryCode = country,
+            TreatingInstitutionId = hospital,
+            BirthYear = birthYear,
+            BirthMonth = birthMonth,
         });
         if (crossBorder)
         {
@@ -252,12 +303,12 @@ public sealed class SlotsWorld : IDisposable
 
     /// <summary>A run published by the site's own account, starting on <see cref="RunStart"/> unless told; the apheresis cut-off is the day before.</summary>
     public async Task<Stored<Run>> PublishAsync(DateOnly? runStart = null, int lines = 1, string site = Site, string product = Product) =>
-        (await Planner.PublishAsync(SiteAccount(site), site, product, DateParts.Of(runStart ?? RunStart), 12, lines, null, CancellationToken.None)).Stored;
+        (await PublishRun.ExecuteAsync(new PublishRunCommand(site, product, DateParts.Of(runStart ?? RunStart), 12, lines), SiteAccount(site), CancellationToken.None)).Stored;
 
     /// <summary>The patient's coordinator asks for any run of the product, as soon as possible.</summary>
-    public Task<RunRequestOutcome> RequestAsync(string pseudonym, string hospital = Hospital, UrgencyClass urgency = UrgencyClass.Standard,
+    public Task<RequestRunResult> RequestAsync(string pseudonym, string hospital = Hospital, UrgencyClass urgency = UrgencyClass.Standard,
         bool noWaitlist = false, string product = Product, string? site = null) =>
-        Desk.RequestRunAsync(Coordinator(hospital), new RunRequestInput(pseudonym, product, Indication, urgency, site, null, null, hospital, noWaitlist), CancellationToken.None);
+        RequestRun.ExecuteAsync(new RequestRunCommand(pseudonym, product, Indication, urgency, hospital, site, null, null, noWaitlist), Coordinator(hospital), CancellationToken.None);
 
     /// <summary>A request that must end in a hold; its booking.</summary>
     public async Task<Stored<Booking>> HoldAsync(string pseudonym, string hospital = Hospital, UrgencyClass urgency = UrgencyClass.Standard)
@@ -285,7 +336,7 @@ public sealed class SlotsWorld : IDisposable
     public async Task<Stored<Booking>> AdvanceAsync(Caller caller, string bookingId, BookingStatus to, string? note = null)
     {
         var current = await BookingAsync(bookingId);
-        return await Desk.AdvanceAsync(caller, bookingId, to, current.Version, note, CancellationToken.None);
+        return (await AdvanceBooking.ExecuteAsync(new AdvanceBookingCommand(bookingId, to, current.Version, note), caller, CancellationToken.None)).Stored;
     }
 
     /// <summary>A booking taken by its hospital and site through <paramref name="steps"/>, in order.</summary>
@@ -304,23 +355,23 @@ public sealed class SlotsWorld : IDisposable
     // ---- what is stored ----
 
     public async Task<Stored<Booking>> BookingAsync(string bookingId) =>
-        await Sqlite.FindAsync(Booking.Collection, bookingId) ?? throw new InvalidOperationException($"No booking {bookingId}.");
+        await Sqlite.FindAsync(SlotsCollections.Bookings, bookingId) ?? throw new InvalidOperationException($"No booking {bookingId}.");
 
     public async Task<WaitlistEntry> EntryAsync(string entryId) =>
-        (await Sqlite.FindAsync(WaitlistEntry.Collection, entryId))?.Value ?? throw new InvalidOperationException($"No entry {entryId}.");
+        (await Sqlite.FindAsync(SlotsCollections.Waitlist, entryId))?.Value ?? throw new InvalidOperationException($"No entry {entryId}.");
 
-    public async Task<PatientClaim?> ClaimAsync(string pseudonym) => (await Sqlite.FindAsync(PatientClaim.Collection, pseudonym))?.Value;
+    public async Task<PatientClaim?> ClaimAsync(string pseudonym) => (await Sqlite.FindAsync(SlotsCollections.PatientClaims, pseudonym))?.Value;
 
     public Task<List<Stored<Booking>>> BookingsAsync(BookingStatus? status = null) =>
-        Sqlite.QueryAllAsync(Booking.Collection, DocumentQuery.All.WhereKey("status", status?.ToString()));
+        Sqlite.QueryAllAsync(SlotsCollections.Bookings, DocumentQuery.All.WhereKey("status", status?.ToString()));
 
     public Task<List<Stored<WaitlistEntry>>> EntriesAsync(WaitlistStatus? status = null) =>
-        Sqlite.QueryAllAsync(WaitlistEntry.Collection, DocumentQuery.All.WhereKey("status", status?.ToString()));
+        Sqlite.QueryAllAsync(SlotsCollections.Waitlist, DocumentQuery.All.WhereKey("status", status?.ToString()));
 
     /// <summary>The places taken in <paramref name="run"/> as its period's ledger counts them.</summary>
     public async Task<RunPlaces> PlacesAsync(Stored<Run> run)
     {
-        var ledger = await Sqlite.FindAsync(PeriodLedger.Collection, PeriodLedger.IdOf(run.Value.SiteId, run.Value.RunStart))
+        var ledger = await Sqlite.FindAsync(SlotsCollections.PeriodLedgers, PeriodLedger.IdOf(run.Value.SiteId, run.Value.RunStart))
             ?? throw new InvalidOperationException($"No ledger for run {run.Id}.");
         return ledger.Value.PlacesOf(run.Id);
     }
@@ -339,7 +390,7 @@ public sealed class SlotsWorld : IDisposable
     /// <summary>Midnight UTC of <paramref name="day"/>: the clock moved there.</summary>
     public void MoveTo(DateOnly day) => Clock.SetUtcNow(new DateTimeOffset(day.ToDateTime(TimeOnly.MinValue), TimeSpan.Zero));
 
-    public static string Reasons(RunRequestOutcome outcome) => string.Join(" | ", outcome.Decisions.SelectMany(d => d.Reasons));
+    public static string Reasons(RequestRunResult outcome) => string.Join(" | ", outcome.Decisions.SelectMany(d => d.Reasons));
 
     public void Dispose()
     {

@@ -2,7 +2,12 @@ using System.Security.Cryptography;
 using System.Text;
 using CarTConsortium.BuildingBlocks.Errors;
 using CarTConsortium.BuildingBlocks.Storage;
-using CarTConsortium.Slots.Bookings;
+using CarTConsortium.Slots.Domain.Bookings;
+using CarTConsortium.Slots.Domain.Waitlist;
+using CarTConsortium.Slots.Jobs;
+using CarTConsortium.Slots.UseCases.Bookings;
+using CarTConsortium.Slots.UseCases.Waitlist;
+using CarTConsortium.Testing;
 using Xunit;
 using WaitlistChanged = CarTConsortium.Contracts.Slots.V1.WaitlistChanged;
 
@@ -19,7 +24,7 @@ public sealed class WaitlistTests
         await world.WalkAsync(await world.HoldForNewPatientAsync(), BookingStatus.Confirmed);
         var line = await JoinAsync(world);
 
-        var (listed, seed) = await world.Waitlist.ListAsync(SlotsWorld.Product, CancellationToken.None);
+        var (listed, seed) = await world.ListWaitlist.ExecuteAsync(new ListWaitlistCommand(SlotsWorld.Product), Callers.Admin, CancellationToken.None);
 
         Assert.Equal(2026, seed);
         var equals = new[] { line.StandardDay1a, line.StandardDay1b, line.StandardDay1c }.OrderBy(e => Draw(e.Id), Comparer<byte[]>.Create((a, b) => a.AsSpan().SequenceCompareTo(b)));
@@ -45,22 +50,22 @@ public sealed class WaitlistTests
         var run = await world.PublishAsync(lines: 1);
         var first = await world.WalkAsync(await world.HoldForNewPatientAsync(), BookingStatus.Confirmed);
         var line = await JoinAsync(world);
-        Assert.Equal(0, await world.Waitlist.OfferFreedPlacesAsync(CancellationToken.None));
+        Assert.Equal(0, await world.OfferFreedPlaces.ExecuteAsync(CancellationToken.None));
 
         await world.AdvanceAsync(SlotsWorld.Coordinator(SlotsWorld.Hospital), first.Id, BookingStatus.Cancelled);
         Assert.True(await world.WereFreedAsync());
-        Assert.Equal(1, await world.Waitlist.OfferFreedPlacesAsync(CancellationToken.None));
+        Assert.Equal(1, await world.OfferFreedPlaces.ExecuteAsync(CancellationToken.None));
         var toHead = await OfferOfAsync(world, line.Emergency.Id);
         Assert.Equal(run.Id, toHead.Value.CapacityId);
         Assert.Equal(6, (await world.EntriesAsync(WaitlistStatus.Waiting)).Count);
         var withdraw = await Assert.ThrowsAsync<RuleViolationException>(() =>
-            world.Waitlist.WithdrawAsync(SlotsWorld.Coordinator(SlotsWorld.Hospital), line.Emergency.Id, 2, CancellationToken.None));
+            world.WithdrawFromWaitlist.ExecuteAsync(new WithdrawFromWaitlistCommand(line.Emergency.Id, 2), SlotsWorld.Coordinator(SlotsWorld.Hospital), CancellationToken.None));
         Assert.Equal($"Entry {line.Emergency.Id} holds an offer (booking {toHead.Id}): confirm or cancel that booking.", withdraw.Message);
 
         // Unanswered for the offer time: the entry closes and the next in line is offered the place.
         world.Clock.Advance(TimeSpan.FromHours(24));
-        Assert.Equal(1, await world.Waitlist.LapseDueHoldsAsync(CancellationToken.None));
-        Assert.Equal(1, await world.Waitlist.OfferFreedPlacesAsync(CancellationToken.None));
+        Assert.Equal(1, await world.LapseDueHolds.ExecuteAsync(CancellationToken.None));
+        Assert.Equal(1, await world.OfferFreedPlaces.ExecuteAsync(CancellationToken.None));
         var lapsed = await world.EntryAsync(line.Emergency.Id);
         Assert.Equal((WaitlistStatus.Closed, "the offer lapsed unanswered"), (lapsed.Status, lapsed.ClosedReason));
         Assert.Equal(new PatientClaim(lapsed.Pseudonym, null, null), await world.ClaimAsync(lapsed.Pseudonym));
@@ -68,7 +73,7 @@ public sealed class WaitlistTests
 
         // Declined: cancelling the offered booking.
         await world.AdvanceAsync(SlotsWorld.Coordinator(SlotsWorld.Hospital), second.Id, BookingStatus.Cancelled, "the family declines");
-        Assert.Equal(1, await world.Waitlist.OfferFreedPlacesAsync(CancellationToken.None));
+        Assert.Equal(1, await world.OfferFreedPlaces.ExecuteAsync(CancellationToken.None));
         var declined = await world.EntryAsync(line.UrgentDay0.Id);
         Assert.Equal((WaitlistStatus.Closed, "the offer was declined"), (declined.Status, declined.ClosedReason));
         Assert.Equal(new PatientClaim(declined.Pseudonym, null, null), await world.ClaimAsync(declined.Pseudonym));
@@ -97,15 +102,15 @@ public sealed class WaitlistTests
         Assert.Null(claim.ActiveBookingId);
         var rerun = await world.EntryAsync(claim.OpenEntryId!);
         Assert.Equal((true, UrgencyClass.Standard, WaitlistStatus.Waiting, world.Clock.GetUtcNow()), (rerun.PriorFailedRun, rerun.Urgency, rerun.Status, rerun.JoinedAt));
-        var (listed, _) = await world.Waitlist.ListAsync(SlotsWorld.Product, CancellationToken.None);
+        var (listed, _) = await world.ListWaitlist.ExecuteAsync(new ListWaitlistCommand(SlotsWorld.Product), Callers.Admin, CancellationToken.None);
         Assert.Equal([rerun.EntryId, emergency.Id], listed.Select(l => l.Stored.Id));
         Assert.Equal($"first in line; ahead of {emergency.Id}: a failed manufacturing run goes first", listed[0].Ranked.Explanation);
-        var explained = await world.Desk.ExplainAsync(SlotsWorld.Coordinator(SlotsWorld.Hospital), rerun.RequestId, null, CancellationToken.None);
+        var explained = await world.ExplainAllocation.ExecuteAsync(new ExplainAllocationCommand(rerun.RequestId, null), SlotsWorld.Coordinator(SlotsWorld.Hospital), CancellationToken.None);
         Assert.Equal($"Manufacturing of booking {failing.Id} failed; the patient is first in line for a re-run of {SlotsWorld.Product}.", explained.Decision.Summary);
         // The failed run used its line; the next run published goes to the patient first.
         Assert.Equal(1, (await world.PlacesAsync(run)).Taken);
         await world.PublishAsync(SlotsWorld.RunStart.AddDays(14), lines: 1);
-        Assert.Equal(1, await world.Waitlist.OfferFreedPlacesAsync(CancellationToken.None));
+        Assert.Equal(1, await world.OfferFreedPlaces.ExecuteAsync(CancellationToken.None));
         Assert.Equal(patient, (await OfferOfAsync(world, rerun.EntryId)).Value.Pseudonym);
         Assert.Equal(WaitlistStatus.Waiting, (await world.EntryAsync(emergency.Id)).Status);
     }

@@ -2,9 +2,12 @@ using CarTConsortium.BuildingBlocks.Errors;
 using CarTConsortium.BuildingBlocks.Eventing;
 using CarTConsortium.BuildingBlocks.Security;
 using CarTConsortium.BuildingBlocks.Storage;
-using CarTConsortium.Slots.Bookings;
-using CarTConsortium.Slots.Capacity;
-using CarTConsortium.Slots.Catalogue;
+using CarTConsortium.Slots.Domain.Bookings;
+using CarTConsortium.Slots.Domain.Runs;
+using CarTConsortium.Slots.Domain.Waitlist;
+using CarTConsortium.Slots.Storage;
+using CarTConsortium.Slots.UseCases.Bookings;
+using CarTConsortium.Slots.UseCases.Runs;
 
 namespace CarTConsortium.Slots.DemoData;
 
@@ -15,7 +18,8 @@ namespace CarTConsortium.Slots.DemoData;
 /// and the hub's accounts, once the registry's and approvals' demo entities have arrived
 /// here by event. Only an empty database gets it.
 /// </summary>
-internal sealed class SlotsDemoData(IDocumentStore store, TimeProvider clock, CapacityPlanner planner, BookingDesk bookings)
+internal sealed class SlotsDemoData(IDocumentStore store, TimeProvider clock, PublishRun publishRun, RequestRun requestRun,
+    AdvanceBooking advanceBooking)
 {
     private const string Product = "ncb-cd19-academic";
     private const string Hub = "kz-astana-childrens";
@@ -29,18 +33,18 @@ internal sealed class SlotsDemoData(IDocumentStore store, TimeProvider clock, Ca
 
     public async Task SeedAsync(TimeSpan wait, CancellationToken ct)
     {
-        if ((await store.QueryAsync(Capacity.Capacity.Collection, new DocumentQuery { Limit = 1 }, ct)).Items.Count > 0
+        if ((await store.QueryAsync(SlotsCollections.Runs, new DocumentQuery { Limit = 1 }, ct)).Items.Count > 0
             || !await ArrivedAsync(wait, ct))
         {
             return;
         }
-        var today = Capacity.Capacity.Today(clock.GetUtcNow());
+        var today = ManufacturingRun.Today(clock.GetUtcNow());
         foreach (var (site, country, lines, daysAhead) in Runs)
         {
             var account = new Caller($"demo:{site}-mes", $"{site}-mes", country, site, new HashSet<string> { Roles.ManufacturingSite });
             foreach (var days in daysAhead)
             {
-                await planner.PublishAsync(account, site, Product, DateParts.Of(today.AddDays(days)), 14, lines, null, ct);
+                await publishRun.ExecuteAsync(new PublishRunCommand(site, Product, DateParts.Of(today.AddDays(days)), 14, lines), account, ct);
             }
         }
         await SeedBookingsAsync(today, ct);
@@ -51,7 +55,7 @@ internal sealed class SlotsDemoData(IDocumentStore store, TimeProvider clock, Ca
     {
         var hospital = new Caller("demo:kz-astana-childrens-his", "kz-astana-childrens-his", "KZ", Hub, new HashSet<string> { Roles.HospitalCoordinator });
         var site = new Caller("demo:kz-ncb-astana-mes", "kz-ncb-astana-mes", "KZ", "kz-ncb-astana", new HashSet<string> { Roles.ManufacturingSite });
-        var patients = await store.QueryAllAsync(KnownPatient.Collection, DocumentQuery.All.WhereKey("treating_institution", Hub), ct);
+        var patients = await store.QueryAllAsync(SlotsCollections.KnownPatients, DocumentQuery.All.WhereKey(IndexKeys.TreatingInstitution, Hub), ct);
         var steps = new[]
         {
             Array.Empty<(Caller, BookingStatus)>(),
@@ -65,11 +69,11 @@ internal sealed class SlotsDemoData(IDocumentStore store, TimeProvider clock, Ca
             {
                 break;
             }
-            RunRequestOutcome outcome;
+            RequestRunResult outcome;
             try
             {
-                outcome = await bookings.RequestRunAsync(hospital, new RunRequestInput(patient.Id, Product, "r/r B-ALL", UrgencyClass.Urgent, "kz-ncb-astana",
-                    null, null, Hub, NoWaitlist: true), ct);
+                outcome = await requestRun.ExecuteAsync(new RequestRunCommand(patient.Id, Product, "r/r B-ALL", UrgencyClass.Urgent, Hub, SiteId: "kz-ncb-astana",
+                    NoWaitlist: true), hospital, ct);
             }
             catch (RuleViolationException)
             {
@@ -81,7 +85,7 @@ internal sealed class SlotsDemoData(IDocumentStore store, TimeProvider clock, Ca
             }
             foreach (var (who, to) in steps[made])
             {
-                booking = await bookings.AdvanceAsync(who, booking.Id, to, booking.Version, "demo", ct);
+                booking = (await advanceBooking.ExecuteAsync(new AdvanceBookingCommand(booking.Id, to, booking.Version, "demo"), who, ct)).Stored;
             }
             made++;
         }
@@ -89,14 +93,14 @@ internal sealed class SlotsDemoData(IDocumentStore store, TimeProvider clock, Ca
 
     /// <summary>Whether the sites, the product, the hub's demo patients and the product's authorisation in KZ have been projected, waiting up to <paramref name="wait"/>.</summary>
     private Task<bool> ArrivedAsync(TimeSpan wait, CancellationToken ct) =>
-        ReadModels.ArrivedAsync(async attemptCt =>
+        BuildingBlocks.Eventing.ReadModels.ArrivedAsync(async attemptCt =>
         {
-            var arrived = await store.FindAsync(KnownProduct.Collection, Product, attemptCt) is not null
-                && await store.FindAsync(KnownAuthorisation.Collection, $"{Product}.KZ.HospitalExemption", attemptCt) is not null
-                && (await store.QueryAsync(KnownPatient.Collection, new DocumentQuery { Limit = 1 }.WhereKey("treating_institution", Hub), attemptCt)).Items.Count > 0;
+            var arrived = await store.FindAsync(SlotsCollections.KnownProducts, Product, attemptCt) is not null
+                && await store.FindAsync(SlotsCollections.KnownAuthorisations, $"{Product}.KZ.HospitalExemption", attemptCt) is not null
+                && (await store.QueryAsync(SlotsCollections.KnownPatients, new DocumentQuery { Limit = 1 }.WhereKey(IndexKeys.TreatingInstitution, Hub), attemptCt)).Items.Count > 0;
             foreach (var (site, _, _, _) in Runs)
             {
-                arrived &= await store.FindAsync(KnownInstitution.Collection, site, attemptCt) is not null;
+                arrived &= await store.FindAsync(SlotsCollections.KnownInstitutions, site, attemptCt) is not null;
             }
             return arrived;
         }, wait, ct);

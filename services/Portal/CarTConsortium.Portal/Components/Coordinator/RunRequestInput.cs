@@ -1,0 +1,41 @@
+using CarTConsortium.Contracts.Slots.V1;
+using CarTConsortium.Portal.Components.Shared;
+
+namespace CarTConsortium.Portal.Components.Coordinator;
+
+/// <summary>What the coordinator fills in to ask for a run; the API checks it (no rule is repeated here).</summary>
+public sealed class RunRequestInput
+{
+    public string Pseudonym { get; set; } = "";
+    public string ProductId { get; set; } = "";
+    public string Indication { get; set; } = "r/r B-ALL";
+    public UrgencyClass Urgency { get; set; } = UrgencyClass.Unspecified;
+    public DateOnly? EarliestStart { get; set; }
+    public DateOnly? LatestStart { get; set; }
+    public string SiteId { get; set; } = "";
+
+    public RequestRunRequest ToRequest(string treatingInstitutionId)
+    {
+        var request = new RequestRunRequest
+        {
+            Pseudonym = Pseudonym.Trim(),
+            ProductId = ProductId,
+            Indication = Indication.Trim(),
+            Urgency = Urgency,
+            SiteId = SiteId,
+            TreatingInstitutionId = treatingInstitutionId,
+        };
+        if (Formats.ToDate(EarliestStart) is { } earliest)
+        {
+            request.EarliestStart = earliest;
+        }
+        if (Formats.ToDate(LatestStart) is { } latest)
+        {
+            request.LatestStart = latest;
+        }
+        return request;
+    }
+}
+
+/// <summary>A choice in a list: its id (what the API takes) and what people read.</summary>
+public sealed record Choice(string Id, string Name);

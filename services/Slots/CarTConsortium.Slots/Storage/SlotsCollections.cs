@@ -1,0 +1,79 @@
+using CarTConsortium.BuildingBlocks.Storage;
+using CarTConsortium.Slots.Domain.Allocation;
+using CarTConsortium.Slots.Domain.Bookings;
+using CarTConsortium.Slots.Domain.Runs;
+using CarTConsortium.Slots.Domain.Waitlist;
+using CarTConsortium.Slots.ReadModels;
+
+namespace CarTConsortium.Slots.Storage;
+
+/// <summary>
+/// Everything slots' store needs to know: each collection's name (stored data depends on it:
+/// never rename one) and the index keys the use cases query by.
+/// </summary>
+public static class SlotsCollections
+{
+    public static readonly Collection<ManufacturingRun> Runs = new("capacity",
+        (IndexKeys.SiteId, r => r.SiteId),
+        (IndexKeys.ProductId, r => r.ProductId),
+        // The fair-share period (a calendar month) of the run, per site: what the ledger sums.
+        (IndexKeys.SitePeriod, r => $"{r.SiteId}/{Period.Of(r.RunStart)}"));
+
+    public static readonly Collection<Booking> Bookings = new("bookings",
+        (IndexKeys.CapacityId, b => b.CapacityId),
+        (IndexKeys.SiteId, b => b.SiteId),
+        (IndexKeys.TreatingInstitution, b => b.TreatingInstitutionId),
+        (IndexKeys.Pseudonym, b => b.Pseudonym),
+        (IndexKeys.Status, b => b.Status.ToString()),
+        // What an authorisation's change affects: the product where the treating institution is.
+        (IndexKeys.ProductCountry, b => ProductCountryOf(b.ProductId, b.PatientCountry)));
+
+    /// <summary>One document per patient, keyed by pseudonym.</summary>
+    public static readonly Collection<PatientClaim> PatientClaims = new("patient_claims");
+
+    public static readonly Collection<WaitlistEntry> Waitlist = new("waitlist",
+        (IndexKeys.ProductId, e => e.ProductId),
+        (IndexKeys.Status, e => e.Status.ToString()),
+        (IndexKeys.TreatingInstitution, e => e.TreatingInstitutionId));
+
+    /// <summary>One document per site and period, keyed by <see cref="PeriodLedger.IdOf"/>.</summary>
+    public static readonly Collection<PeriodLedger> PeriodLedgers = new("period_ledgers", (IndexKeys.SiteId, l => l.SiteId));
+
+    /// <summary>Keyed by the request id.</summary>
+    public static readonly Collection<AllocationDecision> AllocationDecisions = new("allocation_decisions",
+        (IndexKeys.TreatingInstitution, d => d.TreatingInstitutionId));
+
+    public static readonly Collection<KnownProduct> KnownProducts = new("known_products");
+
+    public static readonly Collection<KnownInstitution> KnownInstitutions = new("known_institutions", (IndexKeys.Country, i => i.CountryCode));
+
+    /// <summary>Keyed by the registry's id for the pair of countries (see <see cref="AgreementIdOf"/>).</summary>
+    public static readonly Collection<KnownAgreement> KnownAgreements = new("known_agreements");
+
+    public static readonly Collection<KnownPatient> KnownPatients = new("known_patients", (IndexKeys.TreatingInstitution, p => p.TreatingInstitutionId));
+
+    public static readonly Collection<KnownAuthorisation> KnownAuthorisations = new("known_authorisations",
+        (IndexKeys.ProductId, a => a.Terms.ProductId),
+        (IndexKeys.Jurisdiction, a => a.Terms.Jurisdiction));
+
+    /// <summary>The <see cref="IndexKeys.ProductCountry"/> value of a product in a country.</summary>
+    public static string ProductCountryOf(string productId, string country) => $"{productId}/{country}";
+
+    /// <summary>The registry's id for the agreement of two countries: the codes in order, e.g. "KG-KZ".</summary>
+    public static string AgreementIdOf(string a, string b) => string.CompareOrdinal(a, b) < 0 ? $"{a}-{b}" : $"{b}-{a}";
+}
+
+/// <summary>The index keys of slots' collections (stored with the documents: never rename one).</summary>
+public static class IndexKeys
+{
+    public const string CapacityId = "capacity_id";
+    public const string SiteId = "site_id";
+    public const string ProductId = "product_id";
+    public const string SitePeriod = "site_period";
+    public const string TreatingInstitution = "treating_institution";
+    public const string Pseudonym = "pseudonym";
+    public const string Status = "status";
+    public const string ProductCountry = "product_country";
+    public const string Country = "country";
+    public const string Jurisdiction = "jurisdiction";
+}
