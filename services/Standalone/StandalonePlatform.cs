@@ -2,6 +2,7 @@ using CarTConsortium.Approvals;
 using CarTConsortium.Eventing.Embedded;
 using CarTConsortium.Gateway;
 using CarTConsortium.Identity;
+using CarTConsortium.Portal;
 using CarTConsortium.Procurement;
 using CarTConsortium.Registry;
 using CarTConsortium.ServiceDefaults;
@@ -27,24 +28,30 @@ public sealed class StandalonePlatform : IAsyncDisposable
     private readonly Dictionary<string, WebApplication> _providers;
     private readonly Dictionary<string, WebApplication> _services;
     private readonly WebApplication _gateway;
+    private readonly WebApplication? _portal;
     private readonly EmbeddedBus _bus;
     private readonly IDisposable[] _telemetry;
 
     private StandalonePlatform(Dictionary<string, WebApplication> providers, Dictionary<string, WebApplication> services, WebApplication gateway,
-        EmbeddedBus bus, IDisposable[] telemetry, StandaloneOptions options)
+        WebApplication? portal, EmbeddedBus bus, IDisposable[] telemetry, StandaloneOptions options)
     {
         _providers = providers;
         _services = services;
         _gateway = gateway;
+        _portal = portal;
         _bus = bus;
         _telemetry = telemetry;
         var ports = options.Ports[GatewayAppId];
         GatewayHttp = new Uri($"http://127.0.0.1:{ports.HttpPort}");
         GatewayGrpc = new Uri($"http://127.0.0.1:{ports.GrpcPort}");
         Issuers = IdentityProviders.ToDictionary(id => id, id => IssuerOf(options, id));
+        Portal = portal is null ? null : PortalAddress(options);
     }
 
     public const string GatewayAppId = "gateway";
+
+    /// <summary>The portal runs when the ports plan it (the port plan does; tests that need no browser leave it out).</summary>
+    public const string PortalAppId = PortalModule.Id;
 
     /// <summary>The service modules, in the order they start.</summary>
     public static IReadOnlyList<IServiceModule> Modules { get; } = [new RegistryModule(), new ProcurementModule(), new ApprovalsModule(), new SlotsModule()];
@@ -63,6 +70,9 @@ public sealed class StandalonePlatform : IAsyncDisposable
 
     /// <summary>gRPC through the gateway (HTTP/2 without TLS).</summary>
     public Uri GatewayGrpc { get; }
+
+    /// <summary>The portal people open in a browser; null when the ports plan none.</summary>
+    public Uri? Portal { get; }
 
     public IServiceProvider ServicesOf(string appId) => appId == GatewayAppId ? _gateway.Services
         : _services.TryGetValue(appId, out var service) ? service.Services
@@ -123,12 +133,31 @@ public sealed class StandalonePlatform : IAsyncDisposable
         gateway.MapDefaultEndpoints(reflection: false);
         gatewayModule.MapEndpoints(gateway);
         await gateway.StartAsync(ct);
-        return new StandalonePlatform(providers, services, gateway, bus, telemetry, options);
+
+        WebApplication? portal = null;
+        if (options.Ports.ContainsKey(PortalAppId))
+        {
+            // A client of the gateway like any other: the same trusted providers, the gateway's gRPC address.
+            var portalModule = new PortalModule();
+            var portalBuilder = CreateBuilder(portalModule, options, federation.Append(
+                KeyValuePair.Create($"{PortalOptions.Section}:{nameof(PortalOptions.GatewayGrpc)}", (string?)$"http://127.0.0.1:{options.Ports[GatewayAppId].GrpcPort}")));
+            portalModule.AddServices(portalBuilder);
+            portal = portalBuilder.Build();
+            portal.MapDefaultEndpoints(reflection: false);
+            portalModule.MapEndpoints(portal);
+            await portal.StartAsync(ct);
+        }
+        return new StandalonePlatform(providers, services, gateway, portal, bus, telemetry, options);
     }
 
     /// <summary>Stops the gateway first (no new requests), then the services, then the bus.</summary>
     public async ValueTask DisposeAsync()
     {
+        if (_portal is not null)
+        {
+            await _portal.StopAsync();
+            await _portal.DisposeAsync();
+        }
         await _gateway.StopAsync();
         await _gateway.DisposeAsync();
         foreach (var app in _services.Values.Reverse().Concat(_providers.Values.Reverse()))
@@ -183,19 +212,44 @@ public sealed class StandalonePlatform : IAsyncDisposable
 
     private static Uri IssuerOf(StandaloneOptions options, string provider) => new($"http://127.0.0.1:{options.Ports[provider].HttpPort}/");
 
+    private static Uri PortalAddress(StandaloneOptions options) => new($"http://127.0.0.1:{options.Ports[PortalAppId].HttpPort}/");
+
     /// <summary>A provider's demo file (country, clients, users) and what only the host knows: its URL and database file.</summary>
-    private static IEnumerable<KeyValuePair<string, string?>> ProviderSettings(StandaloneOptions options, string provider) =>
-        new ConfigurationBuilder()
+    private static IEnumerable<KeyValuePair<string, string?>> ProviderSettings(StandaloneOptions options, string provider)
+    {
+        var demo = new ConfigurationBuilder()
             .AddJsonFile(Path.Combine(AppContext.BaseDirectory, "identity", provider + ".json"), optional: false)
-            .Build()
-            .AsEnumerable()
+            .Build();
+        return demo.AsEnumerable()
             .Concat(new Dictionary<string, string?>
             {
                 ["Identity:Issuer"] = IssuerOf(options, provider).ToString(),
                 ["Identity:Database"] = $"Data Source={Path.Combine(options.DataFolder, provider + ".db")}",
                 // Loopback only: the standalone mode has no certificates.
                 ["Identity:RequireHttps"] = "false",
-            });
+            })
+            .Concat(PortalClientSettings(options, provider, demo));
+    }
+
+    /// <summary>
+    /// The portal's sign-in and sign-out callbacks at this provider, at the port the portal really
+    /// listens on (8400 by the plan, shifted by --port-offset, or a test's free port).
+    /// </summary>
+    private static IEnumerable<KeyValuePair<string, string?>> PortalClientSettings(StandaloneOptions options, string provider, IConfiguration demo)
+    {
+        var clients = demo.GetSection("Identity:Clients").GetChildren().ToList();
+        var client = clients.FirstOrDefault(c => c["ClientId"] == PortalOptions.DefaultClientId);
+        if (client is null || !options.Ports.ContainsKey(PortalAppId))
+        {
+            yield break;
+        }
+        var key = provider == "identity-consortium" ? "consortium" : provider["identity-".Length..];
+        var portal = PortalAddress(options);
+        var redirects = client.GetSection("RedirectUris").GetChildren().Count();
+        var postLogout = client.GetSection("PostLogoutRedirectUris").GetChildren().Count();
+        yield return KeyValuePair.Create($"{client.Path}:RedirectUris:{redirects}", (string?)new Uri(portal, "callback/" + key).ToString());
+        yield return KeyValuePair.Create($"{client.Path}:PostLogoutRedirectUris:{postLogout}", (string?)new Uri(portal, "signed-out/" + key).ToString());
+    }
 
     /// <summary>Every other app trusts each provider for the country its own settings name (or the consortium).</summary>
     private static IEnumerable<KeyValuePair<string, string?>> FederationSettings(StandaloneOptions options, Dictionary<string, WebApplication> providers)

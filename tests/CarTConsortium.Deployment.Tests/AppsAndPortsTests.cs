@@ -110,11 +110,11 @@ public sealed class AppsAndPortsTests
 
         foreach (var (app, ports) in plan)
         {
-            if (Files.KindOf(app) == AppKind.IdentityProvider)
+            if (Files.KindOf(app) is AppKind.IdentityProvider or AppKind.Portal)
             {
-                // OpenID Connect is HTTP/1.1: an identity provider has no grpc port.
+                // OpenID Connect and the browser are HTTP/1.1: an identity provider and the portal have no grpc port.
                 problems.Expect(ports.Http is not null && ports.Grpc is null,
-                    $"{Files.StandaloneSettings}: Standalone:Apps:{app} has {ports}: an identity provider has an HttpPort and no GrpcPort");
+                    $"{Files.StandaloneSettings}: Standalone:Apps:{app} has {ports}: an identity provider or the portal has an HttpPort and no GrpcPort");
                 continue;
             }
             problems.Expect(ports.Http is not null && ports.Grpc is not null,
@@ -219,7 +219,7 @@ public sealed class AppsAndPortsTests
         {
             var annotations = Yaml.Map(deployment.Doc, "spec", "template", "metadata", "annotations") ?? [];
             string? Annotation(string key) => Yaml.Str(annotations, key);
-            if (Files.KindOf(deployment.Name ?? "") is AppKind.Gateway or AppKind.IdentityProvider)
+            if (Files.KindOf(deployment.Name ?? "") is AppKind.Gateway or AppKind.IdentityProvider or AppKind.Portal)
             {
                 problems.Expect(annotations.Keys.All(k => !k.StartsWith("dapr.io/", StringComparison.Ordinal)),
                     $"{deployment.Where}: has dapr.io annotations [{string.Join(", ", annotations.Keys)}], but the {Files.KindOf(deployment.Name ?? "")} has no sidecar");
@@ -258,7 +258,7 @@ public sealed class AppsAndPortsTests
                 var overrides = Yaml.Map(tye.DaprExtension, "services", service.Name);
                 var enabled = Yaml.Str(overrides, "enabled");
                 var appId = Yaml.Str(overrides, "app-id");
-                if (Files.KindOf(service.Name) is AppKind.Gateway or AppKind.IdentityProvider)
+                if (Files.KindOf(service.Name) is AppKind.Gateway or AppKind.IdentityProvider or AppKind.Portal)
                 {
                     problems.Expect(enabled == "false",
                         $"{Files.Tye}: the dapr extension must say 'services: {service.Name}: enabled: false' (it says enabled: '{enabled}'), or Tye starts a sidecar for it");

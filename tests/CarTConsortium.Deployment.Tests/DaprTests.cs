@@ -8,7 +8,7 @@ public sealed class DaprTests
     [Fact]
     public void The_pubsub_component_is_named_like_every_services_PubSubName_in_every_broker_choice()
     {
-        var services = Files.Hosts().Where(h => !h.IsGateway).ToList();
+        var services = Files.Hosts().Where(h => h.IsService).ToList();
         var sidecarApps = services.Select(h => h.AppId).ToList();
         var problems = new Problems();
 
@@ -82,7 +82,7 @@ public sealed class DaprTests
     [Fact]
     public void Inbound_pubsub_deliveries_are_retried_boundedly_with_backoff_up_to_MaxDeliveryAttempts()
     {
-        var services = Files.Hosts().Where(h => !h.IsGateway).ToList();
+        var services = Files.Hosts().Where(h => h.IsService).ToList();
         var problems = new Problems();
 
         var selfHosted = Files.Manifests(Files.DaprComponents).Where(m => m.Kind == "Resiliency").ToList();

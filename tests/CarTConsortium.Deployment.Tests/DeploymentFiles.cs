@@ -14,13 +14,15 @@ internal sealed record AppPorts(int? Http, int? Grpc)
 /// <summary>
 /// What an app of the port plan is: the gateway, a service (Dapr sidecar, MongoDB, an http and
 /// a grpc port), or an identity provider (one binary run per country and for the consortium:
-/// an http port only, no Dapr, no MongoDB, no gateway cluster).
+/// an http port only, no Dapr, no MongoDB, no gateway cluster), or the portal (a client of the
+/// gateway people use in a browser: an http port only, no Dapr, no MongoDB, no gateway cluster).
 /// </summary>
 internal enum AppKind
 {
     Gateway,
     Service,
     IdentityProvider,
+    Portal,
 }
 
 /// <summary>One app host's appsettings.json: the services' hosts and the gateway's (not the identity host's, which serves several apps).</summary>
@@ -34,6 +36,9 @@ internal sealed record HostSettings(
     IReadOnlyDictionary<string, string> Settings)
 {
     public bool IsGateway => AppId == Files.GatewayAppId;
+
+    /// <summary>A service of the platform (Dapr sidecar, MongoDB), not the gateway or the portal.</summary>
+    public bool IsService => Files.KindOf(AppId) == AppKind.Service;
 
     /// <summary>The host's project: the folder's name with .csproj, beside appsettings.json.</summary>
     public string ProjectFile
@@ -117,6 +122,7 @@ internal sealed record Container(
 internal static partial class Files
 {
     public const string GatewayAppId = "gateway";
+    public const string PortalAppId = "portal";
     public const string Tye = "tye.yaml";
     public const string StandaloneSettings = "services/Standalone/appsettings.json";
     public const string GatewaySettings = "gateway/CarTConsortium.Gateway.Host/appsettings.json";
@@ -140,6 +146,7 @@ internal static partial class Files
     /// <summary>An app's kind by its id: "gateway", "identity-consortium" or "identity-&lt;country&gt;", else a service.</summary>
     public static AppKind KindOf(string appId) =>
         appId == GatewayAppId ? AppKind.Gateway
+        : appId == PortalAppId ? AppKind.Portal
         : appId.StartsWith(IdentityAppPrefix, StringComparison.Ordinal) ? AppKind.IdentityProvider
         : AppKind.Service;
 

@@ -11,7 +11,7 @@ public sealed class KubernetesAndStorageTests
     [Fact]
     public void Each_service_has_its_own_database_on_a_replica_set()
     {
-        var services = Files.Hosts().Where(h => !h.IsGateway).ToList();
+        var services = Files.Hosts().Where(h => h.IsService).ToList();
         var tye = Files.LoadTye();
         var deployments = Files.KubernetesManifests().Where(m => m.Kind == "Deployment").ToList();
         var problems = new Problems();

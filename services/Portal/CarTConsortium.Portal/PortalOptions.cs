@@ -9,7 +9,9 @@ public sealed class PortalOptions
     public string GatewayGrpc { get; set; } = "";
 
     /// <summary>The portal's client at every provider: public, authorization code with PKCE.</summary>
-    public string ClientId { get; set; } = "consortium-portal";
+    public string ClientId { get; set; } = DefaultClientId;
+
+    public const string DefaultClientId = "consortium-portal";
 
     /// <summary>Tokens are refreshed when they have less than this left.</summary>
     public TimeSpan RefreshBefore { get; set; } = TimeSpan.FromMinutes(2);

@@ -1,0 +1,61 @@
+using System.Runtime.CompilerServices;
+using Microsoft.Playwright;
+using Xunit;
+
+namespace CarTConsortium.Portal.Tests.Browser;
+
+/// <summary>What every browser test does: sign in on a country's real login page, and keep a screenshot when it fails.</summary>
+public abstract class BrowserTest(PortalPlatform portal)
+{
+    public const string Password = "demo-password";
+
+    /// <summary>Where a failing test leaves its screenshot: screenshots/ beside the test assembly.</summary>
+    public static string ScreenshotFolder { get; } = Path.Combine(AppContext.BaseDirectory, "screenshots");
+
+    protected PortalPlatform Portal { get; } = portal;
+
+    /// <summary>Runs a test's steps in a new browser profile; on failure saves screenshots/&lt;test&gt;.png and rethrows.</summary>
+    protected async Task InBrowserAsync(Func<IPage, Task> steps, [CallerMemberName] string test = "")
+    {
+        var page = await Portal.NewPageAsync();
+        try
+        {
+            await steps(page);
+        }
+        catch
+        {
+            Directory.CreateDirectory(ScreenshotFolder);
+            var file = Path.Combine(ScreenshotFolder, test + ".png");
+            await page.ScreenshotAsync(new PageScreenshotOptions { Path = file, FullPage = true });
+            TestContext.Current.TestOutputHelper?.WriteLine($"Screenshot of the failure: {file}");
+            throw;
+        }
+        finally
+        {
+            await page.Context.CloseAsync();
+        }
+    }
+
+    /// <summary>From the portal's country choice, through the provider's login page, back to the portal.</summary>
+    protected async Task SignInAsync(IPage page, string provider, string userName)
+    {
+        await page.Locator($"[data-provider={provider}]").ClickAsync();
+        await page.Locator("#username").FillAsync(userName);
+        await page.Locator("#password").FillAsync(Password);
+        await page.Locator("button[type=submit]").ClickAsync();
+        await page.WaitForURLAsync(url => url.StartsWith(Portal.Portal.ToString(), StringComparison.Ordinal) && !url.Contains("/signin", StringComparison.Ordinal));
+    }
+
+    /// <summary>The repository's root (where CarTConsortium.sln is), for files the tests produce for the README.</summary>
+    protected static string RepositoryRoot()
+    {
+        for (var dir = new DirectoryInfo(AppContext.BaseDirectory); dir is not null; dir = dir.Parent)
+        {
+            if (File.Exists(Path.Combine(dir.FullName, "CarTConsortium.sln")))
+            {
+                return dir.FullName;
+            }
+        }
+        throw new DirectoryNotFoundException("CarTConsortium.sln not found above " + AppContext.BaseDirectory);
+    }
+}
