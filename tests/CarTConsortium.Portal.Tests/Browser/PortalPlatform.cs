@@ -3,6 +3,7 @@ using System.Text.Json.Serialization;
 using CarTConsortium.Standalone;
 using CarTConsortium.Testing;
 using Grpc.Core;
+using Grpc.Core.Interceptors;
 using Grpc.Net.Client;
 using Microsoft.Playwright;
 using Xunit;

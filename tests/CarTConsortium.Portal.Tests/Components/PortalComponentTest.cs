@@ -1,8 +1,10 @@
 using System.Globalization;
 using Bunit;
 using CarTConsortium.Portal;
+using Microsoft.AspNetCore.Components;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Localization;
+using Microsoft.Extensions.Time.Testing;
 
 namespace CarTConsortium.Portal.Tests.Components;
 
@@ -14,8 +16,14 @@ public abstract class PortalComponentTest : BunitContext
     protected PortalComponentTest()
     {
         Services.AddLocalization(options => options.ResourcesPath = "Resources");
+        Services.AddSingleton<TimeProvider>(Clock);
+        // As in the portal's circuits: interactive on the server (forms are enabled only then).
+        SetRendererInfo(new RendererInfo("Server", isInteractive: true));
         UseCulture("en");
     }
+
+    /// <summary>The components' clock; tests move it.</summary>
+    protected FakeTimeProvider Clock { get; } = new(new DateTimeOffset(2026, 12, 7, 10, 0, 0, TimeSpan.Zero));
 
     protected IStringLocalizer<SharedResource> Strings => Services.GetRequiredService<IStringLocalizer<SharedResource>>();
 

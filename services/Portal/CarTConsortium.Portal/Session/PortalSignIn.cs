@@ -102,12 +102,19 @@ public static class PortalSignIn
     /// <summary>Every request: a session whose tokens can no longer be refreshed (expired, revoked) is over.</summary>
     private static async Task ValidateSessionAsync(CookieValidatePrincipalContext context)
     {
-        var tokens = context.HttpContext.RequestServices.GetRequiredService<SessionTokens>();
+        var services = context.HttpContext.RequestServices;
+        var tokens = services.GetRequiredService<SessionTokens>();
         if (PortalClaims.SessionOf(context.Principal!) is not { } session
             || await tokens.AccessTokenAsync(session, context.HttpContext.RequestAborted) is null)
         {
             context.RejectPrincipal();
             await context.HttpContext.SignOutAsync(CookieScheme);
+            return;
+        }
+        // A refresh may just have rotated the tokens: a sliding renewal of this request must store those, not the ones it loaded.
+        if (await services.GetRequiredService<SessionTicketStore>().RetrieveAsync(session, context.HttpContext.RequestAborted) is { } current)
+        {
+            context.Properties.StoreTokens(current.Properties.GetTokens());
         }
     }
 }
