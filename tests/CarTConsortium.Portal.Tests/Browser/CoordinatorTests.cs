@@ -84,6 +84,14 @@ public sealed partial class CoordinatorTests(PortalPlatform portal) : BrowserTes
         var text = await page.Locator("main").InnerTextAsync();
         Assert.DoesNotContain(booking.Pseudonym, text, StringComparison.Ordinal);
         Assert.DoesNotContain(booking.SiteId, text, StringComparison.Ordinal);
+
+        // Signing out ends the session here and at the provider: the page asks for sign-in again.
+        await page.GetByRole(AriaRole.Button, new() { Name = "Sign out" }).ClickAsync();
+        await page.WaitForURLAsync(url => url.TrimEnd('/') == Portal.Portal.ToString().TrimEnd('/'));
+        await Assertions.Expect(page.GetByTestId("who-name")).ToHaveCountAsync(0);
+        await page.GotoAsync($"bookings/{booking.BookingId}");
+        await Assertions.Expect(page.Locator("[data-provider=uz]")).ToBeVisibleAsync();
+        Assert.Contains("returnUrl=%2Fbookings%2F", page.Url, StringComparison.Ordinal);
     });
 
     [Fact]

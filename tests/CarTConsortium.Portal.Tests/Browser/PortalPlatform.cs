@@ -46,6 +46,12 @@ public sealed class PortalPlatform : IAsyncLifetime
                 ["Logging:LogLevel:Yarp"] = "Error",
                 ["Logging:LogLevel:CarTConsortium.ServiceDefaults.Security"] = "Error",
             },
+            AppSettings = new Dictionary<string, IReadOnlyDictionary<string, string?>>
+            {
+                // Access tokens live 15 minutes: refreshing any older than 5 seconds makes every test
+                // go through the silent refresh (refresh grant at the provider, new token to the gateway).
+                [StandalonePlatform.PortalAppId] = new Dictionary<string, string?> { ["Portal:RefreshBefore"] = "00:14:55" },
+            },
         });
         _playwright = await Playwright.CreateAsync();
         Browser = await _playwright.Chromium.LaunchAsync(new BrowserTypeLaunchOptions

@@ -13,10 +13,12 @@ public abstract class PortalComponentTest : BunitContext
 {
     private readonly CultureInfo _culture = CultureInfo.CurrentUICulture;
 
-    protected PortalComponentTest()
+    /// <param name="services">More services; all are added before anything is resolved (bUnit's rule).</param>
+    protected PortalComponentTest(Action<IServiceCollection>? services = null)
     {
         Services.AddLocalization(options => options.ResourcesPath = "Resources");
         Services.AddSingleton<TimeProvider>(Clock);
+        services?.Invoke(Services);
         // As in the portal's circuits: interactive on the server (forms are enabled only then).
         SetRendererInfo(new RendererInfo("Server", isInteractive: true));
         UseCulture("en");
