@@ -59,6 +59,17 @@ public class SurvivalChartTests : ChartTestContext
     }
 
     [Fact]
+    public void The_note_says_when_the_figures_were_computed_and_below_what_size_groups_are_suppressed()
+    {
+        var statistics = Samples.ByCountry();
+        statistics.ComputedAt = Google.Protobuf.WellKnownTypes.Timestamp.FromDateTimeOffset(new DateTimeOffset(2026, 12, 1, 3, 0, 0, TimeSpan.Zero));
+
+        var cut = RenderIn<SurvivalChart>("en-US", p => p.Add(c => c.Statistics, statistics));
+
+        Assert.Equal("Computed on 1 Dec 2026. Groups of fewer than 5 patients, and groups they could be worked out from, are suppressed: nothing of theirs is shown or drawn.", cut.Find("p.ct-chart-note").TextContent);
+    }
+
+    [Fact]
     public void A_group_without_a_curve_is_named_in_the_legend_but_not_drawn()
     {
         var cut = RenderChart();

@@ -93,6 +93,11 @@ public partial class SurvivalChart
         }
     }
 
+    private string ComputedNote =>
+        Statistics.ComputedAt is null
+            ? L["SuppressionNote", Figures.Count(Statistics.MinimumCellSize)]
+            : L["ComputedNote", Figures.Date(Statistics.ComputedAt), Figures.Count(Statistics.MinimumCellSize)];
+
     /// <summary>The benchmarks with a one-year overall survival: drawn on the overall survival chart only.</summary>
     private IEnumerable<Benchmark> DrawnBenchmarks =>
         Measure == SurvivalMeasure.OverallSurvival ? Statistics.Benchmarks.Where(b => b.OverallSurvival1Y > 0) : [];
