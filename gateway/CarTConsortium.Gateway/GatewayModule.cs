@@ -1,3 +1,4 @@
+using CarTConsortium.Gateway.OpenApi;
 using CarTConsortium.ServiceDefaults;
 using CarTConsortium.ServiceDefaults.Security;
 using Grpc.Reflection;
@@ -36,6 +37,7 @@ public sealed class GatewayModule : IServiceModule
         builder.Services.AddTenantRateLimits(builder.Configuration);
         builder.Services.AddReverseProxy().LoadFromConfig(builder.Configuration.GetSection("ReverseProxy"));
         builder.Services.AddHealthChecks().AddCheck<DownstreamHealthCheck>("downstream");
+        builder.Services.AddApiReference(builder.Configuration);
 
         // The gateway answers gRPC reflection for every service it routes, so clients such
         // as grpcurl discover the whole platform's contract from the one public address.
@@ -52,9 +54,11 @@ public sealed class GatewayModule : IServiceModule
         // each route's "AuthorizationPolicy" (gateway.routes.json) then demands a valid one.
         app.UseAuthentication();
         app.UseRateLimiter();
+        app.UseApiReference();
         app.UseAuthorization();
         // The contract is public (the protos are), so discovering it needs no token.
         app.MapGrpcService<ReflectionServiceImpl>().AllowAnonymous();
+        app.MapApiDocument();
         app.MapReverseProxy();
     }
 }

@@ -1,4 +1,5 @@
-using CarTConsortium.Approvals.Catalogue;
+using CarTConsortium.Approvals.ReadModels;
+using CarTConsortium.Approvals.Storage;
 using CarTConsortium.BuildingBlocks.Eventing;
 using CarTConsortium.BuildingBlocks.Storage;
 using CarTConsortium.Contracts.Registry.V1;
@@ -83,7 +84,7 @@ public sealed class ApprovalsHarness : IDisposable
             JsonFormatter.Default.Format(registered), null);
 
     public async Task<IReadOnlyList<Stored<KnownProduct>>> KnownProductsAsync() =>
-        (await Store.QueryAsync(KnownProduct.Collection, DocumentQuery.All, CancellationToken.None)).Items;
+        (await Store.QueryAsync(ApprovalsCollections.KnownProducts, DocumentQuery.All, CancellationToken.None)).Items;
 
     public void Dispose()
     {

@@ -156,6 +156,40 @@ public sealed class RegistryTests(PlatformFixture fixture) : IClassFixture<Platf
     }
 
     [Fact]
+    public async Task Each_shown_cell_carries_its_survival_curves_over_gRPC_and_a_hidden_cell_none()
+    {
+        var statistics = await As(DemoClients.KzProcurement).GetStatisticsAsync(new GetStatisticsRequest { GroupBy = { StatisticsDimension.Country } });
+
+        Assert.Contains(statistics.Cells, c => !c.Suppressed);
+        foreach (var cell in statistics.Cells.Append(statistics.Total))
+        {
+            if (cell.Suppressed)
+            {
+                Assert.Empty(cell.OverallSurvivalCurve);
+                Assert.Empty(cell.EventFreeSurvivalCurve);
+                continue;
+            }
+            foreach (var curve in new[] { cell.OverallSurvivalCurve, cell.EventFreeSurvivalCurve })
+            {
+                Assert.Equal(new SurvivalPoint { Day = 0, Survival = 1, Lower = 1, Upper = 1, AtRisk = cell.PatientsInfused }, curve[0]);
+                Assert.All(curve, p => Assert.True(p.AtRisk >= statistics.MinimumCellSize, $"{p} rests on fewer than {statistics.MinimumCellSize} patients"));
+                Assert.All(curve, p => Assert.InRange(p.Survival, p.Lower, p.Upper));
+                Assert.All(curve.Zip(curve.Skip(1)), pair =>
+                {
+                    Assert.True(pair.First.Day <= pair.Second.Day && pair.Second.Survival <= pair.First.Survival, $"{pair.Second} after {pair.First}");
+                    Assert.True(pair.Second.AtRisk <= pair.First.AtRisk, $"{pair.Second} after {pair.First}");
+                });
+            }
+            // The one-year estimate is the curve's value on day 365, when the curve reaches that far.
+            if (cell.OverallSurvival1Y is { } os && cell.OverallSurvivalCurve.LastOrDefault(p => p.Day <= 365) is { } atYear && cell.OverallSurvivalCurve[^1].Day >= 365)
+            {
+                Assert.Equal(os.Value, atYear.Survival, 1e-9);
+            }
+        }
+        Assert.True(statistics.Total.OverallSurvivalCurve.Count > 1, "the demo consortium has deaths and censorings to draw");
+    }
+
+    [Fact]
     public async Task Members_are_read_by_every_role_and_changed_by_admins_only()
     {
         var site = As(DemoClients.UzSite);

@@ -1,5 +1,5 @@
 using CarTConsortium.BuildingBlocks.Errors;
-using CarTConsortium.Registry.Products;
+using CarTConsortium.Registry.Domain.Products;
 using Xunit;
 
 namespace CarTConsortium.Registry.Tests;

@@ -1,12 +1,15 @@
-using CarTConsortium.Approvals.Authorisations;
-using CarTConsortium.Approvals.Catalogue;
+using CarTConsortium.Approvals.Api;
 using CarTConsortium.Approvals.DemoData;
+using CarTConsortium.Approvals.Jobs;
+using CarTConsortium.Approvals.ReadModels;
+using CarTConsortium.Approvals.UseCases.Authorisations;
 using CarTConsortium.BuildingBlocks.Eventing;
 using CarTConsortium.BuildingBlocks.Security;
 using CarTConsortium.Contracts.Approvals.V1;
 using CarTConsortium.Contracts.Registry.V1;
 using CarTConsortium.ServiceDefaults;
 using CarTConsortium.ServiceDefaults.Security;
+using CarTConsortium.ServiceDefaults.Settings;
 using Microsoft.AspNetCore.Builder;
 using Microsoft.Extensions.DependencyInjection;
 using Rpc = CarTConsortium.Contracts.Approvals.V1.ApprovalsService.ApprovalsServiceBase;
@@ -25,7 +28,7 @@ public sealed class ApprovalsModule : IServiceModule
     {
         builder.AddFederatedAuthentication();
         builder.Services.AddRpcAccess(ApprovalsService.Descriptor, scope: "approvals", rpc => rpc
-            // Officers write for their own country only (AuthorisationRegister); admins for all.
+            // Officers write for their own country only (AuthorisationAccess); admins for all.
             .Allow(nameof(Rpc.RecordAuthorisation), Roles.RegulatoryOfficer, Roles.ConsortiumAdmin)
             .Allow(nameof(Rpc.ChangeStatus), Roles.RegulatoryOfficer, Roles.ConsortiumAdmin)
             .Allow(nameof(Rpc.AmendAuthorisation), Roles.RegulatoryOfficer, Roles.ConsortiumAdmin)
@@ -37,11 +40,17 @@ public sealed class ApprovalsModule : IServiceModule
             .AllowAnyRole(nameof(Rpc.GetMatrix))
             .AllowAnyRole(nameof(Rpc.CheckUsage))
             .AllowAnyRole(nameof(Rpc.ListRenewalsDue)));
-        builder.Services.AddOptions<ApprovalsOptions>().Bind(builder.Configuration.GetSection(ApprovalsOptions.Section))
-            .Validate(o => o.ExpiryCheckInterval > TimeSpan.Zero && o.ExpiryCheckInterval <= TimeSpan.FromDays(1),
-                "Approvals:ExpiryCheckInterval must be more than zero and at most one day")
-            .ValidateOnStart();
-        builder.Services.AddScoped<AuthorisationRegister>();
+        builder.Services.AddValidatedSettings<ApprovalsOptions, ApprovalsOptionsValidator>(builder.Configuration);
+        builder.Services.AddScoped<RecordAuthorisation>();
+        builder.Services.AddScoped<ChangeAuthorisationStatus>();
+        builder.Services.AddScoped<AmendAuthorisation>();
+        builder.Services.AddScoped<ExpireDueAuthorisations>();
+        builder.Services.AddScoped<GetAuthorisation>();
+        builder.Services.AddScoped<ListAuthorisations>();
+        builder.Services.AddScoped<GetAuthorisationHistory>();
+        builder.Services.AddScoped<GetAuthorisationMatrix>();
+        builder.Services.AddScoped<CheckUsage>();
+        builder.Services.AddScoped<ListRenewalsDue>();
         builder.Services.AddScoped<ApprovalsDemoData>();
         builder.Services.AddSingleton<AuthorisationExpiryJob>();
         builder.Services.AddHostedService(services => services.GetRequiredService<AuthorisationExpiryJob>());

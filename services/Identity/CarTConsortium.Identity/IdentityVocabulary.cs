@@ -1,30 +1,23 @@
 using System.Collections.Frozen;
+using CarTConsortium.BuildingBlocks.Security;
 
 namespace CarTConsortium.Identity;
 
-/// <summary>The names the tokens of every provider share, so resource servers can rely on them.</summary>
+/// <summary>
+/// The names the tokens of every provider share, so resource servers can rely on them. They are
+/// the platform's own (<see cref="PlatformClaims"/>, <see cref="Roles"/>): a provider issues
+/// exactly what the gateway and the services read.
+/// </summary>
 public static class IdentityVocabulary
 {
     /// <summary>The audience of every access token: the consortium's services as one resource.</summary>
-    public const string Audience = "cart-consortium";
+    public const string Audience = PlatformClaims.Audience;
 
-    public const string CountryClaim = "country";
-    public const string OrgClaim = "org";
-    public const string RoleClaim = "role";
+    public const string CountryClaim = PlatformClaims.Country;
+    public const string OrgClaim = PlatformClaims.Org;
+    public const string RoleClaim = PlatformClaims.Role;
 
-    public static class Roles
-    {
-        public const string HospitalCoordinator = "hospital_coordinator";
-        public const string Clinician = "clinician";
-        public const string ProcurementOfficer = "procurement_officer";
-        public const string RegulatoryOfficer = "regulatory_officer";
-        public const string ManufacturingSite = "manufacturing_site";
-        public const string ConsortiumAdmin = "consortium_admin";
-    }
-
-    public static readonly FrozenSet<string> KnownRoles = FrozenSet.Create(StringComparer.Ordinal,
-        Roles.HospitalCoordinator, Roles.Clinician, Roles.ProcurementOfficer,
-        Roles.RegulatoryOfficer, Roles.ManufacturingSite, Roles.ConsortiumAdmin);
+    public static readonly FrozenSet<string> KnownRoles = Roles.All.ToFrozenSet(StringComparer.Ordinal);
 
     /// <summary>One scope per service; each grants the audience <see cref="Audience"/>.</summary>
     public static readonly FrozenSet<string> ServiceScopes = FrozenSet.Create(StringComparer.Ordinal,

@@ -1,15 +1,18 @@
 using CarTConsortium.BuildingBlocks.Security;
 using RegistryService = CarTConsortium.Contracts.Registry.V1.RegistryService;
+using CarTConsortium.Registry.Api;
 using CarTConsortium.Registry.DemoData;
-using CarTConsortium.Registry.Members;
-using CarTConsortium.Registry.Patients;
-using CarTConsortium.Registry.Statistics;
-using CarTConsortium.Registry.Products;
+using CarTConsortium.Registry.Domain.Patients;
+using CarTConsortium.Registry.UseCases.Members;
+using CarTConsortium.Registry.UseCases.Patients;
+using CarTConsortium.Registry.UseCases.Products;
+using CarTConsortium.Registry.UseCases.Statistics;
 using CarTConsortium.ServiceDefaults;
 using CarTConsortium.ServiceDefaults.Security;
+using CarTConsortium.ServiceDefaults.Settings;
 using Microsoft.AspNetCore.Builder;
-using Microsoft.Extensions.Configuration;
 using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Extensions.Options;
 using Rpc = CarTConsortium.Contracts.Registry.V1.RegistryService.RegistryServiceBase;
 
 namespace CarTConsortium.Registry;
@@ -39,8 +42,8 @@ public sealed class RegistryModule : IServiceModule
             .Allow(nameof(Rpc.RegisterProduct), Roles.ConsortiumAdmin)
             .AllowAnyRole(nameof(Rpc.GetProduct))
             .AllowAnyRole(nameof(Rpc.ListProducts))
-            // Patient-level data: the treating institution writes (PatientRegistry checks it is the caller's);
-            // who reads is decided per record by country, institution and consent (PatientVisibility).
+            // Patient-level data: the treating institution writes, and who reads is decided per record by
+            // country, institution and consent (both rules in Domain/Patients/PatientVisibility).
             .Allow(nameof(Rpc.EnrolPatient), Roles.Clinician, Roles.HospitalCoordinator)
             .Allow(nameof(Rpc.ChangeConsent), Roles.Clinician, Roles.HospitalCoordinator)
             .Allow(nameof(Rpc.RecordInfusion), Roles.Clinician)
@@ -51,12 +54,30 @@ public sealed class RegistryModule : IServiceModule
             // Aggregates with small cells suppressed are for everyone.
             .AllowAnyRole(nameof(Rpc.GetStatistics)));
         // Each member country's pseudonymisation secret; without usable ones the registry does not start.
-        var pseudonymisation = builder.Configuration.GetSection(PseudonymisationOptions.Section).Get<PseudonymisationOptions>() ?? new PseudonymisationOptions();
-        builder.Services.AddSingleton(new Pseudonymiser(pseudonymisation));
-        builder.Services.AddScoped<ProductCatalogue>();
-        builder.Services.AddScoped<MemberDirectory>();
-        builder.Services.AddScoped<PatientRegistry>();
-        builder.Services.AddScoped<ConsortiumStatistics>();
+        builder.Services.AddValidatedSettings<RegistryOptions, RegistryOptionsValidator>(builder.Configuration);
+        builder.Services.AddSingleton(services => new Pseudonymiser(services.GetRequiredService<IOptions<RegistryOptions>>().Value.Pseudonymisation));
+
+        builder.Services.AddScoped<AdmitCountry>();
+        builder.Services.AddScoped<ListCountries>();
+        builder.Services.AddScoped<SignAgreement>();
+        builder.Services.AddScoped<EndAgreement>();
+        builder.Services.AddScoped<ListAgreements>();
+        builder.Services.AddScoped<RegisterInstitution>();
+        builder.Services.AddScoped<UpdateInstitution>();
+        builder.Services.AddScoped<GetInstitution>();
+        builder.Services.AddScoped<ListInstitutions>();
+        builder.Services.AddScoped<RegisterProduct>();
+        builder.Services.AddScoped<GetProduct>();
+        builder.Services.AddScoped<ListProducts>();
+        builder.Services.AddScoped<EnrolPatient>();
+        builder.Services.AddScoped<GetPatient>();
+        builder.Services.AddScoped<ListPatients>();
+        builder.Services.AddScoped<ChangeConsent>();
+        builder.Services.AddScoped<RecordInfusion>();
+        builder.Services.AddScoped<RecordOutcome>();
+        builder.Services.AddScoped<ListAccessLog>();
+        builder.Services.AddScoped<GetStatistics>();
+
         builder.Services.AddScoped<RegistryDemoData>();
         builder.Services.AddScoped<DemoPatients>();
     }

@@ -1,6 +1,8 @@
 using System.Reflection;
 using System.Text.Json;
 using CarTConsortium.Approvals.Authorisations;
+using CarTConsortium.Approvals.Domain.Authorisations;
+using CarTConsortium.Approvals.Storage;
 using CarTConsortium.BuildingBlocks.Errors;
 using CarTConsortium.BuildingBlocks.Storage;
 using Google.Protobuf.Reflection;
@@ -70,7 +72,8 @@ public sealed class HistoryAndStorageTests
     {
         var approved = Given.Approved();
         var other = Authorisation.Record("nexcar19", "IN", Authority.Cdsco, Pathway.Reliance, new ScopeInput("DLBCL", 18, 0, []), "nexcar19.IN.MarketingAuthorisation",
-            Given.Now.AddDays(1)) with { Status = Suspended, SuspendedFrom = Approved, SubmittedOn = Today, DecidedOn = Today, EffectiveOn = Today, ExpiresOn = Today };
+            Given.Now.AddDays(1)) with
+        { Status = Suspended, SuspendedFrom = Approved, SubmittedOn = Today, DecidedOn = Today, EffectiveOn = Today, ExpiresOn = Today };
 
         Assert.Empty(Authorisation.Diff(approved, Given.Approved()));
         Assert.Empty(Authorisation.Diff(approved, approved with { Scope = approved.Scope with { InstitutionIds = [.. approved.Scope.InstitutionIds] } }));
@@ -180,12 +183,12 @@ public sealed class HistoryAndStorageTests
         var changes = new ChangeSet();
         foreach (var authorisation in new[] { approved, suspended, trial })
         {
-            changes.Insert(Authorisation.Collection, authorisation.AuthorisationId, authorisation);
+            changes.Insert(ApprovalsCollections.Authorisations, authorisation.AuthorisationId, authorisation);
         }
         await harness.Store.CommitAsync(changes);
 
         async Task<string[]> Ids(string key, string value) =>
-            [.. (await harness.Store.QueryAsync(Authorisation.Collection, DocumentQuery.All.WhereKey(key, value))).Items.Select(s => s.Id)];
+            [.. (await harness.Store.QueryAsync(ApprovalsCollections.Authorisations, DocumentQuery.All.WhereKey(key, value))).Items.Select(s => s.Id)];
 
         Assert.Equal([approved.AuthorisationId], await Ids("status", "Approved"));
         Assert.Equal([suspended.AuthorisationId], await Ids("status", "Suspended"));
@@ -193,7 +196,7 @@ public sealed class HistoryAndStorageTests
         Assert.Equal([trial.AuthorisationId], await Ids("pathway", "ClinicalTrial"));
         Assert.Equal([trial.AuthorisationId, approved.AuthorisationId], await Ids("jurisdiction", "KZ"));
         Assert.Equal(3, (await Ids("product_id", Given.ProductId)).Length);
-        Assert.Equal(suspended, (await harness.Store.FindAsync(Authorisation.Collection, suspended.AuthorisationId))!.Value);
+        Assert.Equal(suspended, (await harness.Store.FindAsync(ApprovalsCollections.Authorisations, suspended.AuthorisationId))!.Value);
     }
 
     /// <summary>The contract's name of its enum member <paramref name="number"/>, which must carry the domain's C# name too.</summary>

@@ -1,4 +1,5 @@
 using CarTConsortium.Approvals.Authorisations;
+using CarTConsortium.Approvals.Domain.Authorisations;
 using CarTConsortium.BuildingBlocks.Errors;
 using Xunit;
 using static CarTConsortium.Approvals.Authorisations.AuthorisationStatus;

@@ -1,5 +1,7 @@
 using System.Text.Json;
 using CarTConsortium.Approvals.Authorisations;
+using CarTConsortium.Approvals.Domain.Authorisations;
+using CarTConsortium.Approvals.Events;
 using CarTConsortium.BuildingBlocks.Storage;
 using Google.Protobuf;
 using Xunit;
@@ -158,7 +160,7 @@ public sealed class UsageRulesContractTests
     /// <summary>As a subscriber receives it: approvals' own mapping, carried by AuthorisationChanged as JSON.</summary>
     private static Contract.Authorisation Published(Authorisation authorisation)
     {
-        var raised = new Contract.AuthorisationChanged { Authorisation = ApprovalsMapping.ToContract(Stored.Inserted(authorisation.AuthorisationId, authorisation)) };
+        var raised = AuthorisationEvents.Changed(Stored.Inserted(authorisation.AuthorisationId, authorisation));
         return Contract.AuthorisationChanged.Parser.ParseJson(JsonFormatter.Default.Format(raised)).Authorisation;
     }
 }

@@ -1,4 +1,7 @@
 using CarTConsortium.Approvals.Authorisations;
+using CarTConsortium.Approvals.Jobs;
+using CarTConsortium.Approvals.Storage;
+using CarTConsortium.Approvals.UseCases.Authorisations;
 using CarTConsortium.BuildingBlocks.Errors;
 using CarTConsortium.BuildingBlocks.Security;
 using CarTConsortium.BuildingBlocks.Storage;
@@ -8,7 +11,7 @@ using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Logging.Abstractions;
 using Microsoft.Extensions.Options;
 using Xunit;
-using Authorisation = CarTConsortium.Approvals.Authorisations.Authorisation;
+using Authorisation = CarTConsortium.Approvals.Domain.Authorisations.Authorisation;
 using AuthorisationStatus = CarTConsortium.Approvals.Authorisations.AuthorisationStatus;
 using Authority = CarTConsortium.Approvals.Authorisations.Authority;
 using Pathway = CarTConsortium.Approvals.Authorisations.Pathway;
@@ -16,7 +19,7 @@ using Scope = CarTConsortium.Approvals.Authorisations.Scope;
 
 namespace CarTConsortium.Approvals.Tests.UseCases;
 
-/// <summary>The register's use cases on a real SQLite file, with products, countries and institutions projected from registry events.</summary>
+/// <summary>The authorisation use cases on a real SQLite file, with products, countries and institutions projected from registry events.</summary>
 public sealed class AuthorisationUseCaseTests : IAsyncLifetime
 {
     private static readonly CancellationToken None = CancellationToken.None;
@@ -26,9 +29,30 @@ public sealed class AuthorisationUseCaseTests : IAsyncLifetime
     private static readonly ScopeInput Children = new("r/r B-ALL", 0, 25, []);
 
     private readonly ApprovalsHarness _harness = new();
-    private readonly AuthorisationRegister _register;
+    private readonly RecordAuthorisation _record;
+    private readonly ChangeAuthorisationStatus _changeStatus;
+    private readonly AmendAuthorisation _amend;
+    private readonly ExpireDueAuthorisations _expire;
+    private readonly GetAuthorisation _get;
+    private readonly ListAuthorisations _list;
+    private readonly GetAuthorisationHistory _history;
+    private readonly GetAuthorisationMatrix _matrix;
+    private readonly CheckUsage _checkUsage;
+    private readonly ListRenewalsDue _renewalsDue;
 
-    public AuthorisationUseCaseTests() => _register = new AuthorisationRegister(_harness.Store, _harness.Clock);
+    public AuthorisationUseCaseTests()
+    {
+        _record = new RecordAuthorisation(_harness.Store, _harness.Clock);
+        _changeStatus = new ChangeAuthorisationStatus(_harness.Store, _harness.Clock);
+        _amend = new AmendAuthorisation(_harness.Store, _harness.Clock);
+        _expire = new ExpireDueAuthorisations(_harness.Store, _harness.Clock);
+        _get = new GetAuthorisation(_harness.Store);
+        _list = new ListAuthorisations(_harness.Store);
+        _history = new GetAuthorisationHistory(_harness.Store);
+        _matrix = new GetAuthorisationMatrix(_harness.Store, _harness.Clock);
+        _checkUsage = new CheckUsage(_harness.Store);
+        _renewalsDue = new ListRenewalsDue(_harness.Store, _harness.Clock);
+    }
 
     private DateOnly Today => DateOnly.FromDateTime(_harness.Clock.GetUtcNow().UtcDateTime);
 
@@ -62,9 +86,9 @@ public sealed class AuthorisationUseCaseTests : IAsyncLifetime
         a = await Step(Admin, a, AuthorisationStatus.Approved, "approved by the expert committee", decided: Today.AddDays(-1), expires: Today.AddDays(365));
         a = await Step(KzOfficer, a, AuthorisationStatus.Suspended, "GMP inspection finding");
         a = await Step(KzOfficer, a, AuthorisationStatus.Approved, "finding closed");
-        a = await _register.AmendAsync(KzOfficer, a.Id, a.Version, "renewed for five years", Children, DateParts.Of(Today.AddDays(5 * 365)), false, None);
+        a = await _amend.ExecuteAsync(new(a.Id, a.Version, "renewed for five years", Children, DateParts.Of(Today.AddDays(5 * 365)), false), KzOfficer, None);
 
-        var (history, _) = await _register.HistoryAsync(a.Id, 0, null, None);
+        var (history, _) = await _history.ExecuteAsync(new(a.Id, 0, null), None);
 
         Assert.Equal([1L, 2, 3, 4, 5, 6, 7], history.Select(h => h.Value.Revision));
         Assert.Equal(["RECORDED", "STATUS_CHANGED", "STATUS_CHANGED", "STATUS_CHANGED", "STATUS_CHANGED", "STATUS_CHANGED", "AMENDED"], history.Select(h => h.Value.Action));
@@ -91,8 +115,8 @@ public sealed class AuthorisationUseCaseTests : IAsyncLifetime
 
         await Assert.ThrowsAsync<RuleViolationException>(() => Step(KzOfficer, planned, AuthorisationStatus.Approved, "too early", decided: Today));
 
-        Assert.Equal(1, (await _register.GetAsync(planned.Id, None)).Version);
-        Assert.Single((await _register.HistoryAsync(planned.Id, 0, null, None)).Entries);
+        Assert.Equal(1, (await _get.ExecuteAsync(new(planned.Id), None)).Version);
+        Assert.Single((await _history.ExecuteAsync(new(planned.Id, 0, null), None)).Entries);
         Assert.Single(await Events());
     }
 
@@ -101,7 +125,7 @@ public sealed class AuthorisationUseCaseTests : IAsyncLifetime
     {
         var planned = await Record(KzOfficer, "tisagenlecleucel", "KZ", Pathway.MarketingAuthorisation);
 
-        var same = await _register.AmendAsync(KzOfficer, planned.Id, planned.Version, "no change", Children, null, false, None);
+        var same = await _amend.ExecuteAsync(new(planned.Id, planned.Version, "no change", Children, null, false), KzOfficer, None);
 
         Assert.Equal(1, same.Version);
         Assert.Single(await Events());
@@ -116,7 +140,7 @@ public sealed class AuthorisationUseCaseTests : IAsyncLifetime
         {
             try
             {
-                await _register.AmendAsync(KzOfficer, planned.Id, planned.Version, "label", Children with { MaxAgeYears = 10 + age }, null, false, None);
+                await _amend.ExecuteAsync(new(planned.Id, planned.Version, "label", Children with { MaxAgeYears = 10 + age }, null, false), KzOfficer, None);
                 return "won";
             }
             catch (ConcurrencyConflictException)
@@ -126,9 +150,9 @@ public sealed class AuthorisationUseCaseTests : IAsyncLifetime
         })));
 
         Assert.Equal(1, outcomes.Count(o => o == "won"));
-        Assert.Equal(2, (await _register.GetAsync(planned.Id, None)).Version);
+        Assert.Equal(2, (await _get.ExecuteAsync(new(planned.Id), None)).Version);
         Assert.Equal(2, (await Events()).Count);
-        Assert.Equal(2, (await _register.HistoryAsync(planned.Id, 0, null, None)).Entries.Count);
+        Assert.Equal(2, (await _history.ExecuteAsync(new(planned.Id, 0, null), None)).Entries.Count);
     }
 
     [Fact]
@@ -139,12 +163,12 @@ public sealed class AuthorisationUseCaseTests : IAsyncLifetime
         Assert.Equal("product_id", await FieldOf(() => Record(Admin, "unknown-product", "KZ", Pathway.MarketingAuthorisation)));
         Assert.Equal("jurisdiction", await FieldOf(() => Record(Admin, "tisagenlecleucel", "TJ", Pathway.MarketingAuthorisation)));
         Assert.Equal("scope.institution_ids[0]", await FieldOf(() =>
-            _register.RecordAsync(Admin, "ncb-cd19-academic", "KZ", Authority.National, Pathway.HospitalExemption, Children with { InstitutionIds = ["uz-ncmc-tashkent"] }, null, null, None)));
+            _record.ExecuteAsync(new("ncb-cd19-academic", "KZ", Authority.National, Pathway.HospitalExemption, Children with { InstitutionIds = ["uz-ncmc-tashkent"] }, null, null), Admin, None)));
         Assert.Equal("reference_authorisation_id", await FieldOf(() =>
-            _register.RecordAsync(Admin, "tisagenlecleucel", "KZ", Authority.National, Pathway.Reliance, Children, "tisagenlecleucel.EU.MarketingAuthorisation", null, None)));
+            _record.ExecuteAsync(new("tisagenlecleucel", "KZ", Authority.National, Pathway.Reliance, Children, "tisagenlecleucel.EU.MarketingAuthorisation", null), Admin, None)));
         Assert.Equal("scope.max_age_years", await FieldOf(() =>
-            _register.RecordAsync(Admin, "tisagenlecleucel", "KZ", Authority.National, Pathway.MarketingAuthorisation, Children with { MinAgeYears = 18, MaxAgeYears = 3 }, null, null, None)));
-        Assert.Empty((await _harness.Store.QueryAsync(Authorisation.Collection, DocumentQuery.All, None)).Items);
+            _record.ExecuteAsync(new("tisagenlecleucel", "KZ", Authority.National, Pathway.MarketingAuthorisation, Children with { MinAgeYears = 18, MaxAgeYears = 3 }, null, null), Admin, None)));
+        Assert.Empty((await _harness.Store.QueryAsync(ApprovalsCollections.Authorisations, DocumentQuery.All, None)).Items);
         Assert.Empty(await Events());
     }
 
@@ -159,7 +183,7 @@ public sealed class AuthorisationUseCaseTests : IAsyncLifetime
             decided: Today.AddDays(-1), expires: Today.AddDays(-2)));
 
         Assert.Equal("expires_on", Assert.Single(error.Violations).Field);
-        Assert.Equal(AuthorisationStatus.UnderReview, (await _register.GetAsync(a.Id, None)).Value.Status);
+        Assert.Equal(AuthorisationStatus.UnderReview, (await _get.ExecuteAsync(new(a.Id), None)).Value.Status);
     }
 
     [Fact]
@@ -168,9 +192,9 @@ public sealed class AuthorisationUseCaseTests : IAsyncLifetime
         await Assert.ThrowsAsync<PermissionDeniedException>(() => Record(UzOfficer, "tisagenlecleucel", "KZ", Pathway.MarketingAuthorisation));
         var kz = await Record(KzOfficer, "tisagenlecleucel", "KZ", Pathway.MarketingAuthorisation);
         await Assert.ThrowsAsync<PermissionDeniedException>(() => Step(UzOfficer, kz, AuthorisationStatus.Submitted, "not mine", submitted: Today));
-        await Assert.ThrowsAsync<PermissionDeniedException>(() => _register.AmendAsync(UzOfficer, kz.Id, kz.Version, "not mine", Children with { MaxAgeYears = 21 }, null, false, None));
+        await Assert.ThrowsAsync<PermissionDeniedException>(() => _amend.ExecuteAsync(new(kz.Id, kz.Version, "not mine", Children with { MaxAgeYears = 21 }, null, false), UzOfficer, None));
 
-        Assert.Equal(1, (await _register.GetAsync(kz.Id, None)).Version);
+        Assert.Equal(1, (await _get.ExecuteAsync(new(kz.Id), None)).Version);
         Assert.Single(await Events());
     }
 
@@ -178,23 +202,23 @@ public sealed class AuthorisationUseCaseTests : IAsyncLifetime
     public async Task The_expiry_job_expires_an_approval_the_day_after_its_last_day_on_the_apps_clock()
     {
         var a = await Approved("tisagenlecleucel", "KZ", Pathway.MarketingAuthorisation, expires: Today.AddDays(1));
-        var job = new AuthorisationExpiryJob(new ScopeFactory(_register), _harness.Clock, Options.Create(new ApprovalsOptions { ExpiryCheckInterval = TimeSpan.FromHours(1) }),
+        var job = new AuthorisationExpiryJob(new ScopeFactory(_expire), _harness.Clock, Options.Create(new ApprovalsOptions { ExpiryCheckInterval = TimeSpan.FromHours(1) }),
             NullLogger<AuthorisationExpiryJob>.Instance);
 
         await job.StartAsync(None);
         _harness.Clock.Advance(TimeSpan.FromDays(1));
         // Its last day: nothing to expire yet, however often the job runs.
         Assert.Equal(0, await job.RunOnceAsync(None));
-        Assert.Equal(AuthorisationStatus.Approved, (await _register.GetAsync(a.Id, None)).Value.Status);
+        Assert.Equal(AuthorisationStatus.Approved, (await _get.ExecuteAsync(new(a.Id), None)).Value.Status);
         _harness.Clock.Advance(TimeSpan.FromDays(1));
-        var expired = await Eventually(async () => (await _register.GetAsync(a.Id, None)).Value.Status == AuthorisationStatus.Expired);
+        var expired = await Eventually(async () => (await _get.ExecuteAsync(new(a.Id), None)).Value.Status == AuthorisationStatus.Expired);
         await job.StopAsync(None);
 
         Assert.True(expired);
-        var last = (await _register.HistoryAsync(a.Id, 0, null, None)).Entries[^1].Value;
+        var last = (await _history.ExecuteAsync(new(a.Id, 0, null), None)).Entries[^1].Value;
         Assert.Equal(("EXPIRED", "system"), (last.Action, last.Subject));
         Assert.Equal(AuthorisationStatus.Expired, (Authorisations.AuthorisationStatus)(int)(await Events())[^1].Status);
-        Assert.Equal(0, await _register.ExpireDueAsync(None));
+        Assert.Equal(0, await _expire.ExecuteAsync(None));
     }
 
     [Fact]
@@ -205,11 +229,11 @@ public sealed class AuthorisationUseCaseTests : IAsyncLifetime
         await Approved("ncb-cd19-academic", "KZ", Pathway.HospitalExemption, expires: Today.AddDays(40), institutions: ["kz-astana-childrens"]);
         await Record(Admin, "tisagenlecleucel", "UZ", Pathway.Reliance, reference: ema.Id);
 
-        var matrix = await _register.MatrixAsync(null, null, null, None);
-        var usage = await _register.CheckUsageAsync("tisagenlecleucel", "KZ", 10, " R/R b-all ", "kz-astana-childrens", DateParts.Of(Today), None);
-        var tooOld = await _register.CheckUsageAsync("tisagenlecleucel", "KZ", 26, "r/r B-ALL", "kz-astana-childrens", DateParts.Of(Today), None);
-        var elsewhere = await _register.CheckUsageAsync("ncb-cd19-academic", "KZ", 10, "r/r B-ALL", "kz-almaty-oncology", DateParts.Of(Today), None);
-        var due = await _register.RenewalsDueAsync(30, null, 0, null, None);
+        var matrix = await _matrix.ExecuteAsync(new(null, null, null), None);
+        var usage = await _checkUsage.ExecuteAsync(new("tisagenlecleucel", "KZ", 10, " R/R b-all ", "kz-astana-childrens", DateParts.Of(Today)), None);
+        var tooOld = await _checkUsage.ExecuteAsync(new("tisagenlecleucel", "KZ", 26, "r/r B-ALL", "kz-astana-childrens", DateParts.Of(Today)), None);
+        var elsewhere = await _checkUsage.ExecuteAsync(new("ncb-cd19-academic", "KZ", 10, "r/r B-ALL", "kz-almaty-oncology", DateParts.Of(Today)), None);
+        var due = await _renewalsDue.ExecuteAsync(new(30, null, 0, null), None);
 
         Assert.Equal(["EU", "KZ", "US", "UZ"], matrix.CountryCodes.Order(StringComparer.Ordinal));
         Assert.True(Assert.Single(matrix.Cells, c => c is { ProductId: "tisagenlecleucel", CountryCode: "KZ" }).UsableToday);
@@ -220,7 +244,7 @@ public sealed class AuthorisationUseCaseTests : IAsyncLifetime
         Assert.Null(elsewhere.AllowedBy);
         Assert.Equal([kz.Id], due.Authorisations.Select(a => a.Id));
         Assert.Equal("country_code", Assert.Single((await Assert.ThrowsAsync<InvalidArgumentException>(() =>
-            _register.CheckUsageAsync("tisagenlecleucel", "TJ", 10, "r/r B-ALL", "kz-astana-childrens", DateParts.Of(Today), None))).Violations).Field);
+            _checkUsage.ExecuteAsync(new("tisagenlecleucel", "TJ", 10, "r/r B-ALL", "kz-astana-childrens", DateParts.Of(Today)), None))).Violations).Field);
     }
 
     [Fact]
@@ -228,15 +252,15 @@ public sealed class AuthorisationUseCaseTests : IAsyncLifetime
     {
         var a = await Approved("tisagenlecleucel", "KZ", Pathway.MarketingAuthorisation, expires: Today.AddDays(300));
 
-        var relabelled = await _register.AmendAsync(KzOfficer, a.Id, a.Version, "label now from age 1", Children with { MinAgeYears = 1 }, null, false, None);
-        var renewed = await _register.AmendAsync(KzOfficer, a.Id, relabelled.Version, "renewed", null, DateParts.Of(Today.AddDays(900)), false, None);
-        var perpetual = await _register.AmendAsync(KzOfficer, a.Id, renewed.Version, "no longer time-limited", null, null, true, None);
+        var relabelled = await _amend.ExecuteAsync(new(a.Id, a.Version, "label now from age 1", Children with { MinAgeYears = 1 }, null, false), KzOfficer, None);
+        var renewed = await _amend.ExecuteAsync(new(a.Id, relabelled.Version, "renewed", null, DateParts.Of(Today.AddDays(900)), false), KzOfficer, None);
+        var perpetual = await _amend.ExecuteAsync(new(a.Id, renewed.Version, "no longer time-limited", null, null, true), KzOfficer, None);
 
         Assert.Equal((1, Today.AddDays(300)), (relabelled.Value.Scope.MinAgeYears, relabelled.Value.ExpiresOn));
         Assert.Equal((1, Today.AddDays(900)), (renewed.Value.Scope.MinAgeYears, renewed.Value.ExpiresOn));
         Assert.Null(perpetual.Value.ExpiresOn);
         Assert.Equal("expires_on", Assert.Single((await Assert.ThrowsAsync<InvalidArgumentException>(() =>
-            _register.AmendAsync(KzOfficer, a.Id, perpetual.Version, "both", null, DateParts.Of(Today), true, None))).Violations).Field);
+            _amend.ExecuteAsync(new(a.Id, perpetual.Version, "both", null, DateParts.Of(Today), true), KzOfficer, None))).Violations).Field);
     }
 
     [Fact]
@@ -246,8 +270,8 @@ public sealed class AuthorisationUseCaseTests : IAsyncLifetime
         await Approved("tisagenlecleucel", "KZ", Pathway.Reliance, expires: null, reference: ema.Id);
         await Step(Admin, ema, AuthorisationStatus.Suspended, "EMA suspension");
 
-        var matrix = await _register.MatrixAsync("tisagenlecleucel", "KZ", null, None);
-        var usage = await _register.CheckUsageAsync("tisagenlecleucel", "KZ", 10, "r/r B-ALL", "kz-astana-childrens", DateParts.Of(Today), None);
+        var matrix = await _matrix.ExecuteAsync(new("tisagenlecleucel", "KZ", null), None);
+        var usage = await _checkUsage.ExecuteAsync(new("tisagenlecleucel", "KZ", 10, "r/r B-ALL", "kz-astana-childrens", DateParts.Of(Today)), None);
 
         Assert.False(Assert.Single(matrix.Cells).UsableToday);
         Assert.Null(usage.AllowedBy);
@@ -261,12 +285,12 @@ public sealed class AuthorisationUseCaseTests : IAsyncLifetime
         await Record(Admin, "ncb-cd19-academic", "KZ", Pathway.CompassionateUse);
 
         await Assert.ThrowsAsync<DocumentExistsException>(() => Record(KzOfficer, "tisagenlecleucel", "KZ", Pathway.MarketingAuthorisation));
-        await Assert.ThrowsAsync<NotFoundException>(() => _register.GetAsync("tisagenlecleucel.KG.MarketingAuthorisation", None));
-        var first = await _register.ListAsync(2, null, null, null, null, null, None);
-        var second = await _register.ListAsync(2, first.NextPageToken, null, null, null, null, None);
-        var kz = await _register.ListAsync(0, null, null, "KZ", null, null, None);
-        var compassionate = await _register.ListAsync(0, null, null, null, Pathway.CompassionateUse, AuthorisationStatus.Planned, None);
-        var matrix = await _register.MatrixAsync(null, "KZ", Pathway.CompassionateUse, None);
+        await Assert.ThrowsAsync<NotFoundException>(() => _get.ExecuteAsync(new("tisagenlecleucel.KG.MarketingAuthorisation"), None));
+        var first = await _list.ExecuteAsync(new(2, null, null, null, null, null), None);
+        var second = await _list.ExecuteAsync(new(2, first.NextPageToken, null, null, null, null), None);
+        var kz = await _list.ExecuteAsync(new(0, null, null, "KZ", null, null), None);
+        var compassionate = await _list.ExecuteAsync(new(0, null, null, null, Pathway.CompassionateUse, AuthorisationStatus.Planned), None);
+        var matrix = await _matrix.ExecuteAsync(new(null, "KZ", Pathway.CompassionateUse), None);
 
         Assert.Equal(3, first.Authorisations.Concat(second.Authorisations).Select(a => a.Id).Distinct().Count());
         Assert.Equal("", second.NextPageToken);
@@ -275,20 +299,32 @@ public sealed class AuthorisationUseCaseTests : IAsyncLifetime
         Assert.Equal(["ncb-cd19-academic"], matrix.Cells.Select(c => c.ProductId));
         Assert.Equal(["KZ"], matrix.CountryCodes);
         Assert.Equal("institution_id", Assert.Single((await Assert.ThrowsAsync<InvalidArgumentException>(() =>
-            _register.CheckUsageAsync("tisagenlecleucel", "KZ", 10, "r/r B-ALL", "kz-nowhere", DateParts.Of(Today), None))).Violations).Field);
+            _checkUsage.ExecuteAsync(new("tisagenlecleucel", "KZ", 10, "r/r B-ALL", "kz-nowhere", DateParts.Of(Today)), None))).Violations).Field);
+    }
+
+    [Fact]
+    public async Task A_filter_value_the_service_does_not_know_is_invalid_argument_on_its_field()
+    {
+        async Task<string> FieldOf(Func<Task> call) => Assert.Single((await Assert.ThrowsAsync<InvalidArgumentException>(call)).Violations).Field;
+
+        Assert.Equal("pathway", await FieldOf(() => _list.ExecuteAsync(new(Pathway: (Pathway)99), None)));
+        Assert.Equal("status", await FieldOf(() => _list.ExecuteAsync(new(Status: (AuthorisationStatus)99), None)));
+        // The pathway is reported first, alone, as before anything else is checked.
+        Assert.Equal("pathway", await FieldOf(() => _list.ExecuteAsync(new(PageSize: -1, Pathway: (Pathway)99, Status: (AuthorisationStatus)99), None)));
+        Assert.Equal("pathway", await FieldOf(() => _matrix.ExecuteAsync(new(ProductId: "Not A Slug", Pathway: (Pathway)99), None)));
     }
 
     private Task<Stored<Authorisation>> Record(Caller caller, string product, string jurisdiction, Pathway pathway, string? reference = null, string? reason = null) =>
-        _register.RecordAsync(caller, product, jurisdiction, jurisdiction == "EU" ? Authority.Ema : Authority.National, pathway, Children, reference, reason, None);
+        _record.ExecuteAsync(new(product, jurisdiction, jurisdiction == "EU" ? Authority.Ema : Authority.National, pathway, Children, reference, reason), caller, None);
 
     private Task<Stored<Authorisation>> Step(Caller caller, Stored<Authorisation> current, AuthorisationStatus target, string reason,
         DateOnly? submitted = null, DateOnly? decided = null, DateOnly? expires = null) =>
-        _register.ChangeStatusAsync(caller, current.Id, target, current.Version, reason, Parts(submitted), Parts(decided), null, Parts(expires), None);
+        _changeStatus.ExecuteAsync(new(current.Id, target, current.Version, reason, Parts(submitted), Parts(decided), null, Parts(expires)), caller, None);
 
     private async Task<Stored<Authorisation>> Approved(string product, string jurisdiction, Pathway pathway, DateOnly? expires, Authority authority = Authority.National,
         string? reference = null, IReadOnlyList<string>? institutions = null)
     {
-        var a = await _register.RecordAsync(Admin, product, jurisdiction, authority, pathway, Children with { InstitutionIds = institutions ?? [] }, reference, null, None);
+        var a = await _record.ExecuteAsync(new(product, jurisdiction, authority, pathway, Children with { InstitutionIds = institutions ?? [] }, reference, null), Admin, None);
         a = await Step(Admin, a, AuthorisationStatus.Submitted, "filed", submitted: Today.AddDays(-100));
         a = await Step(Admin, a, AuthorisationStatus.UnderReview, "validated");
         return await Step(Admin, a, AuthorisationStatus.Approved, "approved", decided: Today.AddDays(-50), expires: expires);
@@ -313,14 +349,14 @@ public sealed class AuthorisationUseCaseTests : IAsyncLifetime
         return false;
     }
 
-    /// <summary>Scopes that hand out this test's register, as the host's container would.</summary>
-    private sealed class ScopeFactory(AuthorisationRegister register) : IServiceScopeFactory, IServiceScope, IServiceProvider, IAsyncDisposable
+    /// <summary>Scopes that hand out this test's expiry use case, as the host's container would.</summary>
+    private sealed class ScopeFactory(ExpireDueAuthorisations expire) : IServiceScopeFactory, IServiceScope, IServiceProvider, IAsyncDisposable
     {
         public IServiceScope CreateScope() => this;
 
         public IServiceProvider ServiceProvider => this;
 
-        public object? GetService(Type serviceType) => serviceType == typeof(AuthorisationRegister) ? register : null;
+        public object? GetService(Type serviceType) => serviceType == typeof(ExpireDueAuthorisations) ? expire : null;
 
         public void Dispose()
         {

@@ -1,5 +1,5 @@
 using CarTConsortium.BuildingBlocks.Errors;
-using CarTConsortium.Registry.Members;
+using CarTConsortium.Registry.Domain.Members;
 using Xunit;
 
 namespace CarTConsortium.Registry.Tests.Members;

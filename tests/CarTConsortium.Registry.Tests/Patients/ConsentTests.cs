@@ -1,7 +1,8 @@
 using CarTConsortium.BuildingBlocks.Errors;
-using CarTConsortium.BuildingBlocks.Storage;
 using CarTConsortium.BuildingBlocks.Security;
-using CarTConsortium.Registry.Patients;
+using CarTConsortium.BuildingBlocks.Storage;
+using CarTConsortium.Registry.Domain.Patients;
+using CarTConsortium.Registry.Storage;
 using CarTConsortium.Testing;
 using Xunit;
 using static CarTConsortium.Registry.Tests.Patients.PatientFixture;
@@ -51,14 +52,14 @@ public sealed class ConsentTests
     public void Withdrawing_registry_consent_freezes_the_record_and_takes_it_out_of_statistics_and_the_consortium_view()
     {
         var record = Enrolled(consents: Shared).Infused(D(2025, 6, 2));
-        Assert.Equal(PatientRecord.Yes, Keys(record)[PatientRecord.ActiveKey]);
-        Assert.Equal(PatientRecord.Yes, Keys(record)[PatientRecord.SharedKey]);
+        Assert.Equal(PatientKeys.Yes, Keys(record)[PatientKeys.Active]);
+        Assert.Equal(PatientKeys.Yes, Keys(record)[PatientKeys.Shared]);
 
         var frozen = record.ChangeConsent(Withdrawn, Later);
 
         Assert.True(frozen.IsFrozen);
-        Assert.False(Keys(frozen).ContainsKey(PatientRecord.ActiveKey));
-        Assert.False(Keys(frozen).ContainsKey(PatientRecord.SharedKey));
+        Assert.False(Keys(frozen).ContainsKey(PatientKeys.Active));
+        Assert.False(Keys(frozen).ContainsKey(PatientKeys.Shared));
         Assert.Equal(record.Infusions, frozen.Infusions); // kept, not erased
         Refused(() => frozen.Infused(D(2025, 9, 1)));
         Refused(() => frozen.With(D(2025, 6, 30), Cr));
@@ -106,11 +107,11 @@ public sealed class ConsentTests
         Assert.False(PatientVisibility.CanRead(abroad, local).Allowed);
         Assert.False(PatientVisibility.CanRead(Callers.Admin, local).Allowed);
         Assert.True(PatientVisibility.CanRead(sameCountry, local).Allowed);
-        Assert.False(Keys(local).ContainsKey(PatientRecord.SharedKey));
-        Assert.Equal(PatientRecord.Yes, Keys(local)[PatientRecord.ActiveKey]);
+        Assert.False(Keys(local).ContainsKey(PatientKeys.Shared));
+        Assert.Equal(PatientKeys.Yes, Keys(local)[PatientKeys.Active]);
         Assert.False(local.IsFrozen);
     }
 
     private static IReadOnlyDictionary<string, string> Keys(PatientRecord record) =>
-        new ChangeSet().Insert(PatientRecord.Collection, record.Pseudonym, record).Writes[0].Keys;
+        new ChangeSet().Insert(RegistryCollections.Patients, record.Pseudonym, record).Writes[0].Keys;
 }

@@ -1,7 +1,7 @@
 using System.Text.Json;
 using CarTConsortium.BuildingBlocks.Errors;
 using CarTConsortium.BuildingBlocks.Storage;
-using CarTConsortium.Registry.Patients;
+using CarTConsortium.Registry.Domain.Patients;
 using Xunit;
 using static CarTConsortium.Registry.Tests.Patients.PatientFixture;
 

@@ -1,5 +1,5 @@
 using CarTConsortium.BuildingBlocks.Errors;
-using CarTConsortium.Registry.Patients;
+using CarTConsortium.Registry.Domain.Patients;
 using Xunit;
 using static CarTConsortium.Registry.Tests.Patients.PatientFixture;
 

@@ -1,5 +1,5 @@
 using CarTConsortium.BuildingBlocks.Errors;
-using CarTConsortium.Registry.Patients;
+using CarTConsortium.Registry.Domain.Patients;
 using Xunit;
 
 namespace CarTConsortium.Registry.Tests.Patients;

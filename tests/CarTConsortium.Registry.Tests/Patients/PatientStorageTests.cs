@@ -1,8 +1,9 @@
-using System.Text.Json;
 using System.Text.Json.Nodes;
+using System.Text.Json;
 using CarTConsortium.BuildingBlocks.Errors;
 using CarTConsortium.BuildingBlocks.Storage;
-using CarTConsortium.Registry.Patients;
+using CarTConsortium.Registry.Domain.Patients;
+using CarTConsortium.Registry.Storage;
 using Xunit;
 using static CarTConsortium.Registry.Tests.Patients.PatientFixture;
 
@@ -97,10 +98,10 @@ public sealed class PatientStorageTests
     [Fact]
     public void The_collection_is_patients_with_its_keys()
     {
-        Assert.Equal("patients", PatientRecord.Collection.Name);
+        Assert.Equal("patients", RegistryCollections.Patients.Name);
         foreach (var key in new[] { "country", "treating_institution", "shared", "active", "research" })
         {
-            Assert.True(PatientRecord.Collection.HasKey(key), key);
+            Assert.True(RegistryCollections.Patients.HasKey(key), key);
         }
     }
 
@@ -136,18 +137,18 @@ public sealed class PatientStorageTests
     {
         var record = Enrolled();
 
-        var write = new ChangeSet().Insert(PatientRecord.Collection, record.Pseudonym, record).Writes[0];
+        var write = new ChangeSet().Insert(RegistryCollections.Patients, record.Pseudonym, record).Writes[0];
 
         Assert.Equal(record.Pseudonym, write.Id);
         Assert.Equal("patients", write.Collection);
         Assert.True(Pseudonymiser.IsPseudonym(write.Id));
     }
 
-    private static string Json(PatientRecord record) => new ChangeSet().Insert(PatientRecord.Collection, record.Pseudonym, record).Writes[0].Json;
+    private static string Json(PatientRecord record) => new ChangeSet().Insert(RegistryCollections.Patients, record.Pseudonym, record).Writes[0].Json;
 
     private static PatientRecord RoundTrip(PatientRecord record) =>
         JsonSerializer.Deserialize<PatientRecord>(Json(record), DocumentJson.Options)!;
 
     private static IReadOnlyDictionary<string, string> Keys(PatientRecord record) =>
-        new ChangeSet().Insert(PatientRecord.Collection, record.Pseudonym, record).Writes[0].Keys;
+        new ChangeSet().Insert(RegistryCollections.Patients, record.Pseudonym, record).Writes[0].Keys;
 }

@@ -1,5 +1,5 @@
 using CarTConsortium.BuildingBlocks.Security;
-using CarTConsortium.Registry.Patients;
+using CarTConsortium.Registry.Domain.Patients;
 using CarTConsortium.Testing;
 using Xunit;
 using static CarTConsortium.Registry.Tests.Patients.PatientFixture;

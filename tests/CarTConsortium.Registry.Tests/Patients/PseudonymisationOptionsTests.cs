@@ -1,5 +1,9 @@
-using CarTConsortium.Registry.Patients;
+using CarTConsortium.Registry.Domain.Patients;
+using CarTConsortium.Testing;
+using Microsoft.AspNetCore.Builder;
 using Microsoft.Extensions.Configuration;
+using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Extensions.Options;
 using Xunit;
 using static CarTConsortium.Registry.Tests.Patients.PatientFixture;
 
@@ -84,5 +88,28 @@ public sealed class PseudonymisationOptionsTests
 
         Assert.Equal(new Dictionary<string, string> { ["KZ"] = Secret(0), ["UZ"] = Secret(100) }, options.CountrySecrets);
         Assert.Equal("KZ-9HT9-XTTG-DH57-TKQN", new Pseudonymiser(options).Derive("KZ", "010150500123"));
+    }
+
+    [Fact]
+    public void The_module_refuses_unusable_secrets_naming_each_setting_but_never_its_value()
+    {
+        var builder = WebApplication.CreateEmptyBuilder(new WebApplicationOptions());
+        builder.Configuration.AddInMemoryCollection(FederationSettings.OneIssuer.Concat(new Dictionary<string, string?>
+        {
+            [$"{At}KZ"] = Secret(0),
+            [$"{At}KG"] = "secret-but-not-base64",
+            [$"{At}UZ"] = ThirtyOneBytes,
+        }));
+        builder.Services.AddRouting();
+        new RegistryModule().AddServices(builder);
+        using var services = builder.Services.BuildServiceProvider();
+
+        var invalid = Assert.Throws<OptionsValidationException>(() => services.GetRequiredService<IOptions<RegistryOptions>>().Value);
+
+        Assert.Equal(2, invalid.Failures.Count());
+        Assert.Contains($"{At}KG is not base64", invalid.Message, StringComparison.Ordinal);
+        Assert.Contains($"{At}UZ decodes to 31 bytes; at least 32 random bytes are needed", invalid.Message, StringComparison.Ordinal);
+        Assert.DoesNotContain("secret-but-not-base64", invalid.Message, StringComparison.Ordinal);
+        Assert.DoesNotContain(ThirtyOneBytes, invalid.Message, StringComparison.Ordinal);
     }
 }

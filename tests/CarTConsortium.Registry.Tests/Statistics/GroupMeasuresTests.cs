@@ -1,4 +1,4 @@
-using CarTConsortium.Registry.Statistics;
+using CarTConsortium.Registry.Domain.Statistics;
 using Xunit;
 
 namespace CarTConsortium.Registry.Tests.Statistics;
@@ -55,8 +55,8 @@ public sealed class GroupMeasuresTests
     {
         var (patient, os, efs) = EndpointCases[name];
 
-        Assert.Equal(os, Endpoints.OverallSurvival(patient));
-        Assert.Equal(efs, Endpoints.EventFreeSurvival(patient));
+        Assert.Equal(os, SurvivalEndpoints.OverallSurvival(patient));
+        Assert.Equal(efs, SurvivalEndpoints.EventFreeSurvival(patient));
     }
 
     [Fact]

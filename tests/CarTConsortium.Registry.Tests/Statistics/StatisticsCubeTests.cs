@@ -1,4 +1,4 @@
-using CarTConsortium.Registry.Statistics;
+using CarTConsortium.Registry.Domain.Statistics;
 using Xunit;
 
 namespace CarTConsortium.Registry.Tests.Statistics;

@@ -1,5 +1,6 @@
 using CarTConsortium.BuildingBlocks.Errors;
-using CarTConsortium.Registry.Privacy;
+using CarTConsortium.Registry.Domain.AccessLog;
+using CarTConsortium.Registry.UseCases.Patients;
 using Xunit;
 using static CarTConsortium.Registry.Tests.UseCases.RegistryWorld;
 
@@ -50,9 +51,9 @@ public sealed class AccessLogTests : IAsyncLifetime
     {
         await ReadInTurnAsync();
 
-        var invalid = await Assert.ThrowsAsync<InvalidArgumentException>(() => _world.Patients.ListAccessLogAsync(AstanaClinician, 0, null, null, None));
-        var empty = await Assert.ThrowsAsync<InvalidArgumentException>(() => _world.Patients.ListAccessLogAsync(AstanaClinician, 0, null, "", None));
-        var malformed = await Assert.ThrowsAsync<InvalidArgumentException>(() => _world.Patients.ListAccessLogAsync(Admin, 0, null, "KZ-1", None));
+        var invalid = await Assert.ThrowsAsync<InvalidArgumentException>(() => _world.ListAccessLog.ExecuteAsync(new ListAccessLogCommand(0, null, null), AstanaClinician, None));
+        var empty = await Assert.ThrowsAsync<InvalidArgumentException>(() => _world.ListAccessLog.ExecuteAsync(new ListAccessLogCommand(0, null, ""), AstanaClinician, None));
+        var malformed = await Assert.ThrowsAsync<InvalidArgumentException>(() => _world.ListAccessLog.ExecuteAsync(new ListAccessLogCommand(0, null, "KZ-1"), Admin, None));
 
         Assert.Equal("pseudonym", Assert.Single(invalid.Violations).Field);
         Assert.Equal("pseudonym", Assert.Single(empty.Violations).Field);
@@ -65,11 +66,11 @@ public sealed class AccessLogTests : IAsyncLifetime
         await ReadInTurnAsync();
         await _world.ReadAsync(AlmatyClinician, _astanaPatient);
 
-        await Assert.ThrowsAsync<PermissionDeniedException>(() => _world.Patients.ListAccessLogAsync(AlmatyClinician, 0, null, _astanaPatient, None));
-        await Assert.ThrowsAsync<PermissionDeniedException>(() => _world.Patients.ListAccessLogAsync(AstanaClinician, 0, null, _tashkentPatient, None));
-        await Assert.ThrowsAsync<PermissionDeniedException>(() => _world.Patients.ListAccessLogAsync(TashkentClinician, 0, null, _astanaPatient, None));
+        await Assert.ThrowsAsync<PermissionDeniedException>(() => _world.ListAccessLog.ExecuteAsync(new ListAccessLogCommand(0, null, _astanaPatient), AlmatyClinician, None));
+        await Assert.ThrowsAsync<PermissionDeniedException>(() => _world.ListAccessLog.ExecuteAsync(new ListAccessLogCommand(0, null, _tashkentPatient), AstanaClinician, None));
+        await Assert.ThrowsAsync<PermissionDeniedException>(() => _world.ListAccessLog.ExecuteAsync(new ListAccessLogCommand(0, null, _astanaPatient), TashkentClinician, None));
         await Assert.ThrowsAsync<NotFoundException>(() =>
-            _world.Patients.ListAccessLogAsync(AstanaClinician, 0, null, _world.Pseudonymiser.Derive("KZ", "KZ-9999-9999"), None));
+            _world.ListAccessLog.ExecuteAsync(new ListAccessLogCommand(0, null, _world.Pseudonymiser.Derive("KZ", "KZ-9999-9999")), AstanaClinician, None));
     }
 
     [Fact]
@@ -77,7 +78,7 @@ public sealed class AccessLogTests : IAsyncLifetime
     {
         await ReadInTurnAsync();
 
-        await Assert.ThrowsAsync<PermissionDeniedException>(() => _world.Patients.ListAccessLogAsync(AstanaCoordinator, 0, null, _astanaPatient, None));
+        await Assert.ThrowsAsync<PermissionDeniedException>(() => _world.ListAccessLog.ExecuteAsync(new ListAccessLogCommand(0, null, _astanaPatient), AstanaCoordinator, None));
     }
 
     /// <summary>Reads by several callers a minute apart; what each wrote to the log, in order.</summary>
@@ -108,7 +109,7 @@ public sealed class AccessLogTests : IAsyncLifetime
         string? token = null;
         do
         {
-            var page = await _world.Patients.ListAccessLogAsync(caller, pageSize, token, pseudonym, None);
+            var page = await _world.ListAccessLog.ExecuteAsync(new ListAccessLogCommand(pageSize, token, pseudonym), caller, None);
             entries.AddRange(page.Entries.Select(e => e.Value));
             token = page.NextPageToken;
         }

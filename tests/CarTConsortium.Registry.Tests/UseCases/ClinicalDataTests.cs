@@ -2,11 +2,12 @@ using System.Text.Json;
 using CarTConsortium.BuildingBlocks.Errors;
 using CarTConsortium.BuildingBlocks.Security;
 using CarTConsortium.BuildingBlocks.Storage;
-using CarTConsortium.Registry.Patients;
+using CarTConsortium.Registry.Domain.Patients;
+using CarTConsortium.Registry.UseCases.Patients;
 using CarTConsortium.Testing;
 using Xunit;
 using static CarTConsortium.Registry.Tests.UseCases.RegistryWorld;
-using Events = CarTConsortium.Contracts.Registry.V1;
+using Messages = CarTConsortium.Contracts.Registry.V1;
 
 namespace CarTConsortium.Registry.Tests.UseCases;
 
@@ -33,27 +34,27 @@ public sealed class ClinicalDataTests : IAsyncLifetime
 
         Assert.Contains("car-t-unknown", refused.Message, StringComparison.Ordinal);
         AssertSame(_patient, await _world.StoredAsync(_patient.Id));
-        Assert.Empty(await _world.EventsAsync<Events.InfusionRecorded>());
+        Assert.Empty(await _world.EventsAsync<Messages.InfusionRecorded>());
     }
 
     [Fact]
     public async Task An_infusion_is_stored_and_announced_with_its_product_and_day()
     {
-        var infused = await _world.Patients.RecordInfusionAsync(AstanaClinician, _patient.Id, Kymriah, 0.2, DateParts.Of(Infused), "bk-2025-0042", None);
+        var infused = await _world.RecordInfusion.ExecuteAsync(new RecordInfusionCommand(_patient.Id, Kymriah, 0.2, DateParts.Of(Infused), "bk-2025-0042"), AstanaClinician, None);
 
         Assert.Equal(2, infused.Version);
         AssertSame(infused, await _world.StoredAsync(_patient.Id));
         var infusion = Assert.Single(infused.Value.Infusions);
         Assert.Equal((Kymriah, 0.2, Infused, "bk-2025-0042", Start), (infusion.ProductId, infusion.DoseMillionCellsPerKg, infusion.InfusedOn, infusion.BookingId, infusion.RecordedAt));
         var message = Assert.Single(await _world.OutboxAsync(), m => m.Topic == "consortium.registry.v1.InfusionRecorded");
-        Assert.Equal(new Events.InfusionRecorded
+        Assert.Equal(new Messages.InfusionRecorded
         {
             Pseudonym = _patient.Id,
             InfusionId = infusion.InfusionId,
             ProductId = Kymriah,
             InfusedOn = new Google.Type.Date { Year = 2025, Month = 6, Day = 2 },
             BookingId = "bk-2025-0042",
-        }, Events.InfusionRecorded.Parser.ParseJson(message.Payload));
+        }, Messages.InfusionRecorded.Parser.ParseJson(message.Payload));
         Assert.DoesNotContain("0.2", message.Payload, StringComparison.Ordinal);
     }
 
@@ -84,8 +85,8 @@ public sealed class ClinicalDataTests : IAsyncLifetime
         Assert.Equal(reports.Length, messages.Count);
         for (var i = 0; i < reports.Length; i++)
         {
-            var raised = Events.OutcomeRecorded.Parser.ParseJson(messages[i].Payload);
-            Assert.Equal(new Events.OutcomeRecorded
+            var raised = Messages.OutcomeRecorded.Parser.ParseJson(messages[i].Payload);
+            Assert.Equal(new Messages.OutcomeRecorded
             {
                 Pseudonym = _patient.Id,
                 OutcomeId = final.Value.Outcomes[i].OutcomeId,
@@ -115,8 +116,8 @@ public sealed class ClinicalDataTests : IAsyncLifetime
             _world.OutcomeAsync(AlmatyClinician, _patient.Id, Infused.AddDays(28), new ResponseReport(Day28Response.Cr, true)));
 
         AssertSame(infused, await _world.StoredAsync(_patient.Id));
-        Assert.Single(await _world.EventsAsync<Events.InfusionRecorded>());
-        Assert.Empty(await _world.EventsAsync<Events.OutcomeRecorded>());
+        Assert.Single(await _world.EventsAsync<Messages.InfusionRecorded>());
+        Assert.Empty(await _world.EventsAsync<Messages.OutcomeRecorded>());
     }
 
     [Fact]
@@ -131,7 +132,7 @@ public sealed class ClinicalDataTests : IAsyncLifetime
             _world.OutcomeAsync(Callers.Of(Roles.ManufacturingSite, "KZ", Astana), _patient.Id, Infused.AddDays(28), new ResponseReport(Day28Response.Cr, true)));
 
         AssertSame(infused, await _world.StoredAsync(_patient.Id));
-        Assert.Empty(await _world.EventsAsync<Events.OutcomeRecorded>());
+        Assert.Empty(await _world.EventsAsync<Messages.OutcomeRecorded>());
     }
 
     [Fact]
@@ -144,12 +145,12 @@ public sealed class ClinicalDataTests : IAsyncLifetime
         var invalid = await Assert.ThrowsAsync<InvalidArgumentException>(() =>
             _world.OutcomeAsync(AstanaClinician, _patient.Id, new DateOnly(2026, 3, 12), new ToxicityReport(ToxicityKind.Crs, 5, null)));
         var noKind = await Assert.ThrowsAsync<InvalidArgumentException>(() =>
-            _world.Patients.RecordOutcomeAsync(AstanaClinician, _patient.Id, DateParts.Of(Infused.AddDays(28)), null, None));
+            _world.RecordOutcome.ExecuteAsync(new RecordOutcomeCommand(_patient.Id, DateParts.Of(Infused.AddDays(28)), null), AstanaClinician, None));
 
         Assert.Equal(["occurred_on", "toxicity.grade"], invalid.Violations.Select(v => v.Field));
         Assert.Equal("kind", Assert.Single(noKind.Violations).Field);
         AssertSame(infused, await _world.StoredAsync(_patient.Id));
-        Assert.Empty(await _world.EventsAsync<Events.OutcomeRecorded>());
+        Assert.Empty(await _world.EventsAsync<Messages.OutcomeRecorded>());
     }
 
     [Fact]

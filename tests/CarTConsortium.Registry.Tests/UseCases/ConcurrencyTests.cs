@@ -1,9 +1,11 @@
 using CarTConsortium.BuildingBlocks.Errors;
 using CarTConsortium.BuildingBlocks.Storage;
-using CarTConsortium.Registry.Patients;
+using CarTConsortium.Registry.Domain.Patients;
+using CarTConsortium.Registry.Storage;
+using CarTConsortium.Registry.UseCases.Patients;
 using Xunit;
 using static CarTConsortium.Registry.Tests.UseCases.RegistryWorld;
-using Events = CarTConsortium.Contracts.Registry.V1;
+using Messages = CarTConsortium.Contracts.Registry.V1;
 
 namespace CarTConsortium.Registry.Tests.UseCases;
 
@@ -24,7 +26,7 @@ public sealed class ConcurrencyTests(ITestOutputHelper output) : IAsyncLifetime
     {
         var before = await InfusedPatientAsync();
 
-        var results = await RecordConcurrentlyAsync(_world.Patients, before.Id);
+        var results = await RecordConcurrentlyAsync(_world, before.Id);
 
         output.WriteLine($"{results.Count(r => r.Saved is not null)} of {Writers} saved, {results.Count(r => r.Error is not null)} aborted");
         await AssertNoneLostAsync(before, results);
@@ -35,7 +37,7 @@ public sealed class ConcurrencyTests(ITestOutputHelper output) : IAsyncLifetime
     {
         var before = await InfusedPatientAsync();
         var sameRevision = new SameRevisionStore(_world.Store, Writers);
-        var patients = new PatientRegistry(sameRevision, _world.Clock, _world.Pseudonymiser);
+        var patients = new RegistryUseCases(sameRevision, _world.Clock, _world.Pseudonymiser);
 
         var results = await RecordConcurrentlyAsync(patients, before.Id);
 
@@ -68,7 +70,7 @@ public sealed class ConcurrencyTests(ITestOutputHelper output) : IAsyncLifetime
         var winner = Assert.Single(results, r => r.Enrolled is not null).Enrolled!;
         Assert.All(results.Where(r => r.Enrolled is null), r => Assert.IsType<AlreadyExistsException>(r.Error));
         AssertSame(winner, Assert.Single(await _world.AllPatientsAsync()));
-        Assert.Equal(winner.Id, Assert.Single(await _world.EventsAsync<Events.PatientEnrolled>()).Pseudonym);
+        Assert.Equal(winner.Id, Assert.Single(await _world.EventsAsync<Messages.PatientEnrolled>()).Pseudonym);
     }
 
     private async Task<Stored<PatientRecord>> InfusedPatientAsync()
@@ -78,7 +80,7 @@ public sealed class ConcurrencyTests(ITestOutputHelper output) : IAsyncLifetime
     }
 
     /// <summary>A follow-up visit per writer, each on its own day, all started at once.</summary>
-    private static async Task<(DateOnly Day, Stored<PatientRecord>? Saved, Exception? Error)[]> RecordConcurrentlyAsync(PatientRegistry patients, string pseudonym)
+    private static async Task<(DateOnly Day, Stored<PatientRecord>? Saved, Exception? Error)[]> RecordConcurrentlyAsync(RegistryUseCases patients, string pseudonym)
     {
         using var start = new ManualResetEventSlim();
         var attempts = Enumerable.Range(1, Writers).Select(visit => Task.Run(async () =>
@@ -87,8 +89,7 @@ public sealed class ConcurrencyTests(ITestOutputHelper output) : IAsyncLifetime
             var day = Infused.AddDays(30 * visit);
             try
             {
-                var saved = await patients.RecordOutcomeAsync(AstanaClinician, pseudonym, DateParts.Of(day),
-                    new FollowUpReport(DiseaseState.InRemission, BCellAplasia: visit % 2 == 0), None);
+                var saved = await patients.RecordOutcome.ExecuteAsync(new RecordOutcomeCommand(pseudonym, DateParts.Of(day), new FollowUpReport(DiseaseState.InRemission, BCellAplasia: visit % 2 == 0)), AstanaClinician, None);
                 return (Day: day, Saved: (Stored<PatientRecord>?)saved, Error: (Exception?)null);
             }
             catch (Exception e)
@@ -121,7 +122,7 @@ public sealed class ConcurrencyTests(ITestOutputHelper output) : IAsyncLifetime
             previous = result;
         }
         Assert.Equal(saved.Select(r => r.Day).Order(), final.Value.Outcomes.Select(o => o.OccurredOn));
-        var raised = await _world.EventsAsync<Events.OutcomeRecorded>();
+        var raised = await _world.EventsAsync<Messages.OutcomeRecorded>();
         Assert.Equal(saved.Count, raised.Count);
         Assert.Equal(final.Value.Outcomes.Select(o => o.OutcomeId).Order(StringComparer.Ordinal), raised.Select(e => e.OutcomeId).Order(StringComparer.Ordinal));
     }
@@ -138,7 +139,7 @@ public sealed class ConcurrencyTests(ITestOutputHelper output) : IAsyncLifetime
         public async Task<Stored<T>?> FindAsync<T>(Collection<T> collection, string id, CancellationToken ct = default) where T : class
         {
             var found = await inner.FindAsync(collection, id, ct);
-            if (collection.Name == PatientRecord.Collection.Name)
+            if (collection.Name == RegistryCollections.Patients.Name)
             {
                 if (Interlocked.Increment(ref _reads) == readers)
                 {

@@ -1,9 +1,10 @@
 using CarTConsortium.BuildingBlocks.Errors;
 using CarTConsortium.BuildingBlocks.Storage;
-using CarTConsortium.Registry.Patients;
+using CarTConsortium.Registry.Domain.Patients;
+using CarTConsortium.Registry.UseCases.Patients;
 using Xunit;
 using static CarTConsortium.Registry.Tests.UseCases.RegistryWorld;
-using Events = CarTConsortium.Contracts.Registry.V1;
+using Messages = CarTConsortium.Contracts.Registry.V1;
 
 namespace CarTConsortium.Registry.Tests.UseCases;
 
@@ -27,7 +28,7 @@ public sealed class ConsentChangeTests : IAsyncLifetime
         Assert.Single(await _world.ListAllAsync(Admin));
         Assert.Single(await _world.ListAllAsync(TashkentClinician, country: "KZ"));
 
-        var changed = await _world.Patients.ChangeConsentAsync(AstanaCoordinator, enrolled.Id, RegistryOnly with { Research = true }, enrolled.Version, None);
+        var changed = await _world.ChangeConsent.ExecuteAsync(new ChangeConsentCommand(enrolled.Id, RegistryOnly with { Research = true }, enrolled.Version), AstanaCoordinator, None);
 
         Assert.Equal(2, changed.Version);
         AssertSame(changed, await _world.StoredAsync(enrolled.Id));
@@ -38,11 +39,11 @@ public sealed class ConsentChangeTests : IAsyncLifetime
         Assert.Empty(await _world.ListAllAsync(TashkentClinician, country: "KZ"));
         // The patient's country still sees it.
         await _world.ReadAsync(AlmatyClinician, enrolled.Id);
-        var raised = Assert.Single(await _world.EventsAsync<Events.PatientConsentChanged>());
-        Assert.Equal(new Events.PatientConsentChanged
+        var raised = Assert.Single(await _world.EventsAsync<Messages.PatientConsentChanged>());
+        Assert.Equal(new Messages.PatientConsentChanged
         {
             Pseudonym = enrolled.Id,
-            Consents = new Events.Consents { Registry = true, CrossBorderSharing = false, Research = true },
+            Consents = new Messages.Consents { Registry = true, CrossBorderSharing = false, Research = true },
         }, raised);
     }
 
@@ -56,7 +57,7 @@ public sealed class ConsentChangeTests : IAsyncLifetime
         }
         Assert.Equal(6, (await _world.TotalAsync()).Measures!.PatientsInfused);
 
-        var frozen = await _world.Patients.ChangeConsentAsync(AstanaClinician, enrolled.Id, Withdrawn, enrolled.Version, None);
+        var frozen = await _world.ChangeConsent.ExecuteAsync(new ChangeConsentCommand(enrolled.Id, Withdrawn, enrolled.Version), AstanaClinician, None);
 
         Assert.True(frozen.Value.IsFrozen);
         await Assert.ThrowsAsync<PermissionDeniedException>(() => _world.ReadAsync(AlmatyClinician, enrolled.Id));
@@ -71,7 +72,7 @@ public sealed class ConsentChangeTests : IAsyncLifetime
         AssertSame(frozen, await _world.StoredAsync(enrolled.Id));
         var total = (await _world.TotalAsync()).Measures!;
         Assert.Equal(5, total.PatientsInfused);
-        var raised = Assert.Single(await _world.EventsAsync<Events.PatientConsentChanged>());
+        var raised = Assert.Single(await _world.EventsAsync<Messages.PatientConsentChanged>());
         Assert.False(raised.Consents.Registry);
     }
 
@@ -83,13 +84,13 @@ public sealed class ConsentChangeTests : IAsyncLifetime
         {
             await InfusedAsync($"KZ-1000-000{i}", RegistryOnly);
         }
-        var frozen = await _world.Patients.ChangeConsentAsync(AstanaClinician, enrolled.Id, Withdrawn, enrolled.Version, None);
+        var frozen = await _world.ChangeConsent.ExecuteAsync(new ChangeConsentCommand(enrolled.Id, Withdrawn, enrolled.Version), AstanaClinician, None);
 
         await Assert.ThrowsAsync<PermissionDeniedException>(() =>
-            _world.Patients.ChangeConsentAsync(AlmatyClinician, enrolled.Id, RegistryOnly, frozen.Version, None));
+            _world.ChangeConsent.ExecuteAsync(new ChangeConsentCommand(enrolled.Id, RegistryOnly, frozen.Version), AlmatyClinician, None));
         await Assert.ThrowsAsync<PermissionDeniedException>(() =>
-            _world.Patients.ChangeConsentAsync(Admin, enrolled.Id, RegistryOnly, frozen.Version, None));
-        var thawed = await _world.Patients.ChangeConsentAsync(AstanaCoordinator, enrolled.Id, RegistryOnly, frozen.Version, None);
+            _world.ChangeConsent.ExecuteAsync(new ChangeConsentCommand(enrolled.Id, RegistryOnly, frozen.Version), Admin, None));
+        var thawed = await _world.ChangeConsent.ExecuteAsync(new ChangeConsentCommand(enrolled.Id, RegistryOnly, frozen.Version), AstanaCoordinator, None);
 
         Assert.False(thawed.Value.IsFrozen);
         Assert.Equal(frozen.Version + 1, thawed.Version);
@@ -97,27 +98,27 @@ public sealed class ConsentChangeTests : IAsyncLifetime
         Assert.Equal(6, (await _world.TotalAsync()).Measures!.PatientsInfused);
         var infused = await _world.InfuseAsync(AstanaClinician, enrolled.Id, Infused.AddDays(60));
         Assert.Equal(2, infused.Value.Infusions.Count);
-        Assert.Equal([false, true], (await _world.EventsAsync<Events.PatientConsentChanged>()).Select(e => e.Consents.Registry));
+        Assert.Equal([false, true], (await _world.EventsAsync<Messages.PatientConsentChanged>()).Select(e => e.Consents.Registry));
     }
 
     [Fact]
     public async Task A_change_from_a_stale_revision_is_aborted_and_changes_nothing()
     {
         var enrolled = await _world.EnrolAsync(AstanaClinician, "KZ-1000-0001", consents: Shared);
-        var changed = await _world.Patients.ChangeConsentAsync(AstanaClinician, enrolled.Id, RegistryOnly, enrolled.Version, None);
+        var changed = await _world.ChangeConsent.ExecuteAsync(new ChangeConsentCommand(enrolled.Id, RegistryOnly, enrolled.Version), AstanaClinician, None);
 
         var stale = await Assert.ThrowsAsync<StaleVersionException>(() =>
-            _world.Patients.ChangeConsentAsync(AstanaClinician, enrolled.Id, Withdrawn, enrolled.Version, None));
+            _world.ChangeConsent.ExecuteAsync(new ChangeConsentCommand(enrolled.Id, Withdrawn, enrolled.Version), AstanaClinician, None));
         var ahead = await Assert.ThrowsAsync<StaleVersionException>(() =>
-            _world.Patients.ChangeConsentAsync(AstanaClinician, enrolled.Id, Withdrawn, changed.Version + 1, None));
+            _world.ChangeConsent.ExecuteAsync(new ChangeConsentCommand(enrolled.Id, Withdrawn, changed.Version + 1), AstanaClinician, None));
         var missing = await Assert.ThrowsAsync<InvalidArgumentException>(() =>
-            _world.Patients.ChangeConsentAsync(AstanaClinician, enrolled.Id, Withdrawn, 0, None));
+            _world.ChangeConsent.ExecuteAsync(new ChangeConsentCommand(enrolled.Id, Withdrawn, 0), AstanaClinician, None));
 
         Assert.IsType<ConcurrencyConflictException>(stale, exactMatch: false);
         Assert.IsType<ConcurrencyConflictException>(ahead, exactMatch: false);
         Assert.Equal("expected_revision", Assert.Single(missing.Violations).Field);
         AssertSame(changed, await _world.StoredAsync(enrolled.Id));
-        Assert.Single(await _world.EventsAsync<Events.PatientConsentChanged>());
+        Assert.Single(await _world.EventsAsync<Messages.PatientConsentChanged>());
     }
 
     [Fact]
@@ -126,13 +127,13 @@ public sealed class ConsentChangeTests : IAsyncLifetime
         var enrolled = await _world.EnrolAsync(AstanaClinician, "KZ-1000-0001", consents: RegistryOnly);
 
         var invalid = await Assert.ThrowsAsync<InvalidArgumentException>(() =>
-            _world.Patients.ChangeConsentAsync(AstanaClinician, enrolled.Id, new Consents(false, true, true), enrolled.Version, None));
-        var same = await _world.Patients.ChangeConsentAsync(AstanaClinician, enrolled.Id, RegistryOnly, enrolled.Version, None);
+            _world.ChangeConsent.ExecuteAsync(new ChangeConsentCommand(enrolled.Id, new Consents(false, true, true), enrolled.Version), AstanaClinician, None));
+        var same = await _world.ChangeConsent.ExecuteAsync(new ChangeConsentCommand(enrolled.Id, RegistryOnly, enrolled.Version), AstanaClinician, None);
 
         Assert.Equal(["consents.cross_border_sharing", "consents.research"], invalid.Violations.Select(v => v.Field));
         AssertSame(enrolled, same);
         AssertSame(enrolled, await _world.StoredAsync(enrolled.Id));
-        Assert.Empty(await _world.EventsAsync<Events.PatientConsentChanged>());
+        Assert.Empty(await _world.EventsAsync<Messages.PatientConsentChanged>());
     }
 
     private async Task<Stored<PatientRecord>> InfusedAsync(string nationalId, Consents consents)

@@ -1,8 +1,10 @@
 using System.Diagnostics;
 using System.Globalization;
 using CarTConsortium.BuildingBlocks.Storage;
-using CarTConsortium.Registry.Patients;
-using CarTConsortium.Registry.Statistics;
+using CarTConsortium.Registry.Domain.Patients;
+using CarTConsortium.Registry.Domain.Statistics;
+using CarTConsortium.Registry.Storage;
+using CarTConsortium.Registry.UseCases.Statistics;
 using CarTConsortium.Storage.Sqlite;
 using CarTConsortium.Testing;
 using Microsoft.AspNetCore.Builder;
@@ -36,10 +38,10 @@ public sealed class DemoDataTests(ITestOutputHelper output) : IDisposable
         Assert.Equal(seeded, await CountPatientsAsync(store));
         Assert.Equal(outboxAfterFirst, (await store.ReadPendingAsync(100_000, CancellationToken.None)).Count);
 
-        var statistics = new ConsortiumStatistics(store, _clock);
-        var total = (await statistics.GetAsync([], null, null, 0, CancellationToken.None)).Slice.Total;
+        var statistics = new GetStatistics(store, _clock);
+        var total = (await statistics.ExecuteAsync(new GetStatisticsCommand([], null, null, 0), CancellationToken.None)).Slice.Total;
         var measures = total.Measures!;
-        var benchmark = ConsortiumStatistics.Cibmtr;
+        var benchmark = Benchmark.Cibmtr;
         output.WriteLine(string.Create(CultureInfo.InvariantCulture,
             $"Demo consortium: {measures.PatientsInfused} infused; CR {Show(measures.CompleteRemission)} (benchmark {benchmark.CompleteRemission:0.000}); " +
             $"1-year OS {Show(measures.OverallSurvival1y)} (benchmark {benchmark.OverallSurvival1y:0.000}); " +
@@ -49,7 +51,7 @@ public sealed class DemoDataTests(ITestOutputHelper output) : IDisposable
         Assert.InRange(measures.CompleteRemission!.Value, 0.70, 0.97);
         Assert.InRange(measures.OverallSurvival1y!.Value, 0.60, 0.92);
 
-        var cube = (await statistics.GetAsync([Dimension.Country, Dimension.Product, Dimension.Year], null, null, 0, CancellationToken.None)).Slice;
+        var cube = (await statistics.ExecuteAsync(new GetStatisticsCommand([Dimension.Country, Dimension.Product, Dimension.Year], null, null, 0), CancellationToken.None)).Slice;
         Assert.Contains(cube.Cells, c => c.Suppressed);
         Assert.Contains(cube.Cells, c => !c.Suppressed);
         foreach (var cell in cube.Cells)
@@ -65,7 +67,7 @@ public sealed class DemoDataTests(ITestOutputHelper output) : IDisposable
             [Dimension.Country, Dimension.Year], [Dimension.Product, Dimension.Year], [Dimension.Country, Dimension.Product, Dimension.Year],
         })
         {
-            var slice = (await statistics.GetAsync(grouping, null, null, 0, CancellationToken.None)).Slice;
+            var slice = (await statistics.ExecuteAsync(new GetStatisticsCommand(grouping, null, null, 0), CancellationToken.None)).Slice;
             cells.AddRange(slice.Cells.Append(slice.Total));
         }
         foreach (var cell in cells.Where(c => !c.Suppressed))
@@ -103,7 +105,7 @@ public sealed class DemoDataTests(ITestOutputHelper output) : IDisposable
         var query = new DocumentQuery { Limit = DocumentQuery.MaxLimit };
         while (true)
         {
-            var page = await store.QueryAsync(PatientRecord.Collection, query, CancellationToken.None);
+            var page = await store.QueryAsync(RegistryCollections.Patients, query, CancellationToken.None);
             count += page.Items.Count;
             if (page.NextAfterId is null)
             {
@@ -113,7 +115,7 @@ public sealed class DemoDataTests(ITestOutputHelper output) : IDisposable
         }
     }
 
-    /// <summary>The module's own registrations over this test's store and clock, as ProductCatalogueTests builds them; no server is built.</summary>
+    /// <summary>The module's own registrations over this test's store and clock, as ProductUseCasesTests builds them; no server is built.</summary>
     private ServiceProvider ModuleServices(RegistryModule module, SqliteDocumentStore store)
     {
         var builder = WebApplication.CreateEmptyBuilder(new WebApplicationOptions());

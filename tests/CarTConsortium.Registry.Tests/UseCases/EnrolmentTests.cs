@@ -1,10 +1,11 @@
 using CarTConsortium.BuildingBlocks.Errors;
 using CarTConsortium.BuildingBlocks.Security;
 using CarTConsortium.BuildingBlocks.Storage;
+using CarTConsortium.Registry.UseCases.Members;
 using CarTConsortium.Testing;
 using Xunit;
 using static CarTConsortium.Registry.Tests.UseCases.RegistryWorld;
-using Events = CarTConsortium.Contracts.Registry.V1;
+using Messages = CarTConsortium.Contracts.Registry.V1;
 
 namespace CarTConsortium.Registry.Tests.UseCases;
 
@@ -36,7 +37,7 @@ public sealed class EnrolmentTests : IAsyncLifetime
         }
         var only = Assert.Single(await _world.AllPatientsAsync());
         AssertSame(first, only);
-        Assert.Single(await _world.EventsAsync<Events.PatientEnrolled>());
+        Assert.Single(await _world.EventsAsync<Messages.PatientEnrolled>());
     }
 
     [Fact]
@@ -63,7 +64,7 @@ public sealed class EnrolmentTests : IAsyncLifetime
             _world.EnrolAsync(Callers.Of(Roles.RegulatoryOfficer, "KZ", Astana), ChildId, institution: Astana));
 
         Assert.Empty(await _world.AllPatientsAsync());
-        Assert.Empty(await _world.EventsAsync<Events.PatientEnrolled>());
+        Assert.Empty(await _world.EventsAsync<Messages.PatientEnrolled>());
         // The refused enrolments left the identifier free for the institution that treats the child.
         await _world.EnrolAsync(AstanaCoordinator, ChildId);
     }
@@ -79,7 +80,7 @@ public sealed class EnrolmentTests : IAsyncLifetime
 
         Assert.Contains(NcbSite, atSite.Message, StringComparison.Ordinal);
         Assert.Empty(await _world.AllPatientsAsync());
-        Assert.Empty(await _world.EventsAsync<Events.PatientEnrolled>());
+        Assert.Empty(await _world.EventsAsync<Messages.PatientEnrolled>());
     }
 
     [Fact]
@@ -115,14 +116,14 @@ public sealed class EnrolmentTests : IAsyncLifetime
 
         Assert.Contains("cross-border care", refused.Message, StringComparison.Ordinal);
         Assert.Empty(await bare.AllPatientsAsync());
-        Assert.Empty(await bare.EventsAsync<Events.PatientEnrolled>());
+        Assert.Empty(await bare.EventsAsync<Messages.PatientEnrolled>());
     }
 
     [Fact]
     public async Task Once_the_agreement_has_ended_a_kyrgyz_child_is_not_enrolled_in_Kazakhstan()
     {
-        var agreement = await _world.Members.ListAgreementsAsync(0, null, "KG", None);
-        await _world.Members.EndAgreementAsync("KG-KZ", new DateParts(2026, 3, 10), Assert.Single(agreement.Agreements).Version, None);
+        var agreement = await _world.ListAgreements.ExecuteAsync(new ListAgreementsCommand(0, null, "KG"), None);
+        await _world.EndAgreement.ExecuteAsync(new EndAgreementCommand("KG-KZ", new DateParts(2026, 3, 10), Assert.Single(agreement.Agreements).Version), None);
         // Still in force on its last day.
         var lastDay = await _world.EnrolAsync(AstanaClinician, "KG-0001-0001", country: "KG");
         _world.Clock.Advance(TimeSpan.FromDays(1));
@@ -139,7 +140,7 @@ public sealed class EnrolmentTests : IAsyncLifetime
         await Assert.ThrowsAsync<RuleViolationException>(() => _world.EnrolAsync(AstanaClinician, ChildId, country: "UZ"));
 
         Assert.Empty(await _world.AllPatientsAsync());
-        Assert.Empty(await _world.EventsAsync<Events.PatientEnrolled>());
+        Assert.Empty(await _world.EventsAsync<Messages.PatientEnrolled>());
     }
 
     [Fact]
@@ -169,16 +170,16 @@ public sealed class EnrolmentTests : IAsyncLifetime
         var enrolled = await _world.EnrolAsync(AstanaClinician, ChildId, consents: Shared, birthYear: 2015, birthMonth: 11);
 
         var message = Assert.Single(await _world.OutboxAsync(), m => m.Topic == "consortium.registry.v1.PatientEnrolled");
-        var raised = Events.PatientEnrolled.Parser.ParseJson(message.Payload);
+        var raised = Messages.PatientEnrolled.Parser.ParseJson(message.Payload);
 
-        Assert.Equal(new Events.PatientEnrolled
+        Assert.Equal(new Messages.PatientEnrolled
         {
             Pseudonym = enrolled.Id,
             CountryCode = "KZ",
             TreatingInstitutionId = Astana,
             BirthYear = 2015,
             BirthMonth = 11,
-            Consents = new Events.Consents { Registry = true, CrossBorderSharing = true, Research = true },
+            Consents = new Messages.Consents { Registry = true, CrossBorderSharing = true, Research = true },
         }, raised);
         using var json = System.Text.Json.JsonDocument.Parse(message.Payload);
         Assert.Equal(["birthMonth", "birthYear", "consents", "countryCode", "pseudonym", "treatingInstitutionId"],

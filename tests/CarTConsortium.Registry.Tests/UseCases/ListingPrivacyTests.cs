@@ -1,6 +1,7 @@
 using System.Buffers.Text;
 using System.Text;
-using CarTConsortium.Registry.Privacy;
+using CarTConsortium.Registry.Domain.AccessLog;
+using CarTConsortium.Registry.UseCases.Patients;
 using Xunit;
 using static CarTConsortium.Registry.Tests.UseCases.RegistryWorld;
 
@@ -31,7 +32,7 @@ public sealed class ListingPrivacyTests : IAsyncLifetime
         string? token = null;
         do
         {
-            var page = await _world.Patients.ListAsync(TashkentClinician, 1, token, AccessPurpose.QualityReview, null, null, "KZ", None);
+            var page = await _world.ListPatients.ExecuteAsync(new ListPatientsCommand(1, token, AccessPurpose.QualityReview, null, null, "KZ"), TashkentClinician, None);
             pages.Add([.. page.Patients.Select(p => p.Id)]);
             token = page.NextPageToken;
             tokens.Add(token);

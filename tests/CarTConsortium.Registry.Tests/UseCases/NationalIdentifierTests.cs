@@ -12,7 +12,7 @@ namespace CarTConsortium.Registry.Tests.UseCases;
 /// (main file, write-ahead log, shared memory) and no error message holds it in any form.
 /// </summary>
 /// <remarks>
-/// PatientRegistry takes no logger and the SQLite adapter logs nothing, so the messages the
+/// The patient use cases take no logger and the SQLite adapter logs nothing, so the messages the
 /// use cases can emit are their exceptions: those are collected whole (message and ToString).
 /// </remarks>
 public sealed class NationalIdentifierTests : IAsyncLifetime

@@ -1,7 +1,8 @@
 using CarTConsortium.BuildingBlocks.Errors;
 using CarTConsortium.BuildingBlocks.Security;
-using CarTConsortium.Registry.Patients;
-using CarTConsortium.Registry.Privacy;
+using CarTConsortium.Registry.Domain.AccessLog;
+using CarTConsortium.Registry.Domain.Patients;
+using CarTConsortium.Registry.UseCases.Patients;
 using CarTConsortium.Testing;
 using Xunit;
 using static CarTConsortium.Registry.Tests.UseCases.RegistryWorld;
@@ -163,7 +164,7 @@ public sealed class PatientReadTests : IAsyncLifetime
         string? token = null;
         do
         {
-            var page = await _world.Patients.ListAsync(AstanaClinician, 1, token, AccessPurpose.QualityReview, "audit", null, null, None);
+            var page = await _world.ListPatients.ExecuteAsync(new ListPatientsCommand(1, token, AccessPurpose.QualityReview, "audit", null, null), AstanaClinician, None);
             pages.Add([.. page.Patients.Select(p => p.Id)]);
             token = page.NextPageToken;
         }
@@ -190,7 +191,7 @@ public sealed class PatientReadTests : IAsyncLifetime
         var first = await _world.ListAllAsync(Admin);
         var second = await _world.ListAllAsync(Admin);
         var invalid = await Assert.ThrowsAsync<InvalidArgumentException>(() =>
-            _world.Patients.ListAsync(AstanaClinician, 0, null, null, null, null, null, None));
+            _world.ListPatients.ExecuteAsync(new ListPatientsCommand(0, null, null, null, null, null), AstanaClinician, None));
 
         Assert.Equal("purpose", Assert.Single(invalid.Violations).Field);
         var log = await _world.AccessLogAsync();
@@ -204,7 +205,7 @@ public sealed class PatientReadTests : IAsyncLifetime
         var kzAlmaty = await _world.EnrolAsync(AlmatyClinician, "KZ-1000-0002");
         var kzShared = await _world.EnrolAsync(AstanaClinician, "KZ-1000-0003", consents: Shared);
         var frozen = await _world.EnrolAsync(AlmatyClinician, "KZ-1000-0004");
-        await _world.Patients.ChangeConsentAsync(AlmatyClinician, frozen.Id, Withdrawn, frozen.Version, None);
+        await _world.ChangeConsent.ExecuteAsync(new ChangeConsentCommand(frozen.Id, Withdrawn, frozen.Version), AlmatyClinician, None);
         var uzTashkent = await _world.EnrolAsync(TashkentClinician, "UZ-1000-0001");
         var uzShared = await _world.EnrolAsync(TashkentClinician, "UZ-1000-0002", consents: Shared);
         var kgAtAstana = await _world.EnrolAsync(AstanaClinician, "KG-1000-0001", country: "KG");

@@ -3,11 +3,16 @@ using CarTConsortium.BuildingBlocks.Errors;
 using CarTConsortium.BuildingBlocks.Eventing;
 using CarTConsortium.BuildingBlocks.Security;
 using CarTConsortium.BuildingBlocks.Storage;
-using CarTConsortium.Registry.Members;
-using CarTConsortium.Registry.Patients;
-using CarTConsortium.Registry.Privacy;
-using CarTConsortium.Registry.Products;
-using CarTConsortium.Registry.Statistics;
+using CarTConsortium.Registry.Domain.Members;
+using CarTConsortium.Registry.Domain.Patients;
+using CarTConsortium.Registry.Domain.AccessLog;
+using CarTConsortium.Registry.Domain.Products;
+using CarTConsortium.Registry.Domain.Statistics;
+using CarTConsortium.Registry.Storage;
+using CarTConsortium.Registry.UseCases.Members;
+using CarTConsortium.Registry.UseCases.Patients;
+using CarTConsortium.Registry.UseCases.Products;
+using CarTConsortium.Registry.UseCases.Statistics;
 using CarTConsortium.Storage.Sqlite;
 using CarTConsortium.Testing;
 using Google.Protobuf;
@@ -20,7 +25,7 @@ namespace CarTConsortium.Registry.Tests.UseCases;
 /// reference), three treatment centres and a manufacturing site, the KG-KZ cross-border care
 /// agreement, two products, and the use cases over them, with the callers that use them.
 /// </summary>
-internal sealed class RegistryWorld : IAsyncDisposable
+internal sealed class RegistryWorld : RegistryUseCases, IAsyncDisposable
 {
     public static readonly CancellationToken None = CancellationToken.None;
 
@@ -46,41 +51,34 @@ internal sealed class RegistryWorld : IAsyncDisposable
 
     private static readonly Institution.AccreditationInput Accredited = new(AccreditationStatus.Accredited, "FACT-JACIE", new DateParts(2028, 1, 31));
 
-    private readonly TemporaryFolder _folder = new("cartc-usecases-");
+    private readonly TemporaryFolder _folder;
 
-    private RegistryWorld()
+    private RegistryWorld(TemporaryFolder folder, string databasePath, SqliteDocumentStore store, FakeTimeProvider clock, Pseudonymiser pseudonymiser)
+        : base(store, clock, pseudonymiser)
     {
-        DatabasePath = System.IO.Path.Combine(_folder, "registry.db");
-        Store = new SqliteDocumentStore(DatabasePath, new OutboxSignal());
-        Members = new MemberDirectory(Store, Clock);
-        Catalogue = new ProductCatalogue(Store, Clock);
-        Pseudonymiser = new Pseudonymiser(Secrets());
-        Patients = new PatientRegistry(Store, Clock, Pseudonymiser);
-        Statistics = new ConsortiumStatistics(Store, Clock);
+        _folder = folder;
+        DatabasePath = databasePath;
+        Store = store;
+        Clock = clock;
+        Pseudonymiser = pseudonymiser;
     }
 
     public string Folder => _folder.Path;
 
     public string DatabasePath { get; }
 
-    public FakeTimeProvider Clock { get; } = new(Start);
+    public FakeTimeProvider Clock { get; }
 
     public SqliteDocumentStore Store { get; }
 
-    public MemberDirectory Members { get; }
-
-    public ProductCatalogue Catalogue { get; }
-
     public Pseudonymiser Pseudonymiser { get; }
-
-    public PatientRegistry Patients { get; }
-
-    public ConsortiumStatistics Statistics { get; }
 
     /// <summary>The registry set up; without <paramref name="kgKzAgreement"/> KG and KZ have agreed nothing.</summary>
     public static async Task<RegistryWorld> CreateAsync(bool kgKzAgreement = true)
     {
-        var world = new RegistryWorld();
+        var folder = new TemporaryFolder("cartc-usecases-");
+        var databasePath = System.IO.Path.Combine(folder, "registry.db");
+        var world = new RegistryWorld(folder, databasePath, new SqliteDocumentStore(databasePath, new OutboxSignal()), new FakeTimeProvider(Start), new Pseudonymiser(Secrets()));
         try
         {
             await world.SetUpAsync(kgKzAgreement);
@@ -107,41 +105,39 @@ internal sealed class RegistryWorld : IAsyncDisposable
 
     private async Task SetUpAsync(bool kgKzAgreement)
     {
-        await Members.AdmitCountryAsync("KZ", "Kazakhstan", Membership.Member, None);
-        await Members.AdmitCountryAsync("UZ", "Uzbekistan", Membership.Member, None);
-        await Members.AdmitCountryAsync("KG", "Kyrgyzstan", Membership.Member, None);
-        await Members.AdmitCountryAsync("US", "United States", Membership.Reference, None);
+        await AdmitCountry.ExecuteAsync(new AdmitCountryCommand("KZ", "Kazakhstan", Membership.Member), None);
+        await AdmitCountry.ExecuteAsync(new AdmitCountryCommand("UZ", "Uzbekistan", Membership.Member), None);
+        await AdmitCountry.ExecuteAsync(new AdmitCountryCommand("KG", "Kyrgyzstan", Membership.Member), None);
+        await AdmitCountry.ExecuteAsync(new AdmitCountryCommand("US", "United States", Membership.Reference), None);
         await Centre(Astana, "KZ");
         await Centre(Almaty, "KZ");
         await Centre(Tashkent, "UZ");
-        await Members.RegisterInstitutionAsync(NcbSite, "National Center for Biotechnology", "KZ", InstitutionKind.ManufacturingSite,
-            Accredited, new Capabilities(2, 0, false), null, None);
+        await RegisterInstitution.ExecuteAsync(new RegisterInstitutionCommand(NcbSite, "National Center for Biotechnology", "KZ", InstitutionKind.ManufacturingSite, Accredited, new Capabilities(2, 0, false), null), None);
         if (kgKzAgreement)
         {
-            await Members.SignAgreementAsync(["KG", "KZ"], crossBorderCare: true, shipment: true, shipmentLeadDays: 2, new DateParts(2025, 1, 1), null, None);
+            await SignAgreement.ExecuteAsync(new SignAgreementCommand(["KG", "KZ"], CrossBorderCare: true, Shipment: true, ShipmentLeadDays: 2, new DateParts(2025, 1, 1), null), None);
         }
-        await Catalogue.RegisterAsync(Academic, "Academic CD19 CAR-T", "CD19", CellSource.Autologous, "National Center for Biotechnology", None);
-        await Catalogue.RegisterAsync(Kymriah, "Kymriah", "CD19", CellSource.Autologous, "Novartis", None);
+        await RegisterProduct.ExecuteAsync(new RegisterProductCommand(Academic, "Academic CD19 CAR-T", "CD19", CellSource.Autologous, "National Center for Biotechnology"), None);
+        await RegisterProduct.ExecuteAsync(new RegisterProductCommand(Kymriah, "Kymriah", "CD19", CellSource.Autologous, "Novartis"), None);
 
         Task Centre(string id, string country) =>
-            Members.RegisterInstitutionAsync(id, id, country, InstitutionKind.TreatmentCentre, Accredited, new Capabilities(0, 8, true), null, None);
+            RegisterInstitution.ExecuteAsync(new RegisterInstitutionCommand(id, id, country, InstitutionKind.TreatmentCentre, Accredited, new Capabilities(0, 8, true), null), None);
     }
 
     /// <summary>A girl born in May 2016 with relapsed CD19+ B-ALL, enrolled at the caller's institution unless told otherwise.</summary>
     public Task<Stored<PatientRecord>> EnrolAsync(Caller caller, string nationalId, string? country = null, string? institution = null,
         Consents? consents = null, int birthYear = 2016, int birthMonth = 5) =>
-        Patients.EnrolAsync(caller, nationalId, country, institution ?? caller.Org!, birthYear, birthMonth, Sex.Female,
-            DiseaseStatus.Relapsed, Cd19Status.Positive, 2, consents ?? RegistryOnly, None);
+        EnrolPatient.ExecuteAsync(new EnrolPatientCommand(nationalId, country, institution ?? caller.Org!, birthYear, birthMonth, Sex.Female, DiseaseStatus.Relapsed, Cd19Status.Positive, 2, consents ?? RegistryOnly), caller, None);
 
     /// <summary>An infusion recorded by the treating institution's clinician.</summary>
     public Task<Stored<PatientRecord>> InfuseAsync(Caller clinician, string pseudonym, DateOnly on, string product = Academic) =>
-        Patients.RecordInfusionAsync(clinician, pseudonym, product, 1.5, DateParts.Of(on), null, None);
+        RecordInfusion.ExecuteAsync(new RecordInfusionCommand(pseudonym, product, 1.5, DateParts.Of(on), null), clinician, None);
 
     public Task<Stored<PatientRecord>> OutcomeAsync(Caller clinician, string pseudonym, DateOnly on, OutcomeReport report) =>
-        Patients.RecordOutcomeAsync(clinician, pseudonym, DateParts.Of(on), report, None);
+        RecordOutcome.ExecuteAsync(new RecordOutcomeCommand(pseudonym, DateParts.Of(on), report), clinician, None);
 
     public Task<Stored<PatientRecord>> ReadAsync(Caller caller, string pseudonym, AccessPurpose? purpose = AccessPurpose.Treatment, string? justification = "ward round") =>
-        Patients.GetAsync(caller, pseudonym, purpose, justification, None);
+        GetPatient.ExecuteAsync(new GetPatientCommand(pseudonym, purpose, justification), caller, None);
 
     /// <summary>Every page of the list the caller asks for.</summary>
     public async Task<List<Stored<PatientRecord>>> ListAllAsync(Caller caller, int pageSize = 0, string? institution = null, string? country = null)
@@ -150,7 +146,7 @@ internal sealed class RegistryWorld : IAsyncDisposable
         string? token = null;
         do
         {
-            var page = await Patients.ListAsync(caller, pageSize, token, AccessPurpose.QualityReview, "audit", institution, country, None);
+            var page = await ListPatients.ExecuteAsync(new ListPatientsCommand(pageSize, token, AccessPurpose.QualityReview, "audit", institution, country), caller, None);
             all.AddRange(page.Patients);
             token = page.NextPageToken;
         }
@@ -159,12 +155,12 @@ internal sealed class RegistryWorld : IAsyncDisposable
     }
 
     /// <summary>The stored record, read past every use case.</summary>
-    public Task<Stored<PatientRecord>?> StoredAsync(string pseudonym) => Store.FindAsync(PatientRecord.Collection, pseudonym, None);
+    public Task<Stored<PatientRecord>?> StoredAsync(string pseudonym) => Store.FindAsync(RegistryCollections.Patients, pseudonym, None);
 
-    public async Task<IReadOnlyList<Stored<PatientRecord>>> AllPatientsAsync() => await AllAsync(PatientRecord.Collection);
+    public async Task<IReadOnlyList<Stored<PatientRecord>>> AllPatientsAsync() => await AllAsync(RegistryCollections.Patients);
 
     /// <summary>The whole access log, in id (time) order.</summary>
-    public async Task<IReadOnlyList<AccessLogEntry>> AccessLogAsync() => [.. (await AllAsync(AccessLogEntry.Collection)).Select(e => e.Value)];
+    public async Task<IReadOnlyList<AccessLogEntry>> AccessLogAsync() => [.. (await AllAsync(RegistryCollections.AccessLog)).Select(e => e.Value)];
 
     private Task<List<Stored<T>>> AllAsync<T>(Collection<T> collection) where T : class => Store.QueryAllAsync(collection, DocumentQuery.All, None);
 
@@ -192,7 +188,7 @@ internal sealed class RegistryWorld : IAsyncDisposable
     public async Task<IReadOnlyList<OutboxMessage>> OutboxAsync() => await Store.ReadPendingAsync(10_000, None);
 
     /// <summary>The consortium total (no grouping, no filter) as the statistics use case gives it.</summary>
-    public async Task<StatisticsCell> TotalAsync() => (await Statistics.GetAsync([], null, null, 0, None)).Slice.Total;
+    public async Task<StatisticsCell> TotalAsync() => (await GetStatistics.ExecuteAsync(new GetStatisticsCommand([], null, null, 0), None)).Slice.Total;
 
     public ValueTask DisposeAsync()
     {

@@ -1,5 +1,6 @@
 using CarTConsortium.BuildingBlocks.Errors;
-using CarTConsortium.Registry.Privacy;
+using CarTConsortium.Registry.Domain.AccessLog;
+using CarTConsortium.Registry.UseCases.Patients;
 using Xunit;
 using static CarTConsortium.Registry.Tests.UseCases.RegistryWorld;
 
@@ -23,7 +24,7 @@ public sealed class ResearchPurposeTests : IAsyncLifetime
         await _world.ReadAsync(AlmatyClinician, careOnly, AccessPurpose.QualityReview);
         await Assert.ThrowsAsync<PermissionDeniedException>(() => _world.ReadAsync(AlmatyClinician, careOnly, AccessPurpose.Research));
         await _world.ReadAsync(AlmatyClinician, research, AccessPurpose.Research);
-        var listed = await _world.Patients.ListAsync(AlmatyClinician, 0, null, AccessPurpose.Research, "outcomes study", null, "KZ", None);
+        var listed = await _world.ListPatients.ExecuteAsync(new ListPatientsCommand(0, null, AccessPurpose.Research, "outcomes study", null, "KZ"), AlmatyClinician, None);
 
         Assert.Equal([research], listed.Patients.Select(p => p.Id));
         // The refused read left no entry; the two reads and the listed one did (in one millisecond of the fake clock, so in no set order).

@@ -1,6 +1,7 @@
 using CarTConsortium.BuildingBlocks.Errors;
-using CarTConsortium.Registry.Patients;
-using CarTConsortium.Registry.Statistics;
+using CarTConsortium.Registry.Domain.Patients;
+using CarTConsortium.Registry.Domain.Statistics;
+using CarTConsortium.Registry.UseCases.Statistics;
 using Xunit;
 using static CarTConsortium.Registry.Tests.UseCases.RegistryWorld;
 
@@ -106,7 +107,7 @@ public sealed class StatisticsUseCaseTests : IAsyncLifetime
             }
         }
 
-        var (slice, computedAt) = await _world.Statistics.GetAsync([], null, null, 0, None);
+        var (slice, computedAt, _) = await _world.GetStatistics.ExecuteAsync(new GetStatisticsCommand([], null, null, 0), None);
 
         Assert.Equal(6, slice.Total.Measures!.PatientsInfused);
         Assert.Equal(Start, computedAt);
@@ -123,7 +124,7 @@ public sealed class StatisticsUseCaseTests : IAsyncLifetime
     [InlineData(null, null, -1, "year")]
     public async Task A_bad_filter_is_invalid_and_names_its_field(string? country, string? product, int year, string field)
     {
-        var invalid = await Assert.ThrowsAsync<InvalidArgumentException>(() => _world.Statistics.GetAsync([Dimension.Country], country, product, year, None));
+        var invalid = await Assert.ThrowsAsync<InvalidArgumentException>(() => _world.GetStatistics.ExecuteAsync(new GetStatisticsCommand([Dimension.Country], country, product, year), None));
 
         Assert.Equal(field, Assert.Single(invalid.Violations).Field);
     }
@@ -131,9 +132,9 @@ public sealed class StatisticsUseCaseTests : IAsyncLifetime
     [Fact]
     public async Task An_unspecified_dimension_is_invalid_and_named_by_its_position()
     {
-        var first = await Assert.ThrowsAsync<InvalidArgumentException>(() => _world.Statistics.GetAsync([null], null, null, 0, None));
-        var second = await Assert.ThrowsAsync<InvalidArgumentException>(() => _world.Statistics.GetAsync([Dimension.Year, null], null, null, 0, None));
-        var all = await Assert.ThrowsAsync<InvalidArgumentException>(() => _world.Statistics.GetAsync([null, Dimension.Product], "kz", "Bad_Product", 1999, None));
+        var first = await Assert.ThrowsAsync<InvalidArgumentException>(() => _world.GetStatistics.ExecuteAsync(new GetStatisticsCommand([null], null, null, 0), None));
+        var second = await Assert.ThrowsAsync<InvalidArgumentException>(() => _world.GetStatistics.ExecuteAsync(new GetStatisticsCommand([Dimension.Year, null], null, null, 0), None));
+        var all = await Assert.ThrowsAsync<InvalidArgumentException>(() => _world.GetStatistics.ExecuteAsync(new GetStatisticsCommand([null, Dimension.Product], "kz", "Bad_Product", 1999), None));
 
         Assert.Equal("group_by[0]", Assert.Single(first.Violations).Field);
         Assert.Equal("group_by[1]", Assert.Single(second.Violations).Field);
@@ -143,7 +144,7 @@ public sealed class StatisticsUseCaseTests : IAsyncLifetime
     [Fact]
     public async Task Empty_filters_and_year_zero_mean_every_value()
     {
-        var (slice, _) = await _world.Statistics.GetAsync([Dimension.Country, Dimension.Product, Dimension.Year], "", "", 0, None);
+        var (slice, _, _) = await _world.GetStatistics.ExecuteAsync(new GetStatisticsCommand([Dimension.Country, Dimension.Product, Dimension.Year], "", "", 0), None);
 
         Assert.Empty(slice.Cells);
         Assert.Equal(0, slice.Total.Measures!.PatientsInfused);

@@ -1,18 +1,19 @@
 using CarTConsortium.Approvals.Authorisations;
-using CarTConsortium.Approvals.Catalogue;
+using CarTConsortium.Approvals.Domain.Authorisations;
+using CarTConsortium.Approvals.Storage;
+using CarTConsortium.Approvals.UseCases.Authorisations;
 using CarTConsortium.BuildingBlocks.Errors;
-using CarTConsortium.BuildingBlocks.Eventing;
 using CarTConsortium.BuildingBlocks.Security;
 using CarTConsortium.BuildingBlocks.Storage;
 
 namespace CarTConsortium.Approvals.DemoData;
 
 /// <summary>
-/// The decisions of the review paper (../shared/domain/DOMAIN.md), recorded and moved through
+/// The decisions of the review paper (the consortium's domain digest), recorded and moved through
 /// their lifecycle by the consortium's admin through the same use cases as anyone. Products,
 /// countries and institutions come from the registry's events, so this waits for them.
 /// </summary>
-internal sealed class ApprovalsDemoData(IDocumentStore store, AuthorisationRegister register, TimeProvider clock)
+internal sealed class ApprovalsDemoData(IDocumentStore store, RecordAuthorisation record, ChangeAuthorisationStatus changeStatus, TimeProvider clock)
 {
     private const string Ball = "r/r B-ALL";
     private static readonly string[] DemoProducts = ["tisagenlecleucel", "pcar-19b", "nexcar19", "ncb-cd19-academic"];
@@ -21,7 +22,7 @@ internal sealed class ApprovalsDemoData(IDocumentStore store, AuthorisationRegis
 
     public async Task SeedAsync(TimeSpan waitForRegistry, CancellationToken ct)
     {
-        if ((await store.QueryAsync(Authorisation.Collection, new DocumentQuery { Limit = 1 }, ct)).Items.Count > 0 || !await RegistryArrivedAsync(waitForRegistry, ct))
+        if ((await store.QueryAsync(ApprovalsCollections.Authorisations, new DocumentQuery { Limit = 1 }, ct)).Items.Count > 0 || !await RegistryArrivedAsync(waitForRegistry, ct))
         {
             return;
         }
@@ -38,16 +39,16 @@ internal sealed class ApprovalsDemoData(IDocumentStore store, AuthorisationRegis
         await ApproveAsync("tisagenlecleucel", "KZ", Authority.National, Pathway.Reliance, children, ema.Id,
             submitted: new(2025, 2, 3), decided: new(2025, 6, 16), expires: today.AddDays(400), "national decision relying on the EMA assessment");
         var uz = await RecordAsync("tisagenlecleucel", "UZ", Authority.National, Pathway.Reliance, children, fda.Id, "reliance dossier on the FDA approval");
-        uz = await register.ChangeStatusAsync(Admin, uz.Id, AuthorisationStatus.Submitted, uz.Version, "dossier filed", Day(new(2025, 9, 1)), null, null, null, ct);
-        await register.ChangeStatusAsync(Admin, uz.Id, AuthorisationStatus.UnderReview, uz.Version, "validated by the agency", null, null, null, null, ct);
+        uz = await StepAsync(new(uz.Id, AuthorisationStatus.Submitted, uz.Version, "dossier filed", SubmittedOn: Day(new(2025, 9, 1))), ct);
+        await StepAsync(new(uz.Id, AuthorisationStatus.UnderReview, uz.Version, "validated by the agency"), ct);
         await RecordAsync("tisagenlecleucel", "KG", Authority.National, Pathway.Reliance, children, ema.Id, "reliance on the EMA decision planned for 2027");
 
         // pCAR-19B: NMPA breakthrough designation, and the NDA accepted in 2024 and under review.
         await ApproveAsync("pcar-19b", "CN", Authority.Nmpa, Pathway.BreakthroughDesignation, new ScopeInput(Ball, 3, 21, []), null,
             submitted: new(2022, 9, 1), decided: new(2023, 1, 12), expires: null, "breakthrough therapy designation");
         var nda = await RecordAsync("pcar-19b", "CN", Authority.Nmpa, Pathway.MarketingAuthorisation, new ScopeInput(Ball, 3, 21, []), null, "new drug application");
-        nda = await register.ChangeStatusAsync(Admin, nda.Id, AuthorisationStatus.Submitted, nda.Version, "NDA filed", Day(new(2024, 5, 20)), null, null, null, ct);
-        await register.ChangeStatusAsync(Admin, nda.Id, AuthorisationStatus.UnderReview, nda.Version, "NDA accepted for review", null, null, null, null, ct);
+        nda = await StepAsync(new(nda.Id, AuthorisationStatus.Submitted, nda.Version, "NDA filed", SubmittedOn: Day(new(2024, 5, 20))), ct);
+        await StepAsync(new(nda.Id, AuthorisationStatus.UnderReview, nda.Version, "NDA accepted for review"), ct);
 
         // NexCAR19: CDSCO approval in late 2023, for adults with relapsed lymphoma.
         await ApproveAsync("nexcar19", "IN", Authority.Cdsco, Pathway.MarketingAuthorisation, new ScopeInput("r/r B-cell lymphoma", 18, 0, []), null,
@@ -62,31 +63,34 @@ internal sealed class ApprovalsDemoData(IDocumentStore store, AuthorisationRegis
 
     /// <summary>Whether the registry's demo products, countries and institutions have been projected, waiting up to <paramref name="wait"/>.</summary>
     private Task<bool> RegistryArrivedAsync(TimeSpan wait, CancellationToken ct) =>
-        ReadModels.ArrivedAsync(async attemptCt =>
+        BuildingBlocks.Eventing.ReadModels.ArrivedAsync(async attemptCt =>
         {
             var arrived = true;
             foreach (var product in DemoProducts)
             {
-                arrived &= await store.FindAsync(KnownProduct.Collection, product, attemptCt) is not null;
+                arrived &= await store.FindAsync(ApprovalsCollections.KnownProducts, product, attemptCt) is not null;
             }
             foreach (var country in DemoCountries)
             {
-                arrived &= await store.FindAsync(KnownCountry.Collection, country, attemptCt) is not null;
+                arrived &= await store.FindAsync(ApprovalsCollections.KnownCountries, country, attemptCt) is not null;
             }
-            return arrived && await store.FindAsync(KnownInstitution.Collection, "kz-astana-childrens", attemptCt) is not null;
+            return arrived && await store.FindAsync(ApprovalsCollections.KnownInstitutions, "kz-astana-childrens", attemptCt) is not null;
         }, wait, ct);
 
     private Task<Stored<Authorisation>> RecordAsync(string product, string jurisdiction, Authority authority, Pathway pathway, ScopeInput scope, string? reference, string reason) =>
-        register.RecordAsync(Admin, product, jurisdiction, authority, pathway, scope, reference, reason, CancellationToken.None);
+        record.ExecuteAsync(new RecordAuthorisationCommand(product, jurisdiction, authority, pathway, scope, reference, reason), Admin, CancellationToken.None);
+
+    private Task<Stored<Authorisation>> StepAsync(ChangeAuthorisationStatusCommand command, CancellationToken ct) =>
+        changeStatus.ExecuteAsync(command, Admin, ct);
 
     private async Task<Stored<Authorisation>> ApproveAsync(string product, string jurisdiction, Authority authority, Pathway pathway, ScopeInput scope, string? reference,
         DateOnly submitted, DateOnly decided, DateOnly? expires, string reason)
     {
         var a = await RecordAsync(product, jurisdiction, authority, pathway, scope, reference, reason);
-        a = await register.ChangeStatusAsync(Admin, a.Id, AuthorisationStatus.Submitted, a.Version, "submitted", Day(submitted), null, null, null, CancellationToken.None);
-        a = await register.ChangeStatusAsync(Admin, a.Id, AuthorisationStatus.UnderReview, a.Version, "under review", null, null, null, null, CancellationToken.None);
-        return await register.ChangeStatusAsync(Admin, a.Id, AuthorisationStatus.Approved, a.Version, reason, null, Day(decided), null,
-            expires is { } e ? Day(e) : null, CancellationToken.None);
+        a = await StepAsync(new(a.Id, AuthorisationStatus.Submitted, a.Version, "submitted", SubmittedOn: Day(submitted)), CancellationToken.None);
+        a = await StepAsync(new(a.Id, AuthorisationStatus.UnderReview, a.Version, "under review"), CancellationToken.None);
+        return await StepAsync(new(a.Id, AuthorisationStatus.Approved, a.Version, reason, DecidedOn: Day(decided), ExpiresOn: expires is { } e ? Day(e) : null),
+            CancellationToken.None);
     }
 
     private static DateParts Day(DateOnly day) => DateParts.Of(day);

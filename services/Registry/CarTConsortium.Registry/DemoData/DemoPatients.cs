@@ -1,6 +1,7 @@
 using CarTConsortium.BuildingBlocks.Errors;
 using CarTConsortium.BuildingBlocks.Security;
-using CarTConsortium.Registry.Patients;
+using CarTConsortium.Registry.Domain.Patients;
+using CarTConsortium.Registry.UseCases.Patients;
 
 namespace CarTConsortium.Registry.DemoData;
 
@@ -11,7 +12,7 @@ namespace CarTConsortium.Registry.DemoData;
 /// CRS ~8%, severe ICANS ~10%), so the consortium's figures land beside it, with the
 /// spread a cohort this small has.
 /// </summary>
-internal sealed class DemoPatients(PatientRegistry patients, TimeProvider clock)
+internal sealed class DemoPatients(EnrolPatient enrolPatient, RecordInfusion recordInfusion, RecordOutcome recordOutcome, TimeProvider clock)
 {
     private const int Seed = 2026;
 
@@ -48,14 +49,15 @@ internal sealed class DemoPatients(PatientRegistry patients, TimeProvider clock)
         var infused = today.AddDays(-random.Next(35, 3 * 365 + 180));
         var birth = infused.AddYears(-random.Next(2, 22)).AddMonths(-random.Next(0, 12));
         var crossBorder = random.NextDouble() < 0.6;
-        var enrolled = await patients.EnrolAsync(clinician, $"DEMO-{country}-{number:D6}", country, institution, birth.Year, birth.Month,
+        var enrolled = await enrolPatient.ExecuteAsync(new EnrolPatientCommand($"DEMO-{country}-{number:D6}", country, institution, birth.Year, birth.Month,
             random.NextDouble() < 0.45 ? Sex.Female : Sex.Male,
             random.NextDouble() < 0.7 ? DiseaseStatus.Relapsed : DiseaseStatus.Refractory,
             Cd19Status.Positive, random.Next(1, 5),
-            new Consents(Registry: true, CrossBorderSharing: crossBorder, Research: crossBorder || random.NextDouble() < 0.5), ct);
+            new Consents(Registry: true, CrossBorderSharing: crossBorder, Research: crossBorder || random.NextDouble() < 0.5)), clinician, ct);
         var pseudonym = enrolled.Id;
 
-        await patients.RecordInfusionAsync(clinician, pseudonym, product, Math.Round(0.5 + (random.NextDouble() * 4), 1), Day(infused), null, ct);
+        await recordInfusion.ExecuteAsync(new RecordInfusionCommand(pseudonym, product, Math.Round(0.5 + (random.NextDouble() * 4), 1), Day(infused), null),
+            clinician, ct);
         await Outcome(infused.AddDays(random.Next(1, 6)), new ToxicityReport(ToxicityKind.Crs, CrsGrade(random), null));
         var icans = IcansGrade(random);
         if (icans > 0)
@@ -94,7 +96,7 @@ internal sealed class DemoPatients(PatientRegistry patients, TimeProvider clock)
             await Outcome(infused.AddDays(dd), new DeathReport(remission ? "infection" : "disease progression"));
         }
 
-        Task Outcome(DateOnly on, OutcomeReport report) => patients.RecordOutcomeAsync(clinician, pseudonym, Day(on), report, ct);
+        Task Outcome(DateOnly on, OutcomeReport report) => recordOutcome.ExecuteAsync(new RecordOutcomeCommand(pseudonym, Day(on), report), clinician, ct);
     }
 
     private static DateParts Day(DateOnly day) => DateParts.Of(day);

@@ -1,8 +1,10 @@
 using CarTConsortium.BuildingBlocks.Errors;
 using CarTConsortium.BuildingBlocks.Storage;
-using CarTConsortium.Registry.Members;
-using CarTConsortium.Registry.Patients;
-using CarTConsortium.Registry.Products;
+using CarTConsortium.Registry.Domain.Members;
+using CarTConsortium.Registry.Domain.Products;
+using CarTConsortium.Registry.Storage;
+using CarTConsortium.Registry.UseCases.Members;
+using CarTConsortium.Registry.UseCases.Products;
 
 namespace CarTConsortium.Registry.DemoData;
 
@@ -12,7 +14,8 @@ namespace CarTConsortium.Registry.DemoData;
 /// synthetic patients. Each part is loaded only into an empty collection, so a restart
 /// (or a real registry) is left alone.
 /// </summary>
-internal sealed class RegistryDemoData(IDocumentStore store, MemberDirectory members, ProductCatalogue catalogue, DemoPatients patients)
+internal sealed class RegistryDemoData(IDocumentStore store, AdmitCountry admitCountry, SignAgreement signAgreement, RegisterInstitution registerInstitution,
+    RegisterProduct registerProduct, DemoPatients patients)
 {
     private static readonly Institution.AccreditationInput Jacie = new(AccreditationStatus.Accredited, "FACT-JACIE", new DateParts(2028, 6, 30));
     private static readonly Institution.AccreditationInput Provisional = new(AccreditationStatus.Provisional, "national accreditation board", new DateParts(2027, 6, 30));
@@ -21,18 +24,18 @@ internal sealed class RegistryDemoData(IDocumentStore store, MemberDirectory mem
 
     public async Task SeedAsync(CancellationToken ct)
     {
-        if (await IsEmptyAsync(Country.Collection, ct))
+        if (await IsEmptyAsync(RegistryCollections.Countries, ct))
         {
             await SeedMembersAsync(ct);
         }
-        if (await IsEmptyAsync(Product.Collection, ct))
+        if (await IsEmptyAsync(RegistryCollections.Products, ct))
         {
             await SeedProductsAsync(ct);
         }
         // Demo patients are treated with demo products at demo institutions: only a demo registry gets them.
-        if (await IsEmptyAsync(PatientRecord.Collection, ct)
-            && await store.FindAsync(Product.Collection, "ncb-cd19-academic", ct) is not null
-            && await store.FindAsync(Institution.Collection, "kz-astana-childrens", ct) is not null)
+        if (await IsEmptyAsync(RegistryCollections.Patients, ct)
+            && await store.FindAsync(RegistryCollections.Products, "ncb-cd19-academic", ct) is not null
+            && await store.FindAsync(RegistryCollections.Institutions, "kz-astana-childrens", ct) is not null)
         {
             await patients.SeedAsync(ct);
         }
@@ -42,18 +45,18 @@ internal sealed class RegistryDemoData(IDocumentStore store, MemberDirectory mem
     {
         foreach (var (code, name) in new[] { ("KZ", "Kazakhstan"), ("UZ", "Uzbekistan"), ("KG", "Kyrgyzstan") })
         {
-            await members.AdmitCountryAsync(code, name, Membership.Member, ct);
+            await admitCountry.ExecuteAsync(new AdmitCountryCommand(code, name, Membership.Member), ct);
         }
         // The reference authorities' jurisdictions: FDA, EMA, PMDA, NMPA, CDSCO.
         foreach (var (code, name) in new[] { ("US", "United States"), ("EU", "European Union"), ("JP", "Japan"), ("CN", "China"), ("IN", "India") })
         {
-            await members.AdmitCountryAsync(code, name, Membership.Reference, ct);
+            await admitCountry.ExecuteAsync(new AdmitCountryCommand(code, name, Membership.Reference), ct);
         }
         var since = new DateParts(2025, 1, 1);
         // Astana is the regional hub: both neighbours send patients and cells there.
-        await members.SignAgreementAsync(["KZ", "KG"], crossBorderCare: true, shipment: true, shipmentLeadDays: 2, since, null, ct);
-        await members.SignAgreementAsync(["KZ", "UZ"], crossBorderCare: true, shipment: true, shipmentLeadDays: 3, since, null, ct);
-        await members.SignAgreementAsync(["KG", "UZ"], crossBorderCare: false, shipment: true, shipmentLeadDays: 4, since, null, ct);
+        await signAgreement.ExecuteAsync(new SignAgreementCommand(["KZ", "KG"], CrossBorderCare: true, Shipment: true, ShipmentLeadDays: 2, since, null), ct);
+        await signAgreement.ExecuteAsync(new SignAgreementCommand(["KZ", "UZ"], CrossBorderCare: true, Shipment: true, ShipmentLeadDays: 3, since, null), ct);
+        await signAgreement.ExecuteAsync(new SignAgreementCommand(["KG", "UZ"], CrossBorderCare: false, Shipment: true, ShipmentLeadDays: 4, since, null), ct);
 
         await Centre("kz-astana-childrens", "National Scientific Center of Pediatrics, Astana (CAR-T hub)", "KZ", Jacie, icuBeds: 12);
         await Centre("kz-almaty-oncology", "Oncology and Haematology Centre, Almaty", "KZ", Provisional, icuBeds: 8);
@@ -65,25 +68,27 @@ internal sealed class RegistryDemoData(IDocumentStore store, MemberDirectory mem
         await Centre("kg-osh-oncology", "Oncology Centre, Osh", "KG", Provisional, icuBeds: 3);
         await Site("kg-bishkek-cell-lab", "Cell Processing Laboratory, Bishkek", "KG", lines: 1);
         // Spokes: a regional hospital in Kazakhstan, and one in Kyrgyzstan referring across the border to Astana.
-        await members.RegisterInstitutionAsync("kz-karaganda-regional", "Regional Children's Hospital, Karaganda", "KZ", InstitutionKind.ReferralHospital,
-            NotAccredited, new Capabilities(0, 2, false), "kz-astana-childrens", ct);
-        await members.RegisterInstitutionAsync("kg-jalal-abad-regional", "Regional Hospital, Jalal-Abad", "KG", InstitutionKind.ReferralHospital,
-            NotAccredited, new Capabilities(0, 1, false), "kz-astana-childrens", ct);
+        await registerInstitution.ExecuteAsync(new RegisterInstitutionCommand("kz-karaganda-regional", "Regional Children's Hospital, Karaganda", "KZ",
+            InstitutionKind.ReferralHospital, NotAccredited, new Capabilities(0, 2, false), "kz-astana-childrens"), ct);
+        await registerInstitution.ExecuteAsync(new RegisterInstitutionCommand("kg-jalal-abad-regional", "Regional Hospital, Jalal-Abad", "KG",
+            InstitutionKind.ReferralHospital, NotAccredited, new Capabilities(0, 1, false), "kz-astana-childrens"), ct);
 
         Task Centre(string id, string name, string country, Institution.AccreditationInput accreditation, int icuBeds) =>
-            members.RegisterInstitutionAsync(id, name, country, InstitutionKind.TreatmentCentre, accreditation, new Capabilities(0, icuBeds, true), null, ct);
+            registerInstitution.ExecuteAsync(new RegisterInstitutionCommand(id, name, country, InstitutionKind.TreatmentCentre, accreditation,
+                new Capabilities(0, icuBeds, true), null), ct);
 
         Task Site(string id, string name, string country, int lines) =>
-            members.RegisterInstitutionAsync(id, name, country, InstitutionKind.ManufacturingSite, Gmp, new Capabilities(lines, 0, false), null, ct);
+            registerInstitution.ExecuteAsync(new RegisterInstitutionCommand(id, name, country, InstitutionKind.ManufacturingSite, Gmp,
+                new Capabilities(lines, 0, false), null), ct);
     }
 
     private async Task SeedProductsAsync(CancellationToken ct)
     {
-        await catalogue.RegisterAsync("tisagenlecleucel", "Kymriah (tisagenlecleucel)", "CD19", CellSource.Autologous, "Novartis", ct);
-        await catalogue.RegisterAsync("pcar-19b", "pCAR-19B (Pukilin)", "CD19", CellSource.Autologous, "Chongqing developer (China)", ct);
-        await catalogue.RegisterAsync("nexcar19", "NexCAR19", "CD19", CellSource.Autologous, "ImmunoACT / IIT Bombay", ct);
-        await catalogue.RegisterAsync("ncb-cd19-academic", "Academic CD19 CAR-T (CliniMACS Prodigy)", "CD19", CellSource.Autologous,
-            "National Center for Biotechnology, Astana", ct);
+        await registerProduct.ExecuteAsync(new RegisterProductCommand("tisagenlecleucel", "Kymriah (tisagenlecleucel)", "CD19", CellSource.Autologous, "Novartis"), ct);
+        await registerProduct.ExecuteAsync(new RegisterProductCommand("pcar-19b", "pCAR-19B (Pukilin)", "CD19", CellSource.Autologous, "Chongqing developer (China)"), ct);
+        await registerProduct.ExecuteAsync(new RegisterProductCommand("nexcar19", "NexCAR19", "CD19", CellSource.Autologous, "ImmunoACT / IIT Bombay"), ct);
+        await registerProduct.ExecuteAsync(new RegisterProductCommand("ncb-cd19-academic", "Academic CD19 CAR-T (CliniMACS Prodigy)", "CD19", CellSource.Autologous,
+            "National Center for Biotechnology, Astana"), ct);
     }
 
     private async Task<bool> IsEmptyAsync<T>(Collection<T> collection, CancellationToken ct) where T : class =>

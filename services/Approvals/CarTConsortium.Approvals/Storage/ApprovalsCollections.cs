@@ -1,0 +1,41 @@
+using System.Globalization;
+using CarTConsortium.Approvals.Domain.Authorisations;
+using CarTConsortium.Approvals.ReadModels;
+using CarTConsortium.BuildingBlocks.Storage;
+
+namespace CarTConsortium.Approvals.Storage;
+
+/// <summary>Every collection approvals keeps, the keys its queries filter on, and how history documents are named.</summary>
+public static class ApprovalsCollections
+{
+    /// <summary>By <see cref="Authorisation.AuthorisationId"/>; keys in <see cref="AuthorisationKeys"/>.</summary>
+    public static readonly Collection<Authorisation> Authorisations = new("authorisations",
+        (AuthorisationKeys.ProductId, a => a.ProductId),
+        (AuthorisationKeys.Jurisdiction, a => a.Jurisdiction),
+        (AuthorisationKeys.Pathway, a => a.Pathway.ToString()),
+        (AuthorisationKeys.Status, a => a.Status.ToString()));
+
+    /// <summary>By <see cref="HistoryIdOf"/>; filtered by <see cref="AuthorisationKeys.AuthorisationId"/>.</summary>
+    public static readonly Collection<AuthorisationChange> History = new("authorisation_history",
+        (AuthorisationKeys.AuthorisationId, c => c.AuthorisationId));
+
+    public static readonly Collection<KnownProduct> KnownProducts = new("known_products");
+
+    public static readonly Collection<KnownCountry> KnownCountries = new("known_countries");
+
+    public static readonly Collection<KnownInstitution> KnownInstitutions = new("known_institutions");
+
+    /// <summary>Ids sort by revision within an authorisation, so keyset paging reads the history in order.</summary>
+    public static string HistoryIdOf(string authorisationId, long revision) =>
+        string.Create(CultureInfo.InvariantCulture, $"{authorisationId}#{revision:D8}");
+}
+
+/// <summary>The keys authorisations (and their history) are filtered on; pathway and status by enum name (e.g. <c>Approved</c>).</summary>
+public static class AuthorisationKeys
+{
+    public const string AuthorisationId = "authorisation_id";
+    public const string ProductId = "product_id";
+    public const string Jurisdiction = "jurisdiction";
+    public const string Pathway = "pathway";
+    public const string Status = "status";
+}

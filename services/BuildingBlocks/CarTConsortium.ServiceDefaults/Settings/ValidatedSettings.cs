@@ -1,0 +1,47 @@
+using System.ComponentModel.DataAnnotations;
+using System.Globalization;
+using Microsoft.Extensions.Configuration;
+using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Extensions.Options;
+
+namespace CarTConsortium.ServiceDefaults.Settings;
+
+/// <summary>A settings class bound from one configuration section.</summary>
+public interface ISettingsSection
+{
+    /// <summary>The section's path, e.g. "Slots" or "Slots:Fairness".</summary>
+    static abstract string Section { get; }
+}
+
+/// <summary>
+/// The one way settings are read and checked: bound from their section and validated at start
+/// by a source-generated validator (<c>[OptionsValidator] partial class XValidator : IValidateOptions&lt;X&gt;</c>),
+/// which checks the class's DataAnnotations and its <see cref="IValidatableObject.Validate"/>. Every
+/// message names the setting and the value read (<see cref="Setting.Problem"/>), so an app that
+/// refuses to start says exactly what to fix.
+/// </summary>
+public static class ValidatedSettings
+{
+    public static OptionsBuilder<TSettings> AddValidatedSettings<TSettings, TValidator>(this IServiceCollection services, IConfiguration configuration)
+        where TSettings : class, ISettingsSection
+        where TValidator : class, IValidateOptions<TSettings>
+    {
+        services.AddSingleton<IValidateOptions<TSettings>, TValidator>();
+        return services.AddOptions<TSettings>().Bind(configuration.GetSection(TSettings.Section)).ValidateOnStart();
+    }
+}
+
+/// <summary>Problems with one setting, worded the same everywhere.</summary>
+public static class Setting
+{
+    /// <summary>"Slots:HoldTime = '30.00:00:00': must be over 0 and at most 14 days".</summary>
+    public static ValidationResult Problem(string section, string name, object? value, string rule) =>
+        new($"{section}:{name} = '{Format(value)}': {rule}", [name]);
+
+    private static string Format(object? value) => value switch
+    {
+        null => "",
+        IFormattable formattable => formattable.ToString(null, CultureInfo.InvariantCulture),
+        _ => value.ToString() ?? "",
+    };
+}

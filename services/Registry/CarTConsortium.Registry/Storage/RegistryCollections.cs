@@ -1,0 +1,38 @@
+using CarTConsortium.BuildingBlocks.Storage;
+using CarTConsortium.Registry.Domain.AccessLog;
+using CarTConsortium.Registry.Domain.Members;
+using CarTConsortium.Registry.Domain.Patients;
+using CarTConsortium.Registry.Domain.Products;
+
+namespace CarTConsortium.Registry.Storage;
+
+/// <summary>
+/// Every collection the registry keeps, with the keys its queries filter on. The document id of
+/// each is the aggregate's own id: country code, agreement id (the pair), institution id,
+/// product id, pseudonym, access-log entry id.
+/// </summary>
+public static class RegistryCollections
+{
+    public static readonly Collection<Country> Countries = new("countries", (CountryKeys.Membership, c => c.Membership.ToString()));
+
+    // A document has one value per key, so each side of the pair is its own key.
+    public static readonly Collection<Agreement> Agreements = new("agreements",
+        (AgreementKeys.FirstCountry, a => a.CountryCodes[0]),
+        (AgreementKeys.SecondCountry, a => a.CountryCodes[1]));
+
+    public static readonly Collection<Institution> Institutions = new("institutions",
+        (InstitutionKeys.Country, i => i.CountryCode),
+        (InstitutionKeys.Kind, i => i.Kind.ToString()),
+        (InstitutionKeys.Hub, i => i.HubInstitutionId));
+
+    public static readonly Collection<Product> Products = new("products", (ProductKeys.Manufacturer, p => p.Manufacturer));
+
+    public static readonly Collection<PatientRecord> Patients = new("patients",
+        (PatientKeys.Country, p => p.CountryCode),
+        (PatientKeys.TreatingInstitution, p => p.TreatingInstitutionId),
+        (PatientKeys.Shared, p => p.Consents.SharedAcrossBorders ? PatientKeys.Yes : null),
+        (PatientKeys.Active, p => p.IsFrozen ? null : PatientKeys.Yes),
+        (PatientKeys.Research, p => !p.IsFrozen && p.Consents.Research ? PatientKeys.Yes : null));
+
+    public static readonly Collection<AccessLogEntry> AccessLog = new("access_log", (AccessLogKeys.Pseudonym, e => e.Pseudonym));
+}
