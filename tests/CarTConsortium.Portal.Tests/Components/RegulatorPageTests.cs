@@ -80,31 +80,36 @@ public sealed class RegulatorPageTests : OfficerPagesTest
     }
 
     [Fact]
-    public void The_matrix_says_usable_today_and_each_pathways_status_in_words_beside_its_colour()
+    public void The_matrix_page_draws_the_grid_and_opens_the_authorisation_chosen_in_it()
     {
-        var matrix = new Matrix
+        Gateway.On<GetMatrixRequest, Matrix>("GetMatrix", _ => new Matrix
         {
             ProductIds = { "tisagenlecleucel" },
-            CountryCodes = { "KZ", "UZ", "KG" },
+            CountryCodes = { "KZ", "UZ" },
             Cells =
             {
                 new MatrixCell { ProductId = "tisagenlecleucel", CountryCode = "KZ", UsableToday = true, Entries = { new MatrixEntry { AuthorisationId = "a-kz", Pathway = Pathway.Reliance, Status = AuthorisationStatus.Approved } } },
                 new MatrixCell { ProductId = "tisagenlecleucel", CountryCode = "UZ", Entries = { new MatrixEntry { AuthorisationId = "a-uz", Pathway = Pathway.Reliance, Status = AuthorisationStatus.UnderReview } } },
             },
-        };
+        });
+        Gateway.On<CarTConsortium.Contracts.Registry.V1.ListProductsRequest, CarTConsortium.Contracts.Registry.V1.ListProductsResponse>("ListProducts", _ => new()
+        {
+            Products = { new CarTConsortium.Contracts.Registry.V1.Product { ProductId = "tisagenlecleucel", Name = "Kymriah" } },
+        });
+        Auth.SetAuthorized("kz.regulatory");
+        Auth.SetClaims(new Claim(PlatformClaims.Country, "KZ"), new Claim(PlatformClaims.Role, Roles.RegulatoryOfficer));
 
-        var grid = Render<MatrixGrid>(p => p.Add(g => g.Matrix, matrix).Add(g => g.ProductNames, new Dictionary<string, string> { ["tisagenlecleucel"] = "Kymriah" }));
+        var page = Render<ApprovalsPage>();
 
-        var kz = grid.Find("td[data-country=KZ]");
-        Assert.Equal("true", kz.GetAttribute("data-usable"));
-        Assert.Contains(Text["Matrix_UsableToday"].Value, kz.TextContent, StringComparison.Ordinal);
-        Assert.Equal("approvals/authorisations/a-kz", kz.QuerySelector("a")!.GetAttribute("href"));
-        var uz = grid.Find("td[data-country=UZ]");
-        Assert.Equal("false", uz.GetAttribute("data-usable"));
-        Assert.Contains(Text["Status_UnderReview"].Value, uz.TextContent, StringComparison.Ordinal);
-        Assert.NotEqual(kz.QuerySelector("li")!.GetAttribute("style"), uz.QuerySelector("li")!.GetAttribute("style"));
-        Assert.Contains(Text["Matrix_None"].Value, grid.Find("td[data-country=KG]").TextContent, StringComparison.Ordinal);
-        Assert.Equal("Kymriah", grid.Find("tbody th").TextContent);
+        page.WaitForElement("[data-testid=matrix] td[data-country=KZ]");
+        Assert.Contains("ct-usable", page.Find("[data-testid=matrix] td[data-country=KZ]").ClassList);
+        Assert.DoesNotContain("ct-usable", page.Find("[data-testid=matrix] td[data-country=UZ]").ClassList);
+        Assert.Contains("Kymriah", page.Find("[data-testid=matrix] tbody th").TextContent, StringComparison.Ordinal);
+        Assert.NotEmpty(page.FindAll("a[href='approvals/authorisations/new']"));
+
+        page.Find("[data-testid=matrix] button[data-authorisation=a-uz]").Click();
+
+        Assert.EndsWith("/approvals/authorisations/a-uz", Services.GetRequiredService<Microsoft.AspNetCore.Components.NavigationManager>().Uri, StringComparison.Ordinal);
     }
 
     [Fact]
@@ -132,7 +137,7 @@ public sealed class RegulatorPageTests : OfficerPagesTest
         page.WaitForAssertion(() => Assert.Equal(nameof(PortalErrorKind.Changed), page.Find("[data-testid=error]").GetAttribute("data-kind")));
         Assert.Contains("status APPROVED → SUSPENDED", page.Find("[data-testid=error-note]").TextContent, StringComparison.Ordinal);
         Assert.Contains(Text["Status_Suspended"].Value, page.Find("[data-testid=authorisation-status]").TextContent, StringComparison.Ordinal);
-        Assert.Equal(2, page.FindAll("[data-testid=history] > li").Count);
+        Assert.Equal(2, page.FindAll("[data-testid=history] li").Count);
         Assert.Equal(4L, Gateway.Requests<ChangeStatusRequest>("ChangeStatus").Single().ExpectedRevision);
     }
 

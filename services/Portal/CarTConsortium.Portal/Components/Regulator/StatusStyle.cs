@@ -3,13 +3,11 @@ using CarTConsortium.Contracts.Approvals.V1;
 namespace CarTConsortium.Portal.Components.Regulator;
 
 /// <summary>
-/// The colour of an authorisation status in the grid and the timeline; the word is always shown beside it, so the colour
-/// is never the only sign. Inline, because the portal's one style sheet belongs to the layout.
+/// The colour of an authorisation's status on its page; the word is always shown beside it, so the colour is never the
+/// only sign. Inline, because the portal's one style sheet belongs to the layout.
 /// </summary>
 public static class StatusStyle
 {
-    public const string UsableCell = "background:#e3f4e8";
-
     public static string Of(AuthorisationStatus status) => "border-left:6px solid " + Colour(status) + ";padding-left:.4rem;list-style:none";
 
     public static string Colour(AuthorisationStatus status) => status switch
