@@ -1,3 +1,5 @@
+using CarTConsortium.Contracts.Approvals.V1;
+using CarTConsortium.Contracts.Procurement.V1;
 using CarTConsortium.Contracts.Registry.V1;
 using CarTConsortium.Contracts.Slots.V1;
 using CarTConsortium.Portal.Session;
@@ -17,6 +19,8 @@ public static class GatewayClients
     {
         Add<SlotsService.SlotsServiceClient>(services, portal);
         Add<RegistryService.RegistryServiceClient>(services, portal);
+        Add<ProcurementService.ProcurementServiceClient>(services, portal);
+        Add<ApprovalsService.ApprovalsServiceClient>(services, portal);
         return services;
     }
 
