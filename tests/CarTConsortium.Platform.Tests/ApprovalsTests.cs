@@ -40,7 +40,11 @@ public sealed class ApprovalsTests(PlatformFixture fixture)
         Assert.Equal(StatusCode.FailedPrecondition, illegal.StatusCode);
         var stale = await Assert.ThrowsAsync<RpcException>(() => admin.ChangeStatusAsync(new ChangeStatusRequest
         {
-            AuthorisationId = kg.AuthorisationId, Status = AuthorisationStatus.Rejected, ExpectedRevision = kg.Revision.Version - 1, Reason = "old view", DecidedOn = Day(Today),
+            AuthorisationId = kg.AuthorisationId,
+            Status = AuthorisationStatus.Rejected,
+            ExpectedRevision = kg.Revision.Version - 1,
+            Reason = "old view",
+            DecidedOn = Day(Today),
         }).ResponseAsync);
         Assert.Equal(StatusCode.Aborted, stale.StatusCode);
         kg = await Step(admin, kg, AuthorisationStatus.Approved, "approved", r =>
@@ -86,7 +90,12 @@ public sealed class ApprovalsTests(PlatformFixture fixture)
         async Task<UsageAnswer> Usage(int age, string indication, DateOnly date) =>
             await As(DemoClients.KgHospital).CheckUsageAsync(new CheckUsageRequest
             {
-                ProductId = "ncb-cd19-academic", CountryCode = "KG", AgeYears = age, Indication = indication, InstitutionId = "kg-bishkek-childrens", Date = Day(date),
+                ProductId = "ncb-cd19-academic",
+                CountryCode = "KG",
+                AgeYears = age,
+                Indication = indication,
+                InstitutionId = "kg-bishkek-childrens",
+                Date = Day(date),
             });
 
         async Task<bool> AllowedAsync(int age, string indication, DateOnly date) => (await Usage(age, indication, date)).Allowed;
@@ -107,7 +116,12 @@ public sealed class ApprovalsTests(PlatformFixture fixture)
         Assert.Contains(matrix.Cells, c => c.CountryCode == "UZ" && c.Entries.Any(e => e.Status == AuthorisationStatus.UnderReview));
         var kz = await reader.CheckUsageAsync(new CheckUsageRequest
         {
-            ProductId = "tisagenlecleucel", CountryCode = "KZ", AgeYears = 12, Indication = "r/r B-ALL", InstitutionId = "kz-astana-childrens", Date = Day(Today),
+            ProductId = "tisagenlecleucel",
+            CountryCode = "KZ",
+            AgeYears = 12,
+            Indication = "r/r B-ALL",
+            InstitutionId = "kz-astana-childrens",
+            Date = Day(Today),
         });
         Assert.True(kz.Allowed, kz.Explanation);
         Assert.Equal(Pathway.Reliance, kz.AllowedBy.Pathway);
@@ -116,7 +130,11 @@ public sealed class ApprovalsTests(PlatformFixture fixture)
 
         var bad = await Assert.ThrowsAsync<RpcException>(() => reader.CheckUsageAsync(new CheckUsageRequest
         {
-            ProductId = "tisagenlecleucel", CountryCode = "kz", AgeYears = 200, Indication = "", InstitutionId = "kz-astana-childrens",
+            ProductId = "tisagenlecleucel",
+            CountryCode = "kz",
+            AgeYears = 200,
+            Indication = "",
+            InstitutionId = "kz-astana-childrens",
         }).ResponseAsync);
         Assert.Equal(StatusCode.InvalidArgument, bad.StatusCode);
         Assert.Equal(["country_code", "age_years", "indication", "date"], bad.GetRpcStatus()!.GetDetail<BadRequest>().FieldViolations.Select(v => v.Field));

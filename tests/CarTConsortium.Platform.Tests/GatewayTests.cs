@@ -1,5 +1,5 @@
-using System.Net.Http.Json;
 using System.Net;
+using System.Net.Http.Json;
 using System.Text.Json;
 using CarTConsortium.Contracts.Approvals.V1;
 using CarTConsortium.Contracts.Common.V1;
