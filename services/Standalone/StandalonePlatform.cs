@@ -8,7 +8,6 @@ using CarTConsortium.Registry;
 using CarTConsortium.ServiceDefaults;
 using CarTConsortium.Slots;
 using CarTConsortium.Storage.Sqlite;
-using Microsoft.Extensions.Hosting;
 using OpenTelemetry;
 using OpenTelemetry.Metrics;
 using OpenTelemetry.Resources;

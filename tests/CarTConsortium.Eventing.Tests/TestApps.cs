@@ -99,21 +99,3 @@ public sealed class TestApp : IAsyncDisposable
         Host.Dispose();
     }
 }
-
-public static class Eventually
-{
-    /// <summary>Polls until <paramref name="condition"/> holds; fails after the timeout.</summary>
-    public static async Task HoldsAsync(Func<Task<bool>> condition, string what, int timeoutSeconds = 15)
-    {
-        var deadline = DateTime.UtcNow.AddSeconds(timeoutSeconds);
-        while (DateTime.UtcNow < deadline)
-        {
-            if (await condition())
-            {
-                return;
-            }
-            await Task.Delay(20);
-        }
-        Xunit.Assert.Fail($"Timed out waiting until {what}.");
-    }
-}

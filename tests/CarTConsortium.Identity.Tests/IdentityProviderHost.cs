@@ -1,8 +1,8 @@
-using System.Net;
-using CarTConsortium.Testing;
 using System.Globalization;
+using System.Net;
 using System.Text.Json;
 using CarTConsortium.ServiceDefaults;
+using CarTConsortium.Testing;
 using Microsoft.AspNetCore.Builder;
 using Microsoft.Extensions.Configuration;
 using Microsoft.Extensions.DependencyInjection;

@@ -1,5 +1,6 @@
 using System.Net;
 using CarTConsortium.Contracts.Approvals.V1;
+using CarTConsortium.Testing;
 using Google.Rpc;
 using Grpc.Core;
 using Xunit;
@@ -11,7 +12,7 @@ namespace CarTConsortium.Platform.Tests;
 /// authorisation, moves it through its lifecycle, reads its history and the matrix, and
 /// the usage question answers at every boundary; plus the review paper's demo decisions.
 /// </summary>
-public sealed class ApprovalsTests(PlatformFixture fixture) : IClassFixture<PlatformFixture>
+public sealed class ApprovalsTests(PlatformFixture fixture)
 {
     private static readonly DateOnly Today = DateOnly.FromDateTime(DateTime.UtcNow);
 
@@ -39,7 +40,11 @@ public sealed class ApprovalsTests(PlatformFixture fixture) : IClassFixture<Plat
         Assert.Equal(StatusCode.FailedPrecondition, illegal.StatusCode);
         var stale = await Assert.ThrowsAsync<RpcException>(() => admin.ChangeStatusAsync(new ChangeStatusRequest
         {
-            AuthorisationId = kg.AuthorisationId, Status = AuthorisationStatus.Rejected, ExpectedRevision = kg.Revision.Version - 1, Reason = "old view", DecidedOn = Day(Today),
+            AuthorisationId = kg.AuthorisationId,
+            Status = AuthorisationStatus.Rejected,
+            ExpectedRevision = kg.Revision.Version - 1,
+            Reason = "old view",
+            DecidedOn = Day(Today),
         }).ResponseAsync);
         Assert.Equal(StatusCode.Aborted, stale.StatusCode);
         kg = await Step(admin, kg, AuthorisationStatus.Approved, "approved", r =>
@@ -85,7 +90,12 @@ public sealed class ApprovalsTests(PlatformFixture fixture) : IClassFixture<Plat
         async Task<UsageAnswer> Usage(int age, string indication, DateOnly date) =>
             await As(DemoClients.KgHospital).CheckUsageAsync(new CheckUsageRequest
             {
-                ProductId = "ncb-cd19-academic", CountryCode = "KG", AgeYears = age, Indication = indication, InstitutionId = "kg-bishkek-childrens", Date = Day(date),
+                ProductId = "ncb-cd19-academic",
+                CountryCode = "KG",
+                AgeYears = age,
+                Indication = indication,
+                InstitutionId = "kg-bishkek-childrens",
+                Date = Day(date),
             });
 
         async Task<bool> AllowedAsync(int age, string indication, DateOnly date) => (await Usage(age, indication, date)).Allowed;
@@ -106,7 +116,12 @@ public sealed class ApprovalsTests(PlatformFixture fixture) : IClassFixture<Plat
         Assert.Contains(matrix.Cells, c => c.CountryCode == "UZ" && c.Entries.Any(e => e.Status == AuthorisationStatus.UnderReview));
         var kz = await reader.CheckUsageAsync(new CheckUsageRequest
         {
-            ProductId = "tisagenlecleucel", CountryCode = "KZ", AgeYears = 12, Indication = "r/r B-ALL", InstitutionId = "kz-astana-childrens", Date = Day(Today),
+            ProductId = "tisagenlecleucel",
+            CountryCode = "KZ",
+            AgeYears = 12,
+            Indication = "r/r B-ALL",
+            InstitutionId = "kz-astana-childrens",
+            Date = Day(Today),
         });
         Assert.True(kz.Allowed, kz.Explanation);
         Assert.Equal(Pathway.Reliance, kz.AllowedBy.Pathway);
@@ -115,7 +130,11 @@ public sealed class ApprovalsTests(PlatformFixture fixture) : IClassFixture<Plat
 
         var bad = await Assert.ThrowsAsync<RpcException>(() => reader.CheckUsageAsync(new CheckUsageRequest
         {
-            ProductId = "tisagenlecleucel", CountryCode = "kz", AgeYears = 200, Indication = "", InstitutionId = "kz-astana-childrens",
+            ProductId = "tisagenlecleucel",
+            CountryCode = "kz",
+            AgeYears = 200,
+            Indication = "",
+            InstitutionId = "kz-astana-childrens",
         }).ResponseAsync);
         Assert.Equal(StatusCode.InvalidArgument, bad.StatusCode);
         Assert.Equal(["country_code", "age_years", "indication", "date"], bad.GetRpcStatus()!.GetDetail<BadRequest>().FieldViolations.Select(v => v.Field));

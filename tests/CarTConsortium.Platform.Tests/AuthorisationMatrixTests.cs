@@ -5,6 +5,7 @@ using CarTConsortium.Contracts.Common.V1;
 using CarTConsortium.Contracts.Procurement.V1;
 using CarTConsortium.Contracts.Registry.V1;
 using CarTConsortium.Contracts.Slots.V1;
+using CarTConsortium.Testing;
 using Grpc.Core;
 using Grpc.Net.Client;
 using Xunit;

@@ -1,5 +1,6 @@
 using CarTConsortium.Contracts.Approvals.V1;
 using CarTConsortium.Contracts.Registry.V1;
+using CarTConsortium.Testing;
 using Xunit;
 
 namespace CarTConsortium.Platform.Tests;

@@ -1,10 +1,11 @@
-using System.Net.Http.Json;
 using System.Net;
+using System.Net.Http.Json;
 using System.Text.Json;
 using CarTConsortium.Contracts.Approvals.V1;
 using CarTConsortium.Contracts.Common.V1;
 using CarTConsortium.Contracts.Registry.V1;
 using CarTConsortium.Contracts.Slots.V1;
+using CarTConsortium.Testing;
 using Google.Rpc;
 using Grpc.Core;
 using Grpc.Health.V1;
@@ -14,7 +15,7 @@ using Xunit;
 namespace CarTConsortium.Platform.Tests;
 
 /// <summary>Requests through the gateway of a running standalone platform, over REST/JSON and gRPC.</summary>
-public sealed class GatewayTests(PlatformFixture fixture) : IClassFixture<PlatformFixture>
+public sealed class GatewayTests(PlatformFixture fixture)
 {
     private RunningPlatform Running => fixture.Running;
     private RegistryService.RegistryServiceClient Registry => new(Running.ChannelAs(DemoClients.Admin));

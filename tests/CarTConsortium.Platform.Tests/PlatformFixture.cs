@@ -1,12 +1,13 @@
 using System.Collections.Concurrent;
 using System.Net.Http.Headers;
-using System.Net.Http.Json;
 using System.Text.Json.Serialization;
 using CarTConsortium.Standalone;
 using CarTConsortium.Testing;
 using Grpc.Core;
 using Grpc.Net.Client;
 using Xunit;
+
+[assembly: AssemblyFixture(typeof(CarTConsortium.Platform.Tests.PlatformFixture))]
 
 namespace CarTConsortium.Platform.Tests;
 
@@ -155,7 +156,10 @@ public sealed class RunningPlatform : IAsyncDisposable
     public static int FreePort() => LoopbackPorts.Next();
 }
 
-/// <summary>One platform shared by the tests of a class (starting one takes a second or two).</summary>
+/// <summary>
+/// The platform that the test classes which need no settings of their own share, one for the whole
+/// assembly (starting one costs seconds; each class works on data of its own).
+/// </summary>
 public sealed class PlatformFixture : IAsyncLifetime
 {
     public RunningPlatform Running { get; private set; } = null!;
@@ -163,24 +167,4 @@ public sealed class PlatformFixture : IAsyncLifetime
     public async ValueTask InitializeAsync() => Running = await RunningPlatform.StartAsync();
 
     public async ValueTask DisposeAsync() => await Running.DisposeAsync();
-}
-
-public static class Eventually
-{
-    /// <summary>Retries <paramref name="attempt"/> until it stops throwing; fails after the timeout.</summary>
-    public static async Task<T> SucceedsAsync<T>(Func<Task<T>> attempt, int timeoutSeconds = 20)
-    {
-        var deadline = DateTime.UtcNow.AddSeconds(timeoutSeconds);
-        while (true)
-        {
-            try
-            {
-                return await attempt();
-            }
-            catch (Exception) when (DateTime.UtcNow < deadline)
-            {
-                await Task.Delay(50);
-            }
-        }
-    }
 }

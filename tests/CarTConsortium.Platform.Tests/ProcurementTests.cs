@@ -4,6 +4,7 @@ using System.Net.Http.Json;
 using System.Text.Json;
 using CarTConsortium.Contracts.Common.V1;
 using CarTConsortium.Contracts.Procurement.V1;
+using CarTConsortium.Testing;
 using Google.Protobuf.WellKnownTypes;
 using Google.Rpc;
 using Grpc.Core;
@@ -21,7 +22,7 @@ namespace CarTConsortium.Platform.Tests;
 /// is refused field by field over gRPC and REST, and the standalone demo's pools are checked.
 /// Every expected figure is worked out by hand in the comments beside it.
 /// </summary>
-public sealed class ProcurementTests(PlatformFixture fixture) : IClassFixture<PlatformFixture>
+public sealed class ProcurementTests(PlatformFixture fixture)
 {
     /// <summary>What the service writes as closed_by when a pool closed at its time.</summary>
     private const string ClosingJob = "closing job";

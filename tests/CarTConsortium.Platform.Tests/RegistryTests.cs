@@ -1,7 +1,5 @@
 using System.Net;
-using System.Net.Http.Json;
 using System.Text;
-using System.Text.Json;
 using CarTConsortium.Contracts.Registry.V1;
 using Google.Rpc;
 using Grpc.Core;
@@ -14,7 +12,7 @@ namespace CarTConsortium.Platform.Tests;
 /// consortium providers: a hospital enrols and treats a child, another country cannot see
 /// the child, and the consortium statistics come back with intervals and suppression.
 /// </summary>
-public sealed class RegistryTests(PlatformFixture fixture) : IClassFixture<PlatformFixture>
+public sealed class RegistryTests(PlatformFixture fixture)
 {
     private const string NationalId = "KZ 160512-400 731";
 
@@ -63,12 +61,16 @@ public sealed class RegistryTests(PlatformFixture fixture) : IClassFixture<Platf
         // Impossible data is refused and changes nothing.
         var beforeInfusion = await Assert.ThrowsAsync<RpcException>(() => astana.RecordOutcomeAsync(new RecordOutcomeRequest
         {
-            Pseudonym = pseudonym, OccurredOn = Day(infused.AddDays(-1)), Transplant = new Transplant { Allogeneic = true },
+            Pseudonym = pseudonym,
+            OccurredOn = Day(infused.AddDays(-1)),
+            Transplant = new Transplant { Allogeneic = true },
         }).ResponseAsync);
         Assert.Equal(StatusCode.FailedPrecondition, beforeInfusion.StatusCode);
         var grade5 = await Assert.ThrowsAsync<RpcException>(() => astana.RecordOutcomeAsync(new RecordOutcomeRequest
         {
-            Pseudonym = pseudonym, OccurredOn = Day(infused.AddDays(4)), Toxicity = new Toxicity { Kind = ToxicityKind.Icans, Grade = 5 },
+            Pseudonym = pseudonym,
+            OccurredOn = Day(infused.AddDays(4)),
+            Toxicity = new Toxicity { Kind = ToxicityKind.Icans, Grade = 5 },
         }).ResponseAsync);
         Assert.Equal(StatusCode.InvalidArgument, grade5.StatusCode);
         Assert.Equal("toxicity.grade", Assert.Single(grade5.GetRpcStatus()!.GetDetail<BadRequest>().FieldViolations).Field);
@@ -85,7 +87,9 @@ public sealed class RegistryTests(PlatformFixture fixture) : IClassFixture<Platf
         // Consent to cross-border sharing opens the consortium view; withdrawing it closes it again.
         var shared = await As(DemoClients.KzHospital).ChangeConsentAsync(new ChangeConsentRequest
         {
-            Pseudonym = pseudonym, Consents = new Consents { Registry = true, CrossBorderSharing = true }, ExpectedRevision = followed.Revision.Version,
+            Pseudonym = pseudonym,
+            Consents = new Consents { Registry = true, CrossBorderSharing = true },
+            ExpectedRevision = followed.Revision.Version,
         });
         Assert.Equal(pseudonym, (await tashkent.GetPatientAsync(new GetPatientRequest { Pseudonym = pseudonym, Purpose = AccessPurpose.QualityReview })).Pseudonym);
         // Research is a purpose of its own: without consent to research the record is not read for it.
@@ -93,7 +97,9 @@ public sealed class RegistryTests(PlatformFixture fixture) : IClassFixture<Platf
         Assert.Equal(StatusCode.PermissionDenied, research.StatusCode);
         await As(DemoClients.KzHospital).ChangeConsentAsync(new ChangeConsentRequest
         {
-            Pseudonym = pseudonym, Consents = new Consents { Registry = true }, ExpectedRevision = shared.Revision.Version,
+            Pseudonym = pseudonym,
+            Consents = new Consents { Registry = true },
+            ExpectedRevision = shared.Revision.Version,
         });
         var withdrawn = await Assert.ThrowsAsync<RpcException>(() => tashkent.GetPatientAsync(new GetPatientRequest { Pseudonym = pseudonym, Purpose = AccessPurpose.QualityReview }).ResponseAsync);
         Assert.Equal(StatusCode.PermissionDenied, withdrawn.StatusCode);

@@ -1,5 +1,6 @@
 using CarTConsortium.Contracts.Registry.V1;
 using CarTConsortium.Contracts.Slots.V1;
+using CarTConsortium.Testing;
 using Grpc.Core;
 using Xunit;
 

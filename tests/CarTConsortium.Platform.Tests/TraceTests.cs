@@ -1,6 +1,7 @@
 using System.Collections.Concurrent;
 using System.Diagnostics;
 using CarTConsortium.Contracts.Registry.V1;
+using CarTConsortium.Testing;
 using Xunit;
 
 namespace CarTConsortium.Platform.Tests;
@@ -9,7 +10,7 @@ namespace CarTConsortium.Platform.Tests;
 /// One trace follows a request from the gateway through a service, across an event, into
 /// the subscriber (ARCHITECTURE.md, "Telemetry").
 /// </summary>
-public sealed class TraceTests(PlatformFixture fixture) : IClassFixture<PlatformFixture>
+public sealed class TraceTests(PlatformFixture fixture)
 {
     [Fact]
     public async Task One_trace_runs_from_the_gateway_through_the_registry_across_the_bus_into_approvals()

@@ -11,7 +11,6 @@ using Microsoft.Extensions.Logging;
 using Microsoft.OpenApi.Models;
 using Swashbuckle.AspNetCore.Swagger;
 using Swashbuckle.AspNetCore.SwaggerGen;
-using Contracts = CarTConsortium.Contracts;
 
 namespace CarTConsortium.Gateway.OpenApi;
 

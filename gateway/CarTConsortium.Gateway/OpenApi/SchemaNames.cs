@@ -1,7 +1,6 @@
 using System.Collections.Frozen;
 using System.Reflection;
 using Google.Protobuf.Reflection;
-using Contracts = CarTConsortium.Contracts;
 
 namespace CarTConsortium.Gateway.OpenApi;
 

@@ -88,8 +88,7 @@ public static class DaprEventingEndpoints
         catch (Exception e) when (!ct.IsCancellationRequested)
         {
             // The dispatcher could not even decide (e.g. the store is down): let Dapr deliver again.
-            logger.LogError(e, "Delivery {Attempt} of event {EventId} ({Topic}) failed before a handler could decide; asking Dapr to retry",
-                attempt, envelope.Id, topic);
+            DaprEventingLog.DeliveryFailed(logger, e, attempt, envelope.Id, topic);
             outcome = DeliveryOutcome.Retry;
         }
 
@@ -103,7 +102,7 @@ public static class DaprEventingEndpoints
     private static Task DropUnreadableAsync(HttpContext http, string topic, string problem, ILogger logger)
     {
         // Without an id there is nothing to key a dead letter on: log it, count it, drop it.
-        logger.LogError("Dropped a delivery on topic {Topic} that is not a CloudEvent: {Problem}", topic, problem);
+        DaprEventingLog.DroppedUnreadable(logger, topic, problem);
         var consumer = http.RequestServices.GetRequiredService<IOptions<EventingOptions>>().Value.AppId;
         EventingTelemetry.DeadLettered.Add(1, new KeyValuePair<string, object?>("topic", topic), new KeyValuePair<string, object?>("consumer", consumer));
         return AnswerAsync(http, DeliveryOutcome.Drop);
@@ -128,4 +127,14 @@ public static class DaprEventingEndpoints
         var given = request.Headers[ApiTokenHeader].ToString();
         return CryptographicOperations.FixedTimeEquals(Encoding.UTF8.GetBytes(given), expected);
     }
+}
+
+/// <summary>This file's log messages, source-generated.</summary>
+internal static partial class DaprEventingLog
+{
+    [LoggerMessage(Level = LogLevel.Error, Message = "Delivery {Attempt} of event {EventId} ({Topic}) failed before a handler could decide; asking Dapr to retry")]
+    public static partial void DeliveryFailed(ILogger logger, Exception error, int attempt, string eventId, string topic);
+
+    [LoggerMessage(Level = LogLevel.Error, Message = "Dropped a delivery on topic {Topic} that is not a CloudEvent: {Problem}")]
+    public static partial void DroppedUnreadable(ILogger logger, string topic, string problem);
 }

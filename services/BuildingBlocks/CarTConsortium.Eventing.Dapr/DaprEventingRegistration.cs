@@ -10,7 +10,7 @@ public static class DaprEventingRegistration
 {
     /// <summary>
     /// The eventing port over Dapr pub/sub: the shared core (dispatcher, outbox relay),
-    /// a <see cref="Dapr.Client.DaprClient"/> for the local sidecar (its address comes from
+    /// a <see cref="global::Dapr.Client.DaprClient"/> for the local sidecar (its address comes from
     /// Dapr's usual DAPR_GRPC_ENDPOINT / DAPR_GRPC_PORT settings) and the publisher.
     /// Map the subscriber side with <see cref="DaprEventingEndpoints.MapDaprEventing"/>.
     /// </summary>

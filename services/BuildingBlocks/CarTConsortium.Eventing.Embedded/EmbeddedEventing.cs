@@ -78,7 +78,7 @@ internal sealed class EmbeddedBusSubscriber(
             }
             catch (Exception e)
             {
-                logger.LogError(e, "Receiving from the embedded bus failed for {Subscriber}; trying again shortly", Subscriber);
+                EmbeddedEventingLog.ReceiveFailed(logger, e, Subscriber);
                 await Task.Delay(IdlePoll, stoppingToken).ConfigureAwait(ConfigureAwaitOptions.SuppressThrowing);
             }
         }
@@ -94,7 +94,7 @@ internal sealed class EmbeddedBusSubscriber(
         catch (Exception e) when (e is not OperationCanceledException)
         {
             // The dispatcher itself failed (its store is unreachable, say): nothing was decided, so deliver again.
-            logger.LogWarning(e, "Dispatching event {EventId} failed; it will be delivered again", delivery.Envelope.Id);
+            EmbeddedEventingLog.DispatchFailed(logger, e, delivery.Envelope.Id);
             outcome = DeliveryOutcome.Retry;
         }
         await bus.SettleAsync(delivery, outcome, options.Value.RetryDelay(delivery.Attempt), ct);
@@ -110,4 +110,14 @@ internal sealed class EmbeddedBusSubscriber(
         var wait = next.Value - clock.GetUtcNow();
         return wait <= TimeSpan.Zero ? TimeSpan.Zero : wait < IdlePoll ? wait : IdlePoll;
     }
+}
+
+/// <summary>This file's log messages, source-generated.</summary>
+internal static partial class EmbeddedEventingLog
+{
+    [LoggerMessage(Level = LogLevel.Error, Message = "Receiving from the embedded bus failed for {Subscriber}; trying again shortly")]
+    public static partial void ReceiveFailed(ILogger logger, Exception error, string subscriber);
+
+    [LoggerMessage(Level = LogLevel.Warning, Message = "Dispatching event {EventId} failed; it will be delivered again")]
+    public static partial void DispatchFailed(ILogger logger, Exception error, string eventId);
 }

@@ -94,10 +94,17 @@ public sealed class ErrorMappingInterceptor(ILogger<ErrorMappingInterceptor> log
                 return Status(StatusCode.Cancelled, "The call was cancelled.");
             default:
                 var reference = Activity.Current?.TraceId.ToString() ?? context.GetHttpContext().TraceIdentifier;
-                logger.LogError(exception, "Unhandled error in {Method} (reference {Reference})", context.Method, reference);
+                ErrorMappingLog.Unhandled(logger, exception, context.Method, reference);
                 return Status(StatusCode.Internal, $"An internal error occurred. Quote reference {reference} to the platform operators.");
         }
     }
 
     private static RpcException Status(StatusCode code, string message) => new(new Grpc.Core.Status(code, message));
+}
+
+/// <summary>This file's log messages, source-generated.</summary>
+internal static partial class ErrorMappingLog
+{
+    [LoggerMessage(Level = LogLevel.Error, Message = "Unhandled error in {Method} (reference {Reference})")]
+    public static partial void Unhandled(ILogger logger, Exception error, string method, string reference);
 }

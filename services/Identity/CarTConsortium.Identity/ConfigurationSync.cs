@@ -29,8 +29,7 @@ internal sealed class ConfigurationSync(IServiceScopeFactory scopes, IdentitySet
         await SyncClientsAsync(services.GetRequiredService<IOpenIddictApplicationManager>(), cancellationToken);
         await SyncUsersAsync(store, services.GetRequiredService<IPasswordHasher<UserAccount>>(), cancellationToken);
         var keys = ring.Current();
-        logger.LogInformation("Identity provider {Issuer} ready: {Clients} clients, {Users} users, signing key {Kid}",
-            settings.Issuer, settings.Clients.Count, settings.Users.Count, keys.Signing.Kid);
+        ConfigurationSyncLog.Ready(logger, settings.Issuer, settings.Clients.Count, settings.Users.Count, keys.Signing.Kid);
     }
 
     private static async Task SyncScopesAsync(IOpenIddictScopeManager manager, CancellationToken ct)
@@ -83,7 +82,7 @@ internal sealed class ConfigurationSync(IServiceScopeFactory scopes, IdentitySet
         }
         foreach (var application in stale)
         {
-            logger.LogInformation("Removing client {ClientId}: no longer configured", await manager.GetClientIdAsync(application, ct));
+            ConfigurationSyncLog.RemovingClient(logger, await manager.GetClientIdAsync(application, ct));
             await manager.DeleteAsync(application, ct);
         }
     }
@@ -155,7 +154,7 @@ internal sealed class ConfigurationSync(IServiceScopeFactory scopes, IdentitySet
         }
         foreach (var stale in existing.Values.Where(u => !configured.Contains(u.NormalizedUserName)))
         {
-            logger.LogInformation("Removing user {UserName}: no longer configured", stale.UserName);
+            ConfigurationSyncLog.RemovingUser(logger, stale.UserName);
             store.Users.Remove(stale);
         }
         await store.SaveChangesAsync(ct);
@@ -178,4 +177,17 @@ internal sealed class ConfigurationSync(IServiceScopeFactory scopes, IdentitySet
     public Task StopAsync(CancellationToken cancellationToken) => Task.CompletedTask;
 
     public Task StoppedAsync(CancellationToken cancellationToken) => Task.CompletedTask;
+}
+
+/// <summary>This file's log messages, source-generated.</summary>
+internal static partial class ConfigurationSyncLog
+{
+    [LoggerMessage(Level = LogLevel.Information, Message = "Identity provider {Issuer} ready: {Clients} clients, {Users} users, signing key {Kid}")]
+    public static partial void Ready(ILogger logger, string issuer, int clients, int users, string? kid);
+
+    [LoggerMessage(Level = LogLevel.Information, Message = "Removing client {ClientId}: no longer configured")]
+    public static partial void RemovingClient(ILogger logger, string? clientId);
+
+    [LoggerMessage(Level = LogLevel.Information, Message = "Removing user {UserName}: no longer configured")]
+    public static partial void RemovingUser(ILogger logger, string userName);
 }

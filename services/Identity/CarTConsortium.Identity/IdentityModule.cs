@@ -2,7 +2,6 @@ using CarTConsortium.Identity.Endpoints;
 using CarTConsortium.Identity.Keys;
 using CarTConsortium.Identity.Storage;
 using CarTConsortium.ServiceDefaults;
-using Microsoft.AspNetCore.Authentication.Cookies;
 using Microsoft.AspNetCore.Builder;
 using Microsoft.AspNetCore.DataProtection;
 using Microsoft.AspNetCore.Http;

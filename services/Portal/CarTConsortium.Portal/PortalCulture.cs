@@ -1,7 +1,7 @@
+using CarTConsortium.Portal.Session;
 using Microsoft.AspNetCore.Builder;
 using Microsoft.AspNetCore.Http;
 using Microsoft.AspNetCore.Localization;
-using CarTConsortium.Portal.Session;
 
 namespace CarTConsortium.Portal;
 

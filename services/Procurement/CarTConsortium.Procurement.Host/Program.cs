@@ -1,4 +1,4 @@
-using CarTConsortium.Procurement;
 using CarTConsortium.Hosting;
+using CarTConsortium.Procurement;
 
 await DistributedHost.RunAsync(new ProcurementModule(), args);

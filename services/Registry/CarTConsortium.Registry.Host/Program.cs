@@ -1,4 +1,4 @@
-using CarTConsortium.Registry;
 using CarTConsortium.Hosting;
+using CarTConsortium.Registry;
 
 await DistributedHost.RunAsync(new RegistryModule(), args);

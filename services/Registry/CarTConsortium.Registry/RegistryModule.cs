@@ -1,5 +1,4 @@
 using CarTConsortium.BuildingBlocks.Security;
-using RegistryService = CarTConsortium.Contracts.Registry.V1.RegistryService;
 using CarTConsortium.Registry.Api;
 using CarTConsortium.Registry.DemoData;
 using CarTConsortium.Registry.Domain.Patients;
@@ -13,6 +12,7 @@ using CarTConsortium.ServiceDefaults.Settings;
 using Microsoft.AspNetCore.Builder;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Options;
+using RegistryService = CarTConsortium.Contracts.Registry.V1.RegistryService;
 using Rpc = CarTConsortium.Contracts.Registry.V1.RegistryService.RegistryServiceBase;
 
 namespace CarTConsortium.Registry;

@@ -1,4 +1,4 @@
-using CarTConsortium.Slots;
 using CarTConsortium.Hosting;
+using CarTConsortium.Slots;
 
 await DistributedHost.RunAsync(new SlotsModule(), args);

@@ -1,5 +1,4 @@
 using CarTConsortium.Approvals.Authorisations;
-using CarTConsortium.Approvals.Domain.Authorisations;
 using CarTConsortium.BuildingBlocks.Errors;
 using Xunit;
 

@@ -15,7 +15,6 @@ using Authorisation = CarTConsortium.Approvals.Domain.Authorisations.Authorisati
 using AuthorisationStatus = CarTConsortium.Approvals.Authorisations.AuthorisationStatus;
 using Authority = CarTConsortium.Approvals.Authorisations.Authority;
 using Pathway = CarTConsortium.Approvals.Authorisations.Pathway;
-using Scope = CarTConsortium.Approvals.Authorisations.Scope;
 
 namespace CarTConsortium.Approvals.Tests.UseCases;
 

@@ -1,6 +1,5 @@
 using System.Globalization;
 using Bunit;
-using CarTConsortium.Portal;
 using Microsoft.AspNetCore.Components;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Localization;

@@ -137,8 +137,13 @@ public sealed class ProcurementPageTests : OfficerPagesTest
         var pool = Pool(kzQuantity: 5, kzRevision: 7);
         pool.Commitments.Add(new Commitment
         {
-            PoolId = "vectors", CountryCode = "UZ", Quantity = 3, MaxUnitPrice = Prices.ToMoney(155_000m, "USD"),
-            DeliveryInstitutionId = "uz-tashkent-cell-lab", BudgetReference = "UZ-MOH-2027-CART-003", Revision = new Revision { Version = 8 },
+            PoolId = "vectors",
+            CountryCode = "UZ",
+            Quantity = 3,
+            MaxUnitPrice = Prices.ToMoney(155_000m, "USD"),
+            DeliveryInstitutionId = "uz-tashkent-cell-lab",
+            BudgetReference = "UZ-MOH-2027-CART-003",
+            Revision = new Revision { Version = 8 },
         });
 
         var summary = Render<PoolSummary>(p => p.Add(s => s.Pool, pool).Add(s => s.CountryCode, "KZ"));
@@ -214,8 +219,17 @@ public sealed class ProcurementPageTests : OfficerPagesTest
     {
         var pool = new Pool
         {
-            PoolId = "vectors", Title = "Vector lots", ItemId = "lv-cd19-vector-lot", ItemName = "Lentiviral vector lot", Unit = "lot",
-            SupplierId = "demo-vector-gmbh", Currency = "USD", MinimumVolume = 4, SupplyCap = 12, Status = PoolStatus.Open, AcceptingCommitments = true,
+            PoolId = "vectors",
+            Title = "Vector lots",
+            ItemId = "lv-cd19-vector-lot",
+            ItemName = "Lentiviral vector lot",
+            Unit = "lot",
+            SupplierId = "demo-vector-gmbh",
+            Currency = "USD",
+            MinimumVolume = 4,
+            SupplyCap = 12,
+            Status = PoolStatus.Open,
+            AcceptingCommitments = true,
             PriceTiers = { Tier(1, 185_000m), Tier(4, 152_500m), Tier(10, 128_750m) },
             Totals = new PoolTotals { CommittedVolume = kzQuantity + 5, Countries = 3, PricedVolume = kzQuantity + 5, Tier = Tier(10, 128_750m) },
         };
@@ -223,8 +237,13 @@ public sealed class ProcurementPageTests : OfficerPagesTest
         {
             pool.Commitments.Add(new Commitment
             {
-                PoolId = "vectors", CountryCode = "KZ", Quantity = kzQuantity, MaxUnitPrice = Prices.ToMoney(160_000m, "USD"),
-                DeliveryInstitutionId = "kz-ncb-astana", BudgetReference = "KZ-MOH-2027-CART-005", Revision = new Revision { Version = kzRevision },
+                PoolId = "vectors",
+                CountryCode = "KZ",
+                Quantity = kzQuantity,
+                MaxUnitPrice = Prices.ToMoney(160_000m, "USD"),
+                DeliveryInstitutionId = "kz-ncb-astana",
+                BudgetReference = "KZ-MOH-2027-CART-005",
+                Revision = new Revision { Version = kzRevision },
             });
         }
         return pool;

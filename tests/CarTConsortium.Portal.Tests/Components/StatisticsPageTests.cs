@@ -1,7 +1,6 @@
 using Bunit;
 using CarTConsortium.Contracts.Registry.V1;
 using CarTConsortium.Portal.Components.Statistics;
-using CarTConsortium.Portal.Errors;
 using Microsoft.Extensions.DependencyInjection;
 using Xunit;
 

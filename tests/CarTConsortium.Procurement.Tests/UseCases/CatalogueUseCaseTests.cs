@@ -151,7 +151,7 @@ public sealed class CatalogueUseCaseTests : IDisposable
         await Register(Valid);
         await _harness.UpdateItem.ExecuteAsync(new UpdateItemCommand(Item, 1, "Tocilizumab, renamed", null, Suppliers()), None);
 
-        await Assert.ThrowsAsync<StaleVersionException>(() => _harness.UpdateItem.ExecuteAsync(new UpdateItemCommand(Item, 1, "Tocilizumab, from a stale view", null, Suppliers()), None));
+        await Assert.ThrowsAsync<CallerRevisionStaleException>(() => _harness.UpdateItem.ExecuteAsync(new UpdateItemCommand(Item, 1, "Tocilizumab, from a stale view", null, Suppliers()), None));
 
         var read = await _harness.GetItem.ExecuteAsync(new GetItemCommand(Item), None);
         Assert.Equal((2L, "Tocilizumab, renamed"), (read.Version, read.Value.Name));

@@ -1,13 +1,11 @@
 using System.Collections.Concurrent;
 using CarTConsortium.BuildingBlocks.Errors;
-using CarTConsortium.BuildingBlocks.Storage;
 using CarTConsortium.Procurement.Domain.Pools;
 using CarTConsortium.Procurement.UseCases.Pools;
 using CarTConsortium.Procurement.UseCases.PurchaseOrders;
 using CarTConsortium.Testing;
 using Xunit;
 using static CarTConsortium.Procurement.Tests.UseCases.ProcurementHarness;
-using static CarTConsortium.Procurement.Tests.UseCases.UseCaseSamples;
 using Contract = CarTConsortium.Contracts.Procurement.V1;
 
 namespace CarTConsortium.Procurement.Tests.UseCases;

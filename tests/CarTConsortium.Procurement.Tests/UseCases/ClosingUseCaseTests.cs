@@ -1,5 +1,4 @@
 using CarTConsortium.BuildingBlocks.Errors;
-using CarTConsortium.BuildingBlocks.Storage;
 using CarTConsortium.Procurement.Api;
 using CarTConsortium.Procurement.Domain.Pools;
 using CarTConsortium.Procurement.Domain.PurchaseOrders;

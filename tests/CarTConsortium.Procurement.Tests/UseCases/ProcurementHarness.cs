@@ -3,7 +3,6 @@ using CarTConsortium.BuildingBlocks.Security;
 using CarTConsortium.BuildingBlocks.Storage;
 using CarTConsortium.Contracts.Registry.V1;
 using CarTConsortium.Procurement.Domain.Items;
-using CarTConsortium.Procurement.Domain.Pools;
 using CarTConsortium.Procurement.Jobs;
 using CarTConsortium.Procurement.ReadModels;
 using CarTConsortium.Procurement.UseCases.Items;

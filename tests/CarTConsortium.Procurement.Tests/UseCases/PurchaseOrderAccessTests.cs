@@ -1,6 +1,5 @@
 using CarTConsortium.BuildingBlocks.Errors;
 using CarTConsortium.BuildingBlocks.Security;
-using CarTConsortium.BuildingBlocks.Storage;
 using CarTConsortium.Procurement.UseCases.Pools;
 using CarTConsortium.Procurement.UseCases.PurchaseOrders;
 using CarTConsortium.Testing;

@@ -1,4 +1,3 @@
-using CarTConsortium.BuildingBlocks.Storage;
 using CarTConsortium.Procurement.Api;
 using CarTConsortium.Procurement.Domain.Pools;
 using CarTConsortium.Procurement.UseCases.Pools;

@@ -107,9 +107,9 @@ public sealed class ConsentChangeTests : IAsyncLifetime
         var enrolled = await _world.EnrolAsync(AstanaClinician, "KZ-1000-0001", consents: Shared);
         var changed = await _world.ChangeConsent.ExecuteAsync(new ChangeConsentCommand(enrolled.Id, RegistryOnly, enrolled.Version), AstanaClinician, None);
 
-        var stale = await Assert.ThrowsAsync<StaleVersionException>(() =>
+        var stale = await Assert.ThrowsAsync<CallerRevisionStaleException>(() =>
             _world.ChangeConsent.ExecuteAsync(new ChangeConsentCommand(enrolled.Id, Withdrawn, enrolled.Version), AstanaClinician, None));
-        var ahead = await Assert.ThrowsAsync<StaleVersionException>(() =>
+        var ahead = await Assert.ThrowsAsync<CallerRevisionStaleException>(() =>
             _world.ChangeConsent.ExecuteAsync(new ChangeConsentCommand(enrolled.Id, Withdrawn, changed.Version + 1), AstanaClinician, None));
         var missing = await Assert.ThrowsAsync<InvalidArgumentException>(() =>
             _world.ChangeConsent.ExecuteAsync(new ChangeConsentCommand(enrolled.Id, Withdrawn, 0), AstanaClinician, None));

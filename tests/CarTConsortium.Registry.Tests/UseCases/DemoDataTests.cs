@@ -1,7 +1,6 @@
 using System.Diagnostics;
 using System.Globalization;
 using CarTConsortium.BuildingBlocks.Storage;
-using CarTConsortium.Registry.Domain.Patients;
 using CarTConsortium.Registry.Domain.Statistics;
 using CarTConsortium.Registry.Storage;
 using CarTConsortium.Registry.UseCases.Statistics;

@@ -1,7 +1,6 @@
 using CarTConsortium.BuildingBlocks.Errors;
 using CarTConsortium.BuildingBlocks.Storage;
 using CarTConsortium.Contracts.Registry.V1;
-using CarTConsortium.Registry.Domain.Members;
 using CarTConsortium.Registry.Storage;
 using CarTConsortium.Registry.UseCases.Members;
 using CarTConsortium.Storage.Sqlite;
@@ -9,9 +8,7 @@ using CarTConsortium.Testing;
 using Microsoft.Extensions.Time.Testing;
 using Xunit;
 using AccreditationStatus = CarTConsortium.Registry.Domain.Members.AccreditationStatus;
-using Agreement = CarTConsortium.Registry.Domain.Members.Agreement;
 using Capabilities = CarTConsortium.Registry.Domain.Members.Capabilities;
-using Country = CarTConsortium.Registry.Domain.Members.Country;
 using Institution = CarTConsortium.Registry.Domain.Members.Institution;
 using InstitutionKind = CarTConsortium.Registry.Domain.Members.InstitutionKind;
 using Membership = CarTConsortium.Registry.Domain.Members.Membership;
@@ -100,7 +97,7 @@ public sealed class MemberUseCasesTests : IAsyncLifetime
     {
         var signed = await _registry.SignAgreement.ExecuteAsync(new SignAgreementCommand(["KZ", "UZ"], true, false, 0, Jan1, null), None);
 
-        await Assert.ThrowsAsync<StaleVersionException>(() => _registry.EndAgreement.ExecuteAsync(new EndAgreementCommand("KZ-UZ", new DateParts(2026, 12, 31), signed.Version + 1), None));
+        await Assert.ThrowsAsync<CallerRevisionStaleException>(() => _registry.EndAgreement.ExecuteAsync(new EndAgreementCommand("KZ-UZ", new DateParts(2026, 12, 31), signed.Version + 1), None));
         await Assert.ThrowsAsync<NotFoundException>(() => _registry.EndAgreement.ExecuteAsync(new EndAgreementCommand("KG-KZ", new DateParts(2026, 12, 31), 1), None));
         var bad = await Assert.ThrowsAsync<InvalidArgumentException>(() => _registry.EndAgreement.ExecuteAsync(new EndAgreementCommand("kz-uz!", new DateParts(2026, 12, 31), 0), None));
         Assert.Equal(["agreement_id", "expected_revision"], bad.Violations.Select(v => v.Field));
@@ -183,7 +180,7 @@ public sealed class MemberUseCasesTests : IAsyncLifetime
         var site = await Site("kz-ncb-astana", "KZ");
 
         var updated = await _registry.UpdateInstitution.ExecuteAsync(new UpdateInstitutionCommand("kz-ncb-astana", "NCB Astana", Accredited, new Capabilities(4, 0, true), null, site.Version), None);
-        await Assert.ThrowsAsync<StaleVersionException>(() =>
+        await Assert.ThrowsAsync<CallerRevisionStaleException>(() =>
             _registry.UpdateInstitution.ExecuteAsync(new UpdateInstitutionCommand("kz-ncb-astana", "NCB", Accredited, new Capabilities(1, 0, true), null, site.Version), None));
 
         Assert.Equal(2, updated.Version);

@@ -4,7 +4,6 @@ using CarTConsortium.BuildingBlocks.Errors;
 using CarTConsortium.BuildingBlocks.Storage;
 using CarTConsortium.Contracts.Registry.V1;
 using CarTConsortium.Registry.Domain.Patients;
-using CarTConsortium.Registry.Domain.Products;
 using CarTConsortium.Registry.Storage;
 using CarTConsortium.Registry.UseCases.Products;
 using CarTConsortium.Storage.Sqlite;

@@ -1,6 +1,5 @@
 using CarTConsortium.BuildingBlocks.Errors;
 using CarTConsortium.Slots.Domain.Runs;
-using CarTConsortium.Slots.UseCases.Runs;
 using Xunit;
 
 namespace CarTConsortium.Slots.Tests.Allocation;

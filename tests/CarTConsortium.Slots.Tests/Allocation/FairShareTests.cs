@@ -1,5 +1,4 @@
 using CarTConsortium.Slots.Domain.Allocation;
-using CarTConsortium.Slots.UseCases.Allocation;
 using Xunit;
 using static CarTConsortium.Slots.Tests.Allocation.RunSamples;
 

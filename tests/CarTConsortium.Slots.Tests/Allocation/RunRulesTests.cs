@@ -1,7 +1,5 @@
 using CarTConsortium.Approvals.Authorisations;
 using CarTConsortium.Slots.Domain.Allocation;
-using CarTConsortium.Slots.ReadModels;
-using CarTConsortium.Slots.UseCases.Allocation;
 using Xunit;
 using static CarTConsortium.Slots.Tests.Allocation.RunSamples;
 

@@ -1,7 +1,6 @@
 using CarTConsortium.Approvals.Authorisations;
 using CarTConsortium.Slots.Domain.Allocation;
 using CarTConsortium.Slots.Domain.Runs;
-using CarTConsortium.Slots.UseCases.Allocation;
 
 namespace CarTConsortium.Slots.Tests.Allocation;
 

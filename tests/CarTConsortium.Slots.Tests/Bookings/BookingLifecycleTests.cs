@@ -3,11 +3,7 @@ using CarTConsortium.BuildingBlocks.Errors;
 using CarTConsortium.BuildingBlocks.Security;
 using CarTConsortium.BuildingBlocks.Storage;
 using CarTConsortium.Slots.Domain.Bookings;
-using CarTConsortium.Slots.Domain.Waitlist;
-using CarTConsortium.Slots.Jobs;
 using CarTConsortium.Slots.Storage;
-using CarTConsortium.Slots.UseCases.Bookings;
-using CarTConsortium.Slots.UseCases.Waitlist;
 using Xunit;
 
 namespace CarTConsortium.Slots.Tests.Bookings;

@@ -2,11 +2,7 @@ using CarTConsortium.BuildingBlocks.Errors;
 using CarTConsortium.BuildingBlocks.Security;
 using CarTConsortium.Slots.Domain.Bookings;
 using CarTConsortium.Slots.Domain.Runs;
-using CarTConsortium.Slots.Domain.Waitlist;
-using CarTConsortium.Slots.Jobs;
 using CarTConsortium.Slots.Tests.Allocation;
-using CarTConsortium.Slots.UseCases.Bookings;
-using CarTConsortium.Slots.UseCases.Waitlist;
 using CarTConsortium.Testing;
 using Xunit;
 

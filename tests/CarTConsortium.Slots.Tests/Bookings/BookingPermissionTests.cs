@@ -1,9 +1,5 @@
 using CarTConsortium.BuildingBlocks.Security;
 using CarTConsortium.Slots.Domain.Bookings;
-using CarTConsortium.Slots.Domain.Waitlist;
-using CarTConsortium.Slots.Jobs;
-using CarTConsortium.Slots.UseCases.Bookings;
-using CarTConsortium.Slots.UseCases.Waitlist;
 using Xunit;
 
 namespace CarTConsortium.Slots.Tests.Bookings;

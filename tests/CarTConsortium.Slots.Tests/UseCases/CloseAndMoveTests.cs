@@ -1,11 +1,8 @@
 using CarTConsortium.BuildingBlocks.Errors;
 using CarTConsortium.Slots.Domain.Bookings;
 using CarTConsortium.Slots.Domain.Runs;
-using CarTConsortium.Slots.Domain.Waitlist;
-using CarTConsortium.Slots.Jobs;
 using CarTConsortium.Slots.UseCases.Bookings;
 using CarTConsortium.Slots.UseCases.Runs;
-using CarTConsortium.Slots.UseCases.Waitlist;
 using Xunit;
 using BookingChanged = CarTConsortium.Contracts.Slots.V1.BookingChanged;
 using CapacityChanged = CarTConsortium.Contracts.Slots.V1.CapacityChanged;

@@ -2,10 +2,7 @@ using CarTConsortium.BuildingBlocks.Errors;
 using CarTConsortium.Contracts.Registry.V1;
 using CarTConsortium.Slots.Domain.Bookings;
 using CarTConsortium.Slots.Domain.Waitlist;
-using CarTConsortium.Slots.Jobs;
 using CarTConsortium.Slots.ReadModels;
-using CarTConsortium.Slots.UseCases.Bookings;
-using CarTConsortium.Slots.UseCases.Waitlist;
 using Xunit;
 
 namespace CarTConsortium.Slots.Tests.UseCases;
@@ -54,8 +51,8 @@ public sealed class ConsentTests
 
     // BUG (reported to the lead): a withdrawn registry consent means "nothing further is done for the patient here"
     // (KnownPatient.InRegistry; RequestRun refuses with "nothing further is booked for the patient"; offers skip the
-    // patient), yet confirming a hold made before the withdrawal still succeeds: BookingDesk.ConfirmAsync re-checks the
-    // rules through RunRequestOfAsync (Bookings/BookingDesk.cs), which reads the patient's birth month and cross-border
+    // patient), yet confirming a hold made before the withdrawal still succeeds: confirming (AdvanceBooking) re-checks the
+    // rules through BookingReads.RunRequestOfAsync (UseCases/Bookings/), which reads the patient's birth month and cross-border
     // consent but never InRegistry. Confirmation should refuse with the same rule violation as RequestRun.
     [Fact]
     public async Task A_hold_is_not_confirmed_once_the_patients_registry_consent_is_withdrawn()

@@ -1,9 +1,7 @@
 using System.Diagnostics;
 using CarTConsortium.Slots.Domain.Bookings;
 using CarTConsortium.Slots.Domain.Waitlist;
-using CarTConsortium.Slots.Jobs;
 using CarTConsortium.Slots.Storage;
-using CarTConsortium.Slots.UseCases.Bookings;
 using CarTConsortium.Slots.UseCases.Runs;
 using CarTConsortium.Slots.UseCases.Waitlist;
 using CarTConsortium.Testing;
@@ -72,8 +70,8 @@ public sealed class HousekeepingTests
         Assert.Equal(Lines, (await world.PlacesAsync(run)).Taken);
     }
 
-    // BUG (reported to the lead): WaitlistDesk.OfferFreedPlacesAsync (Bookings/WaitlistDesk.cs, the loop over the ranked
-    // entries, and OfferAsync) weighs each entry once, in order, against the places free at that moment. A place freed
+    // BUG (reported to the lead): OfferFreedPlaces (UseCases/Waitlist/OfferFreedPlaces.cs, the loop over the ranked
+    // entries, and its offer) weighs each entry once, in order, against the places free at that moment. A place freed
     // while the loop is past the head (a cancellation, or another replica letting a hold lapse) goes to whichever entry
     // is weighed next, ahead of the waiting entries already passed over: the waitlist's order is broken, and the next
     // pass finds no place for the head. OfferAsync should not offer a run that an entry ranked ahead, still waiting,

@@ -2,18 +2,15 @@ using CarTConsortium.BuildingBlocks.Errors;
 using CarTConsortium.BuildingBlocks.Security;
 using CarTConsortium.BuildingBlocks.Storage;
 using CarTConsortium.Slots.Domain.Bookings;
-using CarTConsortium.Slots.Domain.Waitlist;
-using CarTConsortium.Slots.Jobs;
 using CarTConsortium.Slots.Storage;
 using CarTConsortium.Slots.UseCases.Bookings;
-using CarTConsortium.Slots.UseCases.Waitlist;
 using CarTConsortium.Testing;
 using Xunit;
 using BookingChanged = CarTConsortium.Contracts.Slots.V1.BookingChanged;
 
 namespace CarTConsortium.Slots.Tests.UseCases;
 
-/// <summary>A booking's lifecycle through <see cref="BookingDesk.AdvanceAsync"/>: who takes each step, what is kept of it, and what a refused step leaves.</summary>
+/// <summary>A booking's lifecycle through <see cref="CarTConsortium.Slots.UseCases.Bookings.AdvanceBooking"/>: who takes each step, what is kept of it, and what a refused step leaves.</summary>
 public sealed class LifecycleTests
 {
     private static readonly Caller Hospital = SlotsWorld.Coordinator(SlotsWorld.Hospital);

@@ -2,7 +2,6 @@ using CarTConsortium.Approvals.Authorisations;
 using CarTConsortium.Approvals.Domain.Authorisations;
 using CarTConsortium.Approvals.Events;
 using CarTConsortium.Approvals.UseCases.Authorisations;
-using CarTConsortium.BuildingBlocks.Errors;
 using CarTConsortium.BuildingBlocks.Storage;
 using CarTConsortium.ServiceDefaults;
 using Google.Protobuf.WellKnownTypes;

@@ -95,8 +95,7 @@ public sealed class EventDispatcher(
             {
                 return await DeadLetterAsync(subscription, envelope, attempt, $"gave up after {attempt} attempts: {e.GetType().Name}: {e.Message}", ct);
             }
-            logger.LogWarning(e, "Handler {Consumer} failed on event {EventId} ({Topic}), attempt {Attempt} of {MaxAttempts}; it will be retried",
-                subscription.Consumer, envelope.Id, envelope.Topic, attempt, MaxAttempts);
+            EventDispatcherLog.HandlerFailed(logger, e, subscription.Consumer, envelope.Id, envelope.Topic, attempt, MaxAttempts);
             EventingTelemetry.Retried.Add(1, Tags(envelope));
             return DeliveryOutcome.Retry;
         }
@@ -120,9 +119,18 @@ public sealed class EventDispatcher(
         {
             return DeliveryOutcome.Success;
         }
-        logger.LogError("Event {EventId} ({Topic}) dead-lettered for {Consumer} after {Attempt} attempt(s): {Reason}",
-            envelope.Id, envelope.Topic, subscription.Consumer, attempt, reason);
+        EventDispatcherLog.DeadLettered(logger, envelope.Id, envelope.Topic, subscription.Consumer, attempt, reason);
         EventingTelemetry.DeadLettered.Add(1, Tags(envelope));
         return DeliveryOutcome.Drop;
     }
+}
+
+/// <summary>This file's log messages, source-generated.</summary>
+internal static partial class EventDispatcherLog
+{
+    [LoggerMessage(Level = LogLevel.Warning, Message = "Handler {Consumer} failed on event {EventId} ({Topic}), attempt {Attempt} of {MaxAttempts}; it will be retried")]
+    public static partial void HandlerFailed(ILogger logger, Exception error, string consumer, string eventId, string topic, int attempt, int maxAttempts);
+
+    [LoggerMessage(Level = LogLevel.Error, Message = "Event {EventId} ({Topic}) dead-lettered for {Consumer} after {Attempt} attempt(s): {Reason}")]
+    public static partial void DeadLettered(ILogger logger, string eventId, string topic, string consumer, int attempt, string reason);
 }

@@ -42,7 +42,7 @@ public sealed class OutboxRelay(
             {
                 failures++;
                 var delay = options.Value.RetryDelay(failures);
-                logger.LogWarning(e, "Publishing from the outbox failed ({Failures} in a row); trying again in {Delay}", failures, delay);
+                OutboxRelayLog.PublishFailed(logger, e, failures, delay);
                 await Task.Delay(delay, stoppingToken).ConfigureAwait(ConfigureAwaitOptions.SuppressThrowing);
             }
         }
@@ -66,4 +66,11 @@ public sealed class OutboxRelay(
         }
         return pending.Count;
     }
+}
+
+/// <summary>This file's log messages, source-generated.</summary>
+internal static partial class OutboxRelayLog
+{
+    [LoggerMessage(Level = LogLevel.Warning, Message = "Publishing from the outbox failed ({Failures} in a row); trying again in {Delay}")]
+    public static partial void PublishFailed(ILogger logger, Exception error, int failures, TimeSpan delay);
 }

@@ -32,20 +32,4 @@ public static class ConflictRetry
     /// <summary>Runs <paramref name="attempt"/> until it commits; after <see cref="MaxAttempts"/> lost races the last conflict (ABORTED) reaches the caller.</summary>
     public static ValueTask<T> RunAsync<T>(Func<CancellationToken, ValueTask<T>> attempt, CancellationToken ct) =>
         Pipeline.ExecuteAsync(attempt, ct);
-
-    /// <summary>
-    /// Inside an attempt: the caller's expected_revision must still be the entity's. A
-    /// mismatch is ABORTED at once: running again cannot make the caller's view current.
-    /// </summary>
-    public static void RequireRevision<T>(Collection<T> collection, Stored<T> current, long expectedRevision) where T : class
-    {
-        if (current.Version != expectedRevision)
-        {
-            throw new CallerRevisionStaleException(collection.Name, current.Id);
-        }
-    }
 }
-
-/// <summary>The caller's expected_revision is stale: ABORTED, and not retried.</summary>
-public sealed class CallerRevisionStaleException(string collection, string id)
-    : ConcurrencyConflictException($"The {collection} entry '{id}' was changed by someone else; read it again and retry.");

@@ -49,7 +49,7 @@ internal static class LoginPage
         var user = userName.Length == 0 || password.Length == 0 ? null : await users.CheckPasswordAsync(userName, password, http.RequestAborted);
         if (user is null)
         {
-            loggers.CreateLogger(typeof(LoginPage)).LogWarning("Failed sign-in for user name {UserName}", userName);
+            LoginPageLog.FailedSignIn(loggers.CreateLogger(typeof(LoginPage)), userName);
             return Render(http, antiforgery, settings, returnUrl, userName, "The user name or password is incorrect.");
         }
 
@@ -113,4 +113,11 @@ internal static class LoginPage
         http.Response.Headers.CacheControl = "no-store";
         return Results.Content(page.ToString(), "text/html; charset=utf-8");
     }
+}
+
+/// <summary>This file's log messages, source-generated.</summary>
+internal static partial class LoginPageLog
+{
+    [LoggerMessage(Level = LogLevel.Warning, Message = "Failed sign-in for user name {UserName}")]
+    public static partial void FailedSignIn(ILogger logger, string? userName);
 }

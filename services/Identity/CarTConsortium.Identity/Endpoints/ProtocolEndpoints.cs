@@ -1,4 +1,3 @@
-using System.Security.Claims;
 using CarTConsortium.Identity.Storage;
 using Microsoft.AspNetCore;
 using Microsoft.AspNetCore.Authentication;

@@ -63,7 +63,7 @@ public sealed class SigningKeyRing(IServiceScopeFactory scopes, IdentitySettings
         }
         catch (Exception e) when (e is not OutOfMemoryException)
         {
-            logger.LogError(e, "The key ring could not be brought up to date; retrying in a minute");
+            SigningKeyRingLog.UpdateFailed(logger, e);
             next = TimeSpan.FromMinutes(1);
         }
         lock (_gate)
@@ -102,7 +102,7 @@ public sealed class SigningKeyRing(IServiceScopeFactory scopes, IdentitySettings
             encryption = NewKey(KeyMaterial.Encryption, now, now);
             store.Keys.Add(encryption);
             store.SaveChanges();
-            logger.LogInformation("Created the encryption key {Kid}", encryption.Id);
+            SigningKeyRingLog.EncryptionKeyCreated(logger, encryption.Id);
         }
         _encryption = RingKey.From(encryption);
     }
@@ -116,7 +116,7 @@ public sealed class SigningKeyRing(IServiceScopeFactory scopes, IdentitySettings
             var record = NewKey(KeyMaterial.Signing, now, activation);
             Save(store => store.Keys.Add(record));
             signing.Add(RingKey.From(record));
-            logger.LogInformation("Published signing key {Kid}; it signs from {Activation:o}", record.Id, activation);
+            SigningKeyRingLog.SigningKeyPublished(logger, record.Id, activation);
         }
         var retired = new List<RingKey>();
         for (var i = 0; i < signing.Count; i++)
@@ -131,7 +131,7 @@ public sealed class SigningKeyRing(IServiceScopeFactory scopes, IdentitySettings
             var kids = retired.Select(r => r.Kid).ToList();
             Save(store => store.Keys.RemoveRange(store.Keys.Where(k => kids.Contains(k.Id))));
             signing.RemoveAll(retired.Contains);
-            logger.LogInformation("Retired signing keys {Kids}", string.Join(", ", kids));
+            SigningKeyRingLog.SigningKeysRetired(logger, string.Join(", ", kids));
         }
     }
 
@@ -207,4 +207,20 @@ public sealed class SigningKeyRing(IServiceScopeFactory scopes, IdentitySettings
             };
         }
     }
+}
+
+/// <summary>This file's log messages, source-generated.</summary>
+internal static partial class SigningKeyRingLog
+{
+    [LoggerMessage(Level = LogLevel.Error, Message = "The key ring could not be brought up to date; retrying in a minute")]
+    public static partial void UpdateFailed(ILogger logger, Exception error);
+
+    [LoggerMessage(Level = LogLevel.Information, Message = "Created the encryption key {Kid}")]
+    public static partial void EncryptionKeyCreated(ILogger logger, string kid);
+
+    [LoggerMessage(Level = LogLevel.Information, Message = "Published signing key {Kid}; it signs from {Activation:o}")]
+    public static partial void SigningKeyPublished(ILogger logger, string kid, DateTimeOffset activation);
+
+    [LoggerMessage(Level = LogLevel.Information, Message = "Retired signing keys {Kids}")]
+    public static partial void SigningKeysRetired(ILogger logger, string kids);
 }

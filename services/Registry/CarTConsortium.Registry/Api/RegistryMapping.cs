@@ -1,8 +1,8 @@
 using CarTConsortium.BuildingBlocks.Errors;
 using CarTConsortium.BuildingBlocks.Storage;
 using CarTConsortium.Registry.Domain.Members;
-using Google.Protobuf.WellKnownTypes;
 using CarTConsortium.ServiceDefaults;
+using Google.Protobuf.WellKnownTypes;
 using Contract = CarTConsortium.Contracts.Registry.V1;
 
 namespace CarTConsortium.Registry.Api;

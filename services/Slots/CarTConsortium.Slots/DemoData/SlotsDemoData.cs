@@ -1,5 +1,4 @@
 using CarTConsortium.BuildingBlocks.Errors;
-using CarTConsortium.BuildingBlocks.Eventing;
 using CarTConsortium.BuildingBlocks.Security;
 using CarTConsortium.BuildingBlocks.Storage;
 using CarTConsortium.Slots.Domain.Bookings;

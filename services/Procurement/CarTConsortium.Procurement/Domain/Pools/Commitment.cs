@@ -5,7 +5,7 @@ namespace CarTConsortium.Procurement.Domain.Pools;
 /// <summary>
 /// One member country's commitment to a pool, checked against the pool's terms. A pool holds
 /// at most one commitment per country (an amendment replaces it), so that each country gets
-/// one purchase order; <see cref="PoolSettlement.Settle"/> refuses two of one country. Only
+/// one purchase order; <see cref="PoolSettlement.Settle(PoolTerms, IReadOnlyList{Commitment})"/> refuses two of one country. Only
 /// <see cref="Check"/> makes one.
 /// </summary>
 public sealed class Commitment

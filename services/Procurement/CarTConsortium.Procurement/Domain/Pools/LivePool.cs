@@ -26,7 +26,7 @@ public static class LivePool
 {
     /// <summary>
     /// The pooled total and the tier price it reaches now, if every commitment stayed as it is:
-    /// drop-outs happen at closing only (<see cref="PoolSettlement.Settle"/>), so the price at
+    /// drop-outs happen at closing only (<see cref="PoolSettlement.Settle(PoolTerms, IReadOnlyList{Commitment})"/>), so the price at
     /// closing can be higher than this one. A next tier beyond the supply cap is not shown, as
     /// the supplier will never deliver that volume.
     /// </summary>

@@ -11,7 +11,7 @@ namespace CarTConsortium.Procurement.Domain.Pools;
 /// either. Nothing anywhere rounds money.
 /// </summary>
 /// <remarks>
-/// On the wire a <see cref="Money"/> is a google.type.Money; <see cref="MoneyAmount"/> is that
+/// On the wire a <see cref="Money"/> is a google.type.Money; <c>Api.MoneyAmount</c> is that
 /// shape (units and nanos) with its exact conversion to and from decimal.
 /// </remarks>
 public sealed record Money(decimal Amount, string Currency)

@@ -139,7 +139,7 @@ public sealed record Pool(
 
     public Pool Without(string countryCode) => this with { Commitments = [.. Commitments.Where(c => c.CountryCode != countryCode)] };
 
-    /// <summary>The pool closed at <paramref name="now"/>, settled by <see cref="PoolSettlement.Settle"/>.</summary>
+    /// <summary>The pool closed at <paramref name="now"/>, settled by <see cref="PoolSettlement.Settle(PoolTerms, IReadOnlyList{Commitment})"/>.</summary>
     public (Pool Closed, SettlementResult Result) Close(DateTimeOffset now, string closedBy, string? reason)
     {
         if (Status != PoolStatus.Open)

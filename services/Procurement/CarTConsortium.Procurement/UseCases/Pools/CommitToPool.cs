@@ -46,10 +46,9 @@ public sealed class CommitToPool(IDocumentStore store, TimeProvider clock)
                 throw new RuleViolationException(closed);
             }
             var existing = current.Value.CommitmentOf(commitment.CountryCode);
-            if ((existing?.Revision ?? 0) != command.ExpectedRevision)
-            {
-                throw new CallerRevisionStaleException(ProcurementCollections.Commitments, ProcurementCollections.CommitmentId(current.Id, commitment.CountryCode));
-            }
+            // No commitment yet is revision 0: the caller says it makes the first one.
+            ExpectedRevision.Require(ProcurementCollections.Commitments, ProcurementCollections.CommitmentId(current.Id, commitment.CountryCode),
+                existing?.Revision ?? 0, command.ExpectedRevision);
             if (existing is not null && existing.HasTermsOf(commitment))
             {
                 return current;

@@ -29,10 +29,8 @@ public sealed class WithdrawCommitment(IDocumentStore store, TimeProvider clock)
             }
             var existing = current.Value.CommitmentOf(command.CountryCode!)
                 ?? throw new NotFoundException($"{command.CountryCode} has no commitment in this pool.");
-            if (existing.Revision != command.ExpectedRevision)
-            {
-                throw new CallerRevisionStaleException(ProcurementCollections.Commitments, ProcurementCollections.CommitmentId(current.Id, existing.CountryCode));
-            }
+            ExpectedRevision.Require(ProcurementCollections.Commitments, ProcurementCollections.CommitmentId(current.Id, existing.CountryCode),
+                existing.Revision, command.ExpectedRevision);
             return await store.SaveCommitmentAsync(clock, current, current.Value.Without(existing.CountryCode), existing.CountryCode,
                 CommitmentChange.Withdrawn, null, attemptCt);
         }, ct);

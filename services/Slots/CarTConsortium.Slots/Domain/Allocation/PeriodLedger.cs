@@ -1,5 +1,3 @@
-using CarTConsortium.Slots.Domain.Runs;
-
 namespace CarTConsortium.Slots.Domain.Allocation;
 
 /// <summary>The places of one run as the ledger counts them.</summary>

@@ -9,8 +9,6 @@ namespace CarTConsortium.Slots.Domain.Bookings;
 
 /// <summary>What a new hold is made of: the run, the patient at its treating institution, and the request it answers.</summary>
 /// <param name="PatientCountry">The treating institution's country.</param>
-/// <param name="WaitlistEntryId">The waitlist entry the hold is offered to; none for a hold the hospital asked for.</param>
-/// <param name="SiteCountry">The site's country, from the registry.</param>
 public sealed record HoldTerms(string CapacityId, string SiteId, string ProductId, DateOnly RunStart, string Pseudonym, string PatientCountry,
     string TreatingInstitutionId)
 {
@@ -20,8 +18,10 @@ public sealed record HoldTerms(string CapacityId, string SiteId, string ProductI
 
     public string RequestId { get; init; } = "";
 
+    /// <summary>The waitlist entry the hold is offered to; none for a hold the hospital asked for.</summary>
     public string? WaitlistEntryId { get; init; }
 
+    /// <summary>The site's country, from the registry.</summary>
     public string SiteCountry { get; init; } = "";
 }
 

@@ -2,7 +2,6 @@ using CarTConsortium.Approvals.Authorisations;
 using CarTConsortium.BuildingBlocks.Storage;
 using CarTConsortium.Slots.Domain.Allocation;
 using CarTConsortium.Slots.Domain.Runs;
-using CarTConsortium.Slots.ReadModels;
 using CarTConsortium.Slots.Storage;
 using Microsoft.Extensions.Options;
 

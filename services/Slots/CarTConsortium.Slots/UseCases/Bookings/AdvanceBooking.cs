@@ -39,7 +39,7 @@ public sealed class AdvanceBooking(IDocumentStore store, TimeProvider clock, All
             caller.Demand(BookingAccess.MayFollow(caller, booking), BookingAccess.WhoMayFollow);
             booking.RefuseSettingByHand(to!.Value);
             caller.Demand(Booking.MayTake(caller, booking, to.Value, out var why), $"Not allowed: {why}.");
-            ConflictRetry.RequireRevision(SlotsCollections.Bookings, current, command.ExpectedRevision);
+            ExpectedRevision.Require(SlotsCollections.Bookings, current, command.ExpectedRevision);
             var next = booking.Advance(to.Value, caller, note, now);
             var changes = new ChangeSet().Update(SlotsCollections.Bookings, current, next);
             var detail = $"{booking.BookingId} is {Booking.Words(next.Status)}" + (string.IsNullOrWhiteSpace(note) ? "." : $": {note.Trim()}");

@@ -31,7 +31,7 @@ public sealed class MoveBooking(IDocumentStore store, TimeProvider clock, Alloca
             var current = await bookings.FindAsync(command.BookingId, attemptCt);
             var booking = current.Value;
             caller.Demand(caller.IsConsortiumAdmin || BookingAccess.IsSiteOf(caller, booking), "Only the booking's manufacturing site or a consortium admin moves a booking.");
-            ConflictRetry.RequireRevision(SlotsCollections.Bookings, current, command.ExpectedRevision);
+            ExpectedRevision.Require(SlotsCollections.Bookings, current, command.ExpectedRevision);
             var target = await store.FindAsync(SlotsCollections.Runs, command.ToCapacityId!, attemptCt)
                 ?? throw new NotFoundException($"No capacity '{command.ToCapacityId}' is published.");
             var moved = booking.MoveTo(target.Value, caller, command.Note, now);

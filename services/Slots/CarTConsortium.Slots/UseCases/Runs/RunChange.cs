@@ -31,7 +31,7 @@ public sealed class RunChange(IDocumentStore store, TimeProvider clock, RunReads
             {
                 await institutions.SiteOfCallerAsync(caller, current.Value.SiteId, "A manufacturing site changes its own site's capacity only.", attemptCt);
             }
-            ConflictRetry.RequireRevision(SlotsCollections.Runs, current, expectedRevision);
+            ExpectedRevision.Require(SlotsCollections.Runs, current, expectedRevision);
             var ledger = await store.FindAsync(SlotsCollections.PeriodLedgers, PeriodLedger.IdOf(current.Value.SiteId, current.Value.RunStart), attemptCt)
                 ?? throw new InvalidOperationException($"No ledger for published run {current.Id}.");
             var next = await change(current.Value, attemptCt);

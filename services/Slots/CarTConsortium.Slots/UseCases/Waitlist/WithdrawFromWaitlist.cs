@@ -28,7 +28,7 @@ public sealed class WithdrawFromWaitlist(IDocumentStore store, TimeProvider cloc
             var entry = current.Value;
             caller.Demand(caller.IsConsortiumAdmin || await institutions.IsCoordinatorOfAsync(caller, entry.TreatingInstitutionId, attemptCt),
                 "Only the treating hospital's coordinators or a consortium admin take a patient off the waitlist.");
-            ConflictRetry.RequireRevision(SlotsCollections.Waitlist, current, command.ExpectedRevision);
+            ExpectedRevision.Require(SlotsCollections.Waitlist, current, command.ExpectedRevision);
             if (entry.Status != WaitlistStatus.Waiting)
             {
                 throw new RuleViolationException(entry.Status == WaitlistStatus.Offered
