@@ -64,6 +64,7 @@ root.SetAction(async (parse, ct) =>
           Gateway, gRPC:      {platform.GatewayGrpc.Host}:{platform.GatewayGrpc.Port} (HTTP/2, no TLS)
           Identity providers: {string.Join(", ", platform.Issuers.Select(p => $"{p.Key[9..]} {p.Value}"))}
           Portal (browser):   {platform.Portal?.ToString() ?? "not started (no port planned)"}
+          API reference:      {platform.GatewayHttp}api-docs
           Data folder:        {options.DataFolder}
 
         Every call needs an access token from a country's identity provider. Try it:
