@@ -49,7 +49,21 @@ public abstract class BrowserTest(PortalPlatform portal)
     }
 
     /// <summary>The repository's root (where CarTConsortium.sln is), for files the tests produce for the README.</summary>
-    protected static string RepositoryRoot()
+    /// <summary>
+    /// Where a page's picture for the README goes: into the repository's docs/images when
+    /// CARTC_README_PICTURES=1 (to renew them), otherwise beside the test output, so that an
+    /// ordinary test run leaves the working tree as it was.
+    /// </summary>
+    protected static string ReadmePicture(string name)
+    {
+        var folder = Environment.GetEnvironmentVariable("CARTC_README_PICTURES") == "1"
+            ? Path.Combine(RepositoryRoot(), "docs", "images")
+            : Path.Combine(AppContext.BaseDirectory, "pictures");
+        Directory.CreateDirectory(folder);
+        return Path.Combine(folder, name);
+    }
+
+    private static string RepositoryRoot()
     {
         for (var dir = new DirectoryInfo(AppContext.BaseDirectory); dir is not null; dir = dir.Parent)
         {

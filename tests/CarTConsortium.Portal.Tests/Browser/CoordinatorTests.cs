@@ -71,8 +71,7 @@ public sealed partial class CoordinatorTests(PortalPlatform portal) : BrowserTes
         // The coordinator's main page, for the README.
         await page.GetByRole(AriaRole.Link, new() { Name = "Bookings", Exact = true }).ClickAsync();
         await Assertions.Expect(page.GetByTestId("bookings").GetByText(pseudonym)).ToBeVisibleAsync();
-        var picture = Path.Combine(RepositoryRoot(), "docs", "images", "portal-coordinator.png");
-        Directory.CreateDirectory(Path.GetDirectoryName(picture)!);
+        var picture = ReadmePicture("portal-coordinator.png");
         await page.ScreenshotAsync(new PageScreenshotOptions { Path = picture, FullPage = true });
     });
 

@@ -42,8 +42,7 @@ public sealed class ProcurementTests(PortalPlatform portal) : BrowserTest(portal
         Assert.DoesNotContain(uz.MaxUnitPrice.Units.ToString("N0", System.Globalization.CultureInfo.GetCultureInfo("en")), html, StringComparison.Ordinal);
         await Assertions.Expect(page.Locator("[data-country=UZ], [data-testid=commitments]")).ToHaveCountAsync(0);
 
-        var picture = Path.Combine(RepositoryRoot(), "docs", "images", "portal-procurement.png");
-        Directory.CreateDirectory(Path.GetDirectoryName(picture)!);
+        var picture = ReadmePicture("portal-procurement.png");
         await page.ScreenshotAsync(new PageScreenshotOptions { Path = picture, FullPage = true });
     });
 }

@@ -22,8 +22,7 @@ public sealed class RegulatorTests(PortalPlatform portal) : BrowserTest(portal)
         await Assertions.Expect(uz.Locator("button[data-authorisation]")).ToHaveCountAsync(1);
         await Assertions.Expect(uz).Not.ToHaveClassAsync(new Regex(@"\bct-usable\b"));
 
-        var picture = Path.Combine(RepositoryRoot(), "docs", "images", "portal-regulator.png");
-        Directory.CreateDirectory(Path.GetDirectoryName(picture)!);
+        var picture = ReadmePicture("portal-regulator.png");
         await page.ScreenshotAsync(new PageScreenshotOptions { Path = picture, FullPage = true });
 
         await kz.Locator("button[data-authorisation]").First.ClickAsync();

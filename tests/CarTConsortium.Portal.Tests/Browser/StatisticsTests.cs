@@ -27,8 +27,7 @@ public sealed class StatisticsTests(PortalPlatform portal) : BrowserTest(portal)
         }
         Assert.Equal(await series.CountAsync(), await page.Locator("svg g.ct-series path.ct-curve").CountAsync());
 
-        var picture = Path.Combine(RepositoryRoot(), "docs", "images", "portal-statistics.png");
-        Directory.CreateDirectory(Path.GetDirectoryName(picture)!);
+        var picture = ReadmePicture("portal-statistics.png");
         await page.ScreenshotAsync(new PageScreenshotOptions { Path = picture, FullPage = true });
     });
 }
