@@ -26,8 +26,7 @@ public sealed partial class PoolClosingJob(IServiceScopeFactory scopes, TimeProv
         var closed = await services.GetRequiredService<CloseDuePools>().ExecuteAsync(ct);
         if (closed > 0)
         {
-            // The logger comes from the round's services: the one given to the constructor belongs to the base loop.
-            LogClosed(services.GetRequiredService<ILogger<PoolClosingJob>>(), closed);
+            LogClosed(closed);
         }
         return await services.GetRequiredService<NextClosingTime>().ExecuteAsync(ct);
     }
@@ -35,5 +34,5 @@ public sealed partial class PoolClosingJob(IServiceScopeFactory scopes, TimeProv
     protected override DateTimeOffset? NextRoundAt(DateTimeOffset? result) => result;
 
     [LoggerMessage(Level = LogLevel.Information, Message = "Closed and settled {Count} pool(s) whose closing time had come")]
-    private static partial void LogClosed(ILogger logger, int count);
+    private partial void LogClosed(int count);
 }
