@@ -5,7 +5,6 @@ using CarTConsortium.Portal.Components.Pages;
 using CarTConsortium.Portal.Errors;
 using Google.Protobuf.WellKnownTypes;
 using Grpc.Core;
-using Microsoft.Extensions.DependencyInjection;
 using Xunit;
 
 namespace CarTConsortium.Portal.Tests.Components;
@@ -13,29 +12,17 @@ namespace CarTConsortium.Portal.Tests.Components;
 /// <summary>The booking page against a fake gateway: confirming, and losing a race to someone else.</summary>
 public sealed class BookingPageTests : PortalComponentTest
 {
-    private readonly FakeGateway _gateway;
-
     public BookingPageTests()
-        : this(new FakeGateway())
     {
-    }
-
-    private BookingPageTests(FakeGateway gateway)
-        : base(services => services
-            .AddLogging()
-            .AddSingleton(new SlotsService.SlotsServiceClient(gateway))
-            .AddScoped<CallGuard>())
-    {
-        _gateway = gateway;
-        _gateway.Answer<ExplainAllocationRequest>("ExplainAllocation", r => new AllocationExplanation { RequestId = r.RequestId, Summary = "Held the earliest run that fits." });
+        Gateway.On<ExplainAllocationRequest, AllocationExplanation>("ExplainAllocation", r => new AllocationExplanation { RequestId = r.RequestId, Summary = "Held the earliest run that fits." });
     }
 
     [Fact]
     public void A_held_booking_counts_down_and_confirming_sends_the_revision_it_was_read_at()
     {
         var held = Booking(BookingStatus.Held, version: 3);
-        _gateway.Answer<GetBookingRequest>("GetBooking", _ => held);
-        _gateway.Answer<AdvanceBookingRequest>("AdvanceBooking", r => Booking(r.To, version: 4));
+        Gateway.On<GetBookingRequest, Booking>("GetBooking", _ => held);
+        Gateway.On<AdvanceBookingRequest, Booking>("AdvanceBooking", r => Booking(r.To, version: 4));
 
         var page = Render<BookingDetail>(p => p.Add(b => b.BookingId, "b-1"));
         page.WaitForAssertion(() => Assert.Equal("Held", page.Find("[data-testid=booking-status]").TextContent));
@@ -45,7 +32,7 @@ public sealed class BookingPageTests : PortalComponentTest
         page.Find("[data-testid=confirm]").Click();
 
         page.WaitForAssertion(() => Assert.Equal("Confirmed", page.Find("[data-testid=booking-status]").TextContent));
-        var advance = Assert.Single(_gateway.Requests.OfType<AdvanceBookingRequest>());
+        var advance = Assert.Single(Gateway.Requests<AdvanceBookingRequest>("AdvanceBooking"));
         Assert.Equal(("b-1", BookingStatus.Confirmed, 3L), (advance.BookingId, advance.To, advance.ExpectedRevision));
         Assert.Empty(page.FindAll("[data-testid=hold-countdown]"));
         Assert.Empty(page.FindAll("[data-testid=error]"));
@@ -54,9 +41,9 @@ public sealed class BookingPageTests : PortalComponentTest
     [Fact]
     public void When_someone_else_changed_the_booking_first_the_page_reloads_it_and_says_what_changed()
     {
-        _gateway.Answer<GetBookingRequest>("GetBooking", _ => Booking(BookingStatus.Held, version: 3));
-        _gateway.Answer<GetBookingRequest>("GetBooking", _ => Booking(BookingStatus.Cancelled, version: 4));
-        _gateway.Answer<AdvanceBookingRequest>("AdvanceBooking", _ => throw new RpcException(new Status(StatusCode.Aborted, "revision 3 is stale")));
+        Gateway.On<GetBookingRequest, Booking>("GetBooking", _ => Booking(BookingStatus.Held, version: 3));
+        Gateway.On<GetBookingRequest, Booking>("GetBooking", _ => Booking(BookingStatus.Cancelled, version: 4));
+        Gateway.On<AdvanceBookingRequest, Booking>("AdvanceBooking", _ => throw new RpcException(new Status(StatusCode.Aborted, "revision 3 is stale")));
 
         var page = Render<BookingDetail>(p => p.Add(b => b.BookingId, "b-1"));
         page.WaitForAssertion(() => Assert.Equal("Held", page.Find("[data-testid=booking-status]").TextContent));
@@ -67,13 +54,13 @@ public sealed class BookingPageTests : PortalComponentTest
         Assert.Equal(Strings["Changed_Status", "Held", "Cancelled"].Value, page.Find("[data-testid=error-note]").TextContent);
         // Nothing is retried for the person: a cancelled booking offers no confirm.
         Assert.Empty(page.FindAll("[data-testid=confirm]"));
-        Assert.Equal(2, _gateway.Requests.OfType<GetBookingRequest>().Count());
+        Assert.Equal(2, Gateway.Requests<GetBookingRequest>("GetBooking").Count());
     }
 
     [Fact]
     public void A_refusal_shows_the_plain_message_and_no_booking_data()
     {
-        _gateway.Answer<GetBookingRequest>("GetBooking", _ => throw new RpcException(new Status(StatusCode.PermissionDenied, "not yours")));
+        Gateway.On<GetBookingRequest, Booking>("GetBooking", _ => throw new RpcException(new Status(StatusCode.PermissionDenied, "not yours")));
 
         var page = Render<BookingDetail>(p => p.Add(b => b.BookingId, "b-1"));
 

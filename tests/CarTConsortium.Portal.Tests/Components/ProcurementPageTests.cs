@@ -16,7 +16,7 @@ using Xunit;
 namespace CarTConsortium.Portal.Tests.Components;
 
 /// <summary>The procurement officer's forms and pool page: what is typed is what the API receives, and what the API refuses is shown where it belongs.</summary>
-public sealed class ProcurementPageTests : OfficerPagesTest
+public sealed class ProcurementPageTests : PortalComponentTest
 {
     public ProcurementPageTests()
     {

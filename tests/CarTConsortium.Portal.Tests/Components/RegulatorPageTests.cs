@@ -14,7 +14,7 @@ using Xunit;
 namespace CarTConsortium.Portal.Tests.Components;
 
 /// <summary>The regulatory officer's forms, matrix and authorisation page.</summary>
-public sealed class RegulatorPageTests : OfficerPagesTest
+public sealed class RegulatorPageTests : PortalComponentTest
 {
     public RegulatorPageTests()
     {

@@ -7,7 +7,7 @@ using Xunit;
 namespace CarTConsortium.Portal.Tests.Components;
 
 /// <summary>The statistics page: the survival curves and rates of the groups the selector asks for, a suppressed group never drawn.</summary>
-public sealed class StatisticsPageTests : OfficerPagesTest
+public sealed class StatisticsPageTests : PortalComponentTest
 {
     public StatisticsPageTests()
     {

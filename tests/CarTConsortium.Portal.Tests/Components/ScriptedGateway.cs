@@ -3,22 +3,29 @@ using Grpc.Core;
 namespace CarTConsortium.Portal.Tests.Components;
 
 /// <summary>
-/// The gateway as the officer pages' gRPC clients see it, answering unary calls from handlers by method
-/// (e.g. "GetPool"), and remembering every request, so that page tests need no running services.
+/// The gateway as the portal's generated gRPC clients see it, answering each unary call from the handlers
+/// scripted for its method (e.g. "GetPool") and remembering every request, so that page tests need no
+/// running services. Scripting a method more than once answers successive calls in turn; the last answer
+/// then repeats. A handler may throw an <see cref="RpcException"/> to fail the call; a method nobody
+/// scripted fails with UNIMPLEMENTED.
 /// </summary>
-internal sealed class OfficerPagesGateway : CallInvoker
+internal sealed class ScriptedGateway : CallInvoker
 {
-    private readonly Dictionary<string, Func<object, object>> _handlers = new(StringComparer.Ordinal);
+    private readonly Dictionary<string, Queue<Func<object, object>>> _answers = new(StringComparer.Ordinal);
 
     public List<(string Method, object Request)> Calls { get; } = [];
 
-    /// <summary>Answers <paramref name="method"/>; the handler may throw an RpcException to fail the call.</summary>
-    public OfficerPagesGateway On<TRequest, TResponse>(string method, Func<TRequest, TResponse> handler)
+    public ScriptedGateway On<TRequest, TResponse>(string method, Func<TRequest, TResponse> handler)
     {
-        _handlers[method] = request => handler((TRequest)request)!;
+        if (!_answers.TryGetValue(method, out var queue))
+        {
+            _answers[method] = queue = new Queue<Func<object, object>>();
+        }
+        queue.Enqueue(request => handler((TRequest)request)!);
         return this;
     }
 
+    /// <summary>The requests sent to <paramref name="method"/>, oldest first.</summary>
     public IEnumerable<TRequest> Requests<TRequest>(string method) => Calls.Where(c => c.Method == method).Select(c => (TRequest)c.Request);
 
     public override AsyncUnaryCall<TResponse> AsyncUnaryCall<TRequest, TResponse>(Method<TRequest, TResponse> method, string? host, CallOptions options, TRequest request)
@@ -27,9 +34,9 @@ internal sealed class OfficerPagesGateway : CallInvoker
         Task<TResponse> response;
         try
         {
-            response = _handlers.TryGetValue(method.Name, out var handler)
-                ? Task.FromResult((TResponse)handler(request))
-                : throw new RpcException(new Status(StatusCode.Unimplemented, method.Name + " is not faked"));
+            response = _answers.TryGetValue(method.Name, out var queue) && queue.Count > 0
+                ? Task.FromResult((TResponse)(queue.Count > 1 ? queue.Dequeue() : queue.Peek())(request))
+                : throw new RpcException(new Status(StatusCode.Unimplemented, method.Name + " is not scripted"));
         }
         catch (RpcException e)
         {
@@ -39,7 +46,7 @@ internal sealed class OfficerPagesGateway : CallInvoker
     }
 
     public override TResponse BlockingUnaryCall<TRequest, TResponse>(Method<TRequest, TResponse> method, string? host, CallOptions options, TRequest request) =>
-        throw new NotSupportedException("pages call asynchronously");
+        throw new NotSupportedException("The portal makes asynchronous calls only.");
 
     public override AsyncServerStreamingCall<TResponse> AsyncServerStreamingCall<TRequest, TResponse>(Method<TRequest, TResponse> method, string? host, CallOptions options, TRequest request) =>
         throw new NotSupportedException();
