@@ -57,6 +57,10 @@ public sealed class SiteTests(PortalPlatform portal) : BrowserTest(portal)
             .Single(c => c.RunStart.Equals(Day(runDay)) && c.Lines == 2 && c.RunDays == 12);
         Assert.Equal(CapacityStatus.Closed, closed.Status);
 
+        // The demo bookings at the site, each with the steps the site may take.
+        await page.GetByRole(AriaRole.Link, new() { Name = "Site bookings", Exact = true }).ClickAsync();
+        await Assertions.Expect(page.GetByTestId("site-bookings").Locator("tbody tr")).Not.ToHaveCountAsync(0);
+
         await page.GetByRole(AriaRole.Link, new() { Name = "Fair shares", Exact = true }).First.ClickAsync();
         var shares = page.GetByTestId("fair-shares");
         await Assertions.Expect(shares.Locator("figure svg")).ToBeVisibleAsync();

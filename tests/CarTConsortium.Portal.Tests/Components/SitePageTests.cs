@@ -35,6 +35,7 @@ public sealed class SitePageTests : PortalComponentTest
                 Run("c-3", new DateOnly(2026, 12, 21), lines: 1, booked: 0),
                 Run("c-1", new DateOnly(2026, 12, 14), lines: 3, booked: 1, cutoff: new DateOnly(2026, 12, 10)),
                 Run("c-2", new DateOnly(2026, 12, 18), lines: 2, booked: 0, status: CapacityStatus.Closed),
+                Run("c-0", new DateOnly(2026, 11, 30), lines: 1, booked: 1),
             },
         });
 
@@ -56,6 +57,11 @@ public sealed class SitePageTests : PortalComponentTest
         Assert.Equal("0", Figure(closed, "free"));
         Assert.NotNull(closed.QuerySelector("[data-testid=reopen]"));
         Assert.Equal(Site, Gateway.Requests<ListCapacityRequest>("ListCapacity").First().SiteId);
+
+        // Weeks gone by are left out until asked for.
+        page.Find("#show-past").Change(true);
+        Assert.Equal(["2026-W49", "2026-W51", "2026-W52"], page.FindAll("[data-testid=calendar] tbody").Select(b => b.GetAttribute("data-week")));
+        AssertEveryInputLabelled(page);
     }
 
     [Fact]
@@ -236,6 +242,7 @@ public sealed class SitePageTests : PortalComponentTest
     public async Task The_months_fair_shares_are_drawn_with_their_table_and_each_runs_release_day()
     {
         SignInAsSite();
+        ScriptProducts();
         Gateway.On<GetFairSharesRequest, FairShares>("GetFairShares", r => new FairShares
         {
             SiteId = Site,
@@ -265,6 +272,7 @@ public sealed class SitePageTests : PortalComponentTest
         Assert.Equal(["5", "3", "2"], kz.QuerySelectorAll("td").Skip(1).Select(c => c.TextContent));
         Assert.Equal(["c-1"], page.FindAll("[data-testid=release-days] tr[data-run]").Select(r => r.GetAttribute("data-run")));
         Assert.Equal("2026-12-14", page.Find("[data-testid=release-days] [data-figure=release]").TextContent);
+        page.WaitForAssertion(() => Assert.Contains("CAR-T NCB", page.Find("[data-testid=release-days] tr[data-run=c-1]").TextContent, StringComparison.Ordinal));
         AssertEveryInputLabelled(page);
 
         await page.Find("[data-testid=month-next]").ClickAsync(new());
