@@ -82,9 +82,12 @@ public sealed class AdminPageTests : PortalComponentTest
         Assert.DoesNotContain("accreditation.body", banner.Markup, StringComparison.Ordinal);
     }
 
-    [Fact]
-    public async Task An_institution_edit_sends_the_revision_read_and_a_lost_race_reloads_it_and_says_what_changed()
+    [Theory]
+    [InlineData("en", "accreditation.status: Accredited → Suspended")]
+    [InlineData("ru", "accreditation.status: Аккредитовано → Приостановлена")]
+    public async Task An_institution_edit_sends_the_revision_read_and_a_lost_race_reloads_it_and_says_what_changed(string language, string change)
     {
+        UseCulture(language);
         SignInAs(Roles.ConsortiumAdmin);
         var current = Institution(revision: 3);
         Gateway.On<ListInstitutionsRequest, ListInstitutionsResponse>("ListInstitutions", _ => new() { Institutions = { current } });
@@ -106,7 +109,7 @@ public sealed class AdminPageTests : PortalComponentTest
         page.WaitForAssertion(() => Assert.Equal(nameof(PortalErrorKind.Changed), page.Find("[data-testid=error]").GetAttribute("data-kind")));
         var sent = Gateway.Requests<UpdateInstitutionRequest>("UpdateInstitution").Single();
         Assert.Equal((3L, "Astana Children's Clinical Hospital", "kz-astana-childrens"), (sent.ExpectedRevision, sent.Name, sent.InstitutionId));
-        Assert.Contains("accreditation.status: Accredited → Suspended", page.Find("[data-testid=error-note]").TextContent, StringComparison.Ordinal);
+        Assert.Contains(change, page.Find("[data-testid=error-note]").TextContent, StringComparison.Ordinal);
         // The form shows the institution as it is now, ready to be sent again with the new revision.
         Assert.Equal(AccreditationStatus.Suspended.ToString(), page.Find("#institution-accreditation").GetAttribute("value"));
         await page.Find("form.institution").SubmitAsync();

@@ -53,6 +53,16 @@ public abstract class AdminConsole<T> : ComponentBase where T : class, IMessage<
     protected virtual async Task<T?> ReadAsync(string key) =>
         (await ListAsync()).FirstOrDefault(r => KeyOf(r) == key);
 
+    /// <summary>The resource key prefix of each enum the admin's records carry (e.g. Kind_TreatmentCentre).</summary>
+    private static readonly Dictionary<Type, string> EnumKeys = new()
+    {
+        [typeof(Contracts.Registry.V1.Membership)] = "Membership_",
+        [typeof(Contracts.Registry.V1.InstitutionKind)] = "Kind_",
+        [typeof(Contracts.Registry.V1.AccreditationStatus)] = "Accreditation_",
+        [typeof(Contracts.Registry.V1.CellSource)] = "Source_",
+        [typeof(Contracts.Procurement.V1.ItemCategory)] = "Category_",
+    };
+
     protected override async Task OnInitializedAsync()
     {
         if (!RendererInfo.IsInteractive)
@@ -100,7 +110,7 @@ public abstract class AdminConsole<T> : ComponentBase where T : class, IMessage<
             var read = await Calls.RunAsync(() => ReadAsync(KeyOf(before)));
             Selected = read.Value ?? before;
             await LoadAsync();
-            var changes = Changes.Between(before, Selected);
+            var changes = Changes.Between(before, Selected, Say);
             ChangedNote = changes.Count > 0
                 ? Text["Changed_Since", string.Join("; ", changes)].Value
                 : Text["Changed_Nothing"].Value;
@@ -108,4 +118,7 @@ public abstract class AdminConsole<T> : ComponentBase where T : class, IMessage<
         Busy = false;
         return result.Succeeded;
     }
+
+    /// <summary>An enum value in the reader's language, as the lists show it.</summary>
+    private string Say(Enum value) => EnumKeys.TryGetValue(value.GetType(), out var prefix) ? Text[prefix + value].Value : value.ToString();
 }
