@@ -1,5 +1,4 @@
 using CarTConsortium.Contracts.Approvals.V1;
-using CarTConsortium.Contracts.Registry.V1;
 using CarTConsortium.Contracts.Slots.V1;
 using CarTConsortium.Testing;
 using Microsoft.Playwright;
@@ -55,11 +54,18 @@ public sealed class SuspensionTests(PortalPlatform portal) : BrowserTest(portal)
                     }, timeoutSeconds: 30);
                     await Assertions.Expect(coordinator.GetByTestId("flags")).ToContainTextAsync(authorisation.AuthorisationId);
                     await Assertions.Expect(coordinator.GetByTestId("flags")).ToContainTextAsync("suspended");
+                    await coordinator.ScreenshotAsync(new PageScreenshotOptions { Path = ReadmePicture("portal-flagged-booking.png"), FullPage = true });
 
                     // The list of bookings marks it too, in words for a screen reader.
                     await coordinator.GetByRole(AriaRole.Link, new() { Name = "Bookings", Exact = true }).ClickAsync();
                     var row = coordinator.GetByTestId("bookings").Locator("tr", new() { Has = coordinator.Locator($"a[href='bookings/{bookingId}']") });
                     await Assertions.Expect(row.GetByTestId("flagged")).ToContainTextAsync("flagged");
+
+                    // The coordinator's home page, for the README: their work, and everyone's.
+                    await coordinator.GetByRole(AriaRole.Link, new() { Name = "CAR-T Consortium portal" }).ClickAsync();
+                    await Assertions.Expect(coordinator.GetByTestId("home-coordinator")).ToBeVisibleAsync();
+                    await Assertions.Expect(coordinator.GetByTestId("api-reference")).ToHaveAttributeAsync("href", new Uri(Portal.Platform.GatewayHttp, "api-docs").ToString());
+                    await coordinator.ScreenshotAsync(new PageScreenshotOptions { Path = ReadmePicture("portal-home.png"), FullPage = true });
                 }, nameof(A_kz_regulator_suspends_an_authorisation_and_the_kz_coordinators_booking_of_it_shows_as_flagged) + "-coordinator");
 
                 // Reinstated from the regulator's page: back to the status it was suspended from, no new decision.
@@ -107,17 +113,7 @@ public sealed class SuspensionTests(PortalPlatform portal) : BrowserTest(portal)
         var site = new SlotsService.SlotsServiceClient(await Portal.AsClientAsync("identity-kz", "kz-ncb-astana-mes"));
         await site.PublishCapacityAsync(new PublishCapacityRequest { SiteId = Site, ProductId = Product, RunStart = Day(runDay), RunDays = 21, Lines = 1 });
 
-        var clinician = new RegistryService.RegistryServiceClient(await Portal.AsClientAsync("identity-kz", "kz-astana-childrens-emr"));
-        var patient = await clinician.EnrolPatientAsync(new EnrolPatientRequest
-        {
-            NationalId = "SUSPEND" + Guid.NewGuid().ToString("N")[..10].ToUpperInvariant(),
-            TreatingInstitutionId = Hospital,
-            BirthYear = 2015,
-            BirthMonth = 3,
-            Sex = Sex.Male,
-            Diagnosis = new Diagnosis { DiseaseStatus = DiseaseStatus.Relapsed, Cd19Status = Cd19Status.Positive, PriorLines = 2 },
-            Consents = new Consents { Registry = true },
-        });
+        var pseudonym = await EnrolKzPatientAsync("SUSPEND");
 
         var hospital = new SlotsService.SlotsServiceClient(await Portal.AsClientAsync("identity-kz", "kz-astana-childrens-his"));
         // The new patient and the new run reach slots by event: ask until the run is held.
@@ -125,7 +121,7 @@ public sealed class SuspensionTests(PortalPlatform portal) : BrowserTest(portal)
         {
             var outcome = await hospital.RequestRunAsync(new RequestRunRequest
             {
-                Pseudonym = patient.Pseudonym,
+                Pseudonym = pseudonym,
                 ProductId = Product,
                 Indication = "r/r B-ALL",
                 Urgency = UrgencyClass.Urgent,
