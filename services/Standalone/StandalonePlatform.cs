@@ -61,6 +61,24 @@ public sealed class StandalonePlatform : IAsyncDisposable
     /// </summary>
     public static IReadOnlyList<string> IdentityProviders { get; } = ["identity-consortium", "identity-kz", "identity-uz", "identity-kg"];
 
+    /// <summary>
+    /// A port plan of every app (and the portal when asked) on ports <paramref name="freePort"/> hands
+    /// out, e.g. free loopback ports for a test, instead of the fixed plan of appsettings.json.
+    /// </summary>
+    public static IReadOnlyDictionary<string, AppPorts> PortsFrom(Func<int> freePort, bool portal)
+    {
+        var ports = new Dictionary<string, AppPorts>();
+        foreach (var app in Modules.Select(m => m.AppId).Prepend(GatewayAppId))
+        {
+            ports[app] = new AppPorts(freePort(), freePort());
+        }
+        foreach (var app in portal ? IdentityProviders.Append(PortalAppId) : IdentityProviders)
+        {
+            ports[app] = new AppPorts(freePort());
+        }
+        return ports;
+    }
+
     /// <summary>Each identity provider's issuer URL, by app id.</summary>
     public IReadOnlyDictionary<string, Uri> Issuers { get; }
 
@@ -138,8 +156,12 @@ public sealed class StandalonePlatform : IAsyncDisposable
         {
             // A client of the gateway like any other: the same trusted providers, the gateway's gRPC address.
             var portalModule = new PortalModule();
-            var portalBuilder = CreateBuilder(portalModule, options, federation.Append(
-                KeyValuePair.Create($"{PortalOptions.Section}:{nameof(PortalOptions.GatewayGrpc)}", (string?)$"http://127.0.0.1:{options.Ports[GatewayAppId].GrpcPort}")));
+            // Its pages link to the gateway's API reference at the address people reach it on.
+            var portalBuilder = CreateBuilder(portalModule, options, federation.Concat(new Dictionary<string, string?>
+            {
+                [$"{PortalOptions.Section}:{nameof(PortalOptions.GatewayGrpc)}"] = $"http://127.0.0.1:{options.Ports[GatewayAppId].GrpcPort}",
+                [$"{PortalOptions.Section}:{nameof(PortalOptions.ApiReference)}"] = $"http://127.0.0.1:{options.Ports[GatewayAppId].HttpPort}/",
+            }));
             portalModule.AddServices(portalBuilder);
             portal = portalBuilder.Build();
             portal.MapDefaultEndpoints(reflection: false);

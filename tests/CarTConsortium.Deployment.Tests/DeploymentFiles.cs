@@ -300,6 +300,25 @@ internal static partial class Files
 
     public static JsonElement Routes() => Json.Load(Repo.PathOf(GatewayRoutes));
 
+    /// <summary>The Service an Ingress rule of the manifests sends a host to (on its http port), or null.</summary>
+    public static string? IngressRoutes(IReadOnlyList<Manifest> manifests, string host) =>
+        IngressRules(manifests).Where(r => r.Host == host).Select(r => r.Service).FirstOrDefault();
+
+    /// <summary>The hosts Ingress rules of the manifests send to a Service (on its http port).</summary>
+    public static IEnumerable<string> IngressHostsOf(IReadOnlyList<Manifest> manifests, string service) =>
+        IngressRules(manifests).Where(r => r.Service == service).Select(r => r.Host);
+
+    private static IEnumerable<(string Host, string Service)> IngressRules(IReadOnlyList<Manifest> manifests) =>
+        from rule in manifests.Where(m => m.Kind == "Ingress").SelectMany(m => Yaml.Seq(m.Doc, "spec", "rules"))
+        let host = Yaml.Str(rule, "host")
+        from path in Yaml.Seq(rule, "http", "paths")
+        where Yaml.Str(path, "path") == "/"
+        let service = Yaml.Map(path, "backend", "service")
+        where Yaml.Str(service, "port", "name") == "http" || Yaml.Int(service, "port", "number") is not null
+        let name = Yaml.Str(service, "name")
+        where host is not null && name is not null
+        select (host, name);
+
     /// <summary>The project files a .sln lists, as full paths (solution folders left out).</summary>
     public static IReadOnlyList<string> SolutionProjects()
     {

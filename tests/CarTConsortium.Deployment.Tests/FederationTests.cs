@@ -96,7 +96,7 @@ public sealed partial class FederationTests
                 }
                 var inCluster = discovery.Host == provider.AppId && discovery.Port == provider.Port
                     && manifests.Any(m => m.Kind == "Service" && m.Name == provider.AppId);
-                var throughIngress = trusted.MetadataAddress is null && IngressRoutes(manifests, discovery.Host) == provider.AppId;
+                var throughIngress = trusted.MetadataAddress is null && Files.IngressRoutes(manifests, discovery.Host) == provider.AppId;
                 problems.Expect(inCluster || throughIngress,
                     $"{where}: issuer '{trusted.Issuer}' is fetched from '{trusted.DiscoveryAddress}', which is neither the Service " +
                     $"http://{provider.AppId}:{provider.Port}/ nor a host an Ingress of {Files.Kubernetes} sends to '{provider.AppId}'");
@@ -109,7 +109,7 @@ public sealed partial class FederationTests
         foreach (var provider in providers.Where(p => Uri.TryCreate(p.Issuer, UriKind.Absolute, out _)))
         {
             var host = new Uri(provider.Issuer!).Host;
-            problems.Expect(IngressRoutes(manifests, host) == provider.AppId,
+            problems.Expect(Files.IngressRoutes(manifests, host) == provider.AppId,
                 $"{Files.Kubernetes}: no Ingress rule sends host '{host}' (issuer of '{provider.AppId}') to the Service '{provider.AppId}' on its http port");
         }
 
@@ -343,18 +343,6 @@ public sealed partial class FederationTests
         var replicas = Yaml.Int(deployment.Doc, "spec", "replicas");
         problems.Expect(replicas is null or 1, $"{deployment.Where}: {replicas} replicas share one SQLite file; run one");
     }
-
-    /// <summary>The Service an Ingress rule of the manifests sends a host to (on its http port), or null.</summary>
-    private static string? IngressRoutes(IReadOnlyList<Manifest> manifests, string host) =>
-        manifests.Where(m => m.Kind == "Ingress")
-            .SelectMany(m => Yaml.Seq(m.Doc, "spec", "rules"))
-            .Where(rule => Yaml.Str(rule, "host") == host)
-            .SelectMany(rule => Yaml.Seq(rule, "http", "paths"))
-            .Where(path => Yaml.Str(path, "path") == "/")
-            .Select(path => Yaml.Map(path, "backend", "service"))
-            .Where(service => Yaml.Str(service, "port", "name") == "http" || Yaml.Int(service, "port", "number") is not null)
-            .Select(service => Yaml.Str(service, "name"))
-            .FirstOrDefault();
 
     [GeneratedRegex("^[A-Z]{2}$")]
     private static partial Regex CountryCode();

@@ -18,8 +18,6 @@ namespace CarTConsortium.Platform.Tests;
 /// </summary>
 public sealed class RunningPlatform : IAsyncDisposable
 {
-    private static readonly string[] AppIds = ["gateway", "registry", "procurement", "approvals", "slots"];
-
     /// <summary>Every scope a demo client may ask for.</summary>
     public const string AllScopes = "registry procurement approvals slots";
 
@@ -51,17 +49,8 @@ public sealed class RunningPlatform : IAsyncDisposable
         {
             DataFolder = folder,
             DemoData = demoData,
-            Ports = AppIds.ToDictionary(app => app, _ => new AppPorts(FreePort(), FreePort()))
-                .Concat(StandalonePlatform.IdentityProviders.Select(id => KeyValuePair.Create(id, new AppPorts(FreePort()))))
-                .ToDictionary(),
-            Settings = new Dictionary<string, string?>
-            {
-                ["Eventing:RetryBaseDelay"] = "00:00:00.050",
-                ["Eventing:OutboxPollInterval"] = "00:00:00.200",
-                ["Logging:LogLevel:Default"] = "Warning",
-                ["Logging:LogLevel:Yarp"] = "Error",
-                ["Logging:LogLevel:CarTConsortium.ServiceDefaults.Security"] = "Error",
-            },
+            Ports = StandalonePlatform.PortsFrom(FreePort, portal: false),
+            Settings = PlatformRecipe.Settings,
             AppSettings = new Dictionary<string, IReadOnlyDictionary<string, string?>>
             {
                 ["identity-kz"] = DemoClients.ClientSettings(DemoClients.ExtraKzClients),

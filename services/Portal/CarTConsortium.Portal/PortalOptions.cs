@@ -23,7 +23,22 @@ public sealed class PortalOptions : ISettingsSection, IValidatableObject
     /// <summary>A session nobody used for this long ends (the server forgets its tokens).</summary>
     public TimeSpan SessionIdleTimeout { get; set; } = TimeSpan.FromHours(8);
 
+    /// <summary>
+    /// The gateway's public HTTP address as people and integrating systems reach it (where its REST API,
+    /// <c>/api-docs</c> and <c>/openapi/v1.json</c> are); every page links there. Empty: no link.
+    /// </summary>
+    public string ApiReference { get; set; } = "";
+
     public Uri GatewayGrpcUri => new(GatewayGrpc, UriKind.Absolute);
+
+    /// <summary>The gateway's browsable API reference, or null when <see cref="ApiReference"/> is not set.</summary>
+    public Uri? ApiReferenceUri => GatewayHttp is { } gateway ? new Uri(gateway, "api-docs") : null;
+
+    /// <summary>The gateway's OpenAPI document of every REST route, or null when <see cref="ApiReference"/> is not set.</summary>
+    public Uri? OpenApiDocumentUri => GatewayHttp is { } gateway ? new Uri(gateway, "openapi/v1.json") : null;
+
+    // Relative paths resolve below the address even when it was given without its final slash.
+    private Uri? GatewayHttp => string.IsNullOrWhiteSpace(ApiReference) ? null : new Uri(ApiReference.TrimEnd('/') + "/", UriKind.Absolute);
 
     /// <summary>The settings' mistakes, each naming the setting and the value read.</summary>
     public IEnumerable<ValidationResult> Validate(ValidationContext validationContext)
@@ -31,6 +46,11 @@ public sealed class PortalOptions : ISettingsSection, IValidatableObject
         if (!Uri.TryCreate(GatewayGrpc, UriKind.Absolute, out var gateway) || gateway.Scheme is not ("http" or "https"))
         {
             yield return Setting.Problem(Section, nameof(GatewayGrpc), GatewayGrpc, "must be the gateway's absolute http(s) gRPC address");
+        }
+        if (!string.IsNullOrWhiteSpace(ApiReference)
+            && (!Uri.TryCreate(ApiReference, UriKind.Absolute, out var reference) || reference.Scheme is not ("http" or "https")))
+        {
+            yield return Setting.Problem(Section, nameof(ApiReference), ApiReference, "must be the gateway's public absolute http(s) address, or empty");
         }
         if (string.IsNullOrWhiteSpace(ClientId))
         {

@@ -1,5 +1,6 @@
 using System.Runtime.CompilerServices;
 using System.Text.RegularExpressions;
+using CarTConsortium.Contracts.Registry.V1;
 using Microsoft.Playwright;
 using Xunit;
 
@@ -48,7 +49,26 @@ public abstract class BrowserTest(PortalPlatform portal)
         await Assertions.Expect(page).ToHaveURLAsync(new Regex("^" + Regex.Escape(Portal.Portal.ToString()) + "(?!signin)"));
     }
 
-    /// <summary>The repository's root (where CarTConsortium.sln is), for files the tests produce for the README.</summary>
+    /// <summary>
+    /// A new child with relapsed CD19-positive B-ALL, enrolled at the Astana children's hospital by its
+    /// clinical records system (client credentials), for a test's own booking; returns the pseudonym.
+    /// </summary>
+    protected async Task<string> EnrolKzPatientAsync(string prefix)
+    {
+        var clinician = new RegistryService.RegistryServiceClient(await Portal.AsClientAsync("identity-kz", "kz-astana-childrens-emr"));
+        var patient = await clinician.EnrolPatientAsync(new EnrolPatientRequest
+        {
+            NationalId = prefix + Guid.NewGuid().ToString("N")[..10].ToUpperInvariant(),
+            TreatingInstitutionId = "kz-astana-childrens",
+            BirthYear = 2016,
+            BirthMonth = 5,
+            Sex = Sex.Female,
+            Diagnosis = new Diagnosis { DiseaseStatus = DiseaseStatus.Relapsed, Cd19Status = Cd19Status.Positive, PriorLines = 2 },
+            Consents = new Consents { Registry = true },
+        });
+        return patient.Pseudonym;
+    }
+
     /// <summary>
     /// Where a page's picture for the README goes: into the repository's docs/images when
     /// CARTC_README_PICTURES=1 (to renew them), otherwise beside the test output, so that an

@@ -1,7 +1,6 @@
 using System.Globalization;
 using System.Resources;
 using System.Text.RegularExpressions;
-using CarTConsortium.Contracts.Registry.V1;
 using CarTConsortium.Contracts.Slots.V1;
 using Microsoft.Playwright;
 using Xunit;
@@ -26,7 +25,7 @@ public sealed partial class CoordinatorTests(PortalPlatform portal) : BrowserTes
         var runDay = DateOnly.FromDateTime(DateTime.UtcNow).AddDays(9);
         var site = new SlotsService.SlotsServiceClient(await Portal.AsClientAsync("identity-kz", "kz-ncb-astana-mes"));
         await site.PublishCapacityAsync(new PublishCapacityRequest { SiteId = Site, ProductId = Product, RunStart = Day(runDay), RunDays = 14, Lines = 2 });
-        var pseudonym = await EnrolAsync("PORTALBOOK");
+        var pseudonym = await EnrolKzPatientAsync("PORTALBOOK");
 
         // Not signed in: the country choice, the provider's page, then back to the page asked for.
         await page.GotoAsync("patients");
@@ -175,22 +174,6 @@ public sealed partial class CoordinatorTests(PortalPlatform portal) : BrowserTes
             {
             }
         }
-    }
-
-    private async Task<string> EnrolAsync(string prefix)
-    {
-        var clinician = new RegistryService.RegistryServiceClient(await Portal.AsClientAsync("identity-kz", "kz-astana-childrens-emr"));
-        var patient = await clinician.EnrolPatientAsync(new EnrolPatientRequest
-        {
-            NationalId = prefix + Guid.NewGuid().ToString("N")[..10].ToUpperInvariant(),
-            TreatingInstitutionId = Hospital,
-            BirthYear = 2016,
-            BirthMonth = 5,
-            Sex = Sex.Female,
-            Diagnosis = new Diagnosis { DiseaseStatus = DiseaseStatus.Relapsed, Cd19Status = Cd19Status.Positive, PriorLines = 2 },
-            Consents = new Consents { Registry = true },
-        });
-        return patient.Pseudonym;
     }
 
     private static Google.Type.Date Day(DateOnly day) => new() { Year = day.Year, Month = day.Month, Day = day.Day };

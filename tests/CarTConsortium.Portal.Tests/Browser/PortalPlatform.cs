@@ -17,7 +17,6 @@ namespace CarTConsortium.Portal.Tests.Browser;
 public sealed class PortalPlatform : IAsyncLifetime
 {
     private const string Chromium = "/usr/bin/chromium";
-    private static readonly string[] AppsWithGrpc = ["gateway", "registry", "procurement", "approvals", "slots"];
 
     private readonly TemporaryFolder _folder = new("cartc-portal-");
     private readonly HttpClient _tokens = new();
@@ -34,18 +33,8 @@ public sealed class PortalPlatform : IAsyncLifetime
         Platform = await StandalonePlatform.StartAsync(new StandaloneOptions
         {
             DataFolder = _folder,
-            Ports = AppsWithGrpc.ToDictionary(app => app, _ => new AppPorts(LoopbackPorts.Next(), LoopbackPorts.Next()))
-                .Concat(StandalonePlatform.IdentityProviders.Select(id => KeyValuePair.Create(id, new AppPorts(LoopbackPorts.Next()))))
-                .Append(KeyValuePair.Create(StandalonePlatform.PortalAppId, new AppPorts(LoopbackPorts.Next())))
-                .ToDictionary(),
-            Settings = new Dictionary<string, string?>
-            {
-                ["Eventing:RetryBaseDelay"] = "00:00:00.050",
-                ["Eventing:OutboxPollInterval"] = "00:00:00.200",
-                ["Logging:LogLevel:Default"] = "Warning",
-                ["Logging:LogLevel:Yarp"] = "Error",
-                ["Logging:LogLevel:CarTConsortium.ServiceDefaults.Security"] = "Error",
-            },
+            Ports = StandalonePlatform.PortsFrom(LoopbackPorts.Next, portal: true),
+            Settings = PlatformRecipe.Settings,
             AppSettings = new Dictionary<string, IReadOnlyDictionary<string, string?>>
             {
                 // Access tokens live 15 minutes: refreshing any older than 5 seconds makes every test

@@ -1,0 +1,19 @@
+namespace CarTConsortium.Testing;
+
+/// <summary>
+/// What every test that starts the standalone platform gives it (the platform tests and the portal's
+/// browser tests alike): events retried and polled quickly, so that a test waits milliseconds for what
+/// follows an event, and logs quiet but for warnings. The ports come from
+/// <c>StandalonePlatform.PortsFrom(LoopbackPorts.Next, ...)</c>.
+/// </summary>
+public static class PlatformRecipe
+{
+    public static IReadOnlyDictionary<string, string?> Settings { get; } = new Dictionary<string, string?>
+    {
+        ["Eventing:RetryBaseDelay"] = "00:00:00.050",
+        ["Eventing:OutboxPollInterval"] = "00:00:00.200",
+        ["Logging:LogLevel:Default"] = "Warning",
+        ["Logging:LogLevel:Yarp"] = "Error",
+        ["Logging:LogLevel:CarTConsortium.ServiceDefaults.Security"] = "Error",
+    };
+}
