@@ -1,13 +1,16 @@
+using System.ComponentModel.DataAnnotations;
 using System.Diagnostics.Metrics;
 using System.Globalization;
 using System.Threading.RateLimiting;
 using CarTConsortium.BuildingBlocks.Security;
+using CarTConsortium.BuildingBlocks.Settings;
 using Microsoft.AspNetCore.Builder;
 using Microsoft.AspNetCore.Http;
 using Microsoft.AspNetCore.RateLimiting;
 using Microsoft.Extensions.Configuration;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Logging;
+using Microsoft.Extensions.Options;
 
 namespace CarTConsortium.Gateway;
 
@@ -23,9 +26,9 @@ public sealed class Quota
 /// The "RateLimits" settings: every country shares one quota, every client has its own,
 /// and either can be raised or lowered by name. A request spends from both.
 /// </summary>
-public sealed class RateLimitOptions
+public sealed class RateLimitOptions : ISettingsSection, IValidatableObject
 {
-    public const string Section = "RateLimits";
+    public static string Section => "RateLimits";
 
     public Quota PerCountry { get; set; } = new() { PermitLimit = 3000 };
 
@@ -36,7 +39,34 @@ public sealed class RateLimitOptions
 
     /// <summary>Quotas by client id; requests without an accepted token count per remote address.</summary>
     public Dictionary<string, Quota> Clients { get; set; } = [];
+
+    /// <summary>Every quota's mistakes, each naming the setting and the value read.</summary>
+    public IEnumerable<ValidationResult> Validate(ValidationContext validationContext)
+    {
+        IEnumerable<(string At, Quota Quota)> quotas =
+        [
+            ($"{Section}:{nameof(PerCountry)}", PerCountry),
+            ($"{Section}:{nameof(PerClient)}", PerClient),
+            .. Countries.Select(c => ($"{Section}:{nameof(Countries)}:{c.Key}", c.Value)),
+            .. Clients.Select(c => ($"{Section}:{nameof(Clients)}:{c.Key}", c.Value)),
+        ];
+        foreach (var (at, quota) in quotas)
+        {
+            if (quota.PermitLimit < 1)
+            {
+                yield return Setting.Problem(at, nameof(Quota.PermitLimit), quota.PermitLimit, "must be at least 1");
+            }
+            if (quota.Window <= TimeSpan.Zero)
+            {
+                yield return Setting.Problem(at, nameof(Quota.Window), quota.Window, "must be over 0");
+            }
+        }
+    }
 }
+
+/// <summary>Checks <see cref="RateLimitOptions"/> before the limiter is wired, generated from its rules.</summary>
+[OptionsValidator]
+public sealed partial class RateLimitOptionsValidator : IValidateOptions<RateLimitOptions>;
 
 /// <summary>
 /// Per-country and per-client rate limits at the gateway, from configuration. A refused
@@ -48,7 +78,7 @@ public static partial class TenantRateLimits
 
     public static IServiceCollection AddTenantRateLimits(this IServiceCollection services, IConfiguration configuration)
     {
-        var limits = configuration.GetSection(RateLimitOptions.Section).Get<RateLimitOptions>() ?? new RateLimitOptions();
+        var limits = configuration.GetValidatedSettings<RateLimitOptions, RateLimitOptionsValidator>();
         services.AddSingleton<ThrottleTelemetry>();
         services.AddRateLimiter(options =>
         {

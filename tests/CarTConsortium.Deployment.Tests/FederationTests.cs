@@ -233,7 +233,7 @@ public sealed partial class FederationTests
         problems.ThrowIfAny("The gateway's rate limits are wrong");
     }
 
-    /// <summary>The Federation section of some settings, checked as FederationOptions.Validate does, and stricter.</summary>
+    /// <summary>The Federation section of some settings, checked as FederationOptionsValidator checks it, and stricter.</summary>
     private static List<TrustedIssuer> CheckFederation(string where, IReadOnlyDictionary<string, string> settings, Problems problems)
     {
         var issuers = Issuers(settings);

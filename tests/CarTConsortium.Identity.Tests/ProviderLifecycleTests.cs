@@ -1,6 +1,8 @@
 using System.Net;
+using CarTConsortium.BuildingBlocks.Settings;
 using CarTConsortium.Testing;
 using Microsoft.Extensions.Configuration;
+using Microsoft.Extensions.Options;
 using Microsoft.IdentityModel.JsonWebTokens;
 using Xunit;
 
@@ -90,17 +92,17 @@ public sealed class ProviderLifecycleTests : IDisposable
         settings["Identity:SigningKeys:PublishAhead"] = "40.00:00:00";
         var configuration = new ConfigurationBuilder().AddInMemoryCollection(settings).Build();
 
-        var error = Assert.Throws<IdentityConfigurationException>(() => IdentitySettings.Load(configuration));
+        var error = Assert.Throws<OptionsValidationException>(Load(configuration));
 
-        Assert.Contains(error.Errors, e => e.StartsWith("Identity:Issuer must be an absolute", StringComparison.Ordinal));
-        Assert.Contains(error.Errors, e => e.StartsWith("Identity:Country must be an ISO 3166-1 alpha-2", StringComparison.Ordinal));
-        Assert.Contains(error.Errors, e => e.Contains("unknown role 'janitor'", StringComparison.Ordinal));
-        Assert.Contains(error.Errors, e => e.Contains("unknown role 'superuser'", StringComparison.Ordinal));
-        Assert.Contains(error.Errors, e => e.Contains($"'{IdentityProviderHost.HospitalClient}' is used by another client", StringComparison.Ordinal));
-        Assert.Contains(error.Errors, e => e.Contains("is public and needs at least one RedirectUris entry", StringComparison.Ordinal));
-        Assert.Contains(error.Errors, e => e.Contains("unknown scope 'everything'", StringComparison.Ordinal));
-        Assert.Contains(error.Errors, e => e.Contains("PublishAhead", StringComparison.Ordinal));
-        Assert.Equal(8, error.Errors.Count);
+        Assert.Contains(error.Failures, e => e.Contains("Identity:Issuer = '/relative/': must be an absolute", StringComparison.Ordinal));
+        Assert.Contains(error.Failures, e => e.Contains("Identity:Country = 'kz': must be an ISO 3166-1 alpha-2", StringComparison.Ordinal));
+        Assert.Contains(error.Failures, e => e.Contains("Roles = 'janitor': is an unknown role", StringComparison.Ordinal));
+        Assert.Contains(error.Failures, e => e.Contains("Roles = 'superuser': is an unknown role", StringComparison.Ordinal));
+        Assert.Contains(error.Failures, e => e.Contains($"ClientId = '{IdentityProviderHost.HospitalClient}': is used by another client", StringComparison.Ordinal));
+        Assert.Contains(error.Failures, e => e.Contains("is public and needs at least one RedirectUris entry", StringComparison.Ordinal));
+        Assert.Contains(error.Failures, e => e.Contains("Scopes = 'everything': is an unknown scope", StringComparison.Ordinal));
+        Assert.Contains(error.Failures, e => e.Contains("PublishAhead", StringComparison.Ordinal));
+        Assert.Equal(8, error.Failures.Count());
     }
 
     [Theory]
@@ -118,17 +120,20 @@ public sealed class ProviderLifecycleTests : IDisposable
         settings[key] = value;
         var configuration = new ConfigurationBuilder().AddInMemoryCollection(settings).Build();
 
-        var error = Assert.Throws<IdentityConfigurationException>(() => IdentitySettings.Load(configuration));
+        var error = Assert.Throws<OptionsValidationException>(Load(configuration));
 
-        Assert.Contains(error.Errors, e => e.Contains(expected, StringComparison.Ordinal));
+        Assert.Contains(error.Failures, e => e.Contains(expected, StringComparison.Ordinal));
     }
 
     [Fact]
     public async Task A_provider_with_bad_configuration_does_not_start()
     {
-        await Assert.ThrowsAsync<IdentityConfigurationException>(() =>
+        await Assert.ThrowsAsync<OptionsValidationException>(() =>
             IdentityProviderHost.StartAsync("KZ", _folder, adjust: s => s["Identity:Country"] = "Kazakhstan"));
     }
 
     public void Dispose() => _folder.Dispose();
+
+    private static Action Load(IConfiguration configuration) =>
+        () => configuration.GetValidatedSettings<IdentitySettings, IdentitySettingsValidator>();
 }

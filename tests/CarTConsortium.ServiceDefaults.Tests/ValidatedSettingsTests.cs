@@ -1,5 +1,5 @@
 using System.ComponentModel.DataAnnotations;
-using CarTConsortium.ServiceDefaults.Settings;
+using CarTConsortium.BuildingBlocks.Settings;
 using Microsoft.Extensions.Configuration;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Hosting;
@@ -32,6 +32,37 @@ public sealed partial class ValidatedSettingsTests
         Assert.Contains("Demo:Nested:Percent = '140': must be 0-100", error.Message, StringComparison.Ordinal);
     }
 
+    [Fact]
+    public void Read_at_once_good_settings_bind_from_their_section()
+    {
+        var settings = Configuration([("Demo:Interval", "00:05:00"), ("Demo:Nested:Percent", "40")]).GetValidatedSettings<DemoSettings, DemoSettingsValidator>();
+
+        Assert.Equal(TimeSpan.FromMinutes(5), settings.Interval);
+        Assert.Equal(40, settings.Nested.Percent);
+    }
+
+    [Fact]
+    public void Read_at_once_without_a_section_the_defaults_hold()
+    {
+        var settings = Configuration([]).GetValidatedSettings<DemoSettings, DemoSettingsValidator>();
+
+        Assert.Equal(TimeSpan.FromMinutes(1), settings.Interval);
+        Assert.Equal(0, settings.Nested.Percent);
+    }
+
+    [Fact]
+    public void Read_at_once_a_bad_setting_is_refused_with_the_same_messages_as_at_start()
+    {
+        var configuration = Configuration([("Demo:Interval", "3.00:00:00"), ("Demo:Nested:Percent", "140")]);
+
+        var error = Assert.Throws<OptionsValidationException>(() => configuration.GetValidatedSettings<DemoSettings, DemoSettingsValidator>());
+
+        Assert.Equal(typeof(DemoSettings), error.OptionsType);
+        Assert.Contains(error.Failures, f => f.Contains("Demo:Interval = '3.00:00:00': must be over 0 and at most 1 day", StringComparison.Ordinal));
+        Assert.Contains(error.Failures, f => f.Contains("Demo:Nested:Percent = '140': must be 0-100", StringComparison.Ordinal));
+        Assert.Equal(2, error.Failures.Count());
+    }
+
     private static ServiceProvider Build(params (string Key, string Value)[] settings)
     {
         var services = new ServiceCollection();
@@ -46,7 +77,7 @@ public sealed partial class ValidatedSettingsTests
         return builder.Build();
     }
 
-    private static IConfiguration Configuration((string Key, string Value)[] settings) =>
+    internal static IConfiguration Configuration((string Key, string Value)[] settings) =>
         new ConfigurationBuilder().AddInMemoryCollection(settings.Select(s => KeyValuePair.Create(s.Key, (string?)s.Value))).Build();
 
     public sealed class DemoSettings : ISettingsSection, IValidatableObject

@@ -1,25 +1,41 @@
+using System.ComponentModel.DataAnnotations;
+using CarTConsortium.BuildingBlocks.Settings;
 using Microsoft.AspNetCore.Builder;
 using Microsoft.AspNetCore.Http;
 using Microsoft.Extensions.Configuration;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.FileProviders;
+using Microsoft.Extensions.Options;
 using Microsoft.OpenApi.Models;
 using Microsoft.OpenApi.Writers;
 using Swashbuckle.AspNetCore.SwaggerUI;
 
 namespace CarTConsortium.Gateway.OpenApi;
 
-/// <summary>The "OpenApi" settings.</summary>
-public sealed class ApiReferenceOptions
+/// <summary>The "OpenApi" settings, checked by <see cref="ApiReferenceOptionsValidator"/>.</summary>
+public sealed class ApiReferenceOptions : ISettingsSection, IValidatableObject
 {
-    public const string Section = "OpenApi";
+    public static string Section => "OpenApi";
 
     /// <summary>
     /// The gateway's REST address as integrating systems reach it (e.g. behind a TLS proxy), named as
     /// the document's server; when empty, the address the document was asked for.
     /// </summary>
     public Uri? PublicUrl { get; set; }
+
+    /// <summary>The settings' mistakes, each naming the setting and the value read.</summary>
+    public IEnumerable<ValidationResult> Validate(ValidationContext validationContext)
+    {
+        if (PublicUrl is { } url && !(url.IsAbsoluteUri && url.Scheme is "http" or "https"))
+        {
+            yield return Setting.Problem(Section, nameof(PublicUrl), url, "is not an absolute http(s) address");
+        }
+    }
 }
+
+/// <summary>Checks <see cref="ApiReferenceOptions"/> before the reference is wired, generated from its rules.</summary>
+[OptionsValidator]
+public sealed partial class ApiReferenceOptionsValidator : IValidateOptions<ApiReferenceOptions>;
 
 /// <summary>
 /// Publishes the REST API for the systems that integrate: the OpenAPI document at
@@ -34,11 +50,7 @@ public static class ApiReference
 
     public static IServiceCollection AddApiReference(this IServiceCollection services, IConfiguration configuration)
     {
-        var options = configuration.GetSection(ApiReferenceOptions.Section).Get<ApiReferenceOptions>() ?? new ApiReferenceOptions();
-        if (options.PublicUrl is { } url && !(url.IsAbsoluteUri && url.Scheme is "http" or "https"))
-        {
-            throw new InvalidOperationException($"{ApiReferenceOptions.Section}:PublicUrl '{url}' is not an absolute http(s) address.");
-        }
+        var options = configuration.GetValidatedSettings<ApiReferenceOptions, ApiReferenceOptionsValidator>();
         services.AddSingleton(options);
         services.AddSingleton<RestApiDocument>();
         return services;

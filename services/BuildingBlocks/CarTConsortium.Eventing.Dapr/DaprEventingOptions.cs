@@ -1,9 +1,13 @@
+using System.ComponentModel.DataAnnotations;
+using CarTConsortium.BuildingBlocks.Settings;
+using Microsoft.Extensions.Options;
+
 namespace CarTConsortium.Eventing.Dapr;
 
-/// <summary>Settings of the Dapr transport, bound from <c>Eventing:Dapr</c>.</summary>
-public sealed class DaprEventingOptions
+/// <summary>Settings of the Dapr transport, bound from <c>Eventing:Dapr</c> and checked at start by <see cref="DaprEventingOptionsValidator"/>.</summary>
+public sealed class DaprEventingOptions : ISettingsSection, IValidatableObject
 {
-    public const string Section = "Eventing:Dapr";
+    public static string Section => "Eventing:Dapr";
 
     /// <summary>The Dapr pub/sub component every topic goes through (its metadata names the broker).</summary>
     public string PubSubName { get; set; } = "pubsub";
@@ -20,4 +24,21 @@ public sealed class DaprEventingOptions
     /// events that are between a RETRY and their redelivery; the oldest are forgotten first.
     /// </summary>
     public int MaxTrackedDeliveries { get; set; } = 10_000;
+
+    /// <summary>The settings' mistakes, each naming the setting and the value read (never the token's value).</summary>
+    public IEnumerable<ValidationResult> Validate(ValidationContext validationContext)
+    {
+        if (string.IsNullOrWhiteSpace(PubSubName))
+        {
+            yield return Setting.Problem(Section, nameof(PubSubName), PubSubName, "must name the Dapr pub/sub component, e.g. pubsub");
+        }
+        if (MaxTrackedDeliveries is < 1 or > 10_000_000)
+        {
+            yield return Setting.Problem(Section, nameof(MaxTrackedDeliveries), MaxTrackedDeliveries, "must be 1-10000000");
+        }
+    }
 }
+
+/// <summary>Checks <see cref="DaprEventingOptions"/> at start, generated from its rules.</summary>
+[OptionsValidator]
+public sealed partial class DaprEventingOptionsValidator : IValidateOptions<DaprEventingOptions>;

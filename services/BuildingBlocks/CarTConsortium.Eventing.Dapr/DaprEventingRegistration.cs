@@ -1,4 +1,5 @@
 using CarTConsortium.BuildingBlocks.Eventing;
+using CarTConsortium.BuildingBlocks.Settings;
 using Microsoft.Extensions.Configuration;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.DependencyInjection.Extensions;
@@ -17,7 +18,7 @@ public static class DaprEventingRegistration
     public static IServiceCollection AddDaprEventing(this IServiceCollection services, IConfiguration configuration)
     {
         services.AddEventingCore(configuration);
-        services.AddOptions<DaprEventingOptions>().Bind(configuration.GetSection(DaprEventingOptions.Section));
+        services.AddValidatedSettings<DaprEventingOptions, DaprEventingOptionsValidator>(configuration);
         services.AddDaprClient();
         services.TryAddSingleton(sp => new DeliveryAttempts(sp.GetRequiredService<IOptions<DaprEventingOptions>>().Value.MaxTrackedDeliveries));
         services.RemoveAll<IEventPublisher>();

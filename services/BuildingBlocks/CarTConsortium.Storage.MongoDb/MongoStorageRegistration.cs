@@ -1,3 +1,4 @@
+using CarTConsortium.BuildingBlocks.Settings;
 using CarTConsortium.BuildingBlocks.Storage;
 using Microsoft.Extensions.Configuration;
 using Microsoft.Extensions.DependencyInjection;
@@ -20,13 +21,7 @@ public static class MongoStorageRegistration
     /// </summary>
     public static IServiceCollection AddMongoStorage(this IServiceCollection services, IConfiguration configuration)
     {
-        services.AddOptions<MongoStorageOptions>()
-            .Bind(configuration.GetSection(MongoStorageOptions.Section))
-            .Validate(options => !string.IsNullOrWhiteSpace(options.ConnectionString),
-                $"{MongoStorageOptions.Section}:ConnectionString is not set: give the URI of the MongoDB replica set, e.g. mongodb://db-0,db-1,db-2/?replicaSet=rs0.")
-            .Validate(options => !string.IsNullOrWhiteSpace(options.Database),
-                $"{MongoStorageOptions.Section}:Database is not set: name this service's own database, e.g. registry.")
-            .ValidateOnStart();
+        services.AddValidatedSettings<MongoStorageOptions, MongoStorageOptionsValidator>(configuration);
 
         services.TryAddSingleton<OutboxSignal>();
         // Created by the container, so the container disposes it (and its connection pool) at shutdown.

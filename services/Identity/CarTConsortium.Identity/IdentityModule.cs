@@ -1,3 +1,4 @@
+using CarTConsortium.BuildingBlocks.Settings;
 using CarTConsortium.Identity.Endpoints;
 using CarTConsortium.Identity.Keys;
 using CarTConsortium.Identity.Storage;
@@ -31,7 +32,7 @@ public sealed class IdentityModule(string appId, Action<DbContextOptionsBuilder,
 
     public void AddServices(WebApplicationBuilder builder)
     {
-        var settings = IdentitySettings.Load(builder.Configuration);
+        var settings = builder.Configuration.GetValidatedSettings<IdentitySettings, IdentitySettingsValidator>();
         var services = builder.Services;
         services.AddSingleton(settings);
         services.TryAddSingleton(TimeProvider.System);

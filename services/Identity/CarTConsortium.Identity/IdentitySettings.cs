@@ -1,21 +1,28 @@
+using System.ComponentModel.DataAnnotations;
 using System.Globalization;
-using Microsoft.Extensions.Configuration;
+using CarTConsortium.BuildingBlocks.Settings;
+using Microsoft.Extensions.Options;
 
 namespace CarTConsortium.Identity;
 
 /// <summary>
 /// One provider's configuration, the section <c>Identity</c>. Read and checked once when the
-/// module adds its services, so a bad deployment fails before it listens.
+/// module adds its services (<see cref="ValidatedSettings.GetValidatedSettings"/> with
+/// <see cref="IdentitySettingsValidator"/>), so a bad deployment fails before it listens.
 /// </summary>
-public sealed class IdentitySettings
+public sealed class IdentitySettings : ISettingsSection, IValidatableObject
 {
-    public const string Section = "Identity";
+    public static string Section => "Identity";
 
     /// <summary>Absolute URL; every token's <c>iss</c>.</summary>
     public string Issuer { get; set; } = "";
 
-    /// <summary>ISO 3166-1 alpha-2 code of the member country; empty for the consortium's provider.</summary>
-    public string? Country { get; set; }
+    /// <summary>ISO 3166-1 alpha-2 code of the member country; empty (read as none) for the consortium's provider.</summary>
+    public string? Country
+    {
+        get;
+        set => field = string.IsNullOrWhiteSpace(value) ? null : value.Trim();
+    }
 
     /// <summary>Connection string of the provider's database (SQLite unless the host chose another provider).</summary>
     public string Database { get; set; } = "";
@@ -33,7 +40,7 @@ public sealed class IdentitySettings
 
     public List<UserSettings> Users { get; set; } = [];
 
-    /// <summary>The issuer as a URI; valid once <see cref="Load"/> has passed.</summary>
+    /// <summary>The issuer as a URI; valid once <see cref="IdentitySettingsValidator"/> has passed.</summary>
     public Uri IssuerUri => new(Issuer, UriKind.Absolute);
 
     /// <summary>How long a key must stay verifiable after it stopped signing: the longest life of a token it signed.</summary>
@@ -42,152 +49,152 @@ public sealed class IdentitySettings
     public ClientSettings? FindClient(string? clientId) =>
         Clients.FirstOrDefault(c => string.Equals(c.ClientId, clientId, StringComparison.Ordinal));
 
-    /// <summary>Binds and checks the section; throws <see cref="IdentityConfigurationException"/> listing every problem.</summary>
-    public static IdentitySettings Load(IConfiguration configuration)
+    /// <summary>The configuration's mistakes, all of them at once, each naming the setting and the value read.</summary>
+    public IEnumerable<ValidationResult> Validate(ValidationContext validationContext)
     {
-        var settings = configuration.GetSection(Section).Get<IdentitySettings>() ?? new IdentitySettings();
-        settings.Country = string.IsNullOrWhiteSpace(settings.Country) ? null : settings.Country.Trim();
-        var errors = settings.Validate();
-        if (errors.Count > 0)
-        {
-            throw new IdentityConfigurationException(errors);
-        }
-        return settings;
-    }
-
-    public IReadOnlyList<string> Validate()
-    {
-        var errors = new List<string>();
         if (!Uri.TryCreate(Issuer, UriKind.Absolute, out var issuer) || issuer.Scheme is not ("http" or "https")
             || !string.IsNullOrEmpty(issuer.Query) || !string.IsNullOrEmpty(issuer.Fragment))
         {
-            errors.Add($"{Section}:Issuer must be an absolute http(s) URL without query or fragment (got '{Issuer}').");
+            yield return Setting.Problem(Section, nameof(Issuer), Issuer, "must be an absolute http(s) URL without query or fragment");
         }
         else if (RequireHttps && issuer.Scheme != Uri.UriSchemeHttps)
         {
-            errors.Add($"{Section}:Issuer must use https while {Section}:RequireHttps is true (got '{Issuer}').");
+            yield return Setting.Problem(Section, nameof(Issuer), Issuer, $"must use https while {Section}:{nameof(RequireHttps)} is true");
         }
         if (Country is not null && !IsAlpha2(Country))
         {
-            errors.Add($"{Section}:Country must be an ISO 3166-1 alpha-2 code in capitals, like KZ (got '{Country}'); leave it empty for the consortium's provider.");
+            yield return Setting.Problem(Section, nameof(Country), Country,
+                "must be an ISO 3166-1 alpha-2 code in capitals, like KZ; leave it empty for the consortium's provider");
         }
         if (string.IsNullOrWhiteSpace(Database))
         {
-            errors.Add($"{Section}:Database must be a connection string.");
+            yield return Setting.Problem(Section, nameof(Database), Database, "must be a connection string");
         }
         if (AccessTokenLifetime <= TimeSpan.Zero)
         {
-            errors.Add($"{Section}:AccessTokenLifetime must be positive.");
+            yield return Setting.Problem(Section, nameof(AccessTokenLifetime), AccessTokenLifetime, "must be over 0");
         }
         if (RefreshTokenLifetime <= TimeSpan.Zero)
         {
-            errors.Add($"{Section}:RefreshTokenLifetime must be positive.");
+            yield return Setting.Problem(Section, nameof(RefreshTokenLifetime), RefreshTokenLifetime, "must be over 0");
         }
+        var keys = $"{Section}:{nameof(SigningKeys)}";
         if (SigningKeys.RotationPeriod <= TimeSpan.Zero)
         {
-            errors.Add($"{Section}:SigningKeys:RotationPeriod must be positive.");
+            yield return Setting.Problem(keys, nameof(SigningKeySettings.RotationPeriod), SigningKeys.RotationPeriod, "must be over 0");
         }
         if (SigningKeys.PublishAhead < TimeSpan.Zero || SigningKeys.PublishAhead >= SigningKeys.RotationPeriod)
         {
-            errors.Add($"{Section}:SigningKeys:PublishAhead must be at least zero and shorter than RotationPeriod.");
+            yield return Setting.Problem(keys, nameof(SigningKeySettings.PublishAhead), SigningKeys.PublishAhead,
+                $"must be at least 0 and shorter than {keys}:{nameof(SigningKeySettings.RotationPeriod)} ({SigningKeys.RotationPeriod.ToString("c", CultureInfo.InvariantCulture)})");
         }
-        ValidateClients(errors);
-        ValidateUsers(errors);
-        return errors;
+        foreach (var problem in ClientProblems().Concat(UserProblems()))
+        {
+            yield return problem;
+        }
     }
 
-    private void ValidateClients(List<string> errors)
+    private IEnumerable<ValidationResult> ClientProblems()
     {
         var seen = new HashSet<string>(StringComparer.OrdinalIgnoreCase);
         for (var i = 0; i < Clients.Count; i++)
         {
             var client = Clients[i];
-            var at = $"{Section}:Clients:{i}";
+            var at = $"{Section}:{nameof(Clients)}:{i}";
             if (string.IsNullOrWhiteSpace(client.ClientId))
             {
-                errors.Add($"{at}:ClientId is required.");
+                yield return Setting.Problem(at, nameof(ClientSettings.ClientId), client.ClientId, "is required");
             }
             else if (!seen.Add(client.ClientId))
             {
-                errors.Add($"{at}:ClientId '{client.ClientId}' is used by another client.");
+                yield return Setting.Problem(at, nameof(ClientSettings.ClientId), client.ClientId, "is used by another client");
             }
             if (client.Public)
             {
                 if (!string.IsNullOrEmpty(client.ClientSecret))
                 {
-                    errors.Add($"{at} ('{client.ClientId}') is public and must not have a ClientSecret.");
+                    // The secret itself is never repeated in a message.
+                    yield return Setting.Problem(at, nameof(ClientSettings.ClientSecret), "(set)", $"client '{client.ClientId}' is public and must not have a ClientSecret");
                 }
                 if (client.RedirectUris.Count == 0)
                 {
-                    errors.Add($"{at} ('{client.ClientId}') is public and needs at least one RedirectUris entry.");
+                    yield return Setting.Problem(at, nameof(ClientSettings.RedirectUris), "", $"client '{client.ClientId}' is public and needs at least one RedirectUris entry");
                 }
             }
             else
             {
                 if (string.IsNullOrEmpty(client.ClientSecret))
                 {
-                    errors.Add($"{at} ('{client.ClientId}') is confidential and needs a ClientSecret.");
+                    yield return Setting.Problem(at, nameof(ClientSettings.ClientSecret), "", $"client '{client.ClientId}' is confidential and needs a ClientSecret");
                 }
                 // A confidential client acts for its institution (client credentials), so the token must name it.
                 if (string.IsNullOrWhiteSpace(client.Org))
                 {
-                    errors.Add($"{at} ('{client.ClientId}') is confidential and needs an Org.");
+                    yield return Setting.Problem(at, nameof(ClientSettings.Org), client.Org, $"client '{client.ClientId}' is confidential and needs an Org");
                 }
             }
-            ValidateRoles(errors, at, client.Roles);
+            foreach (var problem in RoleProblems(at, client.Roles))
+            {
+                yield return problem;
+            }
             foreach (var scope in client.Scopes.Where(s => !IdentityVocabulary.ServiceScopes.Contains(s) && !IdentityVocabulary.PersonScopes.Contains(s)))
             {
-                errors.Add($"{at}:Scopes has unknown scope '{scope}'; known: {string.Join(", ", IdentityVocabulary.ServiceScopes.Concat(IdentityVocabulary.PersonScopes))}.");
+                yield return Setting.Problem(at, nameof(ClientSettings.Scopes), scope,
+                    $"is an unknown scope; known: {string.Join(", ", IdentityVocabulary.ServiceScopes.Concat(IdentityVocabulary.PersonScopes))}");
             }
-            foreach (var uri in client.RedirectUris.Concat(client.PostLogoutRedirectUris))
+            foreach (var (uri, name) in client.RedirectUris.Select(u => (u, nameof(ClientSettings.RedirectUris)))
+                .Concat(client.PostLogoutRedirectUris.Select(u => (u, nameof(ClientSettings.PostLogoutRedirectUris)))))
             {
                 if (!Uri.TryCreate(uri, UriKind.Absolute, out var parsed) || !string.IsNullOrEmpty(parsed.Fragment))
                 {
-                    errors.Add($"{at}: redirect URI '{uri}' must be absolute and without fragment.");
+                    yield return Setting.Problem(at, name, uri, "must be absolute and without fragment");
                 }
             }
         }
     }
 
-    private void ValidateUsers(List<string> errors)
+    private IEnumerable<ValidationResult> UserProblems()
     {
         var seen = new HashSet<string>(StringComparer.OrdinalIgnoreCase);
         for (var i = 0; i < Users.Count; i++)
         {
             var user = Users[i];
-            var at = $"{Section}:Users:{i}";
+            var at = $"{Section}:{nameof(Users)}:{i}";
             if (string.IsNullOrWhiteSpace(user.UserName))
             {
-                errors.Add($"{at}:UserName is required.");
+                yield return Setting.Problem(at, nameof(UserSettings.UserName), user.UserName, "is required");
             }
             else if (!seen.Add(user.UserName))
             {
-                errors.Add($"{at}:UserName '{user.UserName}' is used by another user.");
+                yield return Setting.Problem(at, nameof(UserSettings.UserName), user.UserName, "is used by another user");
             }
             if (string.IsNullOrEmpty(user.Password))
             {
-                errors.Add($"{at} ('{user.UserName}') needs a Password.");
+                yield return Setting.Problem(at, nameof(UserSettings.Password), "", $"user '{user.UserName}' needs a Password");
             }
             if (string.IsNullOrWhiteSpace(user.Org))
             {
-                errors.Add($"{at} ('{user.UserName}') needs an Org.");
+                yield return Setting.Problem(at, nameof(UserSettings.Org), user.Org, $"user '{user.UserName}' needs an Org");
             }
-            ValidateRoles(errors, at, user.Roles);
+            foreach (var problem in RoleProblems(at, user.Roles))
+            {
+                yield return problem;
+            }
         }
     }
 
-    private static void ValidateRoles(List<string> errors, string at, List<string> roles)
-    {
-        foreach (var role in roles.Where(r => !IdentityVocabulary.KnownRoles.Contains(r)))
-        {
-            errors.Add($"{at}:Roles has unknown role '{role}'; known: {string.Join(", ", IdentityVocabulary.KnownRoles)}.");
-        }
-    }
+    private static IEnumerable<ValidationResult> RoleProblems(string at, List<string> roles) =>
+        roles.Where(r => !IdentityVocabulary.KnownRoles.Contains(r))
+            .Select(role => Setting.Problem(at, nameof(ClientSettings.Roles), role, $"is an unknown role; known: {string.Join(", ", IdentityVocabulary.KnownRoles)}"));
 
     private static bool IsAlpha2(string code) => code.Length == 2 && code.All(char.IsAsciiLetterUpper);
 
     public override string ToString() => string.Create(CultureInfo.InvariantCulture, $"{Issuer} ({Country ?? "consortium"})");
 }
+
+/// <summary>Checks <see cref="IdentitySettings"/> before the provider is wired, generated from its rules.</summary>
+[OptionsValidator]
+public sealed partial class IdentitySettingsValidator : IValidateOptions<IdentitySettings>;
 
 public sealed class SigningKeySettings
 {
@@ -236,10 +243,4 @@ public sealed class UserSettings
     public string Org { get; set; } = "";
 
     public List<string> Roles { get; set; } = [];
-}
-
-public sealed class IdentityConfigurationException(IReadOnlyList<string> errors)
-    : Exception("The Identity configuration is invalid:" + Environment.NewLine + string.Join(Environment.NewLine, errors.Select(e => " - " + e)))
-{
-    public IReadOnlyList<string> Errors { get; } = errors;
 }

@@ -1,4 +1,5 @@
 using System.Globalization;
+using CarTConsortium.BuildingBlocks.Settings;
 using CarTConsortium.Portal.Components;
 using CarTConsortium.Portal.Errors;
 using CarTConsortium.Portal.Gateway;
@@ -8,7 +9,6 @@ using CarTConsortium.ServiceDefaults.Security;
 using Microsoft.AspNetCore.Builder;
 using Microsoft.AspNetCore.DataProtection;
 using Microsoft.AspNetCore.Localization;
-using Microsoft.Extensions.Configuration;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.FileProviders;
 
@@ -30,10 +30,8 @@ public sealed class PortalModule : IServiceModule
 
     public void AddServices(WebApplicationBuilder builder)
     {
-        var federation = builder.Configuration.GetSection(FederationOptions.Section).Get<FederationOptions>() ?? new FederationOptions();
-        federation.Validate();
-        var portal = builder.Configuration.GetSection(PortalOptions.Section).Get<PortalOptions>() ?? new PortalOptions();
-        portal.Validate();
+        var federation = builder.Configuration.GetValidatedSettings<FederationOptions, FederationOptionsValidator>();
+        var portal = builder.Configuration.GetValidatedSettings<PortalOptions, PortalOptionsValidator>();
         var services = builder.Services;
         services.AddSingleton(portal);
         services.AddSingleton(new SignInChoices(federation));

@@ -1,9 +1,13 @@
+using System.ComponentModel.DataAnnotations;
+using CarTConsortium.BuildingBlocks.Settings;
+using Microsoft.Extensions.Options;
+
 namespace CarTConsortium.Portal;
 
-/// <summary>The section <c>Portal</c>: where the gateway is and how sessions behave. Identity providers come from <c>Federation</c>.</summary>
-public sealed class PortalOptions
+/// <summary>The section <c>Portal</c>: where the gateway is and how sessions behave. Identity providers come from <c>Federation</c>. Checked by <see cref="PortalOptionsValidator"/>.</summary>
+public sealed class PortalOptions : ISettingsSection, IValidatableObject
 {
-    public const string Section = "Portal";
+    public static string Section => "Portal";
 
     /// <summary>The gateway's gRPC address (HTTP/2; h2c on loopback).</summary>
     public string GatewayGrpc { get; set; } = "";
@@ -21,19 +25,28 @@ public sealed class PortalOptions
 
     public Uri GatewayGrpcUri => new(GatewayGrpc, UriKind.Absolute);
 
-    public void Validate()
+    /// <summary>The settings' mistakes, each naming the setting and the value read.</summary>
+    public IEnumerable<ValidationResult> Validate(ValidationContext validationContext)
     {
         if (!Uri.TryCreate(GatewayGrpc, UriKind.Absolute, out var gateway) || gateway.Scheme is not ("http" or "https"))
         {
-            throw new InvalidOperationException($"{Section}:GatewayGrpc must be the gateway's absolute http(s) gRPC address (got '{GatewayGrpc}').");
+            yield return Setting.Problem(Section, nameof(GatewayGrpc), GatewayGrpc, "must be the gateway's absolute http(s) gRPC address");
         }
         if (string.IsNullOrWhiteSpace(ClientId))
         {
-            throw new InvalidOperationException($"{Section}:ClientId is required.");
+            yield return Setting.Problem(Section, nameof(ClientId), ClientId, $"is required (the portal's client at every provider, e.g. {DefaultClientId})");
         }
-        if (RefreshBefore <= TimeSpan.Zero || SessionIdleTimeout <= TimeSpan.Zero)
+        if (RefreshBefore <= TimeSpan.Zero)
         {
-            throw new InvalidOperationException($"{Section}:RefreshBefore and {Section}:SessionIdleTimeout must be positive.");
+            yield return Setting.Problem(Section, nameof(RefreshBefore), RefreshBefore, "must be over 0");
+        }
+        if (SessionIdleTimeout <= TimeSpan.Zero)
+        {
+            yield return Setting.Problem(Section, nameof(SessionIdleTimeout), SessionIdleTimeout, "must be over 0");
         }
     }
 }
+
+/// <summary>Checks <see cref="PortalOptions"/> before the portal is wired, generated from its rules.</summary>
+[OptionsValidator]
+public sealed partial class PortalOptionsValidator : IValidateOptions<PortalOptions>;

@@ -1,5 +1,6 @@
 using CarTConsortium.BuildingBlocks.Eventing;
 using CarTConsortium.BuildingBlocks.Security;
+using CarTConsortium.BuildingBlocks.Settings;
 using CarTConsortium.Contracts.Registry.V1;
 using CarTConsortium.Procurement.Api;
 using CarTConsortium.Procurement.DemoData;
@@ -10,7 +11,6 @@ using CarTConsortium.Procurement.UseCases.Pools;
 using CarTConsortium.Procurement.UseCases.PurchaseOrders;
 using CarTConsortium.ServiceDefaults;
 using CarTConsortium.ServiceDefaults.Security;
-using CarTConsortium.ServiceDefaults.Settings;
 using Microsoft.AspNetCore.Builder;
 using Microsoft.Extensions.DependencyInjection;
 using ProcurementService = CarTConsortium.Contracts.Procurement.V1.ProcurementService;

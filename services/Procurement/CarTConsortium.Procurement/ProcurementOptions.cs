@@ -1,5 +1,5 @@
 using System.ComponentModel.DataAnnotations;
-using CarTConsortium.ServiceDefaults.Settings;
+using CarTConsortium.BuildingBlocks.Settings;
 using Microsoft.Extensions.Options;
 
 namespace CarTConsortium.Procurement;

@@ -1,4 +1,5 @@
 using CarTConsortium.BuildingBlocks.Security;
+using CarTConsortium.BuildingBlocks.Settings;
 using CarTConsortium.Registry.Api;
 using CarTConsortium.Registry.DemoData;
 using CarTConsortium.Registry.Domain.Patients;
@@ -8,7 +9,6 @@ using CarTConsortium.Registry.UseCases.Products;
 using CarTConsortium.Registry.UseCases.Statistics;
 using CarTConsortium.ServiceDefaults;
 using CarTConsortium.ServiceDefaults.Security;
-using CarTConsortium.ServiceDefaults.Settings;
 using Microsoft.AspNetCore.Builder;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Options;

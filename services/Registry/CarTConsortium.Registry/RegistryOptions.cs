@@ -1,6 +1,6 @@
 using System.ComponentModel.DataAnnotations;
 using System.Text.RegularExpressions;
-using CarTConsortium.ServiceDefaults.Settings;
+using CarTConsortium.BuildingBlocks.Settings;
 using Microsoft.Extensions.Options;
 
 namespace CarTConsortium.Registry;

@@ -1,11 +1,11 @@
 using CarTConsortium.BuildingBlocks.Eventing;
 using CarTConsortium.BuildingBlocks.Security;
+using CarTConsortium.BuildingBlocks.Settings;
 using CarTConsortium.Contracts.Approvals.V1;
 using CarTConsortium.Contracts.Registry.V1;
 using CarTConsortium.Contracts.Slots.V1;
 using CarTConsortium.ServiceDefaults;
 using CarTConsortium.ServiceDefaults.Security;
-using CarTConsortium.ServiceDefaults.Settings;
 using CarTConsortium.Slots.Api;
 using CarTConsortium.Slots.DemoData;
 using CarTConsortium.Slots.Jobs;

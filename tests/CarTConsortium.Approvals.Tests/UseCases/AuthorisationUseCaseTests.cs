@@ -210,10 +210,16 @@ public sealed class AuthorisationUseCaseTests : IAsyncLifetime
         Assert.Equal(0, await job.RunOnceAsync(None));
         Assert.Equal(AuthorisationStatus.Approved, (await _get.ExecuteAsync(new(a.Id), None)).Value.Status);
         _harness.Clock.Advance(TimeSpan.FromDays(1));
-        var expired = await Eventually(async () => (await _get.ExecuteAsync(new(a.Id), None)).Value.Status == AuthorisationStatus.Expired);
-        await job.StopAsync(None);
+        try
+        {
+            await Eventually.HoldsAsync(async () => (await _get.ExecuteAsync(new(a.Id), None)).Value.Status == AuthorisationStatus.Expired,
+                "the job expired the approval the day after its last day");
+        }
+        finally
+        {
+            await job.StopAsync(None);
+        }
 
-        Assert.True(expired);
         var last = (await _history.ExecuteAsync(new(a.Id, 0, null), None)).Entries[^1].Value;
         Assert.Equal(("EXPIRED", "system"), (last.Action, last.Subject));
         Assert.Equal(AuthorisationStatus.Expired, (Authorisations.AuthorisationStatus)(int)(await Events())[^1].Status);
@@ -334,19 +340,6 @@ public sealed class AuthorisationUseCaseTests : IAsyncLifetime
     private async Task<List<Contracts.Approvals.V1.Authorisation>> Events() =>
         [.. (await _harness.Store.ReadPendingAsync(1000, None)).Where(m => m.Topic == "consortium.approvals.v1.AuthorisationChanged")
             .Select(m => AuthorisationChanged.Parser.ParseJson(m.Payload).Authorisation)];
-
-    private static async Task<bool> Eventually(Func<Task<bool>> condition)
-    {
-        for (var i = 0; i < 100; i++)
-        {
-            if (await condition())
-            {
-                return true;
-            }
-            await Task.Delay(20);
-        }
-        return false;
-    }
 
     /// <summary>Scopes that hand out this test's expiry use case, as the host's container would.</summary>
     private sealed class ScopeFactory(ExpireDueAuthorisations expire) : IServiceScopeFactory, IServiceScope, IServiceProvider, IAsyncDisposable

@@ -1,5 +1,6 @@
 using CarTConsortium.Procurement.Domain.Pools;
 using CarTConsortium.Procurement.Jobs;
+using CarTConsortium.Testing;
 using Microsoft.Extensions.Hosting;
 using Xunit;
 using static CarTConsortium.Procurement.Tests.UseCases.UseCaseSamples;
@@ -43,11 +44,11 @@ public sealed class ClosingJobTests : IAsyncLifetime
         await _harness.CommitAsync(pool.Id, "UZ", 80, 450m);
 
         await _job.StartAsync(None);
-        Assert.True(await _harness.Clock.AlarmSetForAsync(closesAt), "the job never set an alarm for the closing time");
+        await _harness.Clock.AlarmSetForAsync(closesAt, "the job set an alarm for the closing time");
         Assert.Equal(PoolStatus.Open, (await _harness.GetAsync(pool.Id)).Value.Status);
         _harness.Clock.SetUtcNow(closesAt);
 
-        Assert.True(await ProcurementHarness.EventuallyAsync(async () => (await _harness.GetAsync(pool.Id)).Value.Status != PoolStatus.Open));
+        await Eventually.HoldsAsync(async () => (await _harness.GetAsync(pool.Id)).Value.Status != PoolStatus.Open, "the job closed the pool", timeoutSeconds: 10);
         var settled = (await _harness.GetAsync(pool.Id)).Value;
         Assert.Equal((PoolStatus.Settled, closesAt, Pool.ClosingJob), (settled.Status, settled.ClosedAt, settled.ClosedBy));
         Assert.Equal(Usd(389.25m), settled.Outcome!.Tier!.UnitPrice);
@@ -59,15 +60,15 @@ public sealed class ClosingJobTests : IAsyncLifetime
     public async Task A_pool_opened_while_the_job_sleeps_wakes_it_to_learn_the_new_closing_time()
     {
         await _job.StartAsync(None);
-        Assert.True(await _harness.Clock.AlarmSetForAsync(Start.AddHours(1)), "the idle job never went to sleep for its check interval");
+        await _harness.Clock.AlarmSetForAsync(Start.AddHours(1), "the idle job went to sleep for its check interval");
 
         var closesAt = Start.AddMinutes(10);
         var pool = await _harness.OpenSamplePoolAsync(closesAt: closesAt);
         await _harness.CommitAsync(pool.Id, "KZ", 120, 480m);
-        Assert.True(await _harness.Clock.AlarmSetForAsync(closesAt), "the job was not woken by the opening");
+        await _harness.Clock.AlarmSetForAsync(closesAt, "the job was woken by the opening and set an alarm for the closing time");
         _harness.Clock.SetUtcNow(closesAt);
 
-        Assert.True(await ProcurementHarness.EventuallyAsync(async () => (await _harness.GetAsync(pool.Id)).Value.Status == PoolStatus.Settled));
+        await Eventually.HoldsAsync(async () => (await _harness.GetAsync(pool.Id)).Value.Status == PoolStatus.Settled, "the job settled the pool", timeoutSeconds: 10);
         Assert.Equal(closesAt, (await _harness.GetAsync(pool.Id)).Value.ClosedAt);
     }
 
@@ -80,7 +81,7 @@ public sealed class ClosingJobTests : IAsyncLifetime
 
         await _job.StartAsync(None);
 
-        Assert.True(await ProcurementHarness.EventuallyAsync(async () => (await _harness.GetAsync(pool.Id)).Value.Status != PoolStatus.Open));
+        await Eventually.HoldsAsync(async () => (await _harness.GetAsync(pool.Id)).Value.Status != PoolStatus.Open, "the job closed the pool", timeoutSeconds: 10);
         var failed = (await _harness.GetAsync(pool.Id)).Value;
         Assert.Equal((PoolStatus.Failed, Start.AddMinutes(20), Pool.ClosingJob), (failed.Status, failed.ClosedAt, failed.ClosedBy));
         Assert.Single(await _harness.EventsAsync(Contract.PoolFailed.Parser));

@@ -194,20 +194,6 @@ public sealed class ProcurementHarness : IDisposable
         return new SqliteDocumentStore(DatabasePath, new OutboxSignal());
     }
 
-    /// <summary>Polls (in real time, up to ten seconds) until <paramref name="condition"/> holds; whether it did.</summary>
-    public static async Task<bool> EventuallyAsync(Func<Task<bool>> condition)
-    {
-        for (var i = 0; i < 1_000; i++)
-        {
-            if (await condition())
-            {
-                return true;
-            }
-            await Task.Delay(10);
-        }
-        return false;
-    }
-
     public void Dispose()
     {
         _scope.Dispose();

@@ -1,3 +1,4 @@
+using CarTConsortium.Testing;
 using Microsoft.Extensions.Time.Testing;
 
 namespace CarTConsortium.Procurement.Tests.UseCases;
@@ -31,8 +32,8 @@ public sealed class WatchedClock(DateTimeOffset start) : FakeTimeProvider(start)
         return timer;
     }
 
-    /// <summary>Waits (in real time, up to ten seconds) until an alarm is set for <paramref name="at"/>; whether one was.</summary>
-    public Task<bool> AlarmSetForAsync(DateTimeOffset at) => ProcurementHarness.EventuallyAsync(() => Task.FromResult(Alarms.Contains(at)));
+    /// <summary>Waits (in real time, up to ten seconds) until an alarm is set for <paramref name="at"/>; fails saying <paramref name="what"/> did not happen.</summary>
+    public Task AlarmSetForAsync(DateTimeOffset at, string what) => Eventually.HoldsAsync(() => Task.FromResult(Alarms.Contains(at)), what, timeoutSeconds: 10);
 
     private void Record(TimeSpan dueTime)
     {

@@ -76,7 +76,8 @@ public sealed class CapacityRaceTests
     /// <summary>
     /// A run of <see cref="Lines"/> lines, and <see cref="Patients"/> patients' requests for it all at once; the outcomes in
     /// the patients' order. The requests are seen to have overlapped for real (some lost a commit and decided again from
-    /// fresh reads: each attempt reads the patient's claim once) and to have ended in time.
+    /// fresh reads: each attempt reads the patient's claim once). How fast the race runs is measured by the benchmarks'
+    /// contended booking scenario (benchmarks/README.md), not asserted here.
     /// </summary>
     private static async Task<(SlotsWorld World, Stored<ManufacturingRun> Run, IReadOnlyList<string> Patients, RequestRunResult[] Outcomes)> RaceAsync(bool noWaitlist)
     {
@@ -85,10 +86,9 @@ public sealed class CapacityRaceTests
         {
             var run = await world.PublishAsync(lines: Lines);
             var patients = await world.EnrolManyAsync(Patients);
-            var (calls, elapsed) = await AllAtOnce.RunAsync([.. patients.Select(p => (Func<Task<RequestRunResult>>)(() => world.RequestAsync(p, noWaitlist: noWaitlist)))]);
+            var calls = await AllAtOnce.RunAsync([.. patients.Select(p => (Func<Task<RequestRunResult>>)(() => world.RequestAsync(p, noWaitlist: noWaitlist)))]);
             var outcomes = await Task.WhenAll(calls);
             Assert.True(world.Store.FindsOf(SlotsCollections.PatientClaims) > Patients, "no request had to decide again: they did not overlap");
-            Assert.True(elapsed < TimeSpan.FromSeconds(20), $"the race took {elapsed}");
             return (world, run, patients, outcomes);
         }
         catch

@@ -1,4 +1,3 @@
-using System.Diagnostics;
 using CarTConsortium.Slots.Domain.Bookings;
 using CarTConsortium.Slots.Domain.Waitlist;
 using CarTConsortium.Slots.Storage;
@@ -25,11 +24,11 @@ public sealed class HousekeepingTests
         {
             // No interval passes on the job's clock: the cancellation itself wakes it.
             await world.AdvanceAsync(SlotsWorld.Coordinator(SlotsWorld.Hospital), first.Id, BookingStatus.Cancelled);
-            var offered = await EventuallyAsync(async () => await world.EntryAsync(waiting.Id) is { Status: WaitlistStatus.Offered } entry ? entry : null);
+            var offered = await Eventually.SucceedsAsync(() => InStatusAsync(world, waiting.Id, WaitlistStatus.Offered), timeoutSeconds: 10);
             Assert.Equal(run.Id, (await world.BookingAsync(offered.OfferedBookingId!)).Value.CapacityId);
 
             world.Clock.Advance(TimeSpan.FromHours(24));
-            var closed = await EventuallyAsync(async () => await world.EntryAsync(waiting.Id) is { Status: WaitlistStatus.Closed } entry ? entry : null);
+            var closed = await Eventually.SucceedsAsync(() => InStatusAsync(world, waiting.Id, WaitlistStatus.Closed), timeoutSeconds: 10);
 
             Assert.Equal("the offer lapsed unanswered", closed.ClosedReason);
             Assert.Equal(BookingStatus.Expired, (await world.BookingAsync(offered.OfferedBookingId!)).Value.Status);
@@ -59,7 +58,7 @@ public sealed class HousekeepingTests
         var (head, _) = await world.ListWaitlist.ExecuteAsync(new ListWaitlistCommand(SlotsWorld.Product), Callers.Admin, CancellationToken.None);
         world.Clock.Advance(TimeSpan.FromHours(48));
 
-        var (replicas, _) = await AllAtOnce.RunAsync([.. Enumerable.Range(0, 4).Select(_ => (Func<Task<(int Lapsed, int Offered)>>)(() => world.Housekeeping.RunOnceAsync(CancellationToken.None)))]);
+        var replicas = await AllAtOnce.RunAsync([.. Enumerable.Range(0, 4).Select(_ => (Func<Task<(int Lapsed, int Offered)>>)(() => world.Housekeeping.RunOnceAsync(CancellationToken.None)))]);
 
         var done = await Task.WhenAll(replicas);
         Assert.Equal((Lines, Lines), (done.Sum(d => d.Lapsed), done.Sum(d => d.Offered)));
@@ -116,18 +115,11 @@ public sealed class HousekeepingTests
         Assert.Equal((true, true), (published, reopened));
     }
 
-    /// <summary>The value <paramref name="probe"/> finds once it finds one, within ten seconds of real time (a running job works on its own thread).</summary>
-    private static async Task<T> EventuallyAsync<T>(Func<Task<T?>> probe) where T : class
+    /// <summary>The entry, once it is in <paramref name="status"/>; until then the assertion that it is not.</summary>
+    private static async Task<WaitlistEntry> InStatusAsync(SlotsWorld world, string entryId, WaitlistStatus status)
     {
-        var watch = Stopwatch.StartNew();
-        while (true)
-        {
-            if (await probe() is { } found)
-            {
-                return found;
-            }
-            Assert.True(watch.Elapsed < TimeSpan.FromSeconds(10), "the job did not get there within 10 s");
-            await Task.Delay(20);
-        }
+        var entry = await world.EntryAsync(entryId);
+        Assert.Equal(status, entry.Status);
+        return entry;
     }
 }

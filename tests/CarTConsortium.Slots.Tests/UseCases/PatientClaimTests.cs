@@ -34,7 +34,7 @@ public sealed class PatientClaimTests
         var run = await world.PublishAsync(lines: 2 * Pairs);
         var patients = await world.EnrolManyAsync(Pairs);
 
-        var (calls, _) = await AllAtOnce.RunAsync([.. patients.SelectMany(p => new Func<Task<RequestRunResult>>[] { () => world.RequestAsync(p), () => world.RequestAsync(p) })]);
+        var calls = await AllAtOnce.RunAsync([.. patients.SelectMany(p => new Func<Task<RequestRunResult>>[] { () => world.RequestAsync(p), () => world.RequestAsync(p) })]);
 
         foreach (var pair in calls.Chunk(2))
         {

@@ -1,8 +1,13 @@
+using System.ComponentModel.DataAnnotations;
+using CarTConsortium.BuildingBlocks.Settings;
+using Microsoft.Extensions.Options;
+
 namespace CarTConsortium.BuildingBlocks.Eventing;
 
-public sealed class EventingOptions
+/// <summary>How an app publishes and receives events ("Eventing" section), checked at start by <see cref="EventingOptionsValidator"/>.</summary>
+public sealed class EventingOptions : ISettingsSection, IValidatableObject
 {
-    public const string Section = "Eventing";
+    public static string Section => "Eventing";
 
     /// <summary>Names this app as an event source and subscriber, e.g. "registry".</summary>
     public string AppId { get; set; } = "app";
@@ -25,4 +30,33 @@ public sealed class EventingOptions
         var ceiling = Math.Min(RetryBaseDelay.TotalMilliseconds * Math.Pow(2, exponent), RetryMaxDelay.TotalMilliseconds);
         return TimeSpan.FromMilliseconds(ceiling / 2 + Random.Shared.NextDouble() * ceiling / 2);
     }
+
+    /// <summary>The settings' mistakes, each naming the setting and the value read.</summary>
+    public IEnumerable<ValidationResult> Validate(ValidationContext validationContext)
+    {
+        if (string.IsNullOrWhiteSpace(AppId))
+        {
+            yield return Setting.Problem(Section, nameof(AppId), AppId, "must name this app, e.g. registry");
+        }
+        if (MaxDeliveryAttempts is < 1 or > 100)
+        {
+            yield return Setting.Problem(Section, nameof(MaxDeliveryAttempts), MaxDeliveryAttempts, "must be 1-100");
+        }
+        if (RetryMaxDelay <= TimeSpan.Zero || RetryMaxDelay > TimeSpan.FromHours(1))
+        {
+            yield return Setting.Problem(Section, nameof(RetryMaxDelay), RetryMaxDelay, "must be over 0 and at most 1 hour");
+        }
+        if (RetryBaseDelay <= TimeSpan.Zero || RetryBaseDelay > RetryMaxDelay)
+        {
+            yield return Setting.Problem(Section, nameof(RetryBaseDelay), RetryBaseDelay, $"must be over 0 and at most {Section}:{nameof(RetryMaxDelay)}");
+        }
+        if (OutboxPollInterval <= TimeSpan.Zero || OutboxPollInterval > TimeSpan.FromMinutes(1))
+        {
+            yield return Setting.Problem(Section, nameof(OutboxPollInterval), OutboxPollInterval, "must be over 0 and at most 1 minute");
+        }
+    }
 }
+
+/// <summary>Checks <see cref="EventingOptions"/> at start, generated from its rules.</summary>
+[OptionsValidator]
+public sealed partial class EventingOptionsValidator : IValidateOptions<EventingOptions>;

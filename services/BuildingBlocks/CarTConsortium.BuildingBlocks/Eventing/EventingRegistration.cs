@@ -1,3 +1,4 @@
+using CarTConsortium.BuildingBlocks.Settings;
 using CarTConsortium.BuildingBlocks.Storage;
 using Microsoft.Extensions.Configuration;
 using Microsoft.Extensions.DependencyInjection;
@@ -8,12 +9,12 @@ namespace CarTConsortium.BuildingBlocks.Eventing;
 public static class EventingRegistration
 {
     /// <summary>
-    /// What every app needs whatever its transport: options, the dispatcher, the outbox
+    /// What every app needs whatever its transport: its settings (validated at start), the dispatcher, the outbox
     /// signal and relay. A transport adapter adds its <see cref="IEventPublisher"/>.
     /// </summary>
     public static IServiceCollection AddEventingCore(this IServiceCollection services, IConfiguration configuration)
     {
-        services.AddOptions<EventingOptions>().Bind(configuration.GetSection(EventingOptions.Section));
+        services.AddValidatedSettings<EventingOptions, EventingOptionsValidator>(configuration);
         services.TryAddSingleton(TimeProvider.System);
         services.TryAddSingleton<OutboxSignal>();
         services.TryAddSingleton<EventDispatcher>();

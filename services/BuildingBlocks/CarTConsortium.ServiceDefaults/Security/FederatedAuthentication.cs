@@ -1,11 +1,11 @@
 using System.Security.Claims;
 using System.Text.Encodings.Web;
 using CarTConsortium.BuildingBlocks.Security;
+using CarTConsortium.BuildingBlocks.Settings;
 using Microsoft.AspNetCore.Authentication;
 using Microsoft.AspNetCore.Authentication.JwtBearer;
 using Microsoft.AspNetCore.Builder;
 using Microsoft.AspNetCore.Http;
-using Microsoft.Extensions.Configuration;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.DependencyInjection.Extensions;
 using Microsoft.Extensions.Logging;
@@ -48,8 +48,7 @@ public static class FederatedAuthentication
     /// </summary>
     public static WebApplicationBuilder AddFederatedAuthentication(this WebApplicationBuilder builder)
     {
-        var federation = builder.Configuration.GetSection(FederationOptions.Section).Get<FederationOptions>() ?? new FederationOptions();
-        federation.Validate();
+        var federation = builder.Configuration.GetValidatedSettings<FederationOptions, FederationOptionsValidator>();
         builder.Services.AddSingleton(federation);
         builder.Services.TryAddSingleton<FederationTelemetry>();
         builder.Services.AddHttpClient(MetadataClient);

@@ -1,16 +1,20 @@
+using System.ComponentModel.DataAnnotations;
 using System.Text.RegularExpressions;
 using CarTConsortium.BuildingBlocks.Security;
+using CarTConsortium.BuildingBlocks.Settings;
+using Microsoft.Extensions.Options;
 
 namespace CarTConsortium.ServiceDefaults.Security;
 
 /// <summary>
 /// The identity providers this app trusts, each bound to one country (or to the
 /// consortium), read from the "Federation" settings. The gateway and every service read
-/// the same list, so a request that bypasses the gateway meets the same checks.
+/// the same list, so a request that bypasses the gateway meets the same checks. Read while the
+/// app is wired (<see cref="ValidatedSettings.GetValidatedSettings"/>) and checked by <see cref="FederationOptionsValidator"/>.
 /// </summary>
-public sealed partial class FederationOptions
+public sealed partial class FederationOptions : ISettingsSection, IValidatableObject
 {
-    public const string Section = "Federation";
+    public static string Section => "Federation";
 
     /// <summary>The audience every accepted access token must be issued for.</summary>
     public string Audience { get; set; } = PlatformClaims.Audience;
@@ -36,47 +40,47 @@ public sealed partial class FederationOptions
     public TrustedIssuer? Find(string? issuer) =>
         issuer is null ? null : Issuers.Find(i => string.Equals(i.Issuer, issuer, StringComparison.Ordinal));
 
-    /// <summary>Fails start-up on a list that would trust the wrong party or nobody.</summary>
-    public void Validate()
+    /// <summary>The list's mistakes (one that would trust the wrong party or nobody), each naming the setting and the value read.</summary>
+    public IEnumerable<ValidationResult> Validate(ValidationContext validationContext)
     {
-        var problems = new List<string>();
         if (Issuers.Count == 0)
         {
-            problems.Add("no trusted issuer is configured (Federation:Issuers)");
+            yield return Setting.Problem(Section, nameof(Issuers), "", "no trusted issuer is configured: list at least one");
         }
         if (string.IsNullOrWhiteSpace(Audience))
         {
-            problems.Add("Federation:Audience is empty");
+            yield return Setting.Problem(Section, nameof(Audience), Audience, "must name the audience every access token is issued for");
         }
         foreach (var (issuer, index) in Issuers.Select((issuer, index) => (issuer, index)))
         {
-            var at = $"Federation:Issuers:{index}";
+            var at = $"{Section}:{nameof(Issuers)}:{index}";
             if (!Uri.TryCreate(issuer.Issuer, UriKind.Absolute, out _))
             {
-                problems.Add($"{at}:Issuer '{issuer.Issuer}' is not an absolute URL");
+                yield return Setting.Problem(at, nameof(TrustedIssuer.Issuer), issuer.Issuer, "is not an absolute URL");
             }
             if (issuer.Consortium == (issuer.Country is not null))
             {
-                problems.Add($"{at} must name either a Country or Consortium: true, not both or neither");
+                yield return Setting.Problem(at, nameof(TrustedIssuer.Consortium), issuer.Consortium,
+                    $"an issuer names either a Country (here '{issuer.Country}') or Consortium: true, not both or neither");
             }
             if (issuer.Country is not null && !CountryCode().IsMatch(issuer.Country))
             {
-                problems.Add($"{at}:Country '{issuer.Country}' is not an ISO 3166-1 alpha-2 code in capitals");
+                yield return Setting.Problem(at, nameof(TrustedIssuer.Country), issuer.Country, "is not an ISO 3166-1 alpha-2 code in capitals");
             }
         }
         foreach (var duplicate in Issuers.GroupBy(i => i.Issuer, StringComparer.Ordinal).Where(g => g.Count() > 1))
         {
-            problems.Add($"issuer '{duplicate.Key}' is listed more than once");
-        }
-        if (problems.Count > 0)
-        {
-            throw new InvalidOperationException("The federation settings are invalid: " + string.Join("; ", problems) + ".");
+            yield return Setting.Problem(Section, nameof(Issuers), duplicate.Key, "lists this issuer more than once");
         }
     }
 
     [GeneratedRegex("^[A-Z]{2}$")]
     private static partial Regex CountryCode();
 }
+
+/// <summary>Checks <see cref="FederationOptions"/> before the app is wired, generated from its rules.</summary>
+[OptionsValidator]
+public sealed partial class FederationOptionsValidator : IValidateOptions<FederationOptions>;
 
 /// <summary>One identity provider the platform trusts, and what it may speak for.</summary>
 public sealed class TrustedIssuer
