@@ -37,10 +37,10 @@ public static class PortalPages
     public static IReadOnlyList<PortalPage> All { get; } =
     [
         new(Coordinator, "bookings", "[data-testid=bookings] tbody tr"),
-        // The registry logs every read with its purpose: the page asks for it (booking, the default) before it lists.
+        // The registry logs every read with its purpose: the page asks for it (its default kept) before it lists.
         new(Coordinator, "patients", "[data-testid=patients] tbody tr", Act: GivePurposeAsync),
         new(Coordinator, "statistics", Statistics),
-        new(Clinician, "clinical/patients", "[data-testid=clinical-patients] tbody tr"),
+        new(Clinician, "clinical/patients", "[data-testid=clinical-patients] tbody tr", Act: GivePurposeAsync),
         new(Clinician, "statistics", Statistics),
         new(Site, "site/runs", "[data-testid=calendar] tbody tr"),
         new(Site, "statistics", Statistics),
