@@ -48,8 +48,7 @@ public sealed class Measurement(IReadOnlyList<Outcome> outcomes, double[] latenc
         .Select(g => $"{g.Count()} {g.Key}"));
 
     /// <summary>The nearest-rank percentile of every call's latency in milliseconds, errors included.</summary>
-    public double Percentile(double p) => _sorted.Length == 0 ? double.NaN
-        : _sorted[Math.Clamp((int)Math.Ceiling(p / 100 * _sorted.Length) - 1, 0, _sorted.Length - 1)];
+    public double Percentile(double p) => Percentiles.NearestRank(_sorted, p);
 }
 
 /// <summary>Closed-loop load: a number of clients share a fixed number of calls, each client sending its next as soon as its last is answered.</summary>

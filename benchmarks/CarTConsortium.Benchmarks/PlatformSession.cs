@@ -35,6 +35,9 @@ public sealed class PlatformSession : IAsyncDisposable
 
     public string DataFolder { get; }
 
+    /// <summary>The portal's address; null unless started with the portal.</summary>
+    public Uri? Portal => _platform.Portal;
+
     /// <summary>What the platform was started with beyond the demo defaults, as the output reports it.</summary>
     public static IReadOnlyDictionary<string, IReadOnlyDictionary<string, string?>> AppSettings { get; } =
         new Dictionary<string, IReadOnlyDictionary<string, string?>>
@@ -54,7 +57,8 @@ public sealed class PlatformSession : IAsyncDisposable
         };
 
     /// <param name="dataFolder">Kept afterwards; a fresh temporary folder, deleted afterwards, when null.</param>
-    public static async Task<PlatformSession> StartAsync(string? dataFolder, CancellationToken ct)
+    /// <param name="withPortal">Also start the portal (see <see cref="Portal"/>), for the page benchmark.</param>
+    public static async Task<PlatformSession> StartAsync(string? dataFolder, CancellationToken ct, bool withPortal = false)
     {
         var owned = dataFolder is null ? new TemporaryFolder("cartc-bench-") : null;
         var folder = dataFolder ?? owned!.Path;
@@ -64,6 +68,7 @@ public sealed class PlatformSession : IAsyncDisposable
             DemoData = true,
             Ports = Apps.Select(app => KeyValuePair.Create(app, new AppPorts(LoopbackPorts.Next(), LoopbackPorts.Next())))
                 .Concat(StandalonePlatform.IdentityProviders.Select(provider => KeyValuePair.Create(provider, new AppPorts(LoopbackPorts.Next()))))
+                .Concat(withPortal ? [KeyValuePair.Create(StandalonePlatform.PortalAppId, new AppPorts(LoopbackPorts.Next()))] : [])
                 .ToDictionary(),
             // Quiet apps: a log line per request would be part of what is measured.
             Settings = new Dictionary<string, string?>

@@ -4,8 +4,10 @@ using System.Diagnostics;
 using CarTConsortium.Benchmarks;
 using Grpc.Core;
 
-// The booking benchmark: `dotnet run -c Release --project benchmarks/CarTConsortium.Benchmarks -- --clients 1,16,64`.
+// The booking benchmark (the default, or `booking`): `dotnet run -c Release --project benchmarks/CarTConsortium.Benchmarks -- --clients 1,16,64`.
 // Exit code 1 when any request ended in an error or any run holds more bookings than lines.
+// The portal-page benchmark: `dotnet run -c Release --project benchmarks/CarTConsortium.Benchmarks -- pages --samples 30`.
+// Exit code 1 when any page failed to load.
 var clientsOption = new Option<int[]>("--clients")
 {
     Description = "Concurrent clients, comma-separated; every scenario is measured at each level",
@@ -28,14 +30,65 @@ var dataOption = new Option<DirectoryInfo?>("--data")
 {
     Description = "The platform's data folder, kept afterwards (default: a fresh temporary folder, deleted afterwards)",
 };
-var root = new RootCommand("Manufacturing-slot booking benchmark: the standalone platform in-process, driven through its gateway with real tokens")
+const string BookingDescription = "Manufacturing-slot booking benchmark: the standalone platform in-process, driven through its gateway with real tokens";
+var booking = new Command("booking", BookingDescription + " (the default)")
 {
     clientsOption,
     requestsOption,
     dataOption,
 };
-root.SetAction((parse, ct) => RunAsync(new BenchmarkSettings(parse.GetValue(clientsOption)!, parse.GetValue(requestsOption), parse.GetValue(dataOption)?.FullName), ct));
+var samplesOption = new Option<int>("--samples")
+{
+    Description = "Measured loads of each page, after one warm-up load",
+    DefaultValueFactory = _ => 30,
+};
+samplesOption.Validators.Add(result =>
+{
+    if (result.GetValueOrDefault<int>() < 1)
+    {
+        result.AddError("--samples must be at least 1.");
+    }
+});
+var pages = new Command("pages", "Portal page render time: each role's main pages in headless Chromium, signed in as the demo users, navigation start to data shown")
+{
+    samplesOption,
+};
+var root = new RootCommand(BookingDescription + "; `pages` measures the portal's pages")
+{
+    clientsOption,
+    requestsOption,
+    dataOption,
+    booking,
+    pages,
+};
+Task<int> Booking(ParseResult parse, CancellationToken ct) =>
+    RunAsync(new BenchmarkSettings(parse.GetValue(clientsOption)!, parse.GetValue(requestsOption), parse.GetValue(dataOption)?.FullName), ct);
+root.SetAction(Booking);
+booking.SetAction(Booking);
+pages.SetAction((parse, ct) => RunPagesAsync(parse.GetValue(samplesOption), ct));
 return await root.Parse(args).InvokeAsync();
+
+static async Task<int> RunPagesAsync(int samples, CancellationToken ct)
+{
+    var clock = Stopwatch.StartNew();
+    void Say(string what) => Console.WriteLine($"[{clock.Elapsed:mm\\:ss}] {what}");
+
+    Say("Starting the standalone platform with the portal (demo data, free loopback ports)...");
+    await using var session = await PlatformSession.StartAsync(null, ct, withPortal: true);
+    Say($"Portal at {session.Portal}.");
+    try
+    {
+        var results = await new PageBenchmark(session.Portal!, samples, Say).RunAsync(PortalPages.All, ct);
+        PagesTable.Print(samples, results);
+        return results.Any(r => r.Failure is not null) ? 1 : 0;
+    }
+    catch (InvalidOperationException e)
+    {
+        // No browser to drive, or Playwright could not start it.
+        Console.Error.WriteLine("The page benchmark could not be set up: " + e.Message);
+        return 1;
+    }
+}
 
 static async Task<int> RunAsync(BenchmarkSettings settings, CancellationToken ct)
 {

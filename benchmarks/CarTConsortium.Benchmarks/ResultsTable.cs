@@ -1,8 +1,5 @@
 using System.Globalization;
-using System.Runtime;
-using System.Runtime.InteropServices;
 using Spectre.Console;
-using Spectre.Console.Rendering;
 
 namespace CarTConsortium.Benchmarks;
 
@@ -11,20 +8,10 @@ public static class ResultsTable
 {
     public static void Print(BenchmarkSettings settings, string dataFolder, IReadOnlyList<ScenarioResult> results, IReadOnlyList<string> notes)
     {
-        // Redirected to a file, Spectre would assume 80 columns and fold the table.
-        if (Console.IsOutputRedirected)
-        {
-            AnsiConsole.Profile.Width = Math.Max(AnsiConsole.Profile.Width, 160);
-        }
-        AnsiConsole.WriteLine();
-        AnsiConsole.Write(Facts("Machine",
-            ("processors", Environment.ProcessorCount.ToString(CultureInfo.InvariantCulture)),
-            ("OS", RuntimeInformation.OSDescription),
-            (".NET", RuntimeInformation.FrameworkDescription),
-            ("build", BuildConfiguration),
-            ("GC", GCSettings.IsServerGC ? "server" : "workstation")));
+        Report.Begin();
+        AnsiConsole.Write(Report.Machine());
         var (runs, lines) = ScenarioRunner.UncontendedLayout(settings.Requests);
-        AnsiConsole.Write(Facts("Settings",
+        AnsiConsole.Write(Report.Facts("Settings",
             ("clients", string.Join(", ", settings.ClientLevels)),
             ("requests", $"{settings.Requests} per scenario and client level"),
             ("data", dataFolder + (settings.DataFolder is null ? " (temporary, deleted afterwards)" : " (kept)")),
@@ -46,7 +33,7 @@ public static class ResultsTable
         foreach (var r in results)
         {
             var m = r.Measurement;
-            table.AddRow(Cells(
+            table.AddRow(Report.Cells(
                 r.Clients.ToString(CultureInfo.InvariantCulture),
                 r.Scenario,
                 m.Requests.ToString(CultureInfo.InvariantCulture),
@@ -55,9 +42,9 @@ public static class ResultsTable
                 r.Errors.ToString(CultureInfo.InvariantCulture),
                 r.Throughput.ToString("F1", CultureInfo.InvariantCulture),
                 r.Check is null ? "-" : r.BookingsPerSecond.ToString("F1", CultureInfo.InvariantCulture),
-                Milliseconds(m.Percentile(50)),
-                Milliseconds(m.Percentile(95)),
-                Milliseconds(m.Percentile(99)),
+                Report.Milliseconds(m.Percentile(50)),
+                Report.Milliseconds(m.Percentile(95)),
+                Report.Milliseconds(m.Percentile(99)),
                 r.Check switch
                 {
                     null => "-",
@@ -81,27 +68,4 @@ public static class ResultsTable
             AnsiConsole.WriteLine(note);
         }
     }
-
-    private static string BuildConfiguration =>
-#if DEBUG
-        "Debug (run with -c Release for figures worth comparing)";
-#else
-        "Release";
-#endif
-
-    private static Grid Facts(string title, params (string Name, string Value)[] facts)
-    {
-        var grid = new Grid().AddColumn(new GridColumn().NoWrap()).AddColumn();
-        grid.AddRow(new Text(title, new Style(decoration: Decoration.Bold)), Text.Empty);
-        foreach (var (name, value) in facts)
-        {
-            grid.AddRow(new Text("  " + name), new Text(value));
-        }
-        return grid;
-    }
-
-    // Text, not markup: a status detail may hold brackets.
-    private static IRenderable[] Cells(params string[] values) => [.. values.Select(v => new Text(v))];
-
-    private static string Milliseconds(double value) => double.IsNaN(value) ? "-" : value.ToString("F1", CultureInfo.InvariantCulture);
 }
