@@ -1,0 +1,143 @@
+using System.Security.Claims;
+using Bunit;
+using CarTConsortium.BuildingBlocks.Security;
+using CarTConsortium.Contracts.Registry.V1;
+using CarTConsortium.Contracts.Slots.V1;
+using CarTConsortium.Portal.Components.Coordinator;
+using CarTConsortium.Portal.Components.Pages;
+using CarTConsortium.Portal.Session;
+using Grpc.Core;
+using Microsoft.AspNetCore.Components;
+using Microsoft.AspNetCore.Components.Authorization;
+using Microsoft.Extensions.Caching.Memory;
+using Microsoft.Extensions.DependencyInjection;
+using Xunit;
+
+namespace CarTConsortium.Portal.Tests.Components;
+
+/// <summary>
+/// An ended session keeps what the person typed (issue 13): the draft waits on the server for the same
+/// person on the same page, comes back once, and for nobody else.
+/// </summary>
+public sealed class FormDraftTests : PortalComponentTest
+{
+    private const string Page = "bookings/new";
+
+    public FormDraftTests()
+    {
+        Gateway.On<ListProductsRequest, ListProductsResponse>("ListProducts", _ => new ListProductsResponse { Products = { new Product { ProductId = "ncb-cd19-academic", Name = "Academic CD19 CAR-T" } } });
+        Gateway.On<ListInstitutionsRequest, ListInstitutionsResponse>("ListInstitutions", _ => new ListInstitutionsResponse { Institutions = { new Institution { InstitutionId = "kz-ncb-astana", Name = "NCB Astana", CountryCode = "KZ" } } });
+        Gateway.On<RequestRunRequest, RequestRunResponse>("RequestRun", _ => throw new RpcException(new Status(StatusCode.Unauthenticated, "session ended")));
+    }
+
+    private NavigationManager Navigation => Services.GetRequiredService<NavigationManager>();
+
+    [Fact]
+    public void A_run_request_cut_off_by_an_ended_session_comes_back_once_after_signing_in_again()
+    {
+        SignIn("kz-coordinator-1");
+        TypeAndSubmitARunRequest();
+        Assert.EndsWith("/signin?returnUrl=%2Fbookings%2Fnew", Navigation.Uri, StringComparison.Ordinal);
+
+        // Back from sign-in: the same person on the same page.
+        var again = OpenPage();
+        again.WaitForAssertion(() => Assert.Equal(Strings["Draft_Restored"].Value, again.Find("[data-testid=draft-restored]").TextContent));
+        Assert.Equal("KZ-AAAA-BBBB-CCCC-DDDD", again.Find("#pseudonym").GetAttribute("value"));
+        Assert.Equal("ncb-cd19-academic", again.Find("#product").GetAttribute("value"));
+        Assert.Equal("CAR-T after second relapse", again.Find("#indication").GetAttribute("value"));
+        Assert.Equal(nameof(UrgencyClass.Urgent), again.Find("#urgency").GetAttribute("value"));
+        Assert.Equal("2027-01-04", again.Find("#earliest").GetAttribute("value"));
+
+        // Given back once: the next visit starts afresh.
+        var later = OpenPage();
+        later.WaitForAssertion(() => Assert.Equal("Academic CD19 CAR-T", later.Find("#product option.api-text").TextContent));
+        Assert.Empty(later.FindAll("[data-testid=draft-restored]"));
+        Assert.Equal("", later.Find("#pseudonym").GetAttribute("value"));
+    }
+
+    [Fact]
+    public void Someone_else_on_the_same_page_does_not_get_the_draft()
+    {
+        SignIn("kz-coordinator-1");
+        TypeAndSubmitARunRequest();
+
+        SignIn("kz-coordinator-2");
+        var other = OpenPage();
+        other.WaitForAssertion(() => Assert.Equal("Academic CD19 CAR-T", other.Find("#product option.api-text").TextContent));
+        Assert.Empty(other.FindAll("[data-testid=draft-restored]"));
+        Assert.Equal("", other.Find("#pseudonym").GetAttribute("value"));
+    }
+
+    [Fact]
+    public async Task A_draft_waits_thirty_minutes_and_no_longer()
+    {
+        SignIn("kz-coordinator-1");
+        Navigation.NavigateTo(Page);
+        var drafts = NewDrafts();
+
+        var input = new RunRequestInput();
+        drafts.Keep("request-run", input);
+
+        input.Pseudonym = "KZ-1";
+        await drafts.SaveAllAsync();
+        Clock.Advance(TimeSpan.FromMinutes(29));
+        Assert.Equal("KZ-1", (await NewDrafts().RestoreAsync<RunRequestInput>("request-run"))?.Pseudonym);
+
+        input.Pseudonym = "KZ-2";
+        await drafts.SaveAllAsync();
+        Clock.Advance(TimeSpan.FromMinutes(31));
+        Assert.Null(await NewDrafts().RestoreAsync<RunRequestInput>("request-run"));
+    }
+
+    [Fact]
+    public async Task Nothing_is_kept_for_an_anonymous_user_nor_for_a_form_nobody_typed_in()
+    {
+        Navigation.NavigateTo(Page);
+        var anonymous = NewDrafts();
+        var typed = new RunRequestInput();
+        anonymous.Keep("request-run", typed);
+        typed.Pseudonym = "KZ-1";
+        await anonymous.SaveAllAsync();
+        Assert.Null(await NewDrafts().RestoreAsync<RunRequestInput>("request-run"));
+
+        SignIn("kz-coordinator-1");
+        var untouched = NewDrafts();
+        untouched.Keep("request-run", new RunRequestInput());
+        await untouched.SaveAllAsync();
+        Assert.Null(await NewDrafts().RestoreAsync<RunRequestInput>("request-run"));
+    }
+
+    private void TypeAndSubmitARunRequest()
+    {
+        var page = OpenPage();
+        page.WaitForAssertion(() => Assert.Equal("Academic CD19 CAR-T", page.Find("#product option.api-text").TextContent));
+        page.Find("#pseudonym").Change("KZ-AAAA-BBBB-CCCC-DDDD");
+        page.Find("#product").Change("ncb-cd19-academic");
+        page.Find("#indication").Change("CAR-T after second relapse");
+        page.Find("#urgency").Change(UrgencyClass.Urgent.ToString());
+        page.Find("#earliest").Change("2027-01-04");
+        page.Find("form").Submit();
+        page.WaitForAssertion(() => Assert.Single(Gateway.Requests<RequestRunRequest>("RequestRun")));
+    }
+
+    private IRenderedComponent<RequestRun> OpenPage()
+    {
+        Navigation.NavigateTo(Page);
+        return Render<RequestRun>();
+    }
+
+    /// <summary>The drafts as a new circuit sees them: its own registrations, the portal's one cache.</summary>
+    private FormDrafts NewDrafts() => new(Cache, Services.GetRequiredService<AuthenticationStateProvider>(), Navigation, Clock);
+
+    private IMemoryCache Cache => Services.GetRequiredService<IMemoryCache>();
+
+    private void SignIn(string subject)
+    {
+        Auth.SetAuthorized(subject);
+        Auth.SetClaims(
+            new Claim(PlatformClaims.Subject, subject),
+            new Claim(PlatformClaims.Country, "KZ"),
+            new Claim(PlatformClaims.Org, "kz-astana-childrens"),
+            new Claim(PlatformClaims.Role, Roles.HospitalCoordinator));
+    }
+}
