@@ -1,10 +1,13 @@
 using System.Security.Claims;
 using Bunit;
 using CarTConsortium.BuildingBlocks.Security;
+using CarTConsortium.Contracts.Approvals.V1;
 using CarTConsortium.Contracts.Registry.V1;
 using CarTConsortium.Contracts.Slots.V1;
+using CarTConsortium.Portal.Components.Clinician;
 using CarTConsortium.Portal.Components.Coordinator;
 using CarTConsortium.Portal.Components.Pages;
+using CarTConsortium.Portal.Components.Regulator;
 using CarTConsortium.Portal.Session;
 using Grpc.Core;
 using Microsoft.AspNetCore.Components;
@@ -66,6 +69,47 @@ public sealed class FormDraftTests : PortalComponentTest
         other.WaitForAssertion(() => Assert.Equal("Academic CD19 CAR-T", other.Find("#product option.api-text").TextContent));
         Assert.Empty(other.FindAll("[data-testid=draft-restored]"));
         Assert.Equal("", other.Find("#pseudonym").GetAttribute("value"));
+    }
+
+    [Fact]
+    public void An_enrolment_comes_back_without_the_national_identifier_which_the_portal_never_keeps()
+    {
+        SignIn("kz-clinician-1", Roles.Clinician);
+        Gateway.On<EnrolPatientRequest, Patient>("EnrolPatient", _ => throw new RpcException(new Status(StatusCode.Unauthenticated, "session ended")));
+        Navigation.NavigateTo("clinical/enrol");
+        var page = Render<EnrolPage>();
+        page.WaitForAssertion(() => Assert.Equal("KZ", page.Find("#enrol-country").GetAttribute("value")));
+        page.Find("#enrol-national-id").Change("160512300123");
+        page.Find("#enrol-birth-year").Change("2016");
+        page.Find("#enrol-prior-lines").Change("2");
+        page.Find("form").Submit();
+        page.WaitForAssertion(() => Assert.Single(Gateway.Requests<EnrolPatientRequest>("EnrolPatient")));
+
+        Navigation.NavigateTo("clinical/enrol");
+        var again = Render<EnrolPage>();
+        again.WaitForAssertion(() => Assert.Single(again.FindAll("[data-testid=draft-restored]")));
+        Assert.Equal(("2016", "2", "KZ"), (again.Find("#enrol-birth-year").GetAttribute("value"), again.Find("#enrol-prior-lines").GetAttribute("value"), again.Find("#enrol-country").GetAttribute("value")));
+        Assert.True(string.IsNullOrEmpty(again.Find("#enrol-national-id").GetAttribute("value")));
+    }
+
+    [Fact]
+    public void A_regulators_new_authorisation_comes_back_in_russian_too()
+    {
+        UseCulture("ru");
+        SignIn("kz-regulatory-1", Roles.RegulatoryOfficer);
+        Gateway.On<RecordAuthorisationRequest, Authorisation>("RecordAuthorisation", _ => throw new RpcException(new Status(StatusCode.Unauthenticated, "session ended")));
+        Navigation.NavigateTo("approvals/authorisations/new");
+        var page = Render<RecordPage>();
+        page.WaitForAssertion(() => Assert.Equal("KZ", page.Find("#record-jurisdiction").GetAttribute("value")));
+        page.Find("#record-indication").Change("r/r B-ALL, up to 25 years");
+        page.Find("form").Submit();
+        page.WaitForAssertion(() => Assert.Single(Gateway.Requests<RecordAuthorisationRequest>("RecordAuthorisation")));
+
+        Navigation.NavigateTo("approvals/authorisations/new");
+        var again = Render<RecordPage>();
+        again.WaitForAssertion(() => Assert.Equal(Strings["Draft_Restored"].Value, again.Find("[data-testid=draft-restored]").TextContent));
+        Assert.Equal("Введённое вами до повторного входа восстановлено.", Strings["Draft_Restored"].Value);
+        Assert.Equal("r/r B-ALL, up to 25 years", again.Find("#record-indication").GetAttribute("value"));
     }
 
     [Fact]
@@ -131,13 +175,13 @@ public sealed class FormDraftTests : PortalComponentTest
 
     private IMemoryCache Cache => Services.GetRequiredService<IMemoryCache>();
 
-    private void SignIn(string subject)
+    private void SignIn(string subject, string role = Roles.HospitalCoordinator)
     {
         Auth.SetAuthorized(subject);
         Auth.SetClaims(
             new Claim(PlatformClaims.Subject, subject),
             new Claim(PlatformClaims.Country, "KZ"),
             new Claim(PlatformClaims.Org, "kz-astana-childrens"),
-            new Claim(PlatformClaims.Role, Roles.HospitalCoordinator));
+            new Claim(PlatformClaims.Role, role));
     }
 }

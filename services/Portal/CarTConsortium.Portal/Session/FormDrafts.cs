@@ -28,6 +28,18 @@ public sealed class FormDrafts(IMemoryCache cache, AuthenticationStateProvider a
         _forms[form] = (() => JsonSerializer.Serialize(input), JsonSerializer.Serialize(input));
 
     /// <summary>
+    /// The form's model for this visit: the draft this person left here (then <c>Restored</c>, for the page to say so)
+    /// or <paramref name="fresh"/>; either way registered (<see cref="Keep{T}"/>). Call it from the interactive
+    /// render only: a prerender would take the draft back for a page that is thrown away.
+    /// </summary>
+    public async Task<(T Input, bool Restored)> KeepAsync<T>(string form, T fresh) where T : class
+    {
+        var kept = await RestoreAsync<T>(form);
+        Keep(form, kept ?? fresh);
+        return (kept ?? fresh, kept is not null);
+    }
+
+    /// <summary>
     /// Saves, for the signed-in person (nothing for an anonymous one), every registered form of this page
     /// that holds something typed: changed since it was registered, or a draft given back here.
     /// </summary>
