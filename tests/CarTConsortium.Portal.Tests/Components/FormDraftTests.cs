@@ -2,12 +2,15 @@ using System.Security.Claims;
 using Bunit;
 using CarTConsortium.BuildingBlocks.Security;
 using CarTConsortium.Contracts.Approvals.V1;
+using CarTConsortium.Contracts.Procurement.V1;
 using CarTConsortium.Contracts.Registry.V1;
 using CarTConsortium.Contracts.Slots.V1;
 using CarTConsortium.Portal.Components.Clinician;
 using CarTConsortium.Portal.Components.Coordinator;
 using CarTConsortium.Portal.Components.Pages;
+using CarTConsortium.Portal.Components.Procurement;
 using CarTConsortium.Portal.Components.Regulator;
+using CarTConsortium.Portal.Errors;
 using CarTConsortium.Portal.Session;
 using Grpc.Core;
 using Microsoft.AspNetCore.Components;
@@ -113,6 +116,42 @@ public sealed class FormDraftTests : PortalComponentTest
     }
 
     [Fact]
+    public void An_officers_amendment_comes_back_over_the_commitment_as_it_stands()
+    {
+        SignIn("kz-procurement-1", Roles.ProcurementOfficer);
+        Navigation.NavigateTo("procurement/pools/vectors");
+        var form = RenderCommitForm();
+        Assert.Equal("5", form.Find("#commit-quantity").GetAttribute("value"));
+        form.Find("#commit-quantity").Change("8");
+        form.Find("#commit-budget").Change("MOH-2027-17");
+        form.Find("form").Submit();
+
+        Navigation.NavigateTo("procurement/pools/vectors");
+        var again = RenderCommitForm();
+        again.WaitForAssertion(() => Assert.Single(again.FindAll("[data-testid=draft-restored]")));
+        Assert.Equal(("8", "MOH-2027-17"), (again.Find("#commit-quantity").GetAttribute("value"), again.Find("#commit-budget").GetAttribute("value")));
+
+        // Another pool's page is another draft.
+        Navigation.NavigateTo("procurement/pools/reagents");
+        Assert.Equal("5", RenderCommitForm().Find("#commit-quantity").GetAttribute("value"));
+    }
+
+    [Fact]
+    public void A_status_change_comes_back_with_its_reason()
+    {
+        SignIn("kz-regulatory-1", Roles.RegulatoryOfficer);
+        Navigation.NavigateTo("approvals/authorisations/a-uz");
+        var form = Render<ChangeStatusForm>(p => p.Add(f => f.Authorisation, new Authorisation { AuthorisationId = "a-uz" }).Add(f => f.OnSubmit, (ChangeStatusRequest _) => SessionEndsAsync()));
+        form.Find("#change-reason").Change("Renewal filed late");
+        form.Find("form").Submit();
+
+        Navigation.NavigateTo("approvals/authorisations/a-uz");
+        var again = Render<ChangeStatusForm>(p => p.Add(f => f.Authorisation, new Authorisation { AuthorisationId = "a-uz" }));
+        again.WaitForAssertion(() => Assert.Single(again.FindAll("[data-testid=draft-restored]")));
+        Assert.Equal("Renewal filed late", again.Find("#change-reason").GetAttribute("value"));
+    }
+
+    [Fact]
     public async Task A_draft_waits_thirty_minutes_and_no_longer()
     {
         SignIn("kz-coordinator-1");
@@ -163,6 +202,16 @@ public sealed class FormDraftTests : PortalComponentTest
         page.Find("form").Submit();
         page.WaitForAssertion(() => Assert.Single(Gateway.Requests<RequestRunRequest>("RequestRun")));
     }
+
+    private IRenderedComponent<CommitForm> RenderCommitForm() => Render<CommitForm>(p => p
+        .Add(f => f.Pool, new Pool { PoolId = "vectors", Currency = "USD" })
+        .Add(f => f.CountryCode, "KZ")
+        .Add(f => f.Current, new Commitment { CountryCode = "KZ", Quantity = 5, BudgetReference = "MOH-2027-01" })
+        .Add(f => f.OnSubmit, (CommitRequest _) => SessionEndsAsync()));
+
+    /// <summary>A call that finds the session ended, made as the pages make theirs.</summary>
+    private Task<CallResult<bool>> SessionEndsAsync() =>
+        Services.GetRequiredService<CallGuard>().RunAsync<bool>(() => throw new RpcException(new Status(StatusCode.Unauthenticated, "session ended")));
 
     private IRenderedComponent<RequestRun> OpenPage()
     {
