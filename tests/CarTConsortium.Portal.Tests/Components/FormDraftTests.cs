@@ -55,10 +55,7 @@ public sealed class FormDraftTests : PortalComponentTest
         Assert.Equal("2027-01-04", again.Find("#earliest").GetAttribute("value"));
 
         // Given back once: the next visit starts afresh.
-        var later = OpenPage();
-        later.WaitForAssertion(() => Assert.Equal("Academic CD19 CAR-T", later.Find("#product option.api-text").TextContent));
-        Assert.Empty(later.FindAll("[data-testid=draft-restored]"));
-        Assert.Equal("", later.Find("#pseudonym").GetAttribute("value"));
+        AssertThePageOpensEmpty();
     }
 
     [Fact]
@@ -68,10 +65,7 @@ public sealed class FormDraftTests : PortalComponentTest
         TypeAndSubmitARunRequest();
 
         SignIn("kz-coordinator-2");
-        var other = OpenPage();
-        other.WaitForAssertion(() => Assert.Equal("Academic CD19 CAR-T", other.Find("#product option.api-text").TextContent));
-        Assert.Empty(other.FindAll("[data-testid=draft-restored]"));
-        Assert.Equal("", other.Find("#pseudonym").GetAttribute("value"));
+        AssertThePageOpensEmpty();
     }
 
     [Fact]
@@ -212,6 +206,14 @@ public sealed class FormDraftTests : PortalComponentTest
     /// <summary>A call that finds the session ended, made as the pages make theirs.</summary>
     private Task<CallResult<bool>> SessionEndsAsync() =>
         Services.GetRequiredService<CallGuard>().RunAsync<bool>(() => throw new RpcException(new Status(StatusCode.Unauthenticated, "session ended")));
+
+    private void AssertThePageOpensEmpty()
+    {
+        var page = OpenPage();
+        page.WaitForAssertion(() => Assert.Equal("Academic CD19 CAR-T", page.Find("#product option.api-text").TextContent));
+        Assert.Empty(page.FindAll("[data-testid=draft-restored]"));
+        Assert.Equal("", page.Find("#pseudonym").GetAttribute("value"));
+    }
 
     private IRenderedComponent<RequestRun> OpenPage()
     {
