@@ -52,6 +52,8 @@ public sealed class PortalModule : IServiceModule
         });
 
         services.AddGatewayClients(portal);
+        services.AddMemoryCache();
+        services.AddScoped<FormDrafts>();
         services.AddScoped<CallGuard>();
         services.AddRazorComponents().AddInteractiveServerComponents();
         services.AddCascadingAuthenticationState();

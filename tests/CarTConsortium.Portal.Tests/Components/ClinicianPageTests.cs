@@ -185,6 +185,26 @@ public sealed class ClinicianPageTests : PortalComponentTest
     }
 
     [Fact]
+    public void An_outcome_cut_off_by_an_ended_session_is_back_once_the_record_is_opened_again()
+    {
+        SignIn(Roles.Clinician);
+        ScriptRecord(Record(3));
+        Gateway.On<RecordOutcomeRequest, Patient>("RecordOutcome", _ => throw new RpcException(new Status(StatusCode.Unauthenticated, "session ended")));
+        var navigation = Services.GetRequiredService<Microsoft.AspNetCore.Components.NavigationManager>();
+        navigation.NavigateTo($"clinical/patients/{Pseudonym}");
+        var page = OpenRecord();
+        page.Find("#outcome-day").Change("2026-12-01");
+        page.Find("#outcome-kind").Change(nameof(OutcomeKind.FollowUp));
+        page.Find("form.outcome").Submit();
+        page.WaitForAssertion(() => Assert.Contains("/signin?returnUrl=", navigation.Uri, StringComparison.Ordinal));
+
+        navigation.NavigateTo($"clinical/patients/{Pseudonym}");
+        var again = OpenRecord();
+        Assert.Equal(Strings["Draft_Restored"].Value, again.Find("[data-testid=draft-restored]").TextContent);
+        Assert.Equal(("2026-12-01", nameof(OutcomeKind.FollowUp)), (again.Find("#outcome-day").GetAttribute("value"), again.Find("#outcome-kind").GetAttribute("value")));
+    }
+
+    [Fact]
     public void Withdrawing_a_consent_says_what_it_will_do_and_is_sent_only_once_confirmed()
     {
         SignIn(Roles.Clinician);

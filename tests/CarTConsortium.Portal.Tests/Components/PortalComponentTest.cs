@@ -5,6 +5,7 @@ using CarTConsortium.Contracts.Procurement.V1;
 using CarTConsortium.Contracts.Registry.V1;
 using CarTConsortium.Contracts.Slots.V1;
 using CarTConsortium.Portal.Errors;
+using CarTConsortium.Portal.Session;
 using Microsoft.AspNetCore.Components;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Localization;
@@ -33,6 +34,8 @@ public abstract class PortalComponentTest : BunitContext
         Services.AddSingleton(new RegistryService.RegistryServiceClient(Gateway));
         Services.AddSingleton(new ProcurementService.ProcurementServiceClient(Gateway));
         Services.AddSingleton(new ApprovalsService.ApprovalsServiceClient(Gateway));
+        Services.AddMemoryCache();
+        Services.AddScoped<FormDrafts>();
         Services.AddScoped<CallGuard>();
         Auth = AddAuthorization();
         SetRendererInfo(new RendererInfo("Server", isInteractive: true));

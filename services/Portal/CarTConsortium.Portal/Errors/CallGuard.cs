@@ -13,10 +13,10 @@ public readonly record struct CallResult<T>(T? Value, PortalError? Error)
 
 /// <summary>
 /// Runs one call to the gateway for a page. A failure becomes a <see cref="PortalError"/>
-/// for the page to show; an ended session (UNAUTHENTICATED) goes back to sign-in and
-/// returns here afterwards.
+/// for the page to show; an ended session (UNAUTHENTICATED) keeps what the person typed in
+/// this page's forms (<see cref="FormDrafts"/>), goes back to sign-in and returns here afterwards.
 /// </summary>
-public sealed partial class CallGuard(NavigationManager navigation, ILogger<CallGuard> logger)
+public sealed partial class CallGuard(NavigationManager navigation, FormDrafts drafts, ILogger<CallGuard> logger)
 {
     public async Task<CallResult<T>> RunAsync<T>(Func<Task<T>> call)
     {
@@ -29,6 +29,7 @@ public sealed partial class CallGuard(NavigationManager navigation, ILogger<Call
             var error = PortalError.From(e);
             if (error.Kind == PortalErrorKind.SessionEnded)
             {
+                await drafts.SaveAllAsync();
                 var here = "/" + navigation.ToBaseRelativePath(navigation.Uri);
                 navigation.NavigateTo($"{PortalSignIn.SignInPath}?{PortalSignIn.ReturnUrlParameter}={Uri.EscapeDataString(here)}", forceLoad: true);
             }

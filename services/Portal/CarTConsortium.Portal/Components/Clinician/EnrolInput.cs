@@ -1,3 +1,4 @@
+using System.Text.Json.Serialization;
 using CarTConsortium.Contracts.Registry.V1;
 
 namespace CarTConsortium.Portal.Components.Clinician;
@@ -5,7 +6,8 @@ namespace CarTConsortium.Portal.Components.Clinician;
 /// <summary>A new patient as the clinician types it; the API checks it (no rule is repeated here).</summary>
 public sealed class EnrolInput
 {
-    /// <summary>Used once by the registry to derive the pseudonym, then forgotten; never kept by the portal.</summary>
+    /// <summary>Used once by the registry to derive the pseudonym, then forgotten; never kept by the portal (nor in a draft).</summary>
+    [JsonIgnore]
     public string NationalId { get; set; } = "";
 
     /// <summary>The country that issued the identifier; the clinician's own when left as it starts.</summary>
