@@ -69,6 +69,16 @@ public sealed class FormDraftTests : PortalComponentTest
     }
 
     [Fact]
+    public void The_same_subject_at_another_countrys_provider_is_someone_else()
+    {
+        SignIn("coordinator-1", issuer: "http://127.0.0.1:5201/");
+        TypeAndSubmitARunRequest();
+
+        SignIn("coordinator-1", issuer: "http://127.0.0.1:5202/");
+        AssertThePageOpensEmpty();
+    }
+
+    [Fact]
     public void An_enrolment_comes_back_without_the_national_identifier_which_the_portal_never_keeps()
     {
         SignIn("kz-clinician-1", Roles.Clinician);
@@ -226,11 +236,11 @@ public sealed class FormDraftTests : PortalComponentTest
 
     private IMemoryCache Cache => Services.GetRequiredService<IMemoryCache>();
 
-    private void SignIn(string subject, string role = Roles.HospitalCoordinator)
+    private void SignIn(string subject, string role = Roles.HospitalCoordinator, string issuer = "http://127.0.0.1:5201/")
     {
         Auth.SetAuthorized(subject);
         Auth.SetClaims(
-            new Claim(PlatformClaims.Subject, subject),
+            new Claim(PlatformClaims.Subject, subject, ClaimValueTypes.String, issuer),
             new Claim(PlatformClaims.Country, "KZ"),
             new Claim(PlatformClaims.Org, "kz-astana-childrens"),
             new Claim(PlatformClaims.Role, role));

@@ -87,7 +87,10 @@ public sealed class FormDrafts(IMemoryCache cache, AuthenticationStateProvider a
     private async Task<string?> SubjectAsync()
     {
         var user = (await authentication.GetAuthenticationStateAsync()).User;
-        return user.Identity?.IsAuthenticated == true && user.FindFirst(PlatformClaims.Subject)?.Value is { Length: > 0 } subject ? subject : null;
+        // A subject is unique only at its provider: with the claim's issuer it is the person's across the federation.
+        return user.Identity?.IsAuthenticated == true && user.FindFirst(PlatformClaims.Subject) is { Value.Length: > 0 } subject
+            ? subject.Issuer + " " + subject.Value
+            : null;
     }
 
     private DraftKey Key(string subject, string form)
