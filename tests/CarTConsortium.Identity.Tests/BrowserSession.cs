@@ -18,10 +18,16 @@ public sealed class BrowserSession : IDisposable
 {
     private readonly HttpClient _http;
 
-    public BrowserSession(CookieContainer? cookies = null)
+    /// <param name="cookies">A shared cookie jar, or a new one.</param>
+    /// <param name="source">The client address the provider sees (X-Forwarded-For, trusted by the test host), or loopback.</param>
+    public BrowserSession(CookieContainer? cookies = null, string? source = null)
     {
         Cookies = cookies ?? new CookieContainer();
         _http = new HttpClient(new SocketsHttpHandler { CookieContainer = Cookies, UseCookies = true, AllowAutoRedirect = false });
+        if (source is not null)
+        {
+            _http.DefaultRequestHeaders.Add("X-Forwarded-For", source);
+        }
     }
 
     public CookieContainer Cookies { get; }

@@ -25,6 +25,7 @@ internal sealed class ConfigurationSync(IServiceScopeFactory scopes, IdentitySet
         var store = services.GetRequiredService<IdentityStore>();
         // EnsureCreated, not migrations: the schema is created once and never evolved in place yet.
         await store.Database.EnsureCreatedAsync(cancellationToken);
+        await SchemaUpgrade.AddMissingTableAsync(store, FailureEntry.Table, (s, ct) => s.Failures.AnyAsync(ct), cancellationToken);
         await SyncScopesAsync(services.GetRequiredService<IOpenIddictScopeManager>(), cancellationToken);
         await SyncClientsAsync(services.GetRequiredService<IOpenIddictApplicationManager>(), cancellationToken);
         await SyncUsersAsync(store, services.GetRequiredService<IPasswordHasher<UserAccount>>(), cancellationToken);

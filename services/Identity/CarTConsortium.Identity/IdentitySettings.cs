@@ -1,6 +1,7 @@
 using System.ComponentModel.DataAnnotations;
 using System.Globalization;
 using CarTConsortium.BuildingBlocks.Settings;
+using CarTConsortium.Identity.SignInProtection;
 using Microsoft.Extensions.Options;
 
 namespace CarTConsortium.Identity;
@@ -35,6 +36,8 @@ public sealed class IdentitySettings : ISettingsSection, IValidatableObject
     public TimeSpan RefreshTokenLifetime { get; set; } = TimeSpan.FromDays(14);
 
     public SigningKeySettings SigningKeys { get; set; } = new();
+
+    public SignInProtectionSettings SignInProtection { get; set; } = new();
 
     public List<ClientSettings> Clients { get; set; } = [];
 
@@ -88,7 +91,7 @@ public sealed class IdentitySettings : ISettingsSection, IValidatableObject
             yield return Setting.Problem(keys, nameof(SigningKeySettings.PublishAhead), SigningKeys.PublishAhead,
                 $"must be at least 0 and shorter than {keys}:{nameof(SigningKeySettings.RotationPeriod)} ({SigningKeys.RotationPeriod.ToString("c", CultureInfo.InvariantCulture)})");
         }
-        foreach (var problem in ClientProblems().Concat(UserProblems()))
+        foreach (var problem in SignInProtection.Validate().Concat(ClientProblems()).Concat(UserProblems()))
         {
             yield return problem;
         }

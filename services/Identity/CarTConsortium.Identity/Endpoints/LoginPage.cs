@@ -1,6 +1,8 @@
+using System.Globalization;
 using System.Security.Claims;
 using System.Text;
 using System.Text.Encodings.Web;
+using CarTConsortium.Identity.SignInProtection;
 using CarTConsortium.Identity.Storage;
 using Microsoft.AspNetCore.Antiforgery;
 using Microsoft.AspNetCore.Authentication;
@@ -31,7 +33,7 @@ internal static class LoginPage
     private static IResult Show(HttpContext http, IAntiforgery antiforgery, IdentitySettings settings, string? returnUrl) =>
         Render(http, antiforgery, settings, LocalOrRoot(returnUrl), userName: "", error: null);
 
-    private static async Task<IResult> SignInAsync(HttpContext http, IAntiforgery antiforgery, IdentitySettings settings, UserDirectory users, ILoggerFactory loggers)
+    private static async Task<IResult> SignInAsync(HttpContext http, IAntiforgery antiforgery, IdentitySettings settings, UserDirectory users, SignInGuard guard, ILoggerFactory loggers)
     {
         try
         {
@@ -46,12 +48,26 @@ internal static class LoginPage
         var password = form["password"].ToString();
         var returnUrl = LocalOrRoot(form[ReturnUrlParameter].ToString());
 
-        var user = userName.Length == 0 || password.Length == 0 ? null : await users.CheckPasswordAsync(userName, password, http.RequestAborted);
-        if (user is null)
+        if (userName.Length == 0 || password.Length == 0)
         {
-            LoginPageLog.FailedSignIn(loggers.CreateLogger(typeof(LoginPage)), userName);
             return Render(http, antiforgery, settings, returnUrl, userName, "The user name or password is incorrect.");
         }
+        var account = Subject.Account(userName);
+        var source = Subject.Source(SourceAddress.Of(http.Connection.RemoteIpAddress));
+        // A locked account or source is refused before the password is even checked: the right one too.
+        if (await guard.FindLockAsync(account, source, http.RequestAborted) is { } lockout)
+        {
+            http.Response.Headers.RetryAfter = lockout.RetryAfterSeconds(guard.Now).ToString(CultureInfo.InvariantCulture);
+            return Render(http, antiforgery, settings, returnUrl, userName, lockout.Message(guard.Now), StatusCodes.Status429TooManyRequests);
+        }
+        var user = await users.CheckPasswordAsync(userName, password, http.RequestAborted);
+        if (user is null)
+        {
+            LoginPageLog.FailedSignIn(loggers.CreateLogger(typeof(LoginPage)), userName, source.Name);
+            await guard.FailedAsync(account, source, http.RequestAborted);
+            return Render(http, antiforgery, settings, returnUrl, userName, "The user name or password is incorrect.");
+        }
+        await guard.SucceededAsync(account, http.RequestAborted);
 
         var identity = new ClaimsIdentity(Scheme, Claims.Name, Claims.Role);
         identity.AddClaim(new Claim(Claims.Subject, user.Id));
@@ -67,7 +83,7 @@ internal static class LoginPage
             ? url
             : "/";
 
-    private static IResult Render(HttpContext http, IAntiforgery antiforgery, IdentitySettings settings, string returnUrl, string userName, string? error)
+    private static IResult Render(HttpContext http, IAntiforgery antiforgery, IdentitySettings settings, string returnUrl, string userName, string? error, int status = StatusCodes.Status200OK)
     {
         var tokens = antiforgery.GetAndStoreTokens(http);
         var html = HtmlEncoder.Default;
@@ -111,13 +127,13 @@ internal static class LoginPage
             """);
         // Never cached: the page holds an antiforgery token.
         http.Response.Headers.CacheControl = "no-store";
-        return Results.Content(page.ToString(), "text/html; charset=utf-8");
+        return Results.Content(page.ToString(), "text/html; charset=utf-8", statusCode: status);
     }
 }
 
 /// <summary>This file's log messages, source-generated.</summary>
 internal static partial class LoginPageLog
 {
-    [LoggerMessage(Level = LogLevel.Warning, Message = "Failed sign-in for user name {UserName}")]
-    public static partial void FailedSignIn(ILogger logger, string? userName);
+    [LoggerMessage(Level = LogLevel.Warning, Message = "Failed sign-in for user name {UserName} from {Source}")]
+    public static partial void FailedSignIn(ILogger logger, string? userName, string source);
 }
