@@ -13,7 +13,7 @@ public sealed record FailureRecord(int Failures, DateTimeOffset WindowStart, Dat
 /// <c>threshold</c> failures within <see cref="SignInProtectionSettings.Window"/> the subject is
 /// locked for <see cref="SignInProtectionSettings.FirstLockout"/>, each further lock-out in a row
 /// twice as long, at most <see cref="SignInProtectionSettings.MaxLockout"/>. After a quiet
-/// <see cref="SignInProtectionSettings.MaxLockout"/> without failures the slate is clean.
+/// <see cref="SignInProtectionSettings.MaxLockout"/> without failures the next lock-out is short again.
 /// </summary>
 public static class LockoutRules
 {
@@ -29,16 +29,18 @@ public static class LockoutRules
             lockedNow = false;
             return record!;
         }
-        var current = record is null || now - record.LastFailure >= settings.MaxLockout ? new FailureRecord(0, now, null, 0, now) : record;
+        var current = record ?? new FailureRecord(0, now, null, 0, now);
+        // The count follows the window; the growth of lock-outs is forgotten after a quiet MaxLockout.
+        var lockouts = now - current.LastFailure >= settings.MaxLockout ? 0 : current.Lockouts;
         var freshWindow = current.Failures == 0 || now - current.WindowStart >= settings.Window;
         var failures = freshWindow ? 1 : current.Failures + 1;
         if (failures >= threshold)
         {
             lockedNow = true;
-            return new FailureRecord(0, now, now + LockoutDuration(current.Lockouts, settings), current.Lockouts + 1, now);
+            return new FailureRecord(0, now, now + LockoutDuration(lockouts, settings), lockouts + 1, now);
         }
         lockedNow = false;
-        return current with { Failures = failures, WindowStart = freshWindow ? now : current.WindowStart, LastFailure = now };
+        return new FailureRecord(failures, freshWindow ? now : current.WindowStart, current.LockedUntil, lockouts, now);
     }
 
     /// <summary>How long the lock-out after <paramref name="previousLockouts"/> earlier ones in a row lasts.</summary>
