@@ -57,6 +57,20 @@ public sealed class BrowserSession : IDisposable
 
     public Task<HttpResponseMessage> GetAsync(Uri uri) => _http.GetAsync(uri);
 
+    public async Task<HttpResponseMessage> PostFormAsync(Uri uri, IEnumerable<KeyValuePair<string, string>> fields)
+    {
+        using var content = new FormUrlEncodedContent(fields);
+        return await _http.PostAsync(uri, content);
+    }
+
+    /// <summary>Posts the (first) form of a page the provider rendered, with its hidden fields as they are.</summary>
+    public async Task<HttpResponseMessage> SubmitFormAsync(Uri page, string html)
+    {
+        var form = await ReadFormAsync(html);
+        var fields = form.Elements.OfType<IHtmlInputElement>().Where(i => i.Type == "hidden").Select(i => KeyValuePair.Create(i.Name!, i.Value));
+        return await PostFormAsync(new Uri(page, form.GetAttribute("action")), fields);
+    }
+
     /// <summary>Reads the login page's form and posts it back with the given credentials.</summary>
     public async Task<HttpResponseMessage> SubmitLoginAsync(Uri loginPage, string userName, string password)
     {

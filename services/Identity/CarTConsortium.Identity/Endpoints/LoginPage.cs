@@ -1,6 +1,5 @@
 using System.Globalization;
 using System.Security.Claims;
-using System.Text;
 using System.Text.Encodings.Web;
 using CarTConsortium.Identity.SignInProtection;
 using CarTConsortium.Identity.Storage;
@@ -85,49 +84,18 @@ internal static class LoginPage
 
     private static IResult Render(HttpContext http, IAntiforgery antiforgery, IdentitySettings settings, string returnUrl, string userName, string? error, int status = StatusCodes.Status200OK)
     {
-        var tokens = antiforgery.GetAndStoreTokens(http);
         var html = HtmlEncoder.Default;
-        var realm = settings.Country is null ? "CAR-T Consortium" : $"CAR-T Consortium — {settings.Country}";
-        var page = new StringBuilder();
-        page.Append($$"""
-            <!DOCTYPE html>
-            <html lang="en">
-            <head>
-            <meta charset="utf-8">
-            <meta name="viewport" content="width=device-width, initial-scale=1">
-            <title>Sign in · {{html.Encode(realm)}}</title>
-            <style>
-            body { font-family: system-ui, sans-serif; max-width: 24rem; margin: 4rem auto; padding: 0 1rem; }
-            label { display: block; margin-top: 1rem; }
-            input[type=text], input[type=password] { width: 100%; padding: .4rem; box-sizing: border-box; }
-            button { margin-top: 1.5rem; padding: .5rem 1.5rem; }
-            .error { color: #b00020; border: 1px solid #b00020; padding: .5rem; }
-            </style>
-            </head>
-            <body>
-            <h1>{{html.Encode(realm)}}</h1>
+        var body = $$"""
             <p>Sign in with your institution's account.</p>
-            """);
-        if (error is not null)
-        {
-            page.Append($"""<p class="error" role="alert" id="login-error">{html.Encode(error)}</p>""");
-        }
-        page.Append($$"""
-            <form method="post" action="{{html.Encode(http.Request.PathBase + Path)}}">
-            <input type="hidden" name="{{html.Encode(tokens.FormFieldName)}}" value="{{html.Encode(tokens.RequestToken ?? "")}}">
-            <input type="hidden" name="{{ReturnUrlParameter}}" value="{{html.Encode(returnUrl)}}">
+            {{ProviderPage.FormStart(http, antiforgery, Path, [KeyValuePair.Create(ReturnUrlParameter, returnUrl)])}}
             <label for="username">User name</label>
             <input type="text" id="username" name="username" value="{{html.Encode(userName)}}" autocomplete="username" required autofocus>
             <label for="password">Password</label>
             <input type="password" id="password" name="password" autocomplete="current-password" required>
             <button type="submit">Sign in</button>
             </form>
-            </body>
-            </html>
-            """);
-        // Never cached: the page holds an antiforgery token.
-        http.Response.Headers.CacheControl = "no-store";
-        return Results.Content(page.ToString(), "text/html; charset=utf-8", statusCode: status);
+            """;
+        return ProviderPage.Render(http, "Sign in", ProviderPage.Realm(settings), error, body, status);
     }
 }
 
