@@ -27,6 +27,9 @@ public sealed class IdentityProviderHost : IAsyncDisposable
     public const string UserName = "coordinator";
     public const string Password = "Correct-Horse-7";
 
+    /// <summary>The key-encryption key of the tests' providers (base64 of 32 bytes).</summary>
+    public const string EncryptionKey = "Z7h0fPM9qK5nUbE/6GjuecEjqltgBjSOdZjNCq2yvEs=";
+
     private readonly WebApplication _app;
 
     private IdentityProviderHost(WebApplication app, Uri issuer)
@@ -53,6 +56,7 @@ public sealed class IdentityProviderHost : IAsyncDisposable
         ["Identity:RefreshTokenLifetime"] = "1.00:00:00",
         ["Identity:SigningKeys:RotationPeriod"] = "30.00:00:00",
         ["Identity:SigningKeys:PublishAhead"] = "2.00:00:00",
+        ["Identity:SigningKeys:EncryptionKey"] = EncryptionKey,
         ["Identity:Clients:0:ClientId"] = HospitalClient,
         ["Identity:Clients:0:ClientSecret"] = HospitalSecret,
         ["Identity:Clients:0:Org"] = HospitalOrg,

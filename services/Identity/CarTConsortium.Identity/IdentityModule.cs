@@ -45,6 +45,7 @@ public sealed class IdentityModule(string appId, Action<DbContextOptionsBuilder,
         });
         services.AddScoped<UserDirectory>();
         services.TryAddSingleton<IPasswordHasher<UserAccount>, PasswordHasher<UserAccount>>();
+        services.AddSingleton<KeyProtector>();
         services.AddSingleton<SigningKeyRing>();
         services.AddSingleton<SignInGuard>();
         services.AddSingleton<IConfigureOptions<OpenIddictServerOptions>, KeyRingHandlers.SeedServerOptions>();

@@ -101,7 +101,7 @@ public sealed class KeyMaterial
 
     public string Use { get; set; } = Signing;
 
-    /// <summary>PKCS#8 private key.</summary>
+    /// <summary>The PKCS#8 private key, encrypted (<see cref="Keys.KeyProtector"/>); in clear only in databases of older versions, until the next start.</summary>
     public byte[] PrivateKey { get; set; } = [];
 
     public DateTimeOffset CreatedAt { get; set; }
