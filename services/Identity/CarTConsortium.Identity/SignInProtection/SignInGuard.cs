@@ -77,15 +77,17 @@ public sealed partial class SignInGuard : IDisposable
     private SignInProtectionSettings Protection => _settings.SignInProtection;
 
     /// <summary>The lock that refuses this attempt, the longest if several apply; null when none does.</summary>
-    public async Task<Lockout?> FindLockAsync(Subject party, Subject source, CancellationToken ct)
+    /// <param name="party">The account or client; null where only the source counts (a public client, shared by everybody).</param>
+    public async Task<Lockout?> FindLockAsync(Subject? party, Subject source, CancellationToken ct)
     {
         var now = Now;
-        var keys = new[] { party.Key, source.Key };
+        Subject[] subjects = party is { } p ? [p, source] : [source];
+        var keys = subjects.Select(s => s.Key).ToList();
         await using var scope = _scopes.CreateAsyncScope();
         var store = scope.ServiceProvider.GetRequiredService<IdentityStore>();
         var entries = await store.Failures.AsNoTracking().Where(f => keys.Contains(f.Key)).ToListAsync(ct);
         var locks = new List<Lockout>();
-        foreach (var subject in new[] { party, source })
+        foreach (var subject in subjects)
         {
             if (entries.Find(e => e.Key == subject.Key) is { } entry && LockoutRules.IsLocked(ToRecord(entry), now))
             {
@@ -96,13 +98,13 @@ public sealed partial class SignInGuard : IDisposable
         if (refusal is not null)
         {
             _refused.Add(1, new KeyValuePair<string, object?>("kind", refusal.Subject.Kind), new("app", _settings.Issuer));
-            LogRefused(_logger, party.ToString(), source.Name, refusal.Subject.ToString(), refusal.Until);
+            LogRefused(_logger, party?.ToString() ?? "a public client", source.Name, refusal.Subject.ToString(), refusal.Until);
         }
         return refusal;
     }
 
-    /// <summary>Counts a wrong password or secret against the account or client and against the source.</summary>
-    public async Task FailedAsync(Subject party, Subject source, CancellationToken ct)
+    /// <summary>Counts a wrong password or secret against the account or client (if any) and against the source.</summary>
+    public async Task FailedAsync(Subject? party, Subject source, CancellationToken ct)
     {
         var now = Now;
         await _gate.WaitAsync(ct);
@@ -110,7 +112,12 @@ public sealed partial class SignInGuard : IDisposable
         {
             await using var scope = _scopes.CreateAsyncScope();
             var store = scope.ServiceProvider.GetRequiredService<IdentityStore>();
-            foreach (var (subject, threshold) in new[] { (party, Protection.AccountFailures), (source, Protection.SourceFailures) })
+            var counted = new List<(Subject, int)> { (source, Protection.SourceFailures) };
+            if (party is { } p)
+            {
+                counted.Insert(0, (p, Protection.AccountFailures));
+            }
+            foreach (var (subject, threshold) in counted)
             {
                 var entry = await store.Failures.FirstOrDefaultAsync(f => f.Key == subject.Key, ct);
                 var record = LockoutRules.AfterFailure(entry is null ? null : ToRecord(entry), now, threshold, Protection, out var lockedNow);

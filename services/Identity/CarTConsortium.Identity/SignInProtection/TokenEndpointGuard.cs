@@ -22,8 +22,15 @@ internal static class TokenEndpointGuard
     private static Subject SourceOf(OpenIddictServerTransaction transaction) =>
         Subject.Source(SourceAddress.Of(transaction.GetHttpRequest()?.HttpContext.Connection.RemoteIpAddress));
 
+    /// <summary>
+    /// The client a failure counts against. Not a public client: it has no secret to guess, and
+    /// everybody's sign-in shares it, so locking it would lock everybody out (its source still counts).
+    /// </summary>
+    private static Subject? PartyOf(string clientId, IdentitySettings settings) =>
+        settings.FindClient(clientId) is { Public: true } ? null : Subject.Client(clientId);
+
     /// <summary>First of all token request checks, so that a locked client's secret is not even compared.</summary>
-    internal sealed class RefuseLocked(SignInGuard guard) : IOpenIddictServerHandler<ValidateTokenRequestContext>
+    internal sealed class RefuseLocked(SignInGuard guard, IdentitySettings settings) : IOpenIddictServerHandler<ValidateTokenRequestContext>
     {
         public static OpenIddictServerHandlerDescriptor Descriptor { get; } =
             OpenIddictServerHandlerDescriptor.CreateBuilder<ValidateTokenRequestContext>()
@@ -40,7 +47,7 @@ internal static class TokenEndpointGuard
                 return;
             }
             var http = context.Transaction.GetHttpRequest()?.HttpContext;
-            if (await guard.FindLockAsync(Subject.Client(context.Request.ClientId), SourceOf(context.Transaction), http?.RequestAborted ?? default) is { } lockout)
+            if (await guard.FindLockAsync(PartyOf(context.Request.ClientId, settings), SourceOf(context.Transaction), http?.RequestAborted ?? default) is { } lockout)
             {
                 context.Transaction.SetProperty(LockoutProperty, lockout);
                 context.Reject(Errors.InvalidClient, lockout.Message(guard.Now));
@@ -49,7 +56,7 @@ internal static class TokenEndpointGuard
     }
 
     /// <summary>After OpenIddict set the status: a lock-out becomes 429 with Retry-After; a wrong secret is counted, a right one clears the client's count.</summary>
-    internal sealed class CountOutcome(SignInGuard guard) : IOpenIddictServerHandler<ApplyTokenResponseContext>
+    internal sealed class CountOutcome(SignInGuard guard, IdentitySettings settings) : IOpenIddictServerHandler<ApplyTokenResponseContext>
     {
         public static OpenIddictServerHandlerDescriptor Descriptor { get; } =
             OpenIddictServerHandlerDescriptor.CreateBuilder<ApplyTokenResponseContext>()
@@ -75,7 +82,7 @@ internal static class TokenEndpointGuard
             }
             if (context.Response.Error == Errors.InvalidClient)
             {
-                await guard.FailedAsync(Subject.Client(clientId), SourceOf(context.Transaction), http.RequestAborted);
+                await guard.FailedAsync(PartyOf(clientId, settings), SourceOf(context.Transaction), http.RequestAborted);
             }
             else if (context.Response.Error is null && !string.IsNullOrEmpty(context.Request!.ClientSecret))
             {
