@@ -18,10 +18,16 @@ public sealed class BrowserSession : IDisposable
 {
     private readonly HttpClient _http;
 
-    public BrowserSession(CookieContainer? cookies = null)
+    /// <param name="cookies">A shared cookie jar, or a new one.</param>
+    /// <param name="source">The client address the provider sees (X-Forwarded-For, trusted by the test host), or loopback.</param>
+    public BrowserSession(CookieContainer? cookies = null, string? source = null)
     {
         Cookies = cookies ?? new CookieContainer();
         _http = new HttpClient(new SocketsHttpHandler { CookieContainer = Cookies, UseCookies = true, AllowAutoRedirect = false });
+        if (source is not null)
+        {
+            _http.DefaultRequestHeaders.Add("X-Forwarded-For", source);
+        }
     }
 
     public CookieContainer Cookies { get; }
@@ -50,6 +56,20 @@ public sealed class BrowserSession : IDisposable
     }
 
     public Task<HttpResponseMessage> GetAsync(Uri uri) => _http.GetAsync(uri);
+
+    public async Task<HttpResponseMessage> PostFormAsync(Uri uri, IEnumerable<KeyValuePair<string, string>> fields)
+    {
+        using var content = new FormUrlEncodedContent(fields);
+        return await _http.PostAsync(uri, content);
+    }
+
+    /// <summary>Posts the (first) form of a page the provider rendered, with its hidden fields as they are.</summary>
+    public async Task<HttpResponseMessage> SubmitFormAsync(Uri page, string html)
+    {
+        var form = await ReadFormAsync(html);
+        var fields = form.Elements.OfType<IHtmlInputElement>().Where(i => i.Type == "hidden").Select(i => KeyValuePair.Create(i.Name!, i.Value));
+        return await PostFormAsync(new Uri(page, form.GetAttribute("action")), fields);
+    }
 
     /// <summary>Reads the login page's form and posts it back with the given credentials.</summary>
     public async Task<HttpResponseMessage> SubmitLoginAsync(Uri loginPage, string userName, string password)

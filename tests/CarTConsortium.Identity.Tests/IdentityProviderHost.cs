@@ -27,6 +27,9 @@ public sealed class IdentityProviderHost : IAsyncDisposable
     public const string UserName = "coordinator";
     public const string Password = "Correct-Horse-7";
 
+    /// <summary>The key-encryption key of the tests' providers (base64 of 32 bytes).</summary>
+    public const string EncryptionKey = "Z7h0fPM9qK5nUbE/6GjuecEjqltgBjSOdZjNCq2yvEs=";
+
     private readonly WebApplication _app;
 
     private IdentityProviderHost(WebApplication app, Uri issuer)
@@ -53,6 +56,7 @@ public sealed class IdentityProviderHost : IAsyncDisposable
         ["Identity:RefreshTokenLifetime"] = "1.00:00:00",
         ["Identity:SigningKeys:RotationPeriod"] = "30.00:00:00",
         ["Identity:SigningKeys:PublishAhead"] = "2.00:00:00",
+        ["Identity:SigningKeys:EncryptionKey"] = EncryptionKey,
         ["Identity:Clients:0:ClientId"] = HospitalClient,
         ["Identity:Clients:0:ClientSecret"] = HospitalSecret,
         ["Identity:Clients:0:Org"] = HospitalOrg,
@@ -85,6 +89,8 @@ public sealed class IdentityProviderHost : IAsyncDisposable
         settings["Kestrel:Endpoints:Http:Url"] = $"http://127.0.0.1:{chosenPort}";
         settings["Kestrel:Endpoints:Http:Protocols"] = "Http1";
         settings[ServiceDefaultsExtensions.ProcessTelemetryKey] = "true";
+        // As the deployments behind their Ingress: the client address comes from X-Forwarded-For, so tests can play other sources.
+        settings["FORWARDEDHEADERS_ENABLED"] = "true";
         adjust?.Invoke(settings);
 
         var module = new IdentityModule($"identity-{(country ?? "consortium").ToLowerInvariant()}");
@@ -120,10 +126,28 @@ public sealed class IdentityProviderHost : IAsyncDisposable
     /// <summary>POSTs a token request; returns the status and the JSON body.</summary>
     public async Task<(HttpStatusCode Status, JsonElement Body)> TokenAsync(params (string Name, string Value)[] form)
     {
-        using var content = new FormUrlEncodedContent(form.Select(p => KeyValuePair.Create(p.Name, p.Value)));
-        using var response = await Http.PostAsync(new Uri("connect/token", UriKind.Relative), content);
+        using var response = await PostTokenAsync(form);
         using var body = JsonDocument.Parse(await response.Content.ReadAsStringAsync());
         return (response.StatusCode, body.RootElement.Clone());
+    }
+
+    /// <summary>POSTs a token request, optionally from another client address (X-Forwarded-For) or with HTTP Basic client credentials.</summary>
+    public async Task<HttpResponseMessage> PostTokenAsync((string Name, string Value)[] form, string? source = null, (string Id, string Secret)? basic = null)
+    {
+        using var request = new HttpRequestMessage(HttpMethod.Post, new Uri("connect/token", UriKind.Relative))
+        {
+            Content = new FormUrlEncodedContent(form.Select(p => KeyValuePair.Create(p.Name, p.Value))),
+        };
+        if (source is not null)
+        {
+            request.Headers.Add("X-Forwarded-For", source);
+        }
+        if (basic is { } credentials)
+        {
+            request.Headers.Authorization = new System.Net.Http.Headers.AuthenticationHeaderValue("Basic",
+                Convert.ToBase64String(System.Text.Encoding.UTF8.GetBytes($"{Uri.EscapeDataString(credentials.Id)}:{Uri.EscapeDataString(credentials.Secret)}")));
+        }
+        return await Http.SendAsync(request);
     }
 
     public async Task<string> ClientCredentialsTokenAsync(string scope = "registry")

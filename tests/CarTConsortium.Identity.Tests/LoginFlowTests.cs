@@ -144,6 +144,20 @@ public sealed class LoginFlowTests(ProviderFixture fixture) : IClassFixture<Prov
     }
 
     [Fact]
+    public async Task A_plain_PKCE_challenge_is_refused_and_only_S256_is_offered()
+    {
+        using var browser = new BrowserSession();
+        var verifier = BrowserSession.NewVerifier();
+        var plain = BrowserSession.AuthorizeUri(Provider.Issuer, verifier).AbsoluteUri.Replace("code_challenge_method=S256", "code_challenge_method=plain", StringComparison.Ordinal);
+
+        using var response = await browser.GetAsync(new Uri(plain));
+        using var discovery = await Provider.GetJsonAsync(".well-known/openid-configuration");
+
+        Assert.Equal("invalid_request", await AuthorizationErrorAsync(response));
+        Assert.Equal(["S256"], discovery.RootElement.GetProperty("code_challenge_methods_supported").EnumerateArray().Select(m => m.GetString()));
+    }
+
+    [Fact]
     public async Task A_person_scope_the_client_is_not_configured_for_is_refused()
     {
         using var browser = new BrowserSession();

@@ -318,6 +318,7 @@ public sealed class FederationFixture : IAsyncLifetime
             ["Identity:Country"] = "KZ",
             ["Identity:Database"] = $"Data Source={Path.Combine(_untrustedFolder, "untrusted.db")}",
             ["Identity:RequireHttps"] = "false",
+            ["Identity:SigningKeys:EncryptionKey"] = Convert.ToBase64String(System.Security.Cryptography.RandomNumberGenerator.GetBytes(32)),
             ["Identity:Clients:0:ClientId"] = "untrusted-his",
             ["Identity:Clients:0:ClientSecret"] = DemoClients.Secret,
             ["Identity:Clients:0:Org"] = "kz-astana-childrens",

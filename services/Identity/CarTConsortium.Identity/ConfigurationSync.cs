@@ -23,8 +23,13 @@ internal sealed class ConfigurationSync(IServiceScopeFactory scopes, IdentitySet
         await using var scope = scopes.CreateAsyncScope();
         var services = scope.ServiceProvider;
         var store = services.GetRequiredService<IdentityStore>();
-        // EnsureCreated, not migrations: the schema is created once and never evolved in place yet.
+        if (store.Database.IsSqlite())
+        {
+            DatabaseFiles.Prepare(settings.Database);
+        }
+        // EnsureCreated, not migrations: the schema is created once; tables added since come from SchemaUpgrade.
         await store.Database.EnsureCreatedAsync(cancellationToken);
+        await SchemaUpgrade.AddMissingTableAsync(store, FailureEntry.Table, (s, ct) => s.Failures.AnyAsync(ct), cancellationToken);
         await SyncScopesAsync(services.GetRequiredService<IOpenIddictScopeManager>(), cancellationToken);
         await SyncClientsAsync(services.GetRequiredService<IOpenIddictApplicationManager>(), cancellationToken);
         await SyncUsersAsync(store, services.GetRequiredService<IPasswordHasher<UserAccount>>(), cancellationToken);

@@ -1,6 +1,7 @@
 using CarTConsortium.BuildingBlocks.Settings;
 using CarTConsortium.Identity.Endpoints;
 using CarTConsortium.Identity.Keys;
+using CarTConsortium.Identity.SignInProtection;
 using CarTConsortium.Identity.Storage;
 using CarTConsortium.ServiceDefaults;
 using Microsoft.AspNetCore.Builder;
@@ -44,7 +45,9 @@ public sealed class IdentityModule(string appId, Action<DbContextOptionsBuilder,
         });
         services.AddScoped<UserDirectory>();
         services.TryAddSingleton<IPasswordHasher<UserAccount>, PasswordHasher<UserAccount>>();
+        services.AddSingleton<KeyProtector>();
         services.AddSingleton<SigningKeyRing>();
+        services.AddSingleton<SignInGuard>();
         services.AddSingleton<IConfigureOptions<OpenIddictServerOptions>, KeyRingHandlers.SeedServerOptions>();
         services.AddHostedService<ConfigurationSync>();
 
@@ -78,13 +81,19 @@ public sealed class IdentityModule(string appId, Action<DbContextOptionsBuilder,
                     .AllowAuthorizationCodeFlow()
                     .AllowRefreshTokenFlow()
                     .RequireProofKeyForCodeExchange();
+                // S256 only: with "plain" the challenge is the verifier, so whoever sees the authorization request can redeem the code.
+                server.Configure(options =>
+                {
+                    options.CodeChallengeMethods.Clear();
+                    options.CodeChallengeMethods.Add(CodeChallengeMethods.Sha256);
+                });
                 server.RegisterScopes([Scopes.Profile, .. IdentityVocabulary.ServiceScopes]);
                 server.SetAccessTokenLifetime(settings.AccessTokenLifetime)
                     .SetIdentityTokenLifetime(settings.AccessTokenLifetime)
                     .SetRefreshTokenLifetime(settings.RefreshTokenLifetime);
                 // Resource servers validate access tokens with the JWKS alone, so they are signed, not encrypted.
                 server.DisableAccessTokenEncryption();
-                foreach (var handler in KeyRingHandlers.Descriptors)
+                foreach (var handler in KeyRingHandlers.Descriptors.Concat(TokenEndpointGuard.Descriptors))
                 {
                     server.AddEventHandler(handler);
                 }

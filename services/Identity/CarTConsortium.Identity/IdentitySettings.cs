@@ -1,6 +1,7 @@
 using System.ComponentModel.DataAnnotations;
 using System.Globalization;
 using CarTConsortium.BuildingBlocks.Settings;
+using CarTConsortium.Identity.SignInProtection;
 using Microsoft.Extensions.Options;
 
 namespace CarTConsortium.Identity;
@@ -35,6 +36,8 @@ public sealed class IdentitySettings : ISettingsSection, IValidatableObject
     public TimeSpan RefreshTokenLifetime { get; set; } = TimeSpan.FromDays(14);
 
     public SigningKeySettings SigningKeys { get; set; } = new();
+
+    public SignInProtectionSettings SignInProtection { get; set; } = new();
 
     public List<ClientSettings> Clients { get; set; } = [];
 
@@ -88,7 +91,17 @@ public sealed class IdentitySettings : ISettingsSection, IValidatableObject
             yield return Setting.Problem(keys, nameof(SigningKeySettings.PublishAhead), SigningKeys.PublishAhead,
                 $"must be at least 0 and shorter than {keys}:{nameof(SigningKeySettings.RotationPeriod)} ({SigningKeys.RotationPeriod.ToString("c", CultureInfo.InvariantCulture)})");
         }
-        foreach (var problem in ClientProblems().Concat(UserProblems()))
+        if (string.IsNullOrWhiteSpace(SigningKeys.EncryptionKey))
+        {
+            yield return Setting.Problem(keys, nameof(SigningKeySettings.EncryptionKey), "",
+                "is required: base64 of 32 random bytes (e.g. openssl rand -base64 32), kept in a secret; it encrypts the private keys in the database");
+        }
+        else if (!SigningKeys.HasValidEncryptionKey())
+        {
+            // The value is a secret: never repeated in a message.
+            yield return Setting.Problem(keys, nameof(SigningKeySettings.EncryptionKey), "(hidden)", "must be base64 of exactly 32 bytes (e.g. openssl rand -base64 32)");
+        }
+        foreach (var problem in SignInProtection.Validate().Concat(ClientProblems()).Concat(UserProblems()))
         {
             yield return problem;
         }
@@ -203,6 +216,19 @@ public sealed class SigningKeySettings
 
     /// <summary>How long a key is in the JWKS before it signs, so resource servers have fetched it.</summary>
     public TimeSpan PublishAhead { get; set; } = TimeSpan.FromDays(2);
+
+    /// <summary>
+    /// The key-encryption key: base64 of 32 random bytes (<c>openssl rand -base64 32</c>), from a secret.
+    /// The private keys in the database are encrypted with it (AES-256-GCM); changing it makes them unreadable.
+    /// </summary>
+    public string EncryptionKey { get; set; } = "";
+
+    /// <summary>Whether <see cref="EncryptionKey"/> is base64 of exactly 32 bytes.</summary>
+    public bool HasValidEncryptionKey()
+    {
+        Span<byte> key = stackalloc byte[33];
+        return Convert.TryFromBase64String(EncryptionKey, key, out var length) && length == 32;
+    }
 }
 
 public sealed class ClientSettings

@@ -92,6 +92,8 @@ public sealed partial class CoordinatorTests(PortalPlatform portal) : BrowserTes
 
         // Signing out ends the session here and at the provider: the page asks for sign-in again.
         await page.GetByRole(AriaRole.Button, new() { Name = "Sign out" }).ClickAsync();
+        // The provider ends its session only on a POST from its own page: confirm there.
+        await page.Locator("#confirm-sign-out").ClickAsync();
         // Through the provider's end-session endpoint and back to the portal's home page (polled: no load event is awaited).
         await Assertions.Expect(page).ToHaveURLAsync(new Regex("^" + Regex.Escape(Portal.Portal.ToString()) + "$"));
         await Assertions.Expect(page.Locator($"main a[href='{PortalSignInPath}']")).ToBeVisibleAsync();

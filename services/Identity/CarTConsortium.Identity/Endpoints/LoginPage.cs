@@ -1,6 +1,7 @@
+using System.Globalization;
 using System.Security.Claims;
-using System.Text;
 using System.Text.Encodings.Web;
+using CarTConsortium.Identity.SignInProtection;
 using CarTConsortium.Identity.Storage;
 using Microsoft.AspNetCore.Antiforgery;
 using Microsoft.AspNetCore.Authentication;
@@ -31,7 +32,7 @@ internal static class LoginPage
     private static IResult Show(HttpContext http, IAntiforgery antiforgery, IdentitySettings settings, string? returnUrl) =>
         Render(http, antiforgery, settings, LocalOrRoot(returnUrl), userName: "", error: null);
 
-    private static async Task<IResult> SignInAsync(HttpContext http, IAntiforgery antiforgery, IdentitySettings settings, UserDirectory users, ILoggerFactory loggers)
+    private static async Task<IResult> SignInAsync(HttpContext http, IAntiforgery antiforgery, IdentitySettings settings, UserDirectory users, SignInGuard guard, ILoggerFactory loggers)
     {
         try
         {
@@ -46,12 +47,26 @@ internal static class LoginPage
         var password = form["password"].ToString();
         var returnUrl = LocalOrRoot(form[ReturnUrlParameter].ToString());
 
-        var user = userName.Length == 0 || password.Length == 0 ? null : await users.CheckPasswordAsync(userName, password, http.RequestAborted);
-        if (user is null)
+        if (userName.Length == 0 || password.Length == 0)
         {
-            LoginPageLog.FailedSignIn(loggers.CreateLogger(typeof(LoginPage)), userName);
             return Render(http, antiforgery, settings, returnUrl, userName, "The user name or password is incorrect.");
         }
+        var account = Subject.Account(userName);
+        var source = Subject.Source(SourceAddress.Of(http.Connection.RemoteIpAddress));
+        // A locked account or source is refused before the password is even checked: the right one too.
+        if (await guard.FindLockAsync(account, source, http.RequestAborted) is { } lockout)
+        {
+            http.Response.Headers.RetryAfter = lockout.RetryAfterSeconds(guard.Now).ToString(CultureInfo.InvariantCulture);
+            return Render(http, antiforgery, settings, returnUrl, userName, lockout.Message(guard.Now), StatusCodes.Status429TooManyRequests);
+        }
+        var user = await users.CheckPasswordAsync(userName, password, http.RequestAborted);
+        if (user is null)
+        {
+            LoginPageLog.FailedSignIn(loggers.CreateLogger(typeof(LoginPage)), userName, source.Name);
+            await guard.FailedAsync(account, source, http.RequestAborted);
+            return Render(http, antiforgery, settings, returnUrl, userName, "The user name or password is incorrect.");
+        }
+        await guard.SucceededAsync(account, http.RequestAborted);
 
         var identity = new ClaimsIdentity(Scheme, Claims.Name, Claims.Role);
         identity.AddClaim(new Claim(Claims.Subject, user.Id));
@@ -67,57 +82,26 @@ internal static class LoginPage
             ? url
             : "/";
 
-    private static IResult Render(HttpContext http, IAntiforgery antiforgery, IdentitySettings settings, string returnUrl, string userName, string? error)
+    private static IResult Render(HttpContext http, IAntiforgery antiforgery, IdentitySettings settings, string returnUrl, string userName, string? error, int status = StatusCodes.Status200OK)
     {
-        var tokens = antiforgery.GetAndStoreTokens(http);
         var html = HtmlEncoder.Default;
-        var realm = settings.Country is null ? "CAR-T Consortium" : $"CAR-T Consortium — {settings.Country}";
-        var page = new StringBuilder();
-        page.Append($$"""
-            <!DOCTYPE html>
-            <html lang="en">
-            <head>
-            <meta charset="utf-8">
-            <meta name="viewport" content="width=device-width, initial-scale=1">
-            <title>Sign in · {{html.Encode(realm)}}</title>
-            <style>
-            body { font-family: system-ui, sans-serif; max-width: 24rem; margin: 4rem auto; padding: 0 1rem; }
-            label { display: block; margin-top: 1rem; }
-            input[type=text], input[type=password] { width: 100%; padding: .4rem; box-sizing: border-box; }
-            button { margin-top: 1.5rem; padding: .5rem 1.5rem; }
-            .error { color: #b00020; border: 1px solid #b00020; padding: .5rem; }
-            </style>
-            </head>
-            <body>
-            <h1>{{html.Encode(realm)}}</h1>
+        var body = $$"""
             <p>Sign in with your institution's account.</p>
-            """);
-        if (error is not null)
-        {
-            page.Append($"""<p class="error" role="alert" id="login-error">{html.Encode(error)}</p>""");
-        }
-        page.Append($$"""
-            <form method="post" action="{{html.Encode(http.Request.PathBase + Path)}}">
-            <input type="hidden" name="{{html.Encode(tokens.FormFieldName)}}" value="{{html.Encode(tokens.RequestToken ?? "")}}">
-            <input type="hidden" name="{{ReturnUrlParameter}}" value="{{html.Encode(returnUrl)}}">
+            {{ProviderPage.FormStart(http, antiforgery, Path, [KeyValuePair.Create(ReturnUrlParameter, returnUrl)])}}
             <label for="username">User name</label>
             <input type="text" id="username" name="username" value="{{html.Encode(userName)}}" autocomplete="username" required autofocus>
             <label for="password">Password</label>
             <input type="password" id="password" name="password" autocomplete="current-password" required>
             <button type="submit">Sign in</button>
             </form>
-            </body>
-            </html>
-            """);
-        // Never cached: the page holds an antiforgery token.
-        http.Response.Headers.CacheControl = "no-store";
-        return Results.Content(page.ToString(), "text/html; charset=utf-8");
+            """;
+        return ProviderPage.Render(http, "Sign in", ProviderPage.Realm(settings), error, body, status);
     }
 }
 
 /// <summary>This file's log messages, source-generated.</summary>
 internal static partial class LoginPageLog
 {
-    [LoggerMessage(Level = LogLevel.Warning, Message = "Failed sign-in for user name {UserName}")]
-    public static partial void FailedSignIn(ILogger logger, string? userName);
+    [LoggerMessage(Level = LogLevel.Warning, Message = "Failed sign-in for user name {UserName} from {Source}")]
+    public static partial void FailedSignIn(ILogger logger, string? userName, string source);
 }

@@ -29,7 +29,7 @@ internal static class ProtocolEndpoints
         endpoints.MapMethods(AuthorizePath, [HttpMethods.Get, HttpMethods.Post], (Delegate)AuthorizeAsync);
         endpoints.MapPost(TokenPath, (Delegate)ExchangeAsync);
         endpoints.MapMethods(UserInfoPath, [HttpMethods.Get, HttpMethods.Post], (Delegate)UserInfoAsync);
-        endpoints.MapMethods(EndSessionPath, [HttpMethods.Get, HttpMethods.Post], (Delegate)EndSessionAsync);
+        EndSessionPage.Map(endpoints);
     }
 
     private static async Task<IResult> AuthorizeAsync(HttpContext http, IdentitySettings settings, UserDirectory users, IOpenIddictScopeManager scopeManager)
@@ -127,13 +127,6 @@ internal static class ProtocolEndpoints
         claims[IdentityVocabulary.OrgClaim] = user.Org;
         claims[IdentityVocabulary.RoleClaim] = user.RoleList;
         return Results.Ok(claims);
-    }
-
-    private static async Task<IResult> EndSessionAsync(HttpContext http)
-    {
-        await http.SignOutAsync(LoginPage.Scheme);
-        // OpenIddict redirects to the validated post_logout_redirect_uri, or to this page.
-        return Results.SignOut(new AuthenticationProperties { RedirectUri = "/" }, [Server]);
     }
 
     private static async Task<List<string>> ListResourcesAsync(IOpenIddictScopeManager scopeManager, IEnumerable<string> scopes, CancellationToken ct)

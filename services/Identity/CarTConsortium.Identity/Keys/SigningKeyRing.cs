@@ -18,7 +18,7 @@ public sealed record KeyRingSnapshot(SigningCredentials Signing, IReadOnlyList<R
 /// <see cref="TimeProvider"/> on demand: every read evaluates the schedule at the current
 /// instant, so a long-running process rotates without timers and a test can move the clock.
 /// </summary>
-public sealed class SigningKeyRing(IServiceScopeFactory scopes, IdentitySettings settings, TimeProvider clock, ILogger<SigningKeyRing> logger)
+public sealed class SigningKeyRing(IServiceScopeFactory scopes, IdentitySettings settings, KeyProtector protector, TimeProvider clock, ILogger<SigningKeyRing> logger)
 {
     private const int KeySize = 2048;
 
@@ -95,7 +95,18 @@ public sealed class SigningKeyRing(IServiceScopeFactory scopes, IdentitySettings
         using var scope = scopes.CreateScope();
         var store = scope.ServiceProvider.GetRequiredService<IdentityStore>();
         var records = store.Keys.AsEnumerable().ToList();
-        _signing = [.. records.Where(r => r.Use == KeyMaterial.Signing).OrderBy(r => r.ActivatesAt).Select(RingKey.From)];
+        // Keys stored in clear by an older version are encrypted in place, once.
+        var clear = records.Where(r => !KeyProtector.IsProtected(r.PrivateKey)).ToList();
+        foreach (var record in clear)
+        {
+            record.PrivateKey = protector.Protect(record.PrivateKey, record);
+        }
+        if (clear.Count > 0)
+        {
+            store.SaveChanges();
+            SigningKeyRingLog.KeysEncrypted(logger, clear.Count, string.Join(", ", clear.Select(r => r.Id)));
+        }
+        _signing = [.. records.Where(r => r.Use == KeyMaterial.Signing).OrderBy(r => r.ActivatesAt).Select(Open)];
         var encryption = records.FirstOrDefault(r => r.Use == KeyMaterial.Encryption);
         if (encryption is null)
         {
@@ -104,7 +115,7 @@ public sealed class SigningKeyRing(IServiceScopeFactory scopes, IdentitySettings
             store.SaveChanges();
             SigningKeyRingLog.EncryptionKeyCreated(logger, encryption.Id);
         }
-        _encryption = RingKey.From(encryption);
+        _encryption = Open(encryption);
     }
 
     /// <summary>Creates the successor when due and drops keys that no valid token can need.</summary>
@@ -115,7 +126,7 @@ public sealed class SigningKeyRing(IServiceScopeFactory scopes, IdentitySettings
         {
             var record = NewKey(KeyMaterial.Signing, now, activation);
             Save(store => store.Keys.Add(record));
-            signing.Add(RingKey.From(record));
+            signing.Add(Open(record));
             SigningKeyRingLog.SigningKeyPublished(logger, record.Id, activation);
         }
         var retired = new List<RingKey>();
@@ -168,18 +179,15 @@ public sealed class SigningKeyRing(IServiceScopeFactory scopes, IdentitySettings
         store.SaveChanges();
     }
 
-    private static KeyMaterial NewKey(string use, DateTimeOffset now, DateTimeOffset activatesAt)
+    private KeyMaterial NewKey(string use, DateTimeOffset now, DateTimeOffset activatesAt)
     {
         using var rsa = RSA.Create(KeySize);
-        return new KeyMaterial
-        {
-            Id = KeyId(rsa),
-            Use = use,
-            PrivateKey = rsa.ExportPkcs8PrivateKey(),
-            CreatedAt = now,
-            ActivatesAt = activatesAt,
-        };
+        var record = new KeyMaterial { Id = KeyId(rsa), Use = use, CreatedAt = now, ActivatesAt = activatesAt };
+        record.PrivateKey = protector.Protect(rsa.ExportPkcs8PrivateKey(), record);
+        return record;
     }
+
+    private RingKey Open(KeyMaterial record) => RingKey.From(record, protector.Unprotect(record));
 
     /// <summary>The RFC 7638 thumbprint: stable, and derived from the public key alone.</summary>
     private static string KeyId(RSA rsa) =>
@@ -192,11 +200,12 @@ public sealed class SigningKeyRing(IServiceScopeFactory scopes, IdentitySettings
         public required RsaSecurityKey Key { get; init; }
         public required SigningCredentials Credentials { get; init; }
 
-        public static RingKey From(KeyMaterial record)
+        public static RingKey From(KeyMaterial record, byte[] pkcs8)
         {
             // Held for the process's lifetime: credentials handed out may still be in use by a request.
             var rsa = RSA.Create();
-            rsa.ImportPkcs8PrivateKey(record.PrivateKey, out _);
+            rsa.ImportPkcs8PrivateKey(pkcs8, out _);
+            CryptographicOperations.ZeroMemory(pkcs8);
             var key = new RsaSecurityKey(rsa) { KeyId = record.Id };
             return new RingKey
             {
@@ -214,6 +223,9 @@ internal static partial class SigningKeyRingLog
 {
     [LoggerMessage(Level = LogLevel.Error, Message = "The key ring could not be brought up to date; retrying in a minute")]
     public static partial void UpdateFailed(ILogger logger, Exception error);
+
+    [LoggerMessage(Level = LogLevel.Warning, Message = "Encrypted {Count} private keys that an older version had stored in clear: {Kids}")]
+    public static partial void KeysEncrypted(ILogger logger, int count, string kids);
 
     [LoggerMessage(Level = LogLevel.Information, Message = "Created the encryption key {Kid}")]
     public static partial void EncryptionKeyCreated(ILogger logger, string kid);

@@ -12,6 +12,8 @@ public sealed class IdentityStore(DbContextOptions<IdentityStore> options) : DbC
 
     public DbSet<KeyMaterial> Keys => Set<KeyMaterial>();
 
+    public DbSet<FailureEntry> Failures => Set<FailureEntry>();
+
     protected override void OnModelCreating(ModelBuilder modelBuilder)
     {
         base.OnModelCreating(modelBuilder);
@@ -30,6 +32,13 @@ public sealed class IdentityStore(DbContextOptions<IdentityStore> options) : DbC
             key.HasKey(k => k.Id);
             key.Property(k => k.Id).HasMaxLength(64);
             key.Property(k => k.Use).HasMaxLength(8);
+        });
+        modelBuilder.Entity<FailureEntry>(failure =>
+        {
+            failure.ToTable(FailureEntry.Table);
+            failure.HasKey(f => f.Key);
+            failure.Property(f => f.Key).HasMaxLength(FailureEntry.MaxKeyLength);
+            failure.HasIndex(f => f.LastFailure);
         });
     }
 }
@@ -58,6 +67,29 @@ public sealed class UserAccount
     public static string Normalize(string userName) => userName.Trim().ToUpperInvariant();
 }
 
+/// <summary>
+/// Failed sign-ins of one account, client or source address (<see cref="SignInProtection.FailureRecord"/>),
+/// in the database so a lock-out survives a restart. Times are Unix milliseconds: SQLite compares them as numbers.
+/// </summary>
+public sealed class FailureEntry
+{
+    public const string Table = "IdentityFailures";
+    public const int MaxKeyLength = 200;
+
+    /// <summary>"account:NAME", "client:id" or "source:address".</summary>
+    public string Key { get; set; } = "";
+
+    public int Failures { get; set; }
+
+    public long WindowStart { get; set; }
+
+    public long? LockedUntil { get; set; }
+
+    public int Lockouts { get; set; }
+
+    public long LastFailure { get; set; }
+}
+
 /// <summary>An RSA key of the provider: a signing key of the ring, or the encryption key.</summary>
 public sealed class KeyMaterial
 {
@@ -69,7 +101,7 @@ public sealed class KeyMaterial
 
     public string Use { get; set; } = Signing;
 
-    /// <summary>PKCS#8 private key.</summary>
+    /// <summary>The PKCS#8 private key, encrypted (<see cref="Keys.KeyProtector"/>); in clear only in databases of older versions, until the next start.</summary>
     public byte[] PrivateKey { get; set; } = [];
 
     public DateTimeOffset CreatedAt { get; set; }

@@ -1,0 +1,188 @@
+using System.Diagnostics.Metrics;
+using System.Security.Cryptography;
+using System.Text;
+using CarTConsortium.Identity.Storage;
+using Microsoft.EntityFrameworkCore;
+using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Extensions.Logging;
+
+namespace CarTConsortium.Identity.SignInProtection;
+
+/// <summary>Who a failure is counted against: an account (user name), a client (client id) or a source address.</summary>
+public readonly record struct Subject(string Kind, string Name)
+{
+    public const string AccountKind = "account";
+    public const string ClientKind = "client";
+    public const string SourceKind = "source";
+
+    public static Subject Account(string userName) => new(AccountKind, UserAccount.Normalize(userName));
+
+    public static Subject Client(string clientId) => new(ClientKind, clientId);
+
+    public static Subject Source(string address) => new(SourceKind, address);
+
+    /// <summary>The stored key; an overlong name (anybody can type one) is kept as its hash.</summary>
+    public string Key
+    {
+        get
+        {
+            var key = $"{Kind}:{Name}";
+            return key.Length <= FailureEntry.MaxKeyLength ? key : $"{Kind}#{Convert.ToHexString(SHA256.HashData(Encoding.UTF8.GetBytes(Name)))}";
+        }
+    }
+
+    public override string ToString() => Kind == SourceKind ? $"source address {Name}" : $"{Kind} '{Name}'";
+}
+
+/// <summary>A refusal because of a lock-out: who is locked and until when.</summary>
+public sealed record Lockout(Subject Subject, DateTimeOffset Until)
+{
+    public int RetryAfterSeconds(DateTimeOffset now) => LockoutRules.RetryAfterSeconds(Until, now);
+
+    /// <summary>What the person or client is told: what is locked, and when to try again.</summary>
+    public string Message(DateTimeOffset now) =>
+        $"Too many failed attempts: the {Subject} is locked until {Until.UtcDateTime:yyyy-MM-dd HH:mm:ss} UTC; try again in {RetryAfterSeconds(now)} s.";
+}
+
+/// <summary>
+/// Counts failed passwords and client secrets per account or client and per source address, in
+/// the provider's database, and says when one of them is locked (<see cref="LockoutRules"/>).
+/// </summary>
+public sealed partial class SignInGuard : IDisposable
+{
+    public const string MeterName = "CarTConsortium.Identity";
+
+    // One provider is one replica (SQLite); this keeps concurrent failures from overwriting each other's counts.
+    private readonly SemaphoreSlim _gate = new(1, 1);
+    private readonly IServiceScopeFactory _scopes;
+    private readonly IdentitySettings _settings;
+    private readonly TimeProvider _clock;
+    private readonly ILogger<SignInGuard> _logger;
+    private readonly Counter<long> _lockouts;
+    private readonly Counter<long> _refused;
+
+    public SignInGuard(IServiceScopeFactory scopes, IdentitySettings settings, TimeProvider clock, ILogger<SignInGuard> logger, IMeterFactory meters)
+    {
+        _scopes = scopes;
+        _settings = settings;
+        _clock = clock;
+        _logger = logger;
+        var meter = meters.Create(MeterName);
+        _lockouts = meter.CreateCounter<long>("identity.lockouts", description: "Accounts, clients and source addresses locked after repeated failures");
+        _refused = meter.CreateCounter<long>("identity.locked_attempts", description: "Sign-ins and token requests refused because of a lock-out");
+    }
+
+    public DateTimeOffset Now => _clock.GetUtcNow();
+
+    private SignInProtectionSettings Protection => _settings.SignInProtection;
+
+    /// <summary>The lock that refuses this attempt, the longest if several apply; null when none does.</summary>
+    /// <param name="party">The account or client; null where only the source counts (a public client, shared by everybody).</param>
+    public async Task<Lockout?> FindLockAsync(Subject? party, Subject source, CancellationToken ct)
+    {
+        var now = Now;
+        Subject[] subjects = party is { } p ? [p, source] : [source];
+        var keys = subjects.Select(s => s.Key).ToList();
+        await using var scope = _scopes.CreateAsyncScope();
+        var store = scope.ServiceProvider.GetRequiredService<IdentityStore>();
+        var entries = await store.Failures.AsNoTracking().Where(f => keys.Contains(f.Key)).ToListAsync(ct);
+        var locks = new List<Lockout>();
+        foreach (var subject in subjects)
+        {
+            if (entries.Find(e => e.Key == subject.Key) is { } entry && LockoutRules.IsLocked(ToRecord(entry), now))
+            {
+                locks.Add(new Lockout(subject, DateTimeOffset.FromUnixTimeMilliseconds(entry.LockedUntil!.Value)));
+            }
+        }
+        var refusal = locks.MaxBy(l => l.Until);
+        if (refusal is not null)
+        {
+            _refused.Add(1, new KeyValuePair<string, object?>("kind", refusal.Subject.Kind), new("app", _settings.Issuer));
+            LogRefused(_logger, party?.ToString() ?? "a public client", source.Name, refusal.Subject.ToString(), refusal.Until);
+        }
+        return refusal;
+    }
+
+    /// <summary>Counts a wrong password or secret against the account or client (if any) and against the source.</summary>
+    public async Task FailedAsync(Subject? party, Subject source, CancellationToken ct)
+    {
+        var now = Now;
+        await _gate.WaitAsync(ct);
+        try
+        {
+            await using var scope = _scopes.CreateAsyncScope();
+            var store = scope.ServiceProvider.GetRequiredService<IdentityStore>();
+            var counted = new List<(Subject, int)> { (source, Protection.SourceFailures) };
+            if (party is { } p)
+            {
+                counted.Insert(0, (p, Protection.AccountFailures));
+            }
+            foreach (var (subject, threshold) in counted)
+            {
+                var entry = await store.Failures.FirstOrDefaultAsync(f => f.Key == subject.Key, ct);
+                var record = LockoutRules.AfterFailure(entry is null ? null : ToRecord(entry), now, threshold, Protection, out var lockedNow);
+                if (entry is null)
+                {
+                    entry = new FailureEntry { Key = subject.Key };
+                    store.Failures.Add(entry);
+                }
+                Write(record, entry);
+                if (lockedNow)
+                {
+                    _lockouts.Add(1, new KeyValuePair<string, object?>("kind", subject.Kind), new("app", _settings.Issuer));
+                    LogLockedOut(_logger, subject.ToString(), source.Name, threshold, record.LockedUntil!.Value, record.Lockouts);
+                }
+            }
+            await store.SaveChangesAsync(ct);
+            // Records nobody can need any more: no lock running, and quiet for longer than any rule looks back.
+            var stale = (now - Protection.MaxLockout - Protection.Window).ToUnixTimeMilliseconds();
+            var nowMs = now.ToUnixTimeMilliseconds();
+            await store.Failures.Where(f => f.LastFailure < stale && (f.LockedUntil == null || f.LockedUntil < nowMs)).ExecuteDeleteAsync(ct);
+        }
+        finally
+        {
+            _gate.Release();
+        }
+    }
+
+    /// <summary>The right password or secret: the account's or client's count starts again (the source's does not).</summary>
+    public async Task SucceededAsync(Subject party, CancellationToken ct)
+    {
+        await _gate.WaitAsync(ct);
+        try
+        {
+            await using var scope = _scopes.CreateAsyncScope();
+            var store = scope.ServiceProvider.GetRequiredService<IdentityStore>();
+            var key = party.Key;
+            await store.Failures.Where(f => f.Key == key).ExecuteDeleteAsync(ct);
+        }
+        finally
+        {
+            _gate.Release();
+        }
+    }
+
+    public void Dispose() => _gate.Dispose();
+
+    private static FailureRecord ToRecord(FailureEntry entry) => new(
+        entry.Failures,
+        DateTimeOffset.FromUnixTimeMilliseconds(entry.WindowStart),
+        entry.LockedUntil is { } until ? DateTimeOffset.FromUnixTimeMilliseconds(until) : null,
+        entry.Lockouts,
+        DateTimeOffset.FromUnixTimeMilliseconds(entry.LastFailure));
+
+    private static void Write(FailureRecord record, FailureEntry entry)
+    {
+        entry.Failures = record.Failures;
+        entry.WindowStart = record.WindowStart.ToUnixTimeMilliseconds();
+        entry.LockedUntil = record.LockedUntil?.ToUnixTimeMilliseconds();
+        entry.Lockouts = record.Lockouts;
+        entry.LastFailure = record.LastFailure.ToUnixTimeMilliseconds();
+    }
+
+    [LoggerMessage(Level = LogLevel.Warning, Message = "Locked the {Subject} until {Until:o} after {Threshold} failures (lock-out {Lockouts} in a row); the last came from {Source}")]
+    private static partial void LogLockedOut(ILogger logger, string subject, string source, int threshold, DateTimeOffset until, int lockouts);
+
+    [LoggerMessage(Level = LogLevel.Information, Message = "Refused an attempt for {Party} from {Source}: the {Locked} is locked until {Until:o}")]
+    private static partial void LogRefused(ILogger logger, string party, string source, string locked, DateTimeOffset until);
+}
