@@ -217,6 +217,8 @@ public sealed class StandalonePlatform : IAsyncDisposable
             {
                 ["Eventing:AppId"] = module.AppId,
                 [ServiceDefaultsExtensions.ProcessTelemetryKey] = "true",
+                // The registry takes the demo's published pseudonymisation secrets (appsettings.json) only for the demo.
+                ["Registry:Pseudonymisation:AllowDemoSecrets"] = options.DemoData ? "true" : "false",
             })
             .Concat(options.Settings)
             .Concat(more)

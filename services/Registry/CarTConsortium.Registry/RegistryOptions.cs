@@ -1,6 +1,7 @@
 using System.ComponentModel.DataAnnotations;
 using System.Text.RegularExpressions;
 using CarTConsortium.BuildingBlocks.Settings;
+using CarTConsortium.Registry.Domain.Patients;
 using Microsoft.Extensions.Options;
 
 namespace CarTConsortium.Registry;
@@ -35,6 +36,14 @@ public sealed partial class PseudonymisationOptions : IValidatableObject
     /// <summary>ISO 3166-1 alpha-2 country code (capitals) to a base64 secret of at least 32 random bytes.</summary>
     public Dictionary<string, string> CountrySecrets { get; } = new(StringComparer.Ordinal);
 
+    /// <summary>
+    /// Whether the demo's published secrets (<see cref="DemoSecrets"/>) may be used: only for the
+    /// demo. The standalone host sets it while it loads demo data; tye.yaml, a development run,
+    /// sets it explicitly. Anywhere else a demo secret is refused: with it, anyone can recompute
+    /// a pseudonym from a guessed national identifier.
+    /// </summary>
+    public bool AllowDemoSecrets { get; set; }
+
     /// <summary>Every problem of the settings, never showing a secret; empty when they are usable.</summary>
     public IReadOnlyList<string> Problems()
     {
@@ -65,6 +74,11 @@ public sealed partial class PseudonymisationOptions : IValidatableObject
             }
             else
             {
+                if (!AllowDemoSecrets && DemoSecrets.IsDemoSecret(bytes))
+                {
+                    problems.Add($"{at} is the demo's published secret; set the country's own (e.g. openssl rand -base64 32), "
+                        + $"or {Section}:{nameof(AllowDemoSecrets)}=true for a demo or development run only");
+                }
                 decoded.Add((country, bytes));
             }
         }
@@ -76,16 +90,6 @@ public sealed partial class PseudonymisationOptions : IValidatableObject
         return problems;
     }
 
-    /// <summary>Fails start-up on settings that could not pseudonymise, listing every problem.</summary>
-    /// <exception cref="InvalidOperationException">Some setting is unusable.</exception>
-    public void Validate()
-    {
-        if (Problems() is { Count: > 0 } problems)
-        {
-            throw new InvalidOperationException("The pseudonymisation settings are invalid: " + string.Join("; ", problems) + ".");
-        }
-    }
-
     /// <summary>
     /// Each problem names the setting but, unlike other settings' messages, never its value:
     /// a secret must not reach a log, even a wrong one.
@@ -93,6 +97,7 @@ public sealed partial class PseudonymisationOptions : IValidatableObject
     IEnumerable<ValidationResult> IValidatableObject.Validate(ValidationContext validationContext) =>
         Problems().Select(problem => new ValidationResult(problem, [nameof(CountrySecrets)]));
 
+    /// <summary>The secret's bytes; null when it is not base64.</summary>
     internal static byte[]? Decode(string secret)
     {
         var buffer = new byte[secret.Length];
