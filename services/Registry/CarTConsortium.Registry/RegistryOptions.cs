@@ -7,13 +7,43 @@ using Microsoft.Extensions.Options;
 namespace CarTConsortium.Registry;
 
 /// <summary>The registry's settings (section "Registry"), validated at start: without usable secrets the registry does not start.</summary>
-public sealed class RegistryOptions : ISettingsSection
+public sealed class RegistryOptions : ISettingsSection, IValidatableObject
 {
     public static string Section => "Registry";
 
     /// <summary>Each member country's pseudonymisation secret ("Registry:Pseudonymisation").</summary>
     [ValidateObjectMembers]
     public PseudonymisationOptions Pseudonymisation { get; } = new();
+
+    /// <summary>How many patients an institution may enrol per window ("Registry:Enrolment").</summary>
+    public EnrolmentSettings Enrolment { get; } = new();
+
+    public IEnumerable<ValidationResult> Validate(ValidationContext validationContext)
+    {
+        if (Enrolment.PermitLimit is < 1 or > EnrolmentSettings.MaxPermitLimit)
+        {
+            yield return Setting.Problem(Section, $"{nameof(Enrolment)}:{nameof(Enrolment.PermitLimit)}", Enrolment.PermitLimit,
+                $"must be from 1 to {EnrolmentSettings.MaxPermitLimit}");
+        }
+        if (Enrolment.Window < TimeSpan.FromMinutes(1) || Enrolment.Window > TimeSpan.FromDays(31))
+        {
+            yield return Setting.Problem(Section, $"{nameof(Enrolment)}:{nameof(Enrolment.Window)}", Enrolment.Window,
+                "must be from one minute to 31 days");
+        }
+    }
+}
+
+/// <summary>The "Registry:Enrolment" settings: the per-institution limit on enrolments (<see cref="EnrolmentLimit"/>).</summary>
+public sealed class EnrolmentSettings
+{
+    public const int MaxPermitLimit = 100_000;
+
+    /// <summary>Enrolments per institution per <see cref="Window"/>; a registry migration raises it for its run.</summary>
+    public int PermitLimit { get; set; } = 10;
+
+    public TimeSpan Window { get; set; } = TimeSpan.FromHours(1);
+
+    public EnrolmentLimit Limit() => new(PermitLimit, Window);
 }
 
 [OptionsValidator]
