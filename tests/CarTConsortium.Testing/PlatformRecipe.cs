@@ -15,5 +15,8 @@ public static class PlatformRecipe
         ["Logging:LogLevel:Default"] = "Warning",
         ["Logging:LogLevel:Yarp"] = "Error",
         ["Logging:LogLevel:CarTConsortium.ServiceDefaults.Security"] = "Error",
+        // The platform tests enrol many patients of one institution (a matrix case each); the limit
+        // itself is tested by the registry's EnrolmentAbuseTests.
+        ["Registry:Enrolment:PermitLimit"] = "1000",
     };
 }
