@@ -212,6 +212,12 @@ public sealed class StandalonePlatform : IAsyncDisposable
             endpoints["Kestrel:Endpoints:Grpc:Url"] = $"http://127.0.0.1:{ports.GrpcPort}";
             endpoints["Kestrel:Endpoints:Grpc:Protocols"] = "Http2";
         }
+        // The registry takes the demo's published pseudonymisation secrets (appsettings.json) only for the demo;
+        // a source of its own, so that the settings below may override it.
+        builder.Configuration.AddInMemoryCollection(new Dictionary<string, string?>
+        {
+            ["Registry:Pseudonymisation:AllowDemoSecrets"] = options.DemoData ? "true" : "false",
+        });
         builder.Configuration.AddInMemoryCollection(endpoints
             .Concat(new Dictionary<string, string?>
             {

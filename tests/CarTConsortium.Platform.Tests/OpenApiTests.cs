@@ -246,6 +246,8 @@ public sealed class OpenApiFixture : IAsyncLifetime
                 [$"RateLimits:Clients:{ThrottledAddress}:PermitLimit"] = "3",
                 [$"RateLimits:Clients:{ThrottledAddress}:Window"] = "00:10:00",
             },
+            // A test run without demo data still uses the demo's published pseudonymisation secrets.
+            ["registry"] = new Dictionary<string, string?> { ["Registry:Pseudonymisation:AllowDemoSecrets"] = "true" },
         },
     });
 

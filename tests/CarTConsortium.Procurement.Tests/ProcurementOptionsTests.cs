@@ -31,4 +31,33 @@ public sealed class ProcurementOptionsTests
 
         Assert.True(new ProcurementOptionsValidator().Validate(null, options).Succeeded);
     }
+
+    [Theory]
+    [InlineData(0)]
+    [InlineData(-1)]
+    [InlineData(677)]
+    public void A_disclosure_number_of_countries_outside_1_to_676_is_refused_naming_the_setting(int countries)
+    {
+        var options = new ProcurementOptions { Disclosure = new DisclosureSettings { MinCountries = countries } };
+
+        var result = new ProcurementOptionsValidator().Validate(null, options);
+
+        Assert.True(result.Failed);
+        Assert.Contains($"Procurement:Disclosure:MinCountries = '{countries}': must be from 1 (always show exact totals) to 676", result.FailureMessage,
+            StringComparison.Ordinal);
+    }
+
+    [Theory]
+    [InlineData(1)]
+    [InlineData(3)]
+    [InlineData(676)]
+    public void A_disclosure_number_of_countries_from_1_to_676_is_accepted(int countries)
+    {
+        var options = new ProcurementOptions { Disclosure = new DisclosureSettings { MinCountries = countries } };
+
+        Assert.True(new ProcurementOptionsValidator().Validate(null, options).Succeeded);
+    }
+
+    [Fact]
+    public void By_default_exact_totals_are_shown_from_three_countries() => Assert.Equal(3, new ProcurementOptions().Disclosure.MinCountries);
 }

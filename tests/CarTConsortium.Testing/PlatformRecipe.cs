@@ -15,5 +15,11 @@ public static class PlatformRecipe
         ["Logging:LogLevel:Default"] = "Warning",
         ["Logging:LogLevel:Yarp"] = "Error",
         ["Logging:LogLevel:CarTConsortium.ServiceDefaults.Security"] = "Error",
+        // The platform tests enrol many patients of one institution (a matrix case each); the limit
+        // itself is tested by the registry's EnrolmentAbuseTests.
+        ["Registry:Enrolment:PermitLimit"] = "1000",
+        // The platform tests check the exact figures of pools one or two countries committed to; what an
+        // officer sees of such a pool is tested by procurement's PoolDisclosureAbuseTests.
+        ["Procurement:Disclosure:MinCountries"] = "1",
     };
 }

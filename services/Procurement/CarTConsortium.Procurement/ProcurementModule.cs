@@ -60,6 +60,7 @@ public sealed class ProcurementModule : IServiceModule
     /// <summary>The use cases, one per file, each scoped to a call; the tests wire them through here too.</summary>
     internal static void AddUseCases(IServiceCollection services)
     {
+        services.AddSingleton<PoolViewers>();
         services.AddScoped<RegisterItem>();
         services.AddScoped<UpdateItem>();
         services.AddScoped<GetItem>();

@@ -56,6 +56,8 @@ public sealed class RegistryModule : IServiceModule
         // Each member country's pseudonymisation secret; without usable ones the registry does not start.
         builder.Services.AddValidatedSettings<RegistryOptions, RegistryOptionsValidator>(builder.Configuration);
         builder.Services.AddSingleton(services => new Pseudonymiser(services.GetRequiredService<IOptions<RegistryOptions>>().Value.Pseudonymisation));
+        builder.Services.AddSingleton(services => services.GetRequiredService<IOptions<RegistryOptions>>().Value.Enrolment.Limit());
+        builder.Services.AddSingleton<EnrolmentTelemetry>();
 
         builder.Services.AddScoped<AdmitCountry>();
         builder.Services.AddScoped<ListCountries>();

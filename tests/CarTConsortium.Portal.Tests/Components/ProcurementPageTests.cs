@@ -214,6 +214,28 @@ public sealed class ProcurementPageTests : PortalComponentTest
         return auth;
     }
 
+    [Fact]
+    public void A_pool_too_few_countries_have_committed_to_shows_the_officer_a_range_no_exact_total_and_no_chart()
+    {
+        // Two countries, so the service sent KZ's 5 plus the band UZ's lots reach (4 to 9), and no exact figure.
+        var pool = Pool(kzQuantity: 5, kzRevision: 7);
+        pool.Totals = new PoolTotals { Countries = 2, CommittedRange = new VolumeRange { AtLeast = 9, AtMost = 14 }, DisclosureCountries = 3 };
+
+        var summary = Render<PoolSummary>(p => p.Add(s => s.Pool, pool).Add(s => s.CountryCode, "KZ"));
+
+        Assert.Equal("9 to 14", summary.Find("[data-testid=pooled-range]").TextContent);
+        Assert.Empty(summary.FindAll("[data-testid=pooled-total]"));
+        Assert.Contains("3 countries", summary.Find("[data-testid=pool-undisclosed]").TextContent, StringComparison.Ordinal);
+        Assert.Equal(Text["Pool_PriceUndisclosed", 3].Value, summary.Find("[data-testid=pool-price]").TextContent);
+        Assert.DoesNotContain("<svg", summary.Markup, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public void A_range_without_an_upper_bound_reads_at_least()
+    {
+        Assert.Equal("at least 55", PoolTotalsText.Range(Text, new VolumeRange { AtLeast = 55 }));
+    }
+
     /// <summary>The demo vector pool as KZ's officer reads it: KZ's commitment, and 5 units of the others inside the totals.</summary>
     private static Pool Pool(int kzQuantity, long kzRevision)
     {

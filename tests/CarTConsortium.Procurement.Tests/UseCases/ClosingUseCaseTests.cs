@@ -91,8 +91,8 @@ public sealed class ClosingUseCaseTests : IAsyncLifetime
         Assert.Equal("140 units at 447.50 USD each (the tier from 50); 2 commitment(s) dropped out above their maximum price", outcome.Description);
         Assert.Equal(
             [
-                new DroppedOut("KG", 30, Usd(389m), Usd(389.25m), 1, "max 389.00 USD below the fixed price 447.50 USD"),
-                new DroppedOut("UZ", 50, Usd(440m), Usd(447.50m), 2, "max 440.00 USD below the fixed price 447.50 USD"),
+                new DroppedOut("KG", 30, Usd(389m), Usd(389.25m), 1, "max 389.00 USD below the price 389.25 USD of round 1"),
+                new DroppedOut("UZ", 50, Usd(440m), Usd(447.50m), 2, "max 440.00 USD below the price 447.50 USD of round 2"),
             ],
             outcome.Dropped);
         Assert.Equal(
@@ -234,7 +234,7 @@ public sealed class ClosingUseCaseTests : IAsyncLifetime
         var outcome = (await _harness.GetAsync(pool.Id)).Value.Outcome!;
         Assert.Equal((FailureReason.MinimumNotReachedAfterDropOuts, "60 units left after drop-outs (of 110 committed), below the minimum of 100", 110, 60),
             (outcome.Failure, outcome.Description, outcome.CommittedVolume, outcome.KeptVolume));
-        Assert.Equal([new DroppedOut("UZ", 50, Usd(400m), Usd(447.50m), 1, "max 400.00 USD below the price 447.50 USD at 110 units")], outcome.Dropped);
+        Assert.Equal([new DroppedOut("UZ", 50, Usd(400m), Usd(447.50m), 1, "max 400.00 USD below the price 447.50 USD of round 1")], outcome.Dropped);
         Assert.Empty(await OrdersOf(pool.Id));
         Assert.Equal(Contract.FailureReason.MinimumNotReachedAfterDropOuts,
             Assert.Single(await _harness.EventsAsync(Contract.PoolFailed.Parser)).Pool.Outcome.FailureReason);

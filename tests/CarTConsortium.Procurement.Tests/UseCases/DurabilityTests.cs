@@ -53,7 +53,7 @@ public sealed class DurabilityTests : IAsyncLifetime
     public async Task A_restarted_app_carries_on_from_the_revisions_it_finds()
     {
         var seen = (await _harness.CommitAsync(_pool.Id, "KZ", 120, 480m)).Value.CommitmentOf("KZ")!.Revision;
-        var commitToPool = new CommitToPool(_harness.Reopened(), _harness.Clock);
+        var commitToPool = new CommitToPool(_harness.Reopened(), _harness.Clock, _harness.Viewers);
 
         var amended = await commitToPool.ExecuteAsync(new CommitToPoolCommand(_pool.Id, "KZ", 130, Usd(480m), DeliveryOf("KZ"), BudgetOf("KZ"), seen), Officer("KZ"), None);
         await Assert.ThrowsAsync<CallerRevisionStaleException>(() =>
@@ -72,13 +72,13 @@ public sealed class DurabilityTests : IAsyncLifetime
         var before = await _harness.OutboxAsync();
 
         var restarted = _harness.Reopened();
-        var read = await new GetPool(restarted, _harness.Clock).ExecuteAsync(new GetPoolCommand(_pool.Id), Callers.Admin, None);
+        var read = await new GetPool(restarted, _harness.Clock, _harness.Viewers).ExecuteAsync(new GetPoolCommand(_pool.Id), Callers.Admin, None);
         var orders = await new ListPurchaseOrders(restarted).ExecuteAsync(new ListPurchaseOrdersCommand(0, null, _pool.Id, null), Callers.Admin, None);
 
         Assert.Equal((PoolStatus.Settled, closed.Version), (read.Value.Status, read.Version));
         Assert.Equal(closed.Value.Savings().Pool, read.Value.Savings().Pool);
         Assert.Equal([$"{_pool.Id}.KZ", $"{_pool.Id}.UZ"], orders.Orders.Select(o => o.Id));
         Assert.Equal(before.Select(m => (m.Id, m.Topic, m.Payload)), (await restarted.ReadPendingAsync(1_000, None)).Select(m => (m.Id, m.Topic, m.Payload)));
-        await Assert.ThrowsAsync<RuleViolationException>(() => new ClosePool(restarted, _harness.Clock).ExecuteAsync(new ClosePoolCommand(_pool.Id, "again"), Callers.Admin, None));
+        await Assert.ThrowsAsync<RuleViolationException>(() => new ClosePool(restarted, _harness.Clock, _harness.Viewers).ExecuteAsync(new ClosePoolCommand(_pool.Id, "again"), Callers.Admin, None));
     }
 }

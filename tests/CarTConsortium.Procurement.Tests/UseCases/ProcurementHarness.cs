@@ -34,14 +34,19 @@ public sealed class ProcurementHarness : IDisposable
     private readonly IServiceScope _scope;
 
     /// <param name="closingCheckInterval">The longest the closing job sleeps; an hour unless a test says otherwise.</param>
-    public ProcurementHarness(TimeSpan? closingCheckInterval = null)
+    /// <param name="disclosureCountries">Procurement:Disclosure:MinCountries; the default unless a test says otherwise.</param>
+    public ProcurementHarness(TimeSpan? closingCheckInterval = null, int disclosureCountries = Procurement.Domain.Pools.PoolDisclosure.DefaultMinCountries)
     {
         DatabasePath = Path.Combine(_folder.Path, "procurement.db");
         var services = new ServiceCollection();
         services.AddLogging();
         services.AddSingleton<TimeProvider>(Clock);
         services.AddSingleton(Options.Create(new EventingOptions { AppId = "procurement" }));
-        services.AddSingleton(Options.Create(new ProcurementOptions { ClosingCheckInterval = closingCheckInterval ?? TimeSpan.FromHours(1) }));
+        services.AddSingleton(Options.Create(new ProcurementOptions
+        {
+            ClosingCheckInterval = closingCheckInterval ?? TimeSpan.FromHours(1),
+            Disclosure = new DisclosureSettings { MinCountries = disclosureCountries },
+        }));
         services.AddSqliteStorage(DatabasePath);
         services.AddSingleton<EventDispatcher>();
         services.AddEventHandler<InstitutionChanged, InstitutionProjection>();
@@ -55,6 +60,7 @@ public sealed class ProcurementHarness : IDisposable
         Store = _services.GetRequiredService<SqliteDocumentStore>();
         Dispatcher = _services.GetRequiredService<EventDispatcher>();
         T UseCase<T>() where T : notnull => _scope.ServiceProvider.GetRequiredService<T>();
+        Viewers = UseCase<PoolViewers>();
         RegisterItem = UseCase<RegisterItem>();
         UpdateItem = UseCase<UpdateItem>();
         GetItem = UseCase<GetItem>();
@@ -79,6 +85,8 @@ public sealed class ProcurementHarness : IDisposable
     public SqliteDocumentStore Store { get; }
 
     public EventDispatcher Dispatcher { get; }
+
+    public PoolViewers Viewers { get; }
 
     public RegisterItem RegisterItem { get; }
 

@@ -83,7 +83,7 @@ public sealed class VisibilityTests : IAsyncLifetime
             MaxUnitPrice = WireUsd(440m),
             PriceThen = WireUsd(447.50m),
             Round = 2,
-            Reason = "max 440.00 USD below the fixed price 447.50 USD",
+            Reason = "max 440.00 USD below the price 447.50 USD of round 2",
         }, dropped);
         Assert.Equal(["UZ"], uz.Commitments.Select(c => c.CountryCode));
     }

@@ -8,8 +8,16 @@ using CarTConsortium.Registry.UseCases.Statistics;
 namespace CarTConsortium.Registry.Tests.UseCases;
 
 /// <summary>Every use case of the registry over one store and clock, as the module wires them.</summary>
-internal class RegistryUseCases(IDocumentStore store, TimeProvider clock, Pseudonymiser pseudonymiser)
+/// <param name="enrolmentLimit">
+/// The per-institution enrolment limit; by default one the tests' cohorts never reach (they enrol
+/// whole cohorts at one instant). <see cref="EnrolmentAbuseTests"/> sets the real one.
+/// </param>
+internal class RegistryUseCases(IDocumentStore store, TimeProvider clock, Pseudonymiser pseudonymiser, EnrolmentLimit? enrolmentLimit = null,
+    EnrolmentTelemetry? enrolmentTelemetry = null)
 {
+    /// <summary>Telemetry nobody listens to, for the tests that do not look at it.</summary>
+    public static EnrolmentTelemetry QuietTelemetry { get; } = new(new DefaultMeters(), Microsoft.Extensions.Logging.Abstractions.NullLogger<EnrolmentTelemetry>.Instance);
+
     public AdmitCountry AdmitCountry { get; } = new(store, clock);
     public ListCountries ListCountries { get; } = new(store);
     public SignAgreement SignAgreement { get; } = new(store, clock);
@@ -22,7 +30,8 @@ internal class RegistryUseCases(IDocumentStore store, TimeProvider clock, Pseudo
     public RegisterProduct RegisterProduct { get; } = new(store, clock);
     public GetProduct GetProduct { get; } = new(store);
     public ListProducts ListProducts { get; } = new(store);
-    public EnrolPatient EnrolPatient { get; } = new(store, clock, pseudonymiser);
+    public EnrolPatient EnrolPatient { get; } = new(store, clock, pseudonymiser,
+        enrolmentLimit ?? new EnrolmentLimit(EnrolmentSettings.MaxPermitLimit, TimeSpan.FromMinutes(1)), enrolmentTelemetry ?? QuietTelemetry);
     public GetPatient GetPatient { get; } = new(store, clock);
     public ListPatients ListPatients { get; } = new(store, clock);
     public ChangeConsent ChangeConsent { get; } = new(store, clock);
@@ -30,4 +39,38 @@ internal class RegistryUseCases(IDocumentStore store, TimeProvider clock, Pseudo
     public RecordOutcome RecordOutcome { get; } = new(store, clock);
     public ListAccessLog ListAccessLog { get; } = new(store);
     public GetStatistics GetStatistics { get; } = new(store, clock);
+}
+
+/// <summary>A meter factory without a container, for telemetry the tests build by hand.</summary>
+internal sealed class DefaultMeters : System.Diagnostics.Metrics.IMeterFactory
+{
+    private readonly List<System.Diagnostics.Metrics.Meter> _meters = [];
+
+    public System.Diagnostics.Metrics.Meter Create(System.Diagnostics.Metrics.MeterOptions options)
+    {
+        var meter = new System.Diagnostics.Metrics.Meter(options);
+        lock (_meters)
+        {
+            _meters.Add(meter);
+        }
+        return meter;
+    }
+
+    /// <summary>Whether this factory made <paramref name="meter"/>: a listener counts only its own test's measurements.</summary>
+    public bool Made(System.Diagnostics.Metrics.Meter meter)
+    {
+        lock (_meters)
+        {
+            return _meters.Contains(meter);
+        }
+    }
+
+    public void Dispose()
+    {
+        lock (_meters)
+        {
+            _meters.ForEach(m => m.Dispose());
+            _meters.Clear();
+        }
+    }
 }

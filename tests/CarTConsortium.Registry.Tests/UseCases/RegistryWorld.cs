@@ -53,8 +53,9 @@ internal sealed class RegistryWorld : RegistryUseCases, IAsyncDisposable
 
     private readonly TemporaryFolder _folder;
 
-    private RegistryWorld(TemporaryFolder folder, string databasePath, SqliteDocumentStore store, FakeTimeProvider clock, Pseudonymiser pseudonymiser)
-        : base(store, clock, pseudonymiser)
+    private RegistryWorld(TemporaryFolder folder, string databasePath, SqliteDocumentStore store, FakeTimeProvider clock, Pseudonymiser pseudonymiser,
+        EnrolmentLimit? enrolmentLimit, EnrolmentTelemetry? enrolmentTelemetry)
+        : base(store, clock, pseudonymiser, enrolmentLimit, enrolmentTelemetry)
     {
         _folder = folder;
         DatabasePath = databasePath;
@@ -74,11 +75,13 @@ internal sealed class RegistryWorld : RegistryUseCases, IAsyncDisposable
     public Pseudonymiser Pseudonymiser { get; }
 
     /// <summary>The registry set up; without <paramref name="kgKzAgreement"/> KG and KZ have agreed nothing.</summary>
-    public static async Task<RegistryWorld> CreateAsync(bool kgKzAgreement = true)
+    /// <param name="enrolmentLimit">The per-institution enrolment limit; one the tests never reach unless given.</param>
+    public static async Task<RegistryWorld> CreateAsync(bool kgKzAgreement = true, EnrolmentLimit? enrolmentLimit = null, EnrolmentTelemetry? enrolmentTelemetry = null)
     {
         var folder = new TemporaryFolder("cartc-usecases-");
         var databasePath = System.IO.Path.Combine(folder, "registry.db");
-        var world = new RegistryWorld(folder, databasePath, new SqliteDocumentStore(databasePath, new OutboxSignal()), new FakeTimeProvider(Start), new Pseudonymiser(Secrets()));
+        var world = new RegistryWorld(folder, databasePath, new SqliteDocumentStore(databasePath, new OutboxSignal()), new FakeTimeProvider(Start), new Pseudonymiser(Secrets()),
+            enrolmentLimit, enrolmentTelemetry);
         try
         {
             await world.SetUpAsync(kgKzAgreement);

@@ -81,7 +81,14 @@ internal static class ProcurementMapping
             SupplyCap = pool.SupplyCap ?? 0,
             Status = Statuses.First(st => st.Domain == pool.Status).Wire,
             AcceptingCommitments = view.AcceptingCommitments,
-            Totals = ToContract(view.Totals, view.Countries),
+            Totals = view.Totals is { } totals
+                ? ToContract(totals, view.Countries)
+                : new Contract.PoolTotals
+                {
+                    Countries = view.Countries,
+                    CommittedRange = new Contract.VolumeRange { AtLeast = view.Range!.AtLeast, AtMost = view.Range.AtMost ?? 0 },
+                    DisclosureCountries = view.DisclosureCountries,
+                },
             Commitments = { view.Commitments.Select(c => ToContract(pool.PoolId, c)) },
             Outcome = view.Outcome is { } outcome ? ToContract(outcome) : null,
             OpenedAt = Timestamp.FromDateTimeOffset(pool.OpenedAt),

@@ -53,7 +53,7 @@ internal sealed class DemoPatients(EnrolPatient enrolPatient, RecordInfusion rec
             random.NextDouble() < 0.45 ? Sex.Female : Sex.Male,
             random.NextDouble() < 0.7 ? DiseaseStatus.Relapsed : DiseaseStatus.Refractory,
             Cd19Status.Positive, random.Next(1, 5),
-            new Consents(Registry: true, CrossBorderSharing: crossBorder, Research: crossBorder || random.NextDouble() < 0.5)), clinician, ct);
+            new Consents(Registry: true, CrossBorderSharing: crossBorder, Research: crossBorder || random.NextDouble() < 0.5)), clinician, counted: false, ct);
         var pseudonym = enrolled.Id;
 
         await recordInfusion.ExecuteAsync(new RecordInfusionCommand(pseudonym, product, Math.Round(0.5 + (random.NextDouble() * 4), 1), Day(infused), null),

@@ -9,7 +9,7 @@ namespace CarTConsortium.Registry.Storage;
 /// <summary>
 /// Every collection the registry keeps, with the keys its queries filter on. The document id of
 /// each is the aggregate's own id: country code, agreement id (the pair), institution id,
-/// product id, pseudonym, access-log entry id.
+/// product id, pseudonym, access-log entry id, institution and window.
 /// </summary>
 public static class RegistryCollections
 {
@@ -35,4 +35,7 @@ public static class RegistryCollections
         (PatientKeys.Research, p => !p.IsFrozen && p.Consents.Research ? PatientKeys.Yes : null));
 
     public static readonly Collection<AccessLogEntry> AccessLog = new("access_log", (AccessLogKeys.Pseudonym, e => e.Pseudonym));
+
+    /// <summary>Enrolments per institution and window (<see cref="EnrolmentLimit.IdOf"/>), counted with each enrolment.</summary>
+    public static readonly Collection<EnrolmentWindow> EnrolmentWindows = new("enrolment_windows");
 }

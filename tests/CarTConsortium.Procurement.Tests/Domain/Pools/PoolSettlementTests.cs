@@ -76,8 +76,8 @@ public sealed class PoolSettlementTests
         Assert.Equal(["KZ"], settled.Kept.Select(c => c.CountryCode));
         Assert.Equal(
             [
-                ("KG", Usd(1_200m), 1, "max 1,150.00 USD below the fixed price 1,350.00 USD"),
-                ("UZ", Usd(1_350m), 2, "max 1,300.00 USD below the fixed price 1,350.00 USD"),
+                ("KG", Usd(1_200m), 1, "max 1,150.00 USD below the price 1,200.00 USD of round 1"),
+                ("UZ", Usd(1_350m), 2, "max 1,300.00 USD below the price 1,350.00 USD of round 2"),
             ],
             settled.Dropped.Select(d => (d.Commitment.CountryCode, d.PriceThen, d.Round, d.Reason)));
         Assert.Equal(new Savings(Usd(54_000m), Usd(54_000m), Usd(0m)), settled.Pool);
@@ -165,8 +165,8 @@ public sealed class PoolSettlementTests
         Assert.Equal((53, 40), (failed.CommittedVolume, failed.KeptVolume));
         Assert.Equal(
             [
-                ("KG", "max 1,150.00 USD below the price 1,200.00 USD at 53 units"),
-                ("UZ", "max 1,300.00 USD below the price 1,350.00 USD at 48 units"),
+                ("KG", "max 1,150.00 USD below the price 1,200.00 USD of round 1"),
+                ("UZ", "max 1,300.00 USD below the price 1,350.00 USD of round 2"),
             ],
             failed.Dropped.Select(d => (d.Commitment.CountryCode, d.Reason)));
         Assert.Equal(["KG", "KZ", "UZ"], failed.Released.Select(c => c.CountryCode));

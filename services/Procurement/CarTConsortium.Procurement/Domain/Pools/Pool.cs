@@ -167,21 +167,59 @@ public sealed record Pool(
     /// <summary>
     /// What each country pays, would pay alone, and saves: the pool's fixed figures once it
     /// settled; while it is open, what they would be if it closed now with the commitments as
-    /// they stand; none when it failed or would fail.
+    /// they stand; none when it failed or would fail. Every country's figures: for a reader, <see cref="SavingsSeenBy"/>.
     /// </summary>
-    public SavingsReport Savings()
+    public SavingsReport Savings() => Status switch
     {
+        PoolStatus.Settled => new SavingsReport(SavingsBasis.Final, Currency, Outcome!.Tier!.UnitPrice, Outcome.PoolSavings, Outcome.Countries, ""),
+        PoolStatus.Failed => SavingsReport.None(Currency, $"The pool failed: {Outcome!.Description}."),
+        _ => Projection(Settle(), ""),
+    };
+
+    /// <summary>
+    /// The savings as <paramref name="viewer"/> may see them. An admin sees <see cref="Savings"/>.
+    /// An officer sees their own country's figures, and the pool's sums only where they see its
+    /// exact totals (<see cref="PoolViewer.SeesExactTotals"/>). An open pool's projection for an
+    /// officer is computed from what they may know: the pooled quantities (once disclosed), the
+    /// tiers and their own maximum price, every other country assumed to stay in whatever the
+    /// price. Projected with the others' real maximum prices, a commit or withdrawal that tips
+    /// the projection from "goes ahead" to "would fail after drop-outs" brackets another
+    /// country's confidential maximum price; projected this way, nothing an officer reads
+    /// depends on it. While the totals are not disclosed there is no projection at all: the
+    /// projected price would give away the tier the exact total reaches.
+    /// </summary>
+    public SavingsReport SavingsSeenBy(PoolViewer viewer)
+    {
+        ArgumentNullException.ThrowIfNull(viewer);
+        if (viewer.SeesEveryCountry)
+        {
+            return Savings();
+        }
+        var exact = viewer.SeesExactTotals(Commitments.Count);
         switch (Status)
         {
             case PoolStatus.Settled:
-                return new SavingsReport(SavingsBasis.Final, Currency, Outcome!.Tier!.UnitPrice, Outcome.PoolSavings, Outcome.Countries, "");
+                var final = Savings().SeenBy(viewer);
+                return exact ? final : final with { Pool = null };
             case PoolStatus.Failed:
-                return SavingsReport.None(Currency, $"The pool failed: {Outcome!.Description}.");
+                return SavingsReport.None(Currency, $"The pool failed: {Outcome!.SeenBy(viewer, Commitments.Count).Description}.");
             default:
-                var result = Settle();
-                return result is SettlementResult.Settled settled
-                    ? new SavingsReport(SavingsBasis.Projected, Currency, settled.UnitPrice, settled.Pool, PoolOutcome.Of(settled, Commitments).Countries, "")
-                    : SavingsReport.None(Currency, $"If the pool closed now it would fail: {((SettlementResult.Failed)result).Description}.");
+                if (!exact)
+                {
+                    return SavingsReport.None(Currency,
+                        $"Projections are shown once {viewer.DisclosureCountries} countries have committed; {Commitments.Count} have so far.");
+                }
+                var terms = Terms();
+                var highest = terms.Tiers.Tiers[0].UnitPrice;
+                var assumed = Commitments.Select(c => viewer.Sees(c.CountryCode)
+                    ? c.ToRules(terms)
+                    : Commitment.Check(terms, c.CountryCode, c.Quantity, highest, c.DeliveryInstitutionId, c.BudgetReference)).ToArray();
+                return Projection(PoolSettlement.Settle(terms, assumed), "Projected as if every other country stays in: their maximum prices are theirs to keep.")
+                    .SeenBy(viewer);
         }
     }
+
+    private SavingsReport Projection(SettlementResult result, string note) => result is SettlementResult.Settled settled
+        ? new SavingsReport(SavingsBasis.Projected, Currency, settled.UnitPrice, settled.Pool, PoolOutcome.Of(settled, Commitments).Countries, note)
+        : SavingsReport.None(Currency, $"If the pool closed now it would fail: {((SettlementResult.Failed)result).Description}.");
 }

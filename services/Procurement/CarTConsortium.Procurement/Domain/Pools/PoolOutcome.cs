@@ -25,11 +25,30 @@ public sealed record PoolOutcome(
 {
     public bool CapBinds => Failure is null && DeliveredVolume < KeptVolume;
 
-    /// <summary>The outcome as <paramref name="viewer"/> may see it: the pool's figures, and only the allocations and drop-outs of countries they see.</summary>
-    public PoolOutcome SeenBy(PoolViewer viewer) => this with
+    /// <summary>
+    /// The outcome as <paramref name="viewer"/> may see it: only the allocations and drop-outs of
+    /// countries they see, and the pool's volumes only when they see the exact totals of a pool
+    /// <paramref name="countries"/> countries committed to; otherwise the volumes are 0 and the
+    /// description names only the price tier or the rule the pool failed by.
+    /// </summary>
+    public PoolOutcome SeenBy(PoolViewer viewer, int countries)
     {
-        Countries = [.. Countries.Where(c => viewer.Sees(c.CountryCode))],
-        Dropped = [.. Dropped.Where(d => viewer.Sees(d.CountryCode))],
+        ArgumentNullException.ThrowIfNull(viewer);
+        var own = this with
+        {
+            Countries = [.. Countries.Where(c => viewer.Sees(c.CountryCode))],
+            Dropped = [.. Dropped.Where(d => viewer.Sees(d.CountryCode))],
+        };
+        return viewer.SeesExactTotals(countries)
+            ? own
+            : own with { CommittedVolume = 0, KeptVolume = 0, DeliveredVolume = 0, Description = WithoutVolumes() };
+    }
+
+    private string WithoutVolumes() => Failure switch
+    {
+        null => $"at {Tier!.UnitPrice} each (the tier from {Tier.MinQuantity}); the volumes are shown once more countries take part",
+        FailureReason.MinimumNotReached => "below the minimum volume",
+        _ => "below the minimum volume once the commitments below the price had dropped out",
     };
 
     public static PoolOutcome Of(SettlementResult result, IReadOnlyList<PoolCommitment> commitments)

@@ -30,7 +30,7 @@ public static class PoolSettlement
     {
         var committed = PooledTotal(terms, commitments);
         var kept = commitments.OrderBy(c => c.CountryCode, StringComparer.Ordinal).ToList();
-        var dropped = new List<(Commitment Commitment, Money Price, int Volume, int Round)>();
+        var dropped = new List<(Commitment Commitment, Money Price, int Round)>();
 
         // Termination: a round either drops nobody and ends, or drops at least one commitment, and
         // the kept set only shrinks; so there are at most (commitments + 1) rounds. The price never
@@ -51,10 +51,9 @@ public static class PoolSettlement
             if (below.Length == 0)
             {
                 return Settle(terms, kept, total, price,
-                    [.. dropped.Select(d => new DroppedCommitment(d.Commitment, d.Price, d.Round,
-                        $"max {d.Commitment.MaxUnitPrice} below the fixed price {price}"))]);
+                    [.. dropped.Select(d => new DroppedCommitment(d.Commitment, d.Price, d.Round, DropOutReason(d.Commitment, d.Price, d.Round)))]);
             }
-            dropped.AddRange(below.Select(c => (c, price, volume, round)));
+            dropped.AddRange(below.Select(c => (c, price, round)));
             kept.RemoveAll(below.Contains);
         }
     }
@@ -80,7 +79,7 @@ public static class PoolSettlement
     }
 
     private static SettlementResult.Failed Fail(PoolTerms terms, IReadOnlyList<Commitment> commitments, int committed, int kept,
-        List<(Commitment Commitment, Money Price, int Volume, int Round)> dropped)
+        List<(Commitment Commitment, Money Price, int Round)> dropped)
     {
         var afterDropOuts = dropped.Count > 0;
         var description = afterDropOuts
@@ -89,10 +88,17 @@ public static class PoolSettlement
         return new SettlementResult.Failed(
             afterDropOuts ? FailureReason.MinimumNotReachedAfterDropOuts : FailureReason.MinimumNotReached,
             description, committed, kept,
-            [.. dropped.Select(d => new DroppedCommitment(d.Commitment, d.Price, d.Round,
-                $"max {d.Commitment.MaxUnitPrice} below the price {d.Price} at {d.Volume} units"))],
+            [.. dropped.Select(d => new DroppedCommitment(d.Commitment, d.Price, d.Round, DropOutReason(d.Commitment, d.Price, d.Round)))],
             [.. commitments.OrderBy(c => c.CountryCode, StringComparer.Ordinal)]);
     }
+
+    /// <summary>
+    /// Quotes the price of the round the commitment dropped out in, not the final one (a later
+    /// round's price was never the country's to meet), and no volume: an officer reads their own
+    /// reason, and the volume of a round would tell them the other countries' total.
+    /// </summary>
+    private static string DropOutReason(Commitment commitment, Money priceThen, int round) =>
+        $"max {commitment.MaxUnitPrice} below the price {priceThen} of round {round}";
 
     private static SettlementResult.Settled Settle(PoolTerms terms, List<Commitment> kept, int total, Money price,
         IReadOnlyList<DroppedCommitment> dropped)

@@ -8,7 +8,7 @@ namespace CarTConsortium.Procurement.UseCases.Pools;
 public sealed record ClosePoolCommand(string? PoolId, string? Reason);
 
 /// <summary>An admin closes an open pool before its time and settles it now, giving the reason.</summary>
-public sealed class ClosePool(IDocumentStore store, TimeProvider clock)
+public sealed class ClosePool(IDocumentStore store, TimeProvider clock, PoolViewers viewers)
 {
     private const int MaxReasonLength = 500;
 
@@ -20,6 +20,6 @@ public sealed class ClosePool(IDocumentStore store, TimeProvider clock)
             .ThrowIfInvalid();
         var closed = await ConflictRetry.RunAsync(async attemptCt =>
             await store.CloseAsync(clock, await store.FindPoolAsync(command.PoolId!, attemptCt), caller.Subject, command.Reason!.Trim(), attemptCt), ct);
-        return SeenPool.Of(closed, caller, clock.GetUtcNow());
+        return SeenPool.Of(closed, viewers.Of(caller), clock.GetUtcNow());
     }
 }

@@ -22,7 +22,7 @@ public sealed record CommitToPoolCommand(
 /// changes nothing writes nothing. Taken only while the pool accepts commitments. An officer
 /// naming another country is refused before anything is read.
 /// </summary>
-public sealed class CommitToPool(IDocumentStore store, TimeProvider clock)
+public sealed class CommitToPool(IDocumentStore store, TimeProvider clock, PoolViewers viewers)
 {
     public async Task<SeenPool> ExecuteAsync(CommitToPoolCommand command, Caller caller, CancellationToken ct)
     {
@@ -63,7 +63,7 @@ public sealed class CommitToPool(IDocumentStore store, TimeProvider clock)
             return await store.SaveCommitmentAsync(clock, current, next, kept.CountryCode,
                 existing is null ? CommitmentChange.Committed : CommitmentChange.Amended, kept, attemptCt);
         }, ct);
-        return SeenPool.Of(saved, caller, clock.GetUtcNow());
+        return SeenPool.Of(saved, viewers.Of(caller), clock.GetUtcNow());
     }
 
     /// <summary>Units go to an institution of the committing country that the registry knows.</summary>

@@ -14,7 +14,7 @@ public sealed record ListPoolsCommand(int PageSize, string? PageToken, PoolStatu
 public sealed record PoolPage(IReadOnlyList<SeenPool> Pools, string NextPageToken);
 
 /// <summary>A page of pools, oldest first, each as the caller may see it.</summary>
-public sealed class ListPools(IDocumentStore store, TimeProvider clock)
+public sealed class ListPools(IDocumentStore store, TimeProvider clock, PoolViewers viewers)
 {
     public async Task<PoolPage> ExecuteAsync(ListPoolsCommand command, Caller caller, CancellationToken ct)
     {
@@ -31,6 +31,7 @@ public sealed class ListPools(IDocumentStore store, TimeProvider clock)
         validator.ThrowIfInvalid();
         var page = await store.QueryAsync(ProcurementCollections.Pools, query, ct);
         var now = clock.GetUtcNow();
-        return new PoolPage([.. page.Items.Select(p => SeenPool.Of(p, caller, now))], Paging.NextToken(page));
+        var viewer = viewers.Of(caller);
+        return new PoolPage([.. page.Items.Select(p => SeenPool.Of(p, viewer, now))], Paging.NextToken(page));
     }
 }

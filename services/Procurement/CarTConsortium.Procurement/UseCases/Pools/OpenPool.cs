@@ -26,7 +26,7 @@ public sealed record OpenPoolCommand(
 /// The consortium opens a pool of a catalogue item (<see cref="Pool.Open"/>) and tells the other
 /// services (PoolOpened); the closing job learns its closing time at once.
 /// </summary>
-public sealed class OpenPool(IDocumentStore store, TimeProvider clock, PoolsOpened poolsOpened)
+public sealed class OpenPool(IDocumentStore store, TimeProvider clock, PoolViewers viewers, PoolsOpened poolsOpened)
 {
     public async Task<SeenPool> ExecuteAsync(OpenPoolCommand command, Caller caller, CancellationToken ct)
     {
@@ -42,6 +42,6 @@ public sealed class OpenPool(IDocumentStore store, TimeProvider clock, PoolsOpen
             .Insert(ProcurementCollections.Pools, pool.PoolId, pool)
             .Raise(PoolEvents.Opened(stored, now), clock), ct);
         poolsOpened.Notify();
-        return SeenPool.Of(stored, caller, clock.GetUtcNow());
+        return SeenPool.Of(stored, viewers.Of(caller), clock.GetUtcNow());
     }
 }

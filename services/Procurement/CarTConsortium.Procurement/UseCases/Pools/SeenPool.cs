@@ -1,4 +1,3 @@
-using CarTConsortium.BuildingBlocks.Security;
 using CarTConsortium.BuildingBlocks.Storage;
 using CarTConsortium.Procurement.Domain.Pools;
 
@@ -13,6 +12,6 @@ public sealed record SeenPool(Stored<Pool> Stored, PoolView View)
 
     public Pool Value => Stored.Value;
 
-    /// <summary><paramref name="stored"/> as <paramref name="caller"/> sees it at <paramref name="now"/> (<see cref="PoolViewer.Of"/>).</summary>
-    public static SeenPool Of(Stored<Pool> stored, Caller caller, DateTimeOffset now) => new(stored, PoolView.Of(stored.Value, PoolViewer.Of(caller), now));
+    /// <summary><paramref name="stored"/> as <paramref name="viewer"/> sees it at <paramref name="now"/>.</summary>
+    public static SeenPool Of(Stored<Pool> stored, PoolViewer viewer, DateTimeOffset now) => new(stored, PoolView.Of(stored.Value, viewer, now));
 }

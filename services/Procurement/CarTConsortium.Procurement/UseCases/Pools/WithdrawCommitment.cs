@@ -10,7 +10,7 @@ namespace CarTConsortium.Procurement.UseCases.Pools;
 public sealed record WithdrawCommitmentCommand(string? PoolId, string? CountryCode, long ExpectedRevision);
 
 /// <summary>The caller's country takes its commitment back, while the pool accepts commitments.</summary>
-public sealed class WithdrawCommitment(IDocumentStore store, TimeProvider clock)
+public sealed class WithdrawCommitment(IDocumentStore store, TimeProvider clock, PoolViewers viewers)
 {
     public async Task<SeenPool> ExecuteAsync(WithdrawCommitmentCommand command, Caller caller, CancellationToken ct)
     {
@@ -34,6 +34,6 @@ public sealed class WithdrawCommitment(IDocumentStore store, TimeProvider clock)
             return await store.SaveCommitmentAsync(clock, current, current.Value.Without(existing.CountryCode), existing.CountryCode,
                 CommitmentChange.Withdrawn, null, attemptCt);
         }, ct);
-        return SeenPool.Of(saved, caller, clock.GetUtcNow());
+        return SeenPool.Of(saved, viewers.Of(caller), clock.GetUtcNow());
     }
 }

@@ -35,12 +35,18 @@ public sealed partial class Pseudonymiser
 
     private readonly Dictionary<string, byte[]> _secrets;
 
-    /// <exception cref="InvalidOperationException">The settings are unusable (see <see cref="PseudonymisationOptions.Validate"/>).</exception>
+    /// <summary>
+    /// Takes the countries whose secrets decode to at least <see cref="PseudonymisationOptions.MinSecretBytes"/>
+    /// bytes. The settings validator refuses to start on anything less, so in a running app every
+    /// configured country is here; a country left out is refused by <see cref="Derive"/> like one not configured.
+    /// </summary>
     public Pseudonymiser(PseudonymisationOptions options)
     {
         ArgumentNullException.ThrowIfNull(options);
-        options.Validate();
-        _secrets = options.CountrySecrets.ToDictionary(p => p.Key, p => PseudonymisationOptions.Decode(p.Value)!, StringComparer.Ordinal);
+        _secrets = options.CountrySecrets
+            .Select(p => (Country: p.Key, Secret: PseudonymisationOptions.Decode(p.Value)))
+            .Where(p => p.Secret is { Length: >= PseudonymisationOptions.MinSecretBytes })
+            .ToDictionary(p => p.Country, p => p.Secret!, StringComparer.Ordinal);
     }
 
     /// <summary>The countries whose patients can be enrolled, in alphabetical order.</summary>

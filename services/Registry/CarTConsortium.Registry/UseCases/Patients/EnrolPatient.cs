@@ -25,10 +25,18 @@ public sealed record EnrolPatientCommand(
     int PriorLines,
     Consents Consents);
 
-/// <summary>Enrols a patient at the caller's own institution under the pseudonym of their national identifier.</summary>
-public sealed class EnrolPatient(IDocumentStore store, TimeProvider clock, Pseudonymiser pseudonymiser)
+/// <summary>
+/// Enrols a patient at the caller's own institution under the pseudonym of their national
+/// identifier, within the institution's enrolment limit (<see cref="EnrolmentLimit"/>): the
+/// enrolment and the institution's count are one commit, so a refused enrolment changes nothing.
+/// </summary>
+public sealed class EnrolPatient(IDocumentStore store, TimeProvider clock, Pseudonymiser pseudonymiser, EnrolmentLimit limit, EnrolmentTelemetry telemetry)
 {
-    public async Task<Stored<PatientRecord>> ExecuteAsync(EnrolPatientCommand command, Caller caller, CancellationToken ct)
+    public Task<Stored<PatientRecord>> ExecuteAsync(EnrolPatientCommand command, Caller caller, CancellationToken ct) =>
+        ExecuteAsync(command, caller, counted: true, ct);
+
+    /// <param name="counted">False only for the demo's own seeding, which loads whole cohorts at once and must leave the demo's users their limit.</param>
+    internal async Task<Stored<PatientRecord>> ExecuteAsync(EnrolPatientCommand command, Caller caller, bool counted, CancellationToken ct)
     {
         var country = string.IsNullOrEmpty(command.CountryCode) ? caller.Country ?? "" : command.CountryCode;
         var record = PatientRecord.Enrol(pseudonymiser, command.NationalId, country, command.TreatingInstitutionId, command.BirthYear, command.BirthMonth,
@@ -37,19 +45,49 @@ public sealed class EnrolPatient(IDocumentStore store, TimeProvider clock, Pseud
         verified.Demand(PatientVisibility.CanEnrol(verified, record.TreatingInstitutionId));
         await CheckCareIsPossibleAsync(record, ct);
 
-        var stored = Stored.Inserted(record.Pseudonym, record);
+        // Concurrent enrolments of one institution race on its count: the loser reads it again.
+        return await ConflictRetry.RunAsync(async attemptCt =>
+        {
+            if (await store.FindAsync(RegistryCollections.Patients, record.Pseudonym, attemptCt) is not null)
+            {
+                // The same identifier always gives the same pseudonym; say so without naming it to a caller who may not see that record.
+                throw new AlreadyExistsException($"This patient is already enrolled in the registry for {record.CountryCode}.");
+            }
+            var changes = new ChangeSet()
+                .Insert(RegistryCollections.Patients, record.Pseudonym, record)
+                .Raise(PatientEvents.Enrolled(record), clock);
+            if (counted)
+            {
+                await CountAsync(changes, record.TreatingInstitutionId, attemptCt);
+            }
+            await store.CommitAsync(changes, attemptCt);
+            return Stored.Inserted(record.Pseudonym, record);
+        }, ct);
+    }
+
+    private async Task CountAsync(ChangeSet changes, string institutionId, CancellationToken ct)
+    {
+        var now = clock.GetUtcNow();
+        var id = EnrolmentLimit.IdOf(institutionId, limit.WindowStartAt(now));
+        var current = await store.FindAsync(RegistryCollections.EnrolmentWindows, id, ct);
+        EnrolmentWindow counted;
         try
         {
-            await store.CommitAsync(new ChangeSet()
-                .Insert(RegistryCollections.Patients, record.Pseudonym, record)
-                .Raise(PatientEvents.Enrolled(record), clock), ct);
+            counted = limit.Counted(current?.Value, institutionId, now);
         }
-        catch (DocumentExistsException)
+        catch (RuleViolationException)
         {
-            // The same identifier always gives the same pseudonym; say so without naming it to a caller who may not see that record.
-            throw new AlreadyExistsException($"This patient is already enrolled in the registry for {record.CountryCode}.");
+            telemetry.Refused(institutionId, limit.PermitLimit, limit.Window);
+            throw;
         }
-        return stored;
+        if (current is null)
+        {
+            changes.Insert(RegistryCollections.EnrolmentWindows, id, counted);
+        }
+        else
+        {
+            changes.Update(RegistryCollections.EnrolmentWindows, current, counted);
+        }
     }
 
     /// <summary>The treating institution must be a treatment centre, and a foreign patient needs a cross-border care agreement in force.</summary>
