@@ -39,6 +39,7 @@ public sealed class EmergencyAbuseTests
         Assert.Empty(await world.BookingsAsync());
         Assert.Null(await world.ClaimAsync(patient));
         Assert.Empty(await world.Sqlite.QueryAllAsync(SlotsCollections.LotteryDraws, DocumentQuery.All));
+        Assert.Empty(await world.Sqlite.QueryAllAsync(SlotsCollections.LotterySeeds, DocumentQuery.All));
     }
 
     [Fact]
@@ -98,8 +99,9 @@ public sealed class EmergencyAbuseTests
     public async Task The_urgency_report_counts_each_institutions_emergencies_for_admins_and_a_sites_own_bookings_for_the_site()
     {
         using var world = await SlotsWorld.CreateAsync();
+        // The other site's run starts later: requests for any site are held at the first site.
         await world.PublishAsync(lines: 10);
-        await world.PublishAsync(lines: 10, site: SlotsWorld.OtherSite);
+        await world.PublishAsync(SlotsWorld.RunStart.AddDays(7), lines: 10, site: SlotsWorld.OtherSite);
         await world.HoldAsync(await world.EnrolAsync(), urgency: UrgencyClass.Emergency);
         await world.HoldAsync(await world.EnrolAsync(), urgency: UrgencyClass.Emergency);
         await world.RequestAsync(await world.EnrolAsync(), urgency: UrgencyClass.Urgent, site: SlotsWorld.OtherSite);

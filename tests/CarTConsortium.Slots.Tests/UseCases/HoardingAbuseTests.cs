@@ -44,6 +44,7 @@ public sealed class HoardingAbuseTests
         Assert.Empty(await world.EntriesAsync());
         Assert.Equal(5, (await world.Sqlite.QueryAllAsync(SlotsCollections.AllocationDecisions, DocumentQuery.All)).Count);
         Assert.Equal(5, (await world.Sqlite.QueryAllAsync(SlotsCollections.PatientClaims, DocumentQuery.All)).Count);
+        Assert.Equal(5, (await world.Sqlite.QueryAllAsync(SlotsCollections.LotteryDraws, DocumentQuery.All)).Count);
         // Another hospital is not held back by the first one's limit.
         Assert.NotNull((await world.HoldForNewPatientAsync(SlotsWorld.OtherHospital)).Value);
     }

@@ -6,11 +6,17 @@ using CarTConsortium.Slots.Storage;
 namespace CarTConsortium.Slots.UseCases.Waitlist;
 
 /// <summary>A patient's draw for a product as a request finds it: kept from an earlier request, or new and to be stored with this one.</summary>
-public sealed record DrawFound(LotteryDraw Draw, bool IsNew)
+/// <param name="NewSeed">The period's seed when this request is the first to need it: stored with the request too.</param>
+public sealed record DrawFound(LotteryDraw Draw, bool IsNew, LotterySeed? NewSeed = null)
 {
-    /// <summary>Adds a new draw to the request's commit; a kept one is not written again.</summary>
+    /// <summary>Adds a new draw (and a new seed) to the request's commit; a kept one is not written again. A request refused writes neither.</summary>
     public void Stage(ChangeSet changes)
     {
+        if (NewSeed is { } seed)
+        {
+            // Two first requests of a period race: one insert fails, its request is retried and reads the seed that won.
+            changes.Insert(SlotsCollections.LotterySeeds, seed.Period, seed);
+        }
         if (IsNew)
         {
             changes.Insert(SlotsCollections.LotteryDraws, Draw.Key, Draw);
@@ -23,12 +29,13 @@ public sealed record LotteryPeriodView(string Period, string Commitment, string?
 
 /// <summary>
 /// The waitlist lottery's seeds and draws in slots' store. A period's seed is made (32 random
-/// bytes) the first time a draw of the period is needed and kept, so it survives restarts and
-/// is the same for every replica; it is never shown before its period has closed.
+/// bytes) by the first request of the period to need a draw, stored in that request's commit and
+/// kept, so it survives restarts and is the same for every replica; it is never shown before its
+/// period has closed.
 /// </summary>
 public sealed class LotteryDraws(IDocumentStore store, TimeProvider clock)
 {
-    /// <summary>The patient's draw for the product: the one kept, or a new one from the current period's seed (not yet stored).</summary>
+    /// <summary>The patient's draw for the product: the one kept, or a new one from the current period's seed (neither stored yet).</summary>
     public async Task<DrawFound> DrawOfAsync(string pseudonym, string productId, CancellationToken ct)
     {
         if (await store.FindAsync(SlotsCollections.LotteryDraws, LotteryDraw.MessageOf(pseudonym, productId), ct) is { } kept)
@@ -36,21 +43,11 @@ public sealed class LotteryDraws(IDocumentStore store, TimeProvider clock)
             return new DrawFound(kept.Value, false);
         }
         var now = clock.GetUtcNow();
-        var seed = await SeedOfAsync(Period.Of(ManufacturingRun.Today(now)), ct);
-        return new DrawFound(LotteryDraw.Make(seed, pseudonym, productId, now), true);
+        var period = Period.Of(ManufacturingRun.Today(now));
+        var stored = (await store.FindAsync(SlotsCollections.LotterySeeds, period, ct))?.Value;
+        var seed = stored ?? LotterySeed.New(period);
+        return new DrawFound(LotteryDraw.Make(seed, pseudonym, productId, now), true, stored is null ? seed : null);
     }
-
-    /// <summary>The seed of <paramref name="period"/>, made and stored if there is none yet; whoever stores first wins and everyone uses that one.</summary>
-    public async Task<LotterySeed> SeedOfAsync(string period, CancellationToken ct) => await ConflictRetry.RunAsync(async attemptCt =>
-    {
-        if (await store.FindAsync(SlotsCollections.LotterySeeds, period, attemptCt) is { } stored)
-        {
-            return stored.Value;
-        }
-        var seed = LotterySeed.New(period);
-        await store.CommitAsync(new ChangeSet().Insert(SlotsCollections.LotterySeeds, period, seed), attemptCt);
-        return seed;
-    }, ct);
 
     /// <summary>The periods of <paramref name="periods"/> that have a seed, as shown today, in order.</summary>
     public async Task<IReadOnlyList<LotteryPeriodView>> ShowAsync(IEnumerable<string> periods, CancellationToken ct)
