@@ -63,12 +63,12 @@ public sealed class BookingPageTests : PortalComponentTest
         var emergency = Booking(BookingStatus.Held, version: 1);
         emergency.Urgency = UrgencyClass.Emergency;
         emergency.EmergencyJustification = "Second relapse, blasts rising.";
-        Gateway.On<GetBookingRequest, Booking>("GetBooking", _ => emergency);
+        var plain = Booking(BookingStatus.Held, version: 1);
+        Gateway.On<GetBookingRequest, Booking>("GetBooking", r => r.BookingId == "b-1" ? emergency : plain);
 
         var page = Render<BookingDetail>(p => p.Add(b => b.BookingId, "b-1"));
 
         page.WaitForAssertion(() => Assert.Equal("Second relapse, blasts rising.", page.Find("[data-testid=emergency-justification]").TextContent));
-        Gateway.On<GetBookingRequest, Booking>("GetBooking", _ => Booking(BookingStatus.Held, version: 1));
         var urgent = Render<BookingDetail>(p => p.Add(b => b.BookingId, "b-2"));
         urgent.WaitForAssertion(() => Assert.Equal("Held", urgent.Find("[data-testid=booking-status]").TextContent));
         Assert.Empty(urgent.FindAll("[data-testid=emergency-justification]"));
