@@ -116,6 +116,10 @@ public sealed class EmergencyAbuseTests
             all.Institutions);
         Assert.Equal(SlotsWorld.OtherSite, atOtherSite.SiteId);
         Assert.Equal([new Slots.Domain.Allocation.UrgencyUse(SlotsWorld.Hospital, "KZ", 0, 1, 0, 0)], atOtherSite.Institutions);
+        // An account of a site slots does not know has no bookings to count.
+        var unknownSite = await world.GetUrgencyReport.ExecuteAsync(new GetUrgencyReportCommand(null, null), Callers.Of(Roles.ManufacturingSite, "KZ", "kz-unknown-lab"),
+            CancellationToken.None);
+        Assert.Empty(unknownSite.Institutions);
         var lastYear = await world.GetUrgencyReport.ExecuteAsync(new GetUrgencyReportCommand(new DateParts(2025, 1, 1), new DateParts(2025, 12, 31)), Callers.Admin,
             CancellationToken.None);
         Assert.Empty(lastYear.Institutions);
@@ -131,6 +135,8 @@ public sealed class EmergencyAbuseTests
         await Assert.ThrowsAsync<PermissionDeniedException>(() => world.GetUrgencyReport.ExecuteAsync(command, Callers.Of(Roles.Clinician, "KZ", SlotsWorld.Hospital), CancellationToken.None));
         await Assert.ThrowsAsync<PermissionDeniedException>(() =>
             world.GetUrgencyReport.ExecuteAsync(command, Callers.Of(Roles.ManufacturingSite, "UZ", SlotsWorld.Site), CancellationToken.None));
+        await Assert.ThrowsAsync<PermissionDeniedException>(() =>
+            world.GetUrgencyReport.ExecuteAsync(command, Callers.Of(Roles.ManufacturingSite, "KZ", SlotsWorld.Hospital), CancellationToken.None));
         var span = await Assert.ThrowsAsync<InvalidArgumentException>(() =>
             world.GetUrgencyReport.ExecuteAsync(new GetUrgencyReportCommand(new DateParts(2025, 1, 1), new DateParts(2026, 3, 1)), Callers.Admin, CancellationToken.None));
         Assert.Equal("to", Assert.Single(span.Violations).Field);

@@ -19,7 +19,7 @@ public sealed record UrgencyReport(DateOnly From, DateOnly To, string? SiteId, I
 /// made over a span of days: every request for a consortium admin, the requests that got a place at
 /// its own site for a manufacturing site. Hospitals do not read it: it names other hospitals.
 /// </summary>
-public sealed class GetUrgencyReport(IDocumentStore store, TimeProvider clock, InstitutionAccess institutions)
+public sealed class GetUrgencyReport(IDocumentStore store, TimeProvider clock)
 {
     public const int MaxDays = 366;
 
@@ -37,7 +37,11 @@ public sealed class GetUrgencyReport(IDocumentStore store, TimeProvider clock, I
         {
             caller.Demand(caller.HasRole(Roles.ManufacturingSite) && caller.Org is not null,
                 "The urgency report is read by consortium admins, and by a manufacturing site for its own site's bookings.");
-            siteId = (await institutions.SiteOfCallerAsync(caller, caller.Org!, "A manufacturing site reads the report of its own site only.", ct)).InstitutionId;
+            // A token counts for a site only from the site's country; a site slots does not know (yet) has no bookings to count.
+            var site = await store.FindAsync(SlotsCollections.KnownInstitutions, caller.Org!, ct);
+            caller.Demand(site is null || (site.Value.IsManufacturingSite && caller.IsOfCountry(site.Value.CountryCode)),
+                "A manufacturing site reads the report of its own site only.");
+            siteId = caller.Org;
         }
         var decisions = new List<AllocationDecision>();
         for (var month = Period.Start(from); month <= to; month = month.AddMonths(1))
