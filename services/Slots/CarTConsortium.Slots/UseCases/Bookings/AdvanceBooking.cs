@@ -9,8 +9,8 @@ using CarTConsortium.Slots.Domain.Waitlist;
 using CarTConsortium.Slots.Events;
 using CarTConsortium.Slots.Jobs;
 using CarTConsortium.Slots.Storage;
-using CarTConsortium.Slots.UseCases.Waitlist;
 using CarTConsortium.Slots.UseCases.Allocation;
+using CarTConsortium.Slots.UseCases.Waitlist;
 
 namespace CarTConsortium.Slots.UseCases.Bookings;
 

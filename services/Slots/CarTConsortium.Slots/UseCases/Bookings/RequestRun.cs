@@ -128,7 +128,8 @@ public sealed class RequestRun(IDocumentStore store, TimeProvider clock, Allocat
                 changes.Insert(SlotsCollections.Bookings, booking.BookingId, booking)
                     .Update(SlotsCollections.PeriodLedgers, chosen.Ledger, ledger)
                     .Insert(SlotsCollections.AllocationDecisions, requestId, new AllocationDecision(requestId, patient.Pseudonym, patient.TreatingInstitutionId,
-                        request.ProductId, now, booking.BookingId, null, summary, decisions) { Urgency = command.Urgency, SiteId = booking.SiteId, Country = treatingCountry });
+                        request.ProductId, now, booking.BookingId, null, summary, decisions)
+                    { Urgency = command.Urgency, SiteId = booking.SiteId, Country = treatingCountry });
                 PatientClaims.Stage(changes, claim, new PatientClaim(patient.Pseudonym, booking.BookingId, null));
                 InstitutionHolds.Stage(changes, standing);
                 changes.Raise(SlotsEvents.BookingChanged(booking, 1, BookingChanges.Held, summary), clock)
@@ -143,7 +144,8 @@ public sealed class RequestRun(IDocumentStore store, TimeProvider clock, Allocat
             {
                 var refused = $"{none} The patient was not put on the waitlist, as asked.";
                 changes.Insert(SlotsCollections.AllocationDecisions, requestId, new AllocationDecision(requestId, patient.Pseudonym, patient.TreatingInstitutionId,
-                    request.ProductId, now, null, null, refused, decisions) { Urgency = command.Urgency, Country = treatingCountry });
+                    request.ProductId, now, null, null, refused, decisions)
+                { Urgency = command.Urgency, Country = treatingCountry });
                 await store.CommitAsync(changes, attemptCt);
                 return new RequestRunResult(requestId, null, null, decisions, refused);
             }
@@ -153,7 +155,8 @@ public sealed class RequestRun(IDocumentStore store, TimeProvider clock, Allocat
             var joined = $"{none} The patient joined the waitlist for {request.ProductId}; freed capacity is offered in the waitlist's order.";
             changes.Insert(SlotsCollections.Waitlist, entry.EntryId, entry)
                 .Insert(SlotsCollections.AllocationDecisions, requestId, new AllocationDecision(requestId, patient.Pseudonym, patient.TreatingInstitutionId,
-                    request.ProductId, now, null, entry.EntryId, joined, decisions) { Urgency = command.Urgency, Country = treatingCountry });
+                    request.ProductId, now, null, entry.EntryId, joined, decisions)
+                { Urgency = command.Urgency, Country = treatingCountry });
             PatientClaims.Stage(changes, claim, new PatientClaim(patient.Pseudonym, null, entry.EntryId));
             changes.Raise(SlotsEvents.WaitlistChanged(Stored.Inserted(entry.EntryId, entry), WaitlistChanges.Joined), clock);
             await store.CommitAsync(changes, attemptCt);
