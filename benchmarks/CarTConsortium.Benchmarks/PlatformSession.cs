@@ -48,6 +48,9 @@ public sealed class PlatformSession : IAsyncDisposable
                 ["Slots:Fairness:Shares:KZ"] = "0",
                 ["Slots:Fairness:Shares:UZ"] = "0",
                 ["Slots:Fairness:Shares:KG"] = "0",
+                // One hospital books every request: no per-institution hold limit may refuse them.
+                ["Slots:InstitutionLimits:MaxActive"] = "1000000",
+                ["Slots:InstitutionLimits:MaxUnconfirmed"] = "1000000",
             },
             ["gateway"] = new Dictionary<string, string?>
             {

@@ -1,5 +1,7 @@
+using CarTConsortium.Contracts.Registry.V1;
 using CarTConsortium.Contracts.Slots.V1;
 using CarTConsortium.ServiceDefaults;
+using CarTConsortium.Testing;
 using Grpc.Core;
 
 namespace CarTConsortium.Benchmarks;
@@ -33,6 +35,8 @@ public sealed class ScenarioRunner(PlatformSession session, PatientPool patients
     private readonly SlotsService.SlotsServiceClient _hospital = session.Slots(Identities.Hospital);
     private readonly SlotsService.SlotsServiceClient _site = session.Slots(Identities.Site);
     private readonly SlotsService.SlotsServiceClient _admin = session.Slots(Identities.Admin);
+    private readonly RegistryService.RegistryServiceClient _registry = session.Registry(Identities.Admin);
+    private Task? _siteLines;
 
     /// <summary>Patients every scenario at every level needs, warm-up included.</summary>
     public static int PatientsNeeded(int levels, int requests) => (levels * 2 * requests) + WarmUpBookings;
@@ -97,6 +101,8 @@ public sealed class ScenarioRunner(PlatformSession session, PatientPool patients
     /// <summary>One run a day, as the site; retried while slots has not yet learned the site or the product.</summary>
     private async Task<IReadOnlyList<string>> PublishAsync(IReadOnlyList<DateOnly> days, int lines, CancellationToken ct)
     {
+        // Slots bounds a run by the site's production lines in the registry: the site gets the most a run may offer, once.
+        await (_siteLines ??= SiteLines.RaiseAsync(_registry, Identities.SiteId, MaxLines, ct));
         var runs = new List<string>();
         foreach (var day in days)
         {

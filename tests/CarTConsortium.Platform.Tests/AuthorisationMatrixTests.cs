@@ -84,6 +84,8 @@ public sealed class AuthorisationMatrixTests(MatrixFixture fixture) : IClassFixt
         "ExplainAllocation       A--      ---       ---         ---        ---  A",
         "ListWaitlist            AAA      ---       ---         ---        AAA  A",
         "WithdrawFromWaitlist    A--      ---       ---         ---        ---  A",
+        // Each site reads the report of its own site's bookings; hospitals never (it names other hospitals).
+        "GetUrgencyReport        ---      ---       ---         ---        AAA  A",
         // The catalogue holds no prices: anyone reads it; the consortium keeps it.
         "RegisterItem            ---      ---       ---         ---        ---  A",
         "UpdateItem              ---      ---       ---         ---        ---  A",
@@ -392,6 +394,7 @@ public sealed class AuthorisationMatrixTests(MatrixFixture fixture) : IClassFixt
             "ListBookings" => () => slots.ListBookingsAsync(new ListBookingsRequest()).ResponseAsync,
             "ExplainAllocation" => () => slots.ExplainAllocationAsync(new ExplainAllocationRequest { RequestId = fixture.Booking.RequestId }).ResponseAsync,
             "ListWaitlist" => () => slots.ListWaitlistAsync(new ListWaitlistRequest { ProductId = MatrixFixture.ProductId }).ResponseAsync,
+            "GetUrgencyReport" => () => slots.GetUrgencyReportAsync(new GetUrgencyReportRequest()).ResponseAsync,
             "RegisterItem" => () => procurement.RegisterItemAsync(MatrixFixture.Item("matrix-" + suffix)).ResponseAsync,
             "GetItem" => () => procurement.GetItemAsync(new GetItemRequest { ItemId = MatrixFixture.PooledItemId }).ResponseAsync,
             "ListItems" => () => procurement.ListItemsAsync(new ListItemsRequest()).ResponseAsync,
@@ -573,7 +576,8 @@ public sealed class MatrixFixture : IAsyncLifetime
         KzSiteAsSite = site;
         // Two runs for the bookings, after the fair-share release day so no share stands in the way.
         var bookingDay = DateOnly.FromDateTime(DateTime.UtcNow).AddDays(5);
-        FirstRunId = (await site.PublishCapacityAsync(KzSiteCapacity(bookingDay, lines: 50))).CapacityId;
+        await SiteLines.RaiseAsync(Admin.Registry, KzSite, 50);
+        FirstRunId = (await Eventually.SucceedsAsync(() => site.PublishCapacityAsync(KzSiteCapacity(bookingDay, lines: 50)).ResponseAsync)).CapacityId;
         SecondRunId = (await site.PublishCapacityAsync(KzSiteCapacity(bookingDay.AddDays(1), lines: 50))).CapacityId;
         _bookingDay = bookingDay;
         var clinician = new RegistryService.RegistryServiceClient(Running.ChannelAs(DemoClients.KzClinician));

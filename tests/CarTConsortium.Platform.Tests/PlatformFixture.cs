@@ -54,6 +54,7 @@ public sealed class RunningPlatform : IAsyncDisposable
             AppSettings = new Dictionary<string, IReadOnlyDictionary<string, string?>>
             {
                 ["identity-kz"] = DemoClients.ClientSettings(DemoClients.ExtraKzClients),
+                ["slots"] = SiteLines.UnlimitedHolds,
             },
         };
         options = configure?.Invoke(options) ?? options;

@@ -22,6 +22,8 @@ public sealed class SlotsPlatformFixture : IAsyncLifetime
                 ["Slots:Fairness:Shares:KG"] = "20",
                 ["Slots:Fairness:ReleaseDaysBeforeRun"] = "14",
                 ["Slots:HousekeepingInterval"] = "00:00:02",
+                ["Slots:InstitutionLimits:MaxActive"] = SiteLines.UnlimitedHolds["Slots:InstitutionLimits:MaxActive"],
+                ["Slots:InstitutionLimits:MaxUnconfirmed"] = SiteLines.UnlimitedHolds["Slots:InstitutionLimits:MaxUnconfirmed"],
             },
         },
     });
@@ -148,6 +150,7 @@ public sealed class SlotsTests(SlotsPlatformFixture fixture) : IClassFixture<Slo
         var site = As(DemoClients.UzSite);
         var hospital = As(DemoClients.KzHospital);
         var runDay = Today.AddDays(75);
+        await SiteLines.RaiseAsync(new RegistryService.RegistryServiceClient(fixture.Running.ChannelAs(DemoClients.Admin)), "uz-tashkent-cell-lab", 10);
         var run = await Eventually.SucceedsAsync(() => site.PublishCapacityAsync(Run("uz-tashkent-cell-lab", runDay, lines: 10)).ResponseAsync);
         var outcomes = new List<RequestRunResponse>();
         for (var i = 0; i < 6; i++)

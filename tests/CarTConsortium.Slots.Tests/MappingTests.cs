@@ -132,4 +132,30 @@ public sealed class MappingTests
         Assert.Equal((Booking.PlatformSubject, Booking.PlatformClientId, "", ""), (step.Subject, step.ClientId, step.Org, step.Note));
         Assert.Empty(contract.Flags);
     }
+
+    [Theory]
+    [InlineData(true, "Second relapse, blasts rising.")]
+    [InlineData(false, "")]
+    public void A_waitlist_entry_carries_its_draw_to_everyone_and_its_emergency_justification_only_when_asked_to(bool showJustification, string justification)
+    {
+        var entry = new WaitlistEntry("w-1", "KZ-7Q2M-0XK1-R9TB-4HCW", "KZ", "kz-rcch-almaty", "ncb-cd19-academic", UrgencyClass.Emergency, Now, false)
+        {
+            Draw = "0a1b",
+            DrawPeriod = "2026-03",
+            EmergencyJustification = "Second relapse, blasts rising.",
+        };
+
+        var contract = SlotsMapping.ToContract(new Stored<WaitlistEntry>("w-1", 1, entry), showPseudonym: false, showJustification);
+
+        Assert.Equal(("0a1b", "2026-03", justification, ""), (contract.Draw, contract.DrawPeriod, contract.EmergencyJustification, contract.Pseudonym));
+    }
+
+    [Fact]
+    public void A_booking_carries_its_emergency_justification_to_whoever_may_read_it()
+    {
+        var booking = BookingLifecycleTests.NewHold(Now) with { Urgency = UrgencyClass.Emergency, EmergencyJustification = "Second relapse, blasts rising." };
+
+        Assert.Equal("Second relapse, blasts rising.", SlotsMapping.ToContract(new Stored<Booking>("bk-1", 1, booking), showPseudonym: false).EmergencyJustification);
+        Assert.Equal("", SlotsMapping.ToContract(new Stored<Booking>("bk-1", 1, BookingLifecycleTests.NewHold(Now)), showPseudonym: true).EmergencyJustification);
+    }
 }

@@ -52,7 +52,9 @@ public sealed class SlotsModule : IServiceModule
             .Allow(nameof(SlotsService.SlotsServiceBase.ExplainAllocation), Roles.HospitalCoordinator, Roles.ConsortiumAdmin)
             // The waitlist's order is visible to those who book and make; an entry's pseudonym only to its hospital.
             .Allow(nameof(SlotsService.SlotsServiceBase.ListWaitlist), Roles.HospitalCoordinator, Roles.ManufacturingSite, Roles.ConsortiumAdmin)
-            .Allow(nameof(SlotsService.SlotsServiceBase.WithdrawFromWaitlist), Roles.HospitalCoordinator, Roles.ConsortiumAdmin));
+            .Allow(nameof(SlotsService.SlotsServiceBase.WithdrawFromWaitlist), Roles.HospitalCoordinator, Roles.ConsortiumAdmin)
+            // Who declares emergencies how often: admins for everyone, a site for its own site's bookings; never a hospital (it names other hospitals).
+            .Allow(nameof(SlotsService.SlotsServiceBase.GetUrgencyReport), Roles.ManufacturingSite, Roles.ConsortiumAdmin));
         builder.Services.AddValidatedSettings<SlotsOptions, SlotsOptionsValidator>(builder.Configuration);
         builder.Services.AddSingleton<PlacesFreed>();
         builder.Services.AddScoped<InstitutionAccess>();
@@ -67,6 +69,10 @@ public sealed class SlotsModule : IServiceModule
         builder.Services.AddScoped<Allocator>();
         builder.Services.AddScoped<BookingReads>();
         builder.Services.AddScoped<BookingPlaces>();
+        builder.Services.AddScoped<InstitutionHolds>();
+        builder.Services.AddScoped<LotteryDraws>();
+        builder.Services.AddScoped<GetUrgencyReport>();
+        builder.Services.AddSingleton<SlotsTelemetry>();
         builder.Services.AddScoped<RequestRun>();
         builder.Services.AddScoped<GetBooking>();
         builder.Services.AddScoped<ListBookings>();

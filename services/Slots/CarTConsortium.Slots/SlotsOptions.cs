@@ -1,5 +1,6 @@
 using System.ComponentModel.DataAnnotations;
 using CarTConsortium.BuildingBlocks.Settings;
+using CarTConsortium.Slots.Domain.Institutions;
 using Microsoft.Extensions.Options;
 
 namespace CarTConsortium.Slots;
@@ -18,11 +19,11 @@ public sealed class SlotsOptions : ISettingsSection, IValidatableObject
     /// <summary>How often lapsed holds are released and freed places offered to the waitlist (also at once when a place is freed).</summary>
     public TimeSpan HousekeepingInterval { get; set; } = TimeSpan.FromMinutes(1);
 
-    /// <summary>The published seed of the waitlist's lottery among equals.</summary>
-    public int LotterySeed { get; set; } = 2026;
-
     [ValidateObjectMembers]
     public FairnessOptions Fairness { get; set; } = new();
+
+    [ValidateObjectMembers]
+    public InstitutionLimitsOptions InstitutionLimits { get; set; } = new();
 
     /// <summary>The settings' mistakes, each naming the setting and the value read; checked at start (<see cref="SlotsOptionsValidator"/>).</summary>
     public IEnumerable<ValidationResult> Validate(ValidationContext validationContext)
@@ -87,4 +88,69 @@ public sealed class FairnessOptions : IValidatableObject
             yield return "Slots:Fairness:ReleaseDaysBeforeRun must be 0-365 days.";
         }
     }
+}
+
+/// <summary>
+/// How much one institution may hold at once ("Slots:InstitutionLimits" section): the default,
+/// and any member country's own (e.g. "Slots:InstitutionLimits:Countries:KZ:MaxActive").
+/// </summary>
+public sealed class InstitutionLimitsOptions : IValidatableObject
+{
+    public const string Section = "Slots:InstitutionLimits";
+
+    private const int Most = 1000;
+
+    /// <summary>Bookings holding a place in a run (held, confirmed, up to shipped) per institution.</summary>
+    public int MaxActive { get; set; } = 12;
+
+    /// <summary>Unconfirmed holds per institution (requests and waitlist offers alike).</summary>
+    public int MaxUnconfirmed { get; set; } = 6;
+
+    /// <summary>A country's own limits, by country code; an unset limit is the default.</summary>
+    public Dictionary<string, CountryHoldLimits> Countries { get; set; } = new(StringComparer.OrdinalIgnoreCase);
+
+    /// <summary>The limits for institutions of <paramref name="country"/>.</summary>
+    public HoldLimits For(string country) => Countries.TryGetValue(country, out var own)
+        ? new HoldLimits(own.MaxActive ?? MaxActive, own.MaxUnconfirmed ?? MaxUnconfirmed)
+        : new HoldLimits(MaxActive, MaxUnconfirmed);
+
+    public IEnumerable<ValidationResult> Validate(ValidationContext validationContext)
+    {
+        foreach (var problem in Check(Section, MaxActive, MaxUnconfirmed))
+        {
+            yield return problem;
+        }
+        foreach (var (country, own) in Countries)
+        {
+            if (country.Length != 2 || !country.All(char.IsAsciiLetterUpper))
+            {
+                yield return Setting.Problem($"{Section}:Countries", country, country, "must be an ISO 3166-1 alpha-2 code in upper case");
+            }
+            var limits = For(country);
+            foreach (var problem in Check($"{Section}:Countries:{country}", limits.MaxActive, limits.MaxUnconfirmed))
+            {
+                yield return problem;
+            }
+        }
+    }
+
+    private static IEnumerable<ValidationResult> Check(string section, int maxActive, int maxUnconfirmed)
+    {
+        if (maxActive is < 1 or > Most)
+        {
+            yield return Setting.Problem(section, nameof(MaxActive), maxActive, $"must be 1 to {Most}");
+        }
+        if (maxUnconfirmed < 1 || maxUnconfirmed > maxActive)
+        {
+            yield return Setting.Problem(section, nameof(MaxUnconfirmed), maxUnconfirmed, $"must be 1 to MaxActive ({maxActive})");
+        }
+    }
+}
+
+/// <summary>One country's own hold limits; each unset one is the default.</summary>
+public sealed class CountryHoldLimits
+{
+    public int? MaxActive { get; set; }
+
+    public int? MaxUnconfirmed { get; set; }
 }

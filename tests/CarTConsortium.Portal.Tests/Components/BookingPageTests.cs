@@ -58,6 +58,23 @@ public sealed class BookingPageTests : PortalComponentTest
     }
 
     [Fact]
+    public void An_emergency_booking_shows_why_it_is_one_to_whoever_may_read_the_booking_and_another_booking_shows_nothing()
+    {
+        var emergency = Booking(BookingStatus.Held, version: 1);
+        emergency.Urgency = UrgencyClass.Emergency;
+        emergency.EmergencyJustification = "Second relapse, blasts rising.";
+        var plain = Booking(BookingStatus.Held, version: 1);
+        Gateway.On<GetBookingRequest, Booking>("GetBooking", r => r.BookingId == "b-1" ? emergency : plain);
+
+        var page = Render<BookingDetail>(p => p.Add(b => b.BookingId, "b-1"));
+
+        page.WaitForAssertion(() => Assert.Equal("Second relapse, blasts rising.", page.Find("[data-testid=emergency-justification]").TextContent));
+        var urgent = Render<BookingDetail>(p => p.Add(b => b.BookingId, "b-2"));
+        urgent.WaitForAssertion(() => Assert.Equal("Held", urgent.Find("[data-testid=booking-status]").TextContent));
+        Assert.Empty(urgent.FindAll("[data-testid=emergency-justification]"));
+    }
+
+    [Fact]
     public void A_refusal_shows_the_plain_message_and_no_booking_data()
     {
         Gateway.On<GetBookingRequest, Booking>("GetBooking", _ => throw new RpcException(new Status(StatusCode.PermissionDenied, "not yours")));

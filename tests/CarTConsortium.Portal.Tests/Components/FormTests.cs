@@ -38,6 +38,28 @@ public sealed class FormTests : PortalComponentTest
     }
 
     [Fact]
+    public void An_emergency_asks_why_beside_the_urgency_and_the_reason_is_sent_only_with_an_emergency()
+    {
+        RunRequestInput? submitted = null;
+        var form = Render<RequestRunForm>(p => p
+            .Add(f => f.Products, Products)
+            .Add(f => f.Sites, Sites)
+            .Add(f => f.OnSubmit, (RunRequestInput input) => submitted = input));
+        Assert.Empty(form.FindAll("#emergency-justification"));
+
+        form.Find("#urgency").Change(UrgencyClass.Emergency.ToString());
+        form.Find("#emergency-justification").Change("  Second relapse, blasts rising. ");
+        form.Find("form").Submit();
+
+        Assert.Equal("emergency-justification", form.Find("label[for=emergency-justification]").GetAttribute("for"));
+        var input = submitted!;
+        Assert.Equal("Second relapse, blasts rising.", input.ToRequest("org").EmergencyJustification);
+        input.Urgency = UrgencyClass.Urgent;
+        Assert.Equal("", input.ToRequest("org").EmergencyJustification);
+        Assert.Contains("emergency_justification", RequestRunForm.Fields);
+    }
+
+    [Fact]
     public void An_open_window_and_any_site_are_sent_as_empty()
     {
         var request = new RunRequestInput { Pseudonym = "KZ-1", ProductId = "p", Urgency = UrgencyClass.Standard }.ToRequest("org");

@@ -206,6 +206,24 @@ public sealed class SitePageTests : PortalComponentTest
     }
 
     [Fact]
+    public void The_sites_bookings_show_why_a_hospital_declared_an_emergency()
+    {
+        SignInAsSite();
+        ScriptProducts();
+        Gateway.On<ListCapacityRequest, ListCapacityResponse>("ListCapacity", _ => new ListCapacityResponse());
+        var emergency = Booking("b-emergency", BookingStatus.Held);
+        emergency.Urgency = UrgencyClass.Emergency;
+        emergency.EmergencyJustification = "Second relapse, blasts rising.";
+        Gateway.On<ListBookingsRequest, ListBookingsResponse>("ListBookings", _ => new ListBookingsResponse { Bookings = { emergency, Booking("b-plain", BookingStatus.Held) } });
+
+        var page = Render<BookingsPage>();
+        page.WaitForElement("[data-testid=site-bookings]");
+
+        Assert.Contains("Second relapse, blasts rising.", page.Find("tr[data-booking=b-emergency] [data-testid=emergency-justification]").TextContent, StringComparison.Ordinal);
+        Assert.Empty(page.FindAll("tr[data-booking=b-plain] [data-testid=emergency-justification]"));
+    }
+
+    [Fact]
     public async Task A_booking_moves_only_to_another_open_run_of_its_product_with_room_and_a_refused_target_is_shown_beside_the_choice()
     {
         SignInAsSite();

@@ -30,7 +30,8 @@ public sealed class PatientClaimTests
     public async Task Of_two_simultaneous_requests_for_one_patient_exactly_one_succeeds_though_the_run_has_room_for_both()
     {
         const int Pairs = 10;
-        using var world = await SlotsWorld.CreateAsync();
+        // Ten holds for one hospital: more than the default limit, which is HoardingAbuseTests' to check.
+        using var world = await SlotsWorld.CreateAsync(o => (o.InstitutionLimits.MaxActive, o.InstitutionLimits.MaxUnconfirmed) = (Pairs, Pairs));
         var run = await world.PublishAsync(lines: 2 * Pairs);
         var patients = await world.EnrolManyAsync(Pairs);
 

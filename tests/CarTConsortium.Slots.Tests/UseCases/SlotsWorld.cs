@@ -48,6 +48,9 @@ public sealed class SlotsWorld : IDisposable
     public const int ShipmentLeadDays = 2;
     public const string Agreement = "KG-KZ";
 
+    /// <summary>The production lines each site has in the registry: the most a run of it offers.</summary>
+    public const int SiteLines = 20;
+
     public static readonly DateTimeOffset Start = new(2026, 3, 10, 9, 30, 0, TimeSpan.Zero);
 
     /// <summary>The first day of a run published without one: almost four weeks after <see cref="Start"/>, in April.</summary>
@@ -60,13 +63,14 @@ public sealed class SlotsWorld : IDisposable
 
     private SlotsWorld(Action<SlotsOptions>? configure)
     {
-        Options = new SlotsOptions { HoldTime = TimeSpan.FromHours(48), OfferTime = TimeSpan.FromHours(24), LotterySeed = 2026 };
+        Options = new SlotsOptions { HoldTime = TimeSpan.FromHours(48), OfferTime = TimeSpan.FromHours(24) };
         configure?.Invoke(Options);
         Sqlite = new SqliteDocumentStore(DatabasePath, new OutboxSignal());
         Store = new CountingStore(Sqlite);
         // The use cases built by a container, so that the tests follow their constructors as they change.
         Services = new ServiceCollection()
             .AddLogging()
+            .AddMetrics()
             .AddSingleton<IDocumentStore>(Store)
             .AddSingleton<TimeProvider>(Clock)
             .AddSingleton(Microsoft.Extensions.Options.Options.Create(Options))
@@ -81,6 +85,10 @@ public sealed class SlotsWorld : IDisposable
             .AddSingleton<GetFairShares>()
             .AddSingleton<BookingReads>()
             .AddSingleton<BookingPlaces>()
+            .AddSingleton<InstitutionHolds>()
+            .AddSingleton<LotteryDraws>()
+            .AddSingleton<SlotsTelemetry>()
+            .AddSingleton<GetUrgencyReport>()
             .AddSingleton<RequestRun>()
             .AddSingleton<GetBooking>()
             .AddSingleton<ListBookings>()
@@ -139,6 +147,8 @@ public sealed class SlotsWorld : IDisposable
 
     public GetFairShares GetFairShares => Services.GetRequiredService<GetFairShares>();
 
+    public GetUrgencyReport GetUrgencyReport => Services.GetRequiredService<GetUrgencyReport>();
+
     /// <summary>The job that lets holds lapse and offers freed places, as the host runs it.</summary>
     public BookingHousekeeping Housekeeping => Services.GetRequiredService<BookingHousekeeping>();
 
@@ -181,7 +191,14 @@ public sealed class SlotsWorld : IDisposable
         {
             await ProjectAsync(institutions, new InstitutionChanged
             {
-                Institution = new Institution { InstitutionId = id, CountryCode = CountryOf(id), Kind = kind, Revision = new Contracts.Common.V1.Revision { Version = 1 } },
+                Institution = new Institution
+                {
+                    InstitutionId = id,
+                    CountryCode = CountryOf(id),
+                    Kind = kind,
+                    Revision = new Contracts.Common.V1.Revision { Version = 1 },
+                    Capabilities = new Capabilities { ProductionLines = kind == InstitutionKind.ManufacturingSite ? SiteLines : 0 },
+                },
             });
         }
         await ProjectAsync(new AgreementProjection(Store), AgreementChanged(1, endsOn: null));
@@ -307,7 +324,11 @@ public sealed class SlotsWorld : IDisposable
     /// <summary>The patient's coordinator asks for any run of the product, as soon as possible.</summary>
     public Task<RequestRunResult> RequestAsync(string pseudonym, string hospital = Hospital, UrgencyClass urgency = UrgencyClass.Standard,
         bool noWaitlist = false, string product = Product, string? site = null) =>
-        RequestRun.ExecuteAsync(new RequestRunCommand(pseudonym, product, Indication, urgency, hospital, site, null, null, noWaitlist), Coordinator(hospital), CancellationToken.None);
+        RequestRun.ExecuteAsync(new RequestRunCommand(pseudonym, product, Indication, urgency, hospital, site, null, null, noWaitlist,
+            urgency == UrgencyClass.Emergency ? EmergencyJustification : null), Coordinator(hospital), CancellationToken.None);
+
+    /// <summary>What the world's hospitals say when they declare an emergency.</summary>
+    public const string EmergencyJustification = "Second relapse with rising blasts; bridging chemotherapy failed.";
 
     /// <summary>A request that must end in a hold; its booking.</summary>
     public async Task<Stored<Booking>> HoldAsync(string pseudonym, string hospital = Hospital, UrgencyClass urgency = UrgencyClass.Standard)

@@ -16,30 +16,42 @@ namespace CarTConsortium.Slots.Tests.UseCases;
 public sealed class WaitlistTests
 {
     [Fact]
-    public async Task The_list_follows_failed_run_urgency_and_day_joined_then_a_lottery_anyone_can_redraw_from_the_seed()
+    public async Task The_list_follows_failed_run_urgency_and_day_joined_then_a_lottery_anyone_can_redraw_once_the_seed_is_revealed()
     {
         using var world = await SlotsWorld.CreateAsync();
         await world.PublishAsync(lines: 1);
         await world.WalkAsync(await world.HoldForNewPatientAsync(), BookingStatus.Confirmed);
         var line = await JoinAsync(world);
 
-        var (listed, seed) = await world.ListWaitlist.ExecuteAsync(new ListWaitlistCommand(SlotsWorld.Product), Callers.Admin, CancellationToken.None);
+        var (listed, periods) = await world.ListWaitlist.ExecuteAsync(new ListWaitlistCommand(SlotsWorld.Product), Callers.Admin, CancellationToken.None);
 
-        Assert.Equal(2026, seed);
-        var equals = new[] { line.StandardDay1a, line.StandardDay1b, line.StandardDay1c }.OrderBy(e => Draw(e.Id), Comparer<byte[]>.Create((a, b) => a.AsSpan().SequenceCompareTo(b)));
+        // The period is open: its commitment is shown, its seed is not.
+        var period = Assert.Single(periods);
+        Assert.Equal("2026-03", period.Period);
+        Assert.Null(period.RevealedSeed);
+        var equals = new[] { line.StandardDay1a, line.StandardDay1b, line.StandardDay1c }.OrderBy(e => e.Value.Draw, StringComparer.Ordinal);
         Assert.Equal([line.Emergency.Id, line.UrgentDay0.Id, line.UrgentDay2.Id, line.StandardDay0.Id, .. equals.Select(e => e.Id)],
             listed.Select(l => l.Stored.Id));
         Assert.Equal(Enumerable.Range(1, 7), listed.Select(l => l.Ranked.Position));
         Assert.Equal("first in line; ahead of " + line.UrgentDay0.Id + ": emergency before urgent", listed[0].Ranked.Explanation);
         Assert.Contains("joined 2 days earlier", listed[1].Ranked.Explanation, StringComparison.Ordinal);
         Assert.All(listed.Skip(4).Select((l, i) => (l, i)), x =>
-            Assert.EndsWith($"lottery with seed 2026 among 3 equals: drawn {x.i + 1} of 3", x.l.Ranked.Explanation, StringComparison.Ordinal));
+            Assert.EndsWith($"lottery among 3 equals: drawn {x.i + 1} of 3 (draw of 2026-03)", x.l.Ranked.Explanation, StringComparison.Ordinal));
         // Reproducible: the same order from the entries as stored, whatever order they are given in.
         var stored = listed.Select(l => l.Stored.Value).ToList();
         foreach (var given in new[] { stored.AsEnumerable().Reverse(), stored.OrderBy(e => e.Pseudonym, StringComparer.Ordinal), stored.OrderByDescending(e => e.EntryId, StringComparer.Ordinal) })
         {
-            Assert.Equal(listed.Select(l => l.Stored.Id), WaitlistOrder.Rank(given, 2026).Select(r => r.Entry.EntryId));
+            Assert.Equal(listed.Select(l => l.Stored.Id), WaitlistOrder.Rank(given).Select(r => r.Entry.EntryId));
         }
+
+        // Once March has closed the seed is shown, it matches the commitment, and every draw is HMAC-SHA256(seed, "pseudonym|product").
+        world.MoveTo(new DateOnly(2026, 4, 1));
+        var (_, revealed) = await world.ListWaitlist.ExecuteAsync(new ListWaitlistCommand(SlotsWorld.Product), Callers.Admin, CancellationToken.None);
+        var march = Assert.Single(revealed, p => p.Period == "2026-03");
+        var seed = Convert.FromHexString(march.RevealedSeed!);
+        Assert.Equal(march.Commitment, Convert.ToHexStringLower(SHA256.HashData(seed)));
+        Assert.All(stored, e => Assert.Equal(e.Draw,
+            Convert.ToHexStringLower(HMACSHA256.HashData(seed, Encoding.UTF8.GetBytes($"{e.Pseudonym}|{e.ProductId}")))));
     }
 
     [Fact]
@@ -132,8 +144,6 @@ public sealed class WaitlistTests
     private sealed record Line(Stored<WaitlistEntry> StandardDay0, Stored<WaitlistEntry> UrgentDay0, Stored<WaitlistEntry> StandardDay1a, Stored<WaitlistEntry> StandardDay1b,
         Stored<WaitlistEntry> StandardDay1c, Stored<WaitlistEntry> Emergency, Stored<WaitlistEntry> UrgentDay2);
 
-    /// <summary>The published draw: HMAC-SHA256 keyed with the seed's digits over the entry id, the lower first.</summary>
-    private static byte[] Draw(string entryId) => HMACSHA256.HashData(Encoding.UTF8.GetBytes("2026"), Encoding.UTF8.GetBytes(entryId));
 
     /// <summary>The run held for the entry's patient from the waitlist, with the entry marked offered.</summary>
     private static async Task<Stored<Booking>> OfferOfAsync(SlotsWorld world, string entryId)

@@ -17,7 +17,7 @@ namespace CarTConsortium.Slots.Api;
 public sealed class SlotsGrpcService(
     PublishRun publishRun, GetRun getRun, ListRuns listRuns, CloseRun closeRun, ReopenRun reopenRun, GetFairShares getFairShares,
     RequestRun requestRun, GetBooking getBooking, ListBookings listBookings, AdvanceBooking advanceBooking, MoveBooking moveBooking,
-    ExplainAllocation explainAllocation, ListWaitlist listWaitlist, WithdrawFromWaitlist withdrawFromWaitlist)
+    ExplainAllocation explainAllocation, ListWaitlist listWaitlist, WithdrawFromWaitlist withdrawFromWaitlist, GetUrgencyReport getUrgencyReport)
     : SlotsService.SlotsServiceBase
 {
     public override async Task<Contract.Capacity> PublishCapacity(PublishCapacityRequest request, ServerCallContext context) =>
@@ -46,7 +46,7 @@ public sealed class SlotsGrpcService(
     {
         var result = await requestRun.ExecuteAsync(new RequestRunCommand(request.Pseudonym, request.ProductId, request.Indication,
             SlotsMapping.FromContract(request.Urgency), request.TreatingInstitutionId, request.SiteId, SlotsMapping.FromContract(request.EarliestStart),
-            SlotsMapping.FromContract(request.LatestStart), request.NoWaitlist), context.Caller(), context.CancellationToken);
+            SlotsMapping.FromContract(request.LatestStart), request.NoWaitlist, request.EmergencyJustification), context.Caller(), context.CancellationToken);
         var response = new RequestRunResponse
         {
             RequestId = result.RequestId,
@@ -107,16 +107,16 @@ public sealed class SlotsGrpcService(
         var standing = await listWaitlist.ExecuteAsync(new ListWaitlistCommand(request.ProductId), context.Caller(), context.CancellationToken);
         return new ListWaitlistResponse
         {
-            LotterySeed = standing.Seed,
             Entries =
             {
                 standing.Entries.Select(e => new RankedWaitlistEntry
                 {
                     Position = e.Ranked.Position,
-                    Entry = SlotsMapping.ToContract(e.Stored, e.ShowsPseudonym),
+                    Entry = SlotsMapping.ToContract(e.Stored, e.ShowsPseudonym, e.ShowsJustification),
                     Explanation = e.Ranked.Explanation,
                 }),
             },
+            Lottery = { standing.Periods.Select(p => new LotteryPeriod { Period = p.Period, Commitment = p.Commitment, Seed = p.RevealedSeed ?? "" }) },
         };
     }
 
@@ -137,6 +137,30 @@ public sealed class SlotsGrpcService(
             Shares = { standings.Shares.Select(s => new CountryShare { CountryCode = s.CountryCode, Percent = s.Percent, Guaranteed = s.Guaranteed, Used = s.Used }) },
             Unreserved = standings.Unreserved,
             ReleaseDaysBeforeRun = standings.ReleaseDaysBeforeRun,
+        };
+    }
+
+    public override async Task<Contract.UrgencyReport> GetUrgencyReport(GetUrgencyReportRequest request, ServerCallContext context)
+    {
+        var report = await getUrgencyReport.ExecuteAsync(new GetUrgencyReportCommand(SlotsMapping.FromContract(request.From), SlotsMapping.FromContract(request.To)),
+            context.Caller(), context.CancellationToken);
+        return new Contract.UrgencyReport
+        {
+            From = report.From.ToContractDate(),
+            To = report.To.ToContractDate(),
+            SiteId = report.SiteId ?? "",
+            Institutions =
+            {
+                report.Institutions.Select(u => new InstitutionUrgency
+                {
+                    TreatingInstitutionId = u.InstitutionId,
+                    CountryCode = u.Country,
+                    Emergency = u.Emergency,
+                    Urgent = u.Urgent,
+                    Standard = u.Standard,
+                    EmergencyPlaced = u.EmergencyPlaced,
+                }),
+            },
         };
     }
 

@@ -39,7 +39,7 @@ internal static class SlotsMapping
     public static Contract.Booking ToContract(BookingView view) => ToContract(view.Stored, view.ShowsPseudonym);
 
     /// <summary>A waitlist entry as the use case decided the caller sees it.</summary>
-    public static Contract.WaitlistEntry ToContract(WaitlistEntryView view) => ToContract(view.Stored, view.ShowsPseudonym);
+    public static Contract.WaitlistEntry ToContract(WaitlistEntryView view) => ToContract(view.Stored, view.ShowsPseudonym, view.ShowsJustification);
 
     /// <param name="showPseudonym">As the use case decided (<see cref="BookingAccess.SeesPseudonym"/>); always in events, which stay inside the platform.</param>
     public static Contract.Booking ToContract(Stored<Booking> stored, bool showPseudonym)
@@ -63,6 +63,8 @@ internal static class SlotsMapping
             CreatedAt = Timestamp.FromDateTimeOffset(b.CreatedAt),
             UpdatedAt = Timestamp.FromDateTimeOffset(b.UpdatedAt),
             Revision = new Revision { Version = stored.Version },
+            // Whoever may read the booking may read why it is an emergency (BookingAccess.MayFollow).
+            EmergencyJustification = b.EmergencyJustification ?? "",
         };
         if (b.HoldExpiresAt is { } expires)
         {
@@ -81,7 +83,8 @@ internal static class SlotsMapping
         return contract;
     }
 
-    public static Contract.WaitlistEntry ToContract(Stored<WaitlistEntry> stored, bool showPseudonym)
+    /// <param name="showJustification">As the use case decided (<see cref="WaitlistAccess.SeesJustification"/>); the treating hospital's view when not said.</param>
+    public static Contract.WaitlistEntry ToContract(Stored<WaitlistEntry> stored, bool showPseudonym, bool? showJustification = null)
     {
         var e = stored.Value;
         return new Contract.WaitlistEntry
@@ -109,6 +112,9 @@ internal static class SlotsMapping
             Indication = e.Indication,
             Revision = new Revision { Version = stored.Version },
             ClosedReason = e.ClosedReason ?? "",
+            EmergencyJustification = (showJustification ?? showPseudonym) ? e.EmergencyJustification ?? "" : "",
+            Draw = e.Draw,
+            DrawPeriod = e.DrawPeriod,
         };
     }
 
@@ -135,3 +141,4 @@ internal static class SlotsMapping
 
     public static DateParts? FromContract(Google.Type.Date? date) => date.ToDateParts();
 }
+

@@ -1,6 +1,7 @@
 using CarTConsortium.BuildingBlocks.Storage;
 using CarTConsortium.Slots.Domain.Allocation;
 using CarTConsortium.Slots.Domain.Bookings;
+using CarTConsortium.Slots.Domain.Institutions;
 using CarTConsortium.Slots.Domain.Runs;
 using CarTConsortium.Slots.Domain.Waitlist;
 using CarTConsortium.Slots.ReadModels;
@@ -36,12 +37,23 @@ public static class SlotsCollections
         (IndexKeys.Status, e => e.Status.ToString()),
         (IndexKeys.TreatingInstitution, e => e.TreatingInstitutionId));
 
+    /// <summary>One secret seed per lottery period, keyed by the period ("yyyy-MM"): never shown before the period has closed.</summary>
+    public static readonly Collection<LotterySeed> LotterySeeds = new("lottery_seeds");
+
+    /// <summary>One draw per patient and product, keyed by <see cref="LotteryDraw.MessageOf"/>.</summary>
+    public static readonly Collection<LotteryDraw> LotteryDraws = new("lottery_draws");
+
     /// <summary>One document per site and period, keyed by <see cref="PeriodLedger.IdOf"/>.</summary>
     public static readonly Collection<PeriodLedger> PeriodLedgers = new("period_ledgers", (IndexKeys.SiteId, l => l.SiteId));
 
+    /// <summary>One document per treating institution, keyed by its id: what every new hold of the institution commits against.</summary>
+    public static readonly Collection<InstitutionHoldGuard> InstitutionHoldGuards = new("institution_hold_guards");
+
     /// <summary>Keyed by the request id.</summary>
     public static readonly Collection<AllocationDecision> AllocationDecisions = new("allocation_decisions",
-        (IndexKeys.TreatingInstitution, d => d.TreatingInstitutionId));
+        (IndexKeys.TreatingInstitution, d => d.TreatingInstitutionId),
+        // The month the request was made in: what the urgency report reads.
+        (IndexKeys.RequestPeriod, d => Period.Of(DateOnly.FromDateTime(d.DecidedAt.UtcDateTime))));
 
     public static readonly Collection<KnownProduct> KnownProducts = new("known_products");
 
@@ -76,4 +88,5 @@ public static class IndexKeys
     public const string ProductCountry = "product_country";
     public const string Country = "country";
     public const string Jurisdiction = "jurisdiction";
+    public const string RequestPeriod = "request_period";
 }

@@ -10,6 +10,9 @@ public sealed class RunRequestInput
     public string ProductId { get; set; } = "";
     public string Indication { get; set; } = "r/r B-ALL";
     public UrgencyClass Urgency { get; set; } = UrgencyClass.Unspecified;
+
+    /// <summary>Why the patient is an emergency; the form asks for it only then, and only then is it sent.</summary>
+    public string EmergencyJustification { get; set; } = "";
     public DateOnly? EarliestStart { get; set; }
     public DateOnly? LatestStart { get; set; }
     public string SiteId { get; set; } = "";
@@ -24,6 +27,7 @@ public sealed class RunRequestInput
             Urgency = Urgency,
             SiteId = SiteId,
             TreatingInstitutionId = treatingInstitutionId,
+            EmergencyJustification = Urgency == UrgencyClass.Emergency ? EmergencyJustification.Trim() : "",
         };
         if (Formats.ToDate(EarliestStart) is { } earliest)
         {

@@ -1,3 +1,5 @@
+using CarTConsortium.Slots.Domain.Waitlist;
+
 namespace CarTConsortium.Slots.Domain.Allocation;
 
 /// <summary>
@@ -14,4 +16,14 @@ public sealed record AllocationDecision(
     string? BookingId,
     string? WaitlistEntryId,
     string Summary,
-    IReadOnlyList<RunDecision> Decisions);
+    IReadOnlyList<RunDecision> Decisions)
+{
+    /// <summary>The urgency the hospital declared; unspecified in decisions kept before it was.</summary>
+    public UrgencyClass Urgency { get; init; }
+
+    /// <summary>The treating institution's country; empty in decisions kept before it was.</summary>
+    public string Country { get; init; } = "";
+
+    /// <summary>The site of the booking the request got (held at once or offered later); none while it has none.</summary>
+    public string? SiteId { get; init; }
+}

@@ -23,6 +23,9 @@ public sealed record HoldTerms(string CapacityId, string SiteId, string ProductI
 
     /// <summary>The site's country, from the registry.</summary>
     public string SiteCountry { get; init; } = "";
+
+    /// <summary>Why the hospital declared an emergency; only for <see cref="UrgencyClass.Emergency"/>.</summary>
+    public string? EmergencyJustification { get; init; }
 }
 
 /// <summary>
@@ -34,6 +37,7 @@ public sealed record HoldTerms(string CapacityId, string SiteId, string ProductI
 /// <param name="Pseudonym">The registry's pseudonym of the patient; shown only to the treating hospital and the site.</param>
 /// <param name="HoldExpiresAt">When an unconfirmed hold lapses; kept after confirmation as a record of the hold.</param>
 /// <param name="Custody">Every step in the order taken, starting with the hold.</param>
+/// <param name="EmergencyJustification">Why the hospital declared an emergency: seen by the treating hospital, the site and admins (<see cref="BookingAccess.MayFollow"/>).</param>
 public sealed partial record Booking(
     string BookingId,
     string CapacityId,
@@ -53,7 +57,8 @@ public sealed partial record Booking(
     string RequestId = "",
     string? WaitlistEntryId = null,
     IReadOnlyList<BookingFlag>? Flags = null,
-    string SiteCountry = "")
+    string SiteCountry = "",
+    string? EmergencyJustification = null)
 {
     public const int MaxNoteLength = 500;
 
@@ -92,7 +97,10 @@ public sealed partial record Booking(
     private static FrozenSet<BookingStatus> Set(params BookingStatus[] statuses) => statuses.ToFrozenSet();
 
     /// <summary>Whether the booking holds a place in its run: from the hold until the product is shipped.</summary>
-    public bool IsActive => Status is BookingStatus.Held or BookingStatus.Confirmed or BookingStatus.ApheresisShipped
+    public bool IsActive => HoldsPlace(Status);
+
+    /// <summary>Whether a booking in <paramref name="status"/> holds a place in its run: from the hold until the product is shipped.</summary>
+    public static bool HoldsPlace(BookingStatus status) => status is BookingStatus.Held or BookingStatus.Confirmed or BookingStatus.ApheresisShipped
         or BookingStatus.ApheresisReceived or BookingStatus.InManufacturing or BookingStatus.Released or BookingStatus.Shipped;
 
     /// <summary>Whether manufacturing has begun (whatever came of it): the patient's cells are in the process or spent.</summary>
@@ -123,7 +131,7 @@ public sealed partial record Booking(
         var step = StepBy(caller, BookingStatus.Held, terms.WaitlistEntryId is null ? null : $"offered from waitlist entry {terms.WaitlistEntryId}", now);
         return new Booking(bookingId, terms.CapacityId, terms.SiteId, terms.ProductId, terms.RunStart, terms.Pseudonym, terms.PatientCountry,
             terms.TreatingInstitutionId, BookingStatus.Held, now + holdFor, [step], now, now, terms.Urgency, terms.Indication, terms.RequestId,
-            terms.WaitlistEntryId, SiteCountry: terms.SiteCountry);
+            terms.WaitlistEntryId, SiteCountry: terms.SiteCountry, EmergencyJustification: terms.EmergencyJustification);
     }
 
     /// <summary>

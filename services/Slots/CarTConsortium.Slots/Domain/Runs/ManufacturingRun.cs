@@ -44,6 +44,17 @@ public sealed record ManufacturingRun(
 
     public bool IsOpen => Status == RunStatus.Open;
 
+    /// <summary>A run cannot offer more lines than its site has: FAILED_PRECONDITION naming the site's lines when it would.</summary>
+    /// <param name="siteLines">The site's production lines as the registry has them; no bound when unknown.</param>
+    public static void RequireWithinSiteLines(string siteId, int lines, int? siteLines)
+    {
+        if (siteLines is { } registered && lines > registered)
+        {
+            throw new RuleViolationException(
+                $"Site {siteId} has {registered} production line(s) in the registry; a run offers at most {registered}, not {lines}.");
+        }
+    }
+
     /// <summary>The rules a new run must meet; every broken one is reported at once.</summary>
     public static ManufacturingRun Publish(string capacityId, RunOffer offer, string siteCountry, DateTimeOffset now)
     {

@@ -26,6 +26,8 @@ public enum WaitlistStatus
 /// <param name="PriorFailedRun">The patient's manufacturing failed before: first in line for a re-run.</param>
 /// <param name="PatientCountry">The treating institution's country.</param>
 /// <param name="SiteId">Only runs at this site; any site when null.</param>
+/// <param name="Draw">The patient's lottery draw for the product (<see cref="LotteryDraw"/>), of period <paramref name="DrawPeriod"/>; empty in entries made before draws were kept.</param>
+/// <param name="EmergencyJustification">Why the hospital declared an emergency; only for <see cref="UrgencyClass.Emergency"/>.</param>
 public sealed record WaitlistEntry(
     string EntryId,
     string Pseudonym,
@@ -42,7 +44,10 @@ public sealed record WaitlistEntry(
     DateOnly? EarliestStart = null,
     DateOnly? LatestStart = null,
     string Indication = "",
-    string? ClosedReason = null)
+    string? ClosedReason = null,
+    string Draw = "",
+    string DrawPeriod = "",
+    string? EmergencyJustification = null)
 {
     /// <summary>Still in line: waiting, or holding an offer not yet answered.</summary>
     public bool IsOpen => Status is WaitlistStatus.Waiting or WaitlistStatus.Offered;

@@ -1,6 +1,4 @@
 using System.Globalization;
-using System.Security.Cryptography;
-using System.Text;
 
 namespace CarTConsortium.Slots.Domain.Waitlist;
 
@@ -12,17 +10,17 @@ public sealed record RankedEntry(int Position, WaitlistEntry Entry, string Expla
 /// urgency class, then time waited (the earlier UTC day first: joining on the same day is
 /// equal), then a lottery among equals.
 /// <para>
-/// The lottery is reproducible by anyone who knows the seed: each entry draws
-/// HMAC-SHA256(key = the seed's decimal digits in UTF-8, message = the entry id in UTF-8),
-/// and the lower digest, read as an unsigned big-endian number, goes first
-/// (<c>printf %s ENTRY_ID | openssl dgst -sha256 -hmac SEED</c> gives the same draw).
-/// The draw depends on neither the input order nor the process.
+/// The lottery among equals orders by each entry's draw (<see cref="LotteryDraw"/>), the lower
+/// hex digest first: the draw belongs to the patient and product, so it is the same for every
+/// entry the patient makes for the product. Entries made before draws were kept (no draw) come
+/// after those with one; the entry id breaks any remaining tie. The order depends on neither the
+/// input order nor the process.
 /// </para>
 /// </summary>
 public static class WaitlistOrder
 {
     /// <summary>The entries in order, each with its position and explanation; entry ids must be unique.</summary>
-    public static IReadOnlyList<RankedEntry> Rank(IEnumerable<WaitlistEntry> entries, int seed)
+    public static IReadOnlyList<RankedEntry> Rank(IEnumerable<WaitlistEntry> entries)
     {
         ArgumentNullException.ThrowIfNull(entries);
         var list = entries.ToList();
@@ -41,21 +39,19 @@ public static class WaitlistOrder
             }
         }
 
-        var key = Encoding.UTF8.GetBytes(seed.ToString(CultureInfo.InvariantCulture));
         var drawn = list
-            .Select(e => (Entry: e, Draw: HMACSHA256.HashData(key, Encoding.UTF8.GetBytes(e.EntryId))))
-            .OrderBy(d => d.Entry.PriorFailedRun ? 0 : 1)
-            .ThenBy(d => (int)d.Entry.Urgency)
-            .ThenBy(d => DayOf(d.Entry))
-            .ThenBy(d => d.Draw, DigestComparer.Instance)
-            .ThenBy(d => d.Entry.EntryId, StringComparer.Ordinal)
-            .Select(d => d.Entry)
+            .OrderBy(e => e.PriorFailedRun ? 0 : 1)
+            .ThenBy(e => (int)e.Urgency)
+            .ThenBy(DayOf)
+            .ThenBy(e => e.Draw.Length == 0 ? 1 : 0)
+            .ThenBy(e => e.Draw, StringComparer.OrdinalIgnoreCase)
+            .ThenBy(e => e.EntryId, StringComparer.Ordinal)
             .ToList();
 
         var ranked = new List<RankedEntry>(drawn.Count);
         for (var i = 0; i < drawn.Count; i++)
         {
-            ranked.Add(new RankedEntry(i + 1, drawn[i], Explain(drawn, i, seed)));
+            ranked.Add(new RankedEntry(i + 1, drawn[i], Explain(drawn, i)));
         }
         return ranked;
     }
@@ -67,7 +63,7 @@ public static class WaitlistOrder
 
     // Against the entry just ahead and the one just behind, the first criterion that differs;
     // within a group of equals, the lottery and the entry's draw in it.
-    private static string Explain(List<WaitlistEntry> ordered, int index, int seed)
+    private static string Explain(List<WaitlistEntry> ordered, int index)
     {
         var entry = ordered[index];
         var parts = new List<string>();
@@ -87,7 +83,8 @@ public static class WaitlistOrder
         if (equals.Count > 1)
         {
             var draw = equals.IndexOf(entry) + 1;
-            parts.Add($"lottery with seed {seed.ToString(CultureInfo.InvariantCulture)} among {equals.Count} equals: drawn {draw} of {equals.Count}");
+            var period = entry.DrawPeriod.Length > 0 ? $" (draw of {entry.DrawPeriod})" : " (no draw kept)";
+            parts.Add($"lottery among {equals.Count} equals: drawn {draw} of {equals.Count}{period}");
         }
         return string.Join("; ", parts);
     }
@@ -113,11 +110,4 @@ public static class WaitlistOrder
         UrgencyClass.Standard => "standard",
         _ => "unspecified",
     };
-
-    private sealed class DigestComparer : IComparer<byte[]>
-    {
-        public static readonly DigestComparer Instance = new();
-
-        public int Compare(byte[]? x, byte[]? y) => x.AsSpan().SequenceCompareTo(y);
-    }
 }

@@ -10,6 +10,7 @@ using CarTConsortium.Slots.Events;
 using CarTConsortium.Slots.Jobs;
 using CarTConsortium.Slots.Storage;
 using CarTConsortium.Slots.UseCases.Allocation;
+using CarTConsortium.Slots.UseCases.Waitlist;
 
 namespace CarTConsortium.Slots.UseCases.Bookings;
 
@@ -21,7 +22,7 @@ public sealed record AdvanceBookingCommand(string? BookingId, BookingStatus? To,
 /// Confirmation checks the rules again; a step that ends the booking frees what it held; a
 /// failed manufacturing run puts the patient first in line for a re-run.
 /// </summary>
-public sealed class AdvanceBooking(IDocumentStore store, TimeProvider clock, Allocator allocator, BookingReads bookings, BookingPlaces places, PlacesFreed placesFreed)
+public sealed class AdvanceBooking(IDocumentStore store, TimeProvider clock, Allocator allocator, BookingReads bookings, BookingPlaces places, PlacesFreed placesFreed, LotteryDraws lottery)
 {
     public async Task<BookingView> ExecuteAsync(AdvanceBookingCommand command, Caller caller, CancellationToken ct)
     {
@@ -125,8 +126,16 @@ public sealed class AdvanceBooking(IDocumentStore store, TimeProvider clock, All
     {
         var claim = await store.FindAsync(SlotsCollections.PatientClaims, booking.Pseudonym, ct);
         var requestId = Guid.CreateVersion7(now).ToString();
+        // The patient's kept draw: a re-run entry stands among equals where the patient always stood.
+        var draw = await lottery.DrawOfAsync(booking.Pseudonym, booking.ProductId, ct);
         var entry = new WaitlistEntry(Guid.CreateVersion7(now).ToString(), booking.Pseudonym, booking.PatientCountry, booking.TreatingInstitutionId,
-            booking.ProductId, booking.Urgency, now, PriorFailedRun: true, WaitlistStatus.Waiting, null, requestId, null, null, null, booking.Indication);
+            booking.ProductId, booking.Urgency, now, PriorFailedRun: true, WaitlistStatus.Waiting, null, requestId, null, null, null, booking.Indication)
+        {
+            Draw = draw.Draw.Draw,
+            DrawPeriod = draw.Draw.Period,
+            EmergencyJustification = booking.EmergencyJustification,
+        };
+        draw.Stage(changes);
         var summary = $"Manufacturing of booking {booking.BookingId} failed; the patient is first in line for a re-run of {booking.ProductId}.";
         changes.Insert(SlotsCollections.Waitlist, entry.EntryId, entry)
             .Insert(SlotsCollections.AllocationDecisions, requestId, new AllocationDecision(requestId, booking.Pseudonym, booking.TreatingInstitutionId,

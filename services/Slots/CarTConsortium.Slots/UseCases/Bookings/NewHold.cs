@@ -11,8 +11,9 @@ public static class NewHold
 {
     /// <param name="waitlistEntryId">The entry the hold is offered to; none for a hold the hospital asked for.</param>
     /// <param name="holdFor">The configured hold (or offer) time.</param>
+    /// <param name="emergencyJustification">Why the hospital declared an emergency, kept with the booking.</param>
     public static Booking Of(WeighedRun chosen, RunRequest request, Caller caller, DateTimeOffset now, UrgencyClass urgency, string requestId,
-        string? waitlistEntryId, TimeSpan holdFor)
+        string? waitlistEntryId, TimeSpan holdFor, string? emergencyJustification)
     {
         var run = chosen.Run.Value;
         var terms = new HoldTerms(run.CapacityId, run.SiteId, run.ProductId, run.RunStart, request.Pseudonym, request.TreatingCountry, request.TreatingInstitutionId)
@@ -22,6 +23,7 @@ public static class NewHold
             RequestId = requestId,
             WaitlistEntryId = waitlistEntryId,
             SiteCountry = run.SiteCountry,
+            EmergencyJustification = emergencyJustification,
         };
         return Booking.Hold(Guid.CreateVersion7(now).ToString(), terms, holdFor, caller, now);
     }

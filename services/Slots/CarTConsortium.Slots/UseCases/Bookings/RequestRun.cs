@@ -19,6 +19,7 @@ namespace CarTConsortium.Slots.UseCases.Bookings;
 /// <summary>What a hospital asks for when it requests a run, as sent.</summary>
 /// <param name="SiteId">Only runs at this site; any site when null or empty.</param>
 /// <param name="NoWaitlist">When no run fits, keep the patient off the waitlist.</param>
+/// <param name="EmergencyJustification">Why the patient is an emergency: required for, and only for, <see cref="UrgencyClass.Emergency"/>.</param>
 public sealed record RequestRunCommand(
     string? Pseudonym,
     string? ProductId,
@@ -28,7 +29,8 @@ public sealed record RequestRunCommand(
     string? SiteId = null,
     DateParts? EarliestStart = null,
     DateParts? LatestStart = null,
-    bool NoWaitlist = false);
+    bool NoWaitlist = false,
+    string? EmergencyJustification = null);
 
 /// <summary>What came of a request: a held booking, a waitlist entry, or (when the caller asked for no waitlist) neither.</summary>
 /// <remarks>The requesting hospital treats the patient: it sees the pseudonym it sent.</remarks>
@@ -43,7 +45,8 @@ public sealed record RequestRunResult(string RequestId, Stored<Booking>? Booking
 /// against the run's <see cref="PeriodLedger"/> and the patient's <see cref="PatientClaim"/>,
 /// and is retried from its reads when it loses that race.
 /// </summary>
-public sealed class RequestRun(IDocumentStore store, TimeProvider clock, Allocator allocator, WaitlistQueue waitlist, IOptions<SlotsOptions> options)
+public sealed class RequestRun(IDocumentStore store, TimeProvider clock, Allocator allocator, WaitlistQueue waitlist, InstitutionHolds holds,
+    LotteryDraws lottery, SlotsTelemetry telemetry, IOptions<SlotsOptions> options)
 {
     public async Task<RequestRunResult> ExecuteAsync(RequestRunCommand command, Caller caller, CancellationToken ct)
     {
@@ -54,6 +57,7 @@ public sealed class RequestRun(IDocumentStore store, TimeProvider clock, Allocat
             .MaxLength(command.Indication?.Trim(), UsageRules.MaxIndicationLength, "indication")
             .Check(Enum.IsDefined(command.Urgency) && command.Urgency != UrgencyClass.Unspecified, "urgency", "is required: emergency, urgent or standard")
             .Slug(command.TreatingInstitutionId, "treating_institution_id");
+        var justification = Emergencies.CheckJustification(validator, command.Urgency, command.EmergencyJustification);
         if (!string.IsNullOrEmpty(command.SiteId))
         {
             validator.Slug(command.SiteId, "site_id");
@@ -71,7 +75,7 @@ public sealed class RequestRun(IDocumentStore store, TimeProvider clock, Allocat
         var requestId = Guid.CreateVersion7(clock.GetUtcNow()).ToString();
         var siteId = string.IsNullOrEmpty(command.SiteId) ? null : command.SiteId;
 
-        return await ConflictRetry.RunAsync(async attemptCt =>
+        var result = await ConflictRetry.RunAsync(async attemptCt =>
         {
             var now = clock.GetUtcNow();
             var today = ManufacturingRun.Today(now);
@@ -84,10 +88,16 @@ public sealed class RequestRun(IDocumentStore store, TimeProvider clock, Allocat
             {
                 throw new RuleViolationException($"The patient is on the waitlist already (entry {waiting}); withdraw it to ask again.");
             }
+            // The patient's draw for the product, kept from the first request: withdrawing and asking again never draws anew.
+            var draw = await lottery.DrawOfAsync(patient.Pseudonym, request.ProductId, attemptCt);
             var candidates = await allocator.CandidatesAsync(request.ProductId, siteId, earliest, latest, today, attemptCt);
             var weighed = await allocator.WeighAsync(request, candidates, today, attemptCt);
             // Patients already waiting and ranked before this request are owed a place that fits them: freed places go in the waitlist's order.
-            var newcomer = new WaitlistEntry(requestId, patient.Pseudonym, treatingCountry, patient.TreatingInstitutionId, request.ProductId, command.Urgency, now, false);
+            var newcomer = new WaitlistEntry(requestId, patient.Pseudonym, treatingCountry, patient.TreatingInstitutionId, request.ProductId, command.Urgency, now, false)
+            {
+                Draw = draw.Draw.Draw,
+                DrawPeriod = draw.Draw.Period,
+            };
             var ahead = weighed.Any(w => w.Decision.Fits) ? await waitlist.AheadOfAsync(request.ProductId, newcomer, attemptCt) : [];
             WeighedRun? chosen = null;
             var decisions = new List<RunDecision>();
@@ -106,17 +116,22 @@ public sealed class RequestRun(IDocumentStore store, TimeProvider clock, Allocat
                 decisions.Add(decision);
             }
             var changes = new ChangeSet();
+            draw.Stage(changes);
             if (chosen is not null)
             {
-                var booking = NewHold.Of(chosen, request, caller, now, command.Urgency, requestId, waitlistEntryId: null, options.Value.HoldTime);
+                // Checked only when a place would be held: joining the waitlist holds nothing.
+                var standing = await holds.RequireRoomAsync(patient.TreatingInstitutionId, treatingCountry, attemptCt);
+                var booking = NewHold.Of(chosen, request, caller, now, command.Urgency, requestId, waitlistEntryId: null, options.Value.HoldTime, justification);
                 var summary = $"Run {chosen.Run.Id} at {chosen.Run.Value.SiteId} starting {chosen.Run.Value.RunStart:yyyy-MM-dd} is held for the patient until "
                     + $"{booking.HoldExpiresAt:yyyy-MM-dd HH:mm} UTC; confirm it before then.";
                 var ledger = chosen.Ledger.Value.Take(chosen.Run.Id, treatingCountry);
                 changes.Insert(SlotsCollections.Bookings, booking.BookingId, booking)
                     .Update(SlotsCollections.PeriodLedgers, chosen.Ledger, ledger)
                     .Insert(SlotsCollections.AllocationDecisions, requestId, new AllocationDecision(requestId, patient.Pseudonym, patient.TreatingInstitutionId,
-                        request.ProductId, now, booking.BookingId, null, summary, decisions));
+                        request.ProductId, now, booking.BookingId, null, summary, decisions)
+                    { Urgency = command.Urgency, SiteId = booking.SiteId, Country = treatingCountry });
                 PatientClaims.Stage(changes, claim, new PatientClaim(patient.Pseudonym, booking.BookingId, null));
+                InstitutionHolds.Stage(changes, standing);
                 changes.Raise(SlotsEvents.BookingChanged(booking, 1, BookingChanges.Held, summary), clock)
                     .Raise(SlotsEvents.CapacityChanged(chosen.Run, ledger), clock);
                 await store.CommitAsync(changes, attemptCt);
@@ -129,21 +144,26 @@ public sealed class RequestRun(IDocumentStore store, TimeProvider clock, Allocat
             {
                 var refused = $"{none} The patient was not put on the waitlist, as asked.";
                 changes.Insert(SlotsCollections.AllocationDecisions, requestId, new AllocationDecision(requestId, patient.Pseudonym, patient.TreatingInstitutionId,
-                    request.ProductId, now, null, null, refused, decisions));
+                    request.ProductId, now, null, null, refused, decisions)
+                { Urgency = command.Urgency, Country = treatingCountry });
                 await store.CommitAsync(changes, attemptCt);
                 return new RequestRunResult(requestId, null, null, decisions, refused);
             }
             var entry = new WaitlistEntry(Guid.CreateVersion7(now).ToString(), patient.Pseudonym, treatingCountry, patient.TreatingInstitutionId,
-                request.ProductId, command.Urgency, now, PriorFailedRun: false, WaitlistStatus.Waiting, null, requestId, siteId, earliest, latest, request.Indication);
+                request.ProductId, command.Urgency, now, PriorFailedRun: false, WaitlistStatus.Waiting, null, requestId, siteId, earliest, latest, request.Indication,
+                Draw: draw.Draw.Draw, DrawPeriod: draw.Draw.Period, EmergencyJustification: justification);
             var joined = $"{none} The patient joined the waitlist for {request.ProductId}; freed capacity is offered in the waitlist's order.";
             changes.Insert(SlotsCollections.Waitlist, entry.EntryId, entry)
                 .Insert(SlotsCollections.AllocationDecisions, requestId, new AllocationDecision(requestId, patient.Pseudonym, patient.TreatingInstitutionId,
-                    request.ProductId, now, null, entry.EntryId, joined, decisions));
+                    request.ProductId, now, null, entry.EntryId, joined, decisions)
+                { Urgency = command.Urgency, Country = treatingCountry });
             PatientClaims.Stage(changes, claim, new PatientClaim(patient.Pseudonym, null, entry.EntryId));
             changes.Raise(SlotsEvents.WaitlistChanged(Stored.Inserted(entry.EntryId, entry), WaitlistChanges.Joined), clock);
             await store.CommitAsync(changes, attemptCt);
             return new RequestRunResult(requestId, null, Stored.Inserted(entry.EntryId, entry), decisions, joined);
         }, ct);
+        telemetry.Requested(command.Urgency, treatingCountry, patient.TreatingInstitutionId);
+        return result;
     }
 
     /// <summary>The patient, if the caller is a coordinator of its treating institution, and that institution's country.</summary>

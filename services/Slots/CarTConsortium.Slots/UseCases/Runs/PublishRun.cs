@@ -25,6 +25,7 @@ public sealed class PublishRun(IDocumentStore store, TimeProvider clock, Institu
         // The site's country is known only once the caller is found to speak for the site.
         var run = ManufacturingRun.Publish(Guid.CreateVersion7(now).ToString(), offer, "ZZ", now);
         var site = await institutions.SiteOfCallerAsync(caller, run.SiteId, "A manufacturing site publishes capacity for its own site only.", ct);
+        ManufacturingRun.RequireWithinSiteLines(site.InstitutionId, run.Lines, site.ProductionLines);
         if (await store.FindAsync(SlotsCollections.KnownProducts, run.ProductId, ct) is null)
         {
             throw new RuleViolationException($"Product '{run.ProductId}' is not in the registry's catalogue (yet).");

@@ -18,7 +18,13 @@ namespace CarTConsortium.Slots.UseCases.Waitlist;
 /// it, held for <see cref="SlotsOptions.OfferTime"/>. The offer and the runs weighed join the
 /// entry's request, so ExplainAllocation tells why.
 /// </summary>
-public sealed class OfferFreedPlaces(IDocumentStore store, TimeProvider clock, Allocator allocator, WaitlistQueue queue, IOptions<SlotsOptions> options)
+/// <remarks>
+/// An entry whose institution is at its hold limit (<see cref="InstitutionLimitsOptions"/>) is passed
+/// over: it keeps its place in the order and is offered a freed place once the institution is under
+/// the limit again, and the place goes on to the next entry meanwhile.
+/// </remarks>
+public sealed class OfferFreedPlaces(IDocumentStore store, TimeProvider clock, Allocator allocator, WaitlistQueue queue, InstitutionHolds holds,
+    IOptions<SlotsOptions> options)
 {
     /// <summary>Who the custody names when the platform offers a run from the waitlist.</summary>
     public static readonly Caller Platform = new("slots:waitlist", Booking.PlatformClientId, null, null, new HashSet<string>());
@@ -30,7 +36,7 @@ public sealed class OfferFreedPlaces(IDocumentStore store, TimeProvider clock, A
         var offers = 0;
         foreach (var product in waiting.GroupBy(e => e.Value.ProductId, StringComparer.Ordinal))
         {
-            var ranked = WaitlistOrder.Rank(product.Select(e => e.Value), queue.LotterySeed);
+            var ranked = WaitlistOrder.Rank(product.Select(e => e.Value));
             foreach (var (rankedEntry, position) in ranked.Select((r, i) => (r, i + 1)))
             {
                 offers += await OfferAsync(rankedEntry.Entry.EntryId, position, [.. ranked.Take(position - 1).Select(r => r.Entry)], ct);
@@ -69,7 +75,13 @@ public sealed class OfferFreedPlaces(IDocumentStore store, TimeProvider clock, A
         {
             return 0; // The patient holds a booking already.
         }
-        var booking = NewHold.Of(chosen, request, Platform, now, entry.Urgency, entry.RequestId, entry.EntryId, options.Value.OfferTime);
+        var standing = await holds.ReadAsync(entry.TreatingInstitutionId, entry.PatientCountry, attemptCt);
+        if (standing.RefusalOfOneMore is not null)
+        {
+            return 0; // Passed over while its institution is at its limit.
+        }
+        var booking = NewHold.Of(chosen, request, Platform, now, entry.Urgency, entry.RequestId, entry.EntryId, options.Value.OfferTime,
+            entry.EmergencyJustification);
         var offered = entry with { Status = WaitlistStatus.Offered, OfferedBookingId = booking.BookingId };
         var summary = $"Offered from the waitlist (position {position}) on {now:yyyy-MM-dd HH:mm} UTC: run {chosen.Run.Id} at {chosen.Run.Value.SiteId} "
             + $"starting {chosen.Run.Value.RunStart:yyyy-MM-dd}, held until {booking.HoldExpiresAt:yyyy-MM-dd HH:mm} UTC; confirm to accept, cancel to decline.";
@@ -83,11 +95,13 @@ public sealed class OfferFreedPlaces(IDocumentStore store, TimeProvider clock, A
             changes.Update(SlotsCollections.AllocationDecisions, decision, decision.Value with
             {
                 BookingId = booking.BookingId,
+                SiteId = booking.SiteId,
                 Summary = $"{decision.Value.Summary} {summary}",
                 Decisions = [.. decision.Value.Decisions.Where(d => weighed.All(w => w.Run.Id != d.CapacityId)), .. weighed.Select(w => w.Decision)],
             });
         }
         PatientClaims.Stage(changes, claim, new PatientClaim(entry.Pseudonym, booking.BookingId, entry.EntryId));
+        InstitutionHolds.Stage(changes, standing);
         changes.Raise(SlotsEvents.BookingChanged(booking, 1, BookingChanges.Offered, summary), clock)
             .Raise(SlotsEvents.CapacityChanged(chosen.Run, ledger), clock)
             .Raise(SlotsEvents.WaitlistChanged(current with { Version = current.Version + 1, Value = offered }, WaitlistChanges.Offered), clock);

@@ -4,19 +4,16 @@ using CarTConsortium.Slots.Domain.Runs;
 using CarTConsortium.Slots.Domain.Waitlist;
 using CarTConsortium.Slots.Storage;
 using CarTConsortium.Slots.UseCases.Allocation;
-using Microsoft.Extensions.Options;
+using CarTConsortium.Slots.UseCases.Bookings;
 
 namespace CarTConsortium.Slots.UseCases.Waitlist;
 
 /// <summary>The reads of the waitlist that requesting a run, offering freed places and listing the waitlist share.</summary>
-public sealed class WaitlistQueue(IDocumentStore store, Allocator allocator, IOptions<SlotsOptions> options)
+public sealed class WaitlistQueue(IDocumentStore store, Allocator allocator, InstitutionHolds holds)
 {
-    /// <summary>The published seed of the lottery among equals.</summary>
-    public int LotterySeed => options.Value.LotterySeed;
-
     /// <summary>
     /// The first of <paramref name="ahead"/> (entries ranked before whoever asks) still waiting
-    /// that <paramref name="run"/> fits now: the place is owed to it, in the waitlist's order.
+    /// that <paramref name="run"/> fits now, and whose institution may hold one more: the place is owed to it, in the waitlist's order.
     /// </summary>
     public async Task<WaitlistEntry?> OwedToAsync(IEnumerable<WaitlistEntry> ahead, Stored<ManufacturingRun> run, DateOnly today, CancellationToken ct)
     {
@@ -24,6 +21,11 @@ public sealed class WaitlistQueue(IDocumentStore store, Allocator allocator, IOp
         {
             var still = await store.FindAsync(SlotsCollections.Waitlist, earlier.EntryId, ct);
             if (still is not { Value.Status: WaitlistStatus.Waiting } || !still.Value.Wants(run.Value.SiteId, run.Value.RunStart))
+            {
+                continue;
+            }
+            // An entry passed over while its institution is at its limit is owed nothing now (OfferFreedPlaces).
+            if ((await holds.ReadAsync(still.Value.TreatingInstitutionId, still.Value.PatientCountry, ct)).RefusalOfOneMore is not null)
             {
                 continue;
             }
@@ -45,7 +47,7 @@ public sealed class WaitlistQueue(IDocumentStore store, Allocator allocator, IOp
         {
             return [];
         }
-        return [.. WaitlistOrder.Rank(waiting.Select(w => w.Value).Append(newcomer), LotterySeed)
+        return [.. WaitlistOrder.Rank(waiting.Select(w => w.Value).Append(newcomer))
             .TakeWhile(r => r.Entry.EntryId != newcomer.EntryId).Select(r => r.Entry)];
     }
 
