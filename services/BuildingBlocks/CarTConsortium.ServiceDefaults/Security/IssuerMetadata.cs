@@ -45,9 +45,9 @@ internal sealed class IssuerMetadata(TrustedIssuer issuer, HttpClient http, Fede
             ThrowIfRecentlyFailed();
             try
             {
-                using var timeout = CancellationTokenSource.CreateLinkedTokenSource(cancel);
-                timeout.CancelAfter(federation.MetadataTimeout);
-                _current = await OpenIdConnectConfigurationRetriever.GetAsync(issuer.DiscoveryAddress, _retriever, timeout.Token);
+                // The retriever does not pass the token on to its HTTP calls: bound the wait here.
+                _current = await OpenIdConnectConfigurationRetriever.GetAsync(issuer.DiscoveryAddress, _retriever, cancel)
+                    .WaitAsync(federation.MetadataTimeout, cancel);
                 _failedAt = null;
             }
             catch (Exception error) when (!cancel.IsCancellationRequested)

@@ -6,13 +6,17 @@ namespace CarTConsortium.ServiceDefaults.Security;
 /// request wait longer for a provider that is down, and one provider's failures open the
 /// circuit for all. <see cref="IssuerMetadata"/> bounds each fetch and remembers failures per issuer.
 /// </summary>
-internal sealed class MetadataHttpClient : IDisposable
+internal sealed class MetadataHttpClient(FederationOptions federation) : IDisposable
 {
     public HttpClient Client { get; } = new(new SocketsHttpHandler
     {
         // New connections follow DNS changes of a provider's address.
         PooledConnectionLifetime = TimeSpan.FromMinutes(5),
-    });
+    })
+    {
+        // A fetch given up on by IssuerMetadata does not hold a connection for long either.
+        Timeout = federation.MetadataTimeout,
+    };
 
     public void Dispose() => Client.Dispose();
 }
