@@ -11,7 +11,7 @@ namespace CarTConsortium.ServiceDefaults.Security;
 /// (UNAVAILABLE) with Retry-After, because the platform cannot tell whether it is good. A
 /// REST caller with a bad token still gets the plain 401 with WWW-Authenticate: Bearer.
 /// </summary>
-internal sealed class FederatedChallenge : IAuthorizationMiddlewareResultHandler
+public sealed class FederatedChallenge : IAuthorizationMiddlewareResultHandler
 {
     private const string UnavailableKey = "federation.issuer-unavailable";
     private readonly AuthorizationMiddlewareResultHandler _default = new();
