@@ -18,13 +18,13 @@ public static class TokenLifetimeRule
         {
             throw new SecurityTokenNoExpirationException("The token has no expiry.");
         }
-        if (issuedAt is { } issued && issued > now + skew)
-        {
-            throw new TokenIssuedInFutureException(issued);
-        }
         if (notBefore is { } start && start > now + skew)
         {
             throw new SecurityTokenNotYetValidException("The token is not valid yet.") { NotBefore = start };
+        }
+        if (issuedAt is { } issued && issued > now + skew)
+        {
+            throw new TokenIssuedInFutureException(issued);
         }
         if (expiry < now - skew)
         {
