@@ -1,4 +1,3 @@
-using System.Diagnostics.Metrics;
 using System.Net;
 using CarTConsortium.BuildingBlocks.Security;
 using CarTConsortium.Contracts.Registry.V1;
@@ -21,14 +20,9 @@ namespace CarTConsortium.Platform.Tests;
 public sealed class TokenAbuseTests : IDisposable
 {
     private readonly PlatformFixture _fixture;
-    private readonly Dictionary<string, long> _rejections = [];
-    private readonly MeterListener _listener;
+    private readonly MetricCounts _rejections = new(FederationTelemetry.MeterName, "federation.tokens.rejected", "reason");
 
-    public TokenAbuseTests(PlatformFixture fixture)
-    {
-        _fixture = fixture;
-        _listener = RejectionListener(_rejections);
-    }
+    public TokenAbuseTests(PlatformFixture fixture) => _fixture = fixture;
 
     private RunningPlatform Running => _fixture.Running;
 
@@ -147,38 +141,7 @@ public sealed class TokenAbuseTests : IDisposable
         });
     }
 
-    private long Count(string reason)
-    {
-        lock (_rejections)
-        {
-            return _rejections.GetValueOrDefault(reason);
-        }
-    }
+    private long Count(string reason) => _rejections.Of(reason);
 
-    /// <summary>Counts federation rejections by reason into <paramref name="seen"/>.</summary>
-    public static MeterListener RejectionListener(Dictionary<string, long> seen)
-    {
-        var listener = new MeterListener
-        {
-            InstrumentPublished = (instrument, listener) =>
-            {
-                if (instrument.Meter.Name == FederationTelemetry.MeterName && instrument.Name == "federation.tokens.rejected")
-                {
-                    listener.EnableMeasurementEvents(instrument);
-                }
-            },
-        };
-        listener.SetMeasurementEventCallback<long>((_, value, tags, _) =>
-        {
-            var reason = tags.ToArray().FirstOrDefault(t => t.Key == "reason").Value as string ?? "";
-            lock (seen)
-            {
-                seen[reason] = seen.GetValueOrDefault(reason) + value;
-            }
-        });
-        listener.Start();
-        return listener;
-    }
-
-    public void Dispose() => _listener.Dispose();
+    public void Dispose() => _rejections.Dispose();
 }
