@@ -4,6 +4,7 @@ using System.Globalization;
 using System.Threading.RateLimiting;
 using CarTConsortium.BuildingBlocks.Security;
 using CarTConsortium.BuildingBlocks.Settings;
+using CarTConsortium.ServiceDefaults;
 using Microsoft.AspNetCore.Builder;
 using Microsoft.AspNetCore.Http;
 using Microsoft.AspNetCore.RateLimiting;
@@ -115,26 +116,15 @@ public static partial class TenantRateLimits
         ? "client:" + (context.User.FindFirst(PlatformClaims.ClientId)?.Value ?? context.User.FindFirst("azp")?.Value ?? "unknown")
         : "address:" + (context.Connection.RemoteIpAddress?.ToString() ?? "unknown");
 
-    private static async ValueTask RejectAsync(OnRejectedContext rejected, CancellationToken ct)
+    private static async ValueTask RejectAsync(OnRejectedContext rejected, CancellationToken _)
     {
         var context = rejected.HttpContext;
         var retryAfter = rejected.Lease.TryGetMetadata(MetadataName.RetryAfter, out var wait) ? wait : TimeSpan.FromSeconds(1);
         var seconds = Math.Max(1, (int)Math.Ceiling(retryAfter.TotalSeconds)).ToString(CultureInfo.InvariantCulture);
         context.RequestServices.GetRequiredService<ThrottleTelemetry>().Throttled(Country(context) ?? "anonymous", Client(context), seconds);
 
-        context.Response.Headers.RetryAfter = seconds;
-        const string message = "Too many requests; retry after the time in Retry-After.";
-        if (context.Request.ContentType?.StartsWith("application/grpc", StringComparison.OrdinalIgnoreCase) == true)
-        {
-            // A gRPC client reads the status from a trailers-only response: HTTP 200 with grpc-status.
-            context.Response.StatusCode = StatusCodes.Status200OK;
-            context.Response.ContentType = "application/grpc";
-            context.Response.Headers["grpc-status"] = "8"; // RESOURCE_EXHAUSTED
-            context.Response.Headers["grpc-message"] = Uri.EscapeDataString(message);
-            return;
-        }
-        context.Response.StatusCode = StatusCodes.Status429TooManyRequests;
-        await context.Response.WriteAsJsonAsync(new { code = 8, message, details = Array.Empty<object>() }, ct);
+        await StatusResponses.WriteAsync(context, grpcCode: 8, StatusCodes.Status429TooManyRequests, // RESOURCE_EXHAUSTED
+            "Too many requests; retry after the time in Retry-After.", retryAfter);
     }
 
     /// <summary>Counts and logs refused requests, tagged by the country partition.</summary>

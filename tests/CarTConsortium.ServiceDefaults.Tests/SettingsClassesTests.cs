@@ -43,6 +43,8 @@ public sealed class SettingsClassesTests
     {
         { nameof(FederationOptions), "Federation:Issuers:0:Country", "Kazakhstan", "Federation:Issuers:0:Country = 'Kazakhstan': is not an ISO 3166-1 alpha-2 code in capitals" },
         { nameof(FederationOptions), "Federation:Audience", " ", "Federation:Audience = ' ': must name the audience" },
+        { nameof(FederationOptions), "Federation:MaxTokenLifetime", "00:00:00", "Federation:MaxTokenLifetime = '00:00:00': must be over 0" },
+        { nameof(FederationOptions), "Federation:MetadataTimeout", "-00:00:01", "Federation:MetadataTimeout = '-00:00:01': must be over 0" },
         { nameof(IdentitySettings), "Identity:Issuer", "/relative/", "Identity:Issuer = '/relative/': must be an absolute http(s) URL without query or fragment" },
         { nameof(PortalOptions), "Portal:GatewayGrpc", "ftp://gateway:5000", "Portal:GatewayGrpc = 'ftp://gateway:5000': must be the gateway's absolute http(s) gRPC address" },
         { nameof(RateLimitOptions), "RateLimits:Countries:KG:PermitLimit", "0", "RateLimits:Countries:KG:PermitLimit = '0': must be at least 1" },

@@ -1,7 +1,5 @@
 using System.Diagnostics;
 using CarTConsortium.BuildingBlocks.Errors;
-using Google.Protobuf.WellKnownTypes;
-using Google.Rpc;
 using Grpc.Core;
 using Grpc.Core.Interceptors;
 using Microsoft.Extensions.Logging;
@@ -72,14 +70,7 @@ public sealed class ErrorMappingInterceptor(ILogger<ErrorMappingInterceptor> log
         switch (exception)
         {
             case InvalidArgumentException invalid:
-                var badRequest = new BadRequest();
-                badRequest.FieldViolations.AddRange(invalid.Violations.Select(v => new BadRequest.Types.FieldViolation { Field = v.Field, Description = v.Description }));
-                return new Google.Rpc.Status
-                {
-                    Code = (int)Code.InvalidArgument,
-                    Message = invalid.Message,
-                    Details = { Any.Pack(badRequest) },
-                }.ToRpcException();
+                return ErrorStatuses.InvalidArgument(invalid).ToRpcException();
             case NotFoundException:
                 return Status(StatusCode.NotFound, exception.Message);
             case AlreadyExistsException:

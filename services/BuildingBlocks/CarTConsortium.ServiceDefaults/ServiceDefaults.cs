@@ -2,6 +2,7 @@ using System.Text.Json;
 using CarTConsortium.BuildingBlocks.Eventing;
 using Microsoft.AspNetCore.Builder;
 using Microsoft.AspNetCore.Diagnostics.HealthChecks;
+using Microsoft.AspNetCore.Hosting;
 using Microsoft.AspNetCore.Http;
 using Microsoft.Extensions.Configuration;
 using Microsoft.Extensions.DependencyInjection;
@@ -36,12 +37,18 @@ public static class ServiceDefaultsExtensions
         builder.Services.AddGrpc(options =>
         {
             options.Interceptors.Add<ErrorMappingInterceptor>();
+            // Inside the error mapping, which turns its refusal into INVALID_ARGUMENT.
+            options.Interceptors.Add<UnsafeTextInterceptor>();
             // Details of unexpected exceptions stay in the logs, never in a response.
             options.EnableDetailedErrors = false;
         }).AddJsonTranscoding(options =>
             // REST/JSON error bodies carry the same google.rpc details as gRPC trailers.
             options.TypeRegistry = Google.Protobuf.Reflection.TypeRegistry.FromFiles(Google.Rpc.ErrorDetailsReflection.Descriptor));
         builder.Services.AddGrpcReflection();
+
+        // Responses do not advertise the server software; headers and refused methods as PlatformHttpDefaults says.
+        builder.WebHost.ConfigureKestrel(kestrel => kestrel.AddServerHeader = false);
+        builder.Services.AddTransient<IStartupFilter, PlatformHttpDefaults>();
 
         builder.Services.ConfigureHttpClientDefaults(http => http.AddStandardResilienceHandler());
         // TryAdd: a host or test that brought its own clock keeps it.
@@ -54,6 +61,8 @@ public static class ServiceDefaultsExtensions
     public static WebApplication MapDefaultEndpoints(this WebApplication app, bool? reflection = null)
     {
         // Probes and tooling need no token; they carry no consortium data.
+        // After routing (the endpoint names the request message), before the transcoder reads the body.
+        app.Use(Transcoding.TranscodedBodyGuard.InvokeAsync);
         app.MapHealthChecks("/healthz", new HealthCheckOptions { ResponseWriter = WriteHealthAsync }).AllowAnonymous();
         app.MapGrpcHealthChecksService().AllowAnonymous();
         if (reflection ?? app.Environment.IsDevelopment())

@@ -31,7 +31,6 @@ public static class FederatedAuthentication
     public const string Policy = "federated";
 
     private const string UntrustedScheme = "federation-untrusted";
-    private const string MetadataClient = "federation-metadata";
 
     // Only public-key signatures: an HMAC token "signed" with a provider's public key, or
     // an unsigned one, never gets to a key.
@@ -51,7 +50,8 @@ public static class FederatedAuthentication
         var federation = builder.Configuration.GetValidatedSettings<FederationOptions, FederationOptionsValidator>();
         builder.Services.AddSingleton(federation);
         builder.Services.TryAddSingleton<FederationTelemetry>();
-        builder.Services.AddHttpClient(MetadataClient);
+        builder.Services.TryAddSingleton<MetadataHttpClient>();
+        builder.Services.AddSingleton<Microsoft.AspNetCore.Authorization.IAuthorizationMiddlewareResultHandler, FederatedChallenge>();
 
         var authentication = builder.Services.AddAuthentication(Scheme)
             .AddPolicyScheme(Scheme, "Federated country issuers", options =>
@@ -61,8 +61,8 @@ public static class FederatedAuthentication
         {
             authentication.AddJwtBearer(SchemeOf(issuer));
             builder.Services.AddOptions<JwtBearerOptions>(SchemeOf(issuer))
-                .Configure<TimeProvider, FederationTelemetry, IHttpClientFactory>((options, clock, telemetry, http) =>
-                    ConfigureIssuer(options, issuer, federation, clock, telemetry, http.CreateClient(MetadataClient)));
+                .Configure<TimeProvider, FederationTelemetry, MetadataHttpClient>((options, clock, telemetry, http) =>
+                    ConfigureIssuer(options, issuer, federation, clock, telemetry, http.Client));
         }
 
         var federated = new Microsoft.AspNetCore.Authorization.AuthorizationPolicyBuilder(Scheme).RequireAuthenticatedUser().Build();
@@ -101,7 +101,7 @@ public static class FederatedAuthentication
     private static void ConfigureIssuer(JwtBearerOptions options, TrustedIssuer issuer, FederationOptions federation, TimeProvider clock,
         FederationTelemetry telemetry, HttpClient http)
     {
-        var metadata = new IssuerMetadata(issuer.DiscoveryAddress, http, federation);
+        var metadata = new IssuerMetadata(issuer, http, federation, telemetry);
         options.ConfigurationManager = metadata;
         options.RefreshOnIssuerKeyNotFound = true;
         options.MapInboundClaims = false;
@@ -118,7 +118,11 @@ public static class FederatedAuthentication
             ValidateIssuerSigningKey = true,
             ClockSkew = federation.ClockSkew,
             // The app's clock, not the machine's, so tests can move time.
-            LifetimeValidator = (notBefore, expires, _, parameters) => CheckLifetime(notBefore, expires, clock.GetUtcNow().UtcDateTime, parameters.ClockSkew),
+            LifetimeValidator = (notBefore, expires, token, parameters) =>
+            {
+                TokenLifetimeRule.Check(notBefore, IssuedAt(token), expires, clock.GetUtcNow().UtcDateTime, parameters.ClockSkew, federation.MaxTokenLifetime);
+                return true;
+            },
             NameClaimType = PlatformClaims.Subject,
             RoleClaimType = PlatformClaims.Role,
         };
@@ -138,6 +142,12 @@ public static class FederatedAuthentication
             },
             OnAuthenticationFailed = context =>
             {
+                if (context.Exception is IssuerUnavailableException unavailable)
+                {
+                    // Refused, not thrown: without this the handler rethrows and the caller gets a 500.
+                    FederatedChallenge.IssuerUnavailable(context.HttpContext, unavailable);
+                    context.Fail(unavailable);
+                }
                 telemetry.Rejected(context.HttpContext, RejectionReasons.Of(context.Exception), issuer.Issuer);
                 return Task.CompletedTask;
             },
@@ -153,22 +163,9 @@ public static class FederatedAuthentication
         };
     }
 
-    private static bool CheckLifetime(DateTime? notBefore, DateTime? expires, DateTime now, TimeSpan skew)
-    {
-        if (expires is not { } expiry)
-        {
-            throw new SecurityTokenNoExpirationException("The token has no expiry.");
-        }
-        if (notBefore is { } start && start > now + skew)
-        {
-            throw new SecurityTokenNotYetValidException("The token is not valid yet.") { NotBefore = start };
-        }
-        if (expiry < now - skew)
-        {
-            throw new SecurityTokenExpiredException("The token has expired.") { Expires = expiry };
-        }
-        return true;
-    }
+    // JsonWebToken says DateTime.MinValue when the token has no iat.
+    private static DateTime? IssuedAt(SecurityToken token) =>
+        token is JsonWebToken { IssuedAt: var issued } && issued != DateTime.MinValue ? issued : null;
 
     /// <summary>Rejects any token whose issuer is not trusted; a request without a token is left anonymous.</summary>
     private sealed class UntrustedTokenHandler(

@@ -35,6 +35,21 @@ public sealed partial class FederationOptions : ISettingsSection, IValidatableOb
     /// </summary>
     public TimeSpan KeyRefreshInterval { get; set; } = TimeSpan.FromSeconds(30);
 
+    /// <summary>
+    /// The longest an access token may be valid (from its iat, its nbf, and from now). The
+    /// providers issue 15-minute access tokens; refresh tokens never reach the platform's APIs.
+    /// </summary>
+    public TimeSpan MaxTokenLifetime { get; set; } = TimeSpan.FromHours(1);
+
+    /// <summary>How long one fetch of an issuer's discovery document and keys may take in all before it counts as failed.</summary>
+    public TimeSpan MetadataTimeout { get; set; } = TimeSpan.FromSeconds(2);
+
+    /// <summary>
+    /// How long a failed fetch is remembered: meanwhile that issuer's tokens are answered at
+    /// once (503 with Retry-After) instead of each waiting for another fetch to time out.
+    /// </summary>
+    public TimeSpan UnavailableIssuerBackoff { get; set; } = TimeSpan.FromSeconds(15);
+
     public List<TrustedIssuer> Issuers { get; set; } = [];
 
     public TrustedIssuer? Find(string? issuer) =>
@@ -50,6 +65,13 @@ public sealed partial class FederationOptions : ISettingsSection, IValidatableOb
         if (string.IsNullOrWhiteSpace(Audience))
         {
             yield return Setting.Problem(Section, nameof(Audience), Audience, "must name the audience every access token is issued for");
+        }
+        foreach (var (name, value) in new[] { (nameof(MaxTokenLifetime), MaxTokenLifetime), (nameof(MetadataTimeout), MetadataTimeout), (nameof(UnavailableIssuerBackoff), UnavailableIssuerBackoff) })
+        {
+            if (value <= TimeSpan.Zero)
+            {
+                yield return Setting.Problem(Section, name, value, "must be over 0");
+            }
         }
         foreach (var (issuer, index) in Issuers.Select((issuer, index) => (issuer, index)))
         {

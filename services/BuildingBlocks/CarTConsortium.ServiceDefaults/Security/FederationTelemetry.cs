@@ -16,6 +16,8 @@ public static class RejectionReasons
     public const string RoleNotGrantable = "role_not_grantable";
     public const string Expired = "expired";
     public const string NotYetValid = "not_yet_valid";
+    public const string IssuedInFuture = "issued_in_future";
+    public const string LifetimeTooLong = "lifetime_too_long";
     public const string Lifetime = "lifetime";
     public const string Algorithm = "algorithm";
     public const string UnknownKey = "unknown_key";
@@ -27,6 +29,8 @@ public static class RejectionReasons
 
     public static string Of(Exception exception) => exception switch
     {
+        TokenIssuedInFutureException => IssuedInFuture,
+        TokenLifetimeTooLongException => LifetimeTooLong,
         SecurityTokenExpiredException => Expired,
         SecurityTokenNotYetValidException => NotYetValid,
         SecurityTokenInvalidLifetimeException or SecurityTokenNoExpirationException => Lifetime,
@@ -46,12 +50,15 @@ public sealed partial class FederationTelemetry
     public const string MeterName = "CarTConsortium.Federation";
 
     private readonly Counter<long> _rejected;
+    private readonly Counter<long> _unavailable;
     private readonly ILogger<FederationTelemetry> _logger;
     private readonly string _app;
 
     public FederationTelemetry(IMeterFactory meters, ILogger<FederationTelemetry> logger, IConfiguration configuration)
     {
         _rejected = meters.Create(MeterName).CreateCounter<long>("federation.tokens.rejected", description: "Access tokens turned away, by reason");
+        _unavailable = meters.Create(MeterName).CreateCounter<long>("federation.issuer.unavailable",
+            description: "Failed fetches of a trusted issuer's discovery document or keys, by issuer");
         _logger = logger;
         _app = configuration[$"{EventingOptions.Section}:{nameof(EventingOptions.AppId)}"] ?? "unknown";
     }
@@ -61,6 +68,16 @@ public sealed partial class FederationTelemetry
         _rejected.Add(1, new("reason", reason), new("issuer", issuer ?? "untrusted"), new("app", _app));
         LogRejected(reason, issuer ?? "untrusted", context.Connection.RemoteIpAddress?.ToString() ?? "unknown", context.Request.Path);
     }
+
+    /// <summary>A fetch of <paramref name="issuer"/>'s discovery document or keys failed (once per fetch, not per request).</summary>
+    public void IssuerUnavailable(string issuer, string address, Exception error)
+    {
+        _unavailable.Add(1, new("issuer", issuer), new("app", _app));
+        LogIssuerUnavailable(issuer, address, error.GetType().Name, error.Message);
+    }
+
+    [LoggerMessage(Level = LogLevel.Error, Message = "Identity provider {Issuer} cannot be reached: fetching {Address} failed ({ErrorType}: {Error}); its tokens are refused with 503 until it answers")]
+    private partial void LogIssuerUnavailable(string issuer, string address, string errorType, string error);
 
     [LoggerMessage(Level = LogLevel.Warning, Message = "Rejected an access token: {Reason} (issuer {Issuer}, from {RemoteAddress}, path {Path})")]
     private partial void LogRejected(string reason, string issuer, string remoteAddress, string path);

@@ -1,0 +1,46 @@
+using CarTConsortium.BuildingBlocks.Errors;
+using Google.Protobuf;
+using Microsoft.AspNetCore.Grpc.JsonTranscoding;
+using Microsoft.AspNetCore.Http;
+
+namespace CarTConsortium.ServiceDefaults.Transcoding;
+
+/// <summary>
+/// Checks a REST body against its request message before JSON transcoding reads it. The
+/// transcoder's own parse errors carry no field, echo the input and name .NET types; a body
+/// refused here gets 400 with google.rpc.BadRequest naming the field, like every validation error.
+/// </summary>
+public static class TranscodedBodyGuard
+{
+    private static readonly JsonFormatter Formatter = new(JsonFormatter.Settings.Default
+        .WithTypeRegistry(Google.Protobuf.Reflection.TypeRegistry.FromFiles(Google.Rpc.ErrorDetailsReflection.Descriptor)));
+
+    public static async Task InvokeAsync(HttpContext context, RequestDelegate next)
+    {
+        ArgumentNullException.ThrowIfNull(context);
+        ArgumentNullException.ThrowIfNull(next);
+        if (context.GetEndpoint()?.Metadata.GetMetadata<GrpcJsonTranscodingMetadata>() is { HttpRule.Body: { Length: > 0 } bodyField } transcoding)
+        {
+            var input = transcoding.MethodDescriptor.InputType;
+            var (message, prefix) = bodyField == "*" ? (input, "") : (input.FindFieldByName(bodyField)?.MessageType, bodyField + ".");
+            if (message is not null)
+            {
+                // Buffered so the transcoder reads the same body after us.
+                context.Request.EnableBuffering();
+                using var body = new MemoryStream();
+                await context.Request.Body.CopyToAsync(body, context.RequestAborted);
+                context.Request.Body.Position = 0;
+                if (body.Length > 0 && JsonBodyCheck.Find(message, body.GetBuffer().AsMemory(0, (int)body.Length)) is { } violation)
+                {
+                    var field = violation.Field == JsonBodyCheck.Body ? violation.Field : prefix + violation.Field;
+                    var status = ErrorStatuses.InvalidArgument(new InvalidArgumentException([violation with { Field = field }]));
+                    context.Response.StatusCode = StatusCodes.Status400BadRequest;
+                    context.Response.ContentType = "application/json";
+                    await context.Response.WriteAsync(Formatter.Format(status), context.RequestAborted);
+                    return;
+                }
+            }
+        }
+        await next(context);
+    }
+}
