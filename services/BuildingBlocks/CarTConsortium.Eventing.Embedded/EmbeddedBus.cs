@@ -22,7 +22,7 @@ public sealed class EmbeddedBus : IDisposable
 
     public EmbeddedBus(string databasePath, TimeProvider? clock = null)
     {
-        _file = new SqliteFile(databasePath, Schema);
+        _file = new SqliteFile(databasePath, Schema, owner: "event bus");
         _clock = clock ?? TimeProvider.System;
     }
 

@@ -16,8 +16,8 @@ public static class MongoStorageRegistration
 
     /// <summary>
     /// Registers one <see cref="MongoDocumentStore"/> as the storage port (documents, outbox,
-    /// inbox, dead letters), configured from <c>Storage:MongoDb</c>, and prepares its
-    /// collections and indexes at start-up.
+    /// inbox, dead letters), configured from <c>Storage:MongoDb</c>, prepares its
+    /// collections and indexes at start-up, and adds a store check (ping and probe write) to the health report.
     /// </summary>
     public static IServiceCollection AddMongoStorage(this IServiceCollection services, IConfiguration configuration)
     {
@@ -36,6 +36,8 @@ public static class MongoStorageRegistration
         services.AddSingleton<IInbox>(provider => provider.GetRequiredService<MongoDocumentStore>());
         services.AddSingleton<IDeadLetterStore>(provider => provider.GetRequiredService<MongoDocumentStore>());
         services.AddHostedService<MongoSchemaInitializer>();
+        services.TryAddSingleton(TimeProvider.System);
+        services.AddHealthChecks().AddCheck<MongoStoreHealthCheck>("store");
         return services;
     }
 }
