@@ -1,6 +1,5 @@
-using System.Diagnostics.Metrics;
-using CarTConsortium.BuildingBlocks.Eventing;
 using CarTConsortium.BuildingBlocks.Storage;
+using CarTConsortium.Testing;
 using Microsoft.Extensions.DependencyInjection;
 
 namespace CarTConsortium.Eventing.Dapr.Tests;
@@ -20,7 +19,7 @@ public sealed class ForgedEventAbuseTests(SubscriberFixture fixture)
     [InlineData("")]
     public async Task An_approval_forged_by_another_source_answers_drop_is_not_applied_and_is_counted(string source)
     {
-        using var forged = new ForgedCounter(SubscriberApp.AuthorisationTopic, source);
+        using var forged = new EventCounter("consortium.events.forged");
         var id = CloudEvents.NewId();
         var cloudEvent = CloudEvents.Create(id, SubscriberApp.AuthorisationTopic,
             """{"authorisation":{"authorisationId":"a-1","productId":"forged-product","jurisdiction":"KZ","status":"AUTHORISATION_STATUS_APPROVED"}}""",
@@ -31,7 +30,7 @@ public sealed class ForgedEventAbuseTests(SubscriberFixture fixture)
         Assert.Empty(await Effects.OfAsync(App.Store, id));
         // Not a dead letter: replaying it from the list would only forge it again.
         Assert.DoesNotContain(await App.Services.GetRequiredService<IDeadLetterStore>().ListAsync(500), d => d.EventId == id);
-        Assert.Equal(1, forged.Total);
+        Assert.Equal(1, forged.Total(("topic", SubscriberApp.AuthorisationTopic), ("source", source), ("consumer", "approvals-test")));
     }
 
     [Fact]
@@ -42,41 +41,5 @@ public sealed class ForgedEventAbuseTests(SubscriberFixture fixture)
         Assert.Equal("SUCCESS", await App.DeliverAsync(SubscriberApp.AuthorisationTopic, CloudEvents.Authorisation(id, "owned-product")));
 
         Assert.Equal("approvals", Assert.Single(await Effects.OfAsync(App.Store, id)).Source);
-    }
-
-    /// <summary>Counts consortium.events.forged for one topic and source.</summary>
-    private sealed class ForgedCounter : IDisposable
-    {
-        private readonly MeterListener _listener = new();
-        private long _total;
-
-        public ForgedCounter(string topic, string source)
-        {
-            _listener.InstrumentPublished = (instrument, l) =>
-            {
-                if (instrument.Meter.Name == EventingTelemetry.Name && instrument.Name == "consortium.events.forged")
-                {
-                    l.EnableMeasurementEvents(instrument);
-                }
-            };
-            _listener.SetMeasurementEventCallback<long>((_, value, tags, _) =>
-            {
-                var (t, s) = ("", "");
-                foreach (var tag in tags)
-                {
-                    t = tag.Key == "topic" ? tag.Value as string ?? "" : t;
-                    s = tag.Key == "source" ? tag.Value as string ?? "" : s;
-                }
-                if (t == topic && s == source)
-                {
-                    Interlocked.Add(ref _total, value);
-                }
-            });
-            _listener.Start();
-        }
-
-        public long Total => Interlocked.Read(ref _total);
-
-        public void Dispose() => _listener.Dispose();
     }
 }

@@ -1,11 +1,7 @@
-using CarTConsortium.BuildingBlocks.Eventing;
 using CarTConsortium.BuildingBlocks.Storage;
-using CarTConsortium.Contracts.Registry.V1;
 using CarTConsortium.Eventing.Embedded;
 using CarTConsortium.Testing;
-using Google.Protobuf;
 using Microsoft.Data.Sqlite;
-using Microsoft.Extensions.DependencyInjection;
 using Xunit;
 
 namespace CarTConsortium.Eventing.Tests;
@@ -25,12 +21,12 @@ public sealed class BusReplayTests : IDisposable
     public async Task A_subscriber_whose_database_was_lost_relearns_every_event_it_had_consumed_in_order_by_replay()
     {
         using var bus = new EmbeddedBus(BusPath);
-        await using (var approvals = await StartSubscriberAsync(bus))
+        await using (var approvals = await TestApp.StartProjectionAsync("approvals", _folder, bus, _script))
         {
             bus.Open();
             foreach (var product in new[] { "kymriah", "nexcar19", "tecartus" })
             {
-                await bus.PublishAsync(Envelope(product));
+                await bus.PublishAsync(TestApp.ProductEnvelope(product));
             }
             await Eventually.HoldsAsync(async () => (await approvals.Store.QueryAsync(Seen.Products, DocumentQuery.All)).Items.Count == 3, "all three projected");
         }
@@ -42,7 +38,7 @@ public sealed class BusReplayTests : IDisposable
 
         Assert.True(await bus.HasServedAsync("approvals"));
         Assert.Equal(3, await bus.ReplayAsync("approvals"));
-        await using var rebuilt = await StartSubscriberAsync(bus);
+        await using var rebuilt = await TestApp.StartProjectionAsync("approvals", _folder, bus, _script);
 
         await Eventually.HoldsAsync(async () => (await rebuilt.Store.QueryAsync(Seen.Products, DocumentQuery.All)).Items.Count == 3, "all three projected again");
         Assert.Equal(["kymriah", "nexcar19", "tecartus", "kymriah", "nexcar19", "tecartus"], _script.Deliveries.Select(d => d.ProductId));
@@ -52,28 +48,17 @@ public sealed class BusReplayTests : IDisposable
     public async Task The_bus_knows_an_app_had_data_once_it_published_or_consumed_and_not_before()
     {
         using var bus = new EmbeddedBus(BusPath);
-        await using var approvals = await StartSubscriberAsync(bus);
+        await using var approvals = await TestApp.StartProjectionAsync("approvals", _folder, bus, _script);
         bus.Open();
         Assert.False(await bus.HasServedAsync("approvals"));
         Assert.False(await bus.HasServedAsync("registry"));
 
-        await bus.PublishAsync(Envelope("kymriah"));
+        await bus.PublishAsync(TestApp.ProductEnvelope("kymriah"));
 
         Assert.True(await bus.HasServedAsync("registry"));
         await Eventually.HoldsAsync(() => bus.HasServedAsync("approvals"), "the delivery to approvals was settled");
         Assert.False(await bus.HasServedAsync("slots"));
     }
-
-    private Task<TestApp> StartSubscriberAsync(EmbeddedBus bus) =>
-        TestApp.StartAsync("approvals", _folder, bus, services =>
-        {
-            services.AddSingleton(_script);
-            services.AddEventHandler<ProductRegistered, ProductProjection>();
-        });
-
-    private static EventEnvelope Envelope(string productId) =>
-        new(Guid.CreateVersion7().ToString(), IntegrationEvents.TopicOf<ProductRegistered>(), "registry", DateTimeOffset.UtcNow,
-            JsonFormatter.Default.Format(OutboxAndInboxTests.Registered(productId)), null);
 
     public void Dispose()
     {

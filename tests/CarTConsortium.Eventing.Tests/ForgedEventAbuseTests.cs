@@ -3,7 +3,6 @@ using CarTConsortium.BuildingBlocks.Storage;
 using CarTConsortium.Contracts.Registry.V1;
 using CarTConsortium.Eventing.Embedded;
 using CarTConsortium.Testing;
-using Google.Protobuf;
 using Microsoft.Extensions.DependencyInjection;
 using Xunit;
 
@@ -25,20 +24,16 @@ public sealed class ForgedEventAbuseTests : IDisposable
     [InlineData("Registry")]
     public async Task An_event_written_into_the_bus_with_a_source_that_does_not_own_its_topic_is_not_applied(string source)
     {
-        using var forged = new CounterListener("consortium.events.forged", _subscriber);
+        using var forged = new EventCounter("consortium.events.forged");
         using var bus = new EmbeddedBus(Path.Combine(_folder, "bus.db"));
-        await using var approvals = await TestApp.StartAsync(_subscriber, _folder, bus, services =>
-        {
-            services.AddSingleton(_script);
-            services.AddEventHandler<ProductRegistered, ProductProjection>();
-        });
+        await using var approvals = await TestApp.StartProjectionAsync(_subscriber, _folder, bus, _script);
         bus.Open();
 
-        await bus.PublishAsync(Envelope("forged-product", source));
-        await bus.PublishAsync(Envelope("genuine-product", "registry"));
+        await bus.PublishAsync(TestApp.ProductEnvelope("forged-product", source));
+        await bus.PublishAsync(TestApp.ProductEnvelope("genuine-product"));
 
         await Eventually.HoldsAsync(async () => await approvals.Store.FindAsync(Seen.Products, "genuine-product") is not null, "the genuine event was applied");
-        await Eventually.HoldsAsync(() => Task.FromResult(forged.Total(IntegrationEvents.TopicOf<ProductRegistered>()) == 1), "the forged event was counted");
+        await Eventually.HoldsAsync(() => Task.FromResult(forged.Total(("consumer", _subscriber), ("topic", IntegrationEvents.TopicOf<ProductRegistered>()), ("source", source)) == 1), "the forged event was counted");
         Assert.Null(await approvals.Store.FindAsync(Seen.Products, "forged-product"));
         Assert.DoesNotContain(_script.Deliveries, d => d.ProductId == "forged-product");
         // Dropped for good: neither a dead letter to replay nor a pending delivery to retry.
@@ -46,10 +41,6 @@ public sealed class ForgedEventAbuseTests : IDisposable
         await Eventually.HoldsAsync(async () => await bus.NextDueAsync(_subscriber) is null, "no delivery is left to retry");
         Assert.Empty(await approvals.Services.GetRequiredService<IDeadLetterStore>().ListAsync(10));
     }
-
-    private static EventEnvelope Envelope(string productId, string source) =>
-        new(Guid.CreateVersion7().ToString(), IntegrationEvents.TopicOf<ProductRegistered>(), source, DateTimeOffset.UtcNow,
-            JsonFormatter.Default.Format(OutboxAndInboxTests.Registered(productId)), null);
 
     public void Dispose() => _folder.Dispose();
 }

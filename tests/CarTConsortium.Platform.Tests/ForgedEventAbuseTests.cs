@@ -1,4 +1,3 @@
-using System.Diagnostics.Metrics;
 using CarTConsortium.BuildingBlocks.Eventing;
 using CarTConsortium.BuildingBlocks.Storage;
 using CarTConsortium.Contracts.Approvals.V1;
@@ -37,54 +36,12 @@ public sealed class ForgedEventAbuseTests(PlatformFixture fixture)
                 Revision = new Contracts.Common.V1.Revision { Version = 1 },
             },
         };
-        using var forged = new ForgedEvents("slots");
+        using var forged = new EventCounter("consortium.events.forged");
 
         await slots.GetRequiredService<EmbeddedBus>().PublishAsync(new EventEnvelope(Guid.CreateVersion7().ToString(),
             IntegrationEvents.TopicOf<AuthorisationChanged>(), "attacker", DateTimeOffset.UtcNow, JsonFormatter.Default.Format(approval), null));
 
-        await Eventually.HoldsAsync(() => Task.FromResult(forged.From("attacker") == 1), "slots refused the forged approval");
+        await Eventually.HoldsAsync(() => Task.FromResult(forged.Total(("consumer", "slots"), ("topic", IntegrationEvents.TopicOf<AuthorisationChanged>()), ("source", "attacker")) == 1), "slots refused the forged approval");
         Assert.Null(await store.FindAsync(SlotsCollections.KnownAuthorisations, authorisationId));
-    }
-
-    /// <summary>Counts consortium.events.forged of one consumer by source.</summary>
-    private sealed class ForgedEvents : IDisposable
-    {
-        private readonly MeterListener _listener = new();
-        private readonly Dictionary<string, long> _bySource = [];
-
-        public ForgedEvents(string consumer)
-        {
-            _listener.InstrumentPublished = (instrument, l) =>
-            {
-                if (instrument.Meter.Name == EventingTelemetry.Name && instrument.Name == "consortium.events.forged")
-                {
-                    l.EnableMeasurementEvents(instrument);
-                }
-            };
-            _listener.SetMeasurementEventCallback<long>((_, value, tags, _) =>
-            {
-                var all = tags.ToArray();
-                if (all.FirstOrDefault(t => t.Key == "consumer").Value as string == consumer
-                    && all.FirstOrDefault(t => t.Key == "topic").Value as string == IntegrationEvents.TopicOf<AuthorisationChanged>())
-                {
-                    lock (_bySource)
-                    {
-                        var source = all.FirstOrDefault(t => t.Key == "source").Value as string ?? "";
-                        _bySource[source] = _bySource.GetValueOrDefault(source) + value;
-                    }
-                }
-            });
-            _listener.Start();
-        }
-
-        public long From(string source)
-        {
-            lock (_bySource)
-            {
-                return _bySource.GetValueOrDefault(source);
-            }
-        }
-
-        public void Dispose() => _listener.Dispose();
     }
 }
