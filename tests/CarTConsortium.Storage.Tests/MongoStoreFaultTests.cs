@@ -15,6 +15,7 @@ public sealed class MongoStoreFaultTests
     {
         var services = new ServiceCollection();
         services.AddLogging();
+        services.AddHealthChecks();
         // Nothing listens on port 1; half a second to find a server instead of thirty.
         services.AddMongoStorage(new ConfigurationBuilder().AddInMemoryCollection(new Dictionary<string, string?>
         {

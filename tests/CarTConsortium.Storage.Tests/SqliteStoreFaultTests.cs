@@ -104,6 +104,7 @@ public sealed class SqliteStoreFaultTests : IDisposable
     {
         var services = new ServiceCollection();
         services.AddLogging();
+        services.AddHealthChecks();
         services.AddSingleton<IConfiguration>(new ConfigurationBuilder().AddInMemoryCollection(new Dictionary<string, string?>
         {
             ["Storage:Sqlite:MinFreeDiskMegabytes"] = minFreeDiskMegabytes.ToString(System.Globalization.CultureInfo.InvariantCulture),

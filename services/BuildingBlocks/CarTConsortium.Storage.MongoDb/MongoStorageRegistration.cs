@@ -3,6 +3,7 @@ using CarTConsortium.BuildingBlocks.Storage;
 using Microsoft.Extensions.Configuration;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.DependencyInjection.Extensions;
+using Microsoft.Extensions.Diagnostics.HealthChecks;
 using Microsoft.Extensions.Hosting;
 using Microsoft.Extensions.Options;
 using MongoDB.Driver;
@@ -37,7 +38,9 @@ public static class MongoStorageRegistration
         services.AddSingleton<IDeadLetterStore>(provider => provider.GetRequiredService<MongoDocumentStore>());
         services.AddHostedService<MongoSchemaInitializer>();
         services.TryAddSingleton(TimeProvider.System);
-        services.AddHealthChecks().AddCheck<MongoStoreHealthCheck>("store");
+        // Only the check's registration: the app's own health wiring (ServiceDefaults) brings the health service.
+        services.Configure<HealthCheckServiceOptions>(health => health.Registrations.Add(
+            new HealthCheckRegistration("store", sp => ActivatorUtilities.CreateInstance<MongoStoreHealthCheck>(sp), failureStatus: null, tags: null)));
         return services;
     }
 }

@@ -1,6 +1,7 @@
 using CarTConsortium.BuildingBlocks.Storage;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.DependencyInjection.Extensions;
+using Microsoft.Extensions.Diagnostics.HealthChecks;
 using Microsoft.Extensions.Options;
 
 namespace CarTConsortium.Storage.Sqlite;
@@ -28,7 +29,9 @@ public static class SqliteStorageRegistration
         // Bound from the app's own configuration when its container is built (the wiring needs no value of it).
         services.TryAddEnumerable(ServiceDescriptor.Singleton<IValidateOptions<SqliteStorageOptions>, SqliteStorageOptionsValidator>());
         services.AddOptions<SqliteStorageOptions>().BindConfiguration(SqliteStorageOptions.Section).ValidateOnStart();
-        services.AddHealthChecks().AddCheck<SqliteStoreHealthCheck>(HealthCheckName);
+        // Only the check's registration: the app's own health wiring (ServiceDefaults) brings the health service.
+        services.Configure<HealthCheckServiceOptions>(health => health.Registrations.Add(
+            new HealthCheckRegistration(HealthCheckName, sp => ActivatorUtilities.CreateInstance<SqliteStoreHealthCheck>(sp), failureStatus: null, tags: null)));
         return services;
     }
 }
