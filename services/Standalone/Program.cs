@@ -24,11 +24,16 @@ var noDemoDataOption = new Option<bool>("--no-demo-data")
 {
     Description = "Start with empty databases instead of the demo catalogue",
 };
+var rebuildOption = new Option<bool>(ServiceStores.RebuildFlag)
+{
+    Description = "Start a service whose database file is missing, though the bus shows it had data, empty, and rebuild its read models from the bus",
+};
 var root = new RootCommand("CAR-T Consortium platform, standalone: the demo identity providers, every service and the gateway in one process")
 {
     dataOption,
     portOffsetOption,
     noDemoDataOption,
+    rebuildOption,
 };
 root.SetAction(async (parse, ct) =>
 {
@@ -39,6 +44,7 @@ root.SetAction(async (parse, ct) =>
     {
         DataFolder = parse.GetValue(dataOption)!.FullName,
         DemoData = !parse.GetValue(noDemoDataOption) && settings.GetValue("DemoData", true),
+        RebuildMissingStores = parse.GetValue(rebuildOption) || settings.GetValue("RebuildMissingStores", false),
         Ports = settings.GetSection("Apps").GetChildren().ToDictionary(
             app => app.Key,
             app => new AppPorts(Shift(app.GetValue<int>("HttpPort")), Shift(app.GetValue<int>("GrpcPort")))),
@@ -52,6 +58,12 @@ root.SetAction(async (parse, ct) =>
     catch (IOException e) when (e.InnerException is Microsoft.AspNetCore.Connections.AddressInUseException)
     {
         Console.Error.WriteLine($"{e.Message}\nIs another copy running? Stop it, or start this one with --port-offset 1000.");
+        return 1;
+    }
+    catch (CarTConsortium.BuildingBlocks.Storage.StoreUnavailableException e)
+    {
+        // The bus's own file: without it no service can run.
+        Console.Error.WriteLine(e.Message);
         return 1;
     }
     await using var running = platform;
@@ -80,6 +92,10 @@ root.SetAction(async (parse, ct) =>
 
         Press Ctrl-C to stop.
         """);
+    foreach (var notice in platform.StoreNotices)
+    {
+        Console.Error.WriteLine((notice.Started ? "WARNING: " : "NOT STARTED: ") + notice.Message);
+    }
 
     try
     {

@@ -14,6 +14,12 @@ public sealed record StandaloneOptions
 
     public bool DemoData { get; init; } = true;
 
+    /// <summary>
+    /// Start a service whose database is missing though the bus shows it had data, empty, and rebuild its read
+    /// models by replaying the events it had consumed; without it such a service is not started.
+    /// </summary>
+    public bool RebuildMissingStores { get; init; }
+
     /// <summary>Settings given to every app, over its own (e.g. faster retries in tests).</summary>
     public IReadOnlyDictionary<string, string?> Settings { get; init; } = new Dictionary<string, string?>();
 

@@ -1,4 +1,5 @@
 using CarTConsortium.Approvals;
+using CarTConsortium.BuildingBlocks.Storage;
 using CarTConsortium.Eventing.Embedded;
 using CarTConsortium.Gateway;
 using CarTConsortium.Identity;
@@ -95,9 +96,17 @@ public sealed class StandalonePlatform : IAsyncDisposable
         : _services.TryGetValue(appId, out var service) ? service.Services
         : _providers[appId].Services;
 
+    /// <summary>
+    /// Services whose database was missing or damaged at start: those not started (the others run without
+    /// them and the gateway reports them unhealthy) and those rebuilt empty by a replay.
+    /// </summary>
+    public IReadOnlyList<StoreNotice> StoreNotices { get; private init; } = [];
+
+    /// <exception cref="StoreUnavailableException">The event bus's own file is damaged: nothing can run without it.</exception>
     public static async Task<StandalonePlatform> StartAsync(StandaloneOptions options, CancellationToken ct = default)
     {
-        Directory.CreateDirectory(options.DataFolder);
+        // The folder holds every service's data and the providers' keys: the owner's alone.
+        PrivateFiles.EnsureFolder(options.DataFolder, tightenExisting: true);
         var telemetry = StartProcessTelemetry();
         var bus = new EmbeddedBus(Path.Combine(options.DataFolder, "bus.db"), options.Clock);
 
@@ -117,13 +126,33 @@ public sealed class StandalonePlatform : IAsyncDisposable
         var federation = FederationSettings(options, providers).ToList();
 
         var services = new Dictionary<string, WebApplication>();
+        var notices = new List<StoreNotice>();
         foreach (var module in Modules)
         {
+            var databasePath = Path.Combine(options.DataFolder, module.AppId + ".db");
+            var existed = File.Exists(databasePath);
+            var missing = await ServiceStores.CheckMissingAsync(module.AppId, databasePath, bus, options.RebuildMissingStores, ct);
             var builder = CreateBuilder(module, options, federation);
-            builder.Services.AddSqliteStorage(Path.Combine(options.DataFolder, module.AppId + ".db"));
+            builder.Services.AddSqliteStorage(databasePath, module.AppId);
             builder.Services.AddEmbeddedEventing(bus, builder.Configuration);
             module.AddServices(builder);
             var app = builder.Build();
+            var notice = missing ?? OpenStore(module.AppId, databasePath, app);
+            if (notice is null && !existed && await bus.HasServedAsync(module.AppId, ct))
+            {
+                notice = await ServiceStores.RebuildAsync(module.AppId, databasePath, bus, ct);
+            }
+            if (notice is not null)
+            {
+                notices.Add(notice);
+                StandaloneLog.StoreNotice(app.Logger, notice.Started ? LogLevel.Warning : LogLevel.Error, notice.Message);
+            }
+            if (notice is { Started: false })
+            {
+                // One broken service does not take the others down: they run, and the gateway reports it unhealthy.
+                await app.DisposeAsync();
+                continue;
+            }
             app.MapDefaultEndpoints();
             module.MapEndpoints(app);
             services[module.AppId] = app;
@@ -137,7 +166,7 @@ public sealed class StandalonePlatform : IAsyncDisposable
         bus.Open();
         if (options.DemoData)
         {
-            foreach (var module in Modules)
+            foreach (var module in Modules.Where(m => services.ContainsKey(m.AppId)))
             {
                 await module.SeedDemoDataAsync(services[module.AppId].Services, ct);
             }
@@ -168,7 +197,21 @@ public sealed class StandalonePlatform : IAsyncDisposable
             portalModule.MapEndpoints(portal);
             await portal.StartAsync(ct);
         }
-        return new StandalonePlatform(providers, services, gateway, portal, bus, telemetry, options);
+        return new StandalonePlatform(providers, services, gateway, portal, bus, telemetry, options) { StoreNotices = notices };
+    }
+
+    /// <summary>Opens the service's database now, so that a damaged file is found before the app starts, not by its first request.</summary>
+    private static StoreNotice? OpenStore(string appId, string databasePath, WebApplication app)
+    {
+        try
+        {
+            _ = app.Services.GetRequiredService<SqliteDocumentStore>();
+            return null;
+        }
+        catch (StoreUnavailableException e)
+        {
+            return ServiceStores.Broken(appId, databasePath, e);
+        }
     }
 
     /// <summary>Stops the gateway first (no new requests), then the services, then the bus.</summary>
@@ -326,4 +369,11 @@ public sealed class StandalonePlatform : IAsyncDisposable
 
         public Task StopAsync(CancellationToken cancellationToken) => Task.CompletedTask;
     }
+}
+
+/// <summary>This file's log messages, source-generated.</summary>
+internal static partial class StandaloneLog
+{
+    [LoggerMessage(Message = "{Message}")]
+    public static partial void StoreNotice(ILogger logger, LogLevel level, string message);
 }

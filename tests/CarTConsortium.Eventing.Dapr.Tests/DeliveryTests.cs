@@ -25,7 +25,7 @@ public sealed class DeliveryTests(SubscriberFixture fixture)
         Assert.Equal("tisagenlecleucel", effect.Subject);
         Assert.Equal(1, effect.Attempt);
         // The envelope comes from the raw CloudEvent, not from an unwrapped body.
-        Assert.Equal("registry-test", effect.Source);
+        Assert.Equal("registry", effect.Source);
         Assert.Equal(CloudEvents.TraceParent, effect.TraceParent);
     }
 
@@ -114,7 +114,7 @@ public sealed class DeliveryTests(SubscriberFixture fixture)
     public async Task A_cloud_event_without_data_drops_and_is_dead_lettered_under_its_id()
     {
         var id = CloudEvents.NewId();
-        var cloudEvent = $$"""{"specversion":"1.0","id":"{{id}}","source":"registry-test","type":"{{SubscriberApp.AuthorisationTopic}}"}""";
+        var cloudEvent = $$"""{"specversion":"1.0","id":"{{id}}","source":"approvals","type":"{{SubscriberApp.AuthorisationTopic}}"}""";
 
         Assert.Equal("DROP", await App.DeliverAsync(SubscriberApp.AuthorisationTopic, cloudEvent));
 

@@ -19,7 +19,7 @@ public sealed class PublisherTests
 {
     private static readonly Dictionary<string, string?> Settings = new()
     {
-        ["Eventing:AppId"] = "registry-test",
+        ["Eventing:AppId"] = "registry",
         ["Eventing:Dapr:PubSubName"] = "consortium-bus",
         ["Eventing:OutboxPollInterval"] = "00:00:00.050",
         ["Eventing:RetryBaseDelay"] = "00:00:00.010",
@@ -91,7 +91,7 @@ public sealed class PublisherTests
             var request = await sidecar.NextPublishAsync();
             var cloudEvent = JsonNode.Parse(request.Data.ToStringUtf8())!.AsObject();
             Assert.Equal(changes.Events[0].Id, (string?)cloudEvent["id"]);
-            Assert.Equal("registry-test", (string?)cloudEvent["source"]);
+            Assert.Equal("registry", (string?)cloudEvent["source"]);
             Assert.Equal(IntegrationEvents.TopicOf<ProductRegistered>(), (string?)cloudEvent["type"]);
             Assert.Equal("brexucabtagene", (string?)cloudEvent["data"]!["product"]!["productId"]);
             // Same trace as the operation that raised the event.
@@ -105,7 +105,7 @@ public sealed class PublisherTests
             Assert.Equal("SUCCESS", await subscriber.DeliverAsync(request.Topic, cloudEvent.ToJsonString()));
             var effect = Assert.Single(await Effects.OfAsync(subscriber.Store, changes.Events[0].Id));
             Assert.Equal("brexucabtagene", effect.Subject);
-            Assert.Equal("registry-test", effect.Source);
+            Assert.Equal("registry", effect.Source);
         }
         finally
         {

@@ -125,13 +125,14 @@ public static class CloudEvents
 {
     public const string TraceParent = "00-4bf92f3577b34da6a3ce929d0e0e4736-00f067aa0ba902b7-01";
 
-    public static string Create(string id, string topic, string dataJson, bool dataAsString = false, string? traceParent = TraceParent)
+    /// <param name="source">Who sent it; by default the service that owns the topic, as a real publisher would.</param>
+    public static string Create(string id, string topic, string dataJson, bool dataAsString = false, string? traceParent = TraceParent, string? source = null)
     {
         var cloudEvent = new JsonObject
         {
             ["specversion"] = "1.0",
             ["id"] = id,
-            ["source"] = "registry-test",
+            ["source"] = source ?? EventOwnership.OwnerOf(topic),
             ["type"] = topic,
             ["time"] = "2026-01-02T03:04:05.678Z",
             ["datacontenttype"] = "application/json",

@@ -1,4 +1,3 @@
-using System.Diagnostics.Metrics;
 using CarTConsortium.BuildingBlocks.Eventing;
 using CarTConsortium.BuildingBlocks.Storage;
 using CarTConsortium.Contracts.Registry.V1;
@@ -55,7 +54,7 @@ public sealed class EmbeddedBusTests : IDisposable
     public async Task An_event_that_keeps_failing_is_dead_lettered_after_the_last_attempt_and_counted()
     {
         _script.TransientFailures["kymriah"] = int.MaxValue;
-        using var deadLettered = new CounterListener("consortium.events.dead_lettered", _subscriber);
+        using var deadLettered = new EventCounter("consortium.events.dead_lettered");
         using var bus = new EmbeddedBus(BusPath);
         await using var approvals = await StartSubscriberAsync(bus);
         await using var registry = await TestApp.StartAsync("registry", _folder, bus);
@@ -69,9 +68,9 @@ public sealed class EmbeddedBusTests : IDisposable
         Assert.Equal(4, dead.Attempts);
         Assert.Equal("consortium.registry.v1.ProductRegistered", dead.Topic);
         // The bus counts a dead letter just after storing it, so the count may trail the stored letter by a moment.
-        await Eventually.HoldsAsync(() => Task.FromResult(deadLettered.Total("consortium.registry.v1.ProductRegistered") == 1), "the dead letter was counted");
+        await Eventually.HoldsAsync(() => Task.FromResult(deadLettered.Total(("consumer", _subscriber), ("topic", "consortium.registry.v1.ProductRegistered")) == 1), "the dead letter was counted");
         await Task.Delay(300);
-        Assert.Equal(1, deadLettered.Total("consortium.registry.v1.ProductRegistered"));
+        Assert.Equal(1, deadLettered.Total(("consumer", _subscriber), ("topic", "consortium.registry.v1.ProductRegistered")));
         Assert.Equal([1, 2, 3, 4], _script.Deliveries.Select(d => d.Attempt));
         Assert.Null(await approvals.Store.FindAsync(Seen.Products, "kymriah"));
     }
@@ -147,12 +146,7 @@ public sealed class EmbeddedBusTests : IDisposable
         await publish.WaitAsync(TimeSpan.FromSeconds(5));
     }
 
-    private Task<TestApp> StartSubscriberAsync(EmbeddedBus bus) =>
-        TestApp.StartAsync(_subscriber, _folder, bus, services =>
-        {
-            services.AddSingleton(_script);
-            services.AddEventHandler<ProductRegistered, ProductProjection>();
-        });
+    private Task<TestApp> StartSubscriberAsync(EmbeddedBus bus) => TestApp.StartProjectionAsync(_subscriber, _folder, bus, _script);
 
     private static Task RaiseAsync(TestApp app, string productId) =>
         app.Store.CommitAsync(new ChangeSet().Raise(OutboxAndInboxTests.Registered(productId), TimeProvider.System));
@@ -160,47 +154,5 @@ public sealed class EmbeddedBusTests : IDisposable
     public void Dispose()
     {
         _folder.Dispose();
-    }
-
-    /// <summary>Sums one eventing counter of one consumer, per topic, while the test runs.</summary>
-    private sealed class CounterListener : IDisposable
-    {
-        private readonly MeterListener _listener = new();
-        private readonly Dictionary<string, long> _totals = [];
-
-        public CounterListener(string instrument, string consumer)
-        {
-            _listener.InstrumentPublished = (i, l) =>
-            {
-                if (i.Meter.Name == EventingTelemetry.Name && i.Name == instrument)
-                {
-                    l.EnableMeasurementEvents(i);
-                }
-            };
-            _listener.SetMeasurementEventCallback<long>((_, value, tags, _) =>
-            {
-                var all = tags.ToArray();
-                if (all.FirstOrDefault(t => t.Key == "consumer").Value as string != consumer)
-                {
-                    return;
-                }
-                var topic = all.FirstOrDefault(t => t.Key == "topic").Value as string ?? "";
-                lock (_totals)
-                {
-                    _totals[topic] = _totals.GetValueOrDefault(topic) + value;
-                }
-            });
-            _listener.Start();
-        }
-
-        public long Total(string topic)
-        {
-            lock (_totals)
-            {
-                return _totals.GetValueOrDefault(topic);
-            }
-        }
-
-        public void Dispose() => _listener.Dispose();
     }
 }

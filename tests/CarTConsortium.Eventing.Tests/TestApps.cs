@@ -93,6 +93,19 @@ public sealed class TestApp : IAsyncDisposable
         return new TestApp(host);
     }
 
+    /// <summary>An app that projects every ProductRegistered it receives into <see cref="Seen.Products"/>, as <paramref name="script"/> says.</summary>
+    public static Task<TestApp> StartProjectionAsync(string appId, string folder, EmbeddedBus bus, FailureScript script) =>
+        StartAsync(appId, folder, bus, services =>
+        {
+            services.AddSingleton(script);
+            services.AddEventHandler<ProductRegistered, ProductProjection>();
+        });
+
+    /// <summary>A ProductRegistered as it would stand in the bus, sent by <paramref name="source"/>.</summary>
+    public static EventEnvelope ProductEnvelope(string productId, string source = "registry") =>
+        new(Guid.CreateVersion7().ToString(), IntegrationEvents.TopicOf<ProductRegistered>(), source, DateTimeOffset.UtcNow,
+            Google.Protobuf.JsonFormatter.Default.Format(OutboxAndInboxTests.Registered(productId)), null);
+
     public async ValueTask DisposeAsync()
     {
         await Host.StopAsync();

@@ -22,7 +22,7 @@ public sealed class EmbeddedBus : IDisposable
 
     public EmbeddedBus(string databasePath, TimeProvider? clock = null)
     {
-        _file = new SqliteFile(databasePath, Schema);
+        _file = new SqliteFile(databasePath, Schema, owner: "event bus");
         _clock = clock ?? TimeProvider.System;
     }
 
@@ -147,6 +147,41 @@ public sealed class EmbeddedBus : IDisposable
                 "UPDATE deliveries SET attempts = $attempts, due_at = $due WHERE seq = $seq", ct,
                 ("$attempts", delivery.Attempt), ("$due", Timestamp(_clock.GetUtcNow() + retryDelay)), ("$seq", delivery.Seq)),
         };
+    }
+
+    /// <summary>
+    /// Whether <paramref name="app"/> has had data: it published an event, or an event was delivered to
+    /// it and settled. The bus keeps that record in its own file, so it outlives the app's database: a
+    /// missing database of an app the bus knows is a lost one, not a first start.
+    /// </summary>
+    public async Task<bool> HasServedAsync(string app, CancellationToken ct = default)
+    {
+        await using var connection = await _file.OpenAsync(ct);
+        await using var command = connection.CreateCommand();
+        command.CommandText = """
+            SELECT EXISTS (SELECT 1 FROM messages WHERE source = $app)
+                OR EXISTS (SELECT 1 FROM deliveries WHERE subscriber = $app AND state <> 'pending')
+            """;
+        command.Parameters.AddWithValue("$app", app);
+        return Convert.ToInt64(await command.ExecuteScalarAsync(ct), CultureInfo.InvariantCulture) == 1;
+    }
+
+    /// <summary>
+    /// Delivers again, in their original order, every event the subscriber had settled: how an app whose
+    /// database was lost relearns its read models (its inbox is gone too, so it applies each once more).
+    /// Returns how many deliveries were put back.
+    /// </summary>
+    public async Task<int> ReplayAsync(string subscriber, CancellationToken ct = default)
+    {
+        int replayed;
+        await using (var connection = await _file.OpenAsync(ct))
+        {
+            replayed = await SqliteFile.ExecuteAsync(connection,
+                "UPDATE deliveries SET state = 'pending', attempts = 0, due_at = $now WHERE subscriber = $subscriber AND state <> 'pending'", ct,
+                ("$subscriber", subscriber), ("$now", Timestamp(_clock.GetUtcNow())));
+        }
+        Wake(subscriber);
+        return replayed;
     }
 
     /// <summary>Waits until something is published for the subscriber, or the timeout passes.</summary>

@@ -23,6 +23,7 @@ public sealed class MongoDocumentStore(IMongoDatabase database, OutboxSignal sig
     internal const string InboxCollection = "_inbox";
     internal const string DeadLetterCollection = "_dead_letters";
     internal const string CounterCollection = "_counters";
+    internal const string HealthProbeCollection = "_health_probe";
 
     private const int NamespaceExistsCode = 48;
     private const int DuplicateKeyCode = 11000;
@@ -61,6 +62,21 @@ public sealed class MongoDocumentStore(IMongoDatabase database, OutboxSignal sig
             current = started;
         }
         return current.WaitAsync(ct);
+    }
+
+    /// <summary>The database's name, for errors and health reports.</summary>
+    public string DatabaseName => database.DatabaseNamespace.DatabaseName;
+
+    /// <summary>
+    /// A ping, then one acknowledged (majority) write of a probe document: proof that the database
+    /// answers and takes commits now.
+    /// </summary>
+    public async Task ProbeWriteAsync(DateTimeOffset at, CancellationToken ct)
+    {
+        await database.RunCommandAsync<BsonDocument>(new BsonDocument("ping", 1), cancellationToken: ct);
+        await database.GetCollection<BsonDocument>(HealthProbeCollection).WithWriteConcern(WriteConcern.WMajority).ReplaceOneAsync(
+            Filter.Eq("_id", "probe"), new BsonDocument { { "_id", "probe" }, { "probedAt", at.UtcDateTime } },
+            new ReplaceOptions { IsUpsert = true }, ct);
     }
 
     public async Task<Stored<T>?> FindAsync<T>(Collection<T> collection, string id, CancellationToken ct = default) where T : class

@@ -3,6 +3,7 @@ using CarTConsortium.BuildingBlocks.Storage;
 using Microsoft.Extensions.Configuration;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.DependencyInjection.Extensions;
+using Microsoft.Extensions.Diagnostics.HealthChecks;
 using Microsoft.Extensions.Hosting;
 using Microsoft.Extensions.Options;
 using MongoDB.Driver;
@@ -16,8 +17,8 @@ public static class MongoStorageRegistration
 
     /// <summary>
     /// Registers one <see cref="MongoDocumentStore"/> as the storage port (documents, outbox,
-    /// inbox, dead letters), configured from <c>Storage:MongoDb</c>, and prepares its
-    /// collections and indexes at start-up.
+    /// inbox, dead letters), configured from <c>Storage:MongoDb</c>, prepares its
+    /// collections and indexes at start-up, and adds a store check (ping and probe write) to the health report.
     /// </summary>
     public static IServiceCollection AddMongoStorage(this IServiceCollection services, IConfiguration configuration)
     {
@@ -36,6 +37,10 @@ public static class MongoStorageRegistration
         services.AddSingleton<IInbox>(provider => provider.GetRequiredService<MongoDocumentStore>());
         services.AddSingleton<IDeadLetterStore>(provider => provider.GetRequiredService<MongoDocumentStore>());
         services.AddHostedService<MongoSchemaInitializer>();
+        services.TryAddSingleton(TimeProvider.System);
+        // Only the check's registration: the app's own health wiring (ServiceDefaults) brings the health service.
+        services.Configure<HealthCheckServiceOptions>(health => health.Registrations.Add(
+            new HealthCheckRegistration("store", sp => ActivatorUtilities.CreateInstance<MongoStoreHealthCheck>(sp), failureStatus: null, tags: null)));
         return services;
     }
 }

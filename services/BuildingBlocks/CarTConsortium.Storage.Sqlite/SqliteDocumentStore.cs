@@ -16,11 +16,16 @@ public sealed class SqliteDocumentStore : IDocumentStore, IOutbox, IInbox, IDead
     private readonly SqliteFile _file;
     private readonly OutboxSignal _signal;
 
-    public SqliteDocumentStore(string databasePath, OutboxSignal signal)
+    /// <param name="service">The service the file belongs to, named in errors and health reports; by default the file's name.</param>
+    /// <exception cref="StoreUnavailableException">The file cannot be opened or is damaged.</exception>
+    public SqliteDocumentStore(string databasePath, OutboxSignal signal, string? service = null)
     {
-        _file = new SqliteFile(databasePath, Schema);
+        _file = new SqliteFile(databasePath, Schema, service);
         _signal = signal;
     }
+
+    /// <summary>The database file and whose it is.</summary>
+    public SqliteFile File => _file;
 
     public async Task<Stored<T>?> FindAsync<T>(Collection<T> collection, string id, CancellationToken ct = default) where T : class
     {

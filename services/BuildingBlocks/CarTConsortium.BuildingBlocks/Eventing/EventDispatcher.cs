@@ -35,6 +35,11 @@ public sealed class EventDispatcher(
         activity?.SetTag("messaging.message.id", envelope.Id);
         activity?.SetTag("messaging.consumer.group.name", options.Value.AppId);
 
+        if (!EventOwnership.MayPublish(envelope.Source, envelope.Topic))
+        {
+            return Refuse(envelope);
+        }
+
         // Each handler keeps its own inbox mark (a dead letter marks it too), so a
         // redelivery for one handler's retry re-runs only that handler.
         var results = new List<DeliveryOutcome>();
@@ -101,6 +106,20 @@ public sealed class EventDispatcher(
         }
     }
 
+    // A forged event is not dead-lettered: a replay from the dead-letter list would only forge it again.
+    private DeliveryOutcome Refuse(EventEnvelope envelope)
+    {
+        var owner = EventOwnership.OwnerOf(envelope.Topic) ?? "no service";
+        EventDispatcherLog.Forged(logger, envelope.Id, envelope.Topic, envelope.Source, owner, options.Value.AppId);
+        EventingTelemetry.Forged.Add(1, new TagList
+        {
+            { "topic", envelope.Topic },
+            { "source", envelope.Source },
+            { "consumer", options.Value.AppId },
+        });
+        return DeliveryOutcome.Drop;
+    }
+
     // Per topic and per consuming app: one process may host several subscribers (standalone).
     private TagList Tags(EventEnvelope envelope) => new()
     {
@@ -133,4 +152,7 @@ internal static partial class EventDispatcherLog
 
     [LoggerMessage(Level = LogLevel.Error, Message = "Event {EventId} ({Topic}) dead-lettered for {Consumer} after {Attempt} attempt(s): {Reason}")]
     public static partial void DeadLettered(ILogger logger, string eventId, string topic, string consumer, int attempt, string reason);
+
+    [LoggerMessage(Level = LogLevel.Error, Message = "Refused event {EventId} ({Topic}) from source {Source}: only {Owner} publishes that topic; {Consumer} dropped it unapplied")]
+    public static partial void Forged(ILogger logger, string eventId, string topic, string source, string owner, string consumer);
 }

@@ -16,6 +16,7 @@ public static class EventingTelemetry
     public static readonly Counter<long> Handled = Meter.CreateCounter<long>("consortium.events.handled", description: "Deliveries handled successfully");
     public static readonly Counter<long> Duplicates = Meter.CreateCounter<long>("consortium.events.duplicates", description: "Deliveries of an event already handled");
     public static readonly Counter<long> Retried = Meter.CreateCounter<long>("consortium.events.retried", description: "Deliveries that failed and will be retried");
+    public static readonly Counter<long> Forged = Meter.CreateCounter<long>("consortium.events.forged", description: "Events refused because their source is not the service that owns their topic");
     public static readonly Counter<long> DeadLettered = Meter.CreateCounter<long>("consortium.events.dead_lettered", description: "Events given up on and dead-lettered");
 
     /// <summary>Starts a span whose parent is the traceparent the event carried.</summary>
