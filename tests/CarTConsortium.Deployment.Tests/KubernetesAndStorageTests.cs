@@ -48,7 +48,7 @@ public sealed class KubernetesAndStorageTests
     }
 
     [Fact]
-    public void Kubernetes_manifests_live_in_the_namespace_run_the_app_images_and_probe_healthz()
+    public void Kubernetes_manifests_live_in_the_namespace_run_the_app_images_and_probe_alive_and_healthz()
     {
         var manifests = Files.KubernetesManifests();
         var problems = new Problems();
@@ -75,12 +75,14 @@ public sealed class KubernetesAndStorageTests
                 : $"{Files.KubernetesNamespace}/{deployment.Name}:latest";
             problems.Expect(container.Image == image, $"{deployment.Where}: image is '{container.Image}', expected '{image}'");
 
-            foreach (var probe in new[] { "livenessProbe", "readinessProbe" })
+            // Liveness asks only whether the process answers; readiness runs every check (the store's included),
+            // so a store outage takes a pod out of service without restarting it.
+            foreach (var (probe, path) in new[] { ("livenessProbe", "/alive"), ("readinessProbe", "/healthz") })
             {
                 var get = Yaml.Map(container.Spec, probe, "httpGet");
                 var port = Yaml.Str(get, "port");
-                problems.Expect(Yaml.Str(get, "path") == "/healthz" && (port == "http" || Files.ParseInt(port) == container.Ports.GetValueOrDefault("http")),
-                    $"{deployment.Where}: {probe} is {Yaml.Describe(Yaml.Get(container.Spec, probe))}, expected an httpGet of /healthz on the http port");
+                problems.Expect(Yaml.Str(get, "path") == path && (port == "http" || Files.ParseInt(port) == container.Ports.GetValueOrDefault("http")),
+                    $"{deployment.Where}: {probe} is {Yaml.Describe(Yaml.Get(container.Spec, probe))}, expected an httpGet of {path} on the http port");
             }
 
             var labels = Yaml.Map(deployment.Doc, "spec", "template", "metadata", "labels") ?? [];

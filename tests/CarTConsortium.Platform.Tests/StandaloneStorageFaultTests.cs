@@ -107,7 +107,7 @@ public sealed class StandaloneStorageFaultTests : IDisposable
     }
 
     [Fact]
-    public async Task Healthz_of_a_service_is_unhealthy_naming_its_store_when_the_disk_is_below_the_floor_and_the_data_files_are_private()
+    public async Task Healthz_of_a_service_is_unhealthy_naming_its_store_when_the_disk_is_below_the_floor_while_it_stays_alive_and_the_data_files_are_private()
     {
         await using var running = await StartAsync(demoData: false, configure: options => options with
         {
@@ -115,6 +115,8 @@ public sealed class StandaloneStorageFaultTests : IDisposable
             {
                 // A floor of 10 TB: above the free space of any disk these tests run on.
                 ["procurement"] = new Dictionary<string, string?> { ["Storage:Sqlite:MinFreeDiskMegabytes"] = "10000000" },
+                // No demo data, but the file's (demo) pseudonymisation secrets: allowed explicitly.
+                ["registry"] = new Dictionary<string, string?> { ["Registry:Pseudonymisation:AllowDemoSecrets"] = "true" },
             },
         });
         using var http = new HttpClient();
@@ -129,6 +131,9 @@ public sealed class StandaloneStorageFaultTests : IDisposable
         Assert.Equal("Unhealthy", store.GetProperty("status").GetString());
         Assert.Contains($"The disk of the procurement database {Path.Combine(_data, "procurement.db")} has", store.GetProperty("description").GetString(), StringComparison.Ordinal);
         Assert.Equal(HttpStatusCode.OK, registry.StatusCode);
+        // Liveness stays green: restarting the process would not free the disk.
+        using var alive = await http.GetAsync(new Uri($"http://127.0.0.1:{running.Options.Ports["procurement"].HttpPort}/alive"));
+        Assert.Equal(HttpStatusCode.OK, alive.StatusCode);
 
         Assert.Equal(PrivateFiles.FolderMode, File.GetUnixFileMode(_data));
         var files = Directory.GetFiles(_data).Where(f => StandalonePlatform.Modules.Any(m => Path.GetFileName(f).StartsWith(m.AppId + ".db", StringComparison.Ordinal))

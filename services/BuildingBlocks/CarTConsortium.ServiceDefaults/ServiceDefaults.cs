@@ -56,7 +56,10 @@ public static class ServiceDefaultsExtensions
         return builder;
     }
 
-    /// <summary>Maps <c>/healthz</c> (JSON), the gRPC health service, and gRPC reflection in development.</summary>
+    /// <summary>
+    /// Maps <c>/healthz</c> (JSON, every check: readiness), <c>/alive</c> (the process answers: liveness),
+    /// the gRPC health service, and gRPC reflection in development.
+    /// </summary>
     /// <param name="reflection">Whether to map gRPC reflection; by default only in development.</param>
     public static WebApplication MapDefaultEndpoints(this WebApplication app, bool? reflection = null)
     {
@@ -64,6 +67,13 @@ public static class ServiceDefaultsExtensions
         // After routing (the endpoint names the request message), before the transcoder reads the body.
         app.Use(Transcoding.TranscodedBodyGuard.InvokeAsync);
         app.MapHealthChecks("/healthz", new HealthCheckOptions { ResponseWriter = WriteHealthAsync }).AllowAnonymous();
+        // Liveness asks only whether the process answers: a store or issuer outage makes an app
+        // unready (/healthz), and restarting it would not bring the store back.
+        app.MapHealthChecks("/alive", new HealthCheckOptions
+        {
+            Predicate = check => check.Tags.Contains("live"),
+            ResponseWriter = WriteHealthAsync,
+        }).AllowAnonymous();
         app.MapGrpcHealthChecksService().AllowAnonymous();
         if (reflection ?? app.Environment.IsDevelopment())
         {
@@ -79,7 +89,7 @@ public static class ServiceDefaultsExtensions
     public static TracerProviderBuilder AddPlatformTracing(this TracerProviderBuilder tracing) => tracing
         .AddSource(PlatformSources)
         .AddSource("Yarp.ReverseProxy")
-        .AddAspNetCoreInstrumentation(o => o.Filter = context => !context.Request.Path.StartsWithSegments("/healthz"))
+        .AddAspNetCoreInstrumentation(o => o.Filter = context => !context.Request.Path.StartsWithSegments("/healthz") && !context.Request.Path.StartsWithSegments("/alive"))
         .AddGrpcClientInstrumentation()
         .AddHttpClientInstrumentation();
 
