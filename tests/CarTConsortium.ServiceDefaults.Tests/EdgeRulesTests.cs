@@ -1,11 +1,13 @@
 using System.Text;
 using CarTConsortium.BuildingBlocks.Errors;
 using CarTConsortium.Contracts.Registry.V1;
+using CarTConsortium.Contracts.Slots.V1;
 using CarTConsortium.ServiceDefaults.Security;
 using CarTConsortium.ServiceDefaults.Transcoding;
 using Microsoft.AspNetCore.Authorization;
 using Microsoft.AspNetCore.Authorization.Policy;
 using Microsoft.AspNetCore.Http;
+using Microsoft.Extensions.Primitives;
 using Microsoft.IdentityModel.Tokens;
 using Xunit;
 
@@ -148,6 +150,34 @@ public sealed class EdgeRulesTests
     [InlineData("{}")]
     public void A_body_in_protobufs_json_mapping_passes(string json) =>
         Assert.Null(JsonBodyCheck.Find(RegisterInstitutionRequest.Descriptor, Encoding.UTF8.GetBytes(json)));
+
+    public static TheoryData<string, string, string, string> BadQueries() => new()
+    {
+        { "page.page_size", "abc", "page.page_size", "must be a 32-bit integer" },
+        { "page.pageSize", "99999999999999999999", "page.page_size", "must be a 32-bit integer" },
+        { "status", "NOPE", "status", "'NOPE' is not one of BOOKING_STATUS_UNSPECIFIED" },
+        { "status", new string('x', 3000), "status", "'" + new string('x', JsonBodyCheck.QuotedPrefix) + "...' is not one of" },
+    };
+
+    [Theory]
+    [MemberData(nameof(BadQueries))]
+    public void A_query_value_that_cannot_become_its_field_is_named_by_field_and_quoted_short(string key, string value, string field, string description)
+    {
+        var violation = JsonBodyCheck.FindInQuery(ListBookingsRequest.Descriptor, [KeyValuePair.Create(key, new StringValues(value))]);
+        Assert.NotNull(violation);
+        Assert.Equal(field, violation.Field);
+        Assert.StartsWith(description, violation.Description, StringComparison.Ordinal);
+        Assert.True(violation.Description.Length < 400, $"a {violation.Description.Length}-character description quotes the input");
+    }
+
+    [Theory]
+    [InlineData("page.pageSize", "20")]
+    [InlineData("status", "BOOKING_STATUS_HELD")]
+    [InlineData("status", "1")]
+    [InlineData("siteId", "kz-ncb-astana")]
+    [InlineData("utm_source", "anything: not a field, ignored as the transcoder ignores it")]
+    public void A_query_in_the_transcoders_mapping_passes(string key, string value) =>
+        Assert.Null(JsonBodyCheck.FindInQuery(ListBookingsRequest.Descriptor, [KeyValuePair.Create(key, new StringValues(value))]));
 
     [Fact]
     public void A_megabyte_of_input_is_quoted_as_a_short_prefix_only()

@@ -2,6 +2,7 @@ using System.Globalization;
 using System.Text.Json;
 using CarTConsortium.BuildingBlocks.Errors;
 using Google.Protobuf.Reflection;
+using Microsoft.Extensions.Primitives;
 
 namespace CarTConsortium.ServiceDefaults.Transcoding;
 
@@ -41,6 +42,32 @@ public static class JsonBodyCheck
                 ? Walk(message, document.RootElement, "")
                 : new FieldViolation(Body, "must be a JSON object");
         }
+    }
+
+    /// <summary>
+    /// The first query parameter that cannot become its field of <paramref name="message"/>, or null.
+    /// A parameter names a field path (<c>page.size</c> or <c>status</c>, by proto or JSON name);
+    /// one the message does not have is left to the transcoder, which ignores it.
+    /// </summary>
+    public static FieldViolation? FindInQuery(MessageDescriptor message, IEnumerable<KeyValuePair<string, StringValues>> query)
+    {
+        ArgumentNullException.ThrowIfNull(message);
+        ArgumentNullException.ThrowIfNull(query);
+        foreach (var (key, values) in query)
+        {
+            if (FieldAt(message, key) is not var (field, path))
+            {
+                continue;
+            }
+            foreach (var value in values.OfType<string>())
+            {
+                if (QueryValue(field, value) is { } problem)
+                {
+                    return new FieldViolation(path, problem);
+                }
+            }
+        }
+        return null;
     }
 
     /// <summary>At most <see cref="QuotedPrefix"/> characters of <paramref name="text"/>, with no control characters.</summary>
@@ -98,10 +125,10 @@ public static class JsonBodyCheck
         {
             FieldType.String or FieldType.Bytes => value.ValueKind == JsonValueKind.String,
             FieldType.Bool => value.ValueKind is JsonValueKind.True or JsonValueKind.False,
-            FieldType.Int32 or FieldType.SInt32 or FieldType.SFixed32 => Integer(value, s => int.TryParse(s, NumberStyles.Integer, CultureInfo.InvariantCulture, out _), e => e.TryGetInt32(out _)),
-            FieldType.UInt32 or FieldType.Fixed32 => Integer(value, s => uint.TryParse(s, NumberStyles.None, CultureInfo.InvariantCulture, out _), e => e.TryGetUInt32(out _)),
-            FieldType.Int64 or FieldType.SInt64 or FieldType.SFixed64 => Integer(value, s => long.TryParse(s, NumberStyles.Integer, CultureInfo.InvariantCulture, out _), e => e.TryGetInt64(out _)),
-            FieldType.UInt64 or FieldType.Fixed64 => Integer(value, s => ulong.TryParse(s, NumberStyles.None, CultureInfo.InvariantCulture, out _), e => e.TryGetUInt64(out _)),
+            FieldType.Int32 or FieldType.SInt32 or FieldType.SFixed32 => Integer(value, field.FieldType, e => e.TryGetInt32(out _)),
+            FieldType.UInt32 or FieldType.Fixed32 => Integer(value, field.FieldType, e => e.TryGetUInt32(out _)),
+            FieldType.Int64 or FieldType.SInt64 or FieldType.SFixed64 => Integer(value, field.FieldType, e => e.TryGetInt64(out _)),
+            FieldType.UInt64 or FieldType.Fixed64 => Integer(value, field.FieldType, e => e.TryGetUInt64(out _)),
             FieldType.Float or FieldType.Double => value.ValueKind == JsonValueKind.Number
                 || (value.ValueKind == JsonValueKind.String && double.TryParse(value.GetString(), NumberStyles.Float, CultureInfo.InvariantCulture, out _)),
             FieldType.Enum => value.ValueKind == JsonValueKind.Number ? value.TryGetInt32(out _) : value.ValueKind == JsonValueKind.String,
@@ -122,10 +149,53 @@ public static class JsonBodyCheck
             : null;
     }
 
-    private static bool Integer(JsonElement value, Func<string, bool> fromString, Func<JsonElement, bool> fromNumber) => value.ValueKind switch
+    private static (FieldDescriptor Field, string Path)? FieldAt(MessageDescriptor message, string key)
+    {
+        FieldDescriptor? field = null;
+        var path = new List<string>();
+        MessageDescriptor? current = message;
+        foreach (var segment in key.Split('.'))
+        {
+            field = current?.Fields.InDeclarationOrder().FirstOrDefault(f => f.JsonName == segment || f.Name == segment);
+            if (field is null)
+            {
+                return null;
+            }
+            path.Add(field.Name);
+            current = field.FieldType == FieldType.Message ? field.MessageType : null;
+        }
+        return field is null ? null : (field, string.Join('.', path));
+    }
+
+    /// <summary>Why a query value cannot be the field's value, or null. Strings and well-known messages are the transcoder's to judge.</summary>
+    private static string? QueryValue(FieldDescriptor field, string value)
+    {
+        var ok = field.FieldType switch
+        {
+            FieldType.Bool => value is "true" or "false",
+            FieldType.Enum => field.EnumType.FindValueByName(value) is not null || int.TryParse(value, NumberStyles.Integer, CultureInfo.InvariantCulture, out _),
+            FieldType.Float or FieldType.Double => double.TryParse(value, NumberStyles.Float, CultureInfo.InvariantCulture, out _),
+            _ => IntegerText(field.FieldType, value) ?? true,
+        };
+        return ok ? null
+            : field.FieldType == FieldType.Enum ? $"'{Quote(value)}' is not one of {string.Join(", ", field.EnumType.Values.Select(v => v.Name))}"
+            : "must be " + Expected(field);
+    }
+
+    /// <summary>Whether <paramref name="text"/> is an integer of the field type; null when the type is no integer.</summary>
+    private static bool? IntegerText(FieldType type, string text) => type switch
+    {
+        FieldType.Int32 or FieldType.SInt32 or FieldType.SFixed32 => int.TryParse(text, NumberStyles.Integer, CultureInfo.InvariantCulture, out _),
+        FieldType.UInt32 or FieldType.Fixed32 => uint.TryParse(text, NumberStyles.None, CultureInfo.InvariantCulture, out _),
+        FieldType.Int64 or FieldType.SInt64 or FieldType.SFixed64 => long.TryParse(text, NumberStyles.Integer, CultureInfo.InvariantCulture, out _),
+        FieldType.UInt64 or FieldType.Fixed64 => ulong.TryParse(text, NumberStyles.None, CultureInfo.InvariantCulture, out _),
+        _ => null,
+    };
+
+    private static bool Integer(JsonElement value, FieldType type, Func<JsonElement, bool> fromNumber) => value.ValueKind switch
     {
         JsonValueKind.Number => fromNumber(value),
-        JsonValueKind.String => fromString(value.GetString()!),
+        JsonValueKind.String => IntegerText(type, value.GetString()!) == true,
         _ => false,
     };
 
