@@ -94,7 +94,7 @@ public static partial class TenantRateLimits
     private static RateLimitPartition<string> Partition(HttpContext context, string? key, Quota standard, Dictionary<string, Quota> overrides)
     {
         // Probes are never throttled: an orchestrator must always see the gateway's health.
-        if (key is null || context.Request.Path.StartsWithSegments("/healthz"))
+        if (key is null || context.Request.Path.StartsWithSegments("/healthz") || context.Request.Path.StartsWithSegments("/alive"))
         {
             return RateLimitPartition.GetNoLimiter("unlimited");
         }

@@ -33,6 +33,9 @@ public sealed class LogoutForgeryTests : IAsyncLifetime
         var form = await BrowserSession.ReadFormAsync(await response.Content.ReadAsStringAsync());
         Assert.Equal("post", form.Method);
         Assert.Contains(form.Elements, e => e.GetAttribute("name") == "__RequestVerificationToken");
+        // Another site cannot frame the confirm page and have the user click it.
+        Assert.Equal("frame-ancestors 'none'", response.Headers.GetValues("Content-Security-Policy").Single());
+        Assert.Equal("DENY", response.Headers.GetValues("X-Frame-Options").Single());
         await AssertStillSignedInAsync(browser);
     }
 

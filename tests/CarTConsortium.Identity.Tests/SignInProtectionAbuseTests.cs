@@ -88,6 +88,29 @@ public sealed class SignInProtectionAbuseTests : IAsyncLifetime
     }
 
     [Fact]
+    public async Task Forty_wrong_passwords_sent_at_once_get_no_more_guesses_than_five_sent_one_by_one()
+    {
+        var browsers = Enumerable.Range(0, 40).Select(_ => new BrowserSession(source: Attacker)).ToList();
+        try
+        {
+            var answers = await Task.WhenAll(browsers.Select(async (browser, i) =>
+            {
+                using var response = await LoginAsync(browser, IdentityProviderHost.UserName, $"parallel-guess-{i}");
+                return response.StatusCode;
+            }));
+
+            // A password was checked (and found wrong) only while the account was not locked: five times.
+            Assert.Equal(5, answers.Count(a => a == HttpStatusCode.OK));
+            Assert.Equal(35, answers.Count(a => a == HttpStatusCode.TooManyRequests));
+            Assert.Single(_measured, m => m == ("identity.lockouts", Subject.AccountKind));
+        }
+        finally
+        {
+            browsers.ForEach(b => b.Dispose());
+        }
+    }
+
+    [Fact]
     public async Task An_account_lockout_leaves_other_accounts_at_the_same_source_alone_but_holds_at_every_source()
     {
         using var attacker = new BrowserSession(source: Attacker);

@@ -55,8 +55,10 @@ public sealed class UnsafeTextInterceptor : Interceptor
             {
                 foreach (var entry in ((System.Collections.IDictionary)value).Cast<System.Collections.DictionaryEntry>())
                 {
-                    Check(entry.Key, $"{path}[{entry.Key}]", found);
-                    Check(entry.Value, $"{path}[{entry.Key}]", found);
+                    // The key is quoted safely: an unsafe key must not reach the error it causes.
+                    var entryPath = $"{path}[{Transcoding.JsonBodyCheck.Quote(entry.Key.ToString() ?? "")}]";
+                    Check(entry.Key, entryPath, found);
+                    Check(entry.Value, entryPath, found);
                 }
             }
             else if (field.IsRepeated)

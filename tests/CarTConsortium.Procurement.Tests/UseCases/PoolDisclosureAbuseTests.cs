@@ -103,6 +103,27 @@ public sealed class PoolDisclosureAbuseTests : IAsyncLifetime
     }
 
     [Fact]
+    public async Task Three_countries_with_one_dropping_out_show_an_officer_no_volumes_to_subtract()
+    {
+        // Three committed (totals disclosed while open), but UZ's maximum is below the price: two are kept.
+        // Committed less kept would be UZ's quantity, kept less KZ's own TJ's.
+        await _harness.CommitAsync(_pool.Id, "UZ", 60, 440m);
+        await _harness.CommitAsync(_pool.Id, "TJ", 10, 600m);
+        await _harness.CommitAsync(_pool.Id, "KZ", 45, 600m);
+        await _harness.ClosePool.ExecuteAsync(new ClosePoolCommand(_pool.Id, "three members have committed"), Callers.Admin, None);
+
+        var kz = ProcurementMapping.ToContract(await _harness.GetPool.ExecuteAsync(new GetPoolCommand(_pool.Id), Officer("KZ"), None));
+        var savings = ProcurementMapping.ToContract(await _harness.GetSavings.ExecuteAsync(new GetSavingsCommand(_pool.Id), Officer("KZ"), None));
+        var admin = ProcurementMapping.ToContract(await _harness.GetAsync(_pool.Id));
+
+        Assert.Equal("UZ", Assert.Single(admin.Outcome.Dropped).CountryCode);
+        Assert.Equal((115, 55), (admin.Outcome.CommittedVolume, admin.Outcome.KeptVolume));
+        Assert.Equal((0, 0, 0), (kz.Outcome.CommittedVolume, kz.Outcome.KeptVolume, kz.Outcome.DeliveredVolume));
+        Assert.Empty(kz.Outcome.Dropped);
+        Assert.Null(savings.Pool);
+    }
+
+    [Fact]
     public async Task Committing_and_withdrawing_does_not_bracket_another_countrys_maximum_price_through_the_projection()
     {
         // Three countries, so the totals are disclosed. UZ's confidential maximum is 440.00: any price above drops it.

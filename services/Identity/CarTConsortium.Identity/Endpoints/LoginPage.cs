@@ -53,6 +53,7 @@ internal static class LoginPage
         }
         var account = Subject.Account(userName);
         var source = Subject.Source(SourceAddress.Of(http.Connection.RemoteIpAddress));
+        await using var attempt = await guard.BeginAttemptAsync(account, source, http.RequestAborted);
         // A locked account or source is refused before the password is even checked: the right one too.
         if (await guard.FindLockAsync(account, source, http.RequestAborted) is { } lockout)
         {

@@ -53,8 +53,11 @@ internal static class ProviderPage
             page.Append($"""<p class="error" role="alert" id="login-error">{html.Encode(error)}</p>""");
         }
         page.Append(body).Append("\n</body>\n</html>\n");
-        // Never cached: the page holds an antiforgery token.
+        // Never cached: the page holds an antiforgery token. Never framed: a framed sign-in or sign-out form
+        // could be clicked for the user (clickjacking).
         http.Response.Headers.CacheControl = "no-store";
+        http.Response.Headers.ContentSecurityPolicy = "frame-ancestors 'none'";
+        http.Response.Headers.XFrameOptions = "DENY";
         return Results.Content(page.ToString(), "text/html; charset=utf-8", statusCode: status);
     }
 }

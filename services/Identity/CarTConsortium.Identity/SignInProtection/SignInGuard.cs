@@ -54,6 +54,11 @@ public sealed partial class SignInGuard : IDisposable
 
     // One provider is one replica (SQLite); this keeps concurrent failures from overwriting each other's counts.
     private readonly SemaphoreSlim _gate = new(1, 1);
+
+    // Attempts of one account/client or one source are judged one after another, so a burst of parallel
+    // guesses cannot all pass the lock check before the first failure is counted. Striped: bounded memory
+    // whatever names callers invent; two subjects sharing a stripe only wait for each other.
+    private readonly SemaphoreSlim[] _attemptStripes = [.. Enumerable.Range(0, 1024).Select(_ => new SemaphoreSlim(1, 1))];
     private readonly IServiceScopeFactory _scopes;
     private readonly IdentitySettings _settings;
     private readonly TimeProvider _clock;
@@ -75,6 +80,48 @@ public sealed partial class SignInGuard : IDisposable
     public DateTimeOffset Now => _clock.GetUtcNow();
 
     private SignInProtectionSettings Protection => _settings.SignInProtection;
+
+    /// <summary>
+    /// Starts one sign-in or token attempt of <paramref name="party"/> from <paramref name="source"/>: until the
+    /// result is disposed, other attempts of the same account/client or source wait. Call it before
+    /// <see cref="FindLockAsync"/> and dispose it after <see cref="FailedAsync"/> or <see cref="SucceededAsync"/>.
+    /// </summary>
+    public async Task<IAsyncDisposable> BeginAttemptAsync(Subject? party, Subject source, CancellationToken ct)
+    {
+        // Ascending stripe order: two attempts never wait for each other in a cycle.
+        var stripes = new[] { party, source }.OfType<Subject>()
+            .Select(s => (int)((uint)StringComparer.Ordinal.GetHashCode(s.Key) % (uint)_attemptStripes.Length))
+            .Distinct().Order().Select(i => _attemptStripes[i]).ToList();
+        var held = new List<SemaphoreSlim>();
+        try
+        {
+            foreach (var stripe in stripes)
+            {
+                await stripe.WaitAsync(ct);
+                held.Add(stripe);
+            }
+            return new Attempt(held);
+        }
+        catch
+        {
+            held.ForEach(h => h.Release());
+            throw;
+        }
+    }
+
+    private sealed class Attempt(List<SemaphoreSlim> held) : IAsyncDisposable
+    {
+        private int _released;
+
+        public ValueTask DisposeAsync()
+        {
+            if (Interlocked.Exchange(ref _released, 1) == 0)
+            {
+                held.ForEach(h => h.Release());
+            }
+            return ValueTask.CompletedTask;
+        }
+    }
 
     /// <summary>The lock that refuses this attempt, the longest if several apply; null when none does.</summary>
     /// <param name="party">The account or client; null where only the source counts (a public client, shared by everybody).</param>
@@ -162,7 +209,11 @@ public sealed partial class SignInGuard : IDisposable
         }
     }
 
-    public void Dispose() => _gate.Dispose();
+    public void Dispose()
+    {
+        _gate.Dispose();
+        Array.ForEach(_attemptStripes, s => s.Dispose());
+    }
 
     private static FailureRecord ToRecord(FailureEntry entry) => new(
         entry.Failures,

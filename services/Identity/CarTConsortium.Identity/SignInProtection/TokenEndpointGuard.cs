@@ -47,7 +47,13 @@ internal static class TokenEndpointGuard
                 return;
             }
             var http = context.Transaction.GetHttpRequest()?.HttpContext;
-            if (await guard.FindLockAsync(PartyOf(context.Request.ClientId, settings), SourceOf(context.Transaction), http?.RequestAborted ?? default) is { } lockout)
+            var (party, source) = (PartyOf(context.Request.ClientId, settings), SourceOf(context.Transaction));
+            if (http is not null)
+            {
+                // Held until the response is written (CountOutcome has counted it by then), whatever happens between.
+                http.Response.RegisterForDisposeAsync(await guard.BeginAttemptAsync(party, source, http.RequestAborted));
+            }
+            if (await guard.FindLockAsync(party, source, http?.RequestAborted ?? default) is { } lockout)
             {
                 context.Transaction.SetProperty(LockoutProperty, lockout);
                 context.Reject(Errors.InvalidClient, lockout.Message(guard.Now));

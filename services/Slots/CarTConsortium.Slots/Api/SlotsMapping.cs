@@ -113,7 +113,8 @@ internal static class SlotsMapping
             Revision = new Revision { Version = stored.Version },
             ClosedReason = e.ClosedReason ?? "",
             EmergencyJustification = (showJustification ?? showPseudonym) ? e.EmergencyJustification ?? "" : "",
-            Draw = e.Draw,
+            // A draw is the patient's for good: shown to others it would link one patient's entries.
+            Draw = showPseudonym ? e.Draw : "",
             DrawPeriod = e.DrawPeriod,
         };
     }

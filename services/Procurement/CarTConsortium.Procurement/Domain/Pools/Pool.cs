@@ -200,7 +200,8 @@ public sealed record Pool(
         {
             case PoolStatus.Settled:
                 var final = Savings().SeenBy(viewer);
-                return exact ? final : final with { Pool = null };
+                // The pool's sums less one's own are the other kept countries' sums: as guarded as the volumes.
+                return exact && Outcome!.DisclosesVolumesTo(viewer, Commitments.Count) ? final : final with { Pool = null };
             case PoolStatus.Failed:
                 return SavingsReport.None(Currency, $"The pool failed: {Outcome!.SeenBy(viewer, Commitments.Count).Description}.");
             default:

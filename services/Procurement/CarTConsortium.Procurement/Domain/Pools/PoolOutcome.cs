@@ -39,9 +39,30 @@ public sealed record PoolOutcome(
             Countries = [.. Countries.Where(c => viewer.Sees(c.CountryCode))],
             Dropped = [.. Dropped.Where(d => viewer.Sees(d.CountryCode))],
         };
-        return viewer.SeesExactTotals(countries)
+        return DisclosesVolumesTo(viewer, countries)
             ? own
             : own with { CommittedVolume = 0, KeptVolume = 0, DeliveredVolume = 0, Description = WithoutVolumes() };
+    }
+
+    /// <summary>
+    /// Whether <paramref name="viewer"/> may read the pool's volumes of a pool <paramref name="countries"/>
+    /// countries committed to. Each sum they could take apart must hide as many other countries as an open
+    /// pool's total does (the disclosure threshold less the viewer): the committed total less the kept one is
+    /// the dropped countries' sum, and the kept total less one's own the other kept countries' sum.
+    /// </summary>
+    public bool DisclosesVolumesTo(PoolViewer viewer, int countries)
+    {
+        ArgumentNullException.ThrowIfNull(viewer);
+        if (viewer.SeesEveryCountry)
+        {
+            return true;
+        }
+        var viewerDropped = Dropped.Any(d => viewer.Sees(d.CountryCode));
+        var droppedOthers = Dropped.Count - (viewerDropped ? 1 : 0);
+        // Counted as if the viewer were kept unless it dropped: one fewer other, the careful side.
+        var keptOthers = countries - Dropped.Count - (viewerDropped ? 0 : 1);
+        bool Hides(int others) => others <= 0 || others >= viewer.DisclosureCountries - 1;
+        return viewer.SeesExactTotals(countries) && Hides(droppedOthers) && Hides(keptOthers);
     }
 
     private string WithoutVolumes() => Failure switch

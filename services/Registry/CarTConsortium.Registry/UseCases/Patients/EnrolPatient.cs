@@ -48,17 +48,18 @@ public sealed class EnrolPatient(IDocumentStore store, TimeProvider clock, Pseud
         // Concurrent enrolments of one institution race on its count: the loser reads it again.
         return await ConflictRetry.RunAsync(async attemptCt =>
         {
+            var changes = new ChangeSet()
+                .Insert(RegistryCollections.Patients, record.Pseudonym, record)
+                .Raise(PatientEvents.Enrolled(record), clock);
+            // The limit first: an institution over it learns nothing more, not even whether an identifier is enrolled.
+            if (counted)
+            {
+                await CountAsync(changes, record.TreatingInstitutionId, attemptCt);
+            }
             if (await store.FindAsync(RegistryCollections.Patients, record.Pseudonym, attemptCt) is not null)
             {
                 // The same identifier always gives the same pseudonym; say so without naming it to a caller who may not see that record.
                 throw new AlreadyExistsException($"This patient is already enrolled in the registry for {record.CountryCode}.");
-            }
-            var changes = new ChangeSet()
-                .Insert(RegistryCollections.Patients, record.Pseudonym, record)
-                .Raise(PatientEvents.Enrolled(record), clock);
-            if (counted)
-            {
-                await CountAsync(changes, record.TreatingInstitutionId, attemptCt);
             }
             await store.CommitAsync(changes, attemptCt);
             return Stored.Inserted(record.Pseudonym, record);

@@ -10,10 +10,10 @@ public static class WaitlistAccess
         BookingAccess.IsCoordinatorOf(caller, entry.TreatingInstitutionId, entry.PatientCountry);
 
     /// <summary>
-    /// Why an emergency was declared: the treating hospital, consortium admins, and a site the entry
-    /// asked for (or any site's account of its own site while the entry may go to any site) read it; other hospitals never do.
+    /// Why an emergency was declared, on the waitlist: the treating hospital and consortium admins only.
+    /// A site reads it on the booking once a place at that site is held or offered (<see cref="BookingAccess"/>
+    /// checks the site and its country there); a waiting entry may go to any site, so it is no site's yet.
     /// </summary>
     public static bool SeesJustification(Caller caller, WaitlistEntry entry) =>
-        caller.IsConsortiumAdmin || SeesPseudonym(caller, entry)
-        || (caller.HasRole(Roles.ManufacturingSite) && caller.Org is { } site && (entry.SiteId is null || entry.SiteId == site));
+        caller.IsConsortiumAdmin || SeesPseudonym(caller, entry);
 }
