@@ -71,6 +71,12 @@ public sealed class KeysAtRestFaultTests : IDisposable
         await using var second = await IdentityProviderHost.StartAsync("KZ", _folder, port: port);
 
         Assert.All(await StoredKeysAsync(), k => Assert.True(KeyProtector.IsProtected(k.Blob), k.Id));
+        // Nor do the clear bytes linger in the file's freed pages or its write-ahead log.
+        foreach (var file in new[] { Database, Database + "-wal" }.Where(File.Exists))
+        {
+            var bytes = await File.ReadAllBytesAsync(file);
+            Assert.All(clear, key => Assert.True(bytes.AsSpan().IndexOf(key.Value.AsSpan(0, 64)) < 0, $"{Path.GetFileName(file)} still holds key {key.Key} in clear"));
+        }
         Assert.Equal([kid], await second.PublishedKidsAsync());
         var token = await second.ClientCredentialsTokenAsync();
         Assert.Equal(kid, IdentityProviderHost.Kid(token));

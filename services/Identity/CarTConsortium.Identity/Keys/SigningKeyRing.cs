@@ -1,5 +1,6 @@
 using System.Security.Cryptography;
 using CarTConsortium.Identity.Storage;
+using Microsoft.EntityFrameworkCore;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Logging;
 using Microsoft.IdentityModel.Tokens;
@@ -104,6 +105,10 @@ public sealed class SigningKeyRing(IServiceScopeFactory scopes, IdentitySettings
         if (clear.Count > 0)
         {
             store.SaveChanges();
+            // The clear bytes would linger in freed pages and the write-ahead log: rewrite the file without them.
+            store.Database.ExecuteSqlRaw("PRAGMA wal_checkpoint(TRUNCATE)");
+            store.Database.ExecuteSqlRaw("VACUUM");
+            store.Database.ExecuteSqlRaw("PRAGMA wal_checkpoint(TRUNCATE)");
             SigningKeyRingLog.KeysEncrypted(logger, clear.Count, string.Join(", ", clear.Select(r => r.Id)));
         }
         _signing = [.. records.Where(r => r.Use == KeyMaterial.Signing).OrderBy(r => r.ActivatesAt).Select(Open)];
