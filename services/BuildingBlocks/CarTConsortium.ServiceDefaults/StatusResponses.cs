@@ -16,9 +16,8 @@ public static class StatusResponses
 
     /// <param name="grpcCode">The google.rpc.Code, e.g. 16 for UNAUTHENTICATED.</param>
     /// <param name="httpStatus">The HTTP status a REST caller gets.</param>
-    /// <param name="retryAfter">Sent as Retry-After (and a gRPC retry-after trailer) when given.</param>
-    /// <param name="restBody">Whether a REST caller gets the JSON body (false keeps a 401 as bare as before).</param>
-    public static async Task WriteAsync(HttpContext context, int grpcCode, int httpStatus, string message, TimeSpan? retryAfter = null, bool restBody = true)
+    /// <param name="retryAfter">Sent as the Retry-After header when given.</param>
+    public static async Task WriteAsync(HttpContext context, int grpcCode, int httpStatus, string message, TimeSpan? retryAfter = null)
     {
         ArgumentNullException.ThrowIfNull(context);
         var response = context.Response;
@@ -35,9 +34,6 @@ public static class StatusResponses
             return;
         }
         response.StatusCode = httpStatus;
-        if (restBody)
-        {
-            await response.WriteAsJsonAsync(new { code = grpcCode, message, details = Array.Empty<object>() }, context.RequestAborted);
-        }
+        await response.WriteAsJsonAsync(new { code = grpcCode, message, details = Array.Empty<object>() }, context.RequestAborted);
     }
 }

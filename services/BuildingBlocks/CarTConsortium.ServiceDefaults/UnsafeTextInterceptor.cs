@@ -49,6 +49,11 @@ public sealed class UnsafeTextInterceptor : Interceptor
     {
         foreach (var field in message.Descriptor.Fields.InDeclarationOrder())
         {
+            // Numbers, booleans, enums and bytes hold no text: not read at all (maps are messages here).
+            if (field.FieldType is not (FieldType.String or FieldType.Message or FieldType.Group))
+            {
+                continue;
+            }
             var path = prefix + field.Name;
             var value = field.Accessor.GetValue(message);
             if (field.IsMap)
