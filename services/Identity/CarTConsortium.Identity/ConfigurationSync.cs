@@ -11,7 +11,7 @@ using static OpenIddict.Abstractions.OpenIddictConstants;
 namespace CarTConsortium.Identity;
 
 /// <summary>
-/// Before the server listens: creates the schema, makes the stored scopes, clients and users
+/// Before the server listens: migrates the schema, makes the stored scopes, clients and users
 /// exactly those of the configuration (unconditionally, on every start; ids and kids are
 /// kept), and loads or creates the keys.
 /// </summary>
@@ -27,9 +27,7 @@ internal sealed class ConfigurationSync(IServiceScopeFactory scopes, IdentitySet
         {
             DatabaseFiles.Prepare(settings.Database);
         }
-        // EnsureCreated, not migrations: the schema is created once; tables added since come from SchemaUpgrade.
-        await store.Database.EnsureCreatedAsync(cancellationToken);
-        await SchemaUpgrade.AddMissingTableAsync(store, FailureEntry.Table, (s, ct) => s.Failures.AnyAsync(ct), cancellationToken);
+        await SchemaUpgrade.MigrateAsync(store, cancellationToken);
         await SyncScopesAsync(services.GetRequiredService<IOpenIddictScopeManager>(), cancellationToken);
         await SyncClientsAsync(services.GetRequiredService<IOpenIddictApplicationManager>(), cancellationToken);
         await SyncUsersAsync(store, services.GetRequiredService<IPasswordHasher<UserAccount>>(), cancellationToken);
