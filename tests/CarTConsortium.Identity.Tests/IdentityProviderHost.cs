@@ -32,14 +32,18 @@ public sealed class IdentityProviderHost : IAsyncDisposable
 
     private readonly WebApplication _app;
 
-    private IdentityProviderHost(WebApplication app, Uri issuer)
+    private IdentityProviderHost(WebApplication app, Uri issuer, Uri address)
     {
         _app = app;
         Issuer = issuer;
-        Http = new HttpClient { BaseAddress = issuer };
+        Address = address;
+        Http = new HttpClient { BaseAddress = address };
     }
 
     public Uri Issuer { get; }
+
+    /// <summary>Where this host listens: the issuer, unless it is one replica of a provider whose issuer is another's address.</summary>
+    public Uri Address { get; }
 
     public HttpClient Http { get; }
 
@@ -107,7 +111,7 @@ public sealed class IdentityProviderHost : IAsyncDisposable
         app.MapDefaultEndpoints(reflection: false);
         module.MapEndpoints(app);
         await app.StartAsync();
-        return new IdentityProviderHost(app, new Uri(settings["Identity:Issuer"]!));
+        return new IdentityProviderHost(app, new Uri(settings["Identity:Issuer"]!), new Uri($"http://127.0.0.1:{chosenPort}/"));
     }
 
     public async Task<JsonDocument> GetJsonAsync(string path)

@@ -11,7 +11,7 @@ using static OpenIddict.Abstractions.OpenIddictConstants;
 namespace CarTConsortium.Identity;
 
 /// <summary>
-/// Before the server listens: creates the schema, makes the stored scopes, clients and users
+/// Before the server listens: migrates the schema, makes the stored scopes, clients and users
 /// exactly those of the configuration (unconditionally, on every start; ids and kids are
 /// kept), and loads or creates the keys.
 /// </summary>
@@ -20,21 +20,54 @@ internal sealed class ConfigurationSync(IServiceScopeFactory scopes, IdentitySet
 {
     public async Task StartingAsync(CancellationToken cancellationToken)
     {
-        await using var scope = scopes.CreateAsyncScope();
-        var services = scope.ServiceProvider;
-        var store = services.GetRequiredService<IdentityStore>();
-        if (store.Database.IsSqlite())
+        await using (var scope = scopes.CreateAsyncScope())
         {
-            DatabaseFiles.Prepare(settings.Database);
+            var store = scope.ServiceProvider.GetRequiredService<IdentityStore>();
+            if (store.Database.IsSqlite())
+            {
+                DatabaseFiles.Prepare(settings.Database);
+            }
+            await SchemaUpgrade.MigrateAsync(store, cancellationToken);
         }
-        // EnsureCreated, not migrations: the schema is created once; tables added since come from SchemaUpgrade.
-        await store.Database.EnsureCreatedAsync(cancellationToken);
-        await SchemaUpgrade.AddMissingTableAsync(store, FailureEntry.Table, (s, ct) => s.Failures.AnyAsync(ct), cancellationToken);
-        await SyncScopesAsync(services.GetRequiredService<IOpenIddictScopeManager>(), cancellationToken);
-        await SyncClientsAsync(services.GetRequiredService<IOpenIddictApplicationManager>(), cancellationToken);
-        await SyncUsersAsync(store, services.GetRequiredService<IPasswordHasher<UserAccount>>(), cancellationToken);
+        for (var attempt = 1; ; attempt++)
+        {
+            try
+            {
+                await SyncAsync(cancellationToken);
+                break;
+            }
+            catch (Exception e) when (attempt < MaxSyncAttempts && IsConcurrentWrite(e))
+            {
+                // Another replica starting at the same time wrote the same client, scope or user first: the sync
+                // reads what is stored and makes it the configuration's, so running it again settles it.
+                ConfigurationSyncLog.SyncRepeated(logger, attempt);
+            }
+        }
         var keys = ring.Current();
         ConfigurationSyncLog.Ready(logger, settings.Issuer, settings.Clients.Count, settings.Users.Count, keys.Signing.Kid);
+    }
+
+    private const int MaxSyncAttempts = 3;
+
+    private async Task SyncAsync(CancellationToken ct)
+    {
+        await using var scope = scopes.CreateAsyncScope();
+        var services = scope.ServiceProvider;
+        await SyncScopesAsync(services.GetRequiredService<IOpenIddictScopeManager>(), ct);
+        await SyncClientsAsync(services.GetRequiredService<IOpenIddictApplicationManager>(), ct);
+        await SyncUsersAsync(services.GetRequiredService<IdentityStore>(), services.GetRequiredService<IPasswordHasher<UserAccount>>(), ct);
+    }
+
+    private static bool IsConcurrentWrite(Exception? e)
+    {
+        for (; e is not null; e = e.InnerException)
+        {
+            if (e is DbUpdateException or OpenIddictExceptions.ConcurrencyException)
+            {
+                return true;
+            }
+        }
+        return false;
     }
 
     private static async Task SyncScopesAsync(IOpenIddictScopeManager manager, CancellationToken ct)
@@ -189,6 +222,9 @@ internal static partial class ConfigurationSyncLog
 {
     [LoggerMessage(Level = LogLevel.Information, Message = "Identity provider {Issuer} ready: {Clients} clients, {Users} users, signing key {Kid}")]
     public static partial void Ready(ILogger logger, string issuer, int clients, int users, string? kid);
+
+    [LoggerMessage(Level = LogLevel.Information, Message = "Another replica synchronised the configuration at the same time (attempt {Attempt}); synchronising again")]
+    public static partial void SyncRepeated(ILogger logger, int attempt);
 
     [LoggerMessage(Level = LogLevel.Information, Message = "Removing client {ClientId}: no longer configured")]
     public static partial void RemovingClient(ILogger logger, string? clientId);

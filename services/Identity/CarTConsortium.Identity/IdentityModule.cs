@@ -6,6 +6,7 @@ using CarTConsortium.Identity.Storage;
 using CarTConsortium.ServiceDefaults;
 using Microsoft.AspNetCore.Builder;
 using Microsoft.AspNetCore.DataProtection;
+using Microsoft.AspNetCore.DataProtection.KeyManagement;
 using Microsoft.AspNetCore.Http;
 using Microsoft.AspNetCore.Identity;
 using Microsoft.EntityFrameworkCore;
@@ -23,11 +24,7 @@ namespace CarTConsortium.Identity;
 /// one per <see cref="WebApplication"/>: nothing is shared between them but code.
 /// </summary>
 /// <param name="appId">The app id, like <c>identity-kz</c>: telemetry name, cookie and data-protection names.</param>
-/// <param name="useDatabase">
-/// The EF Core provider for the connection string <see cref="IdentitySettings.Database"/>; SQLite
-/// unless a deployment passes another (the one place the provider is chosen).
-/// </param>
-public sealed class IdentityModule(string appId, Action<DbContextOptionsBuilder, string>? useDatabase = null) : IServiceModule
+public sealed class IdentityModule(string appId) : IServiceModule
 {
     public string AppId => appId;
 
@@ -38,11 +35,7 @@ public sealed class IdentityModule(string appId, Action<DbContextOptionsBuilder,
         services.AddSingleton(settings);
         services.TryAddSingleton(TimeProvider.System);
 
-        services.AddDbContext<IdentityStore>(options =>
-        {
-            (useDatabase ?? UseSqlite)(options, settings.Database);
-            options.UseOpenIddict();
-        });
+        services.AddIdentityStore(settings);
         services.AddScoped<UserDirectory>();
         services.TryAddSingleton<IPasswordHasher<UserAccount>, PasswordHasher<UserAccount>>();
         services.AddSingleton<KeyProtector>();
@@ -53,7 +46,10 @@ public sealed class IdentityModule(string appId, Action<DbContextOptionsBuilder,
 
         // Providers in one process share a host name (127.0.0.1), and browsers share cookies across
         // ports: distinct cookie names and data-protection purposes keep one provider's login out of another.
-        services.AddDataProtection().SetApplicationName(appId);
+        // Replicas of one provider share its database, so they share the data-protection keys too: a login cookie
+        // or anti-forgery token made by one is read by the others. Encrypted there like the signing keys.
+        services.AddDataProtection().SetApplicationName(appId).PersistKeysToDbContext<IdentityStore>();
+        services.Configure<KeyManagementOptions>(options => options.XmlEncryptor = new DataProtectionKeyEncryptor(settings));
         services.AddAntiforgery(options => options.Cookie.Name = $".cartc.{appId}.antiforgery");
         services.AddAuthentication().AddCookie(LoginPage.Scheme, options =>
         {
@@ -115,6 +111,4 @@ public sealed class IdentityModule(string appId, Action<DbContextOptionsBuilder,
         LoginPage.Map(app);
         app.MapGet("/", (IdentitySettings settings) => Results.Text($"CAR-T Consortium identity provider {settings}"));
     }
-
-    private static void UseSqlite(DbContextOptionsBuilder options, string connectionString) => options.UseSqlite(connectionString);
 }

@@ -2,6 +2,7 @@ using System.ComponentModel.DataAnnotations;
 using System.Globalization;
 using CarTConsortium.BuildingBlocks.Settings;
 using CarTConsortium.Identity.SignInProtection;
+using CarTConsortium.Identity.Storage;
 using Microsoft.Extensions.Options;
 
 namespace CarTConsortium.Identity;
@@ -25,8 +26,14 @@ public sealed class IdentitySettings : ISettingsSection, IValidatableObject
         set => field = string.IsNullOrWhiteSpace(value) ? null : value.Trim();
     }
 
-    /// <summary>Connection string of the provider's database (SQLite unless the host chose another provider).</summary>
+    /// <summary>Connection string of the provider's database, for <see cref="DatabaseProvider"/>.</summary>
     public string Database { get; set; } = "";
+
+    /// <summary>
+    /// <c>Sqlite</c> (the default: standalone, one process per file) or <c>PostgreSql</c> (the cluster,
+    /// where the replicas of one provider share the database).
+    /// </summary>
+    public string DatabaseProvider { get; set; } = DatabaseProviders.Sqlite;
 
     /// <summary>OpenIddict's transport security; false only on loopback (standalone, tests).</summary>
     public bool RequireHttps { get; set; } = true;
@@ -72,6 +79,11 @@ public sealed class IdentitySettings : ISettingsSection, IValidatableObject
         if (string.IsNullOrWhiteSpace(Database))
         {
             yield return Setting.Problem(Section, nameof(Database), Database, "must be a connection string");
+        }
+        if (DatabaseProviders.Find(DatabaseProvider) is null)
+        {
+            yield return Setting.Problem(Section, nameof(DatabaseProvider), DatabaseProvider,
+                $"must be one of {string.Join(", ", DatabaseProviders.All)} (Sqlite for one process, PostgreSql for several replicas)");
         }
         if (AccessTokenLifetime <= TimeSpan.Zero)
         {

@@ -18,6 +18,9 @@ public sealed record KeyRingSnapshot(SigningCredentials Signing, IReadOnlyList<R
 /// The provider's RSA keys, persisted so kids survive restarts, rotated by the host's
 /// <see cref="TimeProvider"/> on demand: every read evaluates the schedule at the current
 /// instant, so a long-running process rotates without timers and a test can move the clock.
+/// Replicas share the database: each re-reads it whenever its schedule could change and at least every
+/// <see cref="MaxSnapshotAge"/>, and a successor is one generation more than its predecessor, unique in
+/// the database, so replicas rotating at once keep one key per period (the loser adopts the winner's).
 /// </summary>
 public sealed class SigningKeyRing(IServiceScopeFactory scopes, IdentitySettings settings, KeyProtector protector, TimeProvider clock, ILogger<SigningKeyRing> logger)
 {
@@ -29,6 +32,10 @@ public sealed class SigningKeyRing(IServiceScopeFactory scopes, IdentitySettings
     private KeyRingSnapshot? _snapshot;
     private DateTimeOffset _snapshotValidUntil;
     private ITimer? _wakeUp;
+    private readonly Dictionary<string, RingKey> _opened = new(StringComparer.Ordinal);
+
+    /// <summary>The longest a replica goes without reading the ring again, whatever its schedule says.</summary>
+    internal static readonly TimeSpan MaxSnapshotAge = TimeSpan.FromMinutes(5);
 
     /// <summary>Starts waking the ring at each scheduled change (publication, activation, retirement).</summary>
     public void StartSchedule()
@@ -82,10 +89,8 @@ public sealed class SigningKeyRing(IServiceScopeFactory scopes, IdentitySettings
             {
                 return _snapshot;
             }
-            if (_signing is null || _encryption is null)
-            {
-                Load(now);
-            }
+            // Other replicas share the database and may have created or retired keys since: read the ring again.
+            Load(now);
             Advance(now);
             return _snapshot = Snapshot(now, out _snapshotValidUntil);
         }
@@ -95,30 +100,40 @@ public sealed class SigningKeyRing(IServiceScopeFactory scopes, IdentitySettings
     {
         using var scope = scopes.CreateScope();
         var store = scope.ServiceProvider.GetRequiredService<IdentityStore>();
-        var records = store.Keys.AsEnumerable().ToList();
+        var records = store.Keys.AsNoTracking().AsEnumerable().ToList();
         // Keys stored in clear by an older version are encrypted in place, once.
         var clear = records.Where(r => !KeyProtector.IsProtected(r.PrivateKey)).ToList();
         foreach (var record in clear)
         {
             record.PrivateKey = protector.Protect(record.PrivateKey, record);
+            store.Keys.Update(record);
         }
         if (clear.Count > 0)
         {
             store.SaveChanges();
-            // The clear bytes would linger in freed pages and the write-ahead log: rewrite the file without them.
-            store.Database.ExecuteSqlRaw("PRAGMA wal_checkpoint(TRUNCATE)");
-            store.Database.ExecuteSqlRaw("VACUUM");
-            store.Database.ExecuteSqlRaw("PRAGMA wal_checkpoint(TRUNCATE)");
+            if (store.Database.IsSqlite())
+            {
+                // The clear bytes would linger in freed pages and the write-ahead log: rewrite the file without them.
+                store.Database.ExecuteSqlRaw("PRAGMA wal_checkpoint(TRUNCATE)");
+                store.Database.ExecuteSqlRaw("VACUUM");
+                store.Database.ExecuteSqlRaw("PRAGMA wal_checkpoint(TRUNCATE)");
+            }
             SigningKeyRingLog.KeysEncrypted(logger, clear.Count, string.Join(", ", clear.Select(r => r.Id)));
         }
-        _signing = [.. records.Where(r => r.Use == KeyMaterial.Signing).OrderBy(r => r.ActivatesAt).Select(Open)];
+        _signing = [.. records.Where(r => r.Use == KeyMaterial.Signing).OrderBy(r => r.Generation).Select(Open)];
         var encryption = records.FirstOrDefault(r => r.Use == KeyMaterial.Encryption);
         if (encryption is null)
         {
-            encryption = NewKey(KeyMaterial.Encryption, now, now);
-            store.Keys.Add(encryption);
-            store.SaveChanges();
-            SigningKeyRingLog.EncryptionKeyCreated(logger, encryption.Id);
+            var created = NewKey(KeyMaterial.Encryption, 0, now, now);
+            if (TryInsert(created))
+            {
+                SigningKeyRingLog.EncryptionKeyCreated(logger, created.Id);
+                encryption = created;
+            }
+            else
+            {
+                encryption = Read(KeyMaterial.Encryption, 0);
+            }
         }
         _encryption = Open(encryption);
     }
@@ -129,10 +144,19 @@ public sealed class SigningKeyRing(IServiceScopeFactory scopes, IdentitySettings
         var signing = _signing!;
         if (KeySchedule.SuccessorActivation(Activations(), now, settings.SigningKeys) is { } activation)
         {
-            var record = NewKey(KeyMaterial.Signing, now, activation);
-            Save(store => store.Keys.Add(record));
-            signing.Add(Open(record));
-            SigningKeyRingLog.SigningKeyPublished(logger, record.Id, activation);
+            var record = NewKey(KeyMaterial.Signing, signing.Count == 0 ? 0 : signing[^1].Generation + 1, now, activation);
+            if (TryInsert(record))
+            {
+                signing.Add(Open(record));
+                SigningKeyRingLog.SigningKeyPublished(logger, record.Id, activation);
+            }
+            else
+            {
+                // Another replica created this generation first: its key is the one of the period.
+                var winner = Read(KeyMaterial.Signing, record.Generation);
+                signing.Add(Open(winner));
+                SigningKeyRingLog.SigningKeyAdopted(logger, winner.Id, winner.ActivatesAt);
+            }
         }
         var retired = new List<RingKey>();
         for (var i = 0; i < signing.Count; i++)
@@ -145,10 +169,42 @@ public sealed class SigningKeyRing(IServiceScopeFactory scopes, IdentitySettings
         if (retired.Count > 0)
         {
             var kids = retired.Select(r => r.Kid).ToList();
-            Save(store => store.Keys.RemoveRange(store.Keys.Where(k => kids.Contains(k.Id))));
+            // A bulk delete, not a tracked one: the other replicas retire the same keys, and a row already gone is no conflict.
+            using var scope = scopes.CreateScope();
+            scope.ServiceProvider.GetRequiredService<IdentityStore>().Keys.Where(k => kids.Contains(k.Id)).ExecuteDelete();
             signing.RemoveAll(retired.Contains);
+            foreach (var kid in kids)
+            {
+                _opened.Remove(kid);
+            }
             SigningKeyRingLog.SigningKeysRetired(logger, string.Join(", ", kids));
         }
+    }
+
+    /// <summary>Stores a new key; false when a key of the same use and generation exists (another replica's).</summary>
+    private bool TryInsert(KeyMaterial record)
+    {
+        using var scope = scopes.CreateScope();
+        var store = scope.ServiceProvider.GetRequiredService<IdentityStore>();
+        store.Keys.Add(record);
+        try
+        {
+            store.SaveChanges();
+            return true;
+        }
+        catch (DbUpdateException) when (Find(record.Use, record.Generation) is not null)
+        {
+            return false;
+        }
+    }
+
+    private KeyMaterial Read(string use, int generation) =>
+        Find(use, generation) ?? throw new InvalidOperationException($"The {use} key of generation {generation} vanished from the provider's database ({settings.Issuer}).");
+
+    private KeyMaterial? Find(string use, int generation)
+    {
+        using var scope = scopes.CreateScope();
+        return scope.ServiceProvider.GetRequiredService<IdentityStore>().Keys.AsNoTracking().FirstOrDefault(k => k.Use == use && k.Generation == generation);
     }
 
     private KeyRingSnapshot Snapshot(DateTimeOffset now, out DateTimeOffset validUntil)
@@ -168,7 +224,8 @@ public sealed class SigningKeyRing(IServiceScopeFactory scopes, IdentitySettings
             }
         }
         changes.Add(activations[^1] + settings.SigningKeys.RotationPeriod - settings.SigningKeys.PublishAhead);
-        validUntil = changes.Where(c => c > now).DefaultIfEmpty(DateTimeOffset.MaxValue).Min();
+        changes.Add(now + MaxSnapshotAge);
+        validUntil = changes.Where(c => c > now).Min();
 
         var encryption = new EncryptingCredentials(_encryption!.Key, SecurityAlgorithms.RsaOAEP, SecurityAlgorithms.Aes256CbcHmacSha512);
         return new KeyRingSnapshot(active.Credentials, [.. signing.Select(k => k.Key)], encryption);
@@ -176,23 +233,23 @@ public sealed class SigningKeyRing(IServiceScopeFactory scopes, IdentitySettings
 
     private List<DateTimeOffset> Activations() => [.. _signing!.Select(k => k.ActivatesAt)];
 
-    private void Save(Action<IdentityStore> change)
-    {
-        using var scope = scopes.CreateScope();
-        var store = scope.ServiceProvider.GetRequiredService<IdentityStore>();
-        change(store);
-        store.SaveChanges();
-    }
-
-    private KeyMaterial NewKey(string use, DateTimeOffset now, DateTimeOffset activatesAt)
+    private KeyMaterial NewKey(string use, int generation, DateTimeOffset now, DateTimeOffset activatesAt)
     {
         using var rsa = RSA.Create(KeySize);
-        var record = new KeyMaterial { Id = KeyId(rsa), Use = use, CreatedAt = now, ActivatesAt = activatesAt };
+        var record = new KeyMaterial { Id = KeyId(rsa), Use = use, Generation = generation, CreatedAt = now, ActivatesAt = activatesAt };
         record.PrivateKey = protector.Protect(rsa.ExportPkcs8PrivateKey(), record);
         return record;
     }
 
-    private RingKey Open(KeyMaterial record) => RingKey.From(record, protector.Unprotect(record));
+    /// <summary>The key opened once per process: the ring is re-read often, the private key decrypted once.</summary>
+    private RingKey Open(KeyMaterial record)
+    {
+        if (!_opened.TryGetValue(record.Id, out var key))
+        {
+            _opened[record.Id] = key = RingKey.From(record, protector.Unprotect(record));
+        }
+        return key;
+    }
 
     /// <summary>The RFC 7638 thumbprint: stable, and derived from the public key alone.</summary>
     private static string KeyId(RSA rsa) =>
@@ -201,6 +258,7 @@ public sealed class SigningKeyRing(IServiceScopeFactory scopes, IdentitySettings
     private sealed class RingKey
     {
         public required string Kid { get; init; }
+        public required int Generation { get; init; }
         public required DateTimeOffset ActivatesAt { get; init; }
         public required RsaSecurityKey Key { get; init; }
         public required SigningCredentials Credentials { get; init; }
@@ -215,6 +273,7 @@ public sealed class SigningKeyRing(IServiceScopeFactory scopes, IdentitySettings
             return new RingKey
             {
                 Kid = record.Id,
+                Generation = record.Generation,
                 ActivatesAt = record.ActivatesAt,
                 Key = key,
                 Credentials = new SigningCredentials(key, SecurityAlgorithms.RsaSha256),
@@ -237,6 +296,9 @@ internal static partial class SigningKeyRingLog
 
     [LoggerMessage(Level = LogLevel.Information, Message = "Published signing key {Kid}; it signs from {Activation:o}")]
     public static partial void SigningKeyPublished(ILogger logger, string kid, DateTimeOffset activation);
+
+    [LoggerMessage(Level = LogLevel.Information, Message = "Another replica published signing key {Kid} first; it signs from {Activation:o}")]
+    public static partial void SigningKeyAdopted(ILogger logger, string kid, DateTimeOffset activation);
 
     [LoggerMessage(Level = LogLevel.Information, Message = "Retired signing keys {Kids}")]
     public static partial void SigningKeysRetired(ILogger logger, string kids);

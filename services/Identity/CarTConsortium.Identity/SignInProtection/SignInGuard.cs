@@ -52,12 +52,17 @@ public sealed partial class SignInGuard : IDisposable
 {
     public const string MeterName = "CarTConsortium.Identity";
 
-    // One provider is one replica (SQLite); this keeps concurrent failures from overwriting each other's counts.
+    // Writes of one process one after another; between replicas the version check (CountAsync) keeps counts from being lost.
     private readonly SemaphoreSlim _gate = new(1, 1);
+
+    // A conflict needs another replica writing the same subject in between; a handful of rounds always settles it.
+    private const int MaxCountAttempts = 5;
 
     // Attempts of one account/client or one source are judged one after another, so a burst of parallel
     // guesses cannot all pass the lock check before the first failure is counted. Striped: bounded memory
-    // whatever names callers invent; two subjects sharing a stripe only wait for each other.
+    // whatever names callers invent; two subjects sharing a stripe only wait for each other. Per process:
+    // with N replicas, up to N attempts of one subject are judged at once, so at most N - 1 guesses beyond
+    // the threshold slip in before the lock is seen (the counts themselves are never lost, see CountAsync).
     private readonly SemaphoreSlim[] _attemptStripes = [.. Enumerable.Range(0, 1024).Select(_ => new SemaphoreSlim(1, 1))];
     private readonly IServiceScopeFactory _scopes;
     private readonly IdentitySettings _settings;
@@ -154,33 +159,34 @@ public sealed partial class SignInGuard : IDisposable
     public async Task FailedAsync(Subject? party, Subject source, CancellationToken ct)
     {
         var now = Now;
+        var counted = new List<(Subject Subject, int Threshold)> { (source, Protection.SourceFailures) };
+        if (party is { } p)
+        {
+            counted.Insert(0, (p, Protection.AccountFailures));
+        }
         await _gate.WaitAsync(ct);
         try
         {
+            List<(Subject Subject, int Threshold, FailureRecord Record)> locked;
+            for (var attempt = 1; ; attempt++)
+            {
+                try
+                {
+                    locked = await CountAsync(counted, now, ct);
+                    break;
+                }
+                catch (DbUpdateException) when (attempt < MaxCountAttempts)
+                {
+                    // Another replica counted a failure of the same subject since it was read: count again on top of it.
+                }
+            }
+            foreach (var (subject, threshold, record) in locked)
+            {
+                _lockouts.Add(1, new KeyValuePair<string, object?>("kind", subject.Kind), new("app", _settings.Issuer));
+                LogLockedOut(_logger, subject.ToString(), source.Name, threshold, record.LockedUntil!.Value, record.Lockouts);
+            }
             await using var scope = _scopes.CreateAsyncScope();
             var store = scope.ServiceProvider.GetRequiredService<IdentityStore>();
-            var counted = new List<(Subject, int)> { (source, Protection.SourceFailures) };
-            if (party is { } p)
-            {
-                counted.Insert(0, (p, Protection.AccountFailures));
-            }
-            foreach (var (subject, threshold) in counted)
-            {
-                var entry = await store.Failures.FirstOrDefaultAsync(f => f.Key == subject.Key, ct);
-                var record = LockoutRules.AfterFailure(entry is null ? null : ToRecord(entry), now, threshold, Protection, out var lockedNow);
-                if (entry is null)
-                {
-                    entry = new FailureEntry { Key = subject.Key };
-                    store.Failures.Add(entry);
-                }
-                Write(record, entry);
-                if (lockedNow)
-                {
-                    _lockouts.Add(1, new KeyValuePair<string, object?>("kind", subject.Kind), new("app", _settings.Issuer));
-                    LogLockedOut(_logger, subject.ToString(), source.Name, threshold, record.LockedUntil!.Value, record.Lockouts);
-                }
-            }
-            await store.SaveChangesAsync(ct);
             // Records nobody can need any more: no lock running, and quiet for longer than any rule looks back.
             var stale = (now - Protection.MaxLockout - Protection.Window).ToUnixTimeMilliseconds();
             var nowMs = now.ToUnixTimeMilliseconds();
@@ -190,6 +196,36 @@ public sealed partial class SignInGuard : IDisposable
         {
             _gate.Release();
         }
+    }
+
+    /// <summary>
+    /// One read-count-write of the subjects' records. Each write is conditional on the <see cref="FailureEntry.Version"/>
+    /// read (a new record on the key being free), so of two replicas counting at once one fails and counts again.
+    /// </summary>
+    private async Task<List<(Subject Subject, int Threshold, FailureRecord Record)>> CountAsync(
+        List<(Subject Subject, int Threshold)> counted, DateTimeOffset now, CancellationToken ct)
+    {
+        await using var scope = _scopes.CreateAsyncScope();
+        var store = scope.ServiceProvider.GetRequiredService<IdentityStore>();
+        var locked = new List<(Subject, int, FailureRecord)>();
+        foreach (var (subject, threshold) in counted)
+        {
+            var entry = await store.Failures.FirstOrDefaultAsync(f => f.Key == subject.Key, ct);
+            var record = LockoutRules.AfterFailure(entry is null ? null : ToRecord(entry), now, threshold, Protection, out var lockedNow);
+            if (entry is null)
+            {
+                entry = new FailureEntry { Key = subject.Key };
+                store.Failures.Add(entry);
+            }
+            Write(record, entry);
+            entry.Version++;
+            if (lockedNow)
+            {
+                locked.Add((subject, threshold, record));
+            }
+        }
+        await store.SaveChangesAsync(ct);
+        return locked;
     }
 
     /// <summary>The right password or secret: the account's or client's count starts again (the source's does not).</summary>

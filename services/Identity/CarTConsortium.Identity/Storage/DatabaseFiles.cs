@@ -33,6 +33,14 @@ internal static class DatabaseFiles
             return;
         }
         // Created empty with its mode before SQLite writes a byte (SQLite reads an empty file as an empty database).
-        using var created = new FileStream(path, new FileStreamOptions { Mode = System.IO.FileMode.CreateNew, Access = FileAccess.Write, UnixCreateMode = FileMode });
+        try
+        {
+            using var created = new FileStream(path, new FileStreamOptions { Mode = System.IO.FileMode.CreateNew, Access = FileAccess.Write, UnixCreateMode = FileMode });
+        }
+        catch (IOException) when (File.Exists(path))
+        {
+            // Another provider on the same file (a second replica in one process, in tests) created it in between.
+            File.SetUnixFileMode(path, FileMode);
+        }
     }
 }

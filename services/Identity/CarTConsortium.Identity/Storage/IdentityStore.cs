@@ -1,18 +1,24 @@
+using Microsoft.AspNetCore.DataProtection.EntityFrameworkCore;
 using Microsoft.EntityFrameworkCore;
 
 namespace CarTConsortium.Identity.Storage;
 
 /// <summary>
 /// The provider's database: OpenIddict's applications, scopes, authorizations and tokens
-/// (added by <c>UseOpenIddict()</c>), the people who sign in, and the key material.
+/// (added by <c>UseOpenIddict()</c>), the people who sign in, and the key material. One subclass
+/// per database provider (<see cref="SqliteIdentityStore"/>, <see cref="PostgreSqlIdentityStore"/>),
+/// because EF Core finds a context's migrations by its type and each provider has its own set.
 /// </summary>
-public sealed class IdentityStore(DbContextOptions<IdentityStore> options) : DbContext(options)
+public abstract class IdentityStore(DbContextOptions options) : DbContext(options), IDataProtectionKeyContext
 {
     public DbSet<UserAccount> Users => Set<UserAccount>();
 
     public DbSet<KeyMaterial> Keys => Set<KeyMaterial>();
 
     public DbSet<FailureEntry> Failures => Set<FailureEntry>();
+
+    /// <summary>ASP.NET data-protection keys (login cookies, anti-forgery tokens), shared by the replicas.</summary>
+    public DbSet<DataProtectionKey> DataProtectionKeys => Set<DataProtectionKey>();
 
     protected override void OnModelCreating(ModelBuilder modelBuilder)
     {
@@ -32,6 +38,8 @@ public sealed class IdentityStore(DbContextOptions<IdentityStore> options) : DbC
             key.HasKey(k => k.Id);
             key.Property(k => k.Id).HasMaxLength(64);
             key.Property(k => k.Use).HasMaxLength(8);
+            // Two replicas that rotate at once both try the next generation: one insert wins, the other re-reads.
+            key.HasIndex(k => new { k.Use, k.Generation }).IsUnique();
         });
         modelBuilder.Entity<FailureEntry>(failure =>
         {
@@ -39,6 +47,8 @@ public sealed class IdentityStore(DbContextOptions<IdentityStore> options) : DbC
             failure.HasKey(f => f.Key);
             failure.Property(f => f.Key).HasMaxLength(FailureEntry.MaxKeyLength);
             failure.HasIndex(f => f.LastFailure);
+            // Updates are conditional on the version read, so replicas counting failures at once cannot overwrite each other.
+            failure.Property(f => f.Version).IsConcurrencyToken();
         });
     }
 }
@@ -88,6 +98,9 @@ public sealed class FailureEntry
     public int Lockouts { get; set; }
 
     public long LastFailure { get; set; }
+
+    /// <summary>Raised by every write; a write based on an older read fails and is retried.</summary>
+    public int Version { get; set; }
 }
 
 /// <summary>An RSA key of the provider: a signing key of the ring, or the encryption key.</summary>
@@ -103,6 +116,12 @@ public sealed class KeyMaterial
 
     /// <summary>The PKCS#8 private key, encrypted (<see cref="Keys.KeyProtector"/>); in clear only in databases of older versions, until the next start.</summary>
     public byte[] PrivateKey { get; set; } = [];
+
+    /// <summary>
+    /// The key's place in its ring: 0 for the encryption key and the first signing key, and each successor one more
+    /// than the key it follows. Unique per <see cref="Use"/>, so one key exists per rotation period however many replicas create it.
+    /// </summary>
+    public int Generation { get; set; }
 
     public DateTimeOffset CreatedAt { get; set; }
 
