@@ -121,7 +121,8 @@ public sealed class NetworkPolicyTests
         {
             var manifests = Files.KubernetesManifests();
             var pods = manifests.Where(m => m.Kind == "Deployment").Select(d => new Pod(d.Name!, Ns,
-                Yaml.Map(d.Doc, "spec", "template", "metadata", "labels") ?? [], Files.AppContainer(d)?.Ports ?? new Dictionary<string, int?>()) { Platform = true }).ToList();
+                Yaml.Map(d.Doc, "spec", "template", "metadata", "labels") ?? [], Files.AppContainer(d)?.Ports ?? new Dictionary<string, int?>())
+            { Platform = true }).ToList();
             // The pods the operator provides, labelled as deploy/README.md says, and pods of other namespaces.
             pods.Add(new Pod("mongodb", Ns, new() { ["app.kubernetes.io/name"] = "mongodb" }, new Dictionary<string, int?>()));
             pods.Add(new Pod("postgresql", Ns, new() { ["app.kubernetes.io/name"] = "postgresql" }, new Dictionary<string, int?>()));
