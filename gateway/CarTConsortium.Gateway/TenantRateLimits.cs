@@ -25,7 +25,8 @@ public sealed class Quota
 
 /// <summary>
 /// The "RateLimits" settings: every country shares one quota, every client has its own,
-/// and either can be raised or lowered by name. A request spends from both.
+/// and either can be raised or lowered by name. A request spends from both. The quotas are the
+/// consortium-wide figures; with <see cref="Replicas"/> gateways each enforces its share.
 /// </summary>
 public sealed class RateLimitOptions : ISettingsSection, IValidatableObject
 {
@@ -41,6 +42,20 @@ public sealed class RateLimitOptions : ISettingsSection, IValidatableObject
     /// <summary>Quotas by client id; requests without an accepted token count per remote address.</summary>
     public Dictionary<string, Quota> Clients { get; set; } = [];
 
+    /// <summary>The most gateway replicas the deployment runs (its Deployment's replicas).</summary>
+    public const int MaxReplicas = 64;
+
+    /// <summary>
+    /// How many gateway replicas share the quotas. Each replica counts in its own memory and allows
+    /// <see cref="PerReplica"/>: every quota divided by this number, rounded down, so all replicas
+    /// together never allow more than the quota. A load balancer that spreads a country's requests
+    /// unevenly makes that country meet a replica's share before the whole quota is spent.
+    /// </summary>
+    public int Replicas { get; set; } = 1;
+
+    /// <summary>What one replica allows of <paramref name="quota"/>: its permits divided among the replicas, the same window.</summary>
+    public Quota PerReplica(Quota quota) => new() { PermitLimit = quota.PermitLimit / Replicas, Window = quota.Window };
+
     /// <summary>Every quota's mistakes, each naming the setting and the value read.</summary>
     public IEnumerable<ValidationResult> Validate(ValidationContext validationContext)
     {
@@ -51,11 +66,20 @@ public sealed class RateLimitOptions : ISettingsSection, IValidatableObject
             .. Countries.Select(c => ($"{Section}:{nameof(Countries)}:{c.Key}", c.Value)),
             .. Clients.Select(c => ($"{Section}:{nameof(Clients)}:{c.Key}", c.Value)),
         ];
+        if (Replicas is < 1 or > MaxReplicas)
+        {
+            yield return Setting.Problem(Section, nameof(Replicas), Replicas, $"must be from 1 to {MaxReplicas}, the gateway's replica count");
+        }
         foreach (var (at, quota) in quotas)
         {
             if (quota.PermitLimit < 1)
             {
                 yield return Setting.Problem(at, nameof(Quota.PermitLimit), quota.PermitLimit, "must be at least 1");
+            }
+            else if (Replicas is > 1 and <= MaxReplicas && quota.PermitLimit < Replicas)
+            {
+                yield return Setting.Problem(at, nameof(Quota.PermitLimit), quota.PermitLimit,
+                    $"must be at least {Section}:{nameof(Replicas)} ({Replicas}): each replica allows its share, rounded down");
             }
             if (quota.Window <= TimeSpan.Zero)
             {
@@ -84,14 +108,14 @@ public static partial class TenantRateLimits
         services.AddRateLimiter(options =>
         {
             options.GlobalLimiter = PartitionedRateLimiter.CreateChained(
-                PartitionedRateLimiter.Create<HttpContext, string>(context => Partition(context, Country(context), limits.PerCountry, limits.Countries)),
-                PartitionedRateLimiter.Create<HttpContext, string>(context => Partition(context, Client(context), limits.PerClient, limits.Clients)));
+                PartitionedRateLimiter.Create<HttpContext, string>(context => Partition(context, Country(context), limits, limits.PerCountry, limits.Countries)),
+                PartitionedRateLimiter.Create<HttpContext, string>(context => Partition(context, Client(context), limits, limits.PerClient, limits.Clients)));
             options.OnRejected = RejectAsync;
         });
         return services;
     }
 
-    private static RateLimitPartition<string> Partition(HttpContext context, string? key, Quota standard, Dictionary<string, Quota> overrides)
+    private static RateLimitPartition<string> Partition(HttpContext context, string? key, RateLimitOptions limits, Quota standard, Dictionary<string, Quota> overrides)
     {
         // Probes are never throttled: an orchestrator must always see the gateway's health.
         if (key is null || context.Request.Path.StartsWithSegments("/healthz") || context.Request.Path.StartsWithSegments("/alive"))
@@ -99,7 +123,7 @@ public static partial class TenantRateLimits
             return RateLimitPartition.GetNoLimiter("unlimited");
         }
         // The key is "<kind>:<name>"; overrides are by name (a country code or a client id).
-        var quota = overrides.GetValueOrDefault(key[(key.IndexOf(':', StringComparison.Ordinal) + 1)..]) ?? standard;
+        var quota = limits.PerReplica(overrides.GetValueOrDefault(key[(key.IndexOf(':', StringComparison.Ordinal) + 1)..]) ?? standard);
         return RateLimitPartition.GetFixedWindowLimiter(key, _ => new FixedWindowRateLimiterOptions
         {
             PermitLimit = quota.PermitLimit,

@@ -129,7 +129,10 @@ internal static partial class Files
     public const string IdentityHostFolder = "services/Identity/CarTConsortium.Identity.Host";
     public const string IdentityHostSettings = IdentityHostFolder + "/appsettings.json";
     public const string IdentityHostProject = IdentityHostFolder + "/CarTConsortium.Identity.Host.csproj";
-    public const string IdentityImage = KubernetesNamespace + "/identity:latest";
+    public const string IdentityImageRepository = KubernetesNamespace + "/identity";
+
+    /// <summary>The one place that says which version the manifests run; every image is built with it as its tag.</summary>
+    public const string VersionFile = "deploy/VERSION";
     public const string IdentityAppPrefix = "identity-";
     public const string ConsortiumIdentityAppId = "identity-consortium";
     public const string GatewayRoutes = "gateway/CarTConsortium.Gateway/gateway.routes.json";

@@ -63,7 +63,7 @@ public sealed partial class FederationTests
             CheckProvider(deployment.Where, provider, problems);
             problems.Expect(Uri.TryCreate(provider.Issuer, UriKind.Absolute, out var issuer) && issuer.Scheme == Uri.UriSchemeHttps,
                 $"{deployment.Where}: Identity:Issuer '{provider.Issuer}' is not an https URL (a deployment's issuer is public and uses TLS)");
-            CheckPersistentDatabase(deployment, container, settings, manifests, problems);
+            CheckSharedDatabase(deployment, container, settings, manifests, problems);
             providers.Add(provider);
         }
         problems.Expect(providers.Count > 0, $"{Files.Kubernetes}: no identity provider Deployment (identity-*)");
@@ -325,28 +325,23 @@ public sealed partial class FederationTests
         problems.Expect(provider.Port is not null, $"{where}: '{provider.AppId}' has no HttpPort in {Files.StandaloneSettings}");
     }
 
-    /// <summary>The SQLite file of a Kubernetes provider (its keys, clients and users) lives on a PersistentVolumeClaim of the manifests.</summary>
-    private static void CheckPersistentDatabase(Manifest deployment, Container container, IReadOnlyDictionary<string, string> settings, IReadOnlyList<Manifest> manifests, Problems problems)
+    /// <summary>
+    /// A Kubernetes provider keeps its keys, clients, users and data-protection keys in its own PostgreSQL
+    /// database, shared by its replicas (no volume of its own): the connection string from its Secret.
+    /// </summary>
+    private static void CheckSharedDatabase(Manifest deployment, Container container, IReadOnlyDictionary<string, string> settings, IReadOnlyList<Manifest> manifests, Problems problems)
     {
-        var database = settings.GetValueOrDefault("Identity:Database") ?? "";
-        var file = DataSource().Match(database) is { Success: true } match ? match.Groups["file"].Value.Trim() : null;
-        var volumes = Yaml.Seq(deployment.Doc, "spec", "template", "spec", "volumes");
-        var persistent = Yaml.Seq(container.Spec, "volumeMounts").Where(mount =>
-        {
-            var volume = volumes.FirstOrDefault(v => Yaml.Str(v, "name") == Yaml.Str(mount, "name"));
-            var claim = Yaml.Str(volume, "persistentVolumeClaim", "claimName");
-            return claim is not null && manifests.Any(m => m.Kind == "PersistentVolumeClaim" && m.Name == claim);
-        }).Select(mount => Yaml.Str(mount, "mountPath")?.TrimEnd('/') + "/").ToList();
-        problems.Expect(file is not null && file.StartsWith('/') && persistent.Any(path => file.StartsWith(path, StringComparison.Ordinal)),
-            $"{deployment.Where}: Identity:Database '{database}' is not a file under a mounted PersistentVolumeClaim of {Files.Kubernetes} " +
-            $"([{string.Join(", ", persistent)}]); its signing keys, clients and users would be lost with the pod");
+        problems.Expect(settings.GetValueOrDefault("Identity:DatabaseProvider") == "PostgreSql",
+            $"{deployment.Where}: Identity:DatabaseProvider is '{settings.GetValueOrDefault("Identity:DatabaseProvider")}', expected PostgreSql (the replicas share one database)");
+        var secret = Yaml.Map(container.EnvEntry("Identity__Database"), "valueFrom", "secretKeyRef");
+        problems.Expect(Yaml.Str(secret, "name") == deployment.Name && Yaml.Str(secret, "key") == "database",
+            $"{deployment.Where}: env Identity__Database comes from {Yaml.Describe(secret)}, expected secretKeyRef name {deployment.Name}, key database");
+        problems.Expect(!manifests.Any(m => m.Kind == "PersistentVolumeClaim"),
+            $"{deployment.Where}: {Files.Kubernetes} still has a PersistentVolumeClaim; the providers' data lives in PostgreSQL");
         var replicas = Yaml.Int(deployment.Doc, "spec", "replicas");
-        problems.Expect(replicas is null or 1, $"{deployment.Where}: {replicas} replicas share one SQLite file; run one");
+        problems.Expect(replicas >= 2, $"{deployment.Where}: {replicas?.ToString(System.Globalization.CultureInfo.InvariantCulture) ?? "1"} replica(s), expected at least 2");
     }
 
     [GeneratedRegex("^[A-Z]{2}$")]
     private static partial Regex CountryCode();
-
-    [GeneratedRegex("(?:^|;)\\s*Data Source\\s*=\\s*(?<file>[^;]+)", RegexOptions.IgnoreCase)]
-    private static partial Regex DataSource();
 }

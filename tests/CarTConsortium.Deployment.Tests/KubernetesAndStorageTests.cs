@@ -1,9 +1,10 @@
+using System.Text.RegularExpressions;
 using Xunit;
 
 namespace CarTConsortium.Deployment.Tests;
 
 /// <summary>MongoDB settings per service, and the shape of the Kubernetes manifests.</summary>
-public sealed class KubernetesAndStorageTests
+public sealed partial class KubernetesAndStorageTests
 {
     private const string ConnectionStringVariable = "Storage__MongoDb__ConnectionString";
     private const string DatabaseVariable = "Storage__MongoDb__Database";
@@ -51,8 +52,10 @@ public sealed class KubernetesAndStorageTests
     public void Kubernetes_manifests_live_in_the_namespace_run_the_app_images_and_probe_alive_and_healthz()
     {
         var manifests = Files.KubernetesManifests();
+        var version = File.ReadAllText(Repo.PathOf(Files.VersionFile)).Trim();
         var problems = new Problems();
 
+        problems.Expect(VersionTag().IsMatch(version), $"{Files.VersionFile}: '{version}' is not a version like 1.0.0");
         problems.Expect(manifests.Any(m => m.Kind == "Namespace" && m.Name == Files.KubernetesNamespace),
             $"{Files.Kubernetes}: no Namespace '{Files.KubernetesNamespace}'");
         foreach (var manifest in manifests.Where(m => m.Kind != "Namespace"))
@@ -69,10 +72,11 @@ public sealed class KubernetesAndStorageTests
                 problems.Add($"{deployment.Where}: no container named '{deployment.Name}'");
                 continue;
             }
-            // The identity providers are one image (one binary) run once per country and for the consortium.
-            var image = Files.KindOf(deployment.Name ?? "") == AppKind.IdentityProvider
-                ? Files.IdentityImage
-                : $"{Files.KubernetesNamespace}/{deployment.Name}:latest";
+            // The identity providers are one image (one binary) run once per country and for the consortium;
+            // every image is pinned to the version deploy/VERSION says (never :latest).
+            var image = (Files.KindOf(deployment.Name ?? "") == AppKind.IdentityProvider
+                ? Files.IdentityImageRepository
+                : $"{Files.KubernetesNamespace}/{deployment.Name}") + ":" + version;
             problems.Expect(container.Image == image, $"{deployment.Where}: image is '{container.Image}', expected '{image}'");
 
             // Liveness asks only whether the process answers; readiness runs every check (the store's included),
@@ -97,4 +101,7 @@ public sealed class KubernetesAndStorageTests
 
         problems.ThrowIfAny("The Kubernetes manifests are wrong");
     }
+
+    [GeneratedRegex(@"^\d+\.\d+\.\d+(-[0-9A-Za-z.]+)?\z")]
+    private static partial Regex VersionTag();
 }

@@ -48,6 +48,7 @@ public sealed class SettingsClassesTests
         { nameof(IdentitySettings), "Identity:Issuer", "/relative/", "Identity:Issuer = '/relative/': must be an absolute http(s) URL without query or fragment" },
         { nameof(PortalOptions), "Portal:GatewayGrpc", "ftp://gateway:5000", "Portal:GatewayGrpc = 'ftp://gateway:5000': must be the gateway's absolute http(s) gRPC address" },
         { nameof(RateLimitOptions), "RateLimits:Countries:KG:PermitLimit", "0", "RateLimits:Countries:KG:PermitLimit = '0': must be at least 1" },
+        { nameof(RateLimitOptions), "RateLimits:Replicas", "0", "RateLimits:Replicas = '0': must be from 1 to 64" },
         { nameof(ApiReferenceOptions), "OpenApi:PublicUrl", "ftp://api.example.org/", "OpenApi:PublicUrl = 'ftp://api.example.org/': is not an absolute http(s) address" },
     };
 

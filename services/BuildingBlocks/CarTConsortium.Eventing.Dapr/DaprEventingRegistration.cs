@@ -23,6 +23,7 @@ public static class DaprEventingRegistration
         services.TryAddSingleton(sp => new DeliveryAttempts(sp.GetRequiredService<IOptions<DaprEventingOptions>>().Value.MaxTrackedDeliveries));
         services.RemoveAll<IEventPublisher>();
         services.AddSingleton<IEventPublisher, DaprEventPublisher>();
+        services.AddDaprSidecarHealthCheck();
         return services;
     }
 }
