@@ -41,7 +41,7 @@ public sealed class CapacityPlannerTests : IAsyncLifetime
     {
         _store = new SqliteDocumentStore(Path.Combine(_folder, "slots.db"), new OutboxSignal());
         var runs = new RunReads(_store);
-        _publishRun = new PublishRun(_store, _clock, new InstitutionAccess(_store), new PlacesFreed());
+        _publishRun = new PublishRun(_store, _clock, new InstitutionAccess(_store), new PlacesFreed(), new RunReads(_store));
         _getRun = new GetRun(runs);
         _listRuns = new ListRuns(_store, runs);
     }
