@@ -185,8 +185,9 @@ public sealed class RequestRun(IDocumentStore store, TimeProvider clock, Allocat
         caller.Demand(caller.IsOfOrg(treatingInstitutionId), "A hospital books for its own institution's patients only.");
         var institution = (await store.FindAsync(SlotsCollections.KnownInstitutions, treatingInstitutionId, ct))?.Value;
         caller.Demand(institution is not null && caller.IsOfCountry(institution.CountryCode), "A hospital books for its own institution's patients only.");
-        var patient = (await store.FindAsync(SlotsCollections.KnownPatients, pseudonym, ct))?.Value
-            ?? throw new NotFoundException($"Slots does not know patient {pseudonym} (yet): an enrolment reaches slots a moment after the registry accepts it.");
+        // Known from a consent change alone, the patient is not enrolled here yet: where it is treated is not known.
+        var patient = (await store.FindAsync(SlotsCollections.KnownPatients, pseudonym, ct))?.Value is { IsEnrolled: true } enrolled ? enrolled
+            : throw new NotFoundException($"Slots does not know patient {pseudonym} (yet): an enrolment reaches slots a moment after the registry accepts it.");
         caller.Demand(patient.TreatingInstitutionId == treatingInstitutionId, "The patient is treated at another institution.");
         if (!patient.InRegistry)
         {
