@@ -41,7 +41,7 @@ public sealed class CapacityPlannerTests : IAsyncLifetime
     {
         _store = new SqliteDocumentStore(Path.Combine(_folder, "slots.db"), new OutboxSignal());
         var runs = new RunReads(_store);
-        _publishRun = new PublishRun(_store, _clock, new InstitutionAccess(_store), new PlacesFreed());
+        _publishRun = new PublishRun(_store, _clock, new InstitutionAccess(_store), new PlacesFreed(), new RunReads(_store));
         _getRun = new GetRun(runs);
         _listRuns = new ListRuns(_store, runs);
     }
@@ -113,9 +113,10 @@ public sealed class CapacityPlannerTests : IAsyncLifetime
 
         var kept = (await _store.FindAsync(SlotsCollections.KnownPatients, "KZ-0000-0000-0000-0001"))!.Value;
         Assert.Equal(("KZ", "astana-childrens", false, false), (kept.CountryCode, kept.TreatingInstitutionId, kept.InRegistry, kept.SharedAcrossBorders));
-        // Consents before the enrolment arrived: retried later, not lost.
-        await Assert.ThrowsAsync<InvalidOperationException>(() => projection.HandleAsync(
-            new PatientConsentChanged { Pseudonym = "KZ-0000-0000-0000-0002", Consents = new Consents { Registry = true } }, Context(new PatientConsentChanged()), CancellationToken.None));
+        // Consents before the enrolment arrived: kept, not refused, and not an enrolment.
+        await ProjectAsync(projection, new PatientConsentChanged { Pseudonym = "KZ-0000-0000-0000-0002", Consents = new Consents { Registry = true } });
+        var early = (await _store.FindAsync(SlotsCollections.KnownPatients, "KZ-0000-0000-0000-0002"))!.Value;
+        Assert.Equal((false, true), (early.IsEnrolled, early.InRegistry));
     }
 
     [Fact]

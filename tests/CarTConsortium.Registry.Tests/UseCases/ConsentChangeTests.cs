@@ -44,6 +44,7 @@ public sealed class ConsentChangeTests : IAsyncLifetime
         {
             Pseudonym = enrolled.Id,
             Consents = new Messages.Consents { Registry = true, CrossBorderSharing = false, Research = true },
+            Revision = new Contracts.Common.V1.Revision { Version = 2 },
         }, raised);
     }
 

@@ -180,9 +180,10 @@ public sealed class EnrolmentTests : IAsyncLifetime
             BirthYear = 2015,
             BirthMonth = 11,
             Consents = new Messages.Consents { Registry = true, CrossBorderSharing = true, Research = true },
+            Revision = new Contracts.Common.V1.Revision { Version = 1 },
         }, raised);
         using var json = System.Text.Json.JsonDocument.Parse(message.Payload);
-        Assert.Equal(["birthMonth", "birthYear", "consents", "countryCode", "pseudonym", "treatingInstitutionId"],
+        Assert.Equal(["birthMonth", "birthYear", "consents", "countryCode", "pseudonym", "revision", "treatingInstitutionId"],
             json.RootElement.EnumerateObject().Select(p => p.Name).Order(StringComparer.Ordinal));
         Assert.DoesNotContain("010150500123", message.Payload, StringComparison.Ordinal);
         Assert.DoesNotContain("Female", message.Payload, StringComparison.OrdinalIgnoreCase);

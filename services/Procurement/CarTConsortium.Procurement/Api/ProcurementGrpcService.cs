@@ -51,7 +51,7 @@ public sealed class ProcurementGrpcService(
     public override async Task<Pool> OpenPool(OpenPoolRequest request, ServerCallContext context) =>
         ToContract(await openPool.ExecuteAsync(new OpenPoolCommand(request.Title, request.ItemId, request.SupplierId, request.Currency,
             [.. request.PriceTiers.Select(FromContract)], FromContract(request.OpensAt, "opens_at"), FromContract(request.ClosesAt, "closes_at"),
-            request.MinimumVolume, request.SupplyCap == 0 ? null : request.SupplyCap), context.Caller(), context.CancellationToken));
+            request.MinimumVolume, request.SupplyCap == 0 ? null : request.SupplyCap, request.RequestId), context.Caller(), context.CancellationToken));
 
     public override async Task<Pool> GetPool(GetPoolRequest request, ServerCallContext context) =>
         ToContract(await getPool.ExecuteAsync(new GetPoolCommand(request.PoolId), context.Caller(), context.CancellationToken));

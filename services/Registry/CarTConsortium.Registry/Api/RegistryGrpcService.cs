@@ -113,10 +113,10 @@ public sealed class RegistryGrpcService(
 
     public override async Task<Patient> RecordInfusion(RecordInfusionRequest request, ServerCallContext context) =>
         ToContract(await recordInfusion.ExecuteAsync(new RecordInfusionCommand(request.Pseudonym, request.ProductId, request.DoseMillionCellsPerKg,
-            FromContract(request.InfusedOn), request.BookingId), context.Caller(), context.CancellationToken));
+            FromContract(request.InfusedOn), request.BookingId, request.RequestId), context.Caller(), context.CancellationToken));
 
     public override async Task<Patient> RecordOutcome(RecordOutcomeRequest request, ServerCallContext context) =>
-        ToContract(await recordOutcome.ExecuteAsync(new RecordOutcomeCommand(request.Pseudonym, FromContract(request.OccurredOn), ReportOf(request)),
+        ToContract(await recordOutcome.ExecuteAsync(new RecordOutcomeCommand(request.Pseudonym, FromContract(request.OccurredOn), ReportOf(request), request.RequestId),
             context.Caller(), context.CancellationToken));
 
     public override async Task<ListAccessLogResponse> ListAccessLog(ListAccessLogRequest request, ServerCallContext context)

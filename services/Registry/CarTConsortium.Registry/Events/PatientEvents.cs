@@ -18,12 +18,15 @@ internal static class PatientEvents
         BirthYear = record.BirthYear,
         BirthMonth = record.BirthMonth,
         Consents = RegistryMapping.ToContract(record.Consents),
+        Revision = new Contracts.Common.V1.Revision { Version = 1 },
     };
 
-    public static PatientConsentChanged ConsentChanged(PatientRecord record) => new()
+    /// <param name="version">The record's revision once the change is saved.</param>
+    public static PatientConsentChanged ConsentChanged(PatientRecord record, long version) => new()
     {
         Pseudonym = record.Pseudonym,
         Consents = RegistryMapping.ToContract(record.Consents),
+        Revision = new Contracts.Common.V1.Revision { Version = version },
     };
 
     public static InfusionRecorded InfusionRecorded(PatientRecord record, Domain.Patients.Infusion infusion) => new()

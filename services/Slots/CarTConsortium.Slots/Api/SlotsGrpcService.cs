@@ -22,7 +22,7 @@ public sealed class SlotsGrpcService(
 {
     public override async Task<Contract.Capacity> PublishCapacity(PublishCapacityRequest request, ServerCallContext context) =>
         SlotsMapping.ToContract(await publishRun.ExecuteAsync(new PublishRunCommand(request.SiteId, request.ProductId, SlotsMapping.FromContract(request.RunStart),
-            request.RunDays, request.Lines, SlotsMapping.FromContract(request.ApheresisCutoff)), context.Caller(), context.CancellationToken));
+            request.RunDays, request.Lines, SlotsMapping.FromContract(request.ApheresisCutoff), request.RequestId), context.Caller(), context.CancellationToken));
 
     public override async Task<Contract.Capacity> GetCapacity(GetCapacityRequest request, ServerCallContext context) =>
         SlotsMapping.ToContract(await getRun.ExecuteAsync(new GetRunCommand(request.CapacityId), context.CancellationToken));
@@ -46,7 +46,7 @@ public sealed class SlotsGrpcService(
     {
         var result = await requestRun.ExecuteAsync(new RequestRunCommand(request.Pseudonym, request.ProductId, request.Indication,
             SlotsMapping.FromContract(request.Urgency), request.TreatingInstitutionId, request.SiteId, SlotsMapping.FromContract(request.EarliestStart),
-            SlotsMapping.FromContract(request.LatestStart), request.NoWaitlist, request.EmergencyJustification), context.Caller(), context.CancellationToken);
+            SlotsMapping.FromContract(request.LatestStart), request.NoWaitlist, request.EmergencyJustification, request.RequestId), context.Caller(), context.CancellationToken);
         var response = new RequestRunResponse
         {
             RequestId = result.RequestId,

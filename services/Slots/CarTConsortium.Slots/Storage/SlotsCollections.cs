@@ -62,7 +62,7 @@ public static class SlotsCollections
     /// <summary>Keyed by the registry's id for the pair of countries (see <see cref="AgreementIdOf"/>).</summary>
     public static readonly Collection<KnownAgreement> KnownAgreements = new("known_agreements");
 
-    public static readonly Collection<KnownPatient> KnownPatients = new("known_patients", (IndexKeys.TreatingInstitution, p => p.TreatingInstitutionId));
+    public static readonly Collection<KnownPatient> KnownPatients = new("known_patients", (IndexKeys.TreatingInstitution, p => p.IsEnrolled ? p.TreatingInstitutionId : null));
 
     public static readonly Collection<KnownAuthorisation> KnownAuthorisations = new("known_authorisations",
         (IndexKeys.ProductId, a => a.Terms.ProductId),

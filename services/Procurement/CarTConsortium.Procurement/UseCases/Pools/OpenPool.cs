@@ -11,6 +11,7 @@ namespace CarTConsortium.Procurement.UseCases.Pools;
 
 /// <param name="OpensAt">Null: now.</param>
 /// <param name="SupplyCap">The most units the supplier delivers; null for no cap.</param>
+/// <param name="RequestId">The client's idempotency key, when it sent one (<see cref="IdempotencyKey"/>).</param>
 public sealed record OpenPoolCommand(
     string? Title,
     string? ItemId,
@@ -20,7 +21,8 @@ public sealed record OpenPoolCommand(
     DateTimeOffset? OpensAt,
     DateTimeOffset? ClosesAt,
     int MinimumVolume,
-    int? SupplyCap);
+    int? SupplyCap,
+    string? RequestId = null);
 
 /// <summary>
 /// The consortium opens a pool of a catalogue item (<see cref="Pool.Open"/>) and tells the other
@@ -28,7 +30,14 @@ public sealed record OpenPoolCommand(
 /// </summary>
 public sealed class OpenPool(IDocumentStore store, TimeProvider clock, PoolViewers viewers, PoolsOpened poolsOpened)
 {
-    public async Task<SeenPool> ExecuteAsync(OpenPoolCommand command, Caller caller, CancellationToken ct)
+    public Task<SeenPool> ExecuteAsync(OpenPoolCommand command, Caller caller, CancellationToken ct)
+    {
+        var key = IdempotencyKey.Of(command.RequestId, caller, nameof(OpenPool), command);
+        return store.OnceAsync(key, clock, async (poolId, replayCt) => SeenPool.Of(await store.FindPoolAsync(poolId, replayCt), viewers.Of(caller), clock.GetUtcNow()),
+            createCt => OpenAsync(command, key, caller, createCt), ct);
+    }
+
+    private async Task<SeenPool> OpenAsync(OpenPoolCommand command, IdempotencyKey? key, Caller caller, CancellationToken ct)
     {
         var now = clock.GetUtcNow();
         var item = new Validator().Slug(command.ItemId, "item_id").IsValid
@@ -40,7 +49,8 @@ public sealed class OpenPool(IDocumentStore store, TimeProvider clock, PoolViewe
         var stored = Stored.Inserted(pool.PoolId, pool);
         await store.CommitAsync(new ChangeSet()
             .Insert(ProcurementCollections.Pools, pool.PoolId, pool)
-            .Raise(PoolEvents.Opened(stored, now), clock), ct);
+            .Raise(PoolEvents.Opened(stored, now), clock)
+            .Remember(key, pool.PoolId, clock), ct);
         poolsOpened.Notify();
         return SeenPool.Of(stored, viewers.Of(caller), clock.GetUtcNow());
     }

@@ -31,6 +31,6 @@ public sealed class ChangeConsent(IDocumentStore store, TimeProvider clock)
         {
             return current;
         }
-        return await store.UpdatePatientAsync(current, changed, PatientEvents.ConsentChanged(changed), clock, ct);
+        return await store.UpdatePatientAsync(current, changed, PatientEvents.ConsentChanged(changed, current.Version + 1), clock, ct);
     }
 }

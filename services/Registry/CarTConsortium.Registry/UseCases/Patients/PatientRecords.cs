@@ -50,10 +50,12 @@ internal static class PatientRecords
     }
 
     /// <summary>Saves the change against the version it was read at: a concurrent write makes this one ABORTED, never lost.</summary>
+    /// <param name="key">The client's request id, remembered with <paramref name="createdId"/> in the same commit.</param>
     public static async Task<Stored<PatientRecord>> UpdatePatientAsync(this IDocumentStore store, Stored<PatientRecord> current, PatientRecord changed,
-        IMessage integrationEvent, TimeProvider clock, CancellationToken ct)
+        IMessage integrationEvent, TimeProvider clock, CancellationToken ct, IdempotencyKey? key = null, string createdId = "")
     {
-        await store.CommitAsync(new ChangeSet().Update(RegistryCollections.Patients, current, changed).Raise(integrationEvent, clock), ct);
+        await store.CommitAsync(new ChangeSet().Update(RegistryCollections.Patients, current, changed).Raise(integrationEvent, clock)
+            .Remember(key, createdId, clock), ct);
         return current with { Version = current.Version + 1, Value = changed };
     }
 

@@ -8,12 +8,21 @@ using CarTConsortium.Registry.Storage;
 namespace CarTConsortium.Registry.UseCases.Patients;
 
 /// <param name="BookingId">The slots booking the product was made for; null or empty when there was none.</param>
-public sealed record RecordInfusionCommand(string Pseudonym, string ProductId, double DoseMillionCellsPerKg, DateParts? InfusedOn, string? BookingId);
+/// <param name="RequestId">The client's idempotency key, when it sent one (<see cref="IdempotencyKey"/>).</param>
+public sealed record RecordInfusionCommand(string Pseudonym, string ProductId, double DoseMillionCellsPerKg, DateParts? InfusedOn, string? BookingId,
+    string? RequestId = null);
 
 /// <summary>Records an infusion of a catalogue product, for a clinician of the treating institution.</summary>
 public sealed class RecordInfusion(IDocumentStore store, TimeProvider clock)
 {
-    public async Task<Stored<PatientRecord>> ExecuteAsync(RecordInfusionCommand command, Caller caller, CancellationToken ct)
+    public Task<Stored<PatientRecord>> ExecuteAsync(RecordInfusionCommand command, Caller caller, CancellationToken ct)
+    {
+        var key = IdempotencyKey.Of(command.RequestId, caller, nameof(RecordInfusion), command);
+        return store.OnceAsync(key, clock, (_, replayCt) => store.FindWritableAsync(caller, command.Pseudonym, replayCt),
+            createCt => RecordAsync(command, key, caller, createCt), ct);
+    }
+
+    private async Task<Stored<PatientRecord>> RecordAsync(RecordInfusionCommand command, IdempotencyKey? key, Caller caller, CancellationToken ct)
     {
         var current = await store.FindWritableAsync(caller, command.Pseudonym, ct);
         var now = clock.GetUtcNow();
@@ -24,6 +33,6 @@ public sealed class RecordInfusion(IDocumentStore store, TimeProvider clock)
             throw new RuleViolationException($"Product '{command.ProductId}' is not in the consortium's catalogue.");
         }
         var infusion = changed.Infusions.Single(i => i.InfusionId == infusionId);
-        return await store.UpdatePatientAsync(current, changed, PatientEvents.InfusionRecorded(changed, infusion), clock, ct);
+        return await store.UpdatePatientAsync(current, changed, PatientEvents.InfusionRecorded(changed, infusion), clock, ct, key, infusionId);
     }
 }

@@ -20,6 +20,7 @@ namespace CarTConsortium.Slots.UseCases.Bookings;
 /// <param name="SiteId">Only runs at this site; any site when null or empty.</param>
 /// <param name="NoWaitlist">When no run fits, keep the patient off the waitlist.</param>
 /// <param name="EmergencyJustification">Why the patient is an emergency: required for, and only for, <see cref="UrgencyClass.Emergency"/>.</param>
+/// <param name="RequestId">The client's idempotency key, when it sent one (<see cref="IdempotencyKey"/>); not the request id slots makes.</param>
 public sealed record RequestRunCommand(
     string? Pseudonym,
     string? ProductId,
@@ -30,7 +31,8 @@ public sealed record RequestRunCommand(
     DateParts? EarliestStart = null,
     DateParts? LatestStart = null,
     bool NoWaitlist = false,
-    string? EmergencyJustification = null);
+    string? EmergencyJustification = null,
+    string? RequestId = null);
 
 /// <summary>What came of a request: a held booking, a waitlist entry, or (when the caller asked for no waitlist) neither.</summary>
 /// <remarks>The requesting hospital treats the patient: it sees the pseudonym it sent.</remarks>
@@ -74,8 +76,9 @@ public sealed class RequestRun(IDocumentStore store, TimeProvider clock, Allocat
             patient.BirthYear, patient.BirthMonth, patient.SharedAcrossBorders);
         var requestId = Guid.CreateVersion7(clock.GetUtcNow()).ToString();
         var siteId = string.IsNullOrEmpty(command.SiteId) ? null : command.SiteId;
+        var key = IdempotencyKey.Of(command.RequestId, caller, nameof(RequestRun), command);
 
-        var result = await ConflictRetry.RunAsync(async attemptCt =>
+        var result = await ConflictRetry.RunAsync(retryCt => new ValueTask<RequestRunResult>(store.OnceAsync(key, clock, ReplayAsync, async attemptCt =>
         {
             var now = clock.GetUtcNow();
             var today = ManufacturingRun.Today(now);
@@ -134,7 +137,7 @@ public sealed class RequestRun(IDocumentStore store, TimeProvider clock, Allocat
                 InstitutionHolds.Stage(changes, standing);
                 changes.Raise(SlotsEvents.BookingChanged(booking, 1, BookingChanges.Held, summary), clock)
                     .Raise(SlotsEvents.CapacityChanged(chosen.Run, ledger), clock);
-                await store.CommitAsync(changes, attemptCt);
+                await store.CommitAsync(changes.Remember(key, requestId, clock), attemptCt);
                 return new RequestRunResult(requestId, Stored.Inserted(booking.BookingId, booking), null, decisions, summary);
             }
             var none = decisions.Count == 0
@@ -146,7 +149,7 @@ public sealed class RequestRun(IDocumentStore store, TimeProvider clock, Allocat
                 changes.Insert(SlotsCollections.AllocationDecisions, requestId, new AllocationDecision(requestId, patient.Pseudonym, patient.TreatingInstitutionId,
                     request.ProductId, now, null, null, refused, decisions)
                 { Urgency = command.Urgency, Country = treatingCountry });
-                await store.CommitAsync(changes, attemptCt);
+                await store.CommitAsync(changes.Remember(key, requestId, clock), attemptCt);
                 return new RequestRunResult(requestId, null, null, decisions, refused);
             }
             var entry = new WaitlistEntry(Guid.CreateVersion7(now).ToString(), patient.Pseudonym, treatingCountry, patient.TreatingInstitutionId,
@@ -159,11 +162,21 @@ public sealed class RequestRun(IDocumentStore store, TimeProvider clock, Allocat
                 { Urgency = command.Urgency, Country = treatingCountry });
             PatientClaims.Stage(changes, claim, new PatientClaim(patient.Pseudonym, null, entry.EntryId));
             changes.Raise(SlotsEvents.WaitlistChanged(Stored.Inserted(entry.EntryId, entry), WaitlistChanges.Joined), clock);
-            await store.CommitAsync(changes, attemptCt);
+            await store.CommitAsync(changes.Remember(key, requestId, clock), attemptCt);
             return new RequestRunResult(requestId, null, Stored.Inserted(entry.EntryId, entry), decisions, joined);
-        }, ct);
+        }, retryCt)), ct);
         telemetry.Requested(command.Urgency, treatingCountry, patient.TreatingInstitutionId);
         return result;
+    }
+
+    /// <summary>The first answer to a request id: the decision kept under slots' request id, with its booking or entry as they are now.</summary>
+    private async Task<RequestRunResult> ReplayAsync(string requestId, CancellationToken ct)
+    {
+        var decision = (await store.FindAsync(SlotsCollections.AllocationDecisions, requestId, ct))?.Value
+            ?? throw new InvalidOperationException($"Request {requestId} was remembered without its allocation decision.");
+        var booking = decision.BookingId is { } bookingId ? await store.FindAsync(SlotsCollections.Bookings, bookingId, ct) : null;
+        var entry = decision.WaitlistEntryId is { } entryId ? await store.FindAsync(SlotsCollections.Waitlist, entryId, ct) : null;
+        return new RequestRunResult(requestId, booking, entry, decision.Decisions, decision.Summary);
     }
 
     /// <summary>The patient, if the caller is a coordinator of its treating institution, and that institution's country.</summary>
@@ -172,8 +185,9 @@ public sealed class RequestRun(IDocumentStore store, TimeProvider clock, Allocat
         caller.Demand(caller.IsOfOrg(treatingInstitutionId), "A hospital books for its own institution's patients only.");
         var institution = (await store.FindAsync(SlotsCollections.KnownInstitutions, treatingInstitutionId, ct))?.Value;
         caller.Demand(institution is not null && caller.IsOfCountry(institution.CountryCode), "A hospital books for its own institution's patients only.");
-        var patient = (await store.FindAsync(SlotsCollections.KnownPatients, pseudonym, ct))?.Value
-            ?? throw new NotFoundException($"Slots does not know patient {pseudonym} (yet): an enrolment reaches slots a moment after the registry accepts it.");
+        // Known from a consent change alone, the patient is not enrolled here yet: where it is treated is not known.
+        var patient = (await store.FindAsync(SlotsCollections.KnownPatients, pseudonym, ct))?.Value is { IsEnrolled: true } enrolled ? enrolled
+            : throw new NotFoundException($"Slots does not know patient {pseudonym} (yet): an enrolment reaches slots a moment after the registry accepts it.");
         caller.Demand(patient.TreatingInstitutionId == treatingInstitutionId, "The patient is treated at another institution.");
         if (!patient.InRegistry)
         {

@@ -12,10 +12,12 @@ namespace CarTConsortium.Slots.UseCases.Runs;
 
 /// <summary>What a site offers: lines for runs of a product starting on one day, as sent.</summary>
 /// <param name="ApheresisCutoff">The day before <paramref name="RunStart"/> when not given.</param>
-public sealed record PublishRunCommand(string SiteId, string ProductId, DateParts? RunStart, int RunDays, int Lines, DateParts? ApheresisCutoff = null);
+/// <param name="RequestId">The client's idempotency key, when it sent one (<see cref="IdempotencyKey"/>).</param>
+public sealed record PublishRunCommand(string SiteId, string ProductId, DateParts? RunStart, int RunDays, int Lines, DateParts? ApheresisCutoff = null,
+    string? RequestId = null);
 
 /// <summary>A site offers a run of a product the registry has registered, and tells the other services through CapacityChanged.</summary>
-public sealed class PublishRun(IDocumentStore store, TimeProvider clock, InstitutionAccess institutions, PlacesFreed placesFreed)
+public sealed class PublishRun(IDocumentStore store, TimeProvider clock, InstitutionAccess institutions, PlacesFreed placesFreed, RunReads runs)
 {
     public async Task<RunView> ExecuteAsync(PublishRunCommand command, Caller caller, CancellationToken ct)
     {
@@ -31,16 +33,18 @@ public sealed class PublishRun(IDocumentStore store, TimeProvider clock, Institu
             throw new RuleViolationException($"Product '{run.ProductId}' is not in the registry's catalogue (yet).");
         }
         run = run with { SiteCountry = site.CountryCode };
-        return await ConflictRetry.RunAsync(async attemptCt =>
+        var key = IdempotencyKey.Of(command.RequestId, caller, nameof(PublishRun), command);
+        return await ConflictRetry.RunAsync(retryCt => new ValueTask<RunView>(store.OnceAsync(key, clock,
+            async (capacityId, replayCt) => await runs.ViewAsync(await runs.FindAsync(capacityId, replayCt), replayCt), async attemptCt =>
         {
             var ledger = await store.FindAsync(SlotsCollections.PeriodLedgers, PeriodLedger.IdOf(run.SiteId, run.RunStart), attemptCt);
             var next = (ledger?.Value ?? PeriodLedger.Empty(run.SiteId, run.RunStart)).WithRun(run.CapacityId, run.Lines, open: true, run.ApheresisCutoff);
             var stored = Stored.Inserted(run.CapacityId, run);
             var changes = new ChangeSet().Insert(SlotsCollections.Runs, run.CapacityId, run);
             _ = ledger is null ? changes.Insert(SlotsCollections.PeriodLedgers, next.LedgerId, next) : changes.Update(SlotsCollections.PeriodLedgers, ledger, next);
-            await store.CommitAsync(changes.Raise(SlotsEvents.CapacityChanged(stored, 0), clock), attemptCt);
+            await store.CommitAsync(changes.Raise(SlotsEvents.CapacityChanged(stored, 0), clock).Remember(key, run.CapacityId, clock), attemptCt);
             placesFreed.Notify();
             return new RunView(stored, 0);
-        }, ct);
+        }, retryCt)), ct);
     }
 }
