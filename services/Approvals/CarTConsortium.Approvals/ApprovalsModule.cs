@@ -6,6 +6,7 @@ using CarTConsortium.Approvals.UseCases.Authorisations;
 using CarTConsortium.BuildingBlocks.Eventing;
 using CarTConsortium.BuildingBlocks.Security;
 using CarTConsortium.BuildingBlocks.Settings;
+using CarTConsortium.BuildingBlocks.Storage;
 using CarTConsortium.Contracts.Approvals.V1;
 using CarTConsortium.Contracts.Registry.V1;
 using CarTConsortium.ServiceDefaults;
@@ -41,6 +42,8 @@ public sealed class ApprovalsModule : IServiceModule
             .AllowAnyRole(nameof(Rpc.CheckUsage))
             .AllowAnyRole(nameof(Rpc.ListRenewalsDue)));
         builder.Services.AddValidatedSettings<ApprovalsOptions, ApprovalsOptionsValidator>(builder.Configuration);
+        // The store creates their key indexes and back-fills new keys at start.
+        builder.Services.AddDocumentCollectionsFrom(typeof(Storage.ApprovalsCollections));
         builder.Services.AddScoped<RecordAuthorisation>();
         builder.Services.AddScoped<ChangeAuthorisationStatus>();
         builder.Services.AddScoped<AmendAuthorisation>();

@@ -19,6 +19,8 @@ public static class DistributedHost
         builder.AddServiceDefaults();
         builder.Services.AddMongoStorage(builder.Configuration);
         builder.Services.AddDaprEventing(builder.Configuration);
+        // Only the sidecar may post events: no token, no start.
+        builder.Services.RequireDaprAppToken();
         module.AddServices(builder);
 
         var app = builder.Build();

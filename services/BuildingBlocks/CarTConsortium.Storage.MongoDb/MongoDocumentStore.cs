@@ -16,7 +16,7 @@ namespace CarTConsortium.Storage.MongoDb;
 /// replica set or sharded cluster (a single-node replica set will do for development), version
 /// 4.4 or later so that a first insert may create its collection inside the transaction.
 /// </remarks>
-public sealed class MongoDocumentStore(IMongoDatabase database, OutboxSignal signal)
+public sealed partial class MongoDocumentStore(IMongoDatabase database, OutboxSignal signal)
     : IDocumentStore, IOutbox, IInbox, IDeadLetterStore
 {
     internal const string OutboxCollection = "_outbox";
@@ -138,7 +138,7 @@ public sealed class MongoDocumentStore(IMongoDatabase database, OutboxSignal sig
         // The driver retries the callback on TransientTransactionError (write conflicts) and the
         // commit on UnknownTransactionCommitResult. Any other exception aborts the transaction
         // and reaches the caller unwrapped, so the domain exceptions below surface as thrown.
-        await session.WithTransactionAsync(
+        await WithConflictsAbortedAsync(session,
             async (transaction, token) =>
             {
                 // The inbox mark goes first: a repeated delivery then fails as "already handled"

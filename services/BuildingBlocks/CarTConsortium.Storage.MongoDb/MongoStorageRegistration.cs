@@ -45,10 +45,18 @@ public static class MongoStorageRegistration
     }
 }
 
-/// <summary>Fails start-up early when the database is unreachable, instead of on the first request.</summary>
-internal sealed class MongoSchemaInitializer(MongoDocumentStore store) : IHostedService
+/// <summary>
+/// Fails start-up early when the database is unreachable or cannot run transactions, instead of
+/// on the first request; then creates the declared collections' indexes and back-fills new keys.
+/// </summary>
+internal sealed class MongoSchemaInitializer(MongoDocumentStore store, IEnumerable<IDocumentCollection> collections) : IHostedService
 {
-    public Task StartAsync(CancellationToken cancellationToken) => store.EnsureSchemaAsync(cancellationToken);
+    public async Task StartAsync(CancellationToken cancellationToken)
+    {
+        await store.CheckDeploymentAsync(cancellationToken);
+        await store.EnsureSchemaAsync(cancellationToken);
+        await store.PrepareCollectionsAsync(collections, cancellationToken);
+    }
 
     public Task StopAsync(CancellationToken cancellationToken) => Task.CompletedTask;
 }

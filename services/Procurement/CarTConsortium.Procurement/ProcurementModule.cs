@@ -1,6 +1,7 @@
 using CarTConsortium.BuildingBlocks.Eventing;
 using CarTConsortium.BuildingBlocks.Security;
 using CarTConsortium.BuildingBlocks.Settings;
+using CarTConsortium.BuildingBlocks.Storage;
 using CarTConsortium.Contracts.Registry.V1;
 using CarTConsortium.Procurement.Api;
 using CarTConsortium.Procurement.DemoData;
@@ -49,6 +50,8 @@ public sealed class ProcurementModule : IServiceModule
             .Allow(nameof(Rpc.GetPurchaseOrder), Roles.ProcurementOfficer, Roles.ConsortiumAdmin)
             .Allow(nameof(Rpc.ListPurchaseOrders), Roles.ProcurementOfficer, Roles.ConsortiumAdmin));
         builder.Services.AddValidatedSettings<ProcurementOptions, ProcurementOptionsValidator>(builder.Configuration);
+        // The store creates their key indexes and back-fills new keys at start.
+        builder.Services.AddDocumentCollectionsFrom(typeof(Storage.ProcurementCollections));
         builder.Services.AddSingleton<PoolsOpened>();
         AddUseCases(builder.Services);
         builder.Services.AddScoped<ProcurementDemoData>();

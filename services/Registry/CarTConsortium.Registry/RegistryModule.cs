@@ -1,5 +1,6 @@
 using CarTConsortium.BuildingBlocks.Security;
 using CarTConsortium.BuildingBlocks.Settings;
+using CarTConsortium.BuildingBlocks.Storage;
 using CarTConsortium.Registry.Api;
 using CarTConsortium.Registry.DemoData;
 using CarTConsortium.Registry.Domain.Patients;
@@ -55,6 +56,8 @@ public sealed class RegistryModule : IServiceModule
             .AllowAnyRole(nameof(Rpc.GetStatistics)));
         // Each member country's pseudonymisation secret; without usable ones the registry does not start.
         builder.Services.AddValidatedSettings<RegistryOptions, RegistryOptionsValidator>(builder.Configuration);
+        // The store creates their key indexes and back-fills new keys at start.
+        builder.Services.AddDocumentCollectionsFrom(typeof(Storage.RegistryCollections));
         builder.Services.AddSingleton(services => new Pseudonymiser(services.GetRequiredService<IOptions<RegistryOptions>>().Value.Pseudonymisation));
         builder.Services.AddSingleton(services => services.GetRequiredService<IOptions<RegistryOptions>>().Value.Enrolment.Limit());
         builder.Services.AddSingleton<EnrolmentTelemetry>();

@@ -1,6 +1,7 @@
 using CarTConsortium.BuildingBlocks.Eventing;
 using CarTConsortium.BuildingBlocks.Security;
 using CarTConsortium.BuildingBlocks.Settings;
+using CarTConsortium.BuildingBlocks.Storage;
 using CarTConsortium.Contracts.Approvals.V1;
 using CarTConsortium.Contracts.Registry.V1;
 using CarTConsortium.Contracts.Slots.V1;
@@ -56,6 +57,8 @@ public sealed class SlotsModule : IServiceModule
             // Who declares emergencies how often: admins for everyone, a site for its own site's bookings; never a hospital (it names other hospitals).
             .Allow(nameof(SlotsService.SlotsServiceBase.GetUrgencyReport), Roles.ManufacturingSite, Roles.ConsortiumAdmin));
         builder.Services.AddValidatedSettings<SlotsOptions, SlotsOptionsValidator>(builder.Configuration);
+        // The store creates their key indexes and back-fills new keys at start.
+        builder.Services.AddDocumentCollectionsFrom(typeof(Storage.SlotsCollections));
         builder.Services.AddSingleton<PlacesFreed>();
         builder.Services.AddScoped<InstitutionAccess>();
         builder.Services.AddScoped<RunReads>();

@@ -24,7 +24,7 @@ public class AlreadyExistsException(string message) : Exception(message);
 public sealed class RuleViolationException(string message) : Exception(message);
 
 /// <summary>Someone else changed the entity first (stale version): ABORTED.</summary>
-public class ConcurrencyConflictException(string message) : Exception(message);
+public class ConcurrencyConflictException(string message, Exception? inner = null) : Exception(message, inner);
 
 /// <summary>The caller may not do this: PERMISSION_DENIED.</summary>
 public sealed class PermissionDeniedException(string message) : Exception(message);

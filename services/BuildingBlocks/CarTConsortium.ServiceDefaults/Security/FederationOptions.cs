@@ -22,7 +22,10 @@ public sealed partial class FederationOptions : ISettingsSection, IValidatableOb
     /// <summary>How far clocks may disagree when checking a token's lifetime.</summary>
     public TimeSpan ClockSkew { get; set; } = TimeSpan.FromMinutes(1);
 
-    /// <summary>Metadata and keys only over HTTPS; switched off for the loopback standalone mode.</summary>
+    /// <summary>
+    /// Metadata and keys only over HTTPS; switched off for the loopback standalone mode, where
+    /// plain http is still allowed only to loopback addresses (<see cref="MetadataTransportRule"/>).
+    /// </summary>
     public bool RequireHttpsMetadata { get; set; } = true;
 
     /// <summary>How long an issuer's discovery document and keys are cached.</summary>
@@ -89,6 +92,14 @@ public sealed partial class FederationOptions : ISettingsSection, IValidatableOb
             {
                 yield return Setting.Problem(at, nameof(TrustedIssuer.Country), issuer.Country, "is not an ISO 3166-1 alpha-2 code in capitals");
             }
+            if (issuer.SigningKeysFile is not null && !Path.IsPathFullyQualified(issuer.SigningKeysFile))
+            {
+                yield return Setting.Problem(at, nameof(TrustedIssuer.SigningKeysFile), issuer.SigningKeysFile, "is not an absolute path to a JWKS file");
+            }
+            if (MetadataTransportRule.Problem(issuer, RequireHttpsMetadata) is { } transport)
+            {
+                yield return Setting.Problem(at, nameof(TrustedIssuer.MetadataAddress), issuer.MetadataAddress ?? issuer.Issuer, transport);
+            }
         }
         foreach (var duplicate in Issuers.GroupBy(i => i.Issuer, StringComparer.Ordinal).Where(g => g.Count() > 1))
         {
@@ -118,6 +129,12 @@ public sealed class TrustedIssuer
 
     /// <summary>Where to fetch its discovery document when that differs from the issuer (e.g. a cluster-internal address).</summary>
     public string? MetadataAddress { get; set; }
+
+    /// <summary>
+    /// A JWKS file holding the issuer's signing keys (e.g. a mounted Secret): when set, its keys are
+    /// read from there and nothing is fetched from the issuer, so its address may be plain http.
+    /// </summary>
+    public string? SigningKeysFile { get; set; }
 
     public string DiscoveryAddress =>
         MetadataAddress ?? Issuer.TrimEnd('/') + "/.well-known/openid-configuration";

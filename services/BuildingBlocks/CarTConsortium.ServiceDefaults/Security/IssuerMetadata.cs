@@ -46,7 +46,9 @@ internal sealed class IssuerMetadata(TrustedIssuer issuer, HttpClient http, Fede
             try
             {
                 // The retriever does not pass the token on to its HTTP calls: bound the wait here.
-                _current = await OpenIdConnectConfigurationRetriever.GetAsync(issuer.DiscoveryAddress, _retriever, cancel)
+                _current = await (issuer.SigningKeysFile is { } pinned
+                        ? PinnedSigningKeys.LoadAsync(issuer, pinned, cancel)
+                        : OpenIdConnectConfigurationRetriever.GetAsync(issuer.DiscoveryAddress, _retriever, cancel))
                     .WaitAsync(federation.MetadataTimeout, cancel);
                 _failedAt = null;
             }
