@@ -11,7 +11,7 @@ namespace CarTConsortium.Storage.Sqlite;
 /// verbatim and their query keys in a JSON column beside it; the outbox, inbox and dead
 /// letters are tables in the same file, so one transaction covers a change and its events.
 /// </summary>
-public sealed class SqliteDocumentStore : IDocumentStore, IOutbox, IInbox, IDeadLetterStore
+public sealed partial class SqliteDocumentStore : IDocumentStore, IOutbox, IInbox, IDeadLetterStore
 {
     private readonly SqliteFile _file;
     private readonly OutboxSignal _signal;
@@ -20,7 +20,7 @@ public sealed class SqliteDocumentStore : IDocumentStore, IOutbox, IInbox, IDead
     /// <exception cref="StoreUnavailableException">The file cannot be opened or is damaged.</exception>
     public SqliteDocumentStore(string databasePath, OutboxSignal signal, string? service = null)
     {
-        _file = new SqliteFile(databasePath, Schema, service);
+        _file = new SqliteFile(databasePath, Schema + DeliverySchema, service);
         _signal = signal;
     }
 
@@ -113,10 +113,7 @@ public sealed class SqliteDocumentStore : IDocumentStore, IOutbox, IInbox, IDead
         }
         if (changes.DeadLettered is { } dead)
         {
-            await SqliteFile.ExecuteAsync(connection,
-                "INSERT INTO dead_letters (event_id, consumer, topic, payload, reason, attempts, dead_lettered_at) VALUES ($id, $consumer, $topic, $payload, $reason, $attempts, $at)", ct,
-                ("$id", dead.EventId), ("$consumer", dead.Consumer), ("$topic", dead.Topic), ("$payload", dead.Payload),
-                ("$reason", dead.Reason), ("$attempts", dead.Attempts), ("$at", dead.DeadLetteredAt.ToString("O")));
+            await InsertDeadLetterAsync(connection, dead, ct);
         }
         await transaction.CommitAsync(ct);
         if (changes.Events.Count > 0)
