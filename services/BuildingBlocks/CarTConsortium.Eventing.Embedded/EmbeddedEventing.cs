@@ -97,7 +97,8 @@ internal sealed class EmbeddedBusSubscriber(
             EmbeddedEventingLog.DispatchFailed(logger, e, delivery.Envelope.Id);
             result = new DeliveryResult(DeliveryOutcome.Retry, options.Value.RetryDelay(delivery.Attempt));
         }
-        await bus.SettleAsync(delivery, result.Outcome, result.RetryAfter, ct);
+        // Not cancelled by a stopping app: the outcome is decided (and maybe committed), so it must be recorded.
+        await bus.SettleAsync(delivery, result.Outcome, result.RetryAfter, CancellationToken.None);
     }
 
     private async Task<TimeSpan> UntilNextDueAsync(CancellationToken ct)

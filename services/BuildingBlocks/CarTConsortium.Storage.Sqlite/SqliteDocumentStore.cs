@@ -160,16 +160,9 @@ public sealed partial class SqliteDocumentStore : IDocumentStore, IOutbox, IInbo
     {
         await using var connection = await _file.OpenAsync(ct);
         await using var command = connection.CreateCommand();
-        command.CommandText = "SELECT event_id, consumer, topic, payload, reason, attempts, dead_lettered_at FROM dead_letters ORDER BY seq DESC LIMIT $max";
+        command.CommandText = DeadLetterColumns + " ORDER BY d.seq DESC LIMIT $max";
         command.Parameters.AddWithValue("$max", max);
-        var letters = new List<DeadLetter>();
-        await using var reader = await command.ExecuteReaderAsync(ct);
-        while (await reader.ReadAsync(ct))
-        {
-            letters.Add(new DeadLetter(reader.GetString(0), reader.GetString(1), reader.GetString(2), reader.GetString(3),
-                reader.GetString(4), reader.GetInt32(5), DateTimeOffset.Parse(reader.GetString(6), CultureInfo.InvariantCulture)));
-        }
-        return letters;
+        return await ReadDeadLettersAsync(command, ct);
     }
 
     private static async Task WriteDocumentAsync(SqliteConnection connection, DocumentWrite write, CancellationToken ct)

@@ -143,7 +143,7 @@ public sealed class EventDispatcher(
             await subscription.Invoke(handler, message, context, ct);
             await store.CommitAsync(context.Changes, ct);
             EventingTelemetry.Handled.Add(1, Tags(envelope));
-            await ForgetAttemptsAsync(subscription.Consumer, envelope.Id, ct);
+            await ForgetAttemptsAsync(subscription.Consumer, envelope.Id);
             return DeliveryResult.Success;
         }
         catch (EventAlreadyHandledException)
@@ -231,18 +231,19 @@ public sealed class EventDispatcher(
         EventDispatcherLog.DeadLettered(logger, envelope.Id, envelope.Topic, consumer, record.Attempts, reason);
         EventingTelemetry.DeadLettered.Add(1, Tags(envelope));
         counts?.Changed();
-        await ForgetAttemptsAsync(consumer, envelope.Id, ct);
+        await ForgetAttemptsAsync(consumer, envelope.Id);
         return new DeliveryResult(DeliveryOutcome.Drop, TimeSpan.Zero, reason);
     }
 
-    // The inbox mark settles the event; a record left behind by a failure here only wastes a row.
-    private async Task ForgetAttemptsAsync(string consumer, string eventId, CancellationToken ct)
+    // The inbox mark settles the event; a record left behind by a failure here only wastes a row. Not cancelled
+    // with the delivery: the effect is committed, and a stopping app must still report it as handled.
+    private async Task ForgetAttemptsAsync(string consumer, string eventId)
     {
         try
         {
-            await attempts.ForgetAttemptsAsync(consumer, eventId, ct);
+            await attempts.ForgetAttemptsAsync(consumer, eventId, CancellationToken.None);
         }
-        catch (Exception e) when (e is not OperationCanceledException)
+        catch (Exception e)
         {
             EventDispatcherLog.ForgetFailed(logger, e, consumer, eventId);
         }
