@@ -102,7 +102,17 @@ public sealed class EventDispatcher(
             var again = await DeadLetterAsync(consumer, envelope, record, $"replay failed: {consumer} no longer handles {letter.Topic}", ct);
             return new ReplayResult(false, again.Reason);
         }
-        var result = await DispatchToAsync(subscription, envelope, replay: true, ct);
+        DeliveryResult result;
+        try
+        {
+            result = await DispatchToAsync(subscription, envelope, replay: true, ct);
+        }
+        catch (Exception e)
+        {
+            // The letter is released: keep it again rather than lose the event (if the store lets us).
+            var record = new DeliveryAttempt(consumer, eventId, clock.GetUtcNow(), 1, null);
+            result = await DeadLetterAsync(consumer, envelope, record, $"replay failed: {e.GetType().Name}: {e.Message}", CancellationToken.None);
+        }
         return new ReplayResult(result.Outcome == DeliveryOutcome.Success, result.Reason);
     }
 

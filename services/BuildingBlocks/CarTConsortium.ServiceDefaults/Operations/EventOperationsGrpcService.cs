@@ -1,4 +1,3 @@
-using CarTConsortium.BuildingBlocks.Storage;
 using CarTConsortium.Contracts.Operations.V1;
 using Google.Protobuf.WellKnownTypes;
 using Grpc.Core;
