@@ -23,8 +23,13 @@ public sealed class DeadLetterOperationsTests(PlatformFixture fixture)
     public async Task Only_a_consortium_admin_may_list_each_service_s_dead_letters_over_rest()
     {
         using var admin = await Running.HttpAsAsync(DemoClients.Admin);
-        using var regulator = await Running.HttpAsAsync(DemoClients.KzRegulatory);
-        using var hospital = await Running.HttpAsAsync(DemoClients.KzHospital);
+        // Every other role, each from a country provider.
+        var others = new List<HttpClient>();
+        foreach (var client in new[] { DemoClients.KzHospital, DemoClients.KzClinician, DemoClients.KzProcurement, DemoClients.KzRegulatory, DemoClients.KzSite })
+        {
+            others.Add(await Running.HttpAsAsync(client));
+        }
+        var hospital = others[0];
         using var anonymous = new HttpClient { BaseAddress = Running.Platform.GatewayHttp };
         foreach (var service in Services)
         {
@@ -33,15 +38,19 @@ public sealed class DeadLetterOperationsTests(PlatformFixture fixture)
             {
                 Assert.True(allowed.StatusCode == HttpStatusCode.OK, $"{service}: {allowed.StatusCode} {await allowed.Content.ReadAsStringAsync()}");
             }
-            foreach (var refused in new[] { regulator, hospital })
+            foreach (var refused in others)
             {
                 using var denied = await refused.GetAsync(path);
                 Assert.Equal(HttpStatusCode.Forbidden, denied.StatusCode);
             }
             using var unauthenticated = await anonymous.GetAsync(path);
             Assert.Equal(HttpStatusCode.Unauthorized, unauthenticated.StatusCode);
-            using var replay = await hospital.PostAsync(new Uri($"v1/{service}/operations/dead-letters/e~h:replay", UriKind.Relative), new StringContent("{}"));
+            using var replay = await hospital.PostAsync(new Uri($"v1/{service}/operations/dead-letters/e~h:replay", UriKind.Relative), EmptyJson());
             Assert.Equal(HttpStatusCode.Forbidden, replay.StatusCode);
+        }
+        foreach (var http in others)
+        {
+            http.Dispose();
         }
     }
 
@@ -82,7 +91,7 @@ public sealed class DeadLetterOperationsTests(PlatformFixture fixture)
         Assert.Contains("unreadable payload", letter.GetProperty("reason").GetString(), StringComparison.Ordinal);
         Assert.Equal("approvals", letter.GetProperty("source").GetString());
 
-        using var replayed = await admin.PostAsync(new Uri($"v1/slots/operations/dead-letters/{Uri.EscapeDataString(key)}:replay", UriKind.Relative), new StringContent("{}"));
+        using var replayed = await admin.PostAsync(new Uri($"v1/slots/operations/dead-letters/{Uri.EscapeDataString(key)}:replay", UriKind.Relative), EmptyJson());
         var body = await replayed.Content.ReadAsStringAsync();
         Assert.True(replayed.IsSuccessStatusCode, body);
         using var answer = JsonDocument.Parse(body);
@@ -94,11 +103,13 @@ public sealed class DeadLetterOperationsTests(PlatformFixture fixture)
         Assert.StartsWith("replay failed", again.GetProperty("reason").GetString(), StringComparison.Ordinal);
 
         var consumer = letter.GetProperty("consumer").GetString();
-        using var missing = await admin.PostAsync(new Uri($"v1/slots/operations/dead-letters/no-such-event~{consumer}:replay", UriKind.Relative), new StringContent("{}"));
+        using var missing = await admin.PostAsync(new Uri($"v1/slots/operations/dead-letters/no-such-event~{consumer}:replay", UriKind.Relative), EmptyJson());
         Assert.Equal(HttpStatusCode.NotFound, missing.StatusCode);
-        using var unnamed = await admin.PostAsync(new Uri("v1/slots/operations/dead-letters/no-separator:replay", UriKind.Relative), new StringContent("{}"));
+        using var unnamed = await admin.PostAsync(new Uri("v1/slots/operations/dead-letters/no-separator:replay", UriKind.Relative), EmptyJson());
         Assert.Equal(HttpStatusCode.BadRequest, unnamed.StatusCode);
     }
+
+    private static StringContent EmptyJson() => new("{}", System.Text.Encoding.UTF8, "application/json");
 
     private static async Task<List<JsonElement>> ListAsync(HttpClient admin, string topic)
     {

@@ -46,9 +46,13 @@ public sealed class DeadLettersPageTests : PortalComponentTest
     [Fact]
     public void Replay_names_the_dead_letter_and_its_service_then_says_it_was_handled_and_reloads()
     {
-        Gateway.On<ListDeadLettersRequest, ListDeadLettersResponse>("ListDeadLetters", r => r.Service == "slots" ? new() { DeadLetters = { Stuck } } : new());
-        Gateway.On<ListDeadLettersRequest, ListDeadLettersResponse>("ListDeadLetters", _ => new());
-        Gateway.On<ReplayDeadLetterRequest, ReplayDeadLetterResponse>("ReplayDeadLetter", _ => new() { Handled = true });
+        var handled = false;
+        Gateway.On<ListDeadLettersRequest, ListDeadLettersResponse>("ListDeadLetters", r => r.Service == "slots" && !handled ? new() { DeadLetters = { Stuck } } : new());
+        Gateway.On<ReplayDeadLetterRequest, ReplayDeadLetterResponse>("ReplayDeadLetter", _ =>
+        {
+            handled = true;
+            return new() { Handled = true };
+        });
         var page = Render<DeadLettersPage>();
 
         page.Find("[data-testid=dead-letters-slots] [data-testid=replay]").Click();
