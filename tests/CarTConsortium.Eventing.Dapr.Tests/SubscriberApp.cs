@@ -17,6 +17,7 @@ using Microsoft.AspNetCore.Http.Features;
 using Microsoft.Extensions.Configuration;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Logging;
+using Microsoft.Extensions.Time.Testing;
 
 namespace CarTConsortium.Eventing.Dapr.Tests;
 
@@ -28,7 +29,8 @@ namespace CarTConsortium.Eventing.Dapr.Tests;
 public sealed class SubscriberApp : IAsyncDisposable
 {
     public const string PubSubName = "test-pubsub";
-    public const int MaxDeliveryAttempts = 3;
+    /// <summary>The app's dead-letter budget; tests move <see cref="Clock"/> past it.</summary>
+    public static readonly TimeSpan DeadLetterAfter = TimeSpan.FromHours(1);
 
     private readonly WebApplication _app;
     private readonly TemporaryFolder _folder;
@@ -43,6 +45,9 @@ public sealed class SubscriberApp : IAsyncDisposable
     public HttpClient Http { get; }
 
     public IServiceProvider Services => _app.Services;
+
+    /// <summary>The app's clock: the dispatcher measures the dead-letter budget on it.</summary>
+    public FakeTimeProvider Clock => (FakeTimeProvider)Services.GetRequiredService<TimeProvider>();
 
     public IDocumentStore Store => Services.GetRequiredService<IDocumentStore>();
 
@@ -59,7 +64,7 @@ public sealed class SubscriberApp : IAsyncDisposable
         builder.Configuration.AddInMemoryCollection(new Dictionary<string, string?>
         {
             ["Eventing:AppId"] = "approvals-test",
-            ["Eventing:MaxDeliveryAttempts"] = MaxDeliveryAttempts.ToString(System.Globalization.CultureInfo.InvariantCulture),
+            ["Eventing:DeadLetterAfter"] = DeadLetterAfter.ToString(),
             ["Eventing:RetryBaseDelay"] = "00:00:00.001",
             ["Eventing:RetryMaxDelay"] = "00:00:00.010",
             ["Eventing:Dapr:PubSubName"] = PubSubName,
@@ -68,6 +73,7 @@ public sealed class SubscriberApp : IAsyncDisposable
         {
             builder.Configuration.AddInMemoryCollection(settings);
         }
+        builder.Services.AddSingleton<TimeProvider>(new FakeTimeProvider(DateTimeOffset.UtcNow));
         builder.Services.AddSqliteStorage(Path.Combine(folder, "subscriber.db"));
         builder.Services.AddDaprEventing(builder.Configuration);
         builder.Services.AddEventHandler<ProductRegistered, ProductRegisteredHandler>();

@@ -51,7 +51,7 @@ public sealed class EmbeddedBusTests : IDisposable
     }
 
     [Fact]
-    public async Task An_event_that_keeps_failing_is_dead_lettered_after_the_last_attempt_and_counted()
+    public async Task An_event_that_keeps_failing_is_dead_lettered_once_its_time_budget_is_spent_and_counted()
     {
         _script.TransientFailures["kymriah"] = int.MaxValue;
         using var deadLettered = new EventCounter("consortium.events.dead_lettered");
@@ -65,13 +65,15 @@ public sealed class EmbeddedBusTests : IDisposable
         var deadLetters = approvals.Services.GetRequiredService<IDeadLetterStore>();
         await Eventually.HoldsAsync(async () => (await deadLetters.ListAsync(10)).Count == 1, "the event was dead-lettered");
         var dead = Assert.Single(await deadLetters.ListAsync(10));
-        Assert.Equal(4, dead.Attempts);
+        Assert.True(dead.DeadLetteredAt - dead.FirstAttemptAt >= TestApp.DeadLetterAfter, $"dead-lettered {dead.DeadLetteredAt - dead.FirstAttemptAt} after the first attempt");
+        Assert.True(dead.Attempts >= 3, $"{dead.Attempts} attempts");
         Assert.Equal("consortium.registry.v1.ProductRegistered", dead.Topic);
         // The bus counts a dead letter just after storing it, so the count may trail the stored letter by a moment.
         await Eventually.HoldsAsync(() => Task.FromResult(deadLettered.Total(("consumer", _subscriber), ("topic", "consortium.registry.v1.ProductRegistered")) == 1), "the dead letter was counted");
         await Task.Delay(300);
         Assert.Equal(1, deadLettered.Total(("consumer", _subscriber), ("topic", "consortium.registry.v1.ProductRegistered")));
-        Assert.Equal([1, 2, 3, 4], _script.Deliveries.Select(d => d.Attempt));
+        // Counted in the store: the handler saw each attempt's number, the last one is the dead letter's.
+        Assert.Equal(Enumerable.Range(1, dead.Attempts), _script.Deliveries.Select(d => d.Attempt));
         Assert.Null(await approvals.Store.FindAsync(Seen.Products, "kymriah"));
     }
 

@@ -6,6 +6,7 @@ using CarTConsortium.Testing;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Logging.Abstractions;
 using Microsoft.Extensions.Options;
+using Microsoft.Extensions.Time.Testing;
 using Xunit;
 
 namespace CarTConsortium.Eventing.Tests;
@@ -14,6 +15,7 @@ public sealed class OutboxAndInboxTests : IDisposable
 {
     private static readonly Collection<SeenProduct> Products = new("products");
     private readonly TemporaryFolder _folder = new("cartc-outbox-");
+    private readonly FakeTimeProvider _clock = new(new DateTimeOffset(2026, 12, 1, 9, 0, 0, TimeSpan.Zero));
 
     [Fact]
     public async Task A_relay_that_died_after_the_save_publishes_every_event_when_restarted()
@@ -103,7 +105,7 @@ public sealed class OutboxAndInboxTests : IDisposable
     }
 
     [Fact]
-    public async Task A_transient_failure_asks_for_a_retry_and_the_last_attempt_dead_letters()
+    public async Task A_transient_failure_asks_for_a_retry_and_the_first_attempt_after_the_budget_dead_letters()
     {
         await using var services = ConsumerServices();
         services.GetRequiredService<FailureScript>().TransientFailures["p1"] = int.MaxValue;
@@ -111,10 +113,15 @@ public sealed class OutboxAndInboxTests : IDisposable
         var envelope = Envelope(Registered("p1"));
 
         Assert.Equal(DeliveryOutcome.Retry, await dispatcher.DispatchAsync(envelope, attempt: 1, CancellationToken.None));
-        Assert.Equal(DeliveryOutcome.Drop, await dispatcher.DispatchAsync(envelope, attempt: dispatcher.MaxAttempts, CancellationToken.None));
+        _clock.Advance(TimeSpan.FromHours(23));
+        Assert.Equal(DeliveryOutcome.Retry, await dispatcher.DispatchAsync(envelope, attempt: 2, CancellationToken.None));
+        _clock.Advance(TimeSpan.FromHours(1));
+        Assert.Equal(DeliveryOutcome.Drop, await dispatcher.DispatchAsync(envelope, attempt: 3, CancellationToken.None));
 
         var dead = Assert.Single(await services.GetRequiredService<IDeadLetterStore>().ListAsync(10));
         Assert.Equal(envelope.Id, dead.EventId);
+        Assert.Equal(3, dead.Attempts);
+        Assert.Equal(_clock.GetUtcNow() - TimeSpan.FromHours(24), dead.FirstAttemptAt);
         Assert.Contains("TimeoutException", dead.Reason, StringComparison.Ordinal);
         // Dead-lettered counts as handled: a late redelivery has no effect.
         Assert.Equal(DeliveryOutcome.Success, await dispatcher.DispatchAsync(envelope, attempt: 1, CancellationToken.None));
@@ -137,8 +144,8 @@ public sealed class OutboxAndInboxTests : IDisposable
     {
         var services = new ServiceCollection();
         services.AddLogging();
-        services.AddSingleton(TimeProvider.System);
-        services.AddSingleton(Options.Create(new EventingOptions { AppId = "approvals", MaxDeliveryAttempts = 3 }));
+        services.AddSingleton<TimeProvider>(_clock);
+        services.AddSingleton(Options.Create(new EventingOptions { AppId = "approvals", DeadLetterAfter = TimeSpan.FromHours(24) }));
         services.AddSqliteStorage(Path.Combine(_folder, $"approvals-{Guid.NewGuid():N}.db"));
         services.AddSingleton<EventDispatcher>();
         services.AddSingleton<FailureScript>();

@@ -40,6 +40,9 @@ public sealed class FailureScript
 
     public HashSet<string> Poison { get; } = [];
 
+    /// <summary>Products whose deliveries the handler cannot apply yet (it defers them) until taken out of this set.</summary>
+    public HashSet<string> NotYet { get; } = [];
+
     public IReadOnlyList<(string ProductId, int Attempt)> Deliveries
     {
         get { lock (_gate) { return _deliveries.ToArray(); } }
@@ -54,6 +57,10 @@ public sealed class FailureScript
         if (Poison.Contains(productId))
         {
             throw new PoisonEventException($"product {productId} can never be projected");
+        }
+        if (NotYet.Contains(productId))
+        {
+            throw new EventNotYetApplicableException($"the institution of product {productId} has not arrived");
         }
         if (TransientFailures.TryGetValue(productId, out var failures) && attempt <= failures)
         {
@@ -74,13 +81,16 @@ public sealed class TestApp : IAsyncDisposable
     public IServiceProvider Services => Host.Services;
     public IDocumentStore Store => Services.GetRequiredService<IDocumentStore>();
 
+    /// <summary>The test apps' dead-letter budget: long enough for a few retries on a busy machine, short enough to wait for.</summary>
+    public static readonly TimeSpan DeadLetterAfter = TimeSpan.FromSeconds(1.5);
+
     public static async Task<TestApp> StartAsync(string appId, string folder, EmbeddedBus bus, Action<IServiceCollection>? configure = null)
     {
         var builder = Microsoft.Extensions.Hosting.Host.CreateApplicationBuilder();
         builder.Configuration.AddInMemoryCollection(new Dictionary<string, string?>
         {
             ["Eventing:AppId"] = appId,
-            ["Eventing:MaxDeliveryAttempts"] = "4",
+            ["Eventing:DeadLetterAfter"] = TestApp.DeadLetterAfter.ToString(),
             ["Eventing:RetryBaseDelay"] = "00:00:00.020",
             ["Eventing:RetryMaxDelay"] = "00:00:00.100",
             ["Eventing:OutboxPollInterval"] = "00:00:00.200",

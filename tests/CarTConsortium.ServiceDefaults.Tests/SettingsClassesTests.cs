@@ -55,7 +55,8 @@ public sealed class SettingsClassesTests
     public static TheoryData<string, string, string, string> BadAtStart => new()
     {
         { nameof(MongoStorageOptions), "Storage:MongoDb:Database", " ", "Storage:MongoDb:Database = ' ': is not set" },
-        { nameof(EventingOptions), "Eventing:MaxDeliveryAttempts", "0", "Eventing:MaxDeliveryAttempts = '0': must be 1-100" },
+        { nameof(EventingOptions), "Eventing:DeadLetterAfter", "00:00:00", "Eventing:DeadLetterAfter = '00:00:00': must be over 0 and at most 30 days" },
+        { nameof(EventingOptions), "Eventing:DeadLetterAfter", "31.00:00:00", "Eventing:DeadLetterAfter = '31.00:00:00': must be over 0 and at most 30 days" },
         { nameof(DaprEventingOptions), "Eventing:Dapr:PubSubName", " ", "Eventing:Dapr:PubSubName = ' ': must name the Dapr pub/sub component" },
     };
 

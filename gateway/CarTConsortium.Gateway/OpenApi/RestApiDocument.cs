@@ -47,6 +47,7 @@ public sealed partial class RestApiDocument(FederationOptions federation, ILogge
         describer.MapGrpcService<ProcurementContract>();
         describer.MapGrpcService<ApprovalsContract>();
         describer.MapGrpcService<SlotsContract>();
+        describer.MapGrpcService<OperationsContract>();
         // Hands the mapped endpoints to routing, where API descriptions read them; nothing runs.
         describer.UseRouting();
         describer.UseEndpoints(_ => { });
@@ -141,6 +142,8 @@ public sealed partial class RestApiDocument(FederationOptions federation, ILogge
     private sealed class RegistryContract : Contracts.Registry.V1.RegistryService.RegistryServiceBase;
 
     private sealed class ProcurementContract : Contracts.Procurement.V1.ProcurementService.ProcurementServiceBase;
+
+    private sealed class OperationsContract : Contracts.Operations.V1.EventOperations.EventOperationsBase;
 
     private sealed class ApprovalsContract : Contracts.Approvals.V1.ApprovalsService.ApprovalsServiceBase;
 

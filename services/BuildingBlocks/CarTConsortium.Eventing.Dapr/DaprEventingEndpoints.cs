@@ -30,7 +30,6 @@ public static class DaprEventingEndpoints
     {
         var services = endpoints.ServiceProvider;
         var dispatcher = services.GetRequiredService<EventDispatcher>();
-        var attempts = services.GetRequiredService<DeliveryAttempts>();
         var options = services.GetRequiredService<IOptions<DaprEventingOptions>>().Value;
         var clock = services.GetRequiredService<TimeProvider>();
         var logger = services.GetRequiredService<ILoggerFactory>().CreateLogger(typeof(DaprEventingEndpoints).FullName!);
@@ -45,7 +44,7 @@ public static class DaprEventingEndpoints
         foreach (var topic in dispatcher.Topics.Order(StringComparer.Ordinal))
         {
             // The caller is the sidecar, not a user: Dapr's app API token authenticates it.
-            endpoints.MapPost(RoutePrefix + topic, http => DeliverAsync(http, topic, dispatcher, attempts, clock, logger, expectedToken))
+            endpoints.MapPost(RoutePrefix + topic, http => DeliverAsync(http, topic, dispatcher, clock, logger, expectedToken))
                 .WithTopic(options.PubSubName, topic)
                 .AllowAnonymous()
                 .ExcludeFromDescription();
@@ -53,7 +52,7 @@ public static class DaprEventingEndpoints
         return endpoints;
     }
 
-    private static async Task DeliverAsync(HttpContext http, string topic, EventDispatcher dispatcher, DeliveryAttempts attempts,
+    private static async Task DeliverAsync(HttpContext http, string topic, EventDispatcher dispatcher,
         TimeProvider clock, ILogger logger, byte[]? expectedToken)
     {
         if (expectedToken is not null && !HasToken(http.Request, expectedToken))
@@ -79,22 +78,19 @@ public static class DaprEventingEndpoints
             return;
         }
 
-        var attempt = attempts.Next(topic, envelope.Id);
+        // Dapr does not say which delivery this is; the dispatcher counts them in the service's store
+        // (shared by every replica, kept across restarts) and dead-letters by Eventing:DeadLetterAfter.
+        // Dapr's resiliency policy (or the broker's redelivery) decides when a RETRY comes back.
         DeliveryOutcome outcome;
         try
         {
-            outcome = await dispatcher.DispatchAsync(envelope, attempt, ct);
+            outcome = await dispatcher.DispatchAsync(envelope, attempt: 0, ct);
         }
         catch (Exception e) when (!ct.IsCancellationRequested)
         {
             // The dispatcher could not even decide (e.g. the store is down): let Dapr deliver again.
-            DaprEventingLog.DeliveryFailed(logger, e, attempt, envelope.Id, topic);
+            DaprEventingLog.DeliveryFailed(logger, e, envelope.Id, topic);
             outcome = DeliveryOutcome.Retry;
-        }
-
-        if (outcome != DeliveryOutcome.Retry)
-        {
-            attempts.Forget(topic, envelope.Id);
         }
         await AnswerAsync(http, outcome);
     }
@@ -132,8 +128,8 @@ public static class DaprEventingEndpoints
 /// <summary>This file's log messages, source-generated.</summary>
 internal static partial class DaprEventingLog
 {
-    [LoggerMessage(Level = LogLevel.Error, Message = "Delivery {Attempt} of event {EventId} ({Topic}) failed before a handler could decide; asking Dapr to retry")]
-    public static partial void DeliveryFailed(ILogger logger, Exception error, int attempt, string eventId, string topic);
+    [LoggerMessage(Level = LogLevel.Error, Message = "A delivery of event {EventId} ({Topic}) failed before a handler could decide; asking Dapr to retry")]
+    public static partial void DeliveryFailed(ILogger logger, Exception error, string eventId, string topic);
 
     [LoggerMessage(Level = LogLevel.Error, Message = "Dropped a delivery on topic {Topic} that is not a CloudEvent: {Problem}")]
     public static partial void DroppedUnreadable(ILogger logger, string topic, string problem);

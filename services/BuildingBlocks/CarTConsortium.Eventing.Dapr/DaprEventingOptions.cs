@@ -19,22 +19,12 @@ public sealed class DaprEventingOptions : ISettingsSection, IValidatableObject
     /// </summary>
     public string? AppApiToken { get; set; }
 
-    /// <summary>
-    /// How many events the delivery-attempt counter remembers. It only needs to cover
-    /// events that are between a RETRY and their redelivery; the oldest are forgotten first.
-    /// </summary>
-    public int MaxTrackedDeliveries { get; set; } = 10_000;
-
     /// <summary>The settings' mistakes, each naming the setting and the value read (never the token's value).</summary>
     public IEnumerable<ValidationResult> Validate(ValidationContext validationContext)
     {
         if (string.IsNullOrWhiteSpace(PubSubName))
         {
             yield return Setting.Problem(Section, nameof(PubSubName), PubSubName, "must name the Dapr pub/sub component, e.g. pubsub");
-        }
-        if (MaxTrackedDeliveries is < 1 or > 10_000_000)
-        {
-            yield return Setting.Problem(Section, nameof(MaxTrackedDeliveries), MaxTrackedDeliveries, "must be 1-10000000");
         }
     }
 }

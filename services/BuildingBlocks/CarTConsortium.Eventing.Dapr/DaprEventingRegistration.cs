@@ -3,7 +3,6 @@ using CarTConsortium.BuildingBlocks.Settings;
 using Microsoft.Extensions.Configuration;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.DependencyInjection.Extensions;
-using Microsoft.Extensions.Options;
 
 namespace CarTConsortium.Eventing.Dapr;
 
@@ -20,7 +19,6 @@ public static class DaprEventingRegistration
         services.AddEventingCore(configuration);
         services.AddValidatedSettings<DaprEventingOptions, DaprEventingOptionsValidator>(configuration);
         services.AddDaprClient();
-        services.TryAddSingleton(sp => new DeliveryAttempts(sp.GetRequiredService<IOptions<DaprEventingOptions>>().Value.MaxTrackedDeliveries));
         services.RemoveAll<IEventPublisher>();
         services.AddSingleton<IEventPublisher, DaprEventPublisher>();
         services.AddDaprSidecarHealthCheck();

@@ -28,7 +28,7 @@ internal sealed class EmbeddedBusPublisher(EmbeddedBus bus) : IEventPublisher
 
 /// <summary>
 /// Pulls the app's due deliveries from the bus, hands each to the dispatcher and settles
-/// it: done, retried later with backoff, or dropped once dead-lettered.
+/// it: done, delivered again when the dispatcher says (retry or deferral), or dropped once dead-lettered.
 /// </summary>
 internal sealed class EmbeddedBusSubscriber(
     EmbeddedBus bus,
@@ -86,18 +86,19 @@ internal sealed class EmbeddedBusSubscriber(
 
     private async Task DeliverAsync(Delivery delivery, CancellationToken ct)
     {
-        DeliveryOutcome outcome;
+        DeliveryResult result;
         try
         {
-            outcome = await dispatcher.DispatchAsync(delivery.Envelope, delivery.Attempt, ct);
+            result = await dispatcher.DeliverAsync(delivery.Envelope, delivery.Attempt, ct);
         }
         catch (Exception e) when (e is not OperationCanceledException)
         {
             // The dispatcher itself failed (its store is unreachable, say): nothing was decided, so deliver again.
             EmbeddedEventingLog.DispatchFailed(logger, e, delivery.Envelope.Id);
-            outcome = DeliveryOutcome.Retry;
+            result = new DeliveryResult(DeliveryOutcome.Retry, options.Value.RetryDelay(delivery.Attempt));
         }
-        await bus.SettleAsync(delivery, outcome, options.Value.RetryDelay(delivery.Attempt), ct);
+        // Not cancelled by a stopping app: the outcome is decided (and maybe committed), so it must be recorded.
+        await bus.SettleAsync(delivery, result.Outcome, result.RetryAfter, CancellationToken.None);
     }
 
     private async Task<TimeSpan> UntilNextDueAsync(CancellationToken ct)

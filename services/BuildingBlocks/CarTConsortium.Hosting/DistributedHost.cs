@@ -1,5 +1,6 @@
 using CarTConsortium.Eventing.Dapr;
 using CarTConsortium.ServiceDefaults;
+using CarTConsortium.ServiceDefaults.Operations;
 using CarTConsortium.Storage.MongoDb;
 using Microsoft.AspNetCore.Builder;
 
@@ -22,11 +23,13 @@ public static class DistributedHost
         // Only the sidecar may post events: no token, no start.
         builder.Services.RequireDaprAppToken();
         module.AddServices(builder);
+        builder.Services.AddEventOperations(scope: module.AppId);
 
         var app = builder.Build();
         app.MapDefaultEndpoints();
         app.MapDaprEventing();
         module.MapEndpoints(app);
+        app.MapEventOperations();
         await app.RunAsync();
     }
 }

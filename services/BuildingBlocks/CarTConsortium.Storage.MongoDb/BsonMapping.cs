@@ -59,6 +59,10 @@ internal static class BsonMapping
         { "reason", deadLetter.Reason },
         { "attempts", deadLetter.Attempts },
         { "deadLetteredAt", ToBson(deadLetter.DeadLetteredAt) },
+        { "source", deadLetter.Source is null ? BsonNull.Value : deadLetter.Source },
+        { "occurredAt", deadLetter.OccurredAt is { } occurred ? ToBson(occurred) : BsonNull.Value },
+        { "traceParent", deadLetter.TraceParent is null ? BsonNull.Value : deadLetter.TraceParent },
+        { "firstAttemptAt", deadLetter.FirstAttemptAt is { } first ? ToBson(first) : BsonNull.Value },
     };
 
     public static DeadLetter ToDeadLetter(BsonDocument document) => new(
@@ -68,7 +72,12 @@ internal static class BsonMapping
         document["payload"].AsString,
         document["reason"].AsString,
         document["attempts"].ToInt32(),
-        ToDateTimeOffset(document["deadLetteredAt"].AsBsonDocument));
+        ToDateTimeOffset(document["deadLetteredAt"].AsBsonDocument),
+        // Letters stored before these fields were kept lack them.
+        document.GetValue("source", BsonNull.Value) is BsonString source ? source.Value : null,
+        document.GetValue("occurredAt", BsonNull.Value) is BsonDocument occurred ? ToDateTimeOffset(occurred) : null,
+        document.GetValue("traceParent", BsonNull.Value) is BsonString trace ? trace.Value : null,
+        document.GetValue("firstAttemptAt", BsonNull.Value) is BsonDocument first ? ToDateTimeOffset(first) : null);
 
     /// <summary>The field a <see cref="ToBson"/> timestamp sorts by.</summary>
     public const string TimestampSortField = "ticks";

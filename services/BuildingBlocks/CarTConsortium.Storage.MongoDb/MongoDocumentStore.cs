@@ -288,6 +288,7 @@ public sealed partial class MongoDocumentStore(IMongoDatabase database, OutboxSi
         // Serves ListAsync: newest first.
         await _deadLetters.Indexes.CreateOneAsync(new CreateIndexModel<BsonDocument>(
             Builders<BsonDocument>.IndexKeys.Descending(DeadLetteredAtSortField).Descending("_id")));
+        await CreateDeliverySchemaAsync();
     }
 
     /// <summary>

@@ -36,6 +36,8 @@ public static class MongoStorageRegistration
         services.AddSingleton<IOutbox>(provider => provider.GetRequiredService<MongoDocumentStore>());
         services.AddSingleton<IInbox>(provider => provider.GetRequiredService<MongoDocumentStore>());
         services.AddSingleton<IDeadLetterStore>(provider => provider.GetRequiredService<MongoDocumentStore>());
+        services.AddSingleton<IDeliveryAttemptStore>(provider => provider.GetRequiredService<MongoDocumentStore>());
+        services.AddSingleton<IDeadLetterOperations>(provider => provider.GetRequiredService<MongoDocumentStore>());
         services.AddHostedService<MongoSchemaInitializer>();
         services.TryAddSingleton(TimeProvider.System);
         // Only the check's registration: the app's own health wiring (ServiceDefaults) brings the health service.

@@ -20,7 +20,7 @@ public sealed partial class SqliteDocumentStore : IDocumentStore, IOutbox, IInbo
     /// <exception cref="StoreUnavailableException">The file cannot be opened or is damaged.</exception>
     public SqliteDocumentStore(string databasePath, OutboxSignal signal, string? service = null)
     {
-        _file = new SqliteFile(databasePath, Schema + CollectionKeysSchema, service);
+        _file = new SqliteFile(databasePath, Schema + CollectionKeysSchema + DeliverySchema, service);
         _signal = signal;
     }
 
@@ -113,10 +113,7 @@ public sealed partial class SqliteDocumentStore : IDocumentStore, IOutbox, IInbo
         }
         if (changes.DeadLettered is { } dead)
         {
-            await SqliteFile.ExecuteAsync(connection,
-                "INSERT INTO dead_letters (event_id, consumer, topic, payload, reason, attempts, dead_lettered_at) VALUES ($id, $consumer, $topic, $payload, $reason, $attempts, $at)", ct,
-                ("$id", dead.EventId), ("$consumer", dead.Consumer), ("$topic", dead.Topic), ("$payload", dead.Payload),
-                ("$reason", dead.Reason), ("$attempts", dead.Attempts), ("$at", dead.DeadLetteredAt.ToString("O")));
+            await InsertDeadLetterAsync(connection, dead, ct);
         }
         await transaction.CommitAsync(ct);
         if (changes.Events.Count > 0)
@@ -163,16 +160,9 @@ public sealed partial class SqliteDocumentStore : IDocumentStore, IOutbox, IInbo
     {
         await using var connection = await _file.OpenAsync(ct);
         await using var command = connection.CreateCommand();
-        command.CommandText = "SELECT event_id, consumer, topic, payload, reason, attempts, dead_lettered_at FROM dead_letters ORDER BY seq DESC LIMIT $max";
+        command.CommandText = DeadLetterColumns + " ORDER BY d.seq DESC LIMIT $max";
         command.Parameters.AddWithValue("$max", max);
-        var letters = new List<DeadLetter>();
-        await using var reader = await command.ExecuteReaderAsync(ct);
-        while (await reader.ReadAsync(ct))
-        {
-            letters.Add(new DeadLetter(reader.GetString(0), reader.GetString(1), reader.GetString(2), reader.GetString(3),
-                reader.GetString(4), reader.GetInt32(5), DateTimeOffset.Parse(reader.GetString(6), CultureInfo.InvariantCulture)));
-        }
-        return letters;
+        return await ReadDeadLettersAsync(command, ct);
     }
 
     private static async Task WriteDocumentAsync(SqliteConnection connection, DocumentWrite write, CancellationToken ct)

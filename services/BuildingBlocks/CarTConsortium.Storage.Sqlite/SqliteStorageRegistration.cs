@@ -25,6 +25,8 @@ public static class SqliteStorageRegistration
         services.AddSingleton<IOutbox>(sp => sp.GetRequiredService<SqliteDocumentStore>());
         services.AddSingleton<IInbox>(sp => sp.GetRequiredService<SqliteDocumentStore>());
         services.AddSingleton<IDeadLetterStore>(sp => sp.GetRequiredService<SqliteDocumentStore>());
+        services.AddSingleton<IDeliveryAttemptStore>(sp => sp.GetRequiredService<SqliteDocumentStore>());
+        services.AddSingleton<IDeadLetterOperations>(sp => sp.GetRequiredService<SqliteDocumentStore>());
         services.AddHostedService<SqliteCollectionsInitializer>();
 
         // Bound from the app's own configuration when its container is built (the wiring needs no value of it).

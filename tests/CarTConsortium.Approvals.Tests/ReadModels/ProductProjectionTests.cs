@@ -118,6 +118,8 @@ public sealed class ProductProjectionTests : IDisposable
         builder.Services.AddSingleton(Options.Create(new EventingOptions { AppId = "approvals" }));
         builder.Services.AddSingleton<IDocumentStore>(_harness.Store);
         builder.Services.AddSingleton<IInbox>(_harness.Store);
+        builder.Services.AddSingleton<IDeliveryAttemptStore>(_harness.Store);
+        builder.Services.AddSingleton<IDeadLetterOperations>(_harness.Store);
         builder.Services.AddSingleton<EventDispatcher>();
         var module = new ApprovalsModule();
         module.AddServices(builder);

@@ -34,6 +34,7 @@ public abstract class PortalComponentTest : BunitContext
         Services.AddSingleton(new RegistryService.RegistryServiceClient(Gateway));
         Services.AddSingleton(new ProcurementService.ProcurementServiceClient(Gateway));
         Services.AddSingleton(new ApprovalsService.ApprovalsServiceClient(Gateway));
+        Services.AddSingleton(new Contracts.Operations.V1.EventOperations.EventOperationsClient(Gateway));
         Services.AddMemoryCache();
         Services.AddScoped<FormDrafts>();
         Services.AddScoped<CallGuard>();

@@ -12,8 +12,11 @@ public sealed class EventingOptions : ISettingsSection, IValidatableObject
     /// <summary>Names this app as an event source and subscriber, e.g. "registry".</summary>
     public string AppId { get; set; } = "app";
 
-    /// <summary>Deliveries of one event to one app before it is dead-lettered.</summary>
-    public int MaxDeliveryAttempts { get; set; } = 5;
+    /// <summary>
+    /// How long after its first delivery to a handler an event that still fails (or is still deferred) is
+    /// dead-lettered. Counted in the service's store, so it holds across restarts and replicas.
+    /// </summary>
+    public TimeSpan DeadLetterAfter { get; set; } = TimeSpan.FromHours(24);
 
     /// <summary>The wait before the second delivery; it doubles for every later one.</summary>
     public TimeSpan RetryBaseDelay { get; set; } = TimeSpan.FromMilliseconds(200);
@@ -23,7 +26,7 @@ public sealed class EventingOptions : ISettingsSection, IValidatableObject
     /// <summary>How often the outbox relay looks for events when nothing woke it.</summary>
     public TimeSpan OutboxPollInterval { get; set; } = TimeSpan.FromSeconds(1);
 
-    /// <summary>Exponential backoff with full jitter, capped.</summary>
+    /// <summary>Exponential backoff with jitter, capped (the outbox relay's; deliveries follow <see cref="DeliveryBudget"/>).</summary>
     public TimeSpan RetryDelay(int failedAttempts)
     {
         var exponent = Math.Min(Math.Max(failedAttempts - 1, 0), 20);
@@ -38,9 +41,9 @@ public sealed class EventingOptions : ISettingsSection, IValidatableObject
         {
             yield return Setting.Problem(Section, nameof(AppId), AppId, "must name this app, e.g. registry");
         }
-        if (MaxDeliveryAttempts is < 1 or > 100)
+        if (DeadLetterAfter <= TimeSpan.Zero || DeadLetterAfter > TimeSpan.FromDays(30))
         {
-            yield return Setting.Problem(Section, nameof(MaxDeliveryAttempts), MaxDeliveryAttempts, "must be 1-100");
+            yield return Setting.Problem(Section, nameof(DeadLetterAfter), DeadLetterAfter, "must be over 0 and at most 30 days, e.g. 24:00:00");
         }
         if (RetryMaxDelay <= TimeSpan.Zero || RetryMaxDelay > TimeSpan.FromHours(1))
         {

@@ -18,6 +18,8 @@ public static class EventingRegistration
         services.TryAddSingleton(TimeProvider.System);
         services.TryAddSingleton<OutboxSignal>();
         services.TryAddSingleton<EventDispatcher>();
+        services.TryAddSingleton<DeadLetterCounts>();
+        services.AddHostedService(sp => sp.GetRequiredService<DeadLetterCounts>());
         services.AddHostedService<OutboxRelay>();
         return services;
     }

@@ -18,6 +18,11 @@ public static class EventingTelemetry
     public static readonly Counter<long> Retried = Meter.CreateCounter<long>("consortium.events.retried", description: "Deliveries that failed and will be retried");
     public static readonly Counter<long> Forged = Meter.CreateCounter<long>("consortium.events.forged", description: "Events refused because their source is not the service that owns their topic");
     public static readonly Counter<long> DeadLettered = Meter.CreateCounter<long>("consortium.events.dead_lettered", description: "Events given up on and dead-lettered");
+    public static readonly Counter<long> Deferred = Meter.CreateCounter<long>("consortium.events.deferred", description: "Deliveries a handler could not apply yet (not failures), delivered again later");
+
+    /// <summary>Dead letters stored now, per consuming app and topic: what an operator has to look at (read by <see cref="DeadLetterCounts"/>).</summary>
+    public static readonly ObservableGauge<long> DeadLetters = Meter.CreateObservableGauge("consortium.events.dead_letters", DeadLetterCounts.Observe,
+        description: "Dead letters stored and not replayed, per topic");
 
     /// <summary>Starts a span whose parent is the traceparent the event carried.</summary>
     public static Activity? StartFromTraceParent(string name, ActivityKind kind, string? traceParent, string topic)

@@ -39,6 +39,9 @@ public sealed record OutboxMessage(
     DateTimeOffset OccurredAt);
 
 /// <summary>An event a consumer gave up on, kept for an operator to look at and replay.</summary>
+/// <param name="Source">The publishing service, <paramref name="OccurredAt"/> and <paramref name="TraceParent"/>: the rest of
+/// the envelope, so a replay hands the handler the event as first delivered (null in letters kept before they were stored).</param>
+/// <param name="FirstAttemptAt">When the handler first got the event.</param>
 public sealed record DeadLetter(
     string EventId,
     string Consumer,
@@ -46,4 +49,28 @@ public sealed record DeadLetter(
     string Payload,
     string Reason,
     int Attempts,
-    DateTimeOffset DeadLetteredAt);
+    DateTimeOffset DeadLetteredAt,
+    string? Source = null,
+    DateTimeOffset? OccurredAt = null,
+    string? TraceParent = null,
+    DateTimeOffset? FirstAttemptAt = null)
+{
+    /// <summary>The name an operator replays it by: one dead letter per (event, consumer).</summary>
+    public string Key => DeadLetterKey.Format(EventId, Consumer);
+}
+
+/// <summary>A dead letter's name, <c>{event id}~{consumer}</c>: URL-safe; the consumer (a handler's type name) holds no '~'.</summary>
+public static class DeadLetterKey
+{
+    public const char Separator = '~';
+
+    public static string Format(string eventId, string consumer) => eventId + Separator + consumer;
+
+    public static bool TryParse(string? key, out string eventId, out string consumer)
+    {
+        var at = key?.LastIndexOf(Separator) ?? -1;
+        eventId = at > 0 ? key![..at] : "";
+        consumer = at > 0 ? key![(at + 1)..] : "";
+        return eventId.Length > 0 && consumer.Length > 0;
+    }
+}

@@ -1,4 +1,5 @@
 using CarTConsortium.Contracts.Approvals.V1;
+using CarTConsortium.Contracts.Operations.V1;
 using CarTConsortium.Contracts.Procurement.V1;
 using CarTConsortium.Contracts.Registry.V1;
 using CarTConsortium.Contracts.Slots.V1;
@@ -21,6 +22,7 @@ public static class GatewayClients
         Add<RegistryService.RegistryServiceClient>(services, portal);
         Add<ProcurementService.ProcurementServiceClient>(services, portal);
         Add<ApprovalsService.ApprovalsServiceClient>(services, portal);
+        Add<EventOperations.EventOperationsClient>(services, portal);
         return services;
     }
 
