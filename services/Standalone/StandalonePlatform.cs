@@ -7,6 +7,7 @@ using CarTConsortium.Portal;
 using CarTConsortium.Procurement;
 using CarTConsortium.Registry;
 using CarTConsortium.ServiceDefaults;
+using CarTConsortium.ServiceDefaults.Operations;
 using CarTConsortium.Slots;
 using CarTConsortium.Storage.Sqlite;
 using OpenTelemetry;
@@ -136,6 +137,7 @@ public sealed class StandalonePlatform : IAsyncDisposable
             builder.Services.AddSqliteStorage(databasePath, module.AppId);
             builder.Services.AddEmbeddedEventing(bus, builder.Configuration);
             module.AddServices(builder);
+            builder.AddOutboxOperations(module.AppId);
             var app = builder.Build();
             var notice = missing ?? OpenStore(module.AppId, databasePath, app);
             if (notice is null && !existed && await bus.HasServedAsync(module.AppId, ct))
@@ -155,6 +157,7 @@ public sealed class StandalonePlatform : IAsyncDisposable
             }
             app.MapDefaultEndpoints();
             module.MapEndpoints(app);
+            app.MapOutboxOperations();
             services[module.AppId] = app;
         }
 

@@ -1,4 +1,5 @@
 using CarTConsortium.BuildingBlocks.Eventing;
+using CarTConsortium.BuildingBlocks.Leases;
 using CarTConsortium.BuildingBlocks.Settings;
 using CarTConsortium.Eventing.Dapr;
 using CarTConsortium.Gateway;
@@ -37,6 +38,9 @@ public sealed class SettingsClassesTests
         [nameof(MongoStorageOptions)] = ((s, c) => s.AddMongoStorage(c), p => p.GetRequiredService<IOptions<MongoStorageOptions>>().Value),
         [nameof(EventingOptions)] = ((s, c) => s.AddEventingCore(c), p => p.GetRequiredService<IOptions<EventingOptions>>().Value),
         [nameof(DaprEventingOptions)] = ((s, c) => s.AddDaprEventing(c), p => p.GetRequiredService<IOptions<DaprEventingOptions>>().Value),
+        [nameof(LeaseOptions)] = ((s, c) => s.AddSingleton(c).AddLeases(), p => p.GetRequiredService<IOptions<LeaseOptions>>().Value),
+        [nameof(EventRetentionOptions)] = ((s, c) => s.AddValidatedSettings<EventRetentionOptions, EventRetentionOptionsValidator>(c),
+            p => p.GetRequiredService<IOptions<EventRetentionOptions>>().Value),
     };
 
     public static TheoryData<string, string, string, string> BadAtOnce => new()
@@ -56,6 +60,8 @@ public sealed class SettingsClassesTests
         { nameof(MongoStorageOptions), "Storage:MongoDb:Database", " ", "Storage:MongoDb:Database = ' ': is not set" },
         { nameof(EventingOptions), "Eventing:MaxDeliveryAttempts", "0", "Eventing:MaxDeliveryAttempts = '0': must be 1-100" },
         { nameof(DaprEventingOptions), "Eventing:Dapr:PubSubName", " ", "Eventing:Dapr:PubSubName = ' ': must name the Dapr pub/sub component" },
+        { nameof(LeaseOptions), "Leases:Duration", "00:00:00.500", "Leases:Duration = '00:00:00.5000000': must be 1 second to 10 minutes" },
+        { nameof(EventRetentionOptions), "Eventing:Retention", "1.00:00:00", "Eventing:Retention = '1.00:00:00': must be at least twice the longest delivery budget (2 days)" },
     };
 
     [Theory]

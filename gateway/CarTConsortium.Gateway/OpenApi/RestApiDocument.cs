@@ -47,6 +47,7 @@ public sealed partial class RestApiDocument(FederationOptions federation, ILogge
         describer.MapGrpcService<ProcurementContract>();
         describer.MapGrpcService<ApprovalsContract>();
         describer.MapGrpcService<SlotsContract>();
+        describer.MapGrpcService<OutboxOperationsContract>();
         // Hands the mapped endpoints to routing, where API descriptions read them; nothing runs.
         describer.UseRouting();
         describer.UseEndpoints(_ => { });
@@ -145,4 +146,6 @@ public sealed partial class RestApiDocument(FederationOptions federation, ILogge
     private sealed class ApprovalsContract : Contracts.Approvals.V1.ApprovalsService.ApprovalsServiceBase;
 
     private sealed class SlotsContract : Contracts.Slots.V1.SlotsService.SlotsServiceBase;
+
+    private sealed class OutboxOperationsContract : Contracts.Operations.V1.OutboxOperations.OutboxOperationsBase;
 }

@@ -15,7 +15,8 @@ public static class SchemaNames
             Contracts.Registry.V1.RegistryService.Descriptor.File,
             Contracts.Procurement.V1.ProcurementService.Descriptor.File,
             Contracts.Approvals.V1.ApprovalsService.Descriptor.File,
-            Contracts.Slots.V1.SlotsService.Descriptor.File)
+            Contracts.Slots.V1.SlotsService.Descriptor.File,
+            Contracts.Operations.V1.OutboxOperations.Descriptor.File)
         .SelectMany(file => file.MessageTypes.SelectMany(Nested).Select(m => (m.ClrType, m.FullName))
             .Concat(file.EnumTypes.Concat(file.MessageTypes.SelectMany(Nested).SelectMany(m => m.EnumTypes)).Select(e => (e.ClrType, e.FullName))))
         .Where(entry => entry.ClrType is not null)

@@ -1,5 +1,6 @@
 using CarTConsortium.Eventing.Dapr;
 using CarTConsortium.ServiceDefaults;
+using CarTConsortium.ServiceDefaults.Operations;
 using CarTConsortium.Storage.MongoDb;
 using Microsoft.AspNetCore.Builder;
 
@@ -20,11 +21,13 @@ public static class DistributedHost
         builder.Services.AddMongoStorage(builder.Configuration);
         builder.Services.AddDaprEventing(builder.Configuration);
         module.AddServices(builder);
+        builder.AddOutboxOperations(module.AppId);
 
         var app = builder.Build();
         app.MapDefaultEndpoints();
         app.MapDaprEventing();
         module.MapEndpoints(app);
+        app.MapOutboxOperations();
         await app.RunAsync();
     }
 }

@@ -16,7 +16,7 @@ namespace CarTConsortium.Storage.MongoDb;
 /// replica set or sharded cluster (a single-node replica set will do for development), version
 /// 4.4 or later so that a first insert may create its collection inside the transaction.
 /// </remarks>
-public sealed class MongoDocumentStore(IMongoDatabase database, OutboxSignal signal)
+public sealed partial class MongoDocumentStore(IMongoDatabase database, OutboxSignal signal)
     : IDocumentStore, IOutbox, IInbox, IDeadLetterStore
 {
     internal const string OutboxCollection = "_outbox";
@@ -195,7 +195,7 @@ public sealed class MongoDocumentStore(IMongoDatabase database, OutboxSignal sig
             return [];
         }
         await EnsureSchemaAsync(ct);
-        var pending = await _outbox.Find(Filter.Eq("publishedAt", BsonNull.Value))
+        var pending = await _outbox.Find(Filter.Eq("publishedAt", BsonNull.Value) & Filter.Eq("parkedAt", BsonNull.Value))
             .Sort(Builders<BsonDocument>.Sort.Ascending("seq"))
             .Limit(max)
             .ToListAsync(ct);
@@ -288,6 +288,7 @@ public sealed class MongoDocumentStore(IMongoDatabase database, OutboxSignal sig
         // Serves ListAsync: newest first.
         await _deadLetters.Indexes.CreateOneAsync(new CreateIndexModel<BsonDocument>(
             Builders<BsonDocument>.IndexKeys.Descending(DeadLetteredAtSortField).Descending("_id")));
+        await CreateOutboxOperationsIndexesAsync();
     }
 
     /// <summary>

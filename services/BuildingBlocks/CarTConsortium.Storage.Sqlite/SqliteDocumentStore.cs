@@ -11,7 +11,7 @@ namespace CarTConsortium.Storage.Sqlite;
 /// verbatim and their query keys in a JSON column beside it; the outbox, inbox and dead
 /// letters are tables in the same file, so one transaction covers a change and its events.
 /// </summary>
-public sealed class SqliteDocumentStore : IDocumentStore, IOutbox, IInbox, IDeadLetterStore
+public sealed partial class SqliteDocumentStore : IDocumentStore, IOutbox, IInbox, IDeadLetterStore
 {
     private readonly SqliteFile _file;
     private readonly OutboxSignal _signal;
@@ -20,7 +20,7 @@ public sealed class SqliteDocumentStore : IDocumentStore, IOutbox, IInbox, IDead
     /// <exception cref="StoreUnavailableException">The file cannot be opened or is damaged.</exception>
     public SqliteDocumentStore(string databasePath, OutboxSignal signal, string? service = null)
     {
-        _file = new SqliteFile(databasePath, Schema, service);
+        _file = new SqliteFile(databasePath, Schema + LeaseSchema + OutboxOperationsSchema, service);
         _signal = signal;
     }
 
@@ -129,7 +129,7 @@ public sealed class SqliteDocumentStore : IDocumentStore, IOutbox, IInbox, IDead
     {
         await using var connection = await _file.OpenAsync(ct);
         await using var command = connection.CreateCommand();
-        command.CommandText = "SELECT id, topic, payload, trace_parent, occurred_at FROM outbox WHERE published_at IS NULL ORDER BY seq LIMIT $max";
+        command.CommandText = "SELECT id, topic, payload, trace_parent, occurred_at FROM outbox WHERE published_at IS NULL AND id NOT IN (SELECT id FROM outbox_parked) ORDER BY seq LIMIT $max";
         command.Parameters.AddWithValue("$max", max);
         var pending = new List<OutboxMessage>();
         await using var reader = await command.ExecuteReaderAsync(ct);
