@@ -1,7 +1,7 @@
-using CarTConsortium.BuildingBlocks.Leases;
 using CarTConsortium.Approvals.ReadModels;
 using CarTConsortium.Approvals.Storage;
 using CarTConsortium.BuildingBlocks.Eventing;
+using CarTConsortium.BuildingBlocks.Leases;
 using CarTConsortium.BuildingBlocks.Storage;
 using CarTConsortium.Contracts.Registry.V1;
 using CarTConsortium.Storage.Sqlite;

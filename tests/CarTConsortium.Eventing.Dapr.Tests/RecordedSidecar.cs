@@ -1,5 +1,5 @@
-using System.Collections.Concurrent;
 using System.Buffers.Binary;
+using System.Collections.Concurrent;
 using System.Net;
 using System.Threading.Channels;
 using Dapr.Client.Autogen.Grpc.v1;

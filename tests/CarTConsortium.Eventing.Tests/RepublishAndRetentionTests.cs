@@ -48,7 +48,6 @@ public sealed class RepublishAndRetentionTests : IDisposable
         await using var approvalsAgain = await TestApp.StartProjectionAsync("approvals", _folder, newBus, _script);
         await using var registryAgain = await TestApp.StartAsync("registry", _folder, newBus);
         newBus.Open();
-        var beforeDuplicates = Duplicates.Count;
 
         Assert.Equal(1, await Operations(registryAgain).RepublishSinceAsync(since));
 
@@ -57,7 +56,6 @@ public sealed class RepublishAndRetentionTests : IDisposable
         Assert.Single(_script.Deliveries);
         Assert.Single((await approvalsAgain.Store.QueryAsync(Seen.Products, DocumentQuery.All)).Items);
         Assert.True(await approvalsAgain.Services.GetRequiredService<IInbox>().HasHandledAsync("approvals", eventId));
-        Assert.True(Duplicates.Count > beforeDuplicates);
     }
 
     [Fact]
@@ -100,38 +98,5 @@ public sealed class RepublishAndRetentionTests : IDisposable
     public void Dispose()
     {
         _folder.Dispose();
-    }
-
-    /// <summary>Counts the dispatcher's duplicate deliveries, which every app of the test process reports.</summary>
-    private static class Duplicates
-    {
-        private static long _count;
-        private static readonly System.Diagnostics.Metrics.MeterListener Listener = Start();
-
-        public static long Count
-        {
-            get
-            {
-                GC.KeepAlive(Listener);
-                return Interlocked.Read(ref _count);
-            }
-        }
-
-        private static System.Diagnostics.Metrics.MeterListener Start()
-        {
-            var listener = new System.Diagnostics.Metrics.MeterListener
-            {
-                InstrumentPublished = (instrument, l) =>
-                {
-                    if (instrument.Meter.Name == EventingTelemetry.Name && instrument.Name == "consortium.events.duplicates")
-                    {
-                        l.EnableMeasurementEvents(instrument);
-                    }
-                },
-            };
-            listener.SetMeasurementEventCallback<long>((_, value, _, _) => Interlocked.Add(ref _count, value));
-            listener.Start();
-            return listener;
-        }
     }
 }

@@ -17,6 +17,20 @@ public interface IEventStoreUnderTest
     IEventStoreUnderTest Replica();
 }
 
+/// <summary>One adapter's store instance; <paramref name="replica"/> opens another on the same database.</summary>
+public sealed class EventStoreUnderTest<TStore>(TStore store, Func<TStore> replica) : IEventStoreUnderTest
+    where TStore : IDocumentStore, IOutbox, IInbox, ILeaseStore, IOutboxOperations, IEventRetention
+{
+    public IDocumentStore Documents => store;
+    public IOutbox Outbox => store;
+    public IInbox Inbox => store;
+    public ILeaseStore Leases => store;
+    public IOutboxOperations Operations => store;
+    public IEventRetention Retention => store;
+
+    public IEventStoreUnderTest Replica() => new EventStoreUnderTest<TStore>(replica(), replica);
+}
+
 /// <summary>
 /// What every adapter must do for more than one replica and for an operator: leases, parking, republishing
 /// since a time, pruning. Each test runs against each adapter unchanged.

@@ -8,24 +8,15 @@ public sealed class SqliteEventStoreContractTests : EventStoreContractTests, IDi
 {
     private readonly TemporaryFolder _folder = new("cartc-event-store-");
 
-    protected override IEventStoreUnderTest CreateStore() => new SqliteStore(Path.Combine(_folder, $"{Guid.NewGuid():N}.db"));
+    protected override IEventStoreUnderTest CreateStore()
+    {
+        var path = Path.Combine(_folder, $"{Guid.NewGuid():N}.db");
+        SqliteDocumentStore Open() => new(path, new OutboxSignal());
+        return new EventStoreUnderTest<SqliteDocumentStore>(Open(), Open);
+    }
 
     public void Dispose()
     {
         _folder.Dispose();
-    }
-
-    private sealed class SqliteStore(string path) : IEventStoreUnderTest
-    {
-        private readonly SqliteDocumentStore _store = new(path, new OutboxSignal());
-
-        public IDocumentStore Documents => _store;
-        public IOutbox Outbox => _store;
-        public IInbox Inbox => _store;
-        public ILeaseStore Leases => _store;
-        public IOutboxOperations Operations => _store;
-        public IEventRetention Retention => _store;
-
-        public IEventStoreUnderTest Replica() => new SqliteStore(path);
     }
 }

@@ -4,8 +4,10 @@ using CarTConsortium.BuildingBlocks.Storage;
 namespace CarTConsortium.Storage.Sqlite;
 
 /// <summary>
-/// An expression index per key: (collection, json_extract(keys, '$.key'), id) is exactly what
-/// <see cref="QueryAsync"/> filters and orders by, so SQLite answers a key query from the index.
+/// An expression index per key on json_extract(keys, '$.key'). On a WITHOUT ROWID table a secondary index
+/// carries the primary key after its own columns, so the index is (key value, collection, id): exactly what
+/// <see cref="QueryAsync"/> filters and orders by. (Leading with the collection instead makes SQLite prefer
+/// the primary key and scan the collection until it has statistics.)
 /// </summary>
 public sealed partial class SqliteDocumentStore : IKeyIndexes
 {
@@ -19,7 +21,7 @@ public sealed partial class SqliteDocumentStore : IKeyIndexes
         }
         await using var connection = await _file.OpenAsync(ct);
         await SqliteFile.ExecuteAsync(connection,
-            $"CREATE INDEX IF NOT EXISTS documents_by_{key} ON documents (collection, json_extract(keys, '$.{key}'), id)", ct);
+            $"CREATE INDEX IF NOT EXISTS documents_by_{key} ON documents (json_extract(keys, '$.{key}'))", ct);
     }
 
     [GeneratedRegex("^[A-Za-z0-9_]{1,64}$")]

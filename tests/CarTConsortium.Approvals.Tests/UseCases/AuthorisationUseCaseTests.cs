@@ -1,9 +1,9 @@
-using CarTConsortium.BuildingBlocks.Leases;
 using CarTConsortium.Approvals.Authorisations;
 using CarTConsortium.Approvals.Jobs;
 using CarTConsortium.Approvals.Storage;
 using CarTConsortium.Approvals.UseCases.Authorisations;
 using CarTConsortium.BuildingBlocks.Errors;
+using CarTConsortium.BuildingBlocks.Leases;
 using CarTConsortium.BuildingBlocks.Security;
 using CarTConsortium.BuildingBlocks.Storage;
 using CarTConsortium.Contracts.Approvals.V1;
