@@ -55,7 +55,7 @@ public sealed class RepublishAndRetentionTests : IDisposable
         await Eventually.HoldsAsync(() => newBus.HasServedAsync("approvals"), "the new bus delivered the event to approvals");
         Assert.Single(_script.Deliveries);
         Assert.Single((await approvalsAgain.Store.QueryAsync(Seen.Products, DocumentQuery.All)).Items);
-        Assert.True(await approvalsAgain.Services.GetRequiredService<IInbox>().HasHandledAsync("approvals", eventId));
+        Assert.True(await approvalsAgain.Services.GetRequiredService<IInbox>().HasHandledAsync(typeof(ProductProjection).FullName!, eventId));
     }
 
     [Fact]
