@@ -138,6 +138,7 @@ public sealed class StandalonePlatform : IAsyncDisposable
             builder.Services.AddEmbeddedEventing(bus, builder.Configuration);
             module.AddServices(builder);
             builder.Services.AddEventOperations(scope: module.AppId);
+            builder.AddOutboxOperations(module.AppId);
             var app = builder.Build();
             var notice = missing ?? OpenStore(module.AppId, databasePath, app);
             if (notice is null && !existed && await bus.HasServedAsync(module.AppId, ct))
@@ -158,6 +159,7 @@ public sealed class StandalonePlatform : IAsyncDisposable
             app.MapDefaultEndpoints();
             module.MapEndpoints(app);
             app.MapEventOperations();
+            app.MapOutboxOperations();
             services[module.AppId] = app;
         }
 

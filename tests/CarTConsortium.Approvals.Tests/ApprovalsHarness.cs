@@ -1,6 +1,7 @@
 using CarTConsortium.Approvals.ReadModels;
 using CarTConsortium.Approvals.Storage;
 using CarTConsortium.BuildingBlocks.Eventing;
+using CarTConsortium.BuildingBlocks.Leases;
 using CarTConsortium.BuildingBlocks.Storage;
 using CarTConsortium.Contracts.Registry.V1;
 using CarTConsortium.Storage.Sqlite;
@@ -42,6 +43,9 @@ public sealed class ApprovalsHarness : IDisposable
     public SqliteDocumentStore Store { get; }
 
     public EventDispatcher Dispatcher { get; }
+
+    /// <summary>The leases a job of this app runs under.</summary>
+    public LeasedWork Leases => _services.GetRequiredService<LeasedWork>();
 
     /// <summary>Delivers the registry's announcement of a product, as a new event, for the first time.</summary>
     public Task<DeliveryOutcome> AnnounceAsync(string productId, string name, long registryVersion = 1) =>

@@ -1,4 +1,5 @@
 using System.Buffers.Binary;
+using System.Collections.Concurrent;
 using System.Net;
 using System.Threading.Channels;
 using Dapr.Client.Autogen.Grpc.v1;
@@ -24,6 +25,7 @@ public sealed class RecordedSidecar : IAsyncDisposable
 {
     private readonly WebApplication _app;
     private readonly Channel<PublishEventRequest> _published = Channel.CreateUnbounded<PublishEventRequest>();
+    private readonly ConcurrentQueue<(int Code, string Detail)> _refusals = new();
 
     private RecordedSidecar(WebApplication app) => _app = app;
 
@@ -52,6 +54,9 @@ public sealed class RecordedSidecar : IAsyncDisposable
         return await _published.Reader.ReadAsync(timeout.Token);
     }
 
+    /// <summary>Answers the next publish with this gRPC status instead of accepting it, as daprd does when it refuses one.</summary>
+    public void RefuseNext(int grpcStatus, string detail) => _refusals.Enqueue((grpcStatus, detail));
+
     private async Task PublishEventAsync(HttpContext http)
     {
         using var body = new MemoryStream();
@@ -65,6 +70,14 @@ public sealed class RecordedSidecar : IAsyncDisposable
         }
         var length = (int)BinaryPrimitives.ReadUInt32BigEndian(frame.Span[1..5]);
         var request = PublishEventRequest.Parser.ParseFrom(frame.Slice(5, length).Span);
+        if (_refusals.TryDequeue(out var refusal))
+        {
+            // A trailers-only answer: no message, the status in the trailers.
+            http.Response.ContentType = "application/grpc";
+            http.Response.AppendTrailer("grpc-status", refusal.Code.ToString(System.Globalization.CultureInfo.InvariantCulture));
+            http.Response.AppendTrailer("grpc-message", refusal.Detail);
+            return;
+        }
         await _published.Writer.WriteAsync(request, http.RequestAborted);
 
         var reply = new Empty().ToByteArray();

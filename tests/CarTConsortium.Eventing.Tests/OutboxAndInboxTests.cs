@@ -154,7 +154,8 @@ public sealed class OutboxAndInboxTests : IDisposable
     }
 
     private static OutboxRelay Relay(SqliteDocumentStore store, IEventPublisher publisher) =>
-        new(store, publisher, new OutboxSignal(), Options.Create(new EventingOptions { AppId = "registry" }), NullLogger<OutboxRelay>.Instance);
+        new(store, store, publisher, new OutboxSignal(), TestLeases.On(store), TimeProvider.System, Options.Create(new EventingOptions { AppId = "registry" }),
+            NullLogger<OutboxRelay>.Instance);
 
     internal static ProductRegistered Registered(string id) =>
         new() { Product = new Product { ProductId = id, Name = "Product " + id, TargetAntigen = "CD19", CellSource = CellSource.Autologous } };

@@ -1,5 +1,6 @@
 using CarTConsortium.BuildingBlocks.Storage;
 using CarTConsortium.ServiceDefaults.Jobs;
+using CarTConsortium.Testing;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Logging.Abstractions;
 using Microsoft.Extensions.Time.Testing;
@@ -11,8 +12,15 @@ public sealed class ScheduledJobTests : IAsyncDisposable
 {
     private static readonly TimeSpan Interval = TimeSpan.FromMinutes(10);
     private readonly FakeTimeProvider _clock = new(new DateTimeOffset(2026, 12, 7, 9, 0, 0, TimeSpan.Zero));
-    private readonly ServiceProvider _services = new ServiceCollection().BuildServiceProvider();
+    private readonly TemporaryFolder _folder = new("cartc-jobs-");
+    private readonly ServiceProvider _services;
     private readonly Nudge _nudge = new();
+
+    public ScheduledJobTests()
+    {
+        // A job runs its rounds under a lease in the app's store, as every app has one.
+        _services = JobServices.On(Path.Combine(_folder, "jobs.db"), _clock);
+    }
 
     [Fact]
     public async Task Runs_a_round_at_start_and_then_every_interval_on_the_apps_clock()
@@ -85,6 +93,7 @@ public sealed class ScheduledJobTests : IAsyncDisposable
     {
         _nudge.Dispose();
         await _services.DisposeAsync();
+        _folder.Dispose();
     }
 
     private sealed class Nudge : WakeUpSignal;

@@ -1,4 +1,5 @@
 using CarTConsortium.BuildingBlocks.Eventing;
+using CarTConsortium.BuildingBlocks.Leases;
 using CarTConsortium.BuildingBlocks.Settings;
 using CarTConsortium.Eventing.Dapr;
 using CarTConsortium.Gateway;
@@ -37,6 +38,9 @@ public sealed class SettingsClassesTests
         [nameof(MongoStorageOptions)] = ((s, c) => s.AddMongoStorage(c), p => p.GetRequiredService<IOptions<MongoStorageOptions>>().Value),
         [nameof(EventingOptions)] = ((s, c) => s.AddEventingCore(c), p => p.GetRequiredService<IOptions<EventingOptions>>().Value),
         [nameof(DaprEventingOptions)] = ((s, c) => s.AddDaprEventing(c), p => p.GetRequiredService<IOptions<DaprEventingOptions>>().Value),
+        [nameof(LeaseOptions)] = ((s, c) => s.AddSingleton(c).AddLeases(), p => p.GetRequiredService<IOptions<LeaseOptions>>().Value),
+        [nameof(EventRetentionOptions)] = ((s, c) => s.AddValidatedSettings<EventRetentionOptions, EventRetentionOptionsValidator>(c),
+            p => p.GetRequiredService<IOptions<EventRetentionOptions>>().Value),
     };
 
     public static TheoryData<string, string, string, string> BadAtOnce => new()
@@ -58,6 +62,8 @@ public sealed class SettingsClassesTests
         { nameof(EventingOptions), "Eventing:DeadLetterAfter", "00:00:00", "Eventing:DeadLetterAfter = '00:00:00': must be over 0 and at most 30 days" },
         { nameof(EventingOptions), "Eventing:DeadLetterAfter", "31.00:00:00", "Eventing:DeadLetterAfter = '31.00:00:00': must be over 0 and at most 30 days" },
         { nameof(DaprEventingOptions), "Eventing:Dapr:PubSubName", " ", "Eventing:Dapr:PubSubName = ' ': must name the Dapr pub/sub component" },
+        { nameof(LeaseOptions), "Leases:Duration", "00:00:00.500", "Leases:Duration = '00:00:00.5000000': must be 1 second to 10 minutes" },
+        { nameof(EventRetentionOptions), "Eventing:Retention", "1.00:00:00", "Eventing:Retention = '1.00:00:00': must be at least twice the longest delivery budget (2 days)" },
     };
 
     [Theory]

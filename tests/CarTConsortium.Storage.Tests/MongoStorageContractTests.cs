@@ -1,7 +1,6 @@
 using CarTConsortium.BuildingBlocks.Storage;
 using CarTConsortium.Storage.MongoDb;
 using MongoDB.Driver;
-using Xunit;
 
 namespace CarTConsortium.Storage.Tests;
 
@@ -12,26 +11,19 @@ namespace CarTConsortium.Storage.Tests;
 /// </summary>
 public sealed class MongoStorageContractTests : StorageContractTests, IDisposable
 {
-    public const string UriVariable = "CARTC_TEST_MONGODB_URI";
+    public const string UriVariable = MongoTestDatabases.UriVariable;
 
-    private readonly List<string> _databases = [];
-    private readonly MongoClient? _client = Environment.GetEnvironmentVariable(UriVariable) is { Length: > 0 } uri ? new MongoClient(uri) : null;
+    private readonly MongoTestDatabases _databases = new();
 
     protected override IStoreUnderTest CreateStore()
     {
-        Assert.SkipWhen(_client is null, $"No MongoDB server here: set {UriVariable} to a replica set's URI to run the MongoDB adapter's contract tests.");
-        var name = $"cartc_test_{Guid.NewGuid():N}";
-        _databases.Add(name);
-        return new MongoStore(_client!, name);
+        var (client, name) = _databases.Create();
+        return new MongoStore(client, name);
     }
 
     public void Dispose()
     {
-        foreach (var name in _databases)
-        {
-            _client?.DropDatabase(name);
-        }
-        _client?.Dispose();
+        _databases.Dispose();
     }
 
     private sealed class MongoStore(MongoClient client, string database) : IStoreUnderTest

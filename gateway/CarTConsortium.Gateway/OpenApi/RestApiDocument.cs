@@ -48,6 +48,7 @@ public sealed partial class RestApiDocument(FederationOptions federation, ILogge
         describer.MapGrpcService<ApprovalsContract>();
         describer.MapGrpcService<SlotsContract>();
         describer.MapGrpcService<OperationsContract>();
+        describer.MapGrpcService<OutboxOperationsContract>();
         // Hands the mapped endpoints to routing, where API descriptions read them; nothing runs.
         describer.UseRouting();
         describer.UseEndpoints(_ => { });
@@ -148,4 +149,6 @@ public sealed partial class RestApiDocument(FederationOptions federation, ILogge
     private sealed class ApprovalsContract : Contracts.Approvals.V1.ApprovalsService.ApprovalsServiceBase;
 
     private sealed class SlotsContract : Contracts.Slots.V1.SlotsService.SlotsServiceBase;
+
+    private sealed class OutboxOperationsContract : Contracts.Operations.V1.OutboxOperations.OutboxOperationsBase;
 }

@@ -16,7 +16,8 @@ public static class SchemaNames
             Contracts.Procurement.V1.ProcurementService.Descriptor.File,
             Contracts.Approvals.V1.ApprovalsService.Descriptor.File,
             Contracts.Slots.V1.SlotsService.Descriptor.File,
-            Contracts.Operations.V1.EventOperations.Descriptor.File)
+            Contracts.Operations.V1.EventOperations.Descriptor.File,
+            Contracts.Operations.V1.OutboxOperations.Descriptor.File)
         .SelectMany(file => file.MessageTypes.SelectMany(Nested).Select(m => (m.ClrType, m.FullName))
             .Concat(file.EnumTypes.Concat(file.MessageTypes.SelectMany(Nested).SelectMany(m => m.EnumTypes)).Select(e => (e.ClrType, e.FullName))))
         .Where(entry => entry.ClrType is not null)

@@ -1,4 +1,5 @@
 using CarTConsortium.BuildingBlocks.Eventing;
+using Dapr;
 using Dapr.Client;
 using Microsoft.Extensions.Options;
 
@@ -12,11 +13,19 @@ namespace CarTConsortium.Eventing.Dapr;
 /// </summary>
 public sealed class DaprEventPublisher(DaprClient dapr, IOptions<DaprEventingOptions> options) : IEventPublisher
 {
-    public Task PublishAsync(EventEnvelope envelope, CancellationToken ct = default)
+    /// <exception cref="EventRefusedException">The sidecar refused the event for good (<see cref="DaprPublishRefusal"/>).</exception>
+    public async Task PublishAsync(EventEnvelope envelope, CancellationToken ct = default)
     {
         ArgumentNullException.ThrowIfNull(envelope);
         var body = CloudEventJson.Write(envelope);
-        return dapr.PublishByteEventAsync(options.Value.PubSubName, envelope.Topic, body,
-            dataContentType: CloudEventJson.MediaType, cancellationToken: ct);
+        var pubSubName = options.Value.PubSubName;
+        try
+        {
+            await dapr.PublishByteEventAsync(pubSubName, envelope.Topic, body, dataContentType: CloudEventJson.MediaType, cancellationToken: ct);
+        }
+        catch (DaprException e) when (DaprPublishRefusal.ReasonFor(e, pubSubName) is { } reason)
+        {
+            throw new EventRefusedException(reason, e);
+        }
     }
 }

@@ -13,7 +13,7 @@ namespace CarTConsortium.Eventing.Embedded;
 /// Subscriptions are durable too: once an app subscribed to a topic, it gets every later
 /// event of it, whether or not it is running when the event is published.
 /// </summary>
-public sealed class EmbeddedBus : IDisposable
+public sealed partial class EmbeddedBus : IDisposable
 {
     private readonly SqliteFile _file;
     private readonly TimeProvider _clock;
@@ -22,7 +22,7 @@ public sealed class EmbeddedBus : IDisposable
 
     public EmbeddedBus(string databasePath, TimeProvider? clock = null)
     {
-        _file = new SqliteFile(databasePath, Schema, owner: "event bus");
+        _file = new SqliteFile(databasePath, Schema + RetentionSchema, owner: "event bus");
         _clock = clock ?? TimeProvider.System;
     }
 
@@ -161,6 +161,7 @@ public sealed class EmbeddedBus : IDisposable
         command.CommandText = """
             SELECT EXISTS (SELECT 1 FROM messages WHERE source = $app)
                 OR EXISTS (SELECT 1 FROM deliveries WHERE subscriber = $app AND state <> 'pending')
+                OR EXISTS (SELECT 1 FROM served WHERE app = $app)
             """;
         command.Parameters.AddWithValue("$app", app);
         return Convert.ToInt64(await command.ExecuteScalarAsync(ct), CultureInfo.InvariantCulture) == 1;

@@ -15,6 +15,7 @@ public static class EmbeddedEventing
         services.AddEventingCore(configuration);
         // Registered as an instance: the host owns the bus, not any one app's container.
         services.AddSingleton(bus);
+        services.AddSingleton<ITransportRetention>(bus);
         services.AddSingleton<IEventPublisher, EmbeddedBusPublisher>();
         services.AddHostedService<EmbeddedBusSubscriber>();
         return services;

@@ -24,12 +24,14 @@ public static class DistributedHost
         builder.Services.RequireDaprAppToken();
         module.AddServices(builder);
         builder.Services.AddEventOperations(scope: module.AppId);
+        builder.AddOutboxOperations(module.AppId);
 
         var app = builder.Build();
         app.MapDefaultEndpoints();
         app.MapDaprEventing();
         module.MapEndpoints(app);
         app.MapEventOperations();
+        app.MapOutboxOperations();
         await app.RunAsync();
     }
 }

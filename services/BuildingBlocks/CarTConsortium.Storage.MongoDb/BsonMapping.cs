@@ -43,6 +43,8 @@ internal static class BsonMapping
         { "_id", InboxId(mark.Consumer, mark.EventId) },
         { "consumer", mark.Consumer },
         { "eventId", mark.EventId },
+        // When pruning may drop it (after Eventing:Retention).
+        { "handledAt", new BsonDateTime(DateTime.UtcNow) },
     };
 
     /// <summary>One id per (consumer, event): the unique _id index is what makes a second mark fail.</summary>

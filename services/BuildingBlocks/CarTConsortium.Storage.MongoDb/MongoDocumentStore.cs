@@ -195,7 +195,7 @@ public sealed partial class MongoDocumentStore(IMongoDatabase database, OutboxSi
             return [];
         }
         await EnsureSchemaAsync(ct);
-        var pending = await _outbox.Find(Filter.Eq("publishedAt", BsonNull.Value))
+        var pending = await _outbox.Find(Filter.Eq("publishedAt", BsonNull.Value) & Filter.Eq("parkedAt", BsonNull.Value))
             .Sort(Builders<BsonDocument>.Sort.Ascending("seq"))
             .Limit(max)
             .ToListAsync(ct);
@@ -289,6 +289,7 @@ public sealed partial class MongoDocumentStore(IMongoDatabase database, OutboxSi
         await _deadLetters.Indexes.CreateOneAsync(new CreateIndexModel<BsonDocument>(
             Builders<BsonDocument>.IndexKeys.Descending(DeadLetteredAtSortField).Descending("_id")));
         await CreateDeliverySchemaAsync();
+        await CreateOutboxOperationsIndexesAsync();
     }
 
     /// <summary>

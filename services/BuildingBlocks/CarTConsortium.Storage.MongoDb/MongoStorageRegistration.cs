@@ -1,4 +1,5 @@
 using CarTConsortium.BuildingBlocks.Settings;
+using CarTConsortium.BuildingBlocks.Leases;
 using CarTConsortium.BuildingBlocks.Storage;
 using Microsoft.Extensions.Configuration;
 using Microsoft.Extensions.DependencyInjection;
@@ -38,6 +39,11 @@ public static class MongoStorageRegistration
         services.AddSingleton<IDeadLetterStore>(provider => provider.GetRequiredService<MongoDocumentStore>());
         services.AddSingleton<IDeliveryAttemptStore>(provider => provider.GetRequiredService<MongoDocumentStore>());
         services.AddSingleton<IDeadLetterOperations>(provider => provider.GetRequiredService<MongoDocumentStore>());
+        services.AddSingleton<ILeaseStore>(provider => provider.GetRequiredService<MongoDocumentStore>());
+        services.AddSingleton<IOutboxOperations>(provider => provider.GetRequiredService<MongoDocumentStore>());
+        services.AddSingleton<IEventRetention>(provider => provider.GetRequiredService<MongoDocumentStore>());
+        services.AddSingleton<IKeyIndexes>(provider => provider.GetRequiredService<MongoDocumentStore>());
+        services.AddLeases();
         services.AddHostedService<MongoSchemaInitializer>();
         services.TryAddSingleton(TimeProvider.System);
         // Only the check's registration: the app's own health wiring (ServiceDefaults) brings the health service.

@@ -20,7 +20,7 @@ public sealed partial class SqliteDocumentStore : IDocumentStore, IOutbox, IInbo
     /// <exception cref="StoreUnavailableException">The file cannot be opened or is damaged.</exception>
     public SqliteDocumentStore(string databasePath, OutboxSignal signal, string? service = null)
     {
-        _file = new SqliteFile(databasePath, Schema + CollectionKeysSchema + DeliverySchema, service);
+        _file = new SqliteFile(databasePath, Schema + CollectionKeysSchema + DeliverySchema + LeaseSchema + OutboxOperationsSchema, service);
         _signal = signal;
     }
 
@@ -126,7 +126,7 @@ public sealed partial class SqliteDocumentStore : IDocumentStore, IOutbox, IInbo
     {
         await using var connection = await _file.OpenAsync(ct);
         await using var command = connection.CreateCommand();
-        command.CommandText = "SELECT id, topic, payload, trace_parent, occurred_at FROM outbox WHERE published_at IS NULL ORDER BY seq LIMIT $max";
+        command.CommandText = "SELECT id, topic, payload, trace_parent, occurred_at FROM outbox WHERE published_at IS NULL AND id NOT IN (SELECT id FROM outbox_parked) ORDER BY seq LIMIT $max";
         command.Parameters.AddWithValue("$max", max);
         var pending = new List<OutboxMessage>();
         await using var reader = await command.ExecuteReaderAsync(ct);

@@ -1,3 +1,4 @@
+using CarTConsortium.BuildingBlocks.Leases;
 using CarTConsortium.BuildingBlocks.Storage;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.DependencyInjection.Extensions;
@@ -28,6 +29,11 @@ public static class SqliteStorageRegistration
         services.AddSingleton<IDeliveryAttemptStore>(sp => sp.GetRequiredService<SqliteDocumentStore>());
         services.AddSingleton<IDeadLetterOperations>(sp => sp.GetRequiredService<SqliteDocumentStore>());
         services.AddHostedService<SqliteCollectionsInitializer>();
+        services.AddSingleton<ILeaseStore>(sp => sp.GetRequiredService<SqliteDocumentStore>());
+        services.AddSingleton<IOutboxOperations>(sp => sp.GetRequiredService<SqliteDocumentStore>());
+        services.AddSingleton<IEventRetention>(sp => sp.GetRequiredService<SqliteDocumentStore>());
+        services.AddSingleton<IKeyIndexes>(sp => sp.GetRequiredService<SqliteDocumentStore>());
+        services.AddLeases();
 
         // Bound from the app's own configuration when its container is built (the wiring needs no value of it).
         services.TryAddEnumerable(ServiceDescriptor.Singleton<IValidateOptions<SqliteStorageOptions>, SqliteStorageOptionsValidator>());

@@ -4,6 +4,7 @@ using CarTConsortium.BuildingBlocks.Storage;
 using CarTConsortium.Registry.Api;
 using CarTConsortium.Registry.DemoData;
 using CarTConsortium.Registry.Domain.Patients;
+using CarTConsortium.Registry.Storage;
 using CarTConsortium.Registry.UseCases.Members;
 using CarTConsortium.Registry.UseCases.Patients;
 using CarTConsortium.Registry.UseCases.Products;
@@ -58,6 +59,7 @@ public sealed class RegistryModule : IServiceModule
         builder.Services.AddValidatedSettings<RegistryOptions, RegistryOptionsValidator>(builder.Configuration);
         // The store creates their key indexes and back-fills new keys at start.
         builder.Services.AddDocumentCollectionsFrom(typeof(Storage.RegistryCollections));
+        builder.Services.AddHostedService<AccessLogIndex>();
         builder.Services.AddSingleton(services => new Pseudonymiser(services.GetRequiredService<IOptions<RegistryOptions>>().Value.Pseudonymisation));
         builder.Services.AddSingleton(services => services.GetRequiredService<IOptions<RegistryOptions>>().Value.Enrolment.Limit());
         builder.Services.AddSingleton<EnrolmentTelemetry>();

@@ -3,6 +3,7 @@ using CarTConsortium.Approvals.Jobs;
 using CarTConsortium.Approvals.Storage;
 using CarTConsortium.Approvals.UseCases.Authorisations;
 using CarTConsortium.BuildingBlocks.Errors;
+using CarTConsortium.BuildingBlocks.Leases;
 using CarTConsortium.BuildingBlocks.Security;
 using CarTConsortium.BuildingBlocks.Storage;
 using CarTConsortium.Contracts.Approvals.V1;
@@ -201,7 +202,7 @@ public sealed class AuthorisationUseCaseTests : IAsyncLifetime
     public async Task The_expiry_job_expires_an_approval_the_day_after_its_last_day_on_the_apps_clock()
     {
         var a = await Approved("tisagenlecleucel", "KZ", Pathway.MarketingAuthorisation, expires: Today.AddDays(1));
-        var job = new AuthorisationExpiryJob(new ScopeFactory(_expire), _harness.Clock, Options.Create(new ApprovalsOptions { ExpiryCheckInterval = TimeSpan.FromHours(1) }),
+        var job = new AuthorisationExpiryJob(new ScopeFactory(_expire, _harness.Leases), _harness.Clock, Options.Create(new ApprovalsOptions { ExpiryCheckInterval = TimeSpan.FromHours(1) }),
             NullLogger<AuthorisationExpiryJob>.Instance);
 
         await job.StartAsync(None);
@@ -342,13 +343,14 @@ public sealed class AuthorisationUseCaseTests : IAsyncLifetime
             .Select(m => AuthorisationChanged.Parser.ParseJson(m.Payload).Authorisation)];
 
     /// <summary>Scopes that hand out this test's expiry use case, as the host's container would.</summary>
-    private sealed class ScopeFactory(ExpireDueAuthorisations expire) : IServiceScopeFactory, IServiceScope, IServiceProvider, IAsyncDisposable
+    private sealed class ScopeFactory(ExpireDueAuthorisations expire, LeasedWork leases) : IServiceScopeFactory, IServiceScope, IServiceProvider, IAsyncDisposable
     {
         public IServiceScope CreateScope() => this;
 
         public IServiceProvider ServiceProvider => this;
 
-        public object? GetService(Type serviceType) => serviceType == typeof(ExpireDueAuthorisations) ? expire : null;
+        public object? GetService(Type serviceType) =>
+            serviceType == typeof(ExpireDueAuthorisations) ? expire : serviceType == typeof(LeasedWork) ? leases : null;
 
         public void Dispose()
         {

@@ -1,3 +1,4 @@
+using CarTConsortium.BuildingBlocks.Leases;
 using CarTConsortium.BuildingBlocks.Storage;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Hosting;
@@ -11,10 +12,14 @@ namespace CarTConsortium.ServiceDefaults.Jobs;
 /// <see cref="WakeUp"/> signal fires, and at the time a round asks for (e.g. the next pool's
 /// closing time). Each round runs in a scope of its own. A failed round is logged and tried
 /// again at the next wake; it never stops the app. A derived job says only what one round does.
+/// With several replicas only the one holding the job's lease in the store runs rounds (<see cref="LeasedWork"/>).
 /// </summary>
 /// <typeparam name="TResult">What a round reports (tests call <see cref="RunOnceAsync"/> and read it).</typeparam>
 public abstract class ScheduledJob<TResult>(IServiceScopeFactory scopes, TimeProvider clock, ILogger logger) : BackgroundService
 {
+    /// <summary>The app's clock, which the loop runs on.</summary>
+    protected TimeProvider Clock => clock;
+
     /// <summary>The longest time between two rounds.</summary>
     protected abstract TimeSpan Interval { get; }
 
@@ -43,7 +48,30 @@ public abstract class ScheduledJob<TResult>(IServiceScopeFactory scopes, TimePro
         }
     }
 
+    /// <summary>The lease in the service's store that the replica running this job holds; by default the job's type name.</summary>
+    protected virtual string LeaseName => GetType().Name;
+
     protected sealed override async Task ExecuteAsync(CancellationToken stoppingToken)
+    {
+        // Resolved here rather than taken in the constructor, so that every job keeps its constructor.
+        LeasedWork leases;
+        await using (var scope = scopes.CreateAsyncScope())
+        {
+            leases = scope.ServiceProvider.GetRequiredService<LeasedWork>();
+        }
+        try
+        {
+            // One replica runs the rounds; the others wait to take over and pass their wake-ups on.
+            await leases.RunWhileHeldAsync(LeaseName, WakeUp, RoundsAsync, stoppingToken);
+        }
+        catch (OperationCanceledException) when (stoppingToken.IsCancellationRequested)
+        {
+            // Stopping.
+        }
+    }
+
+    /// <summary>The rounds while this replica holds the job's lease; <paramref name="held"/> fires when it is lost or the app stops.</summary>
+    private async Task RoundsAsync(CancellationToken held)
     {
         // The timer ticks on the app's clock from the start, so a tick that falls while a round runs is not lost.
         using var timer = new PeriodicTimer(Interval, clock);
@@ -51,12 +79,12 @@ public abstract class ScheduledJob<TResult>(IServiceScopeFactory scopes, TimePro
         Task<bool>? wake = null;
         try
         {
-            while (!stoppingToken.IsCancellationRequested)
+            while (!held.IsCancellationRequested)
             {
-                var result = await RunOnceAsync(stoppingToken);
-                tick ??= timer.WaitForNextTickAsync(stoppingToken).AsTask();
-                wake ??= WakeUp?.WaitAsync(Timeout.InfiniteTimeSpan, stoppingToken);
-                using var alarmOff = CancellationTokenSource.CreateLinkedTokenSource(stoppingToken);
+                var result = await RunOnceAsync(held);
+                tick ??= timer.WaitForNextTickAsync(held).AsTask();
+                wake ??= WakeUp?.WaitAsync(Timeout.InfiniteTimeSpan, held);
+                using var alarmOff = CancellationTokenSource.CreateLinkedTokenSource(held);
                 var alarm = result is not null && NextRoundAt(result) is { } due
                     ? Task.Delay(Max(TimeSpan.Zero, due - clock.GetUtcNow()), clock, alarmOff.Token)
                     : null;
@@ -75,9 +103,9 @@ public abstract class ScheduledJob<TResult>(IServiceScopeFactory scopes, TimePro
                 }
             }
         }
-        catch (OperationCanceledException) when (stoppingToken.IsCancellationRequested)
+        catch (OperationCanceledException) when (held.IsCancellationRequested)
         {
-            // Stopping.
+            // The lease was lost or the app stops.
         }
     }
 

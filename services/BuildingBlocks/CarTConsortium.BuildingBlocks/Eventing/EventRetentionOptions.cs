@@ -1,0 +1,48 @@
+using System.ComponentModel.DataAnnotations;
+using CarTConsortium.BuildingBlocks.Settings;
+using Microsoft.Extensions.Options;
+
+namespace CarTConsortium.BuildingBlocks.Eventing;
+
+/// <summary>How long the eventing keeps what it has done ("Eventing" section, <c>Retention</c>), checked at start by <see cref="EventRetentionOptionsValidator"/>.</summary>
+public sealed class EventRetentionOptions : ISettingsSection, IValidatableObject
+{
+    public static string Section => "Eventing";
+
+    /// <summary>
+    /// The longest time deliveries of one event go on before it is dead-lettered, across every setting that
+    /// governs them (attempts and their delays today; a dead-letter time budget must stay under it).
+    /// </summary>
+    public static readonly TimeSpan LongestDeliveryBudget = TimeSpan.FromDays(1);
+
+    /// <summary>
+    /// Published outbox events, inbox marks and (standalone) delivered bus entries older than this are pruned.
+    /// Why a redelivery older than this cannot happen: an event is redelivered only while its deliveries go on
+    /// (within <see cref="LongestDeliveryBudget"/>, after which it is dead-lettered, and a replay of a dead letter
+    /// removes its mark anyway), or when its outbox row is republished, and that row is pruned no later than
+    /// the marks it caused (a mark is made after the publication). So a mark is never pruned while a delivery
+    /// it must absorb can still come, provided the retention is well over the delivery budget.
+    /// </summary>
+    public TimeSpan Retention { get; set; } = TimeSpan.FromDays(7);
+
+    /// <summary>The settings' mistakes, each naming the setting and the value read.</summary>
+    public IEnumerable<ValidationResult> Validate(ValidationContext validationContext)
+    {
+        if (Retention < 2 * LongestDeliveryBudget || Retention > TimeSpan.FromDays(3650))
+        {
+            yield return Setting.Problem(Section, nameof(Retention), Retention,
+                $"must be at least twice the longest delivery budget ({2 * LongestDeliveryBudget:%d} days), so that no redelivery outlives its inbox mark, and at most 3650 days");
+        }
+    }
+}
+
+/// <summary>Checks <see cref="EventRetentionOptions"/> at start, generated from its rules.</summary>
+[OptionsValidator]
+public sealed partial class EventRetentionOptionsValidator : IValidateOptions<EventRetentionOptions>;
+
+/// <summary>A transport that keeps delivered messages itself (the embedded bus) and prunes them; a broker such as Dapr's has its own retention.</summary>
+public interface ITransportRetention
+{
+    /// <summary>Removes messages every subscriber has settled, delivered before <paramref name="before"/>; returns how many.</summary>
+    Task<int> PruneDeliveredAsync(DateTimeOffset before, CancellationToken ct = default);
+}

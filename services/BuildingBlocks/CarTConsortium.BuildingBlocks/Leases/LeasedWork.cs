@@ -1,0 +1,181 @@
+using CarTConsortium.BuildingBlocks.Storage;
+using Microsoft.Extensions.Logging;
+using Microsoft.Extensions.Options;
+
+namespace CarTConsortium.BuildingBlocks.Leases;
+
+/// <summary>
+/// Runs single-replica work (the outbox relay, each background job) only while this instance holds the
+/// work's lease in the service's store. Every replica runs the same loop: the holder renews every third
+/// of <see cref="LeaseOptions.Duration"/> and works; the others try to take the lease as often, so one
+/// takes over at the latest one duration after the holder stopped renewing, or at once when it released
+/// the lease at a graceful stop.
+/// </summary>
+/// <remarks>
+/// Wake-ups cross replicas through the lease record: a replica that does not hold the lease and whose
+/// in-process signal fires (a commit saved events, a pool opened) records a wake-up request on it, and
+/// the holder sees it at its next renewal and runs a round. A wake-up raised on another replica therefore
+/// reaches the holder within <see cref="LeaseOptions.RenewEvery"/> (5 s by default); on the holder itself
+/// it is immediate.
+/// </remarks>
+public sealed class LeasedWork(ILeaseStore store, IOptions<LeaseOptions> options, TimeProvider clock, LeaseHolder holder, ILogger<LeasedWork> logger)
+{
+    private static readonly TimeSpan ReleaseTimeout = TimeSpan.FromSeconds(5);
+
+    /// <summary>This instance's holder id.</summary>
+    public string Holder => holder.Id;
+
+    /// <summary>
+    /// Until <paramref name="stoppingToken"/> fires: takes the lease <paramref name="name"/> when it can and runs
+    /// <paramref name="work"/> while holding it. The token handed to the work fires when the lease is lost (a
+    /// renewal failed or found another holder) or the app stops; the work must then return. At a graceful stop
+    /// the lease is released.
+    /// </summary>
+    /// <param name="wake">The work's in-process wake-up: forwarded to the holder while this instance does not hold the lease; notified when another replica asked for a round.</param>
+    public async Task RunWhileHeldAsync(string name, WakeUpSignal? wake, Func<CancellationToken, Task> work, CancellationToken stoppingToken)
+    {
+        ArgumentNullException.ThrowIfNull(work);
+        while (!stoppingToken.IsCancellationRequested)
+        {
+            var grant = await TryAcquireAsync(name, stoppingToken);
+            if (grant is null)
+            {
+                await WaitWithoutLeaseAsync(name, wake, stoppingToken);
+                continue;
+            }
+
+            LeaseLog.Taken(logger, name, holder.Id, grant.ExpiresAt);
+            using var held = CancellationTokenSource.CreateLinkedTokenSource(stoppingToken);
+            var keeping = KeepAsync(name, grant, wake, held);
+            try
+            {
+                await work(held.Token);
+            }
+            catch (OperationCanceledException) when (held.IsCancellationRequested)
+            {
+                // Lost or stopping: the loop below decides which.
+            }
+            finally
+            {
+                await held.CancelAsync();
+                await keeping;
+            }
+        }
+        await ReleaseAsync(name);
+    }
+
+    private async Task<LeaseGrant?> TryAcquireAsync(string name, CancellationToken ct)
+    {
+        try
+        {
+            return await store.TryAcquireAsync(name, holder.Id, clock.GetUtcNow(), options.Value.Duration, ct);
+        }
+        catch (Exception e) when (e is not OperationCanceledException)
+        {
+            // The store is unreachable: nobody can take the lease now, and this instance tries again shortly.
+            LeaseLog.AcquireFailed(logger, e, name);
+            return null;
+        }
+    }
+
+    /// <summary>Renews until the lease is lost or the work ends; a lost lease cancels <paramref name="held"/>.</summary>
+    private async Task KeepAsync(string name, LeaseGrant grant, WakeUpSignal? wake, CancellationTokenSource held)
+    {
+        try
+        {
+            while (true)
+            {
+                if (grant.WakeRequested)
+                {
+                    wake?.Notify();
+                }
+                await Task.Delay(options.Value.RenewEvery, clock, held.Token);
+                var renewed = await store.TryAcquireAsync(name, holder.Id, clock.GetUtcNow(), options.Value.Duration, held.Token);
+                if (renewed is null)
+                {
+                    LeaseLog.Lost(logger, name, holder.Id);
+                    await held.CancelAsync();
+                    return;
+                }
+                grant = renewed;
+            }
+        }
+        catch (OperationCanceledException) when (held.IsCancellationRequested)
+        {
+            // The work ended or the app stops.
+        }
+        catch (Exception e)
+        {
+            // Unsure whether the lease still holds: stop working rather than risk two workers; the loop takes it again when it can.
+            LeaseLog.RenewFailed(logger, e, name);
+            await held.CancelAsync();
+        }
+    }
+
+    /// <summary>Waits until the next try; a local wake-up meanwhile is recorded on the lease for its holder.</summary>
+    private async Task WaitWithoutLeaseAsync(string name, WakeUpSignal? wake, CancellationToken ct)
+    {
+        var nextTry = Task.Delay(options.Value.RenewEvery, clock, ct);
+        if (wake is null)
+        {
+            await nextTry;
+            return;
+        }
+        using var stopWaiting = CancellationTokenSource.CreateLinkedTokenSource(ct);
+        var woken = wake.WaitAsync(Timeout.InfiniteTimeSpan, stopWaiting.Token);
+        if (await Task.WhenAny(nextTry, woken) == woken && woken.IsCompletedSuccessfully)
+        {
+            try
+            {
+                await store.RequestWakeAsync(name, ct);
+            }
+            catch (Exception e) when (e is not OperationCanceledException)
+            {
+                // A lost wake-up costs latency only: the holder works at its own interval too.
+                LeaseLog.WakeFailed(logger, e, name);
+            }
+            // Later wake-ups until the next try count as one.
+            await nextTry;
+            return;
+        }
+        await stopWaiting.CancelAsync();
+        await ((Task)woken).ConfigureAwait(ConfigureAwaitOptions.SuppressThrowing);
+        await nextTry;
+    }
+
+    private async Task ReleaseAsync(string name)
+    {
+        try
+        {
+            using var timeout = new CancellationTokenSource(ReleaseTimeout);
+            await store.ReleaseAsync(name, holder.Id, timeout.Token);
+        }
+        catch (Exception e)
+        {
+            // The lease then expires on its own; another replica waits one duration at most.
+            LeaseLog.ReleaseFailed(logger, e, name);
+        }
+    }
+}
+
+/// <summary>This file's log messages, source-generated.</summary>
+internal static partial class LeaseLog
+{
+    [LoggerMessage(Level = LogLevel.Information, Message = "Took the lease {Lease} as {Holder} (until {ExpiresAt:O}, renewed as it runs)")]
+    public static partial void Taken(ILogger logger, string lease, string holder, DateTimeOffset expiresAt);
+
+    [LoggerMessage(Level = LogLevel.Warning, Message = "Lost the lease {Lease} ({Holder}): another replica holds it; this one stops that work")]
+    public static partial void Lost(ILogger logger, string lease, string holder);
+
+    [LoggerMessage(Level = LogLevel.Warning, Message = "Taking the lease {Lease} failed; trying again shortly")]
+    public static partial void AcquireFailed(ILogger logger, Exception error, string lease);
+
+    [LoggerMessage(Level = LogLevel.Warning, Message = "Renewing the lease {Lease} failed; its work stops until the lease is taken again")]
+    public static partial void RenewFailed(ILogger logger, Exception error, string lease);
+
+    [LoggerMessage(Level = LogLevel.Warning, Message = "Asking the holder of the lease {Lease} for a round failed; it works at its own interval")]
+    public static partial void WakeFailed(ILogger logger, Exception error, string lease);
+
+    [LoggerMessage(Level = LogLevel.Warning, Message = "Releasing the lease {Lease} failed; it expires on its own")]
+    public static partial void ReleaseFailed(ILogger logger, Exception error, string lease);
+}

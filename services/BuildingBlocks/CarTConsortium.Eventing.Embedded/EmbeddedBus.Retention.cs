@@ -1,0 +1,43 @@
+using CarTConsortium.BuildingBlocks.Eventing;
+using CarTConsortium.Storage.Sqlite;
+
+namespace CarTConsortium.Eventing.Embedded;
+
+/// <summary>
+/// Pruning the bus: a message leaves once every subscriber settled its delivery (done or dropped) and the last
+/// settlement is older than the retention; its deliveries go with it. What <see cref="HasServedAsync"/> must
+/// still know (that an app had data) is kept in <c>served</c> first. A rebuild by replay then relearns only
+/// what is within the retention: the bus is not a backup.
+/// </summary>
+public sealed partial class EmbeddedBus : ITransportRetention
+{
+    private const string RetentionSchema = """
+            CREATE TABLE IF NOT EXISTS served (app TEXT PRIMARY KEY) WITHOUT ROWID;
+            CREATE INDEX IF NOT EXISTS deliveries_message ON deliveries (message_id);
+            """;
+
+    public async Task<int> PruneDeliveredAsync(DateTimeOffset before, CancellationToken ct = default)
+    {
+        await using var connection = await _file.OpenAsync(ct);
+        await using var transaction = await SqliteFile.BeginWriteAsync(connection, ct);
+        await SqliteFile.ExecuteAsync(connection, """
+            INSERT OR IGNORE INTO served (app)
+                SELECT DISTINCT source FROM messages
+                UNION SELECT DISTINCT subscriber FROM deliveries WHERE state <> 'pending'
+            """, ct);
+        // Candidates: no delivery pending, and every delivery settled before the cutoff (due_at is when it was last due).
+        await SqliteFile.ExecuteAsync(connection, """
+            CREATE TEMP TABLE IF NOT EXISTS prunable (id TEXT PRIMARY KEY);
+            DELETE FROM prunable;
+            INSERT INTO prunable (id)
+                SELECT m.id FROM messages m
+                WHERE NOT EXISTS (SELECT 1 FROM deliveries d WHERE d.message_id = m.id AND (d.state = 'pending' OR d.due_at >= $before))
+                  AND (EXISTS (SELECT 1 FROM deliveries d WHERE d.message_id = m.id) OR m.occurred_at < $before);
+            """, ct, ("$before", Timestamp(before)));
+        await SqliteFile.ExecuteAsync(connection, "DELETE FROM deliveries WHERE message_id IN (SELECT id FROM prunable)", ct);
+        var pruned = await SqliteFile.ExecuteAsync(connection, "DELETE FROM messages WHERE id IN (SELECT id FROM prunable)", ct);
+        await SqliteFile.ExecuteAsync(connection, "DROP TABLE prunable", ct);
+        await transaction.CommitAsync(ct);
+        return pruned;
+    }
+}

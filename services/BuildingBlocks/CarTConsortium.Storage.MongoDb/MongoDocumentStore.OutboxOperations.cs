@@ -1,0 +1,88 @@
+using CarTConsortium.BuildingBlocks.Storage;
+using MongoDB.Bson;
+using MongoDB.Driver;
+
+namespace CarTConsortium.Storage.MongoDb;
+
+/// <summary>
+/// Parking, republishing and pruning on <c>_outbox</c> and <c>_inbox</c>. A parked event keeps its place
+/// (its seq) and carries <c>parkedAt</c> and <c>parkReason</c>; <see cref="ReadPendingAsync"/> skips it.
+/// </summary>
+public sealed partial class MongoDocumentStore : IOutboxOperations, IEventRetention
+{
+    // $ne null matches only documents that have the field with a value.
+    private static readonly FilterDefinition<BsonDocument> Parked = Builders<BsonDocument>.Filter.Ne("parkedAt", BsonNull.Value);
+
+    /// <summary>Serves listing parked events in commit order and pruning the inbox by age; pruning the outbox uses its (publishedAt, seq) index.</summary>
+    private async Task CreateOutboxOperationsIndexesAsync()
+    {
+        await _outbox.Indexes.CreateOneAsync(new CreateIndexModel<BsonDocument>(
+            Builders<BsonDocument>.IndexKeys.Ascending("parkedAt").Ascending("seq"),
+            new CreateIndexOptions<BsonDocument> { PartialFilterExpression = Builders<BsonDocument>.Filter.Exists("parkedAt") }));
+        await _inbox.Indexes.CreateOneAsync(new CreateIndexModel<BsonDocument>(Builders<BsonDocument>.IndexKeys.Ascending("handledAt")));
+    }
+
+    public async Task ParkAsync(string messageId, string reason, DateTimeOffset parkedAt, CancellationToken ct = default) =>
+        await _outbox.UpdateOneAsync(Filter.Eq("_id", messageId) & Filter.Eq("publishedAt", BsonNull.Value),
+            Builders<BsonDocument>.Update.Set("parkedAt", parkedAt.UtcDateTime).Set("parkReason", reason), cancellationToken: ct);
+
+    public async Task<IReadOnlyList<ParkedEvent>> ListParkedAsync(int max, long? afterSeq, CancellationToken ct = default)
+    {
+        if (max <= 0)
+        {
+            return [];
+        }
+        var parked = await _outbox.Find(Parked & Filter.Gt("seq", afterSeq ?? 0))
+            .Sort(Builders<BsonDocument>.Sort.Ascending("seq"))
+            .Limit(max)
+            .ToListAsync(ct);
+        return parked.Select(document =>
+        {
+            var message = BsonMapping.ToOutboxMessage(document);
+            return new ParkedEvent(document["seq"].ToInt64(), message.Id, message.Topic, message.OccurredAt, document["parkReason"].AsString,
+                new DateTimeOffset(document["parkedAt"].ToUniversalTime(), TimeSpan.Zero));
+        }).ToList();
+    }
+
+    public async Task<bool> RequeueParkedAsync(string messageId, CancellationToken ct = default)
+    {
+        var result = await _outbox.UpdateOneAsync(Filter.Eq("_id", messageId) & Parked,
+            Builders<BsonDocument>.Update.Unset("parkedAt").Unset("parkReason"), cancellationToken: ct);
+        if (result.ModifiedCount > 0)
+        {
+            signal.Notify();
+        }
+        return result.ModifiedCount > 0;
+    }
+
+    public async Task<IReadOnlyDictionary<string, long>> CountParkedAsync(CancellationToken ct = default)
+    {
+        var groups = await _outbox.Aggregate()
+            .Match(Parked)
+            .Group(new BsonDocument { { "_id", "$topic" }, { "count", new BsonDocument("$sum", 1) } })
+            .ToListAsync(ct);
+        return groups.ToDictionary(g => g["_id"].AsString, g => g["count"].ToInt64(), StringComparer.Ordinal);
+    }
+
+    public async Task<int> RepublishSinceAsync(DateTimeOffset since, CancellationToken ct = default)
+    {
+        var result = await _outbox.UpdateManyAsync(Filter.Gte("publishedAt", since.UtcDateTime),
+            Builders<BsonDocument>.Update.Set("publishedAt", BsonNull.Value), cancellationToken: ct);
+        if (result.ModifiedCount > 0)
+        {
+            signal.Notify();
+        }
+        return (int)result.ModifiedCount;
+    }
+
+    public async Task<PrunedEvents> PruneAsync(DateTimeOffset before, CancellationToken ct = default)
+    {
+        // Marks written before they carried handledAt are dated now, so they go one retention later.
+        await _inbox.UpdateManyAsync(Filter.Exists("handledAt", false),
+            Builders<BsonDocument>.Update.CurrentDate("handledAt"), cancellationToken: ct);
+        // A null publishedAt (pending) never compares below a date, so pending and parked events stay.
+        var outbox = await _outbox.DeleteManyAsync(Filter.Lt("publishedAt", before.UtcDateTime), ct);
+        var inbox = await _inbox.DeleteManyAsync(Filter.Lt("handledAt", before.UtcDateTime), ct);
+        return new PrunedEvents((int)outbox.DeletedCount, (int)inbox.DeletedCount);
+    }
+}

@@ -1,0 +1,103 @@
+using System.Globalization;
+using CarTConsortium.BuildingBlocks.Storage;
+
+namespace CarTConsortium.Storage.Sqlite;
+
+/// <summary>Parking, republishing and pruning on the service's file.</summary>
+public sealed partial class SqliteDocumentStore : IOutboxOperations, IEventRetention
+{
+    // A table of its own rather than columns on outbox: files written by earlier releases gain it by
+    // CREATE ... IF NOT EXISTS alone. The indexes serve pruning by age.
+    private const string OutboxOperationsSchema = """
+            CREATE TABLE IF NOT EXISTS outbox_parked (
+                id TEXT PRIMARY KEY,
+                reason TEXT NOT NULL,
+                parked_at TEXT NOT NULL
+            ) WITHOUT ROWID;
+            CREATE INDEX IF NOT EXISTS outbox_published ON outbox (published_at) WHERE published_at IS NOT NULL;
+            CREATE INDEX IF NOT EXISTS inbox_handled ON inbox (handled_at);
+            """;
+
+    public async Task ParkAsync(string messageId, string reason, DateTimeOffset parkedAt, CancellationToken ct = default)
+    {
+        await using var connection = await _file.OpenAsync(ct);
+        await SqliteFile.ExecuteAsync(connection,
+            """
+            INSERT INTO outbox_parked (id, reason, parked_at)
+            SELECT id, $reason, $at FROM outbox WHERE id = $id AND published_at IS NULL
+            ON CONFLICT (id) DO UPDATE SET reason = excluded.reason, parked_at = excluded.parked_at
+            """, ct,
+            ("$id", messageId), ("$reason", reason), ("$at", parkedAt.ToUniversalTime().ToString("O")));
+    }
+
+    public async Task<IReadOnlyList<ParkedEvent>> ListParkedAsync(int max, long? afterSeq, CancellationToken ct = default)
+    {
+        await using var connection = await _file.OpenAsync(ct);
+        await using var command = connection.CreateCommand();
+        command.CommandText = """
+            SELECT o.seq, o.id, o.topic, o.occurred_at, p.reason, p.parked_at
+            FROM outbox_parked p JOIN outbox o ON o.id = p.id
+            WHERE o.seq > $after ORDER BY o.seq LIMIT $max
+            """;
+        command.Parameters.AddWithValue("$after", afterSeq ?? 0);
+        command.Parameters.AddWithValue("$max", Math.Max(max, 0));
+        var parked = new List<ParkedEvent>();
+        await using var reader = await command.ExecuteReaderAsync(ct);
+        while (await reader.ReadAsync(ct))
+        {
+            parked.Add(new ParkedEvent(reader.GetInt64(0), reader.GetString(1), reader.GetString(2),
+                DateTimeOffset.Parse(reader.GetString(3), CultureInfo.InvariantCulture), reader.GetString(4),
+                DateTimeOffset.Parse(reader.GetString(5), CultureInfo.InvariantCulture)));
+        }
+        return parked;
+    }
+
+    public async Task<bool> RequeueParkedAsync(string messageId, CancellationToken ct = default)
+    {
+        await using var connection = await _file.OpenAsync(ct);
+        var requeued = await SqliteFile.ExecuteAsync(connection, "DELETE FROM outbox_parked WHERE id = $id", ct, ("$id", messageId));
+        if (requeued > 0)
+        {
+            _signal.Notify();
+        }
+        return requeued > 0;
+    }
+
+    public async Task<IReadOnlyDictionary<string, long>> CountParkedAsync(CancellationToken ct = default)
+    {
+        await using var connection = await _file.OpenAsync(ct);
+        await using var command = connection.CreateCommand();
+        command.CommandText = "SELECT o.topic, COUNT(*) FROM outbox_parked p JOIN outbox o ON o.id = p.id GROUP BY o.topic";
+        var counts = new Dictionary<string, long>(StringComparer.Ordinal);
+        await using var reader = await command.ExecuteReaderAsync(ct);
+        while (await reader.ReadAsync(ct))
+        {
+            counts[reader.GetString(0)] = reader.GetInt64(1);
+        }
+        return counts;
+    }
+
+    public async Task<int> RepublishSinceAsync(DateTimeOffset since, CancellationToken ct = default)
+    {
+        await using var connection = await _file.OpenAsync(ct);
+        // published_at is UTC in round-trip form, which orders as text.
+        var republished = await SqliteFile.ExecuteAsync(connection, "UPDATE outbox SET published_at = NULL WHERE published_at >= $since", ct,
+            ("$since", since.ToUniversalTime().ToString("O")));
+        if (republished > 0)
+        {
+            _signal.Notify();
+        }
+        return republished;
+    }
+
+    public async Task<PrunedEvents> PruneAsync(DateTimeOffset before, CancellationToken ct = default)
+    {
+        var cutoff = before.ToUniversalTime().ToString("O");
+        await using var connection = await _file.OpenAsync(ct);
+        await using var transaction = await SqliteFile.BeginWriteAsync(connection, ct);
+        var outbox = await SqliteFile.ExecuteAsync(connection, "DELETE FROM outbox WHERE published_at IS NOT NULL AND published_at < $before", ct, ("$before", cutoff));
+        var inbox = await SqliteFile.ExecuteAsync(connection, "DELETE FROM inbox WHERE handled_at < $before", ct, ("$before", cutoff));
+        await transaction.CommitAsync(ct);
+        return new PrunedEvents(outbox, inbox);
+    }
+}
