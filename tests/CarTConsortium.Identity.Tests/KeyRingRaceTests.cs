@@ -49,6 +49,17 @@ public sealed class KeyRingRaceTests : IDisposable
         Assert.Equal(3, keys.Where(k => k.Use == KeyMaterial.Signing).Max(k => k.Generation));
     }
 
+    [Fact]
+    public void A_first_key_another_replica_created_a_moment_later_by_its_clock_signs_at_once()
+    {
+        var now = DateTimeOffset.UtcNow;
+
+        Assert.Equal(0, KeySchedule.ActiveIndex([now + TimeSpan.FromMilliseconds(3)], now));
+        Assert.Equal(0, KeySchedule.ActiveIndex([now - TimeSpan.FromDays(1), now + TimeSpan.FromDays(1)], now));
+        Assert.Equal(1, KeySchedule.ActiveIndex([now - TimeSpan.FromDays(31), now - TimeSpan.FromDays(1)], now));
+        Assert.Equal(-1, KeySchedule.ActiveIndex([], now));
+    }
+
     private static async Task<KeyRingSnapshot[]> BothAsync(List<SigningKeyRing> rings) =>
         await Task.WhenAll(rings.Select(ring => Task.Run(ring.Current)));
 

@@ -47,7 +47,8 @@ internal sealed class ConfigurationSync(IServiceScopeFactory scopes, IdentitySet
         ConfigurationSyncLog.Ready(logger, settings.Issuer, settings.Clients.Count, settings.Users.Count, keys.Signing.Kid);
     }
 
-    private const int MaxSyncAttempts = 3;
+    // Each conflict means the other replica stored rows meanwhile; the rows are few, so a few rounds settle it.
+    private const int MaxSyncAttempts = 10;
 
     private async Task SyncAsync(CancellationToken ct)
     {
@@ -62,7 +63,9 @@ internal sealed class ConfigurationSync(IServiceScopeFactory scopes, IdentitySet
     {
         for (; e is not null; e = e.InnerException)
         {
-            if (e is DbUpdateException or OpenIddictExceptions.ConcurrencyException)
+            // OpenIddict checks a new client's or scope's name itself ("already exists") before the database would;
+            // a genuine validation error only repeats and fails on the last attempt.
+            if (e is DbUpdateException or OpenIddictExceptions.ConcurrencyException or OpenIddictExceptions.ValidationException)
             {
                 return true;
             }

@@ -32,7 +32,11 @@ internal static class KeySchedule
         return scheduled > earliest ? scheduled : earliest;
     }
 
-    /// <summary>The index of the key that signs at <paramref name="now"/>: the last one activated.</summary>
+    /// <summary>
+    /// The index of the key that signs at <paramref name="now"/>: the last one activated. The first key signs at
+    /// once even if its activation is a moment ahead: another replica created it "now" by its own clock, a little
+    /// later than this one's. -1 only without keys.
+    /// </summary>
     public static int ActiveIndex(IReadOnlyList<DateTimeOffset> activations, DateTimeOffset now)
     {
         for (var i = activations.Count - 1; i >= 0; i--)
@@ -42,7 +46,7 @@ internal static class KeySchedule
                 return i;
             }
         }
-        return -1;
+        return activations.Count > 0 ? 0 : -1;
     }
 
     /// <summary>
