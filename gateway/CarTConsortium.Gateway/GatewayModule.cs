@@ -44,7 +44,7 @@ public sealed class GatewayModule : IServiceModule
             Contracts.Procurement.V1.ProcurementService.Descriptor,
             Contracts.Approvals.V1.ApprovalsService.Descriptor,
             Contracts.Slots.V1.SlotsService.Descriptor,
-            Contracts.Operations.V1.EventOperations.Descriptor),
+            Contracts.Operations.V1.EventOperations.Descriptor,
             Contracts.Operations.V1.OutboxOperations.Descriptor));
     }
 
