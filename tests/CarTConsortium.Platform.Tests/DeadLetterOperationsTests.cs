@@ -96,11 +96,12 @@ public sealed class DeadLetterOperationsTests(PlatformFixture fixture)
         Assert.True(replayed.IsSuccessStatusCode, body);
         using var answer = JsonDocument.Parse(body);
         Assert.False(answer.RootElement.TryGetProperty("handled", out var handled) && handled.GetBoolean());
-        Assert.Contains("replay failed: unreadable payload", answer.RootElement.GetProperty("reason").GetString(), StringComparison.Ordinal);
+        // Poison stays poison: the replay reads the payload again and keeps the letter with that reason.
+        Assert.Contains("unreadable payload", answer.RootElement.GetProperty("reason").GetString(), StringComparison.Ordinal);
         // Dead-lettered again, under the same name, with the new reason.
         var again = (await ListAsync(admin, topic)).Single(d => d.GetProperty("eventId").GetString() == id);
         Assert.Equal(key, again.GetProperty("deadLetterId").GetString());
-        Assert.StartsWith("replay failed", again.GetProperty("reason").GetString(), StringComparison.Ordinal);
+        Assert.Equal(answer.RootElement.GetProperty("reason").GetString(), again.GetProperty("reason").GetString());
 
         var consumer = letter.GetProperty("consumer").GetString();
         using var missing = await admin.PostAsync(new Uri($"v1/slots/operations/dead-letters/no-such-event~{consumer}:replay", UriKind.Relative), EmptyJson());
