@@ -1,5 +1,5 @@
-using CarTConsortium.BuildingBlocks.Settings;
 using CarTConsortium.BuildingBlocks.Leases;
+using CarTConsortium.BuildingBlocks.Settings;
 using CarTConsortium.BuildingBlocks.Storage;
 using Microsoft.Extensions.Configuration;
 using Microsoft.Extensions.DependencyInjection;
