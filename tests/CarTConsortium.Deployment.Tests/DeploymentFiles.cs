@@ -32,7 +32,6 @@ internal sealed record HostSettings(
     AppPorts Ports,
     string? PubSubName,
     string? MongoDatabase,
-    int MaxDeliveryAttempts,
     IReadOnlyDictionary<string, string> Settings)
 {
     public bool IsGateway => AppId == Files.GatewayAppId;
@@ -141,9 +140,6 @@ internal static partial class Files
     public const string Kubernetes = "deploy/kubernetes";
     public const string KubernetesNamespace = "cart-consortium";
 
-    /// <summary>What the apps use when Eventing:MaxDeliveryAttempts is not set (EventingOptions).</summary>
-    public const int DefaultMaxDeliveryAttempts = 5;
-
     public static string Show(string path) => Repo.Display(path);
 
     /// <summary>An app's kind by its id: "gateway", "identity-consortium" or "identity-&lt;country&gt;", else a service.</summary>
@@ -247,7 +243,6 @@ internal static partial class Files
                 new AppPorts(PortOf(Json.Text(root, "Kestrel:Endpoints:Http:Url")), PortOf(Json.Text(root, "Kestrel:Endpoints:Grpc:Url"))),
                 Json.Text(root, "Eventing:Dapr:PubSubName"),
                 Json.Text(root, "Storage:MongoDb:Database"),
-                ParseInt(Json.Text(root, "Eventing:MaxDeliveryAttempts")) ?? DefaultMaxDeliveryAttempts,
                 Flatten(file));
         }).ToList();
     }

@@ -63,7 +63,9 @@ public sealed class SettingsClassesTests
         { nameof(EventingOptions), "Eventing:DeadLetterAfter", "31.00:00:00", "Eventing:DeadLetterAfter = '31.00:00:00': must be over 0 and at most 30 days" },
         { nameof(DaprEventingOptions), "Eventing:Dapr:PubSubName", " ", "Eventing:Dapr:PubSubName = ' ': must name the Dapr pub/sub component" },
         { nameof(LeaseOptions), "Leases:Duration", "00:00:00.500", "Leases:Duration = '00:00:00.5000000': must be 1 second to 10 minutes" },
-        { nameof(EventRetentionOptions), "Eventing:Retention", "1.00:00:00", "Eventing:Retention = '1.00:00:00': must be at least twice the longest delivery budget (2 days)" },
+        { nameof(EventRetentionOptions), "Eventing:Retention", "1.00:00:00", "Eventing:Retention = '1.00:00:00': must be at least twice Eventing:DeadLetterAfter (2.00:00:00)" },
+        // A longer delivery budget needs a longer retention: a redelivery must never outlive its inbox mark.
+        { nameof(EventRetentionOptions), "Eventing:DeadLetterAfter", "10.00:00:00", "Eventing:Retention = '7.00:00:00': must be at least twice Eventing:DeadLetterAfter (20.00:00:00)" },
     };
 
     [Theory]

@@ -1,6 +1,7 @@
 using CarTConsortium.BuildingBlocks.Errors;
 using CarTConsortium.BuildingBlocks.Eventing;
 using CarTConsortium.BuildingBlocks.Security;
+using CarTConsortium.BuildingBlocks.Leases;
 using CarTConsortium.BuildingBlocks.Storage;
 using CarTConsortium.Contracts.Registry.V1;
 using CarTConsortium.Slots.Domain.Allocation;
@@ -73,6 +74,9 @@ public sealed class SlotsWorld : IDisposable
             .AddMetrics()
             .AddSingleton<IDocumentStore>(Store)
             .AddSingleton<TimeProvider>(Clock)
+            // The running job works only while it holds its lease in the store, as on every replica.
+            .AddSingleton<ILeaseStore>(Sqlite)
+            .AddLeases()
             .AddSingleton(Microsoft.Extensions.Options.Options.Create(Options))
             .AddSingleton(PlacesFreed)
             .AddSingleton<Allocator>()

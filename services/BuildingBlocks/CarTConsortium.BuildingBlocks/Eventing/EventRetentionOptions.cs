@@ -10,15 +10,15 @@ public sealed class EventRetentionOptions : ISettingsSection, IValidatableObject
     public static string Section => "Eventing";
 
     /// <summary>
-    /// The longest time deliveries of one event go on before it is dead-lettered, across every setting that
-    /// governs them (attempts and their delays today; a dead-letter time budget must stay under it).
+    /// The delivery budget, <see cref="EventingOptions.DeadLetterAfter"/>: the same setting, read here only to check
+    /// that the retention outlasts it.
     /// </summary>
-    public static readonly TimeSpan LongestDeliveryBudget = TimeSpan.FromDays(1);
+    public TimeSpan DeadLetterAfter { get; set; } = new EventingOptions().DeadLetterAfter;
 
     /// <summary>
     /// Published outbox events, inbox marks and (standalone) delivered bus entries older than this are pruned.
     /// Why a redelivery older than this cannot happen: an event is redelivered only while its deliveries go on
-    /// (within <see cref="LongestDeliveryBudget"/>, after which it is dead-lettered, and a replay of a dead letter
+    /// (within <see cref="DeadLetterAfter"/> of its first delivery, after which it is dead-lettered, and a replay of a dead letter
     /// removes its mark anyway), or when its outbox row is republished, and that row is pruned no later than
     /// the marks it caused (a mark is made after the publication). So a mark is never pruned while a delivery
     /// it must absorb can still come, provided the retention is well over the delivery budget.
@@ -28,10 +28,10 @@ public sealed class EventRetentionOptions : ISettingsSection, IValidatableObject
     /// <summary>The settings' mistakes, each naming the setting and the value read.</summary>
     public IEnumerable<ValidationResult> Validate(ValidationContext validationContext)
     {
-        if (Retention < 2 * LongestDeliveryBudget || Retention > TimeSpan.FromDays(3650))
+        if (Retention < 2 * DeadLetterAfter || Retention > TimeSpan.FromDays(3650))
         {
             yield return Setting.Problem(Section, nameof(Retention), Retention,
-                $"must be at least twice the longest delivery budget ({2 * LongestDeliveryBudget:%d} days), so that no redelivery outlives its inbox mark, and at most 3650 days");
+                $"must be at least twice {Section}:{nameof(DeadLetterAfter)} ({2 * DeadLetterAfter}), so that no redelivery outlives its inbox mark, and at most 3650 days");
         }
     }
 }
