@@ -1,7 +1,6 @@
 using CarTConsortium.Procurement.Domain.Pools;
 using CarTConsortium.Procurement.Jobs;
 using CarTConsortium.Testing;
-using Microsoft.Extensions.Hosting;
 using Xunit;
 using static CarTConsortium.Procurement.Tests.UseCases.UseCaseSamples;
 using Contract = CarTConsortium.Contracts.Procurement.V1;
@@ -18,14 +17,14 @@ public sealed class ClosingJobTests : IAsyncLifetime
     private static readonly CancellationToken None = CancellationToken.None;
 
     private readonly ProcurementHarness _harness = new(closingCheckInterval: TimeSpan.FromHours(1));
-    private IHostedService _job = null!;
+    private PoolClosingJob _job = null!;
 
     public async ValueTask InitializeAsync()
     {
         await _harness.RegisterSampleItemAsync();
         await _harness.InstitutionsOfAsync("KZ", "UZ");
-        _job = Assert.Single(_harness.HostedServices);
-        Assert.IsType<PoolClosingJob>(_job);
+        // Beside the store's own start-up work (its collections' keys), the module runs one job.
+        _job = Assert.Single(_harness.HostedServices.OfType<PoolClosingJob>());
     }
 
     // xunit v3 calls DisposeAsync alone on a class that has it, so the harness (and its folder) goes here.

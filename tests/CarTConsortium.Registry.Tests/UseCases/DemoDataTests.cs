@@ -121,6 +121,8 @@ public sealed class DemoDataTests(ITestOutputHelper output) : IDisposable
         builder.Configuration.AddInMemoryCollection(FederationSettings.OneIssuer.Concat(RegistrySettings.Pseudonymisation));
         builder.Services.AddRouting();
         builder.Services.AddSingleton<IDocumentStore>(store);
+        // The module indexes its access log at start through the store's key indexes.
+        builder.Services.AddSingleton<IKeyIndexes>(store);
         builder.Services.AddSingleton<TimeProvider>(_clock);
         module.AddServices(builder);
         return builder.Services.BuildServiceProvider(new ServiceProviderOptions { ValidateScopes = true, ValidateOnBuild = true });

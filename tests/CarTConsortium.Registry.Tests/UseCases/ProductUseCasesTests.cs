@@ -275,6 +275,8 @@ public sealed class ProductUseCasesTests : IDisposable
         // What every web host has, and token validation's authorization policies need.
         builder.Services.AddRouting();
         builder.Services.AddSingleton<IDocumentStore>(_store);
+        // The module indexes its access log at start through the store's key indexes.
+        builder.Services.AddSingleton<IKeyIndexes>(_store);
         builder.Services.AddSingleton<TimeProvider>(_clock);
         module.AddServices(builder);
         return builder.Services.BuildServiceProvider(new ServiceProviderOptions { ValidateScopes = true, ValidateOnBuild = true });
