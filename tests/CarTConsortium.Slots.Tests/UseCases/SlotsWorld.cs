@@ -1,7 +1,7 @@
 using CarTConsortium.BuildingBlocks.Errors;
 using CarTConsortium.BuildingBlocks.Eventing;
-using CarTConsortium.BuildingBlocks.Security;
 using CarTConsortium.BuildingBlocks.Leases;
+using CarTConsortium.BuildingBlocks.Security;
 using CarTConsortium.BuildingBlocks.Storage;
 using CarTConsortium.Contracts.Registry.V1;
 using CarTConsortium.Slots.Domain.Allocation;
