@@ -44,10 +44,17 @@ public sealed class OutboxOperationsTests(PlatformFixture fixture)
         var admin = As(DemoClients.Admin);
 
         var noSince = await Assert.ThrowsAsync<RpcException>(() => admin.RepublishSinceAsync(new RepublishSinceRequest(), At("approvals")).ResponseAsync);
+        // Older than the retention: subscribers no longer hold the inbox marks that would absorb the repeats.
+        var tooOld = await Assert.ThrowsAsync<RpcException>(() => admin.RepublishSinceAsync(
+            new RepublishSinceRequest { Since = Timestamp.FromDateTimeOffset(DateTimeOffset.UtcNow.AddDays(-8)) }, At("approvals")).ResponseAsync);
+        var notATime = await Assert.ThrowsAsync<RpcException>(() => admin.RepublishSinceAsync(
+            new RepublishSinceRequest { Since = new Timestamp { Seconds = 253_402_300_800 } }, At("approvals")).ResponseAsync);
         var wrongService = await Assert.ThrowsAsync<RpcException>(() => admin.ListParkedEventsAsync(new ListParkedEventsRequest { Service = "slots" }, At("approvals")).ResponseAsync);
         var badToken = await Assert.ThrowsAsync<RpcException>(() => admin.ListParkedEventsAsync(new ListParkedEventsRequest { PageToken = "x" }, At("approvals")).ResponseAsync);
 
         Assert.Equal("since", Violation(noSince));
+        Assert.Equal("since", Violation(tooOld));
+        Assert.Equal("since", Violation(notATime));
         Assert.Equal("service", Violation(wrongService));
         Assert.Equal("page_token", Violation(badToken));
     }

@@ -88,7 +88,8 @@ public sealed class EventDispatcher(
         {
             throw new RuleViolationException($"No handler of this service is called '{consumer}', so its dead letters cannot be replayed here.");
         }
-        var letter = await deadLetters.ReleaseDeadLetterAsync(eventId, consumer, ct)
+        // Not cancellable: once released, the letter must reach the handler or be kept again below.
+        var letter = await deadLetters.ReleaseDeadLetterAsync(eventId, consumer, CancellationToken.None)
             ?? throw new NotFoundException($"There is no dead letter for event '{eventId}' and handler '{consumer}'.");
         counts?.Changed();
         var envelope = new EventEnvelope(letter.EventId, letter.Topic, letter.Source ?? EventOwnership.OwnerOf(letter.Topic) ?? "",

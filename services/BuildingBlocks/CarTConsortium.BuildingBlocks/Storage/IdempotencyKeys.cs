@@ -122,9 +122,11 @@ public static class IdempotencyKeys
         {
             return await create(ct);
         }
-        catch (Exception e) when (e is DocumentExistsException or ConcurrencyConflictException)
+        catch (Exception e) when (e is not OperationCanceledException)
         {
-            // The same key committed first in a parallel call: answer as it did. Any other conflict stays the caller's.
+            // The same key committed first in a parallel call (a client retrying while its first call still runs):
+            // answer as it did, whether this call lost on the key itself or on a rule the first call's effect now
+            // breaks ("one infusion a day"). Any other failure stays the caller's.
             if (await key.FirstResultAsync(store, clock, ct) is { } raced)
             {
                 return await replay(raced, ct);

@@ -35,9 +35,14 @@ public sealed class OutboxOperationsApi(OutboxOperationsApp app, ListParkedEvent
     public override async Task<RepublishSinceResponse> RepublishSince(RepublishSinceRequest request, ServerCallContext context)
     {
         app.CheckNamed(request.Service);
+        // A Timestamp outside 0001-9999 cannot be a time: refused as the field at fault, not as an internal error.
+        new Validator().Check(request.Since is null || IsTime(request.Since), "since", "must be a time between 0001-01-01 and 9999-12-31").ThrowIfInvalid();
         var republished = await republish.ExecuteAsync(request.Since?.ToDateTimeOffset(), context.CancellationToken);
         return new RepublishSinceResponse { Republished = republished };
     }
+
+    private static bool IsTime(Timestamp timestamp) =>
+        timestamp.Seconds is >= -62_135_596_800 and <= 253_402_300_799 && timestamp.Nanos is >= 0 and < 1_000_000_000;
 }
 
 /// <summary>Which service answers: a request that names another one went to the wrong place.</summary>
