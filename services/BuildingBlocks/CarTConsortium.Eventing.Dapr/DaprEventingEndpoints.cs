@@ -2,7 +2,6 @@ using System.Security.Cryptography;
 using System.Text;
 using System.Text.Json;
 using CarTConsortium.BuildingBlocks.Eventing;
-using Dapr;
 using Microsoft.AspNetCore.Builder;
 using Microsoft.AspNetCore.Http;
 using Microsoft.AspNetCore.Routing;
@@ -33,9 +32,7 @@ public static class DaprEventingEndpoints
         var options = services.GetRequiredService<IOptions<DaprEventingOptions>>().Value;
         var clock = services.GetRequiredService<TimeProvider>();
         var logger = services.GetRequiredService<ILoggerFactory>().CreateLogger(typeof(DaprEventingEndpoints).FullName!);
-        var appToken = string.IsNullOrEmpty(options.AppApiToken)
-            ? DaprDefaults.GetDefaultAppApiToken(services.GetService<IConfiguration>())
-            : options.AppApiToken;
+        var appToken = DaprAppTokenRequirement.EffectiveToken(options, services.GetService<IConfiguration>());
         var expectedToken = string.IsNullOrEmpty(appToken) ? null : Encoding.UTF8.GetBytes(appToken);
 
         // The sidecar asks for the list at start-up, before anyone could hold a user token.
