@@ -108,6 +108,39 @@ public sealed class IdentityKeysRestoreRehearsalTests : IDisposable
     }
 
     [Fact]
+    public async Task With_the_encryption_key_lost_the_provider_starts_on_new_keys_once_the_stored_ones_are_removed()
+    {
+        var port = IdentityProviderHost.FreePort();
+        string oldToken;
+        await using (var live = await IdentityProviderHost.StartAsync("KZ", _folder, port: port))
+        {
+            oldToken = await live.ClientCredentialsTokenAsync();
+            // The login page's anti-forgery token makes the data-protection key, stored under the key about to be lost.
+            using var page = await live.Http.GetAsync(new Uri("account/login", UriKind.Relative));
+            Assert.Equal(HttpStatusCode.OK, page.StatusCode);
+        }
+        var newKey = Convert.ToBase64String(RandomNumberGenerator.GetBytes(32));
+
+        // The statements docs/operations.md gives, run on the stopped provider's file as sqlite3 would.
+        await using (var connection = new SqliteConnection($"Data Source={Database};Mode=ReadWrite;Pooling=False"))
+        {
+            await connection.OpenAsync();
+            await using var command = connection.CreateCommand();
+            command.CommandText = "DELETE FROM IdentityKeys; DELETE FROM DataProtectionKeys;";
+            Assert.Equal(3, await command.ExecuteNonQueryAsync());
+        }
+        await using var renewed = await IdentityProviderHost.StartAsync("KZ", _folder, port: port, adjust: s => s[EncryptionKeySetting] = newKey);
+
+        var newToken = await renewed.ClientCredentialsTokenAsync();
+        Assert.DoesNotContain(IdentityProviderHost.Kid(oldToken), await renewed.PublishedKidsAsync());
+        Assert.False((await renewed.ValidateAsync(oldToken)).IsValid);
+        Assert.True((await renewed.ValidateAsync(newToken)).IsValid);
+        // Clients and users come from the configuration: people sign in as before, under a new data-protection key.
+        using var browser = new BrowserSession();
+        Assert.False(string.IsNullOrEmpty(await browser.SignInForCodeAsync(renewed.Issuer, BrowserSession.NewVerifier())));
+    }
+
+    [Fact]
     public async Task A_backup_taken_while_tokens_are_issued_and_keys_rotate_holds_every_key_and_token_acknowledged_before_it()
     {
         var start = DateTimeOffset.UtcNow;
