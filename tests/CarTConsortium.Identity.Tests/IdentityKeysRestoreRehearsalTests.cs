@@ -33,11 +33,12 @@ public sealed class IdentityKeysRestoreRehearsalTests : IDisposable
     [Fact]
     public async Task A_provider_restored_from_a_live_backup_keeps_its_keys_tokens_login_cookies_and_protected_data()
     {
+        var clock = new FakeTimeProvider(DateTimeOffset.UtcNow);
         var port = IdentityProviderHost.FreePort();
         using var browser = new BrowserSession();
         IReadOnlyList<string> kids;
         string token, refreshToken, protectedPayload;
-        await using (var live = await IdentityProviderHost.StartAsync("KZ", _folder, port: port))
+        await using (var live = await IdentityProviderHost.StartAsync("KZ", _folder, clock, port))
         {
             kids = await live.PublishedKidsAsync();
             token = await live.ClientCredentialsTokenAsync();
@@ -51,15 +52,19 @@ public sealed class IdentityKeysRestoreRehearsalTests : IDisposable
             protectedPayload = live.Services.GetRequiredService<IDataProtectionProvider>().CreateProtector(Purpose).Protect("held before the loss");
 
             await BackUpAsync(Database, Backup);
+            // Redeemed after the backup, and (past OpenIddict's reuse leeway of 30 s) refused when redeemed again.
+            Assert.Equal(HttpStatusCode.OK, await RedeemAsync(live, refreshToken));
+            clock.Advance(TimeSpan.FromMinutes(1));
+            Assert.Equal(HttpStatusCode.BadRequest, await RedeemAsync(live, refreshToken));
         }
 
         LoseDatabase();
         Restore();
 
-        await using var restored = await IdentityProviderHost.StartAsync("KZ", _folder, port: port);
+        await using var restored = await IdentityProviderHost.StartAsync("KZ", _folder, clock, port);
 
         Assert.Equal(kids, await restored.PublishedKidsAsync());
-        var validated = await restored.ValidateAsync(token);
+        var validated = await restored.ValidateAsync(token, clock);
         Assert.True(validated.IsValid, validated.Exception?.ToString());
         Assert.Equal(IdentityProviderHost.Kid(token), IdentityProviderHost.Kid(await restored.ClientCredentialsTokenAsync()));
         Assert.Equal("held before the loss", restored.Services.GetRequiredService<IDataProtectionProvider>().CreateProtector(Purpose).Unprotect(protectedPayload));
@@ -68,10 +73,11 @@ public sealed class IdentityKeysRestoreRehearsalTests : IDisposable
         using var authorize = await browser.GetAsync(BrowserSession.AuthorizeUri(restored.Issuer, BrowserSession.ChallengeOf(BrowserSession.NewVerifier())));
         Assert.Equal(HttpStatusCode.Redirect, authorize.StatusCode);
         Assert.False(string.IsNullOrEmpty(BrowserSession.CodeFrom(authorize.Headers.Location!)));
+        // The refresh token's entry is back as the backup holds it: not yet redeemed, so the restored provider redeems it.
         var (refreshStatus, refreshed) = await restored.TokenAsync(("grant_type", "refresh_token"), ("refresh_token", refreshToken),
             ("client_id", IdentityProviderHost.PortalClient));
         Assert.True(refreshStatus == HttpStatusCode.OK, refreshed.ToString());
-        Assert.True((await restored.ValidateAsync(refreshed.GetProperty("access_token").GetString()!)).IsValid);
+        Assert.True((await restored.ValidateAsync(refreshed.GetProperty("access_token").GetString()!, clock)).IsValid);
     }
 
     [Fact]
@@ -225,6 +231,13 @@ public sealed class IdentityKeysRestoreRehearsalTests : IDisposable
         command.CommandText = "VACUUM INTO $backup";
         command.Parameters.AddWithValue("$backup", backup);
         await command.ExecuteNonQueryAsync();
+    }
+
+    private static async Task<HttpStatusCode> RedeemAsync(IdentityProviderHost provider, string refreshToken)
+    {
+        using var response = await provider.PostTokenAsync([("grant_type", "refresh_token"), ("refresh_token", refreshToken),
+            ("client_id", IdentityProviderHost.PortalClient)]);
+        return response.StatusCode;
     }
 
     /// <summary>The disk is gone: the database and its journal files. The stopped provider's pooled connections go with it.</summary>
