@@ -23,6 +23,7 @@ public sealed class IdentityKeysRestoreRehearsalTests : IDisposable
     private const string Purpose = "cartc.restore-rehearsal";
     private static readonly TimeSpan Rotation = TimeSpan.FromDays(30);
     private static readonly TimeSpan PublishAhead = TimeSpan.FromDays(2);
+    private const int MaxPeriods = 100;
 
     private readonly TemporaryFolder _folder = new("cartc-identity-restore-");
 
@@ -152,8 +153,8 @@ public sealed class IdentityKeysRestoreRehearsalTests : IDisposable
         var start = DateTimeOffset.UtcNow;
         var clock = new FakeTimeProvider(start);
         var port = IdentityProviderHost.FreePort();
-        // Keys stay in the JWKS for 400 days after their successor activates: none retires during the rehearsal's rotations.
-        Action<Dictionary<string, string?>> settings = s => s["Identity:RefreshTokenLifetime"] = "400.00:00:00";
+        // Keys stay in the JWKS for 10 years after their successor activates: none retires during the rehearsal's rotations.
+        Action<Dictionary<string, string?>> settings = s => s["Identity:RefreshTokenLifetime"] = "3650.00:00:00";
         var acknowledgedKids = new List<string>();
         var acknowledgedTokens = new List<string>();
         string[] kidsBefore, tokensBefore;
@@ -172,13 +173,19 @@ public sealed class IdentityKeysRestoreRehearsalTests : IDisposable
             var rotations = 0;
             var rotating = Task.Run(async () =>
             {
-                // Nine periods at most (270 days): each publishes a successor ahead and then lets it sign.
-                for (var period = 1; period < 10 && !stop.IsCancellationRequested; period++, Interlocked.Increment(ref rotations))
+                // Each period publishes a successor ahead and then lets it sign; paced by the tokens, so keys and tokens
+                // keep being written together however loaded the machine is (100 periods at most, 3,000 days).
+                for (var period = 1; period <= MaxPeriods && !stop.IsCancellationRequested; period++, Interlocked.Increment(ref rotations))
                 {
+                    var tokensBeforePeriod = Count(acknowledgedTokens);
                     clock.SetUtcNow(start + (Rotation * period) - PublishAhead + TimeSpan.FromMinutes(1));
                     Record(acknowledgedKids, await live.PublishedKidsAsync());
                     clock.SetUtcNow(start + (Rotation * period) + TimeSpan.FromMinutes(1));
                     Record(acknowledgedTokens, [await live.ClientCredentialsTokenAsync()]);
+                    while (Count(acknowledgedTokens) < tokensBeforePeriod + 5 && !stop.IsCancellationRequested)
+                    {
+                        await Task.Delay(5);
+                    }
                 }
             });
             await Eventually.HoldsAsync(() => Task.FromResult(Count(acknowledgedKids) >= 3 && Count(acknowledgedTokens) >= 30),
@@ -192,7 +199,8 @@ public sealed class IdentityKeysRestoreRehearsalTests : IDisposable
                 "tokens acknowledged after the backup", timeoutSeconds: 60);
             await stop.CancelAsync();
             await Task.WhenAll(issuing.Append(rotating));
-            Assert.True(rotationsBefore < 9, "The keys stopped rotating before the backup; the rehearsal needs rotation during it.");
+            Assert.True(rotationsBefore < MaxPeriods && Volatile.Read(ref rotations) > rotationsBefore,
+                "The keys stopped rotating before the backup; the rehearsal needs them rotating around it.");
 
             // One more rotation after the backup: its key is what a restore cannot bring back.
             var period = Volatile.Read(ref rotations) + 1;
