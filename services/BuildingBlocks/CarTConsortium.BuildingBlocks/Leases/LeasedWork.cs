@@ -57,7 +57,7 @@ public sealed class LeasedWork(ILeaseStore store, IOptions<LeaseOptions> options
             LeaseLog.Taken(logger, name, holder.Id, grant.ExpiresAt);
             using var held = CancellationTokenSource.CreateLinkedTokenSource(stoppingToken);
             using var deadline = new LeaseDeadline(clock, options.Value.WorkFor, sentAt, held);
-            var keeping = KeepAsync(name, grant, deadline, wake, held);
+            var keeping = KeepAsync(name, grant, sentAt, deadline, wake, held);
             try
             {
                 await work(held.Token);
@@ -92,7 +92,7 @@ public sealed class LeasedWork(ILeaseStore store, IOptions<LeaseOptions> options
     }
 
     /// <summary>Renews until the lease is lost or the work ends; a lost lease cancels <paramref name="held"/>, so does its deadline.</summary>
-    private async Task KeepAsync(string name, LeaseGrant grant, LeaseDeadline deadline, WakeUpSignal? wake, CancellationTokenSource held)
+    private async Task KeepAsync(string name, LeaseGrant grant, long sentAt, LeaseDeadline deadline, WakeUpSignal? wake, CancellationTokenSource held)
     {
         try
         {
@@ -102,8 +102,10 @@ public sealed class LeasedWork(ILeaseStore store, IOptions<LeaseOptions> options
                 {
                     wake?.Notify();
                 }
-                await Task.Delay(options.Value.RenewEvery, clock, held.Token);
-                var sentAt = clock.GetTimestamp();
+                // Counted from the last send, so that a slow answer does not push the next renewal towards the deadline.
+                var due = options.Value.RenewEvery - clock.GetElapsedTime(sentAt);
+                await Task.Delay(due > TimeSpan.Zero ? due : TimeSpan.Zero, clock, held.Token);
+                sentAt = clock.GetTimestamp();
                 // Bounded by the time left: the deadline cancels held, and WaitAsync stops waiting even for a store that ignores its token.
                 var renewed = await store.TryAcquireAsync(name, holder.Id, clock.GetUtcNow(), options.Value.Duration, held.Token)
                     .WaitAsync(held.Token);
