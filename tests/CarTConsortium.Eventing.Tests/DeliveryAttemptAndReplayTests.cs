@@ -135,16 +135,10 @@ public sealed class DeliveryAttemptAndReplayTests : IDisposable
     [Fact]
     public async Task A_replay_that_fails_again_keeps_exactly_one_letter_updated_in_place_with_the_new_reason()
     {
-        _script.Poison.Add("p1");
-        var store = new InterceptedStore();
-        await using var services = Services(store);
-        var envelope = TestApp.ProductEnvelope("p1");
-        Assert.Equal(DeliveryOutcome.Drop, await Dispatcher(services).DispatchAsync(envelope, 1, CancellationToken.None));
-        var before = Assert.Single((await DeadLetters(services).ListDeadLettersAsync(new DeadLetterQuery(null, null, 10))).Items);
-        _script.Poison.Remove("p1");
+        var (services, store, envelope, before) = await PoisonDeadLetteredAsync();
+        await using var _ = services;
         _script.TransientFailures["p1"] = int.MaxValue;
         _clock.Advance(TimeSpan.FromHours(3));
-        store.Commits.Clear();
 
         var replay = await Replay(services).ReplayAsync(envelope.Id, Consumer, CancellationToken.None);
 
@@ -164,15 +158,10 @@ public sealed class DeliveryAttemptAndReplayTests : IDisposable
     [Fact]
     public async Task A_successful_replay_takes_the_letter_and_its_attempts_in_the_handlers_own_commit()
     {
-        _script.Poison.Add("p1");
-        var store = new InterceptedStore();
-        await using var services = Services(store);
-        var envelope = TestApp.ProductEnvelope("p1");
-        await Dispatcher(services).DispatchAsync(envelope, 1, CancellationToken.None);
-        _script.Poison.Remove("p1");
+        var (services, store, envelope, _) = await PoisonDeadLetteredAsync();
+        await using var _ = services;
         // An attempt record left behind (its clean-up after the dead-lettering failed).
         await services.GetRequiredService<IDeliveryAttemptStore>().RecordAttemptAsync(Consumer, envelope.Id, _clock.GetUtcNow());
-        store.Commits.Clear();
 
         Assert.True((await Replay(services).ReplayAsync(envelope.Id, Consumer, CancellationToken.None)).Handled);
 
@@ -235,14 +224,10 @@ public sealed class DeliveryAttemptAndReplayTests : IDisposable
     [Fact]
     public async Task Of_two_concurrent_replays_of_one_letter_exactly_one_applies_and_the_other_is_aborted()
     {
-        _script.Poison.Add("p1");
         var arrived = 0;
         var both = new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously);
-        var store = new InterceptedStore();
-        await using var services = Services(store);
-        var envelope = TestApp.ProductEnvelope("p1");
-        await Dispatcher(services).DispatchAsync(envelope, 1, CancellationToken.None);
-        _script.Poison.Remove("p1");
+        var (services, store, envelope, _) = await PoisonDeadLetteredAsync();
+        await using var _ = services;
         // Both replays have read the letter and run the handler before either commits.
         store.BeforeCommit = async (_, ct) =>
         {
@@ -307,6 +292,20 @@ public sealed class DeliveryAttemptAndReplayTests : IDisposable
     }
 
     private static EventDispatcher Dispatcher(IServiceProvider services) => services.GetRequiredService<EventDispatcher>();
+
+    /// <summary>A service, its intercepted store (no commits recorded yet) and p1's dead letter: poison once, applicable now.</summary>
+    private async Task<(ServiceProvider Services, InterceptedStore Store, EventEnvelope Envelope, DeadLetter Letter)> PoisonDeadLetteredAsync()
+    {
+        _script.Poison.Add("p1");
+        var store = new InterceptedStore();
+        var services = Services(store);
+        var envelope = TestApp.ProductEnvelope("p1");
+        Assert.Equal(DeliveryOutcome.Drop, await Dispatcher(services).DispatchAsync(envelope, 1, CancellationToken.None));
+        _script.Poison.Remove("p1");
+        store.Commits.Clear();
+        var letter = Assert.Single((await DeadLetters(services).ListDeadLettersAsync(new DeadLetterQuery(null, null, 10))).Items);
+        return (services, store, envelope, letter);
+    }
 
     private static DeadLetterReplay Replay(IServiceProvider services) => services.GetRequiredService<DeadLetterReplay>();
 
