@@ -13,7 +13,10 @@ using Xunit;
 
 namespace CarTConsortium.Eventing.Tests;
 
-/// <summary>The dispatcher's budget on a real SQLite store: attempts in the store, deferral, dead letters and their replay.</summary>
+/// <summary>
+/// The dispatcher's budget on a real SQLite store (attempts in the store, deferral, dead letters) and the replay of dead
+/// letters: settled in the handler's own commit, kept as they were when that commit never happens, applied once under a race.
+/// </summary>
 public sealed class DeliveryAttemptAndReplayTests : IDisposable
 {
     private static readonly TimeSpan Budget = TimeSpan.FromHours(24);
@@ -117,36 +120,142 @@ public sealed class DeliveryAttemptAndReplayTests : IDisposable
         Assert.Equal((envelope.Source, envelope.OccurredAt, envelope.TraceParent), (dead.Source, dead.OccurredAt, dead.TraceParent));
 
         _script.TransientFailures.Remove("p1");
-        var replay = await Dispatcher(services).ReplayAsync(envelope.Id, Consumer, CancellationToken.None);
+        var replay = await Replay(services).ReplayAsync(envelope.Id, Consumer, CancellationToken.None);
 
         Assert.Equal(new ReplayResult(true, null), replay);
         Assert.NotNull(await services.GetRequiredService<IDocumentStore>().FindAsync(Seen.Products, "p1"));
         Assert.Empty((await DeadLetters(services).ListDeadLettersAsync(new DeadLetterQuery(null, null, 10))).Items);
         // Handled once: a redelivery and a second replay change nothing.
         Assert.Equal(DeliveryOutcome.Success, await Dispatcher(services).DispatchAsync(envelope, 3, CancellationToken.None));
-        await Assert.ThrowsAsync<NotFoundException>(() => Dispatcher(services).ReplayAsync(envelope.Id, Consumer, CancellationToken.None));
-        // Two failed deliveries, then the replay: a fresh count, and the handler's only success.
-        Assert.Equal([("p1", 1), ("p1", 2), ("p1", 1)], _script.Deliveries);
+        await Assert.ThrowsAsync<NotFoundException>(() => Replay(services).ReplayAsync(envelope.Id, Consumer, CancellationToken.None));
+        // Two failed deliveries, then the replay as the third attempt: the handler's only success.
+        Assert.Equal([("p1", 1), ("p1", 2), ("p1", 3)], _script.Deliveries);
     }
 
     [Fact]
-    public async Task A_replay_that_fails_again_is_dead_lettered_again_at_once()
+    public async Task A_replay_that_fails_again_keeps_exactly_one_letter_updated_in_place_with_the_new_reason()
     {
-        _script.Poison.Add("p1");
-        await using var services = Services();
-        var envelope = TestApp.ProductEnvelope("p1");
-        Assert.Equal(DeliveryOutcome.Drop, await Dispatcher(services).DispatchAsync(envelope, 1, CancellationToken.None));
-        _script.Poison.Remove("p1");
+        var (services, store, envelope, before) = await PoisonDeadLetteredAsync();
+        await using var _ = services;
         _script.TransientFailures["p1"] = int.MaxValue;
+        _clock.Advance(TimeSpan.FromHours(3));
 
-        var replay = await Dispatcher(services).ReplayAsync(envelope.Id, Consumer, CancellationToken.None);
+        var replay = await Replay(services).ReplayAsync(envelope.Id, Consumer, CancellationToken.None);
 
         Assert.False(replay.Handled);
         Assert.Contains("replay failed: TimeoutException", replay.Reason, StringComparison.Ordinal);
         var dead = Assert.Single((await DeadLetters(services).ListDeadLettersAsync(new DeadLetterQuery(null, null, 10))).Items);
-        Assert.Equal(replay.Reason, dead.Reason);
-        Assert.Equal(1, dead.Attempts);
+        Assert.Equal(before with { Reason = replay.Reason!, Attempts = 2, DeadLetteredAt = _clock.GetUtcNow() }, dead);
+        // One commit, and it updated the stored letter rather than deleting and inserting one.
+        var commit = Assert.Single(store.Commits);
+        Assert.Equal(before, commit.Replayed!.Letter);
+        Assert.Equal(dead, commit.Replayed.KeptAs);
+        Assert.Null(commit.DeadLettered);
         Assert.True(await services.GetRequiredService<IInbox>().HasHandledAsync(Consumer, envelope.Id));
+        Assert.Null(await services.GetRequiredService<IDocumentStore>().FindAsync(Seen.Products, "p1"));
+    }
+
+    [Fact]
+    public async Task A_successful_replay_takes_the_letter_and_its_attempts_in_the_handlers_own_commit()
+    {
+        var (services, store, envelope, _) = await PoisonDeadLetteredAsync();
+        await using var _ = services;
+        // An attempt record left behind (its clean-up after the dead-lettering failed).
+        await services.GetRequiredService<IDeliveryAttemptStore>().RecordAttemptAsync(Consumer, envelope.Id, _clock.GetUtcNow());
+
+        Assert.True((await Replay(services).ReplayAsync(envelope.Id, Consumer, CancellationToken.None)).Handled);
+
+        var commit = Assert.Single(store.Commits);
+        Assert.Equal((Seen.Products.Name, "p1"), (Assert.Single(commit.Writes).Collection, commit.Writes[0].Id));
+        Assert.Equal(envelope.Id, commit.Replayed!.Letter.EventId);
+        Assert.Null(commit.Replayed.KeptAs);
+        Assert.Null(commit.Handled);
+        Assert.Empty((await DeadLetters(services).ListDeadLettersAsync(new DeadLetterQuery(null, null, 10))).Items);
+        Assert.Null(await services.GetRequiredService<IDeliveryAttemptStore>().FindAttemptAsync(Consumer, envelope.Id));
+        Assert.True(await services.GetRequiredService<IInbox>().HasHandledAsync(Consumer, envelope.Id));
+    }
+
+    [Fact]
+    public async Task A_crash_before_the_replays_commit_keeps_the_letter_as_it_was_and_it_replays_after_a_restart()
+    {
+        _script.Poison.Add("p1");
+        var envelope = TestApp.ProductEnvelope("p1");
+        DeadLetter before;
+        await using (var first = Services())
+        {
+            await Dispatcher(first).DispatchAsync(envelope, 1, CancellationToken.None);
+            before = Assert.Single((await DeadLetters(first).ListDeadLettersAsync(new DeadLetterQuery(null, null, 10))).Items);
+        }
+        _script.Poison.Remove("p1");
+
+        // The process dies once the handler has run: from then on no commit of it reaches the file.
+        var dying = new InterceptedStore { BeforeCommit = (_, _) => throw new IOException("the process was killed") };
+        await using (var services = Services(dying))
+        {
+            await Assert.ThrowsAsync<IOException>(() => Replay(services).ReplayAsync(envelope.Id, Consumer, CancellationToken.None));
+        }
+        // The app stops half-way through a replay (its request cancelled): the same.
+        using var stopping = new CancellationTokenSource();
+        var cancelled = new InterceptedStore
+        {
+            BeforeCommit = (_, ct) =>
+            {
+                stopping.Cancel();
+                ct.ThrowIfCancellationRequested();
+                return Task.CompletedTask;
+            },
+        };
+        await using (var services = Services(cancelled))
+        {
+            await Assert.ThrowsAnyAsync<OperationCanceledException>(() => Replay(services).ReplayAsync(envelope.Id, Consumer, stopping.Token));
+        }
+
+        await using var restarted = Services();
+        Assert.Equal(before, Assert.Single((await DeadLetters(restarted).ListDeadLettersAsync(new DeadLetterQuery(null, null, 10))).Items));
+        Assert.True(await restarted.GetRequiredService<IInbox>().HasHandledAsync(Consumer, envelope.Id));
+        Assert.Null(await restarted.GetRequiredService<IDocumentStore>().FindAsync(Seen.Products, "p1"));
+        Assert.Equal(new ReplayResult(true, null), await Replay(restarted).ReplayAsync(envelope.Id, Consumer, CancellationToken.None));
+        Assert.NotNull(await restarted.GetRequiredService<IDocumentStore>().FindAsync(Seen.Products, "p1"));
+        Assert.Empty((await DeadLetters(restarted).ListDeadLettersAsync(new DeadLetterQuery(null, null, 10))).Items);
+        // The letter never changed, so every replay ran as the same second attempt.
+        Assert.Equal([("p1", 1), ("p1", 2), ("p1", 2), ("p1", 2)], _script.Deliveries);
+    }
+
+    [Fact]
+    public async Task Of_two_concurrent_replays_of_one_letter_exactly_one_applies_and_the_other_is_aborted()
+    {
+        var arrived = 0;
+        var both = new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously);
+        var (services, store, envelope, _) = await PoisonDeadLetteredAsync();
+        await using var _ = services;
+        // Both replays have read the letter and run the handler before either commits.
+        store.BeforeCommit = async (_, ct) =>
+        {
+            if (Interlocked.Increment(ref arrived) == 2)
+            {
+                both.SetResult();
+            }
+            await both.Task.WaitAsync(TimeSpan.FromSeconds(30), ct);
+        };
+
+        var outcomes = await Task.WhenAll(Enumerable.Range(0, 2).Select(async _ =>
+        {
+            try
+            {
+                return (object)await Replay(services).ReplayAsync(envelope.Id, Consumer, CancellationToken.None);
+            }
+            catch (DeadLetterReplayConflictException e)
+            {
+                return e;
+            }
+        }));
+
+        Assert.Single(outcomes, o => o is ReplayResult { Handled: true });
+        Assert.IsAssignableFrom<ConcurrencyConflictException>(Assert.Single(outcomes, o => o is Exception));
+        Assert.Equal([("p1", 1), ("p1", 2), ("p1", 2)], _script.Deliveries);
+        Assert.NotNull(await services.GetRequiredService<IDocumentStore>().FindAsync(Seen.Products, "p1"));
+        Assert.Empty((await DeadLetters(services).ListDeadLettersAsync(new DeadLetterQuery(null, null, 10))).Items);
+        await Assert.ThrowsAsync<NotFoundException>(() => Replay(services).ReplayAsync(envelope.Id, Consumer, CancellationToken.None));
     }
 
     [Fact]
@@ -157,8 +266,8 @@ public sealed class DeliveryAttemptAndReplayTests : IDisposable
         var envelope = TestApp.ProductEnvelope("p1");
         await Dispatcher(services).DispatchAsync(envelope, 1, CancellationToken.None);
 
-        await Assert.ThrowsAsync<RuleViolationException>(() => Dispatcher(services).ReplayAsync(envelope.Id, "Some.Other.Handler", CancellationToken.None));
-        await Assert.ThrowsAsync<NotFoundException>(() => Dispatcher(services).ReplayAsync("no-such-event", Consumer, CancellationToken.None));
+        await Assert.ThrowsAsync<RuleViolationException>(() => Replay(services).ReplayAsync(envelope.Id, "Some.Other.Handler", CancellationToken.None));
+        await Assert.ThrowsAsync<NotFoundException>(() => Replay(services).ReplayAsync("no-such-event", Consumer, CancellationToken.None));
         Assert.Single((await DeadLetters(services).ListDeadLettersAsync(new DeadLetterQuery(null, null, 10))).Items);
     }
 
@@ -177,16 +286,33 @@ public sealed class DeliveryAttemptAndReplayTests : IDisposable
         Assert.Equal(2, counts.Current[IntegrationEvents.TopicOf<ProductRegistered>()]);
 
         _script.Poison.Remove("p2");
-        await Dispatcher(services).ReplayAsync(second.Id, Consumer, CancellationToken.None);
+        await Replay(services).ReplayAsync(second.Id, Consumer, CancellationToken.None);
         await counts.RefreshAsync(CancellationToken.None);
         Assert.Equal(1, counts.Current[IntegrationEvents.TopicOf<ProductRegistered>()]);
     }
 
     private static EventDispatcher Dispatcher(IServiceProvider services) => services.GetRequiredService<EventDispatcher>();
 
+    /// <summary>A service, its intercepted store (no commits recorded yet) and p1's dead letter: poison once, applicable now.</summary>
+    private async Task<(ServiceProvider Services, InterceptedStore Store, EventEnvelope Envelope, DeadLetter Letter)> PoisonDeadLetteredAsync()
+    {
+        _script.Poison.Add("p1");
+        var store = new InterceptedStore();
+        var services = Services(store);
+        var envelope = TestApp.ProductEnvelope("p1");
+        Assert.Equal(DeliveryOutcome.Drop, await Dispatcher(services).DispatchAsync(envelope, 1, CancellationToken.None));
+        _script.Poison.Remove("p1");
+        store.Commits.Clear();
+        var letter = Assert.Single((await DeadLetters(services).ListDeadLettersAsync(new DeadLetterQuery(null, null, 10))).Items);
+        return (services, store, envelope, letter);
+    }
+
+    private static DeadLetterReplay Replay(IServiceProvider services) => services.GetRequiredService<DeadLetterReplay>();
+
     private static IDeadLetterOperations DeadLetters(IServiceProvider services) => services.GetRequiredService<IDeadLetterOperations>();
 
-    private ServiceProvider Services()
+    /// <param name="intercepted">Stands between the dispatcher and replay and the file, when given.</param>
+    private ServiceProvider Services(InterceptedStore? intercepted = null)
     {
         var services = new ServiceCollection();
         services.AddLogging(logging => logging.SetMinimumLevel(LogLevel.Debug).AddProvider(_logs));
@@ -194,7 +320,12 @@ public sealed class DeliveryAttemptAndReplayTests : IDisposable
         services.AddSingleton(Options.Create(new EventingOptions { AppId = _app, DeadLetterAfter = Budget }));
         services.AddSqliteStorage(DatabasePath);
         services.AddSingleton<DeadLetterCounts>();
+        if (intercepted is not null)
+        {
+            services.AddSingleton<IDocumentStore>(sp => intercepted.Over(sp.GetRequiredService<SqliteDocumentStore>()));
+        }
         services.AddSingleton<EventDispatcher>();
+        services.AddSingleton<DeadLetterReplay>();
         services.AddSingleton(_script);
         services.AddEventHandler<ProductRegistered, ProductProjection>();
         return services.BuildServiceProvider();
@@ -203,6 +334,41 @@ public sealed class DeliveryAttemptAndReplayTests : IDisposable
     public void Dispose()
     {
         _folder.Dispose();
+    }
+
+    /// <summary>The store as the dispatcher and the replay see it: every commit recorded, and held or refused when a test says so.</summary>
+    private sealed class InterceptedStore : IDocumentStore
+    {
+        private IDocumentStore? _inner;
+
+        public ConcurrentQueue<ChangeSet> Commits { get; } = new();
+
+        /// <summary>Runs before each commit reaches the file; throwing keeps the commit from it.</summary>
+        public Func<ChangeSet, CancellationToken, Task>? BeforeCommit { get; set; }
+
+        public InterceptedStore Over(IDocumentStore inner)
+        {
+            _inner = inner;
+            return this;
+        }
+
+        public Task<Stored<T>?> FindAsync<T>(Collection<T> collection, string id, CancellationToken ct = default) where T : class =>
+            Inner.FindAsync(collection, id, ct);
+
+        public Task<Page<T>> QueryAsync<T>(Collection<T> collection, DocumentQuery query, CancellationToken ct = default) where T : class =>
+            Inner.QueryAsync(collection, query, ct);
+
+        public async Task CommitAsync(ChangeSet changes, CancellationToken ct = default)
+        {
+            if (BeforeCommit is { } before)
+            {
+                await before(changes, ct);
+            }
+            await Inner.CommitAsync(changes, ct);
+            Commits.Enqueue(changes);
+        }
+
+        private IDocumentStore Inner => _inner ?? throw new InvalidOperationException("Not placed over a store yet.");
     }
 
     /// <summary>Every log entry of the dispatcher, to tell a failure's warning from a deferral's debug line.</summary>

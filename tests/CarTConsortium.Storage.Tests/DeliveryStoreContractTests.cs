@@ -1,3 +1,4 @@
+using CarTConsortium.BuildingBlocks.Errors;
 using CarTConsortium.BuildingBlocks.Storage;
 using CarTConsortium.Storage.MongoDb;
 using CarTConsortium.Storage.Sqlite;
@@ -9,11 +10,13 @@ namespace CarTConsortium.Storage.Tests;
 
 /// <summary>
 /// What every adapter must do for event delivery: attempts per (handler, event) that survive a new store
-/// instance, and dead letters listed by page and topic, counted, and released with their inbox mark at once.
+/// instance, and dead letters listed by page and topic, counted, and settled by a replay's commit: taken with the
+/// handler's writes, or updated in place, once however many replays race.
 /// </summary>
 public abstract class DeliveryStoreContractTests
 {
     private static readonly DateTimeOffset At = new(2026, 12, 1, 9, 0, 0, 123, TimeSpan.Zero);
+    private static readonly Collection<Vial> Replayed = new("replayed_vials");
 
     /// <summary>A store on a fresh, empty database, and a way to open a new instance on the same one.</summary>
     protected abstract (object Store, Func<object> Reopen) Open();
@@ -71,24 +74,109 @@ public abstract class DeliveryStoreContractTests
     }
 
     [Fact]
-    public async Task Releasing_a_dead_letter_removes_it_its_inbox_mark_and_its_attempts_once()
+    public async Task A_replay_commit_takes_the_letter_and_its_attempts_with_the_handlers_writes_and_keeps_the_mark()
     {
         var (store, _) = Open();
         var documents = (IDocumentStore)store;
         var operations = (IDeadLetterOperations)store;
+        var inbox = (IInbox)store;
         await ((IDeliveryAttemptStore)store).RecordAttemptAsync("h", "0001", At);
         await documents.CommitAsync(new ChangeSet().MarkHandled("h", "0001").DeadLetter(Letter("0001", "t.a")));
         await documents.CommitAsync(new ChangeSet().MarkHandled("other", "0001").DeadLetter(Letter("0001", "t.a") with { Consumer = "other" }));
+        var letter = await operations.FindDeadLetterAsync("0001", "h");
+        Assert.Equal(Letter("0001", "t.a"), letter);
 
-        var released = await Task.WhenAll(operations.ReleaseDeadLetterAsync("0001", "h"), operations.ReleaseDeadLetterAsync("0001", "h"));
+        await documents.CommitAsync(new ChangeSet().Insert(Replayed, "v1", new Vial("v1", "KZ", 1)).ReplaySucceeded(letter!, At.AddHours(1)));
 
-        Assert.Equal(Letter("0001", "t.a"), Assert.Single(released, r => r is not null));
-        Assert.False(await ((IInbox)store).HasHandledAsync("h", "0001"));
+        Assert.Null(await operations.FindDeadLetterAsync("0001", "h"));
         Assert.Null(await ((IDeliveryAttemptStore)store).FindAttemptAsync("h", "0001"));
+        Assert.True(await inbox.HasHandledAsync("h", "0001"));
+        Assert.NotNull(await documents.FindAsync(Replayed, "v1"));
         // The other handler's letter and mark stay.
-        Assert.True(await ((IInbox)store).HasHandledAsync("other", "0001"));
+        Assert.True(await inbox.HasHandledAsync("other", "0001"));
         Assert.Equal(["other"], (await operations.ListDeadLettersAsync(new DeadLetterQuery(null, null, 10))).Items.Select(d => d.Consumer));
-        Assert.Null(await operations.ReleaseDeadLetterAsync("missing", "h"));
+        // A second replay of the same letter: nothing of its commit is applied.
+        await Assert.ThrowsAsync<DeadLetterReplayConflictException>(() =>
+            documents.CommitAsync(new ChangeSet().Insert(Replayed, "v2", new Vial("v2", "KZ", 1)).ReplaySucceeded(letter!, At.AddHours(2))));
+        Assert.Null(await documents.FindAsync(Replayed, "v2"));
+        Assert.Null(await operations.FindDeadLetterAsync("missing", "h"));
+    }
+
+    [Fact]
+    public async Task A_failed_replay_updates_the_letter_in_place_and_a_replay_that_read_it_before_loses()
+    {
+        var (store, _) = Open();
+        var documents = (IDocumentStore)store;
+        var operations = (IDeadLetterOperations)store;
+        await documents.CommitAsync(new ChangeSet().MarkHandled("h", "0001").DeadLetter(Letter("0001", "t.a")));
+        var read = (await operations.FindDeadLetterAsync("0001", "h"))!;
+
+        await documents.CommitAsync(new ChangeSet().ReplayFailed(read, "replay failed: still busy", At.AddHours(1)));
+
+        var kept = Assert.Single((await operations.ListDeadLettersAsync(new DeadLetterQuery(null, null, 10))).Items);
+        Assert.Equal(Letter("0001", "t.a") with { Reason = "replay failed: still busy", Attempts = 4, DeadLetteredAt = At.AddHours(1) }, kept);
+        Assert.Equal(new Dictionary<string, long> { ["t.a"] = 1 }, await operations.CountDeadLettersByTopicAsync());
+        Assert.True(await ((IInbox)store).HasHandledAsync("h", "0001"));
+        // Both a success and a failure that read the letter before that update changed nothing.
+        await Assert.ThrowsAsync<DeadLetterReplayConflictException>(() =>
+            documents.CommitAsync(new ChangeSet().Insert(Replayed, "v1", new Vial("v1", "KZ", 1)).ReplaySucceeded(read, At.AddHours(2))));
+        await Assert.ThrowsAsync<DeadLetterReplayConflictException>(() =>
+            documents.CommitAsync(new ChangeSet().ReplayFailed(read, "replay failed: late", At.AddHours(2))));
+        Assert.Null(await documents.FindAsync(Replayed, "v1"));
+        Assert.Equal(kept, await operations.FindDeadLetterAsync("0001", "h"));
+    }
+
+    [Fact]
+    public async Task Concurrent_replay_commits_of_one_letter_settle_it_once()
+    {
+        var (store, _) = Open();
+        var documents = (IDocumentStore)store;
+        await documents.CommitAsync(new ChangeSet().MarkHandled("h", "0001").DeadLetter(Letter("0001", "t.a")));
+        var letter = (await ((IDeadLetterOperations)store).FindDeadLetterAsync("0001", "h"))!;
+        // The collection exists before the race (MongoDB would otherwise also race to create it).
+        await documents.CommitAsync(new ChangeSet().Insert(Replayed, "seed", new Vial("seed", "KZ", 0)));
+
+        var commits = Enumerable.Range(0, 8).Select(async i =>
+        {
+            try
+            {
+                await documents.CommitAsync(new ChangeSet().Insert(Replayed, $"v{i}", new Vial($"v{i}", "KZ", i)).ReplaySucceeded(letter, At));
+                return true;
+            }
+            catch (ConcurrencyConflictException)
+            {
+                // DeadLetterReplayConflictException, or on MongoDB a transaction that kept conflicting: ABORTED either way.
+                return false;
+            }
+        }).ToList();
+        var won = await Task.WhenAll(commits);
+
+        Assert.Equal(1, won.Count(w => w));
+        var applied = new List<string>();
+        for (var i = 0; i < 8; i++)
+        {
+            if (await documents.FindAsync(Replayed, $"v{i}") is not null)
+            {
+                applied.Add($"v{i}");
+            }
+        }
+        Assert.Equal([$"v{Array.IndexOf(won, true)}"], applied);
+        Assert.Null(await ((IDeadLetterOperations)store).FindDeadLetterAsync("0001", "h"));
+    }
+
+    [Fact]
+    public async Task A_replay_writes_the_inbox_mark_again_when_pruning_took_it()
+    {
+        var (store, _) = Open();
+        var documents = (IDocumentStore)store;
+        // A letter whose mark is gone, as after pruning.
+        await documents.CommitAsync(new ChangeSet().DeadLetter(Letter("0001", "t.a")));
+        Assert.False(await ((IInbox)store).HasHandledAsync("h", "0001"));
+
+        await documents.CommitAsync(new ChangeSet().ReplaySucceeded(Letter("0001", "t.a"), At));
+
+        Assert.True(await ((IInbox)store).HasHandledAsync("h", "0001"));
+        await Assert.ThrowsAsync<EventAlreadyHandledException>(() => documents.CommitAsync(new ChangeSet().MarkHandled("h", "0001")));
     }
 
     private static DeadLetter Letter(string eventId, string topic) =>

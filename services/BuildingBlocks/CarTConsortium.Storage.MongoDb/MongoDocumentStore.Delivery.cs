@@ -5,8 +5,8 @@ using MongoDB.Driver;
 namespace CarTConsortium.Storage.MongoDb;
 
 /// <summary>
-/// Delivery attempts per (handler, event) in <c>_delivery_attempts</c>, and the dead letters' operator side:
-/// list, count, release.
+/// Delivery attempts per (handler, event) in <c>_delivery_attempts</c>, the dead letters' operator side
+/// (list, count, find) and a replay's commit.
 /// </summary>
 public sealed partial class MongoDocumentStore : IDeliveryAttemptStore, IDeadLetterOperations
 {
@@ -71,26 +71,45 @@ public sealed partial class MongoDocumentStore : IDeliveryAttemptStore, IDeadLet
         return groups.ToDictionary(g => g["_id"].AsString, g => g["count"].ToInt64(), StringComparer.Ordinal);
     }
 
-    public async Task<DeadLetter?> ReleaseDeadLetterAsync(string eventId, string consumer, CancellationToken ct = default)
+    public async Task<DeadLetter?> FindDeadLetterAsync(string eventId, string consumer, CancellationToken ct = default)
     {
-        await EnsureSchemaAsync(ct);
-        var key = Filter.Eq("eventId", eventId) & Filter.Eq("consumer", consumer);
-        using var session = await database.Client.StartSessionAsync(cancellationToken: ct);
-        // The letter and its inbox mark go together: a replay that raced another finds no letter and stops.
-        return await session.WithTransactionAsync<DeadLetter?>(
-            async (transaction, token) =>
-            {
-                var letter = await _deadLetters.FindOneAndDeleteAsync(transaction, key, cancellationToken: token);
-                if (letter is null)
-                {
-                    return null;
-                }
-                await _inbox.DeleteOneAsync(transaction, Filter.Eq("_id", BsonMapping.InboxId(consumer, eventId)), cancellationToken: token);
-                await Attempts.DeleteOneAsync(transaction, Filter.Eq("_id", BsonMapping.InboxId(consumer, eventId)), cancellationToken: token);
-                return BsonMapping.ToDeadLetter(letter);
-            },
-            CommitTransaction,
-            ct);
+        var letter = await _deadLetters.Find(Filter.Eq("eventId", eventId) & Filter.Eq("consumer", consumer)).FirstOrDefaultAsync(ct);
+        return letter is null ? null : BsonMapping.ToDeadLetter(letter);
+    }
+
+    // Called inside CommitAsync's transaction, before the handler's writes: a replay that lost to another stops here.
+    // The unique (eventId, consumer) index finds the one letter, and its attempts (the letter's version) tell whether
+    // another replay got there first; two at once also write-conflict, and the driver's retry then finds it changed.
+    private async Task SettleReplayAsync(IClientSessionHandle transaction, ReplayedDeadLetter replay, CancellationToken ct)
+    {
+        var (letter, kept) = (replay.Letter, replay.KeptAs);
+        var asRead = Filter.Eq("eventId", letter.EventId) & Filter.Eq("consumer", letter.Consumer) & Filter.Eq("attempts", letter.Attempts);
+        long changed;
+        if (kept is null)
+        {
+            changed = (await _deadLetters.DeleteOneAsync(transaction, asRead, cancellationToken: ct)).DeletedCount;
+        }
+        else
+        {
+            // In place: the replacement carries no _id, so the letter keeps its own.
+            var replacement = BsonMapping.ToDocument(kept);
+            replacement.Remove("_id");
+            changed = (await _deadLetters.ReplaceOneAsync(transaction, asRead, replacement, cancellationToken: ct)).MatchedCount;
+        }
+        if (changed == 0)
+        {
+            throw new DeadLetterReplayConflictException(letter);
+        }
+        var id = Filter.Eq("_id", BsonMapping.InboxId(letter.Consumer, letter.EventId));
+        await Attempts.DeleteOneAsync(transaction, id, cancellationToken: ct);
+        // The dead-lettering's mark stays (redeliveries keep being skipped), dated by the replay so that pruning counts from it;
+        // written again if pruning took it.
+        await _inbox.UpdateOneAsync(transaction, id,
+            Builders<BsonDocument>.Update
+                .SetOnInsert("consumer", letter.Consumer)
+                .SetOnInsert("eventId", letter.EventId)
+                .Set("handledAt", new BsonDateTime(replay.At.UtcDateTime)),
+            new UpdateOptions { IsUpsert = true }, ct);
     }
 
     // Called by CreateSchemaAsync: at start, not inside the first request.

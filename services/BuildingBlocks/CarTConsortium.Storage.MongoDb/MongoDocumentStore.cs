@@ -118,7 +118,8 @@ public sealed partial class MongoDocumentStore(IMongoDatabase database, OutboxSi
 
     public async Task CommitAsync(ChangeSet changes, CancellationToken ct = default)
     {
-        if (changes.Writes.Count == 0 && changes.Events.Count == 0 && changes.Handled is null && changes.DeadLettered is null)
+        if (changes.Writes.Count == 0 && changes.Events.Count == 0 && changes.Handled is null && changes.DeadLettered is null
+            && changes.Replayed is null)
         {
             return;
         }
@@ -153,6 +154,10 @@ public sealed partial class MongoDocumentStore(IMongoDatabase database, OutboxSi
                     {
                         throw new EventAlreadyHandledException(handled);
                     }
+                }
+                if (changes.Replayed is { } replay)
+                {
+                    await SettleReplayAsync(transaction, replay, token);
                 }
                 foreach (var (write, document) in writes)
                 {

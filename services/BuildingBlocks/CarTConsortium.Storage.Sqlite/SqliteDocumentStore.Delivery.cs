@@ -4,7 +4,7 @@ using Microsoft.Data.Sqlite;
 
 namespace CarTConsortium.Storage.Sqlite;
 
-/// <summary>Delivery attempts per (handler, event) and the dead letters' operator side: list, count, release.</summary>
+/// <summary>Delivery attempts per (handler, event), the dead letters' operator side (list, count, find) and a replay's commit.</summary>
 public sealed partial class SqliteDocumentStore : IDeliveryAttemptStore, IDeadLetterOperations
 {
     // dead_letter_envelopes keeps what a replay needs beyond the dead_letters row (older files have that
@@ -125,30 +125,43 @@ public sealed partial class SqliteDocumentStore : IDeliveryAttemptStore, IDeadLe
         return counts;
     }
 
-    public async Task<DeadLetter?> ReleaseDeadLetterAsync(string eventId, string consumer, CancellationToken ct = default)
+    public async Task<DeadLetter?> FindDeadLetterAsync(string eventId, string consumer, CancellationToken ct = default)
     {
         await using var connection = await _file.OpenAsync(ct);
-        await using var transaction = await SqliteFile.BeginWriteAsync(connection, ct);
-        DeadLetter? letter;
-        await using (var command = connection.CreateCommand())
+        await using var command = connection.CreateCommand();
+        command.CommandText = DeadLetterColumns + " WHERE d.event_id = $event AND d.consumer = $consumer";
+        command.Parameters.AddWithValue("$event", eventId);
+        command.Parameters.AddWithValue("$consumer", consumer);
+        return (await ReadDeadLettersAsync(command, ct)).SingleOrDefault();
+    }
+
+    // Called inside CommitAsync's transaction, before the handler's writes: a replay that lost to another stops here,
+    // not on whichever of its writes collides first. The unique (event_id, consumer) index finds the one letter, and
+    // its attempts (the letter's version) tell whether another replay got there first.
+    private static async Task SettleReplayAsync(SqliteConnection connection, ReplayedDeadLetter replay, CancellationToken ct)
+    {
+        var (letter, kept) = (replay.Letter, replay.KeptAs);
+        var key = new (string, object?)[] { ("$event", letter.EventId), ("$consumer", letter.Consumer) };
+        var changed = kept is null
+            ? await SqliteFile.ExecuteAsync(connection, "DELETE FROM dead_letters WHERE event_id = $event AND consumer = $consumer AND attempts = $read", ct,
+                [.. key, ("$read", letter.Attempts)])
+            : await SqliteFile.ExecuteAsync(connection,
+                "UPDATE dead_letters SET reason = $reason, attempts = $attempts, dead_lettered_at = $at WHERE event_id = $event AND consumer = $consumer AND attempts = $read", ct,
+                [.. key, ("$read", letter.Attempts), ("$reason", kept.Reason), ("$attempts", kept.Attempts), ("$at", kept.DeadLetteredAt.ToString("O"))]);
+        if (changed == 0)
         {
-            command.CommandText = DeadLetterColumns + " WHERE d.event_id = $event AND d.consumer = $consumer";
-            command.Parameters.AddWithValue("$event", eventId);
-            command.Parameters.AddWithValue("$consumer", consumer);
-            letter = (await ReadDeadLettersAsync(command, ct)).SingleOrDefault();
+            throw new DeadLetterReplayConflictException(letter);
         }
-        if (letter is null)
+        if (kept is null)
         {
-            return null;
+            await SqliteFile.ExecuteAsync(connection, "DELETE FROM dead_letter_envelopes WHERE event_id = $event AND consumer = $consumer", ct, key);
         }
-        foreach (var table in new[] { "dead_letters", "dead_letter_envelopes", "inbox", "delivery_attempts" })
-        {
-            // Table names come from the list above, never from input.
-            await SqliteFile.ExecuteAsync(connection, $"DELETE FROM {table} WHERE event_id = $event AND consumer = $consumer", ct,
-                ("$event", eventId), ("$consumer", consumer));
-        }
-        await transaction.CommitAsync(ct);
-        return letter;
+        await SqliteFile.ExecuteAsync(connection, "DELETE FROM delivery_attempts WHERE event_id = $event AND consumer = $consumer", ct, key);
+        // The dead-lettering's mark stays (redeliveries keep being skipped), dated by the replay so that pruning counts from it;
+        // written again if pruning took it.
+        await SqliteFile.ExecuteAsync(connection,
+            "INSERT INTO inbox (consumer, event_id, handled_at) VALUES ($consumer, $event, $handled) ON CONFLICT (consumer, event_id) DO UPDATE SET handled_at = excluded.handled_at", ct,
+            [.. key, ("$handled", replay.At.ToString("O"))]);
     }
 
     // Called inside CommitAsync's transaction.

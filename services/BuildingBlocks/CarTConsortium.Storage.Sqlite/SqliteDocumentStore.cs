@@ -100,6 +100,10 @@ public sealed partial class SqliteDocumentStore : IDocumentStore, IOutbox, IInbo
                 throw new EventAlreadyHandledException(mark);
             }
         }
+        if (changes.Replayed is { } replay)
+        {
+            await SettleReplayAsync(connection, replay, ct);
+        }
         foreach (var write in changes.Writes)
         {
             await WriteDocumentAsync(connection, write, ct);

@@ -23,7 +23,7 @@ public sealed class DeadLetterCounts(IDeadLetterOperations deadLetters, IOptions
 
     private readonly SemaphoreSlim _changed = new(0, 1);
 
-    /// <summary>Asks for a fresh count soon (a dead letter was stored or released).</summary>
+    /// <summary>Asks for a fresh count soon (a dead letter was stored or replayed).</summary>
     public void Changed()
     {
         if (_changed.CurrentCount == 0)

@@ -10,7 +10,7 @@ public static class EventingRegistration
 {
     /// <summary>
     /// What every app needs whatever its transport: its settings (validated at start), the dispatcher, the outbox
-    /// signal and relay. A transport adapter adds its <see cref="IEventPublisher"/>.
+    /// signal and relay, the dead-letter replay. A transport adapter adds its <see cref="IEventPublisher"/>.
     /// </summary>
     public static IServiceCollection AddEventingCore(this IServiceCollection services, IConfiguration configuration)
     {
@@ -18,6 +18,7 @@ public static class EventingRegistration
         services.TryAddSingleton(TimeProvider.System);
         services.TryAddSingleton<OutboxSignal>();
         services.TryAddSingleton<EventDispatcher>();
+        services.TryAddSingleton<DeadLetterReplay>();
         services.TryAddSingleton<DeadLetterCounts>();
         services.AddHostedService(sp => sp.GetRequiredService<DeadLetterCounts>());
         services.AddHostedService<OutboxRelay>();

@@ -14,6 +14,7 @@ public sealed class ChangeSet
     public IReadOnlyList<OutboxMessage> Events => _events;
     public InboxMark? Handled { get; private set; }
     public DeadLetter? DeadLettered { get; private set; }
+    public ReplayedDeadLetter? Replayed { get; private set; }
 
     /// <summary>Adds a new document; the commit fails if one with this id exists.</summary>
     public ChangeSet Insert<T>(Collection<T> collection, string id, T value) where T : class
@@ -47,6 +48,27 @@ public sealed class ChangeSet
     public ChangeSet DeadLetter(DeadLetter deadLetter)
     {
         DeadLettered = deadLetter;
+        return this;
+    }
+
+    /// <summary>
+    /// Settles a successful replay of <paramref name="letter"/> with the handler's changes: the letter and its attempt
+    /// record go, the inbox mark (the dead-lettering's) stays, dated <paramref name="at"/>. The commit fails with
+    /// <see cref="DeadLetterReplayConflictException"/> if the letter is gone or changed since it was read.
+    /// </summary>
+    public ChangeSet ReplaySucceeded(DeadLetter letter, DateTimeOffset at)
+    {
+        Replayed = new ReplayedDeadLetter(letter, null, at);
+        return this;
+    }
+
+    /// <summary>
+    /// Keeps <paramref name="letter"/> after a replay that failed again: updated in place with <paramref name="reason"/>,
+    /// one more attempt and <paramref name="at"/>; the same conflict rule as <see cref="ReplaySucceeded"/>.
+    /// </summary>
+    public ChangeSet ReplayFailed(DeadLetter letter, string reason, DateTimeOffset at)
+    {
+        Replayed = new ReplayedDeadLetter(letter, letter with { Reason = reason, Attempts = letter.Attempts + 1, DeadLetteredAt = at }, at);
         return this;
     }
 }

@@ -27,7 +27,12 @@ public sealed record DeadLetterQuery(string? Topic, string? AfterKey, int Limit)
 
 public sealed record DeadLetterPage(IReadOnlyList<DeadLetter> Items, string? NextAfterKey);
 
-/// <summary>What an operator does with dead letters: list them, count them, and release one for a replay.</summary>
+/// <summary>
+/// What an operator does with dead letters: list them, count them, and read one for a replay. A replay never takes a
+/// letter out on its own: the replay's commit settles it (<see cref="ChangeSet.ReplaySucceeded"/> deletes it with the
+/// handler's changes, <see cref="ChangeSet.ReplayFailed"/> updates it in place), so a crash between reading the letter
+/// and that commit leaves it listed and replayable.
+/// </summary>
 public interface IDeadLetterOperations
 {
     Task<DeadLetterPage> ListDeadLettersAsync(DeadLetterQuery query, CancellationToken ct = default);
@@ -35,10 +40,6 @@ public interface IDeadLetterOperations
     /// <summary>Stored dead letters per topic (the gauge's source).</summary>
     Task<IReadOnlyDictionary<string, long>> CountDeadLettersByTopicAsync(CancellationToken ct = default);
 
-    /// <summary>
-    /// Removes the dead letter, its inbox mark and its attempt record in one transaction and returns the
-    /// letter, so the event can be dispatched to its handler again; null when there is no such letter
-    /// (never dead-lettered, or released by a concurrent replay).
-    /// </summary>
-    Task<DeadLetter?> ReleaseDeadLetterAsync(string eventId, string consumer, CancellationToken ct = default);
+    /// <summary>The dead letter of <paramref name="eventId"/> for <paramref name="consumer"/> as stored now; null when there is none.</summary>
+    Task<DeadLetter?> FindDeadLetterAsync(string eventId, string consumer, CancellationToken ct = default);
 }

@@ -18,6 +18,7 @@ public interface IDocumentStore
     /// <exception cref="DocumentExistsException">An insert found the id taken.</exception>
     /// <exception cref="ConcurrencyConflictException">An update found a newer version.</exception>
     /// <exception cref="EventAlreadyHandledException">The inbox mark was committed before.</exception>
+    /// <exception cref="DeadLetterReplayConflictException">A replay's dead letter was settled or changed by another replay.</exception>
     Task CommitAsync(ChangeSet changes, CancellationToken ct = default);
 }
 

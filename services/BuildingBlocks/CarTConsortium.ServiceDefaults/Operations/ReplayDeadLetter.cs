@@ -9,10 +9,10 @@ namespace CarTConsortium.ServiceDefaults.Operations;
 public sealed record ReplayDeadLetterCommand(string Service, string DeadLetterId);
 
 /// <summary>
-/// Hands a dead letter to its handler once more, through the dispatcher: the letter and its inbox mark go
-/// in one transaction, and a replay that fails is dead-lettered again (who may: the access table).
+/// Hands a dead letter to its handler once more (<see cref="DeadLetterReplay"/>): the letter goes only in the commit of
+/// the handler's changes, and a replay that fails keeps it with the new reason (who may: the access table).
 /// </summary>
-public sealed class ReplayDeadLetter(EventDispatcher dispatcher, IOptions<EventingOptions> options)
+public sealed class ReplayDeadLetter(DeadLetterReplay replay, IOptions<EventingOptions> options)
 {
     public const int MaxIdLength = 600;
 
@@ -24,6 +24,6 @@ public sealed class ReplayDeadLetter(EventDispatcher dispatcher, IOptions<Eventi
         validator.Check(DeadLetterKey.TryParse(command.DeadLetterId, out var eventId, out var consumer), "dead_letter_id",
             "must be '<event id>~<handler>' as ListDeadLetters returns it");
         validator.ThrowIfInvalid();
-        return await dispatcher.ReplayAsync(eventId, consumer, ct);
+        return await replay.ReplayAsync(eventId, consumer, ct);
     }
 }
