@@ -1,6 +1,6 @@
-using CarTConsortium.Deploy.Render;
 using System.Security.Cryptography;
 using System.Text.RegularExpressions;
+using CarTConsortium.Deploy.Render;
 
 namespace CarTConsortium.Deployment.Tests;
 
