@@ -23,6 +23,15 @@ public static class IdentityProviderManifest
                       - name: Identity__Country
                         value: {provider.Country}
               """;
+        // The PodDisruptionBudget's and the Service's metadata (the Deployment's has its component too).
+        var metadata = $"""
+            metadata:
+              name: {app}
+              namespace: cart-consortium
+              labels:
+                app.kubernetes.io/name: {app}
+                app.kubernetes.io/part-of: cart-consortium
+            """;
         return GeneratedFile.Of(FileName(provider), $$"""
             # {{app}}: {{who}}. Plain HTTP/1.1 on {{port}} (no gRPC port), no Dapr sidecar (it neither
             # publishes nor subscribes), no MongoDB: its clients, users, signing keys and ASP.NET data-protection keys live in its
@@ -130,12 +139,7 @@ public static class IdentityProviderManifest
             # At least one replica stays up through voluntary disruptions (node drains, cluster upgrades).
             apiVersion: policy/v1
             kind: PodDisruptionBudget
-            metadata:
-              name: {{app}}
-              namespace: cart-consortium
-              labels:
-                app.kubernetes.io/name: {{app}}
-                app.kubernetes.io/part-of: cart-consortium
+            {{metadata}}
             spec:
               minAvailable: 1
               selector:
@@ -144,12 +148,7 @@ public static class IdentityProviderManifest
             ---
             apiVersion: v1
             kind: Service
-            metadata:
-              name: {{app}}
-              namespace: cart-consortium
-              labels:
-                app.kubernetes.io/name: {{app}}
-                app.kubernetes.io/part-of: cart-consortium
+            {{metadata}}
             spec:
               selector:
                 app.kubernetes.io/name: {{app}}
