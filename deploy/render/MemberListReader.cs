@@ -8,7 +8,7 @@ namespace CarTConsortium.Deploy.Render;
 
 /// <summary>The list's mistakes, every one of them, each naming the entry and the rule.</summary>
 public sealed class MemberListException(IReadOnlyList<string> problems)
-    : Exception("deploy/members.yaml is not valid:\n- " + string.Join("\n- ", problems))
+    : Exception("- " + string.Join("\n- ", problems))
 {
     public IReadOnlyList<string> Problems { get; } = problems;
 }

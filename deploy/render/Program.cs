@@ -35,7 +35,7 @@ static int Run(FileInfo? file, Action<MemberList> action)
     }
     catch (MemberListException e)
     {
-        Console.Error.WriteLine($"{path}: " + e.Message);
+        Console.Error.WriteLine($"{path}: refused, nothing done:\n{e.Message}");
         return 1;
     }
     catch (IOException e)

@@ -36,10 +36,9 @@ public static class SecretCommands
         var member = list.Members.FirstOrDefault(m => m.Country == country)
             ?? throw new MemberListException([$"{country} is not a member of {Manifests.ListFile}; add it there first"]);
         var text = new StringBuilder()
-            .Append($"# {member.Name}'s pseudonymisation secret, added to the registry's Secret; then restart the registry to read it.\n")
+            .Append($"# {member.Name}'s pseudonymisation secret, added to the registry's Secret (the registry reads it at its next start).\n")
             .Append($"kubectl -n {Namespace} patch secret {PseudonymisationSecret} --type merge \\\n")
-            .Append($"  -p \"{{\\\"stringData\\\":{{\\\"{PseudonymisationKey(country)}\\\":\\\"$(openssl rand -base64 32)\\\"}}}}\"\n")
-            .Append($"kubectl -n {Namespace} rollout restart deploy/registry\n");
+            .Append($"  -p \"{{\\\"stringData\\\":{{\\\"{PseudonymisationKey(country)}\\\":\\\"$(openssl rand -base64 32)\\\"}}}}\"\n");
         AppendIdentitySecrets(text, member.Hosted ? [member] : []);
         return text.ToString();
     }
