@@ -1,4 +1,5 @@
 using CarTConsortium.BuildingBlocks.Settings;
+using CarTConsortium.Deploy.Render;
 using CarTConsortium.Gateway;
 using CarTConsortium.Registry;
 using CarTConsortium.ServiceDefaults.Security;
@@ -40,15 +41,29 @@ public sealed class ClusterReadinessTests
     [Fact]
     public void The_registry_and_the_gateway_start_with_the_settings_their_manifests_and_the_README_s_Secrets_give_them()
     {
-        var manifests = Files.KubernetesManifests();
-        var secrets = ReadmeSecrets.Load();
         var problems = new Problems();
 
+        CheckHostsStart(Files.KubernetesManifests(), ReadmeSecrets.Load(), problems);
+
+        problems.ThrowIfAny("A host would not start as deployed");
+    }
+
+    /// <summary>The registry's and the gateway's validated settings accept what the manifests and these Secrets give them.</summary>
+    internal static void CheckHostsStart(IReadOnlyList<Manifest> manifests, IReadOnlyDictionary<string, IReadOnlyDictionary<string, string>> secrets, Problems problems)
+    {
         foreach (var host in Files.Hosts().Where(h => h.AppId is "registry" or Files.GatewayAppId))
         {
             var deployment = manifests.Single(m => m.Kind == "Deployment" && m.Name == host.AppId);
             var container = Files.AppContainer(deployment)!;
             var environment = new Dictionary<string, string>(container.Environment(manifests), StringComparer.Ordinal);
+            // envFrom secretRef: every key of the Secret is a variable (env entries below still win).
+            foreach (var source in Yaml.Seq(container.Spec, "envFrom"))
+            {
+                foreach (var (variable, value) in secrets.GetValueOrDefault(Yaml.Str(source, "secretRef", "name") ?? "") ?? new Dictionary<string, string>())
+                {
+                    environment.TryAdd(variable, value);
+                }
+            }
             foreach (var entry in container.Env)
             {
                 var reference = Yaml.Map(entry, "valueFrom", "secretKeyRef");
@@ -73,6 +88,7 @@ public sealed class ClusterReadinessTests
             else
             {
                 checks.Add(() => Validate<RegistryOptions, RegistryOptionsValidator>(configuration));
+                checks.Add(() => SecretsForTrustedCountries(configuration));
             }
             foreach (var check in checks)
             {
@@ -82,41 +98,53 @@ public sealed class ClusterReadinessTests
                 }
                 catch (OptionsValidationException e)
                 {
-                    problems.Add($"{deployment.Where} with the Secrets of {ReadmeSecrets.Readme}: the host refuses to start: {e.Message}");
+                    problems.Add($"{deployment.Where} with the Secrets of {ReadmeSecrets.Readme} and `render secrets`: the host refuses to start: {e.Message}");
                 }
             }
         }
-
-        problems.ThrowIfAny("A host would not start as deployed");
     }
 
     [Fact]
-    public void The_registry_has_a_pseudonymisation_secret_reference_for_every_country_the_cluster_trusts()
+    public void The_registry_takes_a_pseudonymisation_secret_for_every_country_the_cluster_trusts()
     {
         var manifests = Files.KubernetesManifests();
+        var problems = new Problems();
+
+        CheckPseudonymisationSecrets(manifests, ReadmeSecrets.Load(), problems);
+
+        problems.ThrowIfAny("The registry cannot pseudonymise every trusted country's patients");
+    }
+
+    /// <summary>The registry takes the Secret registry-pseudonymisation whole, and that Secret as created has a key for every trusted country.</summary>
+    internal static void CheckPseudonymisationSecrets(IReadOnlyList<Manifest> manifests, IReadOnlyDictionary<string, IReadOnlyDictionary<string, string>> secrets, Problems problems)
+    {
         var registry = Files.AppContainer(manifests.Single(m => m.Kind == "Deployment" && m.Name == "registry"))!;
         var countries = registry.Environment(manifests).Where(p => p.Key.StartsWith("Federation__Issuers__", StringComparison.Ordinal) && p.Key.EndsWith("__Country", StringComparison.Ordinal))
             .Select(p => p.Value).ToList();
-        var problems = new Problems();
-
         problems.Expect(countries.Count > 0, "15-federation.yaml names no country");
+        problems.Expect(Yaml.Seq(registry.Spec, "envFrom").Any(s => Yaml.Str(s, "secretRef", "name") == SecretCommands.PseudonymisationSecret),
+            $"21-registry.yaml: the registry does not take the Secret {SecretCommands.PseudonymisationSecret} with envFrom secretRef");
+        var keys = secrets.GetValueOrDefault(SecretCommands.PseudonymisationSecret) ?? new Dictionary<string, string>();
         foreach (var country in countries)
         {
-            var reference = Yaml.Map(registry.EnvEntry($"Registry__Pseudonymisation__CountrySecrets__{country}"), "valueFrom", "secretKeyRef");
-            var key = country.ToLowerInvariant();
-            problems.Expect(Yaml.Str(reference, "name") == "registry-pseudonymisation" && string.Equals(Yaml.Str(reference, "key"), key, StringComparison.Ordinal),
-                $"21-registry.yaml: env Registry__Pseudonymisation__CountrySecrets__{country} comes from {Yaml.Describe(reference)}, expected secretKeyRef name registry-pseudonymisation, key {key}");
+            problems.Expect(keys.ContainsKey(SecretCommands.PseudonymisationKey(country)),
+                $"the Secret {SecretCommands.PseudonymisationSecret} as {ReadmeSecrets.Readme} and `render secrets` create it has no key {SecretCommands.PseudonymisationKey(country)} ([{string.Join(", ", keys.Keys)}])");
         }
-
-        problems.ThrowIfAny("The registry cannot pseudonymise every trusted country's patients");
     }
 
     [Fact]
     public void Every_service_the_gateway_and_the_identity_providers_run_two_replicas_with_a_budget_limits_and_their_token()
     {
-        var manifests = Files.KubernetesManifests();
         var problems = new Problems();
 
+        CheckReplicas(Files.KubernetesManifests(), problems);
+
+        problems.ThrowIfAny("Not every app runs safely with more than one replica");
+    }
+
+    /// <summary>Replicas, disruption budget, requests and limits, the Dapr app token and the gateway's quota share of every Deployment but the portal's.</summary>
+    internal static void CheckReplicas(IReadOnlyList<Manifest> manifests, Problems problems)
+    {
         foreach (var deployment in manifests.Where(m => m.Kind == "Deployment" && Files.KindOf(m.Name ?? "") != AppKind.Portal))
         {
             var replicas = Yaml.Int(deployment.Doc, "spec", "replicas");
@@ -149,8 +177,6 @@ public sealed class ClusterReadinessTests
                     $"{deployment.Where}: RateLimits__Replicas is '{container?.EnvValue("RateLimits__Replicas")}' but it runs {replicas} replicas (each enforces its share of the quotas)");
             }
         }
-
-        problems.ThrowIfAny("Not every app runs safely with more than one replica");
     }
 
     /// <summary>Every (Secret, key) a manifest reads: env, envFrom, volumes, Ingress TLS, the Dapr app token and components' secretKeyRefs.</summary>
@@ -207,6 +233,17 @@ public sealed class ClusterReadinessTests
                     }
                 }
             }
+        }
+    }
+
+    private static void SecretsForTrustedCountries(IConfiguration configuration)
+    {
+        var options = new RegistryOptions();
+        configuration.GetSection(RegistryOptions.Section).Bind(options);
+        var result = TrustedCountrySecrets.From(configuration).Validate(null, options);
+        if (result.Failed)
+        {
+            throw new OptionsValidationException(Options.DefaultName, typeof(RegistryOptions), result.Failures);
         }
     }
 

@@ -41,9 +41,19 @@ public sealed partial class FederationTests
     [Fact]
     public void Kubernetes_apps_trust_exactly_the_identity_providers_deployed_in_kubernetes()
     {
-        var manifests = Files.KubernetesManifests();
-        var plan = Files.StandalonePlan();
         var problems = new Problems();
+
+        CheckKubernetesFederation(Files.KubernetesManifests(), problems);
+
+        problems.ThrowIfAny("The federation in Kubernetes is wrong");
+    }
+
+    /// <summary>
+    /// The apps of some manifests trust exactly the identity providers deployed there (plus <paramref name="external"/>
+    /// issuers, "issuer (country)"), each reachable through an Ingress rule for its issuer's host.
+    /// </summary>
+    internal static void CheckKubernetesFederation(IReadOnlyList<Manifest> manifests, Problems problems, params string[] external)
+    {
 
         var providers = new List<DeployedProvider>();
         foreach (var deployment in manifests.Where(m => m.Kind == "Deployment" && Files.KindOf(m.Name ?? "") == AppKind.IdentityProvider))
@@ -59,7 +69,8 @@ public sealed partial class FederationTests
                 problems.Add($"{deployment.Where}: envFrom names ConfigMap '{missing}', which {Files.Kubernetes} does not define");
             }
             var settings = Files.Overlay(Files.IdentityHostSettingsFlat(), container.Environment(manifests));
-            var provider = Provider(deployment.Name!, settings, plan);
+            // In the cluster a provider listens where its Deployment says (each pod has its own address).
+            var provider = Provider(deployment.Name!, settings, new Dictionary<string, AppPorts> { [deployment.Name!] = new(container.Ports.GetValueOrDefault("http"), null) });
             CheckProvider(deployment.Where, provider, problems);
             problems.Expect(Uri.TryCreate(provider.Issuer, UriKind.Absolute, out var issuer) && issuer.Scheme == Uri.UriSchemeHttps,
                 $"{deployment.Where}: Identity:Issuer '{provider.Issuer}' is not an https URL (a deployment's issuer is public and uses TLS)");
@@ -84,7 +95,9 @@ public sealed partial class FederationTests
             var settings = Files.Overlay(host.Settings, container.Environment(manifests));
             var where = $"{deployment.Where} ({Files.Show(host.File)} with the container's env)";
             var issuers = CheckFederation(where, settings, problems);
-            CheckTrust(where, issuers, providers, $"the identity providers of {Files.Kubernetes}", problems);
+            problems.ExpectSameSet(
+                issuers.Select(i => $"{i.Issuer} ({i.Binding})"), $"{where}: Federation:Issuers",
+                providers.Select(p => $"{p.Issuer} ({p.Binding})").Concat(external), $"the identity providers of {Files.Kubernetes} and the external ones");
 
             // Discovery either in-cluster at the provider's Service, or at the issuer URL that the Ingress sends to it.
             foreach (var trusted in issuers)
@@ -112,8 +125,6 @@ public sealed partial class FederationTests
             problems.Expect(Files.IngressRoutes(manifests, host) == provider.AppId,
                 $"{Files.Kubernetes}: no Ingress rule sends host '{host}' (issuer of '{provider.AppId}') to the Service '{provider.AppId}' on its http port");
         }
-
-        problems.ThrowIfAny("The federation in Kubernetes is wrong");
     }
 
     [Fact]
@@ -322,7 +333,7 @@ public sealed partial class FederationTests
         var expected = Files.CountryOf(provider.AppId);
         problems.Expect(provider.Country == expected,
             $"{where}: Identity:Country is '{provider.Country ?? "(none)"}' but the app '{provider.AppId}' is {(expected is null ? "the consortium's provider (no country)" : $"the provider of {expected}")}");
-        problems.Expect(provider.Port is not null, $"{where}: '{provider.AppId}' has no HttpPort in {Files.StandaloneSettings}");
+        problems.Expect(provider.Port is not null, $"{where}: '{provider.AppId}' has no http port (tye: HttpPort in {Files.StandaloneSettings}; Kubernetes: its container port http)");
     }
 
     /// <summary>

@@ -57,9 +57,19 @@ public sealed class KubernetesSchemaTests
     public void Every_object_is_a_typed_Kubernetes_object_without_unknown_fields_and_with_its_required_ones(string file)
     {
         var problems = new Problems();
-        var documents = Documents(File.ReadAllText(Path.Combine(Repo.PathOf(Files.Kubernetes), file))).ToList();
 
-        Assert.NotEmpty(documents);
+        CheckFile(Path.Combine(Repo.PathOf(Files.Kubernetes), file), problems);
+
+        problems.ThrowIfAny("A manifest does not follow the Kubernetes schema");
+    }
+
+    /// <summary>One manifest file's Kubernetes objects (Dapr's left out) against the schema and the required fields.</summary>
+    internal static void CheckFile(string path, Problems problems)
+    {
+        var file = Path.GetFileName(path);
+        var documents = Documents(File.ReadAllText(path)).ToList();
+
+        problems.Expect(documents.Count > 0, $"{file}: no YAML document");
         foreach (var document in documents.Where(d => !d.Contains("\napiVersion: dapr.io/", StringComparison.Ordinal) && !d.StartsWith("apiVersion: dapr.io/", StringComparison.Ordinal)))
         {
             List<object> objects;
@@ -87,8 +97,6 @@ public sealed class KubernetesSchemaTests
                 }
             }
         }
-
-        problems.ThrowIfAny("A manifest does not follow the Kubernetes schema");
     }
 
     [Fact]

@@ -94,6 +94,20 @@ public sealed class NetworkPolicyTests
         }
     }
 
+    /// <summary>Whether the policies of some manifests admit a connection between two pods of <see cref="Cluster"/> (by name: a Deployment or an operator-provided pod).</summary>
+    internal static bool Allows(IReadOnlyList<Manifest> manifests, string from, string to, string port)
+    {
+        var cluster = Cluster.Load(manifests);
+        return cluster.Allows(cluster.Pod(from), cluster.Pod(to), port, "TCP");
+    }
+
+    /// <summary>The platform's pods of some manifests that no NetworkPolicy of their own selects.</summary>
+    internal static IEnumerable<string> PodsWithoutPolicy(IReadOnlyList<Manifest> manifests)
+    {
+        var cluster = Cluster.Load(manifests);
+        return cluster.Pods.Where(pod => pod.Platform && !cluster.Policies.Any(p => p.Selector.Count > 0 && p.Selects(pod))).Select(pod => pod.Name);
+    }
+
     private sealed record Pod(string Name, string Namespace, Dictionary<string, object?> Labels, IReadOnlyDictionary<string, int?> Ports)
     {
         /// <summary>A pod of the platform's Deployments (not one the operator or another team runs).</summary>
@@ -117,9 +131,10 @@ public sealed class NetworkPolicyTests
 
         public Pod Pod(string name) => Pods.Single(p => p.Name == name);
 
-        public static Cluster Load()
+        public static Cluster Load() => Load(Files.KubernetesManifests());
+
+        public static Cluster Load(IReadOnlyList<Manifest> manifests)
         {
-            var manifests = Files.KubernetesManifests();
             var pods = manifests.Where(m => m.Kind == "Deployment").Select(d => new Pod(d.Name!, Ns,
                 Yaml.Map(d.Doc, "spec", "template", "metadata", "labels") ?? [], Files.AppContainer(d)?.Ports ?? new Dictionary<string, int?>())
             { Platform = true }).ToList();

@@ -33,12 +33,20 @@ public sealed class PortalWiringTests
     [Fact]
     public void Every_identity_provider_in_kubernetes_registers_the_portals_callbacks_at_its_public_address()
     {
-        var manifests = Files.KubernetesManifests();
+        var problems = new Problems();
+
+        CheckKubernetesPortalClients(Files.KubernetesManifests(), problems);
+
+        problems.ThrowIfAny($"The identity providers of {Files.Kubernetes} would refuse to send people back to the portal");
+    }
+
+    /// <summary>Every identity provider Deployment of some manifests registers the portal's callbacks at the portal's public address.</summary>
+    internal static void CheckKubernetesPortalClients(IReadOnlyList<Manifest> manifests, Problems problems)
+    {
         var hosts = Files.IngressHostsOf(manifests, Files.PortalAppId).ToList();
         Assert.True(hosts.Count == 1, $"{Files.Kubernetes}: expected one Ingress host for the Service '{Files.PortalAppId}', found [{string.Join(", ", hosts)}]");
         var address = new Uri($"https://{hosts[0]}/");
 
-        var problems = new Problems();
         var deployments = manifests.Where(m => m.Kind == "Deployment" && Files.KindOf(m.Name ?? "") == AppKind.IdentityProvider).ToList();
         problems.Expect(deployments.Count > 0, $"{Files.Kubernetes}: no identity provider Deployment (identity-*)");
         foreach (var deployment in deployments)
@@ -57,7 +65,6 @@ public sealed class PortalWiringTests
         var template = Files.Flatten(Repo.PathOf("deploy/identity/appsettings.Production.example.json"));
         problems.Expect(!template.Any(s => s.Key.StartsWith("Identity:Clients:", StringComparison.OrdinalIgnoreCase) && s.Key.EndsWith(":ClientId", StringComparison.OrdinalIgnoreCase) && s.Value == PortalClientId),
             $"deploy/identity/appsettings.Production.example.json: lists '{PortalClientId}', which the Deployments already add (a provider refuses a client id twice)");
-        problems.ThrowIfAny($"The identity providers of {Files.Kubernetes} would refuse to send people back to the portal");
     }
 
     [Fact]

@@ -1,10 +1,11 @@
 using System.Security.Cryptography;
 using System.Text.RegularExpressions;
+using CarTConsortium.Deploy.Render;
 
 namespace CarTConsortium.Deployment.Tests;
 
 /// <summary>
-/// The Secrets deploy/README.md tells the operator to create (<c>kubectl ... create secret generic NAME
+/// The Secrets deploy/README.md and `dotnet run --project deploy/render -- secrets` tell the operator to create (<c>kubectl ... create secret generic NAME
 /// --from-literal=KEY=... --from-file=KEY=...</c>, <c>create secret tls NAME</c>), with the value each
 /// key would get: what an <c>openssl rand -base64 N</c> makes, a literal as written, a placeholder for a file.
 /// </summary>
@@ -12,10 +13,19 @@ internal static partial class ReadmeSecrets
 {
     public const string Readme = "deploy/README.md";
 
-    public static IReadOnlyDictionary<string, IReadOnlyDictionary<string, string>> Load()
+    /// <summary>The Secrets of the README's commands and of those `render secrets` prints for the committed member list.</summary>
+    public static IReadOnlyDictionary<string, IReadOnlyDictionary<string, string>> Load() =>
+        Load(MemberListReader.Read(File.ReadAllText(Repo.PathOf(Manifests.ListFile))));
+
+    /// <summary>The Secrets of the README's commands and of those `render secrets` prints for a member list.</summary>
+    public static IReadOnlyDictionary<string, IReadOnlyDictionary<string, string>> Load(MemberList members) =>
+        Parse(File.ReadAllText(Repo.PathOf(Readme)) + "\n" + SecretCommands.ForCluster(members));
+
+    /// <summary>The Secrets some shell text's `kubectl create secret` commands create.</summary>
+    public static IReadOnlyDictionary<string, IReadOnlyDictionary<string, string>> Parse(string shell)
     {
         // Shell continuations joined, so that one command is one line.
-        var text = File.ReadAllText(Repo.PathOf(Readme)).Replace("\\\n", " ", StringComparison.Ordinal);
+        var text = shell.Replace("\\\n", " ", StringComparison.Ordinal);
         var secrets = new Dictionary<string, IReadOnlyDictionary<string, string>>(StringComparer.Ordinal);
         foreach (Match command in CreateSecret().Matches(text))
         {

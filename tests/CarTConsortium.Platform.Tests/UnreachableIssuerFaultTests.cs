@@ -140,6 +140,9 @@ public sealed class UnreachableIssuerFixture : IAsyncLifetime
             ["Federation:Issuers:20:Country"] = "TJ",
             ["Federation:Issuers:21:Issuer"] = IssuerOf(Silent).ToString(),
             ["Federation:Issuers:21:Country"] = "TM",
+            // The registry refuses to start while a country it trusts has no pseudonymisation secret.
+            ["Registry:Pseudonymisation:CountrySecrets:TJ"] = Convert.ToBase64String(RandomNumberGenerator.GetBytes(32)),
+            ["Registry:Pseudonymisation:CountrySecrets:TM"] = Convert.ToBase64String(RandomNumberGenerator.GetBytes(32)),
         };
         Running = await RunningPlatform.StartAsync(configure: options => options with
         {

@@ -57,6 +57,8 @@ public sealed class RegistryModule : IServiceModule
             .AllowAnyRole(nameof(Rpc.GetStatistics)));
         // Each member country's pseudonymisation secret; without usable ones the registry does not start.
         builder.Services.AddValidatedSettings<RegistryOptions, RegistryOptionsValidator>(builder.Configuration);
+        // ... and one for every country it trusts an issuer for.
+        builder.Services.AddSingleton<IValidateOptions<RegistryOptions>>(TrustedCountrySecrets.From(builder.Configuration));
         // The store creates their key indexes and back-fills new keys at start.
         builder.Services.AddDocumentCollectionsFrom(typeof(Storage.RegistryCollections));
         builder.Services.AddHostedService<AccessLogIndex>();
