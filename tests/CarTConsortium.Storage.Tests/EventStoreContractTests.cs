@@ -40,7 +40,10 @@ public abstract class EventStoreContractTests
     private static readonly TimeSpan Duration = TimeSpan.FromSeconds(15);
     private static readonly DateTimeOffset Now = new(2026, 12, 7, 9, 0, 0, TimeSpan.Zero);
 
-    protected abstract IEventStoreUnderTest CreateStore();
+    protected IEventStoreUnderTest CreateStore() => CreateStore(TimeProvider.System);
+
+    /// <summary>A store on a fresh database whose inbox marks and publications are dated by <paramref name="clock"/>.</summary>
+    protected abstract IEventStoreUnderTest CreateStore(TimeProvider clock);
 
     [Fact]
     public async Task A_lease_goes_to_one_holder_until_it_expires_or_is_released_and_its_holder_renews_it()
@@ -172,6 +175,25 @@ public abstract class EventStoreContractTests
         Assert.Equal([old[2]], (await store.Operations.ListParkedAsync(10, null)).Select(p => p.Id));
         Assert.Equal(1, await store.Operations.RepublishSinceAsync(DateTimeOffset.MinValue));
         Assert.Equal(new PrunedEvents(0, 1), await store.Retention.PruneAsync(DateTimeOffset.UtcNow.AddMinutes(1)));
+    }
+
+    [Fact]
+    public async Task Inbox_marks_and_publications_are_dated_by_the_apps_clock_so_pruning_on_that_clock_keeps_and_drops_them_on_time()
+    {
+        // Years before the wall clock: a mark dated by the wall clock would never be pruned here.
+        var clock = new Microsoft.Extensions.Time.Testing.FakeTimeProvider(new DateTimeOffset(2020, 3, 1, 9, 0, 0, TimeSpan.Zero));
+        var store = CreateStore(clock);
+        var published = await RaiseAsync(store, "t");
+        await store.Outbox.MarkPublishedAsync(published[0]);
+        await store.Documents.CommitAsync(new ChangeSet().MarkHandled("approvals", "an-event"));
+
+        clock.Advance(TimeSpan.FromDays(7));
+        Assert.Equal(new PrunedEvents(0, 0), await store.Retention.PruneAsync(clock.GetUtcNow() - TimeSpan.FromDays(7) - TimeSpan.FromSeconds(1)));
+        Assert.True(await store.Inbox.HasHandledAsync("approvals", "an-event"));
+
+        clock.Advance(TimeSpan.FromSeconds(2));
+        Assert.Equal(new PrunedEvents(1, 1), await store.Retention.PruneAsync(clock.GetUtcNow() - TimeSpan.FromDays(7)));
+        Assert.False(await store.Inbox.HasHandledAsync("approvals", "an-event"));
     }
 
     private static async Task<List<string>> RaiseAsync(IEventStoreUnderTest store, params string[] topics)
