@@ -12,6 +12,7 @@ public interface IEventStoreUnderTest
     ILeaseStore Leases { get; }
     IOutboxOperations Operations { get; }
     IEventRetention Retention { get; }
+    IIdempotencyKeyRetention IdempotencyKeys { get; }
 
     /// <summary>Another instance on the same database, as a second replica has.</summary>
     IEventStoreUnderTest Replica();
@@ -19,7 +20,7 @@ public interface IEventStoreUnderTest
 
 /// <summary>One adapter's store instance; <paramref name="replica"/> opens another on the same database.</summary>
 public sealed class EventStoreUnderTest<TStore>(TStore store, Func<TStore> replica) : IEventStoreUnderTest
-    where TStore : IDocumentStore, IOutbox, IInbox, ILeaseStore, IOutboxOperations, IEventRetention
+    where TStore : IDocumentStore, IOutbox, IInbox, ILeaseStore, IOutboxOperations, IEventRetention, IIdempotencyKeyRetention
 {
     public IDocumentStore Documents => store;
     public IOutbox Outbox => store;
@@ -27,6 +28,7 @@ public sealed class EventStoreUnderTest<TStore>(TStore store, Func<TStore> repli
     public ILeaseStore Leases => store;
     public IOutboxOperations Operations => store;
     public IEventRetention Retention => store;
+    public IIdempotencyKeyRetention IdempotencyKeys => store;
 
     public IEventStoreUnderTest Replica() => new EventStoreUnderTest<TStore>(replica(), replica);
 }
@@ -194,6 +196,27 @@ public abstract class EventStoreContractTests
         clock.Advance(TimeSpan.FromSeconds(2));
         Assert.Equal(new PrunedEvents(1, 1), await store.Retention.PruneAsync(clock.GetUtcNow() - TimeSpan.FromDays(7)));
         Assert.False(await store.Inbox.HasHandledAsync("approvals", "an-event"));
+    }
+
+    [Fact]
+    public async Task An_idempotency_key_is_remembered_until_its_retention_has_passed_and_pruned_then_so_a_retry_is_a_new_request()
+    {
+        var clock = new Microsoft.Extensions.Time.Testing.FakeTimeProvider(Now);
+        var store = CreateStore(clock);
+        var caller = new CarTConsortium.BuildingBlocks.Security.Caller("officer", "portal", "KZ", null, new HashSet<string>());
+        var key = IdempotencyKey.Of("retry-0123456789abcdef", caller, "OpenPool", new { Name = "pool" })!;
+        await store.Documents.CommitAsync(new ChangeSet().Remember(key, "pool-1", clock));
+        var retention = TimeSpan.FromDays(7);
+
+        clock.Advance(retention - TimeSpan.FromSeconds(1));
+        Assert.Equal(0, await store.IdempotencyKeys.PruneIdempotencyKeysAsync(clock.GetUtcNow() - retention));
+        Assert.NotNull(await store.Documents.FindAsync(IdempotencyKey.Records, key.DocumentId));
+
+        clock.Advance(TimeSpan.FromSeconds(2));
+        Assert.Equal(1, await store.IdempotencyKeys.PruneIdempotencyKeysAsync(clock.GetUtcNow() - retention));
+        Assert.Null(await store.Documents.FindAsync(IdempotencyKey.Records, key.DocumentId));
+        var again = IdempotencyKey.Of("retry-0123456789abcdef", caller, "OpenPool", new { Name = "pool" })!;
+        Assert.Null(await again.FirstResultAsync(store.Documents, clock, TestContext.Current.CancellationToken));
     }
 
     private static async Task<List<string>> RaiseAsync(IEventStoreUnderTest store, params string[] topics)

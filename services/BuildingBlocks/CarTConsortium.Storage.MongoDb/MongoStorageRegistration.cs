@@ -44,6 +44,7 @@ public static class MongoStorageRegistration
         services.AddSingleton<IEventRetention>(provider => provider.GetRequiredService<MongoDocumentStore>());
         services.AddSingleton<IKeyIndexes>(provider => provider.GetRequiredService<MongoDocumentStore>());
         services.AddSingleton<IKeyBackfill>(provider => provider.GetRequiredService<MongoDocumentStore>());
+        services.AddSingleton<IIdempotencyKeyRetention>(provider => provider.GetRequiredService<MongoDocumentStore>());
         services.AddLeases();
         services.AddHostedService<MongoSchemaInitializer>();
         services.TryAddSingleton(TimeProvider.System);

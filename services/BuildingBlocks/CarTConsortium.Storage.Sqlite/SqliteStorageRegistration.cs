@@ -34,6 +34,7 @@ public static class SqliteStorageRegistration
         services.AddSingleton<IEventRetention>(sp => sp.GetRequiredService<SqliteDocumentStore>());
         services.AddSingleton<IKeyIndexes>(sp => sp.GetRequiredService<SqliteDocumentStore>());
         services.AddSingleton<IKeyBackfill>(sp => sp.GetRequiredService<SqliteDocumentStore>());
+        services.AddSingleton<IIdempotencyKeyRetention>(sp => sp.GetRequiredService<SqliteDocumentStore>());
         services.AddLeases();
 
         // Bound from the app's own configuration when its container is built (the wiring needs no value of it).

@@ -1,6 +1,7 @@
 using CarTConsortium.BuildingBlocks.Eventing;
 using CarTConsortium.BuildingBlocks.Security;
 using CarTConsortium.BuildingBlocks.Settings;
+using CarTConsortium.BuildingBlocks.Storage;
 using CarTConsortium.Contracts.Operations.V1;
 using CarTConsortium.ServiceDefaults.Jobs;
 using CarTConsortium.ServiceDefaults.Security;
@@ -32,6 +33,8 @@ public static class OutboxOperationsRegistration
         builder.Services.AddValidatedSettings<EventRetentionOptions, EventRetentionOptionsValidator>(builder.Configuration);
         builder.Services.AddHostedService<EventPruningJob>();
         builder.Services.AddHostedService<KeyBackfillJob>();
+        // Declared, so their created_at key is indexed (and back-filled on older records) at start for the pruning job.
+        builder.Services.AddDocumentCollections(IdempotencyKey.Records);
         return builder;
     }
 
