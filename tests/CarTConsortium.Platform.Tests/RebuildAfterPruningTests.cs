@@ -20,11 +20,7 @@ public sealed class RebuildAfterPruningTests : IDisposable
     [Fact]
     public async Task A_rebuild_after_the_bus_pruned_deliveries_to_the_service_says_it_is_incomplete_and_since_when()
     {
-        using var bus = await BusWithTwoSettledEventsForSlotsAsync();
-        _clock.Advance(TimeSpan.FromDays(8));
-        Assert.Equal(2, await bus.PruneDeliveredAsync(_clock.GetUtcNow() - TimeSpan.FromDays(7)));
-
-        var notice = await ServiceStores.RebuildAsync("slots", Path.Combine(_data, "slots.db"), bus, TestContext.Current.CancellationToken);
+        var notice = await RebuildAsync(elapsed: TimeSpan.FromDays(8), pruned: 2);
 
         Assert.True(notice.Started);
         Assert.Contains("replays the 0 events slots had consumed", notice.Message, StringComparison.Ordinal);
@@ -36,19 +32,16 @@ public sealed class RebuildAfterPruningTests : IDisposable
     [Fact]
     public async Task A_rebuild_from_a_bus_that_pruned_nothing_for_the_service_replays_everything_and_claims_no_gap()
     {
-        using var bus = await BusWithTwoSettledEventsForSlotsAsync();
-        _clock.Advance(TimeSpan.FromDays(2));
-        Assert.Equal(0, await bus.PruneDeliveredAsync(_clock.GetUtcNow() - TimeSpan.FromDays(7)));
-
-        var notice = await ServiceStores.RebuildAsync("slots", Path.Combine(_data, "slots.db"), bus, TestContext.Current.CancellationToken);
+        var notice = await RebuildAsync(elapsed: TimeSpan.FromDays(2), pruned: 0);
 
         Assert.Contains("replays the 2 events slots had consumed", notice.Message, StringComparison.Ordinal);
         Assert.DoesNotContain("incomplete", notice.Message, StringComparison.Ordinal);
     }
 
-    private async Task<EmbeddedBus> BusWithTwoSettledEventsForSlotsAsync()
+    /// <summary>Two events settled by slots, <paramref name="elapsed"/> later a prune with a 7-day retention, then slots' rebuild.</summary>
+    private async Task<StoreNotice> RebuildAsync(TimeSpan elapsed, int pruned)
     {
-        var bus = new EmbeddedBus(Path.Combine(_data, "bus.db"), _clock);
+        using var bus = new EmbeddedBus(Path.Combine(_data, "bus.db"), _clock);
         await bus.SubscribeAsync("slots", ["products"]);
         bus.Open();
         foreach (var n in new[] { 1, 2 })
@@ -59,7 +52,9 @@ public sealed class RebuildAfterPruningTests : IDisposable
         {
             await bus.SettleAsync(delivery, DeliveryOutcome.Success, TimeSpan.Zero);
         }
-        return bus;
+        _clock.Advance(elapsed);
+        Assert.Equal(pruned, await bus.PruneDeliveredAsync(_clock.GetUtcNow() - TimeSpan.FromDays(7)));
+        return await ServiceStores.RebuildAsync("slots", Path.Combine(_data, "slots.db"), bus, TestContext.Current.CancellationToken);
     }
 
     public void Dispose()

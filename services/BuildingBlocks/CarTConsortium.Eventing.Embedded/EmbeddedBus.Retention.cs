@@ -54,14 +54,18 @@ public sealed partial class EmbeddedBus : ITransportRetention
     /// The latest cutoff before which deliveries to <paramref name="subscriber"/> were pruned, or null when
     /// none was: a replay (<see cref="ReplayAsync"/>) cannot bring back events delivered to it before then.
     /// </summary>
-    public async Task<DateTimeOffset?> PrunedBeforeAsync(string subscriber, CancellationToken ct = default)
+    public Task<DateTimeOffset?> PrunedBeforeAsync(string subscriber, CancellationToken ct = default) =>
+        TimeOfAsync("SELECT before FROM pruned WHERE subscriber = $subscriber", subscriber, ct);
+
+    /// <summary>The one timestamp <paramref name="sql"/> reads for <paramref name="subscriber"/>, if any.</summary>
+    private async Task<DateTimeOffset?> TimeOfAsync(string sql, string subscriber, CancellationToken ct)
     {
         await using var connection = await _file.OpenAsync(ct);
         await using var command = connection.CreateCommand();
-        command.CommandText = "SELECT before FROM pruned WHERE subscriber = $subscriber";
+        command.CommandText = sql;
         command.Parameters.AddWithValue("$subscriber", subscriber);
-        return await command.ExecuteScalarAsync(ct) is string before
-            ? DateTimeOffset.Parse(before, CultureInfo.InvariantCulture, DateTimeStyles.AdjustToUniversal)
+        return await command.ExecuteScalarAsync(ct) is string at
+            ? DateTimeOffset.Parse(at, CultureInfo.InvariantCulture, DateTimeStyles.AdjustToUniversal)
             : null;
     }
 }
