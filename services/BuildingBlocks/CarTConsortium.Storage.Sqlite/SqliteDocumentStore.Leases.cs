@@ -4,6 +4,10 @@ using CarTConsortium.BuildingBlocks.Storage;
 namespace CarTConsortium.Storage.Sqlite;
 
 /// <summary>Named leases in the service's file: each call one write transaction, so the check and the take are one step.</summary>
+/// <remarks>
+/// Times are the caller's <c>now</c> (the app's TimeProvider): a SQLite file is served by one machine, so every
+/// replica on it reads the same clock, and tests can drive it with a fake one. (MongoDB uses its server's clock.)
+/// </remarks>
 public sealed partial class SqliteDocumentStore : ILeaseStore
 {
     private const string LeaseSchema = """

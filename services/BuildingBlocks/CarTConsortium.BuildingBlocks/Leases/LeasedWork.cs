@@ -12,11 +12,19 @@ namespace CarTConsortium.BuildingBlocks.Leases;
 /// the lease at a graceful stop.
 /// </summary>
 /// <remarks>
+/// <para>
+/// The holder stops its work by its own deadline (<see cref="LeaseDeadline"/>): <see cref="LeaseOptions.WorkFor"/>
+/// (two thirds of the duration) after the last successful take or renewal was sent. A store that hangs or answers
+/// late (a network partition) therefore cannot keep the work running past the lease's expiry while another replica
+/// takes it over: the work's token fires at the deadline and the hanging call is no longer waited for.
+/// </para>
+/// <para>
 /// Wake-ups cross replicas through the lease record: a replica that does not hold the lease and whose
 /// in-process signal fires (a commit saved events, a pool opened) records a wake-up request on it, and
 /// the holder sees it at its next renewal and runs a round. A wake-up raised on another replica therefore
 /// reaches the holder within <see cref="LeaseOptions.RenewEvery"/> (5 s by default); on the holder itself
 /// it is immediate.
+/// </para>
 /// </remarks>
 public sealed class LeasedWork(ILeaseStore store, IOptions<LeaseOptions> options, TimeProvider clock, LeaseHolder holder, ILogger<LeasedWork> logger)
 {
@@ -28,7 +36,8 @@ public sealed class LeasedWork(ILeaseStore store, IOptions<LeaseOptions> options
     /// <summary>
     /// Until <paramref name="stoppingToken"/> fires: takes the lease <paramref name="name"/> when it can and runs
     /// <paramref name="work"/> while holding it. The token handed to the work fires when the lease is lost (a
-    /// renewal failed or found another holder) or the app stops; the work must then return. At a graceful stop
+    /// renewal failed or found another holder), when no renewal succeeded by the holder's deadline, or when the
+    /// app stops; the work must then return within <see cref="LeaseOptions.SafetyMargin"/>. At a graceful stop
     /// the lease is released.
     /// </summary>
     /// <param name="wake">The work's in-process wake-up: forwarded to the holder while this instance does not hold the lease; notified when another replica asked for a round.</param>
@@ -37,6 +46,7 @@ public sealed class LeasedWork(ILeaseStore store, IOptions<LeaseOptions> options
         ArgumentNullException.ThrowIfNull(work);
         while (!stoppingToken.IsCancellationRequested)
         {
+            var sentAt = clock.GetTimestamp();
             var grant = await TryAcquireAsync(name, stoppingToken);
             if (grant is null)
             {
@@ -46,7 +56,8 @@ public sealed class LeasedWork(ILeaseStore store, IOptions<LeaseOptions> options
 
             LeaseLog.Taken(logger, name, holder.Id, grant.ExpiresAt);
             using var held = CancellationTokenSource.CreateLinkedTokenSource(stoppingToken);
-            var keeping = KeepAsync(name, grant, wake, held);
+            using var deadline = new LeaseDeadline(clock, options.Value.WorkFor, sentAt, held);
+            var keeping = KeepAsync(name, grant, sentAt, deadline, wake, held);
             try
             {
                 await work(held.Token);
@@ -68,7 +79,9 @@ public sealed class LeasedWork(ILeaseStore store, IOptions<LeaseOptions> options
     {
         try
         {
-            return await store.TryAcquireAsync(name, holder.Id, clock.GetUtcNow(), options.Value.Duration, ct);
+            // A take answered after the holder's deadline would start work already past it: give up waiting then.
+            return await store.TryAcquireAsync(name, holder.Id, clock.GetUtcNow(), options.Value.Duration, ct)
+                .WaitAsync(options.Value.WorkFor, clock, ct);
         }
         catch (Exception e) when (e is not OperationCanceledException)
         {
@@ -78,8 +91,8 @@ public sealed class LeasedWork(ILeaseStore store, IOptions<LeaseOptions> options
         }
     }
 
-    /// <summary>Renews until the lease is lost or the work ends; a lost lease cancels <paramref name="held"/>.</summary>
-    private async Task KeepAsync(string name, LeaseGrant grant, WakeUpSignal? wake, CancellationTokenSource held)
+    /// <summary>Renews until the lease is lost or the work ends; a lost lease cancels <paramref name="held"/>, so does its deadline.</summary>
+    private async Task KeepAsync(string name, LeaseGrant grant, long sentAt, LeaseDeadline deadline, WakeUpSignal? wake, CancellationTokenSource held)
     {
         try
         {
@@ -89,20 +102,30 @@ public sealed class LeasedWork(ILeaseStore store, IOptions<LeaseOptions> options
                 {
                     wake?.Notify();
                 }
-                await Task.Delay(options.Value.RenewEvery, clock, held.Token);
-                var renewed = await store.TryAcquireAsync(name, holder.Id, clock.GetUtcNow(), options.Value.Duration, held.Token);
+                // Counted from the last send, so that a slow answer does not push the next renewal towards the deadline.
+                var due = options.Value.RenewEvery - clock.GetElapsedTime(sentAt);
+                await Task.Delay(due > TimeSpan.Zero ? due : TimeSpan.Zero, clock, held.Token);
+                sentAt = clock.GetTimestamp();
+                // Bounded by the time left: the deadline cancels held, and WaitAsync stops waiting even for a store that ignores its token.
+                var renewed = await store.TryAcquireAsync(name, holder.Id, clock.GetUtcNow(), options.Value.Duration, held.Token)
+                    .WaitAsync(held.Token);
                 if (renewed is null)
                 {
                     LeaseLog.Lost(logger, name, holder.Id);
                     await held.CancelAsync();
                     return;
                 }
+                deadline.Renewed(sentAt);
                 grant = renewed;
             }
         }
         catch (OperationCanceledException) when (held.IsCancellationRequested)
         {
-            // The work ended or the app stops.
+            // The work ended, the app stops, or no renewal succeeded in time.
+            if (deadline.Passed)
+            {
+                LeaseLog.DeadlinePassed(logger, name, holder.Id);
+            }
         }
         catch (Exception e)
         {
@@ -166,6 +189,9 @@ internal static partial class LeaseLog
 
     [LoggerMessage(Level = LogLevel.Warning, Message = "Lost the lease {Lease} ({Holder}): another replica holds it; this one stops that work")]
     public static partial void Lost(ILogger logger, string lease, string holder);
+
+    [LoggerMessage(Level = LogLevel.Warning, Message = "No renewal of the lease {Lease} ({Holder}) succeeded before it might expire; this one stopped that work")]
+    public static partial void DeadlinePassed(ILogger logger, string lease, string holder);
 
     [LoggerMessage(Level = LogLevel.Warning, Message = "Taking the lease {Lease} failed; trying again shortly")]
     public static partial void AcquireFailed(ILogger logger, Exception error, string lease);

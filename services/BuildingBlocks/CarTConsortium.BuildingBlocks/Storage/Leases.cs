@@ -8,11 +8,17 @@ namespace CarTConsortium.BuildingBlocks.Storage;
 public interface ILeaseStore
 {
     /// <summary>
-    /// Takes the lease for <paramref name="holder"/> until <paramref name="now"/> + <paramref name="duration"/>
-    /// when <see cref="LeaseRule.MayTake"/> allows it (free, expired, or already this holder's: a renewal),
+    /// Takes the lease for <paramref name="holder"/> until now + <paramref name="duration"/> when
+    /// <see cref="LeaseRule.MayTake"/> allows it at now (free, expired, or already this holder's: a renewal),
     /// and clears a wake-up requested since the last call.
     /// </summary>
-    /// <returns>The grant, or null when another holder has it.</returns>
+    /// <param name="now">
+    /// The caller's clock. A store that one machine serves (SQLite) judges by it; a store that replicas on several
+    /// machines share (MongoDB) ignores it and judges by its server's clock, so that skew between the replicas'
+    /// clocks cannot give two holders. Either way "now" is no earlier than when the caller sent the call, which
+    /// is what lets the holder count its own deadline from the send.
+    /// </param>
+    /// <returns>The grant (<see cref="LeaseGrant.ExpiresAt"/> on the clock that judged), or null when another holder has it.</returns>
     Task<LeaseGrant?> TryAcquireAsync(string name, string holder, DateTimeOffset now, TimeSpan duration, CancellationToken ct = default);
 
     /// <summary>Gives the lease up at once if <paramref name="holder"/> has it, so another replica need not wait for its expiry.</summary>
@@ -22,7 +28,10 @@ public interface ILeaseStore
     Task RequestWakeAsync(string name, CancellationToken ct = default);
 }
 
-/// <param name="ExpiresAt">Until when the holder may work without renewing.</param>
+/// <param name="ExpiresAt">
+/// Until when the store counts the lease as held, on the clock that judged it (see <see cref="ILeaseStore.TryAcquireAsync"/>):
+/// for the record and the log; the holder stops its work by its own earlier deadline (LeasedWork), not by this.
+/// </param>
 /// <param name="WakeRequested">Another replica asked for a round since the holder last renewed.</param>
 public sealed record LeaseGrant(DateTimeOffset ExpiresAt, bool WakeRequested);
 
