@@ -1,3 +1,4 @@
+using System.Globalization;
 using CarTConsortium.BuildingBlocks.Storage;
 using CarTConsortium.Eventing.Embedded;
 
@@ -11,7 +12,8 @@ public sealed record StoreNotice(string AppId, string DatabasePath, bool Started
 /// the bus has never seen the service publish or consume: otherwise its data was lost, and starting it
 /// empty and Healthy would hide that. Then the service stays down and says so, unless the operator
 /// accepted an empty store (<see cref="StandaloneOptions.RebuildMissingStores"/>): the service then
-/// starts empty and the bus replays every event it had consumed, so its read models are rebuilt.
+/// starts empty and the bus replays every event it still holds that it had consumed, so its read models are rebuilt
+/// (incompletely, and said so, when the bus pruned older deliveries).
 /// </summary>
 public static class ServiceStores
 {
@@ -33,13 +35,22 @@ public static class ServiceStores
                 + "every event the bus delivered to it (what only it held, e.g. its own bookings, is not recovered that way).");
     }
 
-    /// <summary>After a lost database was accepted empty: replays what the service consumed and says so.</summary>
+    /// <summary>
+    /// After a lost database was accepted empty: replays what the service consumed and says so, and says too
+    /// when the bus had already pruned deliveries to it (Eventing:Retention): the rebuild is then incomplete.
+    /// </summary>
     public static async Task<StoreNotice> RebuildAsync(string appId, string databasePath, EmbeddedBus bus, CancellationToken ct)
     {
         var replayed = await bus.ReplayAsync(appId, ct);
-        return new StoreNotice(appId, databasePath, Started: true,
-            $"The {appId} database {databasePath} was missing and was created empty ({RebuildFlag}); the event bus replays the "
-            + $"{replayed} events {appId} had consumed to rebuild its read models. What only {appId} held is not recovered.");
+        var message = $"The {appId} database {databasePath} was missing and was created empty ({RebuildFlag}); the event bus replays the "
+            + $"{replayed} events {appId} had consumed to rebuild its read models. What only {appId} held is not recovered.";
+        if (await bus.PrunedBeforeAsync(appId, ct) is { } before)
+        {
+            message += $" The rebuild is incomplete: events delivered to {appId} before {before.ToString("yyyy-MM-dd'T'HH:mm:ss'Z'", CultureInfo.InvariantCulture)} were pruned from the bus "
+                + $"(Eventing:Retention) and are not replayed, so its read models miss them. Restore {databasePath} from a backup instead "
+                + "(docs/operations.md, \"Backup and restore\").";
+        }
+        return new StoreNotice(appId, databasePath, Started: true, message);
     }
 
     /// <summary>A database that exists but cannot be used (damaged, unreadable): the service stays down, the others run.</summary>

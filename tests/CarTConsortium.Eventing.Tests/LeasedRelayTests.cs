@@ -110,7 +110,7 @@ public sealed class LeasedRelayTests : IDisposable
         var parked = Assert.Single(await replica.Store.ListParkedAsync(10, null, CancellationToken.None));
         Assert.Equal((ids[1], topic, "topic not allowed for this app (403)"), (parked.Id, parked.Topic, parked.Reason));
         Assert.Empty(await replica.Store.ReadPendingAsync(10, CancellationToken.None));
-        Assert.Equal(1, ParkedEventsGauge.Of(topic));
+        Assert.Equal(1, ParkedEventsGauge.Of("registry", topic));
 
         // Once the cause is fixed, an operator puts it back in line and it goes out.
         replica.Refuse.Clear();

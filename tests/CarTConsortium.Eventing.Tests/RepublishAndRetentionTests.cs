@@ -78,7 +78,14 @@ public sealed class RepublishAndRetentionTests : IDisposable
         clock.Advance(TimeSpan.FromDays(8));
 
         Assert.Equal(0, await bus.PruneDeliveredAsync(clock.GetUtcNow() - TimeSpan.FromDays(9)));
+        Assert.Null(await bus.PrunedBeforeAsync("approvals"));
         Assert.Equal(1, await bus.PruneDeliveredAsync(clock.GetUtcNow() - TimeSpan.FromDays(7)));
+        // Who lost deliveries, and up to when: both subscribers had the pruned message; a later empty prune moves nothing.
+        Assert.Equal(clock.GetUtcNow() - TimeSpan.FromDays(7), await bus.PrunedBeforeAsync("approvals"));
+        Assert.Equal(clock.GetUtcNow() - TimeSpan.FromDays(7), await bus.PrunedBeforeAsync("slots"));
+        Assert.Equal(0, await bus.PruneDeliveredAsync(clock.GetUtcNow() - TimeSpan.FromDays(8)));
+        Assert.Equal(clock.GetUtcNow() - TimeSpan.FromDays(7), await bus.PrunedBeforeAsync("slots"));
+        Assert.Null(await bus.PrunedBeforeAsync("procurement"));
 
         // The unsettled one is still delivered; what was pruned no longer is, even by a replay.
         var left = Assert.Single(await bus.ReceiveDueAsync("slots", 10));

@@ -37,6 +37,27 @@ public sealed class EventPruningJobTests : IDisposable
         Assert.False(await store.HasHandledAsync("slots", "some-event"));
     }
 
+    [Fact]
+    public async Task A_round_deletes_idempotency_key_records_older_than_their_retention_and_not_before()
+    {
+        var clock = new FakeTimeProvider(new DateTimeOffset(2026, 12, 7, 9, 0, 0, TimeSpan.Zero));
+        await using var services = JobServices.On(Path.Combine(_folder, "keys.db"), clock);
+        var store = services.GetRequiredService<SqliteDocumentStore>();
+        var caller = new CarTConsortium.BuildingBlocks.Security.Caller("officer", "portal", "KZ", null, new HashSet<string>());
+        var key = IdempotencyKey.Of("retry-0123456789abcdef", caller, "OpenPool", new { Name = "pool" })!;
+        await store.CommitAsync(new ChangeSet().Remember(key, "pool-1", clock));
+        var job = new EventPruningJob(services.GetRequiredService<IServiceScopeFactory>(), clock,
+            Options.Create(new EventRetentionOptions { IdempotencyKeyRetention = TimeSpan.FromDays(2) }), NullLogger<EventPruningJob>.Instance);
+
+        clock.Advance(TimeSpan.FromDays(2) - TimeSpan.FromMinutes(1));
+        await job.RunOnceAsync(TestContext.Current.CancellationToken);
+        Assert.NotNull(await store.FindAsync(IdempotencyKey.Records, key.DocumentId));
+
+        clock.Advance(TimeSpan.FromMinutes(2));
+        await job.RunOnceAsync(TestContext.Current.CancellationToken);
+        Assert.Null(await store.FindAsync(IdempotencyKey.Records, key.DocumentId));
+    }
+
     public void Dispose()
     {
         _folder.Dispose();

@@ -66,6 +66,8 @@ public sealed class SettingsClassesTests
         { nameof(EventRetentionOptions), "Eventing:Retention", "1.00:00:00", "Eventing:Retention = '1.00:00:00': must be at least twice Eventing:DeadLetterAfter (2.00:00:00)" },
         // A longer delivery budget needs a longer retention: a redelivery must never outlive its inbox mark.
         { nameof(EventRetentionOptions), "Eventing:DeadLetterAfter", "10.00:00:00", "Eventing:Retention = '7.00:00:00': must be at least twice Eventing:DeadLetterAfter (20.00:00:00)" },
+        // A pruned record would make a key still honoured (24 hours) a new request.
+        { nameof(EventRetentionOptions), "Eventing:IdempotencyKeyRetention", "12:00:00", "Eventing:IdempotencyKeyRetention = '12:00:00': must be at least 1.00:00:00 (how long a request_id is honoured)" },
     };
 
     [Theory]

@@ -14,6 +14,7 @@ public interface IEventStoreUnderTest
     ILeaseStore Leases { get; }
     IOutboxOperations Operations { get; }
     IEventRetention Retention { get; }
+    IIdempotencyKeyRetention IdempotencyKeys { get; }
 
     /// <summary>Another instance on the same database, as a second replica has.</summary>
     IEventStoreUnderTest Replica();
@@ -21,7 +22,7 @@ public interface IEventStoreUnderTest
 
 /// <summary>One adapter's store instance; <paramref name="replica"/> opens another on the same database.</summary>
 public sealed class EventStoreUnderTest<TStore>(TStore store, Func<TStore> replica) : IEventStoreUnderTest
-    where TStore : IDocumentStore, IOutbox, IInbox, ILeaseStore, IOutboxOperations, IEventRetention
+    where TStore : IDocumentStore, IOutbox, IInbox, ILeaseStore, IOutboxOperations, IEventRetention, IIdempotencyKeyRetention
 {
     public IDocumentStore Documents => store;
     public IOutbox Outbox => store;
@@ -29,6 +30,7 @@ public sealed class EventStoreUnderTest<TStore>(TStore store, Func<TStore> repli
     public ILeaseStore Leases => store;
     public IOutboxOperations Operations => store;
     public IEventRetention Retention => store;
+    public IIdempotencyKeyRetention IdempotencyKeys => store;
 
     public IEventStoreUnderTest Replica() => new EventStoreUnderTest<TStore>(replica(), replica);
 }
@@ -42,7 +44,10 @@ public abstract class EventStoreContractTests
     private static readonly TimeSpan Duration = TimeSpan.FromSeconds(15);
     private static readonly DateTimeOffset Now = new(2026, 12, 7, 9, 0, 0, TimeSpan.Zero);
 
-    protected abstract IEventStoreUnderTest CreateStore();
+    protected IEventStoreUnderTest CreateStore() => CreateStore(TimeProvider.System);
+
+    /// <summary>A store on a fresh database whose inbox marks and publications are dated by <paramref name="clock"/>.</summary>
+    protected abstract IEventStoreUnderTest CreateStore(TimeProvider clock);
 
     [Fact]
     public async Task A_lease_goes_to_one_holder_until_it_expires_or_is_released_and_its_holder_renews_it()
@@ -180,6 +185,46 @@ public abstract class EventStoreContractTests
         Assert.Equal([old[2]], (await store.Operations.ListParkedAsync(10, null)).Select(p => p.Id));
         Assert.Equal(1, await store.Operations.RepublishSinceAsync(DateTimeOffset.MinValue));
         Assert.Equal(new PrunedEvents(0, 1), await store.Retention.PruneAsync(DateTimeOffset.UtcNow.AddMinutes(1)));
+    }
+
+    [Fact]
+    public async Task Inbox_marks_and_publications_are_dated_by_the_apps_clock_so_pruning_on_that_clock_keeps_and_drops_them_on_time()
+    {
+        // Years before the wall clock: a mark dated by the wall clock would never be pruned here.
+        var clock = new Microsoft.Extensions.Time.Testing.FakeTimeProvider(new DateTimeOffset(2020, 3, 1, 9, 0, 0, TimeSpan.Zero));
+        var store = CreateStore(clock);
+        var published = await RaiseAsync(store, "t");
+        await store.Outbox.MarkPublishedAsync(published[0]);
+        await store.Documents.CommitAsync(new ChangeSet().MarkHandled("approvals", "an-event"));
+
+        clock.Advance(TimeSpan.FromDays(7));
+        Assert.Equal(new PrunedEvents(0, 0), await store.Retention.PruneAsync(clock.GetUtcNow() - TimeSpan.FromDays(7) - TimeSpan.FromSeconds(1)));
+        Assert.True(await store.Inbox.HasHandledAsync("approvals", "an-event"));
+
+        clock.Advance(TimeSpan.FromSeconds(2));
+        Assert.Equal(new PrunedEvents(1, 1), await store.Retention.PruneAsync(clock.GetUtcNow() - TimeSpan.FromDays(7)));
+        Assert.False(await store.Inbox.HasHandledAsync("approvals", "an-event"));
+    }
+
+    [Fact]
+    public async Task An_idempotency_key_is_remembered_until_its_retention_has_passed_and_pruned_then_so_a_retry_is_a_new_request()
+    {
+        var clock = new Microsoft.Extensions.Time.Testing.FakeTimeProvider(Now);
+        var store = CreateStore(clock);
+        var caller = new CarTConsortium.BuildingBlocks.Security.Caller("officer", "portal", "KZ", null, new HashSet<string>());
+        var key = IdempotencyKey.Of("retry-0123456789abcdef", caller, "OpenPool", new { Name = "pool" })!;
+        await store.Documents.CommitAsync(new ChangeSet().Remember(key, "pool-1", clock));
+        var retention = TimeSpan.FromDays(7);
+
+        clock.Advance(retention - TimeSpan.FromSeconds(1));
+        Assert.Equal(0, await store.IdempotencyKeys.PruneIdempotencyKeysAsync(clock.GetUtcNow() - retention));
+        Assert.NotNull(await store.Documents.FindAsync(IdempotencyKey.Records, key.DocumentId));
+
+        clock.Advance(TimeSpan.FromSeconds(2));
+        Assert.Equal(1, await store.IdempotencyKeys.PruneIdempotencyKeysAsync(clock.GetUtcNow() - retention));
+        Assert.Null(await store.Documents.FindAsync(IdempotencyKey.Records, key.DocumentId));
+        var again = IdempotencyKey.Of("retry-0123456789abcdef", caller, "OpenPool", new { Name = "pool" })!;
+        Assert.Null(await again.FirstResultAsync(store.Documents, clock, TestContext.Current.CancellationToken));
     }
 
     private static async Task<List<string>> RaiseAsync(IEventStoreUnderTest store, params string[] topics)

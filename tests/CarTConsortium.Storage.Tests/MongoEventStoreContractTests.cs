@@ -10,10 +10,10 @@ public sealed class MongoEventStoreContractTests : EventStoreContractTests, IDis
 {
     private readonly MongoTestDatabases _databases = new();
 
-    protected override IEventStoreUnderTest CreateStore()
+    protected override IEventStoreUnderTest CreateStore(TimeProvider clock)
     {
         var (client, name) = _databases.Create();
-        MongoDocumentStore Open() => new(client.GetDatabase(name), new OutboxSignal());
+        MongoDocumentStore Open() => new(client.GetDatabase(name), new OutboxSignal(), clock);
         return new EventStoreUnderTest<MongoDocumentStore>(Open(), Open);
     }
 

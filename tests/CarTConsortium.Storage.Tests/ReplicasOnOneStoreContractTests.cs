@@ -242,6 +242,28 @@ public abstract class ReplicasOnOneStoreContractTests : IDisposable
         Assert.Equal(0, await _adapter.Open().PrepareCollectionsAsync([release2]));
     }
 
+    [Fact]
+    public async Task A_document_an_old_release_writes_after_the_first_back_fill_is_back_filled_by_the_next_sweep_or_start()
+    {
+        // A rolling deploy: a replica of release 2 started and back-filled; one of release 1 still writes.
+        var release1 = new Collection<Vial>("vials_rolling", ("site", v => v.Site));
+        var release2 = new Collection<Vial>("vials_rolling", ("site", v => v.Site), ("lot", v => v.Lot));
+        var old = _adapter.Open();
+        await old.Documents.CommitAsync(new ChangeSet().Insert(release1, "before", new Vial("L-1", "astana", 1)));
+        var upgraded = _adapter.Open();
+        Assert.Equal(1, await upgraded.PrepareCollectionsAsync([release2]));
+
+        await old.Documents.CommitAsync(new ChangeSet().Insert(release1, "during", new Vial("L-1", "astana", 2))
+            .Insert(release1, "no-lot", new Vial(null!, "astana", 3)));
+        Assert.Equal(["before"], (await upgraded.Documents.QueryAsync(release2, DocumentQuery.All.WhereKey("lot", "L-1"))).Items.Select(i => i.Id));
+
+        // The next sweep (or start) finds it by the missing key; a document whose lot computes to nothing stays as it is.
+        Assert.Equal(1, await upgraded.PrepareCollectionsAsync([release2]));
+        Assert.Equal(["before", "during"], (await upgraded.Documents.QueryAsync(release2, DocumentQuery.All.WhereKey("lot", "L-1"))).Items.Select(i => i.Id));
+        Assert.Equal(1, (await upgraded.Documents.FindAsync(release2, "during"))!.Version);
+        Assert.Equal(0, await _adapter.Open().PrepareCollectionsAsync([release2]));
+    }
+
     public void Dispose()
     {
         _adapter.Dispose();

@@ -9,10 +9,10 @@ public sealed class SqliteEventStoreContractTests : EventStoreContractTests, IDi
 {
     private readonly TemporaryFolder _folder = new("cartc-event-store-");
 
-    protected override IEventStoreUnderTest CreateStore()
+    protected override IEventStoreUnderTest CreateStore(TimeProvider clock)
     {
         var path = Path.Combine(_folder, $"{Guid.NewGuid():N}.db");
-        SqliteDocumentStore Open() => new(path, new OutboxSignal());
+        SqliteDocumentStore Open() => new(path, new OutboxSignal(), clock: clock);
         return new EventStoreUnderTest<SqliteDocumentStore>(Open(), Open);
     }
 

@@ -120,16 +120,8 @@ public sealed partial class EmbeddedBus : IDisposable
     }
 
     /// <summary>When the subscriber's next pending delivery falls due, if it has one.</summary>
-    public async Task<DateTimeOffset?> NextDueAsync(string subscriber, CancellationToken ct = default)
-    {
-        await using var connection = await _file.OpenAsync(ct);
-        await using var command = connection.CreateCommand();
-        command.CommandText = "SELECT MIN(due_at) FROM deliveries WHERE subscriber = $subscriber AND state = 'pending'";
-        command.Parameters.AddWithValue("$subscriber", subscriber);
-        return await command.ExecuteScalarAsync(ct) is string due
-            ? DateTimeOffset.Parse(due, CultureInfo.InvariantCulture)
-            : null;
-    }
+    public Task<DateTimeOffset?> NextDueAsync(string subscriber, CancellationToken ct = default) =>
+        TimeOfAsync("SELECT MIN(due_at) FROM deliveries WHERE subscriber = $subscriber AND state = 'pending'", subscriber, ct);
 
     /// <summary>Settles a delivery as its subscriber's dispatcher decided.</summary>
     public async Task SettleAsync(Delivery delivery, DeliveryOutcome outcome, TimeSpan retryDelay, CancellationToken ct = default)

@@ -38,13 +38,13 @@ internal static class BsonMapping
         document.GetValue("traceParent", BsonNull.Value) is BsonString traceParent ? traceParent.Value : null,
         ToDateTimeOffset(document["occurredAt"].AsBsonDocument));
 
-    public static BsonDocument ToDocument(InboxMark mark) => new()
+    public static BsonDocument ToDocument(InboxMark mark, DateTimeOffset handledAt) => new()
     {
         { "_id", InboxId(mark.Consumer, mark.EventId) },
         { "consumer", mark.Consumer },
         { "eventId", mark.EventId },
         // When pruning may drop it (after Eventing:Retention).
-        { "handledAt", new BsonDateTime(DateTime.UtcNow) },
+        { "handledAt", new BsonDateTime(handledAt.UtcDateTime) },
     };
 
     /// <summary>One id per (consumer, event): the unique _id index is what makes a second mark fail.</summary>

@@ -79,7 +79,7 @@ public sealed partial class MongoDocumentStore : IOutboxOperations, IEventRetent
     {
         // Marks written before they carried handledAt are dated now, so they go one retention later.
         await _inbox.UpdateManyAsync(Filter.Exists("handledAt", false),
-            Builders<BsonDocument>.Update.CurrentDate("handledAt"), cancellationToken: ct);
+            Builders<BsonDocument>.Update.Set("handledAt", Clock.GetUtcNow().UtcDateTime), cancellationToken: ct);
         // A null publishedAt (pending) never compares below a date, so pending and parked events stay.
         var outbox = await _outbox.DeleteManyAsync(Filter.Lt("publishedAt", before.UtcDateTime), ct);
         var inbox = await _inbox.DeleteManyAsync(Filter.Lt("handledAt", before.UtcDateTime), ct);

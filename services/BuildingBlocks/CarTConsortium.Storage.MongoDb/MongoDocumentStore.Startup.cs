@@ -6,13 +6,10 @@ namespace CarTConsortium.Storage.MongoDb;
 
 /// <summary>
 /// What the store does once at start: refuse a server that cannot run it, create the declared
-/// collections' key indexes, and back-fill keys added since the documents were written.
+/// collections' key indexes, and back-fill keys the documents lack (again by the periodic sweep).
 /// </summary>
-public sealed partial class MongoDocumentStore
+public sealed partial class MongoDocumentStore : IKeyBackfill
 {
-    /// <summary>Which (collection, key) pairs every stored document has been given; a key missing here is back-filled once.</summary>
-    internal const string CollectionKeysCollection = "_collection_keys";
-
     internal const string StartupProbeCollection = "_startup_probe";
 
     /// <summary>How many documents one back-fill round reads and rewrites.</summary>
@@ -51,39 +48,31 @@ public sealed partial class MongoDocumentStore
 
     /// <summary>
     /// Creates the key indexes of <paramref name="collections"/> (so no request creates one) and
-    /// gives documents written before a key was declared that key, computed from their body.
-    /// Idempotent: a key is back-filled once, and a repeated run changes nothing.
+    /// gives documents that lack a declared key that key, computed from their body. Run at every
+    /// start and by the periodic sweep (<see cref="IKeyBackfill"/>); a repeated run with nothing new
+    /// written changes nothing.
     /// </summary>
     /// <returns>How many documents got their keys recomputed.</returns>
     public async Task<int> PrepareCollectionsAsync(IEnumerable<IDocumentCollection> collections, CancellationToken ct)
     {
         await EnsureSchemaAsync(ct);
-        var marks = database.GetCollection<BsonDocument>(CollectionKeysCollection);
-        var done = (await marks.Find(Filter.Empty).ToListAsync(ct)).Select(mark => mark["_id"].AsString).ToHashSet(StringComparer.Ordinal);
         var backfilled = 0;
         foreach (var collection in DocumentCollectionsRegistration.Distinct(collections))
         {
             await EnsureKeyIndexesAsync(Documents(collection.Name), collection.Name, collection.KeyNames, ct);
-            var missing = collection.KeyNames.Where(key => !done.Contains(collection.Name + "/" + key)).ToList();
-            if (missing.Count == 0)
+            foreach (var key in collection.KeyNames)
             {
-                continue;
-            }
-            backfilled += await BackfillKeysAsync(collection, missing, ct);
-            foreach (var key in missing)
-            {
-                await marks.ReplaceOneAsync(Filter.Eq("_id", collection.Name + "/" + key),
-                    new BsonDocument { { "_id", collection.Name + "/" + key }, { "at", DateTime.UtcNow } },
-                    new ReplaceOptions { IsUpsert = true }, ct);
+                // One key at a time, so each lookup uses that key's index; a rewrite gives a document all its keys.
+                backfilled += await BackfillKeyAsync(collection, key, ct);
             }
         }
         return backfilled;
     }
 
-    private async Task<int> BackfillKeysAsync(IDocumentCollection collection, IReadOnlyList<string> keys, CancellationToken ct)
+    private async Task<int> BackfillKeyAsync(IDocumentCollection collection, string key, CancellationToken ct)
     {
         var documents = Documents(collection.Name);
-        var lacking = Filter.Or(keys.Select(key => Filter.Exists("keys." + key, exists: false)));
+        var lacking = Filter.Exists("keys." + key, exists: false);
         var rewritten = 0;
         string? after = null;
         while (true)
@@ -96,15 +85,20 @@ public sealed partial class MongoDocumentStore
             {
                 return rewritten;
             }
-            // Only the keys change, and only if the document is still the version read: a
-            // concurrent write has stored keys of its own, computed by this release.
-            var updates = batch.Select(document => new UpdateOneModel<BsonDocument>(
-                Filter.Eq("_id", document["_id"]) & Filter.Eq("version", document["version"]),
-                Builders<BsonDocument>.Update.Set("keys",
-                    new BsonDocument(collection.KeysOfStored(document["body"].AsString).Select(key => new BsonElement(key.Key, key.Value))))))
+            // Only the keys change, and only if the document is still the version read: a concurrent write has
+            // stored keys of its own, computed by this release. A key that computes to nothing leaves the document as it is.
+            var updates = batch
+                .Select(document => (document, keys: collection.KeysOfStored(document["body"].AsString)))
+                .Where(read => read.keys.ContainsKey(key))
+                .Select(read => new UpdateOneModel<BsonDocument>(
+                    Filter.Eq("_id", read.document["_id"]) & Filter.Eq("version", read.document["version"]),
+                    Builders<BsonDocument>.Update.Set("keys", new BsonDocument(read.keys.Select(k => new BsonElement(k.Key, k.Value))))))
                 .ToList();
-            var result = await documents.BulkWriteAsync(updates, new BulkWriteOptions { IsOrdered = false }, ct);
-            rewritten += (int)result.ModifiedCount;
+            if (updates.Count > 0)
+            {
+                var result = await documents.BulkWriteAsync(updates, new BulkWriteOptions { IsOrdered = false }, ct);
+                rewritten += (int)result.ModifiedCount;
+            }
             after = batch[^1]["_id"].AsString;
         }
     }

@@ -16,7 +16,7 @@ namespace CarTConsortium.Storage.MongoDb;
 /// replica set or sharded cluster (a single-node replica set will do for development), version
 /// 4.4 or later so that a first insert may create its collection inside the transaction.
 /// </remarks>
-public sealed partial class MongoDocumentStore(IMongoDatabase database, OutboxSignal signal)
+public sealed partial class MongoDocumentStore(IMongoDatabase database, OutboxSignal signal, TimeProvider? clock = null)
     : IDocumentStore, IOutbox, IInbox, IDeadLetterStore
 {
     internal const string OutboxCollection = "_outbox";
@@ -46,6 +46,9 @@ public sealed partial class MongoDocumentStore(IMongoDatabase database, OutboxSi
     private readonly ConcurrentDictionary<string, bool> _indexedKeys = new(StringComparer.Ordinal);
 
     private Task? _schema;
+
+    /// <summary>The app's clock: it dates inbox marks, which pruning compares against it.</summary>
+    private TimeProvider Clock { get; } = clock ?? TimeProvider.System;
 
     /// <summary>
     /// Creates the store's own collections and indexes if they are missing. Safe to call any
@@ -132,7 +135,7 @@ public sealed partial class MongoDocumentStore(IMongoDatabase database, OutboxSi
             .ToList();
         var events = changes.Events.Select(BsonMapping.ToDocument).ToList();
         var handled = changes.Handled;
-        var inboxMark = handled is null ? null : BsonMapping.ToDocument(handled);
+        var inboxMark = handled is null ? null : BsonMapping.ToDocument(handled, Clock.GetUtcNow());
         var deadLetter = changes.DeadLettered is { } letter ? BsonMapping.ToDocument(letter) : null;
 
         using var session = await database.Client.StartSessionAsync(cancellationToken: ct);
@@ -209,10 +212,10 @@ public sealed partial class MongoDocumentStore(IMongoDatabase database, OutboxSi
 
     public async Task MarkPublishedAsync(string messageId, CancellationToken ct = default)
     {
-        // The server's clock, and only the first publication is recorded (a relay may repeat one).
+        // The app's clock, which pruning compares against; only the first publication is recorded (a relay may repeat one).
         await _outbox.UpdateOneAsync(
             Filter.Eq("_id", messageId) & Filter.Eq("publishedAt", BsonNull.Value),
-            Builders<BsonDocument>.Update.CurrentDate("publishedAt"),
+            Builders<BsonDocument>.Update.Set("publishedAt", Clock.GetUtcNow().UtcDateTime),
             cancellationToken: ct);
     }
 

@@ -32,7 +32,7 @@ public static class MongoStorageRegistration
         services.AddSingleton(provider => new MongoDocumentStore(
             provider.GetRequiredKeyedService<IMongoClient>(ClientKey)
                 .GetDatabase(provider.GetRequiredService<IOptions<MongoStorageOptions>>().Value.Database),
-            provider.GetRequiredService<OutboxSignal>()));
+            provider.GetRequiredService<OutboxSignal>(), provider.GetRequiredService<TimeProvider>()));
         services.AddSingleton<IDocumentStore>(provider => provider.GetRequiredService<MongoDocumentStore>());
         services.AddSingleton<IOutbox>(provider => provider.GetRequiredService<MongoDocumentStore>());
         services.AddSingleton<IInbox>(provider => provider.GetRequiredService<MongoDocumentStore>());
@@ -43,6 +43,8 @@ public static class MongoStorageRegistration
         services.AddSingleton<IOutboxOperations>(provider => provider.GetRequiredService<MongoDocumentStore>());
         services.AddSingleton<IEventRetention>(provider => provider.GetRequiredService<MongoDocumentStore>());
         services.AddSingleton<IKeyIndexes>(provider => provider.GetRequiredService<MongoDocumentStore>());
+        services.AddSingleton<IKeyBackfill>(provider => provider.GetRequiredService<MongoDocumentStore>());
+        services.AddSingleton<IIdempotencyKeyRetention>(provider => provider.GetRequiredService<MongoDocumentStore>());
         services.AddLeases();
         services.AddHostedService<MongoSchemaInitializer>();
         services.TryAddSingleton(TimeProvider.System);

@@ -1,18 +1,23 @@
-using System.Globalization;
-using System.Text;
 using System.Text.Json;
 using CarTConsortium.BuildingBlocks.Storage;
 using Microsoft.Extensions.Hosting;
 
 namespace CarTConsortium.Storage.Sqlite;
 
-/// <summary>Keys added in a release, back-filled at start for the documents written before.</summary>
-public sealed partial class SqliteDocumentStore
+/// <summary>
+/// Keys added in a release, back-filled for the documents that lack them: at every start and by the periodic
+/// sweep (<see cref="IKeyBackfill"/>), so documents that replicas of the previous release write during a rolling
+/// deploy get the key too.
+/// </summary>
+public sealed partial class SqliteDocumentStore : IKeyBackfill
 {
     /// <summary>How many documents one back-fill round reads and rewrites (one short write transaction each).</summary>
     public const int BackfillBatchSize = 200;
 
-    /// <summary>Which (collection, key) pairs every stored document has been given; a key missing here is back-filled once.</summary>
+    /// <summary>
+    /// Earlier releases recorded here which keys had been back-filled once; that record is no longer trusted
+    /// (see <see cref="IKeyBackfill"/>), the table is only kept so that older files open unchanged.
+    /// </summary>
     private const string CollectionKeysSchema = """
             CREATE TABLE IF NOT EXISTS collection_keys (
                 collection TEXT NOT NULL,
@@ -22,52 +27,40 @@ public sealed partial class SqliteDocumentStore
             """;
 
     /// <summary>
-    /// Gives documents written before one of <paramref name="collections"/>' keys was declared
-    /// that key, computed from their body, without changing their version. Idempotent: a key is
-    /// back-filled once, and a repeated run changes nothing.
+    /// Indexes every declared key of <paramref name="collections"/> and gives the documents that lack one of
+    /// them that key, computed from their body, without changing their version. Idempotent: a repeated run
+    /// with nothing new written changes nothing.
     /// </summary>
     /// <returns>How many documents got their keys recomputed.</returns>
     public async Task<int> PrepareCollectionsAsync(IEnumerable<IDocumentCollection> collections, CancellationToken ct)
     {
-        var done = new HashSet<(string, string)>();
-        await using (var connection = await _file.OpenAsync(ct))
-        await using (var command = connection.CreateCommand())
-        {
-            command.CommandText = "SELECT collection, key FROM collection_keys";
-            await using var reader = await command.ExecuteReaderAsync(ct);
-            while (await reader.ReadAsync(ct))
-            {
-                done.Add((reader.GetString(0), reader.GetString(1)));
-            }
-        }
-
         var backfilled = 0;
         foreach (var collection in DocumentCollectionsRegistration.Distinct(collections))
         {
-            var missing = collection.KeyNames.Where(key => !done.Contains((collection.Name, key))).ToList();
-            if (missing.Count == 0)
+            if (collection.KeyNames.Count == 0)
             {
                 continue;
             }
-            backfilled += await BackfillKeysAsync(collection, missing, ct);
-            await using var connection = await _file.OpenAsync(ct);
-            foreach (var key in missing)
+            await using (var connection = await _file.OpenAsync(ct))
             {
-                await SqliteFile.ExecuteAsync(connection, "INSERT OR IGNORE INTO collection_keys (collection, key) VALUES ($collection, $key)", ct,
-                    ("$collection", collection.Name), ("$key", key));
+                foreach (var key in collection.KeyNames)
+                {
+                    // The index the lookup of documents lacking the key uses (json_extract is NULL for a missing key).
+                    await SqliteFile.ExecuteAsync(connection,
+                        $"CREATE INDEX IF NOT EXISTS documents_by_{key} ON documents (json_extract(keys, '$.{key}'))", ct);
+                }
+            }
+            foreach (var key in collection.KeyNames)
+            {
+                // One key at a time, so each lookup uses that key's index; a rewrite gives a document all its keys.
+                backfilled += await BackfillKeyAsync(collection, key, ct);
             }
         }
         return backfilled;
     }
 
-    private async Task<int> BackfillKeysAsync(IDocumentCollection collection, IReadOnlyList<string> keys, CancellationToken ct)
+    private async Task<int> BackfillKeyAsync(IDocumentCollection collection, string key, CancellationToken ct)
     {
-        // Key names are checked against the collection's pattern (lower-case letters, digits, underscores): safe to inline.
-        var lacking = new StringBuilder();
-        foreach (var key in keys)
-        {
-            lacking.Append(lacking.Length == 0 ? "" : " OR ").Append(CultureInfo.InvariantCulture, $"json_type(keys, '$.{key}') IS NULL");
-        }
         var rewritten = 0;
         var after = "";
         while (true)
@@ -76,7 +69,9 @@ public sealed partial class SqliteDocumentStore
             await using var connection = await _file.OpenAsync(ct);
             await using (var command = connection.CreateCommand())
             {
-                command.CommandText = $"SELECT id, version, body, keys FROM documents WHERE collection = $collection AND id > $after AND ({lacking}) ORDER BY id LIMIT $limit";
+                // Key names are checked against the collection's pattern (lower-case letters, digits, underscores): safe to inline.
+                command.CommandText = $"SELECT id, version, body, keys FROM documents WHERE json_extract(keys, '$.{key}') IS NULL "
+                    + "AND collection = $collection AND id > $after ORDER BY id LIMIT $limit";
                 command.Parameters.AddWithValue("$collection", collection.Name);
                 command.Parameters.AddWithValue("$after", after);
                 command.Parameters.AddWithValue("$limit", BackfillBatchSize);
@@ -110,7 +105,7 @@ public sealed partial class SqliteDocumentStore
     }
 }
 
-/// <summary>Back-fills the declared collections' new keys before the app serves requests.</summary>
+/// <summary>Back-fills the declared collections' keys before the app serves requests, at every start.</summary>
 internal sealed class SqliteCollectionsInitializer(SqliteDocumentStore store, IEnumerable<IDocumentCollection> collections) : IHostedService
 {
     public Task StartAsync(CancellationToken cancellationToken) => store.PrepareCollectionsAsync(collections, cancellationToken);

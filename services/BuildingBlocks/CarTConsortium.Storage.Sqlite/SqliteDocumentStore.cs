@@ -15,11 +15,14 @@ public sealed partial class SqliteDocumentStore : IDocumentStore, IOutbox, IInbo
 {
     private readonly SqliteFile _file;
     private readonly OutboxSignal _signal;
+    private readonly TimeProvider _clock;
 
     /// <param name="service">The service the file belongs to, named in errors and health reports; by default the file's name.</param>
+    /// <param name="clock">The app's clock, which dates inbox marks and publications (pruning compares against it); the system clock by default.</param>
     /// <exception cref="StoreUnavailableException">The file cannot be opened or is damaged.</exception>
-    public SqliteDocumentStore(string databasePath, OutboxSignal signal, string? service = null)
+    public SqliteDocumentStore(string databasePath, OutboxSignal signal, string? service = null, TimeProvider? clock = null)
     {
+        _clock = clock ?? TimeProvider.System;
         _file = new SqliteFile(databasePath, Schema + CollectionKeysSchema + DeliverySchema + LeaseSchema + OutboxOperationsSchema, service);
         _signal = signal;
     }
@@ -93,7 +96,7 @@ public sealed partial class SqliteDocumentStore : IDocumentStore, IOutbox, IInbo
             try
             {
                 await SqliteFile.ExecuteAsync(connection, "INSERT INTO inbox (consumer, event_id, handled_at) VALUES ($consumer, $event, $at)", ct,
-                    ("$consumer", mark.Consumer), ("$event", mark.EventId), ("$at", DateTimeOffset.UtcNow.ToString("O")));
+                    ("$consumer", mark.Consumer), ("$event", mark.EventId), ("$at", Now()));
             }
             catch (SqliteException e) when (e.SqliteErrorCode == SqliteFile.ConstraintViolation)
             {
@@ -143,11 +146,14 @@ public sealed partial class SqliteDocumentStore : IDocumentStore, IOutbox, IInbo
         return pending;
     }
 
+    // UTC in round-trip form, which orders as text (pruning and RepublishSince compare it so).
+    private string Now() => _clock.GetUtcNow().ToUniversalTime().ToString("O", CultureInfo.InvariantCulture);
+
     public async Task MarkPublishedAsync(string messageId, CancellationToken ct = default)
     {
         await using var connection = await _file.OpenAsync(ct);
         await SqliteFile.ExecuteAsync(connection, "UPDATE outbox SET published_at = $at WHERE id = $id", ct,
-            ("$at", DateTimeOffset.UtcNow.ToString("O")), ("$id", messageId));
+            ("$at", Now()), ("$id", messageId));
     }
 
     public async Task<bool> HasHandledAsync(string consumer, string eventId, CancellationToken ct = default)

@@ -21,7 +21,7 @@ public static class SqliteStorageRegistration
     {
         services.TryAddSingleton<OutboxSignal>();
         services.TryAddSingleton(TimeProvider.System);
-        services.AddSingleton(sp => new SqliteDocumentStore(databasePath, sp.GetRequiredService<OutboxSignal>(), service));
+        services.AddSingleton(sp => new SqliteDocumentStore(databasePath, sp.GetRequiredService<OutboxSignal>(), service, sp.GetRequiredService<TimeProvider>()));
         services.AddSingleton<IDocumentStore>(sp => sp.GetRequiredService<SqliteDocumentStore>());
         services.AddSingleton<IOutbox>(sp => sp.GetRequiredService<SqliteDocumentStore>());
         services.AddSingleton<IInbox>(sp => sp.GetRequiredService<SqliteDocumentStore>());
@@ -33,6 +33,8 @@ public static class SqliteStorageRegistration
         services.AddSingleton<IOutboxOperations>(sp => sp.GetRequiredService<SqliteDocumentStore>());
         services.AddSingleton<IEventRetention>(sp => sp.GetRequiredService<SqliteDocumentStore>());
         services.AddSingleton<IKeyIndexes>(sp => sp.GetRequiredService<SqliteDocumentStore>());
+        services.AddSingleton<IKeyBackfill>(sp => sp.GetRequiredService<SqliteDocumentStore>());
+        services.AddSingleton<IIdempotencyKeyRetention>(sp => sp.GetRequiredService<SqliteDocumentStore>());
         services.AddLeases();
 
         // Bound from the app's own configuration when its container is built (the wiring needs no value of it).

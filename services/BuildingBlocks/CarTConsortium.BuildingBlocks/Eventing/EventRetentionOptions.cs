@@ -25,6 +25,13 @@ public sealed class EventRetentionOptions : ISettingsSection, IValidatableObject
     /// </summary>
     public TimeSpan Retention { get; set; } = TimeSpan.FromDays(7);
 
+    /// <summary>
+    /// Idempotency-key records older than this are pruned (by the same hourly job). A key is honoured for
+    /// <see cref="Storage.IdempotencyKey.Retention"/> (24 hours; clients retry within minutes), so this is at least that
+    /// long; a retry with a key older than either is a new request.
+    /// </summary>
+    public TimeSpan IdempotencyKeyRetention { get; set; } = TimeSpan.FromDays(7);
+
     /// <summary>The settings' mistakes, each naming the setting and the value read.</summary>
     public IEnumerable<ValidationResult> Validate(ValidationContext validationContext)
     {
@@ -32,6 +39,11 @@ public sealed class EventRetentionOptions : ISettingsSection, IValidatableObject
         {
             yield return Setting.Problem(Section, nameof(Retention), Retention,
                 $"must be at least twice {Section}:{nameof(DeadLetterAfter)} ({2 * DeadLetterAfter}), so that no redelivery outlives its inbox mark, and at most 3650 days");
+        }
+        if (IdempotencyKeyRetention < Storage.IdempotencyKey.Retention || IdempotencyKeyRetention > TimeSpan.FromDays(3650))
+        {
+            yield return Setting.Problem(Section, nameof(IdempotencyKeyRetention), IdempotencyKeyRetention,
+                $"must be at least {Storage.IdempotencyKey.Retention} (how long a request_id is honoured), so that no honoured key is pruned, and at most 3650 days");
         }
     }
 }

@@ -111,7 +111,7 @@ public sealed class OutboxRelay(
     {
         try
         {
-            ParkedEventsGauge.Update(await operations.CountParkedAsync(ct));
+            ParkedEventsGauge.Update(options.Value.AppId, await operations.CountParkedAsync(ct));
         }
         catch (Exception e) when (e is not OperationCanceledException)
         {

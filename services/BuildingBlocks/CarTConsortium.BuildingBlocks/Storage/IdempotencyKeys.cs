@@ -26,7 +26,18 @@ public sealed partial class IdempotencyKey
     /// <summary>How long a key is honoured; after that the same key makes a new entity.</summary>
     public static readonly TimeSpan Retention = TimeSpan.FromHours(24);
 
-    public static readonly Collection<IdempotencyRecord> Records = new("idempotency_keys");
+    /// <summary>
+    /// The records, keyed by when they were made (UTC, fixed width, so it orders as text): the pruning job deletes
+    /// those older than <c>Eventing:IdempotencyKeyRetention</c> by that key (<see cref="IIdempotencyKeyRetention"/>).
+    /// </summary>
+    public static readonly Collection<IdempotencyRecord> Records = new("idempotency_keys", (CreatedAtKey, r => SortableTime(r.CreatedAt)));
+
+    /// <summary>The key of <see cref="Records"/> that dates a record.</summary>
+    public const string CreatedAtKey = "created_at";
+
+    /// <summary>A time as <see cref="CreatedAtKey"/> holds it, for a range comparison by the stores.</summary>
+    public static string SortableTime(DateTimeOffset at) =>
+        at.UtcDateTime.ToString("yyyy-MM-dd'T'HH:mm:ss.fffffff'Z'", System.Globalization.CultureInfo.InvariantCulture);
 
     private IdempotencyKey(string documentId, string rpc, string key, string fingerprint)
     {

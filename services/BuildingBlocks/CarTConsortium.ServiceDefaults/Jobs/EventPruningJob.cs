@@ -10,7 +10,8 @@ namespace CarTConsortium.ServiceDefaults.Jobs;
 /// Prunes, once an hour under its lease, what the eventing keeps past <see cref="EventRetentionOptions.Retention"/>:
 /// published outbox events and inbox marks in the service's store, and delivered messages of a transport
 /// that keeps them (the embedded bus; every app of the standalone process prunes the shared bus, which is
-/// idempotent). Pending and parked events and unsettled deliveries are never pruned.
+/// idempotent), and idempotency-key records past <see cref="EventRetentionOptions.IdempotencyKeyRetention"/>.
+/// Pending and parked events and unsettled deliveries are never pruned.
 /// </summary>
 public sealed partial class EventPruningJob(IServiceScopeFactory scopes, TimeProvider clock, IOptions<EventRetentionOptions> options,
     ILogger<EventPruningJob> logger) : ScheduledJob<PrunedEvents?>(scopes, clock, logger)
@@ -32,9 +33,17 @@ public sealed partial class EventPruningJob(IServiceScopeFactory scopes, TimePro
         {
             LogPruned(pruned.OutboxMessages, pruned.InboxMarks, messages, before);
         }
+        var keysBefore = Clock.GetUtcNow() - options.Value.IdempotencyKeyRetention;
+        if (services.GetService<IIdempotencyKeyRetention>() is { } keys && await keys.PruneIdempotencyKeysAsync(keysBefore, ct) is > 0 and var prunedKeys)
+        {
+            LogPrunedKeys(prunedKeys, keysBefore);
+        }
         return pruned;
     }
 
     [LoggerMessage(Level = LogLevel.Information, Message = "Pruned {Outbox} published outbox event(s), {Inbox} inbox mark(s) and {Bus} delivered bus message(s) from before {Before:O}")]
     private partial void LogPruned(int outbox, int inbox, int bus, DateTimeOffset before);
+
+    [LoggerMessage(Level = LogLevel.Information, Message = "Pruned {Keys} idempotency-key record(s) made before {Before:O}")]
+    private partial void LogPrunedKeys(int keys, DateTimeOffset before);
 }

@@ -6,7 +6,7 @@ using CarTConsortium.BuildingBlocks.Storage;
 namespace CarTConsortium.ServiceDefaults.Operations;
 
 /// <summary>The service's parked events, one page at a time in commit order.</summary>
-public sealed class ListParkedEvents(IOutboxOperations outbox)
+public sealed class ListParkedEvents(IOutboxOperations outbox, OutboxOperationsApp app)
 {
     public const int DefaultPageSize = 50;
     public const int MaxPageSize = 200;
@@ -32,7 +32,7 @@ public sealed class ListParkedEvents(IOutboxOperations outbox)
         // One more than a page tells whether another follows.
         var found = await outbox.ListParkedAsync(size + 1, after, ct);
         var page = found.Take(size).ToList();
-        ParkedEventsGauge.Update(await outbox.CountParkedAsync(ct));
+        ParkedEventsGauge.Update(app.AppId, await outbox.CountParkedAsync(ct));
         return new Result(page, found.Count > size ? page[^1].Seq.ToString(CultureInfo.InvariantCulture) : null);
     }
 }

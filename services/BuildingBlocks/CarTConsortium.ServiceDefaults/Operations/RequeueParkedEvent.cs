@@ -5,7 +5,7 @@ using CarTConsortium.BuildingBlocks.Storage;
 namespace CarTConsortium.ServiceDefaults.Operations;
 
 /// <summary>Puts a parked event back in line at its place, once the cause of the broker's refusal is fixed.</summary>
-public sealed class RequeueParkedEvent(IOutboxOperations outbox)
+public sealed class RequeueParkedEvent(IOutboxOperations outbox, OutboxOperationsApp app)
 {
     public async Task ExecuteAsync(string eventId, CancellationToken ct)
     {
@@ -14,6 +14,6 @@ public sealed class RequeueParkedEvent(IOutboxOperations outbox)
         {
             throw new NotFoundException($"No event '{eventId}' is parked in this service's outbox.");
         }
-        ParkedEventsGauge.Update(await outbox.CountParkedAsync(ct));
+        ParkedEventsGauge.Update(app.AppId, await outbox.CountParkedAsync(ct));
     }
 }
