@@ -179,6 +179,23 @@ public abstract class DeliveryStoreContractTests
         await Assert.ThrowsAsync<EventAlreadyHandledException>(() => documents.CommitAsync(new ChangeSet().MarkHandled("h", "0001")));
     }
 
+    [Fact]
+    public async Task Pruning_keeps_the_inbox_mark_of_an_event_that_is_still_a_dead_letter()
+    {
+        var (store, _) = Open();
+        var documents = (IDocumentStore)store;
+        await documents.CommitAsync(new ChangeSet().MarkHandled("h", "0001").DeadLetter(Letter("0001", "t.a")));
+        await documents.CommitAsync(new ChangeSet().MarkHandled("h", "0002"));
+
+        var pruned = await ((IEventRetention)store).PruneAsync(DateTimeOffset.UtcNow.AddDays(1));
+
+        // The dead-lettered event's mark stays, so a redelivery cannot apply it beside a later replay.
+        Assert.Equal(1, pruned.InboxMarks);
+        Assert.True(await ((IInbox)store).HasHandledAsync("h", "0001"));
+        Assert.False(await ((IInbox)store).HasHandledAsync("h", "0002"));
+        Assert.Single((await ((IDeadLetterOperations)store).ListDeadLettersAsync(new DeadLetterQuery(null, null, 10))).Items);
+    }
+
     private static DeadLetter Letter(string eventId, string topic) =>
         new(eventId, "h", topic, "{}", "gave up", 3, At.AddMinutes(5), "registry", At.AddMinutes(-1),
             "00-0af7651916cd43dd8448eb211c80319c-b7ad6b7169203331-01", At);

@@ -82,7 +82,13 @@ public sealed partial class MongoDocumentStore : IOutboxOperations, IEventRetent
             Builders<BsonDocument>.Update.Set("handledAt", Clock.GetUtcNow().UtcDateTime), cancellationToken: ct);
         // A null publishedAt (pending) never compares below a date, so pending and parked events stay.
         var outbox = await _outbox.DeleteManyAsync(Filter.Lt("publishedAt", before.UtcDateTime), ct);
-        var inbox = await _inbox.DeleteManyAsync(Filter.Lt("handledAt", before.UtcDateTime), ct);
+        // A mark whose event is still a dead letter stays: without it a redelivery would apply the event, and the
+        // letter's replay would apply it a second time. Dead letters are few (each one is an operator's task).
+        var lettered = await _deadLetters.Find(Filter.Empty)
+            .Project(Builders<BsonDocument>.Projection.Include("consumer").Include("eventId"))
+            .ToListAsync(ct);
+        var keep = lettered.Select(l => BsonMapping.InboxId(l["consumer"].AsString, l["eventId"].AsString));
+        var inbox = await _inbox.DeleteManyAsync(Filter.Lt("handledAt", before.UtcDateTime) & Filter.Nin("_id", keep), ct);
         return new PrunedEvents((int)outbox.DeletedCount, (int)inbox.DeletedCount);
     }
 }

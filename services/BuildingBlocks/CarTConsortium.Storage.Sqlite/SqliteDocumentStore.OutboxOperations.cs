@@ -96,7 +96,12 @@ public sealed partial class SqliteDocumentStore : IOutboxOperations, IEventReten
         await using var connection = await _file.OpenAsync(ct);
         await using var transaction = await SqliteFile.BeginWriteAsync(connection, ct);
         var outbox = await SqliteFile.ExecuteAsync(connection, "DELETE FROM outbox WHERE published_at IS NOT NULL AND published_at < $before", ct, ("$before", cutoff));
-        var inbox = await SqliteFile.ExecuteAsync(connection, "DELETE FROM inbox WHERE handled_at < $before", ct, ("$before", cutoff));
+        // A mark whose event is still a dead letter stays: without it a redelivery would apply the event, and the
+        // letter's replay would apply it a second time.
+        var inbox = await SqliteFile.ExecuteAsync(connection, """
+            DELETE FROM inbox WHERE handled_at < $before
+              AND NOT EXISTS (SELECT 1 FROM dead_letters d WHERE d.event_id = inbox.event_id AND d.consumer = inbox.consumer)
+            """, ct, ("$before", cutoff));
         await transaction.CommitAsync(ct);
         return new PrunedEvents(outbox, inbox);
     }
