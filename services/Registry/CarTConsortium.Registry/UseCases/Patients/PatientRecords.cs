@@ -5,6 +5,7 @@ using CarTConsortium.BuildingBlocks.Storage;
 using CarTConsortium.Registry.Domain.AccessLog;
 using CarTConsortium.Registry.Domain.Patients;
 using CarTConsortium.Registry.Storage;
+using CarTConsortium.Registry.UseCases.Statistics;
 using Google.Protobuf;
 
 namespace CarTConsortium.Registry.UseCases.Patients;
@@ -49,13 +50,29 @@ internal static class PatientRecords
         return current;
     }
 
-    /// <summary>Saves the change against the version it was read at: a concurrent write makes this one ABORTED, never lost.</summary>
+    /// <summary>
+    /// Saves the change against the version it was read at: a concurrent write of the record makes this
+    /// one ABORTED, never lost. The statistics' tallies change in the same commit; a race lost on a tally
+    /// alone (another patient of the same cell and shard) is run again, the record still checked against
+    /// the version it was read at.
+    /// </summary>
     /// <param name="key">The client's request id, remembered with <paramref name="createdId"/> in the same commit.</param>
     public static async Task<Stored<PatientRecord>> UpdatePatientAsync(this IDocumentStore store, Stored<PatientRecord> current, PatientRecord changed,
         IMessage integrationEvent, TimeProvider clock, CancellationToken ct, IdempotencyKey? key = null, string createdId = "")
     {
-        await store.CommitAsync(new ChangeSet().Update(RegistryCollections.Patients, current, changed).Raise(integrationEvent, clock)
-            .Remember(key, createdId, clock), ct);
+        var attempts = 0;
+        await ConflictRetry.RunAsync(async attemptCt =>
+        {
+            if (++attempts > 1 && (await store.FindAsync(RegistryCollections.Patients, current.Id, attemptCt))?.Version != current.Version)
+            {
+                // The record itself changed: the caller's decision was made on what it was, so the caller decides again.
+                throw new CallerRevisionStaleException(RegistryCollections.Patients.Name, current.Id);
+            }
+            var changes = new ChangeSet().Update(RegistryCollections.Patients, current, changed).Raise(integrationEvent, clock).Remember(key, createdId, clock);
+            await store.AddTallyChangesAsync(changes, current.Value, changed, attemptCt);
+            await store.CommitAsync(changes, attemptCt);
+            return true;
+        }, ct);
         return current with { Version = current.Version + 1, Value = changed };
     }
 
