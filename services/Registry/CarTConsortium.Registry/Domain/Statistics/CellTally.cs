@@ -64,7 +64,7 @@ public sealed record CellTally(
         if (result.Patients < 0 || result.Assessed < 0 || result.InRemission < 0 || result.MrdNegativeRemission < 0
             || result.CrsSevere < 0 || result.IcansSevere < 0)
         {
-            throw new InvalidOperationException("The tally does not hold the case taken away from it.");
+            throw new TallyMismatchException();
         }
         return result;
     }
@@ -82,7 +82,7 @@ public sealed record CellTally(
         var changed = observation.Event ? current with { Events = current.Events + sign } : current with { Censored = current.Censored + sign };
         if (changed.Events < 0 || changed.Censored < 0)
         {
-            throw new InvalidOperationException("The tally does not hold the case taken away from it.");
+            throw new TallyMismatchException();
         }
         var empty = changed.Events == 0 && changed.Censored == 0;
         if (at >= 0)
@@ -150,3 +150,6 @@ public sealed record CellTally(
         return result;
     }
 }
+
+/// <summary>A case taken away from a tally that does not hold it: the case was read before a change the tally already counts.</summary>
+public sealed class TallyMismatchException() : InvalidOperationException("The tally does not hold the case taken away from it.");

@@ -56,8 +56,8 @@ public sealed record GroupMeasures(
     public static GroupMeasures Of(CellTally tally)
     {
         ArgumentNullException.ThrowIfNull(tally);
-        var overall = KaplanMeier.Fit(tally.OverallSurvival);
-        var eventFree = KaplanMeier.Fit(tally.EventFreeSurvival);
+        var overall = KaplanMeier.FromTallies(tally.OverallSurvival);
+        var eventFree = KaplanMeier.FromTallies(tally.EventFreeSurvival);
         return new GroupMeasures(
             tally.Patients,
             Proportion.Wilson(tally.InRemission, tally.Assessed),

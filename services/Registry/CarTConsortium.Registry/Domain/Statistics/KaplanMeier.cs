@@ -51,7 +51,7 @@ public sealed class KaplanMeier
     }
 
     /// <summary>Fits the curve from per-day tallies (in day order, as <see cref="CellTally"/> keeps them): the same fit as of the observations they count.</summary>
-    public static KaplanMeier Fit(IReadOnlyList<TimeTally> days)
+    public static KaplanMeier FromTallies(IReadOnlyList<TimeTally> days)
     {
         ArgumentNullException.ThrowIfNull(days);
         if (days.Any(d => d.Day < 0 || d.Events < 0 || d.Censored < 0) || days.Zip(days.Skip(1)).Any(pair => pair.First.Day >= pair.Second.Day))

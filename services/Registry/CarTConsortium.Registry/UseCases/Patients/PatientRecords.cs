@@ -4,6 +4,7 @@ using CarTConsortium.BuildingBlocks.Security;
 using CarTConsortium.BuildingBlocks.Storage;
 using CarTConsortium.Registry.Domain.AccessLog;
 using CarTConsortium.Registry.Domain.Patients;
+using CarTConsortium.Registry.Domain.Statistics;
 using CarTConsortium.Registry.Storage;
 using CarTConsortium.Registry.UseCases.Statistics;
 using Google.Protobuf;
@@ -60,21 +61,41 @@ internal static class PatientRecords
     public static async Task<Stored<PatientRecord>> UpdatePatientAsync(this IDocumentStore store, Stored<PatientRecord> current, PatientRecord changed,
         IMessage integrationEvent, TimeProvider clock, CancellationToken ct, IdempotencyKey? key = null, string createdId = "")
     {
-        var attempts = 0;
-        await ConflictRetry.RunAsync(async attemptCt =>
+        for (var attempt = 1; ; attempt++)
         {
-            if (++attempts > 1 && (await store.FindAsync(RegistryCollections.Patients, current.Id, attemptCt))?.Version != current.Version)
+            try
             {
-                // The record itself changed: the caller's decision was made on what it was, so the caller decides again.
-                throw new CallerRevisionStaleException(RegistryCollections.Patients.Name, current.Id);
+                var changes = new ChangeSet().Update(RegistryCollections.Patients, current, changed).Raise(integrationEvent, clock).Remember(key, createdId, clock);
+                await store.AddTallyChangesAsync(changes, current.Value, changed, ct);
+                await store.CommitAsync(changes, ct);
+                return current with { Version = current.Version + 1, Value = changed };
             }
-            var changes = new ChangeSet().Update(RegistryCollections.Patients, current, changed).Raise(integrationEvent, clock).Remember(key, createdId, clock);
-            await store.AddTallyChangesAsync(changes, current.Value, changed, attemptCt);
-            await store.CommitAsync(changes, attemptCt);
-            return true;
-        }, ct);
-        return current with { Version = current.Version + 1, Value = changed };
+            catch (TallyMismatchException)
+            {
+                if (await RecordChangedAsync(store, current, ct))
+                {
+                    // The tally already counts a newer version of the record than the one this change was made from.
+                    throw new StaleVersionException(RegistryCollections.Patients.Name, current.Id);
+                }
+                throw;
+            }
+            catch (Exception e) when (e is ConcurrencyConflictException or DocumentExistsException && attempt < MaxTallyAttempts)
+            {
+                if (await RecordChangedAsync(store, current, ct))
+                {
+                    // The record itself changed: the change was decided on what it was, so the caller decides again.
+                    throw;
+                }
+                await Task.Delay(TimeSpan.FromMilliseconds(Random.Shared.Next(1, 2 << Math.Min(attempt, 5))), ct);
+            }
+        }
     }
+
+    /// <summary>Races lost on tallies alone before the last one reaches the caller (ABORTED); with the tallies' shards they are rare.</summary>
+    private const int MaxTallyAttempts = 50;
+
+    private static async Task<bool> RecordChangedAsync(IDocumentStore store, Stored<PatientRecord> current, CancellationToken ct) =>
+        (await store.FindAsync(RegistryCollections.Patients, current.Id, ct))?.Version != current.Version;
 
     /// <summary>One access-log entry per record read, committed before the records are returned.</summary>
     public static async Task LogReadsAsync(this IDocumentStore store, Caller caller, string rpc, List<Stored<PatientRecord>> read,
