@@ -49,6 +49,10 @@ public sealed class MaintainedStatisticsTests
                 await AssertMaintainedAsync(world);
             }
         }
+        // The comparison covered cells with figures and suppressed ones.
+        var cube = (await world.GetStatistics.ExecuteAsync(new GetStatisticsCommand([Dimension.Country, Dimension.Product, Dimension.Year], null, null, 0), None)).Slice;
+        Assert.Contains(cube.Cells, cell => cell.Suppressed);
+        Assert.True((await world.TotalAsync()).Measures?.PatientsInfused >= StatisticsCube.MinimumCellSize);
     }
 
     [Fact]

@@ -1,7 +1,9 @@
+using System.Text.Json.Serialization;
+
 namespace CarTConsortium.Registry.Domain.Statistics;
 
 /// <summary>At one day after the first infusion: the survival events and the censorings on that day.</summary>
-public sealed record TimeTally(int Day, int Events, int Censored);
+public readonly record struct TimeTally(int Day, int Events, int Censored);
 
 /// <summary>
 /// The sufficient statistics of a group of cases: every figure of <see cref="GroupMeasures"/> can be
@@ -12,7 +14,8 @@ public sealed record TimeTally(int Day, int Events, int Censored);
 /// <param name="EventFreeSurvival">As <paramref name="OverallSurvival"/>.</param>
 public sealed record CellTally(
     int Patients, int Assessed, int InRemission, int MrdNegativeRemission, int CrsSevere, int IcansSevere,
-    IReadOnlyList<TimeTally> OverallSurvival, IReadOnlyList<TimeTally> EventFreeSurvival)
+    [property: JsonConverter(typeof(TimeTallyListJson))] IReadOnlyList<TimeTally> OverallSurvival,
+    [property: JsonConverter(typeof(TimeTallyListJson))] IReadOnlyList<TimeTally> EventFreeSurvival)
 {
     /// <summary>No cases.</summary>
     public static CellTally Empty { get; } = new(0, 0, 0, 0, 0, 0, [], []);
@@ -42,10 +45,58 @@ public sealed record CellTally(
     public CellTally Merge(CellTally other)
     {
         ArgumentNullException.ThrowIfNull(other);
-        return new CellTally(
-            Patients + other.Patients, Assessed + other.Assessed, InRemission + other.InRemission,
-            MrdNegativeRemission + other.MrdNegativeRemission, CrsSevere + other.CrsSevere, IcansSevere + other.IcansSevere,
-            MergeDays(OverallSurvival, other.OverallSurvival), MergeDays(EventFreeSurvival, other.EventFreeSurvival));
+        return Sum([this, other]);
+    }
+
+    /// <summary>The tally of all the groups together, in one pass over their days (a margin from many cells).</summary>
+    public static CellTally Sum(IReadOnlyCollection<CellTally> tallies)
+    {
+        ArgumentNullException.ThrowIfNull(tallies);
+        var lastDay = tallies.SelectMany(t => new[] { t.OverallSurvival, t.EventFreeSurvival }).Where(days => days.Count > 0).Select(days => days[^1].Day).DefaultIfEmpty(-1).Max();
+        var overall = new DayCounts(lastDay);
+        var eventFree = new DayCounts(lastDay);
+        int patients = 0, assessed = 0, inRemission = 0, mrdNegative = 0, crs = 0, icans = 0;
+        foreach (var tally in tallies)
+        {
+            patients += tally.Patients;
+            assessed += tally.Assessed;
+            inRemission += tally.InRemission;
+            mrdNegative += tally.MrdNegativeRemission;
+            crs += tally.CrsSevere;
+            icans += tally.IcansSevere;
+            overall.Add(tally.OverallSurvival);
+            eventFree.Add(tally.EventFreeSurvival);
+        }
+        return new CellTally(patients, assessed, inRemission, mrdNegative, crs, icans, overall.ToList(), eventFree.ToList());
+    }
+
+    /// <summary>Events and censorings by day, indexed by the day itself: days are few (a lifetime of follow-up).</summary>
+    private sealed class DayCounts(int lastDay)
+    {
+        private readonly int[] _events = new int[lastDay + 1];
+        private readonly int[] _censored = new int[lastDay + 1];
+
+        public void Add(IReadOnlyList<TimeTally> days)
+        {
+            foreach (var day in days)
+            {
+                _events[day.Day] += day.Events;
+                _censored[day.Day] += day.Censored;
+            }
+        }
+
+        public List<TimeTally> ToList()
+        {
+            var result = new List<TimeTally>();
+            for (var day = 0; day < _events.Length; day++)
+            {
+                if (_events[day] != 0 || _censored[day] != 0)
+                {
+                    result.Add(new TimeTally(day, _events[day], _censored[day]));
+                }
+            }
+            return result;
+        }
     }
 
     private CellTally Plus(CaseSummary c, int sign)
@@ -125,31 +176,49 @@ public sealed record CellTally(
         }
         return ~low;
     }
-
-    private static List<TimeTally> MergeDays(IReadOnlyList<TimeTally> a, IReadOnlyList<TimeTally> b)
-    {
-        var result = new List<TimeTally>(a.Count + b.Count);
-        int i = 0, j = 0;
-        while (i < a.Count || j < b.Count)
-        {
-            if (j == b.Count || (i < a.Count && a[i].Day < b[j].Day))
-            {
-                result.Add(a[i++]);
-            }
-            else if (i == a.Count || b[j].Day < a[i].Day)
-            {
-                result.Add(b[j++]);
-            }
-            else
-            {
-                result.Add(new TimeTally(a[i].Day, a[i].Events + b[j].Events, a[i].Censored + b[j].Censored));
-                i++;
-                j++;
-            }
-        }
-        return result;
-    }
 }
 
 /// <summary>A case taken away from a tally that does not hold it: the case was read before a change the tally already counts.</summary>
 public sealed class TallyMismatchException() : InvalidOperationException("The tally does not hold the case taken away from it.");
+
+/// <summary>
+/// Stores a tally's days as one flat array, day, events, censored, day, ...: a cell holds thousands of days,
+/// and reading every cell's days is most of a statistics request.
+/// </summary>
+public sealed class TimeTallyListJson : JsonConverter<IReadOnlyList<TimeTally>>
+{
+    public override IReadOnlyList<TimeTally> Read(ref System.Text.Json.Utf8JsonReader reader, Type typeToConvert, System.Text.Json.JsonSerializerOptions options)
+    {
+        if (reader.TokenType != System.Text.Json.JsonTokenType.StartArray)
+        {
+            throw new System.Text.Json.JsonException("A tally's days are an array.");
+        }
+        var days = new List<TimeTally>();
+        Span<int> triple = stackalloc int[3];
+        var at = 0;
+        while (reader.Read() && reader.TokenType != System.Text.Json.JsonTokenType.EndArray)
+        {
+            triple[at++] = reader.GetInt32();
+            if (at == 3)
+            {
+                days.Add(new TimeTally(triple[0], triple[1], triple[2]));
+                at = 0;
+            }
+        }
+        return at == 0 ? days : throw new System.Text.Json.JsonException("A tally's days come in threes: day, events, censored.");
+    }
+
+    public override void Write(System.Text.Json.Utf8JsonWriter writer, IReadOnlyList<TimeTally> value, System.Text.Json.JsonSerializerOptions options)
+    {
+        ArgumentNullException.ThrowIfNull(writer);
+        ArgumentNullException.ThrowIfNull(value);
+        writer.WriteStartArray();
+        foreach (var day in value)
+        {
+            writer.WriteNumberValue(day.Day);
+            writer.WriteNumberValue(day.Events);
+            writer.WriteNumberValue(day.Censored);
+        }
+        writer.WriteEndArray();
+    }
+}

@@ -37,20 +37,26 @@ public sealed class TallyCube
     public static TallyCube Of(IEnumerable<(CellKey Cell, CellTally Tally)> parts)
     {
         ArgumentNullException.ThrowIfNull(parts);
-        var innermost = new Dictionary<CellKey, CellTally>();
+        var innermost = new Dictionary<CellKey, List<CellTally>>();
         foreach (var (cell, tally) in parts)
         {
             if (cell.Country is null || cell.ProductId is null || cell.Year is null)
             {
                 throw new ArgumentException($"Cell {cell} is a margin; tallies are kept for innermost cells only.", nameof(parts));
             }
-            innermost[cell] = innermost.TryGetValue(cell, out var before) ? before.Merge(tally) : tally;
+            if (innermost.TryGetValue(cell, out var same))
+            {
+                same.Add(tally);
+            }
+            else
+            {
+                innermost[cell] = [tally];
+            }
         }
-        foreach (var empty in innermost.Where(cell => cell.Value.IsEmpty).Select(cell => cell.Key).ToList())
-        {
-            innermost.Remove(empty);
-        }
-        return new TallyCube(innermost);
+        return new TallyCube(innermost
+            .Select(cell => (cell.Key, Tally: cell.Value.Count == 1 ? cell.Value[0] : CellTally.Sum(cell.Value)))
+            .Where(cell => !cell.Tally.IsEmpty)
+            .ToDictionary(cell => cell.Key, cell => cell.Tally));
     }
 
     /// <summary>The cells of a request, as <see cref="StatisticsCube.Slice"/> answers it.</summary>
@@ -69,7 +75,7 @@ public sealed class TallyCube
         {
             return StatisticsCell.Hidden(key, reason);
         }
-        var tally = _innermost.Where(cell => key.Covers(cell.Key)).Aggregate(CellTally.Empty, (sum, cell) => sum.Merge(cell.Value));
+        var tally = CellTally.Sum([.. _innermost.Where(cell => key.Covers(cell.Key)).Select(cell => cell.Value)]);
         return StatisticsCell.Shown(key, GroupMeasures.Of(tally));
     }
 }
