@@ -22,15 +22,25 @@ public sealed class BuildStatisticsTallies(IDocumentStore store)
             {
                 return false;
             }
-            var active = await store.QueryAllAsync(RegistryCollections.Patients, DocumentQuery.All.WhereKey(PatientKeys.Active, PatientKeys.Yes), attemptCt);
+            // Page by page: a large registry's records are never all in memory at once, only their tallies.
             var tallies = new Dictionary<(CellKey Cell, int Shard), CellTally>();
-            foreach (var record in active)
+            var query = DocumentQuery.All.WhereKey(PatientKeys.Active, PatientKeys.Yes) with { Limit = DocumentQuery.MaxLimit };
+            for (string? after = null; ;)
             {
-                if (CaseChange.Counted(record.Value) is { } counted)
+                var page = await store.QueryAsync(RegistryCollections.Patients, query with { AfterId = after }, attemptCt);
+                foreach (var record in page.Items)
                 {
-                    var at = (CellKey.Of(counted), TallyShard.ShardOf(record.Id));
-                    tallies[at] = tallies.GetValueOrDefault(at, CellTally.Empty).With(counted);
+                    if (CaseChange.Counted(record.Value) is { } counted)
+                    {
+                        var at = (CellKey.Of(counted), TallyShard.ShardOf(record.Id));
+                        tallies[at] = tallies.GetValueOrDefault(at, CellTally.Empty).With(counted);
+                    }
                 }
+                if (page.NextAfterId is null)
+                {
+                    break;
+                }
+                after = page.NextAfterId;
             }
             var changes = new ChangeSet();
             foreach (var ((cell, shard), tally) in tallies)
