@@ -62,6 +62,7 @@ public sealed class RegistryModule : IServiceModule
         // The store creates their key indexes and back-fills new keys at start.
         builder.Services.AddDocumentCollectionsFrom(typeof(Storage.RegistryCollections));
         builder.Services.AddHostedService<AccessLogIndex>();
+        builder.Services.AddHostedService<StatisticsTalliesAtStart>();
         builder.Services.AddSingleton(services => new Pseudonymiser(services.GetRequiredService<IOptions<RegistryOptions>>().Value.Pseudonymisation));
         builder.Services.AddSingleton(services => services.GetRequiredService<IOptions<RegistryOptions>>().Value.Enrolment.Limit());
         builder.Services.AddSingleton<EnrolmentTelemetry>();
@@ -86,6 +87,7 @@ public sealed class RegistryModule : IServiceModule
         builder.Services.AddScoped<RecordOutcome>();
         builder.Services.AddScoped<ListAccessLog>();
         builder.Services.AddScoped<GetStatistics>();
+        builder.Services.AddScoped<BuildStatisticsTallies>();
 
         builder.Services.AddScoped<RegistryDemoData>();
         builder.Services.AddScoped<DemoPatients>();

@@ -39,6 +39,7 @@ internal class RegistryUseCases(IDocumentStore store, TimeProvider clock, Pseudo
     public RecordOutcome RecordOutcome { get; } = new(store, clock);
     public ListAccessLog ListAccessLog { get; } = new(store);
     public GetStatistics GetStatistics { get; } = new(store, clock);
+    public BuildStatisticsTallies BuildStatisticsTallies { get; } = new(store);
 }
 
 /// <summary>A meter factory without a container, for telemetry the tests build by hand.</summary>

@@ -76,7 +76,9 @@ internal sealed class RegistryWorld : RegistryUseCases, IAsyncDisposable
 
     /// <summary>The registry set up; without <paramref name="kgKzAgreement"/> KG and KZ have agreed nothing.</summary>
     /// <param name="enrolmentLimit">The per-institution enrolment limit; one the tests never reach unless given.</param>
-    public static async Task<RegistryWorld> CreateAsync(bool kgKzAgreement = true, EnrolmentLimit? enrolmentLimit = null, EnrolmentTelemetry? enrolmentTelemetry = null)
+    /// <param name="statisticsBuilt">False for a registry as it was before statistics were maintained: no tallies built at start.</param>
+    public static async Task<RegistryWorld> CreateAsync(bool kgKzAgreement = true, EnrolmentLimit? enrolmentLimit = null, EnrolmentTelemetry? enrolmentTelemetry = null,
+        bool statisticsBuilt = true)
     {
         var folder = new TemporaryFolder("cartc-usecases-");
         var databasePath = System.IO.Path.Combine(folder, "registry.db");
@@ -85,6 +87,11 @@ internal sealed class RegistryWorld : RegistryUseCases, IAsyncDisposable
         try
         {
             await world.SetUpAsync(kgKzAgreement);
+            if (statisticsBuilt)
+            {
+                // As the module's start-up does, so every write after it keeps the tallies.
+                await world.BuildStatisticsTallies.ExecuteAsync(None);
+            }
         }
         catch
         {

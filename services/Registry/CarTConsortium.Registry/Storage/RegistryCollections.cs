@@ -3,6 +3,7 @@ using CarTConsortium.Registry.Domain.AccessLog;
 using CarTConsortium.Registry.Domain.Members;
 using CarTConsortium.Registry.Domain.Patients;
 using CarTConsortium.Registry.Domain.Products;
+using CarTConsortium.Registry.Domain.Statistics;
 
 namespace CarTConsortium.Registry.Storage;
 
@@ -38,4 +39,10 @@ public static class RegistryCollections
 
     /// <summary>Enrolments per institution and window (<see cref="EnrolmentLimit.IdOf"/>), counted with each enrolment.</summary>
     public static readonly Collection<EnrolmentWindow> EnrolmentWindows = new("enrolment_windows");
+
+    /// <summary>The statistics' tallies per innermost cell and shard (<see cref="TallyShard.IdOf"/>), maintained with each patient write.</summary>
+    public static readonly Collection<TallyShard> TallyShards = new("statistics_tallies");
+
+    /// <summary>One document, <see cref="TallyState.Id"/>: whether the tallies are built.</summary>
+    public static readonly Collection<TallyState> TallyStates = new("statistics_state");
 }

@@ -43,18 +43,35 @@ public sealed record CellKey(string? Country, string? ProductId, int? Year)
     };
 
     /// <summary>The 8 cells a case counts in: each dimension at its value or at all.</summary>
-    public static IEnumerable<CellKey> CellsOf(CaseSummary c)
+    public static IEnumerable<CellKey> CellsOf(CaseSummary c) => Of(c).WithMargins();
+
+    /// <summary>The case's own cell: its country, product and year, no margin.</summary>
+    public static CellKey Of(CaseSummary c)
     {
-        foreach (var country in new[] { c.Country, null })
+        ArgumentNullException.ThrowIfNull(c);
+        return new CellKey(c.Country, c.ProductId, c.FirstInfusion.Year);
+    }
+
+    /// <summary>The 8 cells of this cell and its margins: each dimension at its value or at all.</summary>
+    public IEnumerable<CellKey> WithMargins()
+    {
+        foreach (var country in new[] { Country, null })
         {
-            foreach (var product in new[] { c.ProductId, null })
+            foreach (var product in new[] { ProductId, null })
             {
-                foreach (var year in new int?[] { c.FirstInfusion.Year, null })
+                foreach (var year in new int?[] { Year, null })
                 {
                     yield return new CellKey(country, product, year);
                 }
             }
         }
+    }
+
+    /// <summary>True when <paramref name="cell"/> counts in this one: equal in every dimension this one does not widen to all.</summary>
+    public bool Covers(CellKey cell)
+    {
+        ArgumentNullException.ThrowIfNull(cell);
+        return (Country is null || Country == cell.Country) && (ProductId is null || ProductId == cell.ProductId) && (Year is null || Year == cell.Year);
     }
 
     private static int Compare(CellKey? a, CellKey? b)

@@ -52,6 +52,26 @@ public sealed record GroupMeasures(
         };
     }
 
+    /// <summary>The same measures from the group's tally (see <see cref="CellTally"/>): equal to <see cref="Of(IReadOnlyCollection{CaseSummary})"/> of its cases.</summary>
+    public static GroupMeasures Of(CellTally tally)
+    {
+        ArgumentNullException.ThrowIfNull(tally);
+        var overall = KaplanMeier.FromTallies(tally.OverallSurvival);
+        var eventFree = KaplanMeier.FromTallies(tally.EventFreeSurvival);
+        return new GroupMeasures(
+            tally.Patients,
+            Proportion.Wilson(tally.InRemission, tally.Assessed),
+            Proportion.Wilson(tally.MrdNegativeRemission, tally.Assessed),
+            Proportion.Wilson(tally.CrsSevere, tally.Patients),
+            Proportion.Wilson(tally.IcansSevere, tally.Patients),
+            overall.EstimateAt(OneYear),
+            eventFree.EstimateAt(OneYear))
+        {
+            OverallSurvivalCurve = SurvivalCurve.Of(overall),
+            EventFreeSurvivalCurve = SurvivalCurve.Of(eventFree),
+        };
+    }
+
     /// <summary>
     /// The measures as published: an estimate over fewer patients than a shown cell may have is left
     /// out, since it would show a small group (a CR rate over the 3 assessed of a cell of 6), and a
@@ -73,6 +93,6 @@ public sealed record GroupMeasures(
     private static Estimate? Publishable(Estimate? estimate) =>
         estimate is null || estimate.Denominator < StatisticsCube.MinimumCellSize ? null : estimate;
 
-    private static bool InRemission(CaseSummary c) =>
+    internal static bool InRemission(CaseSummary c) =>
         c.Response is ResponseAtDay28.CompleteRemission or ResponseAtDay28.CompleteRemissionIncompleteRecovery;
 }

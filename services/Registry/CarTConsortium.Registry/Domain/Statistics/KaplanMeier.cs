@@ -47,14 +47,29 @@ public sealed class KaplanMeier
             throw new ArgumentOutOfRangeException(nameof(observations), "Every time must be finite and not negative.");
         }
 
+        return FitGrouped(all.Count, all.GroupBy(o => o.Time).OrderBy(g => g.Key).Select(g => (g.Key, g.Count(o => o.Event), g.Count(o => !o.Event))));
+    }
+
+    /// <summary>Fits the curve from per-day tallies (in day order, as <see cref="CellTally"/> keeps them): the same fit as of the observations they count.</summary>
+    public static KaplanMeier FromTallies(IReadOnlyList<TimeTally> days)
+    {
+        ArgumentNullException.ThrowIfNull(days);
+        if (days.Any(d => d.Day < 0 || d.Events < 0 || d.Censored < 0) || days.Zip(days.Skip(1)).Any(pair => pair.First.Day >= pair.Second.Day))
+        {
+            throw new ArgumentOutOfRangeException(nameof(days), "Days must be in strictly increasing order, none negative, and no count negative.");
+        }
+        return FitGrouped(days.Sum(d => d.Events + d.Censored), days.Select(d => ((double)d.Day, d.Events, d.Censored)));
+    }
+
+    /// <param name="atTimes">Per distinct time, in time order: the events and censorings at it.</param>
+    private static KaplanMeier FitGrouped(int count, IEnumerable<(double Time, int Events, int Censored)> atTimes)
+    {
         var steps = new List<KaplanMeierStep>();
-        var atRisk = all.Count;
+        var atRisk = count;
         var survival = 1.0;
         var greenwoodSum = 0.0;
-        foreach (var atTime in all.GroupBy(o => o.Time).OrderBy(g => g.Key))
+        foreach (var (time, events, censored) in atTimes)
         {
-            var events = atTime.Count(o => o.Event);
-            var censored = atTime.Count() - events;
             if (events > 0)
             {
                 survival *= (double)(atRisk - events) / atRisk;
@@ -62,11 +77,11 @@ public sealed class KaplanMeier
             }
 
             var (lower, upper) = LogLogInterval(survival, greenwoodSum);
-            steps.Add(new KaplanMeierStep(atTime.Key, atRisk, events, censored, survival, greenwoodSum, lower, upper));
+            steps.Add(new KaplanMeierStep(time, atRisk, events, censored, survival, greenwoodSum, lower, upper));
             atRisk -= events + censored;
         }
 
-        return new KaplanMeier(all.Count, steps);
+        return new KaplanMeier(count, steps);
     }
 
     /// <summary>S(time) with its 95% interval; null when not estimable (see the class comment).</summary>

@@ -57,15 +57,16 @@ public sealed class StatisticsCube
     /// </summary>
     public StatisticsSlice Slice(IReadOnlySet<Dimension> groupBy, string? country, string? productId, int? year)
     {
-        var cells = Cells
-            .Where(cell =>
-                Selects(cell.Key.Country, country, groupBy.Contains(Dimension.Country))
-                && Selects(cell.Key.ProductId, productId, groupBy.Contains(Dimension.Product))
-                && Selects(cell.Key.Year, year, groupBy.Contains(Dimension.Year)))
-            .ToList();
+        var cells = Cells.Where(cell => InSlice(cell.Key, groupBy, country, productId, year)).ToList();
         var totalKey = new CellKey(country, productId, year);
         return new StatisticsSlice(cells, Find(totalKey) ?? StatisticsCell.Shown(totalKey, GroupMeasures.None));
     }
+
+    /// <summary>True when a request (see <see cref="Slice"/>) lists the cell.</summary>
+    internal static bool InSlice(CellKey key, IReadOnlySet<Dimension> groupBy, string? country, string? productId, int? year) =>
+        Selects(key.Country, country, groupBy.Contains(Dimension.Country))
+        && Selects(key.ProductId, productId, groupBy.Contains(Dimension.Product))
+        && Selects(key.Year, year, groupBy.Contains(Dimension.Year));
 
     private static bool Selects<T>(T? value, T? filter, bool grouped) =>
         filter is not null ? EqualityComparer<T?>.Default.Equals(value, filter)

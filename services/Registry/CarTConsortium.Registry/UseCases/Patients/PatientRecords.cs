@@ -4,7 +4,9 @@ using CarTConsortium.BuildingBlocks.Security;
 using CarTConsortium.BuildingBlocks.Storage;
 using CarTConsortium.Registry.Domain.AccessLog;
 using CarTConsortium.Registry.Domain.Patients;
+using CarTConsortium.Registry.Domain.Statistics;
 using CarTConsortium.Registry.Storage;
+using CarTConsortium.Registry.UseCases.Statistics;
 using Google.Protobuf;
 
 namespace CarTConsortium.Registry.UseCases.Patients;
@@ -49,15 +51,51 @@ internal static class PatientRecords
         return current;
     }
 
-    /// <summary>Saves the change against the version it was read at: a concurrent write makes this one ABORTED, never lost.</summary>
+    /// <summary>
+    /// Saves the change against the version it was read at: a concurrent write of the record makes this
+    /// one ABORTED, never lost. The statistics' tallies change in the same commit; a race lost on a tally
+    /// alone (another patient of the same cell and shard) is run again, the record still checked against
+    /// the version it was read at.
+    /// </summary>
     /// <param name="key">The client's request id, remembered with <paramref name="createdId"/> in the same commit.</param>
     public static async Task<Stored<PatientRecord>> UpdatePatientAsync(this IDocumentStore store, Stored<PatientRecord> current, PatientRecord changed,
         IMessage integrationEvent, TimeProvider clock, CancellationToken ct, IdempotencyKey? key = null, string createdId = "")
     {
-        await store.CommitAsync(new ChangeSet().Update(RegistryCollections.Patients, current, changed).Raise(integrationEvent, clock)
-            .Remember(key, createdId, clock), ct);
-        return current with { Version = current.Version + 1, Value = changed };
+        for (var attempt = 1; ; attempt++)
+        {
+            try
+            {
+                var changes = new ChangeSet().Update(RegistryCollections.Patients, current, changed).Raise(integrationEvent, clock).Remember(key, createdId, clock);
+                await store.AddTallyChangesAsync(changes, current.Value, changed, ct);
+                await store.CommitAsync(changes, ct);
+                return current with { Version = current.Version + 1, Value = changed };
+            }
+            catch (TallyMismatchException)
+            {
+                if (await RecordChangedAsync(store, current, ct))
+                {
+                    // The tally already counts a newer version of the record than the one this change was made from.
+                    throw new StaleVersionException(RegistryCollections.Patients.Name, current.Id);
+                }
+                throw;
+            }
+            catch (Exception e) when (e is ConcurrencyConflictException or DocumentExistsException && attempt < MaxTallyAttempts)
+            {
+                if (await RecordChangedAsync(store, current, ct))
+                {
+                    // The record itself changed: the change was decided on what it was, so the caller decides again.
+                    throw;
+                }
+                await Task.Delay(TimeSpan.FromMilliseconds(Random.Shared.Next(1, 2 << Math.Min(attempt, 5))), ct);
+            }
+        }
     }
+
+    /// <summary>Races lost on tallies alone before the last one reaches the caller (ABORTED); with the tallies' shards they are rare.</summary>
+    private const int MaxTallyAttempts = 50;
+
+    private static async Task<bool> RecordChangedAsync(IDocumentStore store, Stored<PatientRecord> current, CancellationToken ct) =>
+        (await store.FindAsync(RegistryCollections.Patients, current.Id, ct))?.Version != current.Version;
 
     /// <summary>One access-log entry per record read, committed before the records are returned.</summary>
     public static async Task LogReadsAsync(this IDocumentStore store, Caller caller, string rpc, List<Stored<PatientRecord>> read,

@@ -16,13 +16,15 @@ public sealed record GetStatisticsCommand(IReadOnlyList<Dimension?> GroupBy, str
 public sealed record GetStatisticsResult(StatisticsSlice Slice, DateTimeOffset ComputedAt, IReadOnlyList<Benchmark> Benchmarks);
 
 /// <summary>
-/// The consortium statistics: every active (consented) record with an infusion becomes a
-/// <see cref="CaseSummary"/>, the whole cube is built and suppressed once, and the request
-/// gets its slice of it.
+/// The consortium statistics, from the tallies the patient writes keep (see
+/// <see cref="StatisticsTallies"/>): every active (consented) record with an infusion is counted as
+/// a <see cref="CaseSummary"/> in the tally of its country, product and year; the cube's counts and
+/// suppression come from all tallies at once, and figures only for the cells the request gets.
 /// </summary>
 /// <remarks>
-/// The cube is rebuilt per request from all records; at registry scale (thousands of
-/// patients) that is a few milliseconds of work and never stale.
+/// A request reads the tally documents (cells times shards, however many patients) and never the
+/// records; the figures are the ones <see cref="StatisticsCube.Build"/> gives from the records.
+/// Tallies not built yet (a registry just upgraded, before its start-up build ran) are built first.
 /// </remarks>
 public sealed class GetStatistics(IDocumentStore store, TimeProvider clock)
 {
@@ -44,9 +46,13 @@ public sealed class GetStatistics(IDocumentStore store, TimeProvider clock)
         validator.Check(command.Year == 0 || command.Year is >= 2000 and <= 2100, "year", "must be a calendar year (2000-2100), or 0 for every year");
         validator.ThrowIfInvalid();
 
-        var active = await store.QueryAllAsync(RegistryCollections.Patients, DocumentQuery.All.WhereKey(PatientKeys.Active, PatientKeys.Yes), ct);
-        var cases = active.Select(p => CaseSummaries.Of(p.Value)).OfType<CaseSummary>().ToList();
-        var slice = StatisticsCube.Build(cases).Slice(command.GroupBy.OfType<Dimension>().ToHashSet(),
+        if (await store.FindAsync(RegistryCollections.TallyStates, TallyState.Id, ct) is not { Value.Built: true })
+        {
+            await new BuildStatisticsTallies(store).ExecuteAsync(ct);
+        }
+        // Bounded by cells times shards, not by patients.
+        var shards = await store.QueryAllAsync(RegistryCollections.TallyShards, DocumentQuery.All, ct);
+        var slice = TallyCube.Of(shards.Select(shard => (shard.Value.Cell, shard.Value.Tally))).Slice(command.GroupBy.OfType<Dimension>().ToHashSet(),
             string.IsNullOrEmpty(command.CountryCode) ? null : command.CountryCode,
             string.IsNullOrEmpty(command.ProductId) ? null : command.ProductId,
             command.Year == 0 ? null : command.Year);
