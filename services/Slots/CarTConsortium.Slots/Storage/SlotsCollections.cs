@@ -18,7 +18,10 @@ public static class SlotsCollections
         (IndexKeys.SiteId, r => r.SiteId),
         (IndexKeys.ProductId, r => r.ProductId),
         // The fair-share period (a calendar month) of the run, per site: what the ledger sums.
-        (IndexKeys.SitePeriod, r => $"{r.SiteId}/{Period.Of(r.RunStart)}"));
+        (IndexKeys.SitePeriod, r => $"{r.SiteId}/{Period.Of(r.RunStart)}"),
+        // What allocation reads: the product's bookable runs by start month (see BookableRuns).
+        (IndexKeys.BookableMonth, BookableRuns.MonthBucketOf),
+        (IndexKeys.BookableFar, BookableRuns.FarBucketOf));
 
     public static readonly Collection<Booking> Bookings = new("bookings",
         (IndexKeys.CapacityId, b => b.CapacityId),
@@ -27,7 +30,13 @@ public static class SlotsCollections
         (IndexKeys.Pseudonym, b => b.Pseudonym),
         (IndexKeys.Status, b => b.Status.ToString()),
         // What an authorisation's change affects: the product where the treating institution is.
-        (IndexKeys.ProductCountry, b => ProductCountryOf(b.ProductId, b.PatientCountry)));
+        (IndexKeys.ProductCountry, b => ProductCountryOf(b.ProductId, b.PatientCountry)),
+        // The same for bookings holding a place only: what a change of authorisation may flag.
+        (IndexKeys.ActiveProductCountry, b => b.IsActive ? ProductCountryOf(b.ProductId, b.PatientCountry) : null),
+        // Bookings holding a place in a run: what closing it must not strand.
+        (IndexKeys.ActiveCapacity, b => b.IsActive ? b.CapacityId : null),
+        // Held bookings by the day their hold runs out: what housekeeping reads (see DueHolds).
+        (IndexKeys.HeldDue, DueHolds.DueDayOf));
 
     /// <summary>One document per patient, keyed by pseudonym.</summary>
     public static readonly Collection<PatientClaim> PatientClaims = new("patient_claims");
@@ -54,6 +63,9 @@ public static class SlotsCollections
         (IndexKeys.TreatingInstitution, d => d.TreatingInstitutionId),
         // The month the request was made in: what the urgency report reads.
         (IndexKeys.RequestPeriod, d => Period.Of(DateOnly.FromDateTime(d.DecidedAt.UtcDateTime))));
+
+    /// <summary>One document, <see cref="HoldSweepMark.Id"/>: the day the last complete round of lapsing holds reached.</summary>
+    public static readonly Collection<HoldSweepMark> HoldSweepMarks = new("hold_sweep_marks");
 
     public static readonly Collection<KnownProduct> KnownProducts = new("known_products");
 
@@ -89,4 +101,9 @@ public static class IndexKeys
     public const string Country = "country";
     public const string Jurisdiction = "jurisdiction";
     public const string RequestPeriod = "request_period";
+    public const string BookableMonth = "bookable_month";
+    public const string BookableFar = "bookable_far";
+    public const string ActiveProductCountry = "active_product_country";
+    public const string ActiveCapacity = "active_capacity";
+    public const string HeldDue = "held_due";
 }

@@ -1,6 +1,8 @@
+using CarTConsortium.BuildingBlocks.Errors;
 using CarTConsortium.BuildingBlocks.Eventing;
 using CarTConsortium.BuildingBlocks.Storage;
 using CarTConsortium.Slots.Domain.Bookings;
+using CarTConsortium.Slots.Domain.Runs;
 using CarTConsortium.Slots.Domain.Waitlist;
 using CarTConsortium.Slots.Events;
 using CarTConsortium.Slots.Storage;
@@ -14,7 +16,9 @@ public sealed class LapseDueHolds(IDocumentStore store, TimeProvider clock, Book
     /// <returns>How many holds lapsed.</returns>
     public async Task<int> ExecuteAsync(CancellationToken ct)
     {
-        var held = await store.QueryAllAsync(SlotsCollections.Bookings, DocumentQuery.All.WhereKey(IndexKeys.Status, nameof(BookingStatus.Held)), ct);
+        var today = ManufacturingRun.Today(clock.GetUtcNow());
+        var mark = await store.FindAsync(SlotsCollections.HoldSweepMarks, HoldSweepMark.Id, ct);
+        var held = await ReadHeldAsync(mark?.Value.SweptFrom, today, ct);
         var lapsed = 0;
         foreach (var candidate in held.Where(h => h.Value.IsLapsedAt(clock.GetUtcNow())))
         {
@@ -47,6 +51,42 @@ public sealed class LapseDueHolds(IDocumentStore store, TimeProvider clock, Book
                 return 1;
             }, ct);
         }
+        await MarkSweptAsync(mark, today, ct);
         return lapsed;
+    }
+
+    /// <summary>The held bookings that may be due: those due from <paramref name="sweptFrom"/> to today, or every one when no round has completed yet.</summary>
+    public async Task<List<Stored<Booking>>> ReadHeldAsync(DateOnly? sweptFrom, DateOnly today, CancellationToken ct)
+    {
+        if (sweptFrom is not { } from)
+        {
+            return await store.QueryAllAsync(SlotsCollections.Bookings, DocumentQuery.All.WhereKey(IndexKeys.Status, nameof(BookingStatus.Held)), ct);
+        }
+        var held = new List<Stored<Booking>>();
+        foreach (var day in DueHolds.DaysToRead(from, today))
+        {
+            held.AddRange(await store.QueryAllAsync(SlotsCollections.Bookings, DocumentQuery.All.WhereKey(IndexKeys.HeldDue, day), ct));
+        }
+        return held;
+    }
+
+    // Moved once a day at most; a replica that loses the race leaves the mark another round set.
+    private async Task MarkSweptAsync(Stored<HoldSweepMark>? mark, DateOnly today, CancellationToken ct)
+    {
+        if (mark is not null && mark.Value.SweptFrom >= today)
+        {
+            return;
+        }
+        var changes = mark is null
+            ? new ChangeSet().Insert(SlotsCollections.HoldSweepMarks, HoldSweepMark.Id, new HoldSweepMark(today))
+            : new ChangeSet().Update(SlotsCollections.HoldSweepMarks, mark, new HoldSweepMark(today));
+        try
+        {
+            await store.CommitAsync(changes, ct);
+        }
+        catch (Exception e) when (e is ConcurrencyConflictException or DocumentExistsException)
+        {
+            // Another replica's round moved it meanwhile.
+        }
     }
 }
