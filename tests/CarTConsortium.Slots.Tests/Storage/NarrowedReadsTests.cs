@@ -6,6 +6,7 @@ using CarTConsortium.Slots.Storage;
 using CarTConsortium.Slots.Tests.UseCases;
 using CarTConsortium.Slots.UseCases.Allocation;
 using CarTConsortium.Storage.Sqlite;
+using Microsoft.Data.Sqlite;
 using Microsoft.Extensions.DependencyInjection;
 using Xunit;
 
@@ -127,6 +128,28 @@ public sealed class NarrowedReadsTests
         var near = far with { RunStart = new DateOnly(2028, 3, 31) };
         Assert.Equal(((string?)null, "p|2028-03"), (BookableRuns.FarBucketOf(near), BookableRuns.MonthBucketOf(near)));
         Assert.Equal(((string?)null, (string?)null), (BookableRuns.FarBucketOf(near with { SiteCountry = "" }), BookableRuns.MonthBucketOf(near with { Status = RunStatus.Closed })));
+    }
+
+    [Fact]
+    public async Task The_keys_read_on_every_attempt_and_round_are_indexed_at_start()
+    {
+        using var world = await SlotsWorld.CreateAsync();
+        await new SlotsKeyIndexes(world.Sqlite).StartAsync(CancellationToken.None);
+
+        await using var connection = new SqliteConnection($"Data Source={world.DatabasePath}");
+        await connection.OpenAsync();
+        await using var command = connection.CreateCommand();
+        command.CommandText = "SELECT name FROM sqlite_master WHERE type = 'index' AND name LIKE 'documents_by_%'";
+        var names = new List<string>();
+        await using (var reader = await command.ExecuteReaderAsync())
+        {
+            while (await reader.ReadAsync())
+            {
+                names.Add(reader.GetString(0));
+            }
+        }
+        Assert.Subset(names.ToHashSet(StringComparer.Ordinal), new[] { IndexKeys.BookableMonth, IndexKeys.BookableFar, IndexKeys.HeldDue, IndexKeys.ActiveCapacity,
+            IndexKeys.ActiveProductCountry, IndexKeys.SiteRequestPeriod }.Select(key => $"documents_by_{key}").ToHashSet(StringComparer.Ordinal));
     }
 
     /// <summary>Random requests; each offered the same runs, in the same order, as the old read chose. Returns how many runs were offered in all.</summary>

@@ -62,7 +62,9 @@ public static class SlotsCollections
     public static readonly Collection<AllocationDecision> AllocationDecisions = new("allocation_decisions",
         (IndexKeys.TreatingInstitution, d => d.TreatingInstitutionId),
         // The month the request was made in: what the urgency report reads.
-        (IndexKeys.RequestPeriod, d => Period.Of(DateOnly.FromDateTime(d.DecidedAt.UtcDateTime))));
+        (IndexKeys.RequestPeriod, d => Period.Of(DateOnly.FromDateTime(d.DecidedAt.UtcDateTime))),
+        // The same by site: what a site's own urgency report reads, not every site's requests.
+        (IndexKeys.SiteRequestPeriod, d => d.SiteId is { } site ? SiteRequestPeriodOf(site, Period.Of(DateOnly.FromDateTime(d.DecidedAt.UtcDateTime))) : null));
 
     /// <summary>One document, <see cref="HoldSweepMark.Id"/>: the day the last complete round of lapsing holds reached.</summary>
     public static readonly Collection<HoldSweepMark> HoldSweepMarks = new("hold_sweep_marks");
@@ -79,6 +81,9 @@ public static class SlotsCollections
     public static readonly Collection<KnownAuthorisation> KnownAuthorisations = new("known_authorisations",
         (IndexKeys.ProductId, a => a.Terms.ProductId),
         (IndexKeys.Jurisdiction, a => a.Terms.Jurisdiction));
+
+    /// <summary>The <see cref="IndexKeys.SiteRequestPeriod"/> value of a site's requests in a month ("yyyy-MM").</summary>
+    public static string SiteRequestPeriodOf(string siteId, string period) => $"{siteId}/{period}";
 
     /// <summary>The <see cref="IndexKeys.ProductCountry"/> value of a product in a country.</summary>
     public static string ProductCountryOf(string productId, string country) => $"{productId}/{country}";
@@ -106,4 +111,5 @@ public static class IndexKeys
     public const string ActiveProductCountry = "active_product_country";
     public const string ActiveCapacity = "active_capacity";
     public const string HeldDue = "held_due";
+    public const string SiteRequestPeriod = "site_request_period";
 }

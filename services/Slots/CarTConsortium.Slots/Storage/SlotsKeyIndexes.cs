@@ -5,7 +5,7 @@ namespace CarTConsortium.Slots.Storage;
 
 /// <summary>
 /// The keys allocation and housekeeping read by on every attempt and every round (bookable runs by start month, held
-/// bookings by due day, the bookings holding places), indexed at start, before the first request, in either store.
+/// bookings by due day, the bookings holding places, a site's requests by month), indexed at start, before the first request, in either store.
 /// </summary>
 public sealed class SlotsKeyIndexes(IKeyIndexes indexes) : IHostedService
 {
@@ -16,6 +16,7 @@ public sealed class SlotsKeyIndexes(IKeyIndexes indexes) : IHostedService
         await indexes.EnsureKeyIndexAsync(SlotsCollections.Bookings, IndexKeys.HeldDue, cancellationToken);
         await indexes.EnsureKeyIndexAsync(SlotsCollections.Bookings, IndexKeys.ActiveCapacity, cancellationToken);
         await indexes.EnsureKeyIndexAsync(SlotsCollections.Bookings, IndexKeys.ActiveProductCountry, cancellationToken);
+        await indexes.EnsureKeyIndexAsync(SlotsCollections.AllocationDecisions, IndexKeys.SiteRequestPeriod, cancellationToken);
     }
 
     public Task StopAsync(CancellationToken cancellationToken) => Task.CompletedTask;
