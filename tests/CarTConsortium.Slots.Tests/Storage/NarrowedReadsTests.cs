@@ -85,10 +85,13 @@ public sealed class NarrowedReadsTests
         // Holds made over the last three weeks, many overdue: housekeeping was down, or has never run.
         await StageHoldsAsync(world, Enumerable.Range(0, 150).Select(_ => RandomHold(random, start, next++)));
         var lapsedInAll = 0;
-        for (var round = 0; round < 15; round++)
+        var narrowRounds = 0;
+        for (var round = 0; round < 24; round++)
         {
-            world.Clock.Advance(TimeSpan.FromMinutes(random.Next(1, 3 * 24 * 60)));
+            // Rounds minutes apart (the job's interval) and days apart (housekeeping down, or a quiet night).
+            world.Clock.Advance(TimeSpan.FromMinutes(random.Next(2) == 0 ? random.Next(1, 120) : random.Next(1, 3 * 24 * 60)));
             var now = world.Clock.GetUtcNow();
+            var today = ManufacturingRun.Today(now);
             // New holds since the last round, made now, and some confirmed meanwhile.
             await StageHoldsAsync(world, Enumerable.Range(0, random.Next(0, 8)).Select(_ => RandomHold(random, now, next++, createdAt: now)));
             await ConfirmSomeAsync(world, random);
@@ -96,12 +99,13 @@ public sealed class NarrowedReadsTests
             var held = await world.Sqlite.QueryAllAsync(SlotsCollections.Bookings, DocumentQuery.All.WhereKey(IndexKeys.Status, nameof(BookingStatus.Held)));
             var due = held.Where(h => h.Value.IsLapsedAt(now)).Select(h => h.Id).Order(StringComparer.Ordinal).ToList();
             var mark = await world.Sqlite.FindAsync(SlotsCollections.HoldSweepMarks, HoldSweepMark.Id);
-            var read = await world.LapseDueHolds.ReadHeldAsync(mark?.Value.SweptFrom, ManufacturingRun.Today(now), CancellationToken.None);
+            var read = await world.LapseDueHolds.ReadHeldAsync(mark?.Value.SweptOn, today, CancellationToken.None);
             Assert.Equal(due, read.Where(h => h.Value.IsLapsedAt(now)).Select(h => h.Id).Order(StringComparer.Ordinal));
-            if (mark is not null)
+            if (mark?.Value.SweptOn == today)
             {
-                // Only holds due from the last round's day on are read, not every held booking.
-                Assert.All(read, h => Assert.True(DateOnly.FromDateTime(h.Value.HoldExpiresAt!.Value.UtcDateTime) >= mark.Value.SweptFrom));
+                // After the day's first round, only the holds due today are read, not every held booking.
+                Assert.All(read, h => Assert.Equal(today, DateOnly.FromDateTime(h.Value.HoldExpiresAt!.Value.UtcDateTime)));
+                narrowRounds++;
             }
 
             Assert.Equal(due.Count, await world.LapseDueHolds.ExecuteAsync(CancellationToken.None));
@@ -110,9 +114,25 @@ public sealed class NarrowedReadsTests
                 Assert.Equal(BookingStatus.Expired, (await world.BookingAsync(id)).Value.Status);
             }
             lapsedInAll += due.Count;
+            Assert.Equal(today, (await world.Sqlite.FindAsync(SlotsCollections.HoldSweepMarks, HoldSweepMark.Id))!.Value.SweptOn);
         }
         Assert.True(lapsedInAll > 100, $"only {lapsedInAll} hold(s) lapsed");
-        Assert.Equal(ManufacturingRun.Today(world.Clock.GetUtcNow()), (await world.Sqlite.FindAsync(SlotsCollections.HoldSweepMarks, HoldSweepMark.Id))!.Value.SweptFrom);
+        Assert.True(narrowRounds > 3, $"only {narrowRounds} round(s) after a first round of the day");
+    }
+
+    [Fact]
+    public async Task A_hold_stored_without_its_due_day_by_an_earlier_release_lapses_in_the_next_days_first_round()
+    {
+        using var world = await SlotsWorld.CreateAsync();
+        Assert.Equal(0, await world.LapseDueHolds.ExecuteAsync(CancellationToken.None));
+        var now = world.Clock.GetUtcNow();
+        var hold = Booking.Hold(Guid.NewGuid().ToString(), new HoldTerms("run-old", "site-old", SlotsWorld.Product, ManufacturingRun.Today(now).AddDays(30),
+            SlotsWorld.NextPseudonym("KZ"), "KZ", SlotsWorld.Hospital), TimeSpan.FromMinutes(30), SlotsWorld.Coordinator(SlotsWorld.Hospital), now);
+        await StageHoldsAsync(world, [(hold.BookingId, hold)], through: OldBookings);
+
+        world.Clock.Advance(TimeSpan.FromDays(1));
+        Assert.Equal(1, await world.LapseDueHolds.ExecuteAsync(CancellationToken.None));
+        Assert.Equal(BookingStatus.Expired, (await world.BookingAsync(hold.BookingId)).Value.Status);
     }
 
     [Fact]
@@ -200,13 +220,13 @@ public sealed class NarrowedReadsTests
         return (booking.BookingId, booking);
     }
 
-    private static async Task StageHoldsAsync(SlotsWorld world, IEnumerable<(string Id, Booking Value)> holds)
+    private static async Task StageHoldsAsync(SlotsWorld world, IEnumerable<(string Id, Booking Value)> holds, Collection<Booking>? through = null)
     {
         var changes = new ChangeSet();
         foreach (var (id, booking) in holds)
         {
             var ledger = PeriodLedger.Empty(booking.SiteId, booking.RunStart).WithRun(booking.CapacityId, 1, open: true).Take(booking.CapacityId, booking.PatientCountry);
-            changes.Insert(SlotsCollections.Bookings, id, booking).Insert(SlotsCollections.PeriodLedgers, ledger.LedgerId, ledger);
+            changes.Insert(through ?? SlotsCollections.Bookings, id, booking).Insert(SlotsCollections.PeriodLedgers, ledger.LedgerId, ledger);
         }
         await world.Sqlite.CommitAsync(changes);
     }

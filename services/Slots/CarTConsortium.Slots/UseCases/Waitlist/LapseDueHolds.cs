@@ -18,7 +18,7 @@ public sealed class LapseDueHolds(IDocumentStore store, TimeProvider clock, Book
     {
         var today = ManufacturingRun.Today(clock.GetUtcNow());
         var mark = await store.FindAsync(SlotsCollections.HoldSweepMarks, HoldSweepMark.Id, ct);
-        var held = await ReadHeldAsync(mark?.Value.SweptFrom, today, ct);
+        var held = await ReadHeldAsync(mark?.Value.SweptOn, today, ct);
         var lapsed = 0;
         foreach (var candidate in held.Where(h => h.Value.IsLapsedAt(clock.GetUtcNow())))
         {
@@ -55,25 +55,16 @@ public sealed class LapseDueHolds(IDocumentStore store, TimeProvider clock, Book
         return lapsed;
     }
 
-    /// <summary>The held bookings that may be due: those due from <paramref name="sweptFrom"/> to today, or every one when no round has completed yet.</summary>
-    public async Task<List<Stored<Booking>>> ReadHeldAsync(DateOnly? sweptFrom, DateOnly today, CancellationToken ct)
-    {
-        if (sweptFrom is not { } from)
-        {
-            return await store.QueryAllAsync(SlotsCollections.Bookings, DocumentQuery.All.WhereKey(IndexKeys.Status, nameof(BookingStatus.Held)), ct);
-        }
-        var held = new List<Stored<Booking>>();
-        foreach (var day in DueHolds.DaysToRead(from, today))
-        {
-            held.AddRange(await store.QueryAllAsync(SlotsCollections.Bookings, DocumentQuery.All.WhereKey(IndexKeys.HeldDue, day), ct));
-        }
-        return held;
-    }
+    /// <summary>The held bookings that may be due: every one in the first round of a day, else those due today.</summary>
+    public async Task<List<Stored<Booking>>> ReadHeldAsync(DateOnly? sweptOn, DateOnly today, CancellationToken ct) =>
+        await store.QueryAllAsync(SlotsCollections.Bookings, DueHolds.ReadsEveryHold(sweptOn, today)
+            ? DocumentQuery.All.WhereKey(IndexKeys.Status, nameof(BookingStatus.Held))
+            : DocumentQuery.All.WhereKey(IndexKeys.HeldDue, DueHolds.Day(today)), ct);
 
-    // Moved once a day at most; a replica that loses the race leaves the mark another round set.
+    // Moved by the first complete round of a day; a replica that loses the race leaves the mark another round set.
     private async Task MarkSweptAsync(Stored<HoldSweepMark>? mark, DateOnly today, CancellationToken ct)
     {
-        if (mark is not null && mark.Value.SweptFrom >= today)
+        if (!DueHolds.ReadsEveryHold(mark?.Value.SweptOn, today))
         {
             return;
         }
