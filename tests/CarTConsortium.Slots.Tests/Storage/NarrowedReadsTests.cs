@@ -56,7 +56,7 @@ public sealed class NarrowedReadsTests
         var runs = RandomRuns(random, now, 300);
         var bookings = Enumerable.Range(0, 60).Select(i => RandomHold(random, now, i)).ToList();
         await world.Sqlite.CommitAsync(Insert(Insert(new ChangeSet(), OldRuns, runs), OldBookings, bookings));
-        Assert.Empty((await world.Sqlite.QueryAsync(SlotsCollections.Bookings, DocumentQuery.All.WhereKey(IndexKeys.HeldDue, DueHolds.DueDayOf(bookings[0].Value)!))).Items);
+        Assert.Empty((await world.Sqlite.QueryAsync(SlotsCollections.Bookings, DocumentQuery.All.WhereKey(IndexKeys.HeldDue, DueHolds.DueHourOf(bookings[0].Value)!))).Items);
 
         // What a host does at start: the declared collections' new keys are back-filled.
         var restarted = new SqliteDocumentStore(world.DatabasePath, new OutboxSignal());
@@ -64,12 +64,12 @@ public sealed class NarrowedReadsTests
 
         var offered = await CompareCandidatesAsync(new Allocator(restarted, Microsoft.Extensions.Options.Options.Create(world.Options)), restarted, random, now, queries: 30);
         Assert.True(offered > 30, $"only {offered} run(s) offered over all requests");
-        var byDueDay = new List<string>();
-        foreach (var day in bookings.Select(b => DueHolds.DueDayOf(b.Value)!).Distinct())
+        var byDueHour = new List<string>();
+        foreach (var hour in bookings.Select(b => DueHolds.DueHourOf(b.Value)!).Distinct())
         {
-            byDueDay.AddRange((await restarted.QueryAllAsync(SlotsCollections.Bookings, DocumentQuery.All.WhereKey(IndexKeys.HeldDue, day))).Select(b => b.Id));
+            byDueHour.AddRange((await restarted.QueryAllAsync(SlotsCollections.Bookings, DocumentQuery.All.WhereKey(IndexKeys.HeldDue, hour))).Select(b => b.Id));
         }
-        Assert.Equal(bookings.Select(b => b.Id).Order(StringComparer.Ordinal), byDueDay.Order(StringComparer.Ordinal));
+        Assert.Equal(bookings.Select(b => b.Id).Order(StringComparer.Ordinal), byDueHour.Order(StringComparer.Ordinal));
     }
 
     [Theory]
@@ -91,7 +91,6 @@ public sealed class NarrowedReadsTests
             // Rounds minutes apart (the job's interval) and days apart (housekeeping down, or a quiet night).
             world.Clock.Advance(TimeSpan.FromMinutes(random.Next(2) == 0 ? random.Next(1, 120) : random.Next(1, 3 * 24 * 60)));
             var now = world.Clock.GetUtcNow();
-            var today = ManufacturingRun.Today(now);
             // New holds since the last round, made now, and some confirmed meanwhile.
             await StageHoldsAsync(world, Enumerable.Range(0, random.Next(0, 8)).Select(_ => RandomHold(random, now, next++, createdAt: now)));
             await ConfirmSomeAsync(world, random);
@@ -99,12 +98,12 @@ public sealed class NarrowedReadsTests
             var held = await world.Sqlite.QueryAllAsync(SlotsCollections.Bookings, DocumentQuery.All.WhereKey(IndexKeys.Status, nameof(BookingStatus.Held)));
             var due = held.Where(h => h.Value.IsLapsedAt(now)).Select(h => h.Id).Order(StringComparer.Ordinal).ToList();
             var mark = await world.Sqlite.FindAsync(SlotsCollections.HoldSweepMarks, HoldSweepMark.Id);
-            var read = await world.LapseDueHolds.ReadHeldAsync(mark?.Value.SweptOn, today, CancellationToken.None);
+            var read = await world.LapseDueHolds.ReadHeldAsync(mark?.Value.SweptAt, now, CancellationToken.None);
             Assert.Equal(due, read.Where(h => h.Value.IsLapsedAt(now)).Select(h => h.Id).Order(StringComparer.Ordinal));
-            if (mark?.Value.SweptOn == today)
+            if (!DueHolds.ReadsEveryHold(mark?.Value.SweptAt, now))
             {
-                // After the day's first round, only the holds due today are read, not every held booking.
-                Assert.All(read, h => Assert.Equal(today, DateOnly.FromDateTime(h.Value.HoldExpiresAt!.Value.UtcDateTime)));
+                // After the day's first round, only the holds due from the last round's hour to now's are read, not every held booking.
+                Assert.All(read, h => Assert.InRange(DueHolds.HourStart(h.Value.HoldExpiresAt!.Value), DueHolds.HourStart(mark!.Value.SweptAt), DueHolds.HourStart(now)));
                 narrowRounds++;
             }
 
@@ -114,7 +113,7 @@ public sealed class NarrowedReadsTests
                 Assert.Equal(BookingStatus.Expired, (await world.BookingAsync(id)).Value.Status);
             }
             lapsedInAll += due.Count;
-            Assert.Equal(today, (await world.Sqlite.FindAsync(SlotsCollections.HoldSweepMarks, HoldSweepMark.Id))!.Value.SweptOn);
+            Assert.Equal(DueHolds.HourStart(now), DueHolds.HourStart((await world.Sqlite.FindAsync(SlotsCollections.HoldSweepMarks, HoldSweepMark.Id))!.Value.SweptAt));
         }
         Assert.True(lapsedInAll > 100, $"only {lapsedInAll} hold(s) lapsed");
         Assert.True(narrowRounds > 3, $"only {narrowRounds} round(s) after a first round of the day");

@@ -35,8 +35,8 @@ public static class SlotsCollections
         (IndexKeys.ActiveProductCountry, b => b.IsActive ? ProductCountryOf(b.ProductId, b.PatientCountry) : null),
         // Bookings holding a place in a run: what closing it must not strand.
         (IndexKeys.ActiveCapacity, b => b.IsActive ? b.CapacityId : null),
-        // Held bookings by the day their hold runs out: what housekeeping reads (see DueHolds).
-        (IndexKeys.HeldDue, DueHolds.DueDayOf));
+        // Held bookings by the hour their hold runs out: what housekeeping reads (see DueHolds).
+        (IndexKeys.HeldDue, DueHolds.DueHourOf));
 
     /// <summary>One document per patient, keyed by pseudonym.</summary>
     public static readonly Collection<PatientClaim> PatientClaims = new("patient_claims");
