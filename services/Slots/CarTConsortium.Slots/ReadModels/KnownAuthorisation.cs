@@ -71,8 +71,9 @@ public sealed class AuthorisationProjection(IDocumentStore store, TimeProvider c
         {
             references[id] = (await store.FindAsync(SlotsCollections.KnownAuthorisations, id, ct))?.Value.Terms;
         }
+        // The bookings holding a place only: the product's history in the country is not read.
         var affected = await store.QueryAllAsync(SlotsCollections.Bookings,
-            DocumentQuery.All.WhereKey(IndexKeys.ProductCountry, SlotsCollections.ProductCountryOf(terms.ProductId, terms.Jurisdiction)), ct);
+            DocumentQuery.All.WhereKey(IndexKeys.ActiveProductCountry, SlotsCollections.ProductCountryOf(terms.ProductId, terms.Jurisdiction)), ct);
         var status = terms.Status.ToString().ToLowerInvariant();
         var detail = $"Authorisation {terms.AuthorisationId} of {terms.ProductId} in {terms.Jurisdiction} is {status}; a held booking cannot be confirmed "
             + "while no authorisation allows the use, and the hospital should review a confirmed one with the site.";

@@ -18,7 +18,10 @@ public static class SlotsCollections
         (IndexKeys.SiteId, r => r.SiteId),
         (IndexKeys.ProductId, r => r.ProductId),
         // The fair-share period (a calendar month) of the run, per site: what the ledger sums.
-        (IndexKeys.SitePeriod, r => $"{r.SiteId}/{Period.Of(r.RunStart)}"));
+        (IndexKeys.SitePeriod, r => $"{r.SiteId}/{Period.Of(r.RunStart)}"),
+        // What allocation reads: the product's bookable runs by start month (see BookableRuns).
+        (IndexKeys.BookableMonth, BookableRuns.MonthBucketOf),
+        (IndexKeys.BookableFar, BookableRuns.FarBucketOf));
 
     public static readonly Collection<Booking> Bookings = new("bookings",
         (IndexKeys.CapacityId, b => b.CapacityId),
@@ -27,7 +30,13 @@ public static class SlotsCollections
         (IndexKeys.Pseudonym, b => b.Pseudonym),
         (IndexKeys.Status, b => b.Status.ToString()),
         // What an authorisation's change affects: the product where the treating institution is.
-        (IndexKeys.ProductCountry, b => ProductCountryOf(b.ProductId, b.PatientCountry)));
+        (IndexKeys.ProductCountry, b => ProductCountryOf(b.ProductId, b.PatientCountry)),
+        // The same for bookings holding a place only: what a change of authorisation may flag.
+        (IndexKeys.ActiveProductCountry, b => b.IsActive ? ProductCountryOf(b.ProductId, b.PatientCountry) : null),
+        // Bookings holding a place in a run: what closing it must not strand.
+        (IndexKeys.ActiveCapacity, b => b.IsActive ? b.CapacityId : null),
+        // Held bookings by the hour their hold runs out: what housekeeping reads (see DueHolds).
+        (IndexKeys.HeldDue, DueHolds.DueHourOf));
 
     /// <summary>One document per patient, keyed by pseudonym.</summary>
     public static readonly Collection<PatientClaim> PatientClaims = new("patient_claims");
@@ -53,7 +62,12 @@ public static class SlotsCollections
     public static readonly Collection<AllocationDecision> AllocationDecisions = new("allocation_decisions",
         (IndexKeys.TreatingInstitution, d => d.TreatingInstitutionId),
         // The month the request was made in: what the urgency report reads.
-        (IndexKeys.RequestPeriod, d => Period.Of(DateOnly.FromDateTime(d.DecidedAt.UtcDateTime))));
+        (IndexKeys.RequestPeriod, d => Period.Of(DateOnly.FromDateTime(d.DecidedAt.UtcDateTime))),
+        // The same by site: what a site's own urgency report reads, not every site's requests.
+        (IndexKeys.SiteRequestPeriod, d => d.SiteId is { } site ? SiteRequestPeriodOf(site, Period.Of(DateOnly.FromDateTime(d.DecidedAt.UtcDateTime))) : null));
+
+    /// <summary>One document, <see cref="HoldSweepMark.Id"/>: the day the last complete round of lapsing holds reached.</summary>
+    public static readonly Collection<HoldSweepMark> HoldSweepMarks = new("hold_sweep_marks");
 
     public static readonly Collection<KnownProduct> KnownProducts = new("known_products");
 
@@ -67,6 +81,9 @@ public static class SlotsCollections
     public static readonly Collection<KnownAuthorisation> KnownAuthorisations = new("known_authorisations",
         (IndexKeys.ProductId, a => a.Terms.ProductId),
         (IndexKeys.Jurisdiction, a => a.Terms.Jurisdiction));
+
+    /// <summary>The <see cref="IndexKeys.SiteRequestPeriod"/> value of a site's requests in a month ("yyyy-MM").</summary>
+    public static string SiteRequestPeriodOf(string siteId, string period) => $"{siteId}/{period}";
 
     /// <summary>The <see cref="IndexKeys.ProductCountry"/> value of a product in a country.</summary>
     public static string ProductCountryOf(string productId, string country) => $"{productId}/{country}";
@@ -89,4 +106,10 @@ public static class IndexKeys
     public const string Country = "country";
     public const string Jurisdiction = "jurisdiction";
     public const string RequestPeriod = "request_period";
+    public const string BookableMonth = "bookable_month";
+    public const string BookableFar = "bookable_far";
+    public const string ActiveProductCountry = "active_product_country";
+    public const string ActiveCapacity = "active_capacity";
+    public const string HeldDue = "held_due";
+    public const string SiteRequestPeriod = "site_request_period";
 }

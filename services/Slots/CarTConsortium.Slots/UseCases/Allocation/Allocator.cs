@@ -18,16 +18,17 @@ public sealed record WeighedRun(Stored<ManufacturingRun> Run, Stored<PeriodLedge
 public sealed class Allocator(IDocumentStore store, IOptions<SlotsOptions> options)
 {
     /// <summary>Open runs of <paramref name="productId"/> that have not started, optionally at one site and in a window, earliest first.</summary>
+    /// <remarks>Reads the product's bookable runs by start month (<see cref="BookableRuns"/>), never the runs that have started or closed.</remarks>
     public async Task<List<Stored<ManufacturingRun>>> CandidatesAsync(string productId, string? siteId, DateOnly? earliest, DateOnly? latest,
         DateOnly today, CancellationToken ct)
     {
-        var runs = await store.QueryAllAsync(SlotsCollections.Runs,
-            DocumentQuery.All.WhereKey(IndexKeys.ProductId, productId).WhereKey(IndexKeys.SiteId, siteId), ct);
-        return [.. runs
-            // A run published before fair shares existed has no site country and no ledger: it is not offered for booking.
-            .Where(r => r.Value.IsOpen && r.Value.SiteCountry is { Length: > 0 } && r.Value.RunStart >= today
-                && (earliest is null || r.Value.RunStart >= earliest) && (latest is null || r.Value.RunStart <= latest))
-            .OrderBy(r => r.Value.RunStart).ThenBy(r => r.Id, StringComparer.Ordinal)];
+        var found = await store.QueryAllAsync(SlotsCollections.Runs, DocumentQuery.All.WhereKey(IndexKeys.BookableFar, productId).WhereKey(IndexKeys.SiteId, siteId), ct);
+        foreach (var bucket in BookableRuns.MonthBucketsToRead(productId, earliest, latest, today))
+        {
+            found.AddRange(await store.QueryAllAsync(SlotsCollections.Runs,
+                DocumentQuery.All.WhereKey(IndexKeys.BookableMonth, bucket).WhereKey(IndexKeys.SiteId, siteId), ct));
+        }
+        return BookableRuns.Select(found, r => r.Value, r => r.Id, productId, siteId, earliest, latest, today);
     }
 
     /// <summary>Every rule for a new booking in each run, in the order given.</summary>

@@ -47,7 +47,9 @@ public sealed class GetUrgencyReport(IDocumentStore store, TimeProvider clock)
         for (var month = Period.Start(from); month <= to; month = month.AddMonths(1))
         {
             // By month of request: the requests of the span only, however long the history.
-            var inMonth = await store.QueryAllAsync(SlotsCollections.AllocationDecisions, DocumentQuery.All.WhereKey(IndexKeys.RequestPeriod, Period.Of(month)), ct);
+            var inMonth = await store.QueryAllAsync(SlotsCollections.AllocationDecisions, siteId is null
+                ? DocumentQuery.All.WhereKey(IndexKeys.RequestPeriod, Period.Of(month))
+                : DocumentQuery.All.WhereKey(IndexKeys.SiteRequestPeriod, SlotsCollections.SiteRequestPeriodOf(siteId, Period.Of(month))), ct);
             decisions.AddRange(inMonth.Select(d => d.Value).Where(d =>
                 DateOnly.FromDateTime(d.DecidedAt.UtcDateTime) is var day && day >= from && day <= to && (siteId is null || d.SiteId == siteId)));
         }

@@ -16,7 +16,8 @@ public sealed class CloseRun(IDocumentStore store, RunChange runChange)
     public Task<RunView> ExecuteAsync(CloseRunCommand command, Caller caller, CancellationToken ct) =>
         runChange.ApplyAsync(caller, command.CapacityId, command.ExpectedRevision, async (run, attemptCt) =>
         {
-            var holding = (await store.QueryAllAsync(SlotsCollections.Bookings, DocumentQuery.All.WhereKey(IndexKeys.CapacityId, run.CapacityId), attemptCt))
+            // The bookings holding a place only, not the run's cancelled and lapsed ones.
+            var holding = (await store.QueryAllAsync(SlotsCollections.Bookings, DocumentQuery.All.WhereKey(IndexKeys.ActiveCapacity, run.CapacityId), attemptCt))
                 .Where(b => b.Value.IsActive).Select(b => b.Id).ToList();
             if (holding.Count > 0)
             {

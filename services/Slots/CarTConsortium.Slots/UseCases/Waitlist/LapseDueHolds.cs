@@ -1,3 +1,4 @@
+using CarTConsortium.BuildingBlocks.Errors;
 using CarTConsortium.BuildingBlocks.Eventing;
 using CarTConsortium.BuildingBlocks.Storage;
 using CarTConsortium.Slots.Domain.Bookings;
@@ -14,7 +15,9 @@ public sealed class LapseDueHolds(IDocumentStore store, TimeProvider clock, Book
     /// <returns>How many holds lapsed.</returns>
     public async Task<int> ExecuteAsync(CancellationToken ct)
     {
-        var held = await store.QueryAllAsync(SlotsCollections.Bookings, DocumentQuery.All.WhereKey(IndexKeys.Status, nameof(BookingStatus.Held)), ct);
+        var startedAt = clock.GetUtcNow();
+        var mark = await store.FindAsync(SlotsCollections.HoldSweepMarks, HoldSweepMark.Id, ct);
+        var held = await ReadHeldAsync(mark?.Value.SweptAt, startedAt, ct);
         var lapsed = 0;
         foreach (var candidate in held.Where(h => h.Value.IsLapsedAt(clock.GetUtcNow())))
         {
@@ -47,6 +50,42 @@ public sealed class LapseDueHolds(IDocumentStore store, TimeProvider clock, Book
                 return 1;
             }, ct);
         }
+        await MarkSweptAsync(mark, startedAt, ct);
         return lapsed;
+    }
+
+    /// <summary>The held bookings that may be due: every one in the first round of a day, else those due from the mark's hour to now's.</summary>
+    public async Task<List<Stored<Booking>>> ReadHeldAsync(DateTimeOffset? sweptAt, DateTimeOffset now, CancellationToken ct)
+    {
+        if (DueHolds.ReadsEveryHold(sweptAt, now))
+        {
+            return await store.QueryAllAsync(SlotsCollections.Bookings, DocumentQuery.All.WhereKey(IndexKeys.Status, nameof(BookingStatus.Held)), ct);
+        }
+        var held = new List<Stored<Booking>>();
+        foreach (var hour in DueHolds.HoursToRead(sweptAt!.Value, now))
+        {
+            held.AddRange(await store.QueryAllAsync(SlotsCollections.Bookings, DocumentQuery.All.WhereKey(IndexKeys.HeldDue, hour), ct));
+        }
+        return held;
+    }
+
+    // Moved once an hour at most; a replica that loses the race leaves the mark another round set.
+    private async Task MarkSweptAsync(Stored<HoldSweepMark>? mark, DateTimeOffset startedAt, CancellationToken ct)
+    {
+        if (!DueHolds.MovesMark(mark?.Value.SweptAt, startedAt))
+        {
+            return;
+        }
+        var changes = mark is null
+            ? new ChangeSet().Insert(SlotsCollections.HoldSweepMarks, HoldSweepMark.Id, new HoldSweepMark(startedAt))
+            : new ChangeSet().Update(SlotsCollections.HoldSweepMarks, mark, new HoldSweepMark(startedAt));
+        try
+        {
+            await store.CommitAsync(changes, ct);
+        }
+        catch (Exception e) when (e is ConcurrencyConflictException or DocumentExistsException)
+        {
+            // Another replica's round moved it meanwhile.
+        }
     }
 }
