@@ -1,3 +1,4 @@
+using System.Collections.Concurrent;
 using System.Diagnostics.Metrics;
 using CarTConsortium.BuildingBlocks.Errors;
 using CarTConsortium.BuildingBlocks.Security;
@@ -147,7 +148,8 @@ public sealed class EmergencyAbuseTests
     public async Task Every_request_is_counted_by_urgency_and_institution_in_the_slots_meter()
     {
         using var world = await SlotsWorld.CreateAsync();
-        var counted = new List<(long Value, string? Urgency, string? Institution)>();
+        // The meter is static: tests running beside this one report through it too, from their own threads.
+        var counted = new ConcurrentBag<(long Value, string? Urgency, string? Institution)>();
         using var listener = new MeterListener();
         listener.InstrumentPublished = (instrument, l) =>
         {
