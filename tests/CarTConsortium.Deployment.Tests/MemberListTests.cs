@@ -165,6 +165,13 @@ public sealed class MemberListTests
         Assert.False(File.Exists(Path.Combine(copy.Folder, "31-identity-kg.yaml")));
         Assert.True(File.Exists(Path.Combine(copy.Folder, "21-registry.yaml")));
         Assert.Empty(Manifests.Write(Manifests.Render(withoutKg), copy.Folder));
+
+        // Nothing trusts KG any more (a stale issuer would also make the registry ask for KG's secret), and the hosts start.
+        var manifests = Files.Manifests(copy.Folder);
+        var problems = new Problems();
+        FederationTests.CheckKubernetesFederation(manifests, problems);
+        ClusterReadinessTests.CheckHostsStart(manifests, ReadmeSecrets.Load(withoutKg), problems);
+        problems.ThrowIfAny("The rendered manifests of a list without KG break the cluster's rules");
     }
 
     // Each case: a list with one mistake, and the words its problem must contain.
