@@ -9,6 +9,7 @@ public static class Manifests
     /// <summary>The generated files for a list, in name order.</summary>
     public static IReadOnlyList<GeneratedFile> Render(MemberList list) =>
     [
+        .. list.External.Any() ? [ExternalIssuersEgress.Render(list)] : Array.Empty<GeneratedFile>(),
         FederationConfigMap.Render(list),
         GatewayQuotasConfigMap.Render(list),
         .. list.Hosted.Select(p => IdentityProviderManifest.Render(list, p)),

@@ -5,9 +5,10 @@ public sealed record Quota(int PermitLimit, TimeSpan Window);
 
 /// <summary>
 /// One identity provider the platform trusts: the consortium's (<see cref="Country"/> null) or a member
-/// country's. A hosted one runs in the cluster as <see cref="AppId"/> on <see cref="Port"/>.
+/// country's. A hosted one runs in the cluster as <see cref="AppId"/> on <see cref="Port"/>; an external one is
+/// reached at the address ranges of <see cref="Egress"/> (CIDR), which the network policies open to it.
 /// </summary>
-public sealed record Provider(string? Country, string Name, string Issuer, bool Hosted, int Port, Quota? Quota)
+public sealed record Provider(string? Country, string Name, string Issuer, bool Hosted, int Port, Quota? Quota, IReadOnlyList<string> Egress)
 {
     /// <summary>"consortium", or the country code in lower case: the suffix of its app, callbacks and Secret.</summary>
     public string Key => Country?.ToLowerInvariant() ?? "consortium";
@@ -25,6 +26,8 @@ public sealed record MemberList(string Domain, Provider Consortium, IReadOnlyLis
     public IEnumerable<Provider> All => [Consortium, .. Members];
 
     public IEnumerable<Provider> Hosted => All.Where(p => p.Hosted);
+
+    public IEnumerable<Provider> External => All.Where(p => !p.Hosted);
 
     /// <summary>Where people come back to after signing in at a provider (the portal's public address).</summary>
     public string Portal => $"https://portal.{Domain}/";

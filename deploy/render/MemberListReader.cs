@@ -1,4 +1,5 @@
 using System.Globalization;
+using System.Net;
 using System.Text.RegularExpressions;
 using YamlDotNet.Core;
 using YamlDotNet.Serialization;
@@ -80,6 +81,7 @@ public static partial class MemberListReader
     {
         var hosted = entry.Identity?.Trim() == Hosted;
         var issuer = entry.Issuer?.Trim() ?? "";
+        var egress = (entry.Egress ?? []).Select(e => e?.Trim() ?? "").ToList();
         switch (entry.Identity?.Trim())
         {
             case Hosted:
@@ -88,6 +90,10 @@ public static partial class MemberListReader
                     problems.Add($"{at}: identity hosted takes its issuer from the domain ({HostedIssuer(code, domain)}); remove issuer '{issuer}', or say identity: external");
                 }
                 issuer = HostedIssuer(code, domain);
+                if (egress.Count > 0)
+                {
+                    problems.Add($"{at}: identity hosted runs in the cluster; remove egress (only an external provider's addresses are opened)");
+                }
                 break;
             case External:
                 if (issuer.Length == 0)
@@ -99,12 +105,21 @@ public static partial class MemberListReader
                 {
                     problems.Add($"{at}: issuer '{issuer}' is not an https URL without query, fragment or user (its metadata and keys are fetched over TLS)");
                 }
+                // The network policies deny egress by default: without its addresses nobody could fetch its metadata.
+                if (egress.Count == 0)
+                {
+                    problems.Add($"{at}: identity external needs egress, the address ranges of its issuer (CIDR, e.g. [203.0.113.0/24]) that the gateway, services and portal may reach on 443");
+                }
+                foreach (var range in egress.Where(r => !IPNetwork.TryParse(r, out var network) || network.ToString() != r))
+                {
+                    problems.Add($"{at}: egress '{range}' is not an address range in CIDR notation with its host bits zero (e.g. 203.0.113.0/24)");
+                }
                 break;
             default:
                 problems.Add($"{at}: identity is '{entry.Identity}'; say {Hosted} (its provider runs in this cluster) or {External} (with its issuer URL)");
                 break;
         }
-        return new Provider(code, name, issuer, hosted, hosted ? port : 0, Quota(at, entry.Quota, problems));
+        return new Provider(code, name, issuer, hosted, hosted ? port : 0, Quota(at, entry.Quota, problems), hosted ? [] : egress);
     }
 
     private static string HostedIssuer(string? code, string domain) =>
@@ -153,6 +168,8 @@ public static partial class MemberListReader
         public string? Identity { get; set; }
 
         public string? Issuer { get; set; }
+
+        public List<string?>? Egress { get; set; }
 
         public QuotaEntry? Quota { get; set; }
     }

@@ -18,6 +18,18 @@ public sealed class ClusterReadinessTests
     private const string AppTokenAnnotation = "dapr.io/app-token-secret";
 
     [Fact]
+    public void The_registry_has_ten_minutes_to_build_its_statistics_at_start_before_liveness_restarts_it()
+    {
+        var container = Files.AppContainer(Files.KubernetesManifests().Single(m => m.Kind == "Deployment" && m.Name == "registry"))!;
+        var (period, failures) = (Files.ParseInt(Yaml.Str(container.Spec, "startupProbe", "periodSeconds")) ?? 10, Files.ParseInt(Yaml.Str(container.Spec, "startupProbe", "failureThreshold")) ?? 3);
+
+        // The tallies are built before the app listens, so /alive answers only afterwards.
+        Assert.Equal("/alive", Yaml.Str(container.Spec, "startupProbe", "httpGet", "path"));
+        Assert.Equal("http", Yaml.Str(container.Spec, "startupProbe", "httpGet", "port"));
+        Assert.True(period * failures >= 600, $"the registry's startupProbe allows {period * failures} s, expected at least 600");
+    }
+
+    [Fact]
     public void Every_Secret_and_key_a_manifest_reads_is_created_by_a_command_of_the_deploy_README()
     {
         var secrets = ReadmeSecrets.Load();

@@ -28,12 +28,32 @@ public sealed partial class FederationTests
     private const string ExpectedAudience = "cart-consortium";
 
     [Fact]
-    public void Every_host_has_a_valid_Federation_section_with_exactly_one_consortium_issuer()
+    public void Every_host_as_run_by_tye_and_in_kubernetes_has_a_valid_Federation_section_and_ships_no_issuer_of_its_own()
     {
+        var tye = Files.LoadTye();
+        var manifests = Files.KubernetesManifests();
         var problems = new Problems();
         foreach (var host in Files.Hosts())
         {
-            CheckFederation(Files.Show(host.File), host.Settings, problems);
+            // The deployment's list is the only one: an environment overrides array positions, not the array,
+            // so a shipped issuer at a position the deployment does not set would stay trusted.
+            foreach (var key in host.Settings.Keys.Where(k => k.StartsWith("Federation:Issuers", StringComparison.OrdinalIgnoreCase)))
+            {
+                problems.Add($"{Files.Show(host.File)}: sets {key}; the trusted issuers come from the deployment only (tye.yaml, the ConfigMap federation, the standalone's settings)");
+            }
+            var service = tye.Projects.FirstOrDefault(s => s.Name == host.AppId);
+            problems.Expect(service is not null, $"{Files.Tye}: no service '{host.AppId}' ({Files.Show(host.File)})");
+            if (service is not null)
+            {
+                CheckFederation($"{Files.Tye} (service {service.Name}; {Files.Show(host.File)} with its env)", Files.Overlay(host.Settings, service.Env), problems);
+            }
+            var deployment = manifests.FirstOrDefault(m => m.Kind == "Deployment" && m.Name == host.AppId);
+            var container = deployment is null ? null : Files.AppContainer(deployment);
+            problems.Expect(container is not null, $"{Files.Kubernetes}: no Deployment with a container '{host.AppId}' ({Files.Show(host.File)})");
+            if (container is not null)
+            {
+                CheckFederation($"{deployment!.Where} ({Files.Show(host.File)} with the container's env)", Files.Overlay(host.Settings, container.Environment(manifests)), problems);
+            }
         }
         problems.ThrowIfAny("Federation settings are invalid");
     }
@@ -215,8 +235,11 @@ public sealed partial class FederationTests
     public void The_gateway_has_valid_rate_limits_for_known_countries()
     {
         var gateway = Files.Hosts().Single(h => h.IsGateway);
-        var settings = gateway.Settings;
-        var where = Files.Show(gateway.File);
+        // Its issuers (the countries a quota may name) come from the cluster's ConfigMap, as it runs there.
+        var manifests = Files.KubernetesManifests();
+        var container = Files.AppContainer(manifests.Single(m => m.Kind == "Deployment" && m.Name == Files.GatewayAppId))!;
+        var settings = Files.Overlay(gateway.Settings, container.Environment(manifests));
+        var where = $"{Files.Show(gateway.File)} with the env of {Files.Kubernetes}";
         var problems = new Problems();
 
         void CheckQuota(string path)

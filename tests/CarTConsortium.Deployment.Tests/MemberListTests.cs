@@ -24,6 +24,7 @@ public sealed class MemberListTests
           name: Armenia
           identity: external
           issuer: https://keycloak.moh.example.am/realms/cart
+          egress: [203.0.113.0/24]
         """;
 
     [Fact]
@@ -78,7 +79,7 @@ public sealed class MemberListTests
         var problems = new Problems();
 
         // Only generated files change: no hand-written manifest needs an edit.
-        problems.ExpectSameSet(changes, "render", ["wrote 15-federation.yaml", "wrote 16-gateway-quotas.yaml", "wrote 31-identity-tj.yaml", "wrote 35-identity-ingress.yaml"], "a hosted and an external member");
+        problems.ExpectSameSet(changes, "render", ["wrote 06-external-issuers-egress.yaml", "wrote 15-federation.yaml", "wrote 16-gateway-quotas.yaml", "wrote 31-identity-tj.yaml", "wrote 35-identity-ingress.yaml"], "a hosted and an external member");
 
         // The same rules as the committed manifests: schema, replicas and budgets, network policies, federation, portal, start-up.
         foreach (var file in Directory.GetFiles(copy.Folder, "*.yaml").Order(StringComparer.Ordinal))
@@ -117,6 +118,21 @@ public sealed class MemberListTests
         Assert.True(NetworkPolicyTests.Allows(manifests, "identity-tj", "postgresql", "5432"));
         Assert.False(NetworkPolicyTests.Allows(manifests, "stranger", "identity-tj", "http"));
         Assert.False(NetworkPolicyTests.Allows(manifests, "identity-tj", "mongodb", "27017"));
+
+        // AM's issuer is reached over HTTPS by the pods that fetch issuer metadata, and only by them, only there.
+        foreach (var pod in new[] { "gateway", "registry", "slots", "portal" })
+        {
+            Assert.True(NetworkPolicyTests.AllowsOut(manifests, pod, "203.0.113.10", 443), $"{pod} cannot reach AM's issuer");
+        }
+        Assert.False(NetworkPolicyTests.AllowsOut(manifests, "gateway", "203.0.113.10", 80));
+        Assert.False(NetworkPolicyTests.AllowsOut(manifests, "gateway", "198.51.100.10", 443));
+        Assert.False(NetworkPolicyTests.AllowsOut(manifests, "identity-kz", "203.0.113.10", 443));
+        Assert.False(NetworkPolicyTests.AllowsOut(Files.KubernetesManifests(), "gateway", "203.0.113.10", 443));
+        // Between the cluster's pods, the new policies change nothing: the committed connections, plus TJ's provider.
+        var before = Files.KubernetesManifests();
+        var withoutEgress = manifests.Where(m => m.Name is null || !m.Name.StartsWith("external-issuers", StringComparison.Ordinal)).ToList();
+        Assert.Empty(NetworkPolicyTests.Differences(withoutEgress, manifests));
+        Assert.Empty(NetworkPolicyTests.Differences(before, before));
     }
 
     [Fact]
@@ -165,6 +181,13 @@ public sealed class MemberListTests
         Assert.False(File.Exists(Path.Combine(copy.Folder, "31-identity-kg.yaml")));
         Assert.True(File.Exists(Path.Combine(copy.Folder, "21-registry.yaml")));
         Assert.Empty(Manifests.Write(Manifests.Render(withoutKg), copy.Folder));
+
+        // Nothing trusts KG any more (a stale issuer would also make the registry ask for KG's secret), and the hosts start.
+        var manifests = Files.Manifests(copy.Folder);
+        var problems = new Problems();
+        FederationTests.CheckKubernetesFederation(manifests, problems);
+        ClusterReadinessTests.CheckHostsStart(manifests, ReadmeSecrets.Load(withoutKg), problems);
+        problems.ThrowIfAny("The rendered manifests of a list without KG break the cluster's rules");
     }
 
     // Each case: a list with one mistake, and the words its problem must contain.
@@ -178,6 +201,10 @@ public sealed class MemberListTests
         { Members("- {code: KZ, name: Kazakhstan, identity: external, issuer: 'http://keycloak.example.kz/realms/cart'}"), "issuer 'http://keycloak.example.kz/realms/cart' is not an https URL" },
         { Members("- {code: KZ, name: Kazakhstan, identity: external, issuer: 'https://keycloak.example.kz/?realm=cart'}"), "is not an https URL without query" },
         { Members("- {code: KZ, name: Kazakhstan, identity: external}"), "members[0] (KZ): identity external needs issuer" },
+        { Members("- {code: KZ, name: Kazakhstan, identity: external, issuer: 'https://keycloak.example.kz/'}"), "members[0] (KZ): identity external needs egress" },
+        { Members("- {code: KZ, name: Kazakhstan, identity: external, issuer: 'https://keycloak.example.kz/', egress: [keycloak.example.kz]}"), "egress 'keycloak.example.kz' is not an address range in CIDR notation" },
+        { Members("- {code: KZ, name: Kazakhstan, identity: external, issuer: 'https://keycloak.example.kz/', egress: [203.0.113.7/24]}"), "egress '203.0.113.7/24' is not an address range in CIDR notation with its host bits zero" },
+        { Members("- {code: KZ, name: Kazakhstan, identity: hosted, egress: [203.0.113.0/24]}"), "identity hosted runs in the cluster; remove egress" },
         { Members("- {code: KZ, name: Kazakhstan, identity: hosted, issuer: 'https://id.kz.example/'}"), "identity hosted takes its issuer from the domain (https://id.kz.cart-consortium.example/)" },
         { Members("- {code: KZ, name: Kazakhstan}"), "members[0] (KZ): identity is ''; say hosted" },
         { Members("- {code: KZ, name: Kazakhstan, identity: elsewhere}"), "identity is 'elsewhere'" },
@@ -206,10 +233,11 @@ public sealed class MemberListTests
         var refused = Assert.Throws<MemberListException>(() => MemberListReader.Read(Members(
             "- {code: kz, name: Kazakhstan, identity: hosted}\n- {code: UZ, identity: external}\n- {code: UZ, name: Uzbekistan, identity: hosted}")));
 
-        Assert.Equal(4, refused.Problems.Count);
+        Assert.Equal(5, refused.Problems.Count);
         Assert.Contains("code 'kz'", refused.Message, StringComparison.Ordinal);
         Assert.Contains("members[1] (UZ): name is missing", refused.Message, StringComparison.Ordinal);
         Assert.Contains("members[1] (UZ): identity external needs issuer", refused.Message, StringComparison.Ordinal);
+        Assert.Contains("members[1] (UZ): identity external needs egress", refused.Message, StringComparison.Ordinal);
         Assert.Contains("code UZ is listed 2 times", refused.Message, StringComparison.Ordinal);
     }
 

@@ -1,3 +1,4 @@
+using System.Net;
 using Xunit;
 
 namespace CarTConsortium.Deployment.Tests;
@@ -101,6 +102,34 @@ public sealed class NetworkPolicyTests
         return cluster.Allows(cluster.Pod(from), cluster.Pod(to), port, "TCP");
     }
 
+    /// <summary>Whether the policies of some manifests let a pod of <see cref="Cluster"/> open TCP to an address outside the cluster.</summary>
+    internal static bool AllowsOut(IReadOnlyList<Manifest> manifests, string from, string address, int port)
+    {
+        var cluster = Cluster.Load(manifests);
+        return cluster.AllowsOut(cluster.Pod(from), IPAddress.Parse(address), port);
+    }
+
+    /// <summary>The TCP connections between pods of <see cref="Cluster"/> that one set of manifests admits and the other not ("from -> to:port").</summary>
+    internal static IEnumerable<string> Differences(IReadOnlyList<Manifest> before, IReadOnlyList<Manifest> after)
+    {
+        var (a, b) = (Cluster.Load(before), Cluster.Load(after));
+        int[] wellKnown = [53, 80, 443, 5432, 5671, 5672, 6379, 9092, 27017, 50002];
+        foreach (var to in a.Pods)
+        {
+            foreach (var port in to.Ports.Values.OfType<int>().Concat(wellKnown).Distinct())
+            {
+                foreach (var from in a.Pods)
+                {
+                    var p = port.ToString(System.Globalization.CultureInfo.InvariantCulture);
+                    if (a.Allows(from, to, p, "TCP") != b.Allows(b.Pod(from.Name), b.Pod(to.Name), p, "TCP"))
+                    {
+                        yield return $"{from.Name} -> {to.Name}:{port}";
+                    }
+                }
+            }
+        }
+    }
+
     /// <summary>The platform's pods of some manifests that no NetworkPolicy of their own selects.</summary>
     internal static IEnumerable<string> PodsWithoutPolicy(IReadOnlyList<Manifest> manifests)
     {
@@ -114,7 +143,8 @@ public sealed class NetworkPolicyTests
         public bool Platform { get; init; }
     }
 
-    private sealed record Peer(Dictionary<string, object?>? PodSelector, Dictionary<string, object?>? NamespaceSelector);
+    /// <summary>A rule's peer: selectors, or an ipBlock (addresses outside the cluster; pods are never matched by one here).</summary>
+    private sealed record Peer(Dictionary<string, object?>? PodSelector, Dictionary<string, object?>? NamespaceSelector, IPNetwork? IpBlock = null, IReadOnlyList<IPNetwork>? Except = null);
 
     private sealed record Rule(IReadOnlyList<Peer> Peers, IReadOnlyList<(string Protocol, string Port)> Ports);
 
@@ -155,6 +185,15 @@ public sealed class NetworkPolicyTests
             return new Cluster { Pods = pods, Policies = policies };
         }
 
+        /// <summary>Whether a pod may open TCP to an address outside the cluster (its egress alone: nothing there has policies).</summary>
+        public bool AllowsOut(Pod from, IPAddress address, int port)
+        {
+            var applying = Policies.Where(p => p.Types.Contains("Egress") && p.Selects(from)).ToList();
+            return applying.Count == 0 || applying.SelectMany(p => p.EgressRules).Any(rule =>
+                (rule.Peers.Count == 0 || rule.Peers.Any(p => p.IpBlock is { } block && block.Contains(address) && !(p.Except ?? []).Any(e => e.Contains(address))))
+                && (rule.Ports.Count == 0 || rule.Ports.Any(p => p.Protocol == "TCP" && int.TryParse(p.Port, out var n) && n == port)));
+        }
+
         /// <summary>Whether a connection is admitted: the sender's egress and the receiver's ingress (each only where policies select the pod).</summary>
         public bool Allows(Pod from, Pod to, string port, string protocol)
         {
@@ -189,7 +228,9 @@ public sealed class NetworkPolicyTests
         private static List<Rule> Rules(Manifest policy, string direction, string peers) =>
             Yaml.Seq(policy.Doc, "spec", direction).Select(rule => new Rule(
                 Yaml.Seq(rule, peers).Select(peer => new Peer(
-                    Selector(policy, Yaml.Get(peer, "podSelector")), Selector(policy, Yaml.Get(peer, "namespaceSelector")))).ToList(),
+                    Selector(policy, Yaml.Get(peer, "podSelector")), Selector(policy, Yaml.Get(peer, "namespaceSelector")),
+                    Yaml.Str(peer, "ipBlock", "cidr") is { } cidr ? IPNetwork.Parse(cidr) : null,
+                    [.. Yaml.Seq(peer, "ipBlock", "except").OfType<string>().Select(e => IPNetwork.Parse(e))])).ToList(),
                 Yaml.Seq(rule, "ports").Select(p => (Yaml.Str(p, "protocol") ?? "TCP", Yaml.Str(p, "port") ?? "")).ToList())).ToList();
 
         /// <summary>A selector's labels (none: it selects everything); null when absent. matchExpressions this evaluator does not read.</summary>
