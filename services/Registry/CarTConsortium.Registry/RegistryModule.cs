@@ -62,7 +62,8 @@ public sealed class RegistryModule : IServiceModule
         // The store creates their key indexes and back-fills new keys at start.
         builder.Services.AddDocumentCollectionsFrom(typeof(Storage.RegistryCollections));
         builder.Services.AddHostedService<AccessLogIndex>();
-        builder.Services.AddHostedService<StatisticsTalliesAtStart>();
+        // In the background: statistics answer "being built" until then, and patient writes need not wait for the scan.
+        builder.Services.AddHostedService<StatisticsTalliesJob>();
         builder.Services.AddSingleton(services => new Pseudonymiser(services.GetRequiredService<IOptions<RegistryOptions>>().Value.Pseudonymisation));
         builder.Services.AddSingleton(services => services.GetRequiredService<IOptions<RegistryOptions>>().Value.Enrolment.Limit());
         builder.Services.AddSingleton<EnrolmentTelemetry>();
