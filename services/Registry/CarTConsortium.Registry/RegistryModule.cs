@@ -99,10 +99,12 @@ public sealed class RegistryModule : IServiceModule
         app.MapGrpcService<RegistryGrpcService>().RequireAuthorization(FederatedAuthentication.Policy);
     }
 
-    /// <summary>The demo members, products and patients, each loaded once into an empty registry.</summary>
+    /// <summary>The demo members, products and patients, each loaded once into an empty registry, and their statistics.</summary>
     public async Task SeedDemoDataAsync(IServiceProvider services, CancellationToken ct)
     {
         await using var scope = services.CreateAsyncScope();
         await scope.ServiceProvider.GetRequiredService<RegistryDemoData>().SeedAsync(ct);
+        // Built here too, so the demo answers statistics as soon as it is seeded rather than after the job's first round.
+        await scope.ServiceProvider.GetRequiredService<BuildStatisticsTallies>().ExecuteAsync(ct);
     }
 }
