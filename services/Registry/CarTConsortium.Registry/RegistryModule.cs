@@ -62,7 +62,8 @@ public sealed class RegistryModule : IServiceModule
         // The store creates their key indexes and back-fills new keys at start.
         builder.Services.AddDocumentCollectionsFrom(typeof(Storage.RegistryCollections));
         builder.Services.AddHostedService<AccessLogIndex>();
-        builder.Services.AddHostedService<StatisticsTalliesAtStart>();
+        // In the background: statistics answer "being built" until then, and patient writes need not wait for the scan.
+        builder.Services.AddHostedService<StatisticsTalliesJob>();
         builder.Services.AddSingleton(services => new Pseudonymiser(services.GetRequiredService<IOptions<RegistryOptions>>().Value.Pseudonymisation));
         builder.Services.AddSingleton(services => services.GetRequiredService<IOptions<RegistryOptions>>().Value.Enrolment.Limit());
         builder.Services.AddSingleton<EnrolmentTelemetry>();
@@ -98,10 +99,12 @@ public sealed class RegistryModule : IServiceModule
         app.MapGrpcService<RegistryGrpcService>().RequireAuthorization(FederatedAuthentication.Policy);
     }
 
-    /// <summary>The demo members, products and patients, each loaded once into an empty registry.</summary>
+    /// <summary>The demo members, products and patients, each loaded once into an empty registry, and their statistics.</summary>
     public async Task SeedDemoDataAsync(IServiceProvider services, CancellationToken ct)
     {
         await using var scope = services.CreateAsyncScope();
         await scope.ServiceProvider.GetRequiredService<RegistryDemoData>().SeedAsync(ct);
+        // Built here too, so the demo answers statistics as soon as it is seeded rather than after the job's first round.
+        await scope.ServiceProvider.GetRequiredService<BuildStatisticsTallies>().ExecuteAsync(ct);
     }
 }

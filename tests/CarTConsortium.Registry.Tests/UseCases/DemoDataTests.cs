@@ -9,6 +9,7 @@ using CarTConsortium.Testing;
 using Microsoft.AspNetCore.Builder;
 using Microsoft.Extensions.Configuration;
 using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Extensions.Hosting;
 using Microsoft.Extensions.Time.Testing;
 using Xunit;
 
@@ -37,6 +38,8 @@ public sealed class DemoDataTests(ITestOutputHelper output) : IDisposable
         Assert.Equal(seeded, await CountPatientsAsync(store));
         Assert.Equal(outboxAfterFirst, (await store.ReadPendingAsync(100_000, CancellationToken.None)).Count);
 
+        // Seeding built the statistics: the module's background job has nothing left to build.
+        Assert.False(await services.GetServices<IHostedService>().OfType<StatisticsTalliesJob>().Single().RunOnceAsync(CancellationToken.None));
         var statistics = new GetStatistics(store, _clock);
         var total = (await statistics.ExecuteAsync(new GetStatisticsCommand([], null, null, 0), CancellationToken.None)).Slice.Total;
         var measures = total.Measures!;

@@ -8,6 +8,9 @@ using CarTConsortium.Registry.Tests.Statistics;
 using CarTConsortium.Registry.UseCases.Patients;
 using CarTConsortium.Registry.UseCases.Statistics;
 using CarTConsortium.Storage.Sqlite;
+using Microsoft.Data.Sqlite;
+using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Extensions.Logging.Abstractions;
 using Xunit;
 using static CarTConsortium.Registry.Tests.UseCases.RegistryWorld;
 
@@ -177,7 +180,7 @@ public sealed class MaintainedStatisticsTests
     }
 
     [Fact]
-    public async Task A_registry_asked_for_statistics_before_its_tallies_are_built_builds_them_first()
+    public async Task A_registry_asked_for_statistics_before_its_tallies_are_built_refuses_to_retry_and_reads_no_record()
     {
         await using var world = await CreateAsync(statisticsBuilt: false);
         for (var i = 0; i < 6; i++)
@@ -185,11 +188,112 @@ public sealed class MaintainedStatisticsTests
             var enrolled = await world.EnrolAsync(AstanaClinician, $"KZ-7400-00{i:00}");
             await world.InfuseAsync(AstanaClinician, enrolled.Id, D(2025, 3, 1 + i));
         }
+        var before = await world.Store.FindAsync(RegistryCollections.TallyStates, TallyState.Id, None);
 
+        var refused = await Assert.ThrowsAsync<RuleViolationException>(() => world.TotalAsync());
+        Assert.Contains("retry", refused.Message, StringComparison.Ordinal);
+        // Nothing was built inside the request: the state and the tallies are as the writes left them.
+        Assert.Equal(before, await world.Store.FindAsync(RegistryCollections.TallyStates, TallyState.Id, None));
+        Assert.Empty(await world.Store.QueryAllAsync(RegistryCollections.TallyShards, DocumentQuery.All, None));
+
+        Assert.True(await JobRoundAsync(world));
         Assert.Equal(6, (await world.TotalAsync()).Measures!.PatientsInfused);
-        Assert.True((await world.Store.FindAsync(RegistryCollections.TallyStates, TallyState.Id, None))!.Value.Built);
         await AssertMaintainedAsync(world);
     }
+
+    [Fact]
+    public async Task A_rebuild_over_drifted_tallies_after_the_state_is_deleted_equals_a_recomputation()
+    {
+        await using var world = await CreateAsync();
+        var random = new Random(7);
+        var pseudonyms = new List<string>();
+        for (var i = 0; i < 24; i++)
+        {
+            var enrolled = await world.EnrolAsync(AstanaClinician, $"KZ-75{i:00}-0007");
+            pseudonyms.Add(enrolled.Id);
+            await world.InfuseAsync(AstanaClinician, enrolled.Id, D(2024 + i % 2, 4, 1 + i));
+        }
+        await AssertMaintainedAsync(world);
+
+        // Drift as a restore from another moment leaves it: a shard counting cases twice, one emptied, one of a cell nobody is in.
+        var stored = await world.Store.QueryAllAsync(RegistryCollections.TallyShards, DocumentQuery.All, None);
+        var doubled = stored[0];
+        var emptied = stored[^1];
+        var stray = new CellKey("KZ", Kymriah, 2023);
+        await world.Store.CommitAsync(new ChangeSet()
+            .Update(RegistryCollections.TallyShards, doubled, doubled.Value with { Tally = doubled.Value.Tally.Merge(doubled.Value.Tally) })
+            .Update(RegistryCollections.TallyShards, emptied, emptied.Value with { Tally = CellTally.Empty })
+            .Insert(RegistryCollections.TallyShards, TallyShard.IdOf(stray, 3), TallyShard.Of(stray, 3, CellTally.Of([DriftedCase(stray)]))), None);
+        // Records written without the tallies (an older release's pods during a rolling upgrade).
+        foreach (var pseudonym in pseudonyms.Take(6))
+        {
+            var current = (await world.StoredAsync(pseudonym))!;
+            await world.Store.CommitAsync(new ChangeSet().Update(RegistryCollections.Patients, current, current.Value with { Infusions = [] }), None);
+        }
+        // The operator's repair, as docs/operations.md gives it.
+        await using (var connection = new SqliteConnection(new SqliteConnectionStringBuilder { DataSource = world.DatabasePath, Pooling = false }.ToString()))
+        {
+            await connection.OpenAsync();
+            await using var delete = connection.CreateCommand();
+            delete.CommandText = "DELETE FROM documents WHERE collection = 'statistics_state'";
+            Assert.Equal(1, await delete.ExecuteNonQueryAsync());
+        }
+
+        Assert.True(await JobRoundAsync(world));
+        await AssertMaintainedAsync(world);
+        Assert.Equal(18, (await world.TotalAsync()).Measures!.PatientsInfused);
+        // A second rebuild asked for over built tallies changes nothing, and writes keep them after it.
+        Assert.False(await JobRoundAsync(world));
+        foreach (var pseudonym in pseudonyms)
+        {
+            await RandomWriteAsync(world, random, AstanaClinician, pseudonym);
+        }
+        await AssertMaintainedAsync(world);
+    }
+
+    [Fact]
+    public async Task A_write_that_finds_its_tally_drifted_is_saved_and_the_next_rebuild_puts_the_figures_right()
+    {
+        await using var world = await CreateAsync();
+        var enrolled = await world.EnrolAsync(AstanaClinician, "KZ-7600-0008");
+        await world.InfuseAsync(AstanaClinician, enrolled.Id, D(2025, 6, 1));
+        // The tally lost the case (e.g. restored from before the infusion).
+        var shard = Assert.Single(await world.Store.QueryAllAsync(RegistryCollections.TallyShards, DocumentQuery.All, None));
+        await world.Store.CommitAsync(new ChangeSet().Update(RegistryCollections.TallyShards, shard, shard.Value with { Tally = CellTally.Empty }), None);
+
+        var saved = await world.OutcomeAsync(AstanaClinician, enrolled.Id, D(2025, 6, 29), new ResponseReport(Day28Response.Cr, true));
+
+        Assert.Equal(3, saved.Version);
+        var stored = (await world.StoredAsync(enrolled.Id))!;
+        Assert.Equal(3, stored.Version);
+        Assert.Single(stored.Value.Outcomes);
+        Assert.Equal(new TallyState(Built: false, Drifted: true), (await world.Store.FindAsync(RegistryCollections.TallyStates, TallyState.Id, None))!.Value);
+        await Assert.ThrowsAsync<RuleViolationException>(() => world.TotalAsync());
+        // Writes meanwhile are saved too, and counted by the rebuild.
+        var other = await world.EnrolAsync(AstanaClinician, "KZ-7600-0009");
+        await world.InfuseAsync(AstanaClinician, other.Id, D(2025, 6, 2));
+
+        Assert.True(await JobRoundAsync(world));
+        await AssertMaintainedAsync(world);
+        // Both counted (the total itself is suppressed: too few patients to publish).
+        Assert.Equal(2, (await world.Store.QueryAllAsync(RegistryCollections.TallyShards, DocumentQuery.All, None)).Sum(shard => shard.Value.Tally.Patients));
+    }
+
+    /// <summary>One round of the registry's background build, wired as the module wires it.</summary>
+    private static async Task<bool> JobRoundAsync(RegistryWorld world)
+    {
+        var services = new ServiceCollection().AddSingleton<IDocumentStore>(world.Store).AddScoped<BuildStatisticsTallies>().BuildServiceProvider();
+        await using (services)
+        {
+            var job = new StatisticsTalliesJob(services.GetRequiredService<IServiceScopeFactory>(), world.Clock, NullLogger<StatisticsTalliesJob>.Instance);
+            // A failed round is logged and reported as false; true says it built them.
+            return await job.RunOnceAsync(None);
+        }
+    }
+
+    /// <summary>A case no record has, as a stray tally holds it.</summary>
+    private static CaseSummary DriftedCase(CellKey cell) =>
+        new(cell.Country!, cell.ProductId!, new DateOnly(cell.Year!.Value, 5, 1), null, null, false, 0, 0, null, null, new DateOnly(cell.Year.Value, 6, 1));
 
     /// <summary>One random write by the treating clinician; a refused one (a rule, a bad date) must change nothing.</summary>
     private static async Task RandomWriteAsync(RegistryWorld world, Random random, Caller clinician, string pseudonym)

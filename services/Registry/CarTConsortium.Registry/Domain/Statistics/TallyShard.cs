@@ -43,9 +43,11 @@ public sealed record TallyShard(string Country, string ProductId, int Year, int 
 
 /// <summary>
 /// Whether the tallies have been built from the records (<see cref="Built"/>): until then writes
-/// leave them alone and only touch this document, so that a build racing with them has to start over.
+/// leave them alone and only touch this document, so that a build racing with them has to start over,
+/// and statistics are not answered. A write that found the tallies not holding its record's old case
+/// sets <see cref="Drifted"/> and clears <see cref="Built"/>, so they are built again.
 /// </summary>
-public sealed record TallyState(bool Built)
+public sealed record TallyState(bool Built, bool Drifted = false)
 {
     /// <summary>The one document's id.</summary>
     public const string Id = "tallies";

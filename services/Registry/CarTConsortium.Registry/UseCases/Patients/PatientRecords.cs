@@ -55,7 +55,8 @@ internal static class PatientRecords
     /// Saves the change against the version it was read at: a concurrent write of the record makes this
     /// one ABORTED, never lost. The statistics' tallies change in the same commit; a race lost on a tally
     /// alone (another patient of the same cell and shard) is run again, the record still checked against
-    /// the version it was read at.
+    /// the version it was read at. Tallies found not holding the record's old case never refuse the write:
+    /// it is saved and they are marked to be built again.
     /// </summary>
     /// <param name="key">The client's request id, remembered with <paramref name="createdId"/> in the same commit.</param>
     public static async Task<Stored<PatientRecord>> UpdatePatientAsync(this IDocumentStore store, Stored<PatientRecord> current, PatientRecord changed,
@@ -66,18 +67,24 @@ internal static class PatientRecords
             try
             {
                 var changes = new ChangeSet().Update(RegistryCollections.Patients, current, changed).Raise(integrationEvent, clock).Remember(key, createdId, clock);
-                await store.AddTallyChangesAsync(changes, current.Value, changed, ct);
+                try
+                {
+                    await store.AddTallyChangesAsync(changes, current.Value, changed, ct);
+                }
+                catch (TallyMismatchException)
+                {
+                    if (await RecordChangedAsync(store, current, ct))
+                    {
+                        // The tally already counts a newer version of the record than the one this change was made from.
+                        throw new StaleVersionException(RegistryCollections.Patients.Name, current.Id);
+                    }
+                    // The tallies drifted from the records (e.g. an older release wrote without them). The record is the truth:
+                    // it is saved all the same, without tally changes, and the tallies are marked to be built again.
+                    changes = new ChangeSet().Update(RegistryCollections.Patients, current, changed).Raise(integrationEvent, clock).Remember(key, createdId, clock);
+                    await store.AddTalliesDriftedAsync(changes, ct);
+                }
                 await store.CommitAsync(changes, ct);
                 return current with { Version = current.Version + 1, Value = changed };
-            }
-            catch (TallyMismatchException)
-            {
-                if (await RecordChangedAsync(store, current, ct))
-                {
-                    // The tally already counts a newer version of the record than the one this change was made from.
-                    throw new StaleVersionException(RegistryCollections.Patients.Name, current.Id);
-                }
-                throw;
             }
             catch (Exception e) when (e is ConcurrencyConflictException or DocumentExistsException && attempt < MaxTallyAttempts)
             {

@@ -24,7 +24,9 @@ public sealed record GetStatisticsResult(StatisticsSlice Slice, DateTimeOffset C
 /// <remarks>
 /// A request reads the tally documents (cells times shards, however many patients) and never the
 /// records; the figures are the ones <see cref="StatisticsCube.Build"/> gives from the records.
-/// Tallies not built yet (a registry just upgraded, before its start-up build ran) are built first.
+/// Tallies not built yet (a registry just upgraded, or being rebuilt after drifting) are never built here,
+/// where any caller could start a scan of every record: the request is refused, to be retried shortly,
+/// while <see cref="StatisticsTalliesJob"/> builds them.
 /// </remarks>
 public sealed class GetStatistics(IDocumentStore store, TimeProvider clock)
 {
@@ -48,7 +50,8 @@ public sealed class GetStatistics(IDocumentStore store, TimeProvider clock)
 
         if (await store.FindAsync(RegistryCollections.TallyStates, TallyState.Id, ct) is not { Value.Built: true })
         {
-            await new BuildStatisticsTallies(store).ExecuteAsync(ct);
+            // FAILED_PRECONDITION: the platform's errors have no UNAVAILABLE; its message tells the caller to retry.
+            throw new RuleViolationException("The statistics are being built from the patient records; retry in a few minutes.");
         }
         // Bounded by cells times shards, not by patients.
         var shards = await store.QueryAllAsync(RegistryCollections.TallyShards, DocumentQuery.All, ct);

@@ -41,4 +41,17 @@ internal static class StatisticsTallies
                 : changes.Update(RegistryCollections.TallyShards, current, tallied);
         }
     }
+
+    /// <summary>
+    /// Adds to <paramref name="changes"/> that the tallies have drifted from the records and must be built again
+    /// (<see cref="StatisticsTalliesJob"/>): for a write whose record's old case its tally does not hold.
+    /// </summary>
+    public static async Task AddTalliesDriftedAsync(this IDocumentStore store, ChangeSet changes, CancellationToken ct)
+    {
+        var state = await store.FindAsync(RegistryCollections.TallyStates, TallyState.Id, ct);
+        var drifted = new TallyState(Built: false, Drifted: true);
+        _ = state is null
+            ? changes.Insert(RegistryCollections.TallyStates, TallyState.Id, drifted)
+            : changes.Update(RegistryCollections.TallyStates, state, drifted);
+    }
 }
