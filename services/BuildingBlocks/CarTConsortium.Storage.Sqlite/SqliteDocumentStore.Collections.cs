@@ -5,7 +5,7 @@ using Microsoft.Extensions.Hosting;
 namespace CarTConsortium.Storage.Sqlite;
 
 /// <summary>
-/// Keys added in a release, back-filled for the documents that lack them: at every start and by the periodic
+/// Keys added in a release, back-filled for the documents written under another key set: at every start and by the periodic
 /// sweep (<see cref="IKeyBackfill"/>), so documents that replicas of the previous release write during a rolling
 /// deploy get the key too.
 /// </summary>
