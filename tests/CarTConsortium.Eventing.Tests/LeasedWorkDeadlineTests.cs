@@ -94,6 +94,24 @@ public sealed class LeasedWorkDeadlineTests : IAsyncDisposable
         Assert.Equal(1, a.Runs);
     }
 
+    [Fact]
+    public async Task A_take_whose_answer_is_lost_is_cancelled_at_the_deadline_and_given_back()
+    {
+        var toA = new StallingLeaseStore(Store()) { LoseAnswer = true };
+        var a = Start(toA);
+        // The take's deadline and the wait for its answer: two timers once the take is under way.
+        await Until(() => _clock.TimersCreated >= 2, "a sent its take and waits for the answer");
+
+        _clock.Advance(WorkFor);
+
+        await Until(() => toA.LastToken.IsCancellationRequested, "the take's token fired at the deadline");
+        // a gave back what its lost take held: another replica takes the lease now, not once it expired.
+        await Eventually.HoldsAsync(async () => await Store().TryAcquireAsync(Lease, "another", _clock.GetUtcNow(), Duration,
+            TestContext.Current.CancellationToken) is not null, "another replica took the lease before it expired");
+        Assert.True(_clock.GetUtcNow() < T0 + Duration);
+        Assert.Null(a.StartedAt);
+    }
+
     private SqliteDocumentStore Store() => new(Path.Combine(_folder, "app.db"), new OutboxSignal());
 
     private Worker Start(ILeaseStore store)
@@ -146,17 +164,25 @@ public sealed class LeasedWorkDeadlineTests : IAsyncDisposable
 
         public Func<Task>? Stall { get; set; }
         public TimeSpan AnswerSkew { get; init; }
+        /// <summary>The call reaches the store, but its answer never comes back, whatever its token says.</summary>
+        public bool LoseAnswer { get; init; }
+        public CancellationToken LastToken { get; private set; }
         public int Entered => Volatile.Read(ref _entered);
         public DateTimeOffset? FirstGrantAt { get; private set; }
 
         public async Task<LeaseGrant?> TryAcquireAsync(string name, string holder, DateTimeOffset now, TimeSpan duration, CancellationToken ct = default)
         {
             Interlocked.Increment(ref _entered);
+            LastToken = ct;
             if (Stall is { } stall)
             {
                 await stall();
             }
             var grant = await store.TryAcquireAsync(name, holder, now, duration, CancellationToken.None);
+            if (LoseAnswer)
+            {
+                await new TaskCompletionSource().Task;
+            }
             if (grant is not null)
             {
                 FirstGrantAt ??= now;

@@ -28,8 +28,16 @@ public sealed class DeclaredCollectionsTests
     [Fact]
     public void Keys_of_a_stored_body_are_those_a_write_stores()
     {
-        Assert.Equal(new Dictionary<string, string> { ["site"] = "astana", ["lot"] = "L-1" },
+        Assert.Equal(new Dictionary<string, string> { ["site"] = "astana", ["lot"] = "L-1", [KeySetMark.Key] = SampleCollections.Vials.KeySet },
             SampleCollections.Vials.KeysOfStored("""{"lot":"L-1","site":"astana","count":3}"""));
+    }
+
+    [Fact]
+    public void The_key_set_mark_changes_with_the_declared_key_names_only()
+    {
+        Assert.Equal(new Collection<Vial>("a", ("lot", v => v.Lot), ("site", v => v.Site)).KeySet, SampleCollections.Vials.KeySet);
+        Assert.NotEqual(new Collection<Vial>("vials", ("site", v => v.Site)).KeySet, SampleCollections.Vials.KeySet);
+        Assert.Empty(SampleCollections.Sites.KeysOfStored("""{"lot":"L-1","site":"astana","count":3}"""));
     }
 
     private static class SampleCollections

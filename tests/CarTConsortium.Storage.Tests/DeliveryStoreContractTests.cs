@@ -196,7 +196,7 @@ public abstract class DeliveryStoreContractTests
         Assert.Single((await ((IDeadLetterOperations)store).ListDeadLettersAsync(new DeadLetterQuery(null, null, 10))).Items);
     }
 
-    private static DeadLetter Letter(string eventId, string topic) =>
+    protected static DeadLetter Letter(string eventId, string topic) =>
         new(eventId, "h", topic, "{}", "gave up", 3, At.AddMinutes(5), "registry", At.AddMinutes(-1),
             "00-0af7651916cd43dd8448eb211c80319c-b7ad6b7169203331-01", At);
 }
@@ -209,6 +209,25 @@ public sealed class SqliteDeliveryStoreContractTests : DeliveryStoreContractTest
     {
         var path = Path.Combine(_folder, $"{Guid.NewGuid():N}.db");
         return (new SqliteDocumentStore(path, new OutboxSignal()), () => new SqliteDocumentStore(path, new OutboxSignal()));
+    }
+
+    [Fact]
+    public async Task A_start_gives_back_the_inbox_mark_an_earlier_pruning_took_from_a_dead_letter()
+    {
+        var (store, reopen) = Open();
+        // What the previous release's pruning left: a letter without its mark.
+        await ((IDocumentStore)store).CommitAsync(new ChangeSet().DeadLetter(Letter("0001", "t.a")));
+        await ((IDocumentStore)store).CommitAsync(new ChangeSet().MarkHandled("h", "0002"));
+        Assert.False(await ((IInbox)store).HasHandledAsync("h", "0001"));
+
+        var restarted = (SqliteDocumentStore)reopen();
+
+        // A redelivery is now refused, so only the letter's replay applies the event.
+        Assert.True(await restarted.HasHandledAsync("h", "0001"));
+        await Assert.ThrowsAsync<EventAlreadyHandledException>(() => restarted.CommitAsync(new ChangeSet().MarkHandled("h", "0001")));
+        // Pruning keeps the repaired mark while the letter exists; a second start changes nothing.
+        Assert.Equal(1, (await restarted.PruneAsync(DateTimeOffset.UtcNow.AddDays(1))).InboxMarks);
+        Assert.True(await ((SqliteDocumentStore)reopen()).HasHandledAsync("h", "0001"));
     }
 
     public void Dispose()

@@ -229,12 +229,12 @@ public abstract class ReplicasOnOneStoreContractTests : IDisposable
         var updated = (await old.Documents.FindAsync(release1, "v003"))!;
         await old.Documents.CommitAsync(new ChangeSet().Update(release1, updated, updated.Value with { Count = 1000 }));
 
-        // Release 2 filters on the lot too; documents with no lot have no such key.
+        // Release 2 filters on the lot too; documents with no lot have no such key, but get release 2's key-set mark.
         var release2 = new Collection<Vial>("vials_by_release", ("site", v => v.Site), ("lot", v => v.Lot));
         var restarted = _adapter.Open();
         var backfilled = await restarted.PrepareCollectionsAsync([release2]);
 
-        Assert.Equal(150, backfilled);
+        Assert.Equal(450, backfilled);
         var lotThree = await restarted.Documents.QueryAsync(release2, DocumentQuery.All.WhereKey("lot", "L-3"));
         Assert.Equal(Enumerable.Range(0, 450).Where(i => i % 9 == 3).Select(i => $"v{i:D3}"), lotThree.Items.Select(item => item.Id));
         Assert.Equal(2, (await restarted.Documents.FindAsync(release2, "v003"))!.Version);
@@ -257,8 +257,9 @@ public abstract class ReplicasOnOneStoreContractTests : IDisposable
             .Insert(release1, "no-lot", new Vial(null!, "astana", 3)));
         Assert.Equal(["before"], (await upgraded.Documents.QueryAsync(release2, DocumentQuery.All.WhereKey("lot", "L-1"))).Items.Select(i => i.Id));
 
-        // The next sweep (or start) finds it by the missing key; a document whose lot computes to nothing stays as it is.
-        Assert.Equal(1, await upgraded.PrepareCollectionsAsync([release2]));
+        // The next sweep (or start) finds both by their release 1 mark; the one whose lot computes to nothing is marked
+        // too, so the pass after reads neither (the back-fill counts every document it reads and rewrites).
+        Assert.Equal(2, await upgraded.PrepareCollectionsAsync([release2]));
         Assert.Equal(["before", "during"], (await upgraded.Documents.QueryAsync(release2, DocumentQuery.All.WhereKey("lot", "L-1"))).Items.Select(i => i.Id));
         Assert.Equal(1, (await upgraded.Documents.FindAsync(release2, "during"))!.Version);
         Assert.Equal(0, await _adapter.Open().PrepareCollectionsAsync([release2]));
@@ -302,7 +303,29 @@ public abstract class ReplicasOnOneStoreContractTests : IDisposable
             new DateTimeOffset(2026, 12, 7, 10, 0, 0, TimeSpan.Zero));
 }
 
-public sealed class SqliteReplicasOnOneStoreContractTests() : ReplicasOnOneStoreContractTests(new SqliteAdapterUnderTest());
+public sealed class SqliteReplicasOnOneStoreContractTests() : ReplicasOnOneStoreContractTests(new SqliteAdapterUnderTest())
+{
+    [Fact]
+    public async Task A_document_stored_before_key_set_marks_existed_is_back_filled_once()
+    {
+        var adapter = (SqliteAdapterUnderTest)Adapter;
+        var vials = new Collection<Vial>("vials_unmarked", ("site", v => v.Site), ("lot", v => v.Lot));
+        var store = adapter.Open();
+        await store.Documents.CommitAsync(new ChangeSet().Insert(vials, "old", new Vial(null!, "astana", 1)));
+        // What an earlier release stored: the keys that compute to a value, no mark.
+        await using (var connection = new Microsoft.Data.Sqlite.SqliteConnection($"Data Source={adapter.DatabasePath}"))
+        {
+            await connection.OpenAsync(TestContext.Current.CancellationToken);
+            await using var command = connection.CreateCommand();
+            command.CommandText = """UPDATE documents SET keys = '{"site":"astana"}' WHERE collection = 'vials_unmarked'""";
+            Assert.Equal(1, await command.ExecuteNonQueryAsync(TestContext.Current.CancellationToken));
+        }
+
+        Assert.Equal(1, await store.PrepareCollectionsAsync([vials]));
+        Assert.Equal(0, await adapter.Open().PrepareCollectionsAsync([vials]));
+        Assert.Equal(1, (await store.Documents.FindAsync(vials, "old"))!.Version);
+    }
+}
 
 public sealed class MongoReplicasOnOneStoreContractTests() : ReplicasOnOneStoreContractTests(new MongoAdapterUnderTest())
 {

@@ -14,7 +14,9 @@ namespace CarTConsortium.Storage.MongoDb;
 /// Replicas on several machines must judge expiry by one clock, or a replica whose clock runs ahead takes a lease
 /// that has not expired for its holder. So the server's clock (<c>$$NOW</c>) decides both whether the lease has
 /// expired and until when it is taken; the caller's <c>now</c> is not used. (The take's rule cannot sit in the
-/// filter: the server refuses <c>$expr</c> in an upsert's filter.)
+/// filter: the server refuses <c>$expr</c> in an upsert's filter.) Replica-set members must therefore keep their
+/// clocks within the safety margin (<see cref="CarTConsortium.BuildingBlocks.Leases.LeaseOptions.SafetyMargin"/>, a third of the
+/// duration) of each other: a server clock stepped forward, e.g. on a new primary, shortens a lease its holder still works under.
 /// </remarks>
 public sealed partial class MongoDocumentStore : ILeaseStore
 {

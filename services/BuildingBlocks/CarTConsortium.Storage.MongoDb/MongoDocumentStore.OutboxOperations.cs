@@ -75,6 +75,9 @@ public sealed partial class MongoDocumentStore : IOutboxOperations, IEventRetent
         return (int)result.ModifiedCount;
     }
 
+    /// <summary>How many old inbox marks one pruning step reads and deletes.</summary>
+    public const int PrunePageSize = 1000;
+
     public async Task<PrunedEvents> PruneAsync(DateTimeOffset before, CancellationToken ct = default)
     {
         // Marks written before they carried handledAt are dated now, so they go one retention later.
@@ -83,12 +86,35 @@ public sealed partial class MongoDocumentStore : IOutboxOperations, IEventRetent
         // A null publishedAt (pending) never compares below a date, so pending and parked events stay.
         var outbox = await _outbox.DeleteManyAsync(Filter.Lt("publishedAt", before.UtcDateTime), ct);
         // A mark whose event is still a dead letter stays: without it a redelivery would apply the event, and the
-        // letter's replay would apply it a second time. Dead letters are few (each one is an operator's task).
-        var lettered = await _deadLetters.Find(Filter.Empty)
-            .Project(Builders<BsonDocument>.Projection.Include("consumer").Include("eventId"))
-            .ToListAsync(ct);
-        var keep = lettered.Select(l => BsonMapping.InboxId(l["consumer"].AsString, l["eventId"].AsString));
-        var inbox = await _inbox.DeleteManyAsync(Filter.Lt("handledAt", before.UtcDateTime) & Filter.Nin("_id", keep), ct);
-        return new PrunedEvents((int)outbox.DeletedCount, (int)inbox.DeletedCount);
+        // letter's replay would apply it a second time. Paged, so no filter grows with the number of letters
+        // (one $nin of every letter's mark passes the 16 MB limit at a few hundred thousand letters).
+        var pruned = 0L;
+        string? after = null;
+        while (true)
+        {
+            var old = Filter.Lt("handledAt", before.UtcDateTime);
+            var page = await _inbox.Find(after is null ? old : old & Filter.Gt("_id", after))
+                .Sort(Builders<BsonDocument>.Sort.Ascending("_id"))
+                .Project(Builders<BsonDocument>.Projection.Include("_id").Include("consumer").Include("eventId"))
+                .Limit(PrunePageSize)
+                .ToListAsync(ct);
+            if (page.Count == 0)
+            {
+                break;
+            }
+            // Through the (eventId, consumer) index on the letters.
+            var lettered = (await _deadLetters.Find(Filter.In("eventId", page.Select(mark => mark["eventId"].AsString).Distinct(StringComparer.Ordinal)))
+                    .Project(Builders<BsonDocument>.Projection.Include("consumer").Include("eventId"))
+                    .ToListAsync(ct))
+                .Select(letter => BsonMapping.InboxId(letter["consumer"].AsString, letter["eventId"].AsString))
+                .ToHashSet(StringComparer.Ordinal);
+            var unlettered = page.Select(mark => mark["_id"].AsString).Where(id => !lettered.Contains(id)).ToList();
+            if (unlettered.Count > 0)
+            {
+                pruned += (await _inbox.DeleteManyAsync(Filter.In("_id", unlettered), ct)).DeletedCount;
+            }
+            after = page[^1]["_id"].AsString;
+        }
+        return new PrunedEvents((int)outbox.DeletedCount, (int)pruned);
     }
 }

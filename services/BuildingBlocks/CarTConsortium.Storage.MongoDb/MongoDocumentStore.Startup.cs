@@ -47,10 +47,10 @@ public sealed partial class MongoDocumentStore : IKeyBackfill
     }
 
     /// <summary>
-    /// Creates the key indexes of <paramref name="collections"/> (so no request creates one) and
-    /// gives documents that lack a declared key that key, computed from their body. Run at every
-    /// start and by the periodic sweep (<see cref="IKeyBackfill"/>); a repeated run with nothing new
-    /// written changes nothing.
+    /// Creates the key indexes of <paramref name="collections"/> (so no request creates one) and rewrites the
+    /// keys of documents whose key-set mark (<see cref="KeySetMark.Key"/>) is not the collection's current one,
+    /// computed from their body. Run at every start and by the periodic sweep (<see cref="IKeyBackfill"/>); a
+    /// repeated run with nothing new written reads nothing.
     /// </summary>
     /// <returns>How many documents got their keys recomputed.</returns>
     public async Task<int> PrepareCollectionsAsync(IEnumerable<IDocumentCollection> collections, CancellationToken ct)
@@ -59,25 +59,49 @@ public sealed partial class MongoDocumentStore : IKeyBackfill
         var backfilled = 0;
         foreach (var collection in DocumentCollectionsRegistration.Distinct(collections))
         {
-            await EnsureKeyIndexesAsync(Documents(collection.Name), collection.Name, collection.KeyNames, ct);
-            foreach (var key in collection.KeyNames)
+            if (collection.KeyNames.Count == 0)
             {
-                // One key at a time, so each lookup uses that key's index; a rewrite gives a document all its keys.
-                backfilled += await BackfillKeyAsync(collection, key, ct);
+                continue;
+            }
+            var documents = Documents(collection.Name);
+            await EnsureKeyIndexesAsync(documents, collection.Name, [.. collection.KeyNames, KeySetMark.Key], ct);
+            // Documents of releases before the mark have none (equality on null matches a missing field, through
+            // the index); then each other mark, found one index seek at a time, so a pass with nothing stale reads no document.
+            backfilled += await BackfillMarkAsync(documents, collection, Filter.Eq(MarkField, BsonNull.Value), ct);
+            var seen = "";
+            while (await NextMarkAsync(documents, seen, ct) is { } mark)
+            {
+                if (mark != collection.KeySet)
+                {
+                    backfilled += await BackfillMarkAsync(documents, collection, Filter.Eq(MarkField, mark), ct);
+                }
+                seen = mark;
             }
         }
         return backfilled;
     }
 
-    private async Task<int> BackfillKeyAsync(IDocumentCollection collection, string key, CancellationToken ct)
+    private const string MarkField = "keys." + KeySetMark.Key;
+
+    private static async Task<string?> NextMarkAsync(IMongoCollection<BsonDocument> documents, string after, CancellationToken ct)
     {
-        var documents = Documents(collection.Name);
-        var lacking = Filter.Exists("keys." + key, exists: false);
+        // $gt on a string matches strings only: missing marks are not returned.
+        var next = await documents.Find(Filter.Gt(MarkField, after))
+            .Sort(Builders<BsonDocument>.Sort.Ascending(MarkField))
+            .Project(Builders<BsonDocument>.Projection.Include(MarkField).Exclude("_id"))
+            .Limit(1)
+            .FirstOrDefaultAsync(ct);
+        return next?["keys"][KeySetMark.Key].AsString;
+    }
+
+    private static async Task<int> BackfillMarkAsync(IMongoCollection<BsonDocument> documents, IDocumentCollection collection,
+        FilterDefinition<BsonDocument> stale, CancellationToken ct)
+    {
         var rewritten = 0;
         string? after = null;
         while (true)
         {
-            var batch = await documents.Find(after is null ? lacking : lacking & Filter.Gt("_id", after))
+            var batch = await documents.Find(after is null ? stale : stale & Filter.Gt("_id", after))
                 .Sort(Builders<BsonDocument>.Sort.Ascending("_id"))
                 .Limit(BackfillBatchSize)
                 .ToListAsync(ct);
@@ -85,20 +109,16 @@ public sealed partial class MongoDocumentStore : IKeyBackfill
             {
                 return rewritten;
             }
-            // Only the keys change, and only if the document is still the version read: a concurrent write has
-            // stored keys of its own, computed by this release. A key that computes to nothing leaves the document as it is.
+            // Every document gets all its keys and the current mark, null keys included (one rule in both adapters);
+            // only the keys change, and only if the document is still the version read: a concurrent write stored keys of its own.
             var updates = batch
-                .Select(document => (document, keys: collection.KeysOfStored(document["body"].AsString)))
-                .Where(read => read.keys.ContainsKey(key))
-                .Select(read => new UpdateOneModel<BsonDocument>(
-                    Filter.Eq("_id", read.document["_id"]) & Filter.Eq("version", read.document["version"]),
-                    Builders<BsonDocument>.Update.Set("keys", new BsonDocument(read.keys.Select(k => new BsonElement(k.Key, k.Value))))))
+                .Select(document => new UpdateOneModel<BsonDocument>(
+                    Filter.Eq("_id", document["_id"]) & Filter.Eq("version", document["version"]),
+                    Builders<BsonDocument>.Update.Set("keys", new BsonDocument(
+                        collection.KeysOfStored(document["body"].AsString).Select(k => new BsonElement(k.Key, k.Value))))))
                 .ToList();
-            if (updates.Count > 0)
-            {
-                var result = await documents.BulkWriteAsync(updates, new BulkWriteOptions { IsOrdered = false }, ct);
-                rewritten += (int)result.ModifiedCount;
-            }
+            var result = await documents.BulkWriteAsync(updates, new BulkWriteOptions { IsOrdered = false }, ct);
+            rewritten += (int)result.ModifiedCount;
             after = batch[^1]["_id"].AsString;
         }
     }

@@ -298,6 +298,47 @@ public sealed partial class MongoDocumentStore(IMongoDatabase database, OutboxSi
             Builders<BsonDocument>.IndexKeys.Descending(DeadLetteredAtSortField).Descending("_id")));
         await CreateDeliverySchemaAsync();
         await CreateOutboxOperationsIndexesAsync();
+        await RepairLostMarksAsync();
+    }
+
+    /// <summary>
+    /// The previous release's pruning deleted inbox marks of events still dead-lettered, so a redelivery would apply
+    /// the event and the letter's replay again: every letter gets its mark back, dated now (pruning keeps it while the
+    /// letter exists). Safe at every start: an existing mark is left as it is. Paged by the letters' _id.
+    /// </summary>
+    private async Task RepairLostMarksAsync()
+    {
+        var handledAt = new BsonDateTime(Clock.GetUtcNow().UtcDateTime);
+        BsonValue? after = null;
+        while (true)
+        {
+            var letters = await _deadLetters.Find(after is null ? Filter.Empty : Filter.Gt("_id", after))
+                .Sort(Builders<BsonDocument>.Sort.Ascending("_id"))
+                .Project(Builders<BsonDocument>.Projection.Include("_id").Include("consumer").Include("eventId"))
+                .Limit(PrunePageSize)
+                .ToListAsync();
+            if (letters.Count == 0)
+            {
+                return;
+            }
+            var upserts = letters.Select(letter => new UpdateOneModel<BsonDocument>(
+                    Filter.Eq("_id", BsonMapping.InboxId(letter["consumer"].AsString, letter["eventId"].AsString)),
+                    Builders<BsonDocument>.Update
+                        .SetOnInsert("consumer", letter["consumer"].AsString)
+                        .SetOnInsert("eventId", letter["eventId"].AsString)
+                        .SetOnInsert("handledAt", handledAt))
+            { IsUpsert = true })
+                .ToList();
+            try
+            {
+                await _inbox.BulkWriteAsync(upserts, new BulkWriteOptions { IsOrdered = false });
+            }
+            catch (MongoBulkWriteException e) when (IsDuplicateKey(e) && e.WriteErrors.All(error => error.Category == ServerErrorCategory.DuplicateKey))
+            {
+                // Another replica starting at once inserted the same marks: they are there, which is all this wants.
+            }
+            after = letters[^1]["_id"];
+        }
     }
 
     /// <summary>

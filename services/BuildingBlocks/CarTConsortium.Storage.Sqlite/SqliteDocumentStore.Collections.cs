@@ -5,7 +5,7 @@ using Microsoft.Extensions.Hosting;
 namespace CarTConsortium.Storage.Sqlite;
 
 /// <summary>
-/// Keys added in a release, back-filled for the documents that lack them: at every start and by the periodic
+/// Keys added in a release, back-filled for the documents written under another key set: at every start and by the periodic
 /// sweep (<see cref="IKeyBackfill"/>), so documents that replicas of the previous release write during a rolling
 /// deploy get the key too.
 /// </summary>
@@ -27,9 +27,9 @@ public sealed partial class SqliteDocumentStore : IKeyBackfill
             """;
 
     /// <summary>
-    /// Indexes every declared key of <paramref name="collections"/> and gives the documents that lack one of
-    /// them that key, computed from their body, without changing their version. Idempotent: a repeated run
-    /// with nothing new written changes nothing.
+    /// Indexes every declared key of <paramref name="collections"/> and rewrites the keys of the documents whose
+    /// key-set mark (<see cref="KeySetMark.Key"/>) is not the collection's current one, computed from their body,
+    /// without changing their version. Idempotent: a repeated run with nothing new written reads nothing.
     /// </summary>
     /// <returns>How many documents got their keys recomputed.</returns>
     public async Task<int> PrepareCollectionsAsync(IEnumerable<IDocumentCollection> collections, CancellationToken ct)
@@ -45,21 +45,41 @@ public sealed partial class SqliteDocumentStore : IKeyBackfill
             {
                 foreach (var key in collection.KeyNames)
                 {
-                    // The index the lookup of documents lacking the key uses (json_extract is NULL for a missing key).
                     await SqliteFile.ExecuteAsync(connection,
                         $"CREATE INDEX IF NOT EXISTS documents_by_{key} ON documents (json_extract(keys, '$.{key}'))", ct);
                 }
+                // Collection first: the back-fill looks up (collection, mark) by equality and pages by id.
+                await SqliteFile.ExecuteAsync(connection,
+                    $"CREATE INDEX IF NOT EXISTS documents_by_keyset ON documents (collection, json_extract(keys, '$.{KeySetMark.Key}'))", ct);
             }
-            foreach (var key in collection.KeyNames)
+            // Documents of releases before the mark have none; then each other mark in the collection, found one
+            // index seek at a time, so a pass with nothing stale reads no document.
+            backfilled += await BackfillMarkAsync(collection, stale: null, ct);
+            var seen = "";
+            while (await NextMarkAsync(collection, seen, ct) is { } mark)
             {
-                // One key at a time, so each lookup uses that key's index; a rewrite gives a document all its keys.
-                backfilled += await BackfillKeyAsync(collection, key, ct);
+                if (mark != collection.KeySet)
+                {
+                    backfilled += await BackfillMarkAsync(collection, mark, ct);
+                }
+                seen = mark;
             }
         }
         return backfilled;
     }
 
-    private async Task<int> BackfillKeyAsync(IDocumentCollection collection, string key, CancellationToken ct)
+    private async Task<string?> NextMarkAsync(IDocumentCollection collection, string after, CancellationToken ct)
+    {
+        await using var connection = await _file.OpenAsync(ct);
+        await using var command = connection.CreateCommand();
+        command.CommandText = $"SELECT json_extract(keys, '$.{KeySetMark.Key}') AS mark FROM documents "
+            + $"WHERE collection = $collection AND json_extract(keys, '$.{KeySetMark.Key}') > $after ORDER BY mark LIMIT 1";
+        command.Parameters.AddWithValue("$collection", collection.Name);
+        command.Parameters.AddWithValue("$after", after);
+        return await command.ExecuteScalarAsync(ct) as string;
+    }
+
+    private async Task<int> BackfillMarkAsync(IDocumentCollection collection, string? stale, CancellationToken ct)
     {
         var rewritten = 0;
         var after = "";
@@ -69,10 +89,11 @@ public sealed partial class SqliteDocumentStore : IKeyBackfill
             await using var connection = await _file.OpenAsync(ct);
             await using (var command = connection.CreateCommand())
             {
-                // Key names are checked against the collection's pattern (lower-case letters, digits, underscores): safe to inline.
-                command.CommandText = $"SELECT id, version, body, keys FROM documents WHERE json_extract(keys, '$.{key}') IS NULL "
-                    + "AND collection = $collection AND id > $after ORDER BY id LIMIT $limit";
+                var mark = $"json_extract(keys, '$.{KeySetMark.Key}')";
+                command.CommandText = $"SELECT id, version, body, keys FROM documents WHERE collection = $collection AND "
+                    + (stale is null ? $"{mark} IS NULL" : $"{mark} = $mark") + " AND id > $after ORDER BY id LIMIT $limit";
                 command.Parameters.AddWithValue("$collection", collection.Name);
+                command.Parameters.AddWithValue("$mark", (object?)stale ?? DBNull.Value);
                 command.Parameters.AddWithValue("$after", after);
                 command.Parameters.AddWithValue("$limit", BackfillBatchSize);
                 await using var reader = await command.ExecuteReaderAsync(ct);
@@ -85,21 +106,24 @@ public sealed partial class SqliteDocumentStore : IKeyBackfill
             {
                 return rewritten;
             }
-            await using var transaction = await SqliteFile.BeginWriteAsync(connection, ct);
-            foreach (var (id, version, body, stored) in batch)
+            // Every document gets all its keys and the current mark, null keys included (one rule in both adapters).
+            var updates = batch
+                .Select(read => (read.Id, read.Version, Keys: JsonSerializer.Serialize(collection.KeysOfStored(read.Body)), Stored: read.Keys))
+                .Where(read => read.Keys != read.Stored)
+                .ToList();
+            if (updates.Count > 0)
             {
-                // A document whose new key computes to nothing keeps its keys as they are.
-                var recomputed = JsonSerializer.Serialize(collection.KeysOfStored(body));
-                if (recomputed == stored)
+                // The write lock only for a batch that changes something.
+                await using var transaction = await SqliteFile.BeginWriteAsync(connection, ct);
+                foreach (var (id, version, keys, _) in updates)
                 {
-                    continue;
+                    // Only if still the version read: a concurrent write stored keys of its own.
+                    rewritten += await SqliteFile.ExecuteAsync(connection,
+                        "UPDATE documents SET keys = $keys WHERE collection = $collection AND id = $id AND version = $version", ct,
+                        ("$keys", keys), ("$collection", collection.Name), ("$id", id), ("$version", version));
                 }
-                // Only if still the version read: a concurrent write stored keys of its own, computed by this release.
-                rewritten += await SqliteFile.ExecuteAsync(connection,
-                    "UPDATE documents SET keys = $keys WHERE collection = $collection AND id = $id AND version = $version", ct,
-                    ("$keys", recomputed), ("$collection", collection.Name), ("$id", id), ("$version", version));
+                await transaction.CommitAsync(ct);
             }
-            await transaction.CommitAsync(ct);
             after = batch[^1].Id;
         }
     }

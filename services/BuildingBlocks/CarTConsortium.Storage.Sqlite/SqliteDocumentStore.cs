@@ -23,7 +23,7 @@ public sealed partial class SqliteDocumentStore : IDocumentStore, IOutbox, IInbo
     public SqliteDocumentStore(string databasePath, OutboxSignal signal, string? service = null, TimeProvider? clock = null)
     {
         _clock = clock ?? TimeProvider.System;
-        _file = new SqliteFile(databasePath, Schema + CollectionKeysSchema + DeliverySchema + LeaseSchema + OutboxOperationsSchema, service);
+        _file = new SqliteFile(databasePath, Schema + CollectionKeysSchema + DeliverySchema + LeaseSchema + OutboxOperationsSchema + RepairLostMarks(Now()), service);
         _signal = signal;
     }
 
@@ -200,6 +200,14 @@ public sealed partial class SqliteDocumentStore : IDocumentStore, IOutbox, IInbo
             throw new StaleVersionException(write.Collection, write.Id);
         }
     }
+
+    /// <summary>
+    /// The previous release's pruning deleted inbox marks of events still dead-lettered, so a redelivery would apply
+    /// the event and the letter's replay again: every letter gets its mark back, dated now (pruning keeps it while the
+    /// letter exists). Safe to run at every start: an existing mark is left as it is. The date is an ISO-8601 literal.
+    /// </summary>
+    private static string RepairLostMarks(string now) =>
+        $"INSERT OR IGNORE INTO inbox (consumer, event_id, handled_at) SELECT consumer, event_id, '{now}' FROM dead_letters;\n";
 
     private const string Schema = """
             CREATE TABLE IF NOT EXISTS documents (

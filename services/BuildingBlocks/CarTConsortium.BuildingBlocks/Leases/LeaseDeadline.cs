@@ -5,7 +5,9 @@ namespace CarTConsortium.BuildingBlocks.Leases;
 /// last successful take or renewal was sent. A timer on the app's <see cref="TimeProvider"/> cancels the work's
 /// token when that passes, whatever a hanging store call is doing. It is measured on the provider's monotonic
 /// timestamps and never from the store's answer, so neither the store's clock nor a wall clock stepped
-/// meanwhile can extend it.
+/// meanwhile can extend it. It cannot shorten the store's view though: where the store dates leases by its own clock
+/// (MongoDB's replica-set members), those clocks must stay within <see cref="LeaseOptions.SafetyMargin"/> (a third of
+/// the duration) of each other, because a server clock stepped forward ends the lease before this deadline.
 /// </summary>
 public sealed class LeaseDeadline : IDisposable
 {

@@ -77,11 +77,23 @@ public sealed class LeasedWork(ILeaseStore store, IOptions<LeaseOptions> options
 
     private async Task<LeaseGrant?> TryAcquireAsync(string name, CancellationToken ct)
     {
+        // The store call gets a token that fires at the deadline too: an abandoned take that kept running could
+        // still take the lease for a holder that no longer works under it.
+        using var deadline = new CancellationTokenSource(options.Value.WorkFor, clock);
+        using var bounded = CancellationTokenSource.CreateLinkedTokenSource(ct, deadline.Token);
         try
         {
-            // A take answered after the holder's deadline would start work already past it: give up waiting then.
-            return await store.TryAcquireAsync(name, holder.Id, clock.GetUtcNow(), options.Value.Duration, ct)
+            // A take answered after the holder's deadline would start work already past it: give up waiting then
+            // (WaitAsync also covers a store that ignores its token).
+            return await store.TryAcquireAsync(name, holder.Id, clock.GetUtcNow(), options.Value.Duration, bounded.Token)
                 .WaitAsync(options.Value.WorkFor, clock, ct);
+        }
+        catch (Exception e) when (!ct.IsCancellationRequested && e is TimeoutException or OperationCanceledException)
+        {
+            // Timed out: the take may still have landed; give it back so others need not wait out a whole duration.
+            LeaseLog.AcquireFailed(logger, e, name);
+            await ReleaseAsync(name);
+            return null;
         }
         catch (Exception e) when (e is not OperationCanceledException)
         {
@@ -106,7 +118,8 @@ public sealed class LeasedWork(ILeaseStore store, IOptions<LeaseOptions> options
                 var due = options.Value.RenewEvery - clock.GetElapsedTime(sentAt);
                 await Task.Delay(due > TimeSpan.Zero ? due : TimeSpan.Zero, clock, held.Token);
                 sentAt = clock.GetTimestamp();
-                // Bounded by the time left: the deadline cancels held, and WaitAsync stops waiting even for a store that ignores its token.
+                // Bounded by the time left: the deadline cancels held, which the store call gets too (an abandoned renewal
+                // must not extend the lease after the work stopped), and WaitAsync stops waiting even for a store that ignores its token.
                 var renewed = await store.TryAcquireAsync(name, holder.Id, clock.GetUtcNow(), options.Value.Duration, held.Token)
                     .WaitAsync(held.Token);
                 if (renewed is null)

@@ -14,6 +14,9 @@ public interface IDocumentCollection
     /// <summary>The keys queries may filter on, in name order.</summary>
     IReadOnlyList<string> KeyNames { get; }
 
+    /// <summary>The mark a write stores under <see cref="KeySetMark.Key"/> ("" when no keys are declared).</summary>
+    string KeySet { get; }
+
     /// <summary>The keys of a stored body, computed exactly as a write computes them.</summary>
     IReadOnlyDictionary<string, string> KeysOfStored(string json);
 }

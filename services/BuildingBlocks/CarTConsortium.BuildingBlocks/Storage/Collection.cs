@@ -1,3 +1,5 @@
+using System.Security.Cryptography;
+using System.Text;
 using System.Text.Json;
 using System.Text.RegularExpressions;
 
@@ -27,9 +29,13 @@ public sealed partial class Collection<T> where T : class
         }
         Name = name;
         _keys = keys.ToDictionary(k => k.Name, k => k.Value, StringComparer.Ordinal);
+        KeySet = _keys.Count == 0 ? "" : KeySetOf(_keys.Keys);
     }
 
     public string Name { get; }
+
+    /// <summary>A short stable hash of the declared key names ("" when none are declared).</summary>
+    public string KeySet { get; }
 
     public bool HasKey(string name) => _keys.ContainsKey(name);
 
@@ -49,11 +55,30 @@ public sealed partial class Collection<T> where T : class
                 result[name] = key;
             }
         }
+        // Marks the whole key set as computed, null keys included: the back-fill finds documents by this mark,
+        // not by a missing key (a key that computes to null is missing for good).
+        if (KeySet.Length > 0)
+        {
+            result[KeySetMark.Key] = KeySet;
+        }
         return result;
     }
 
+    private static string KeySetOf(IEnumerable<string> names) =>
+        Convert.ToHexStringLower(SHA256.HashData(Encoding.UTF8.GetBytes(string.Join(',', names.Order(StringComparer.Ordinal)))))[..16];
+
     [GeneratedRegex("^[a-z][a-z0-9_]{0,62}$")]
     private static partial Regex NamePattern();
+}
+
+/// <summary>The reserved key under which every document's keys carry their collection's key set.</summary>
+public static class KeySetMark
+{
+    /// <summary>
+    /// A leading underscore, so no declared key can take the name. A document whose mark differs from its
+    /// collection's <see cref="IDocumentCollection.KeySet"/> was written by a release that declared other keys.
+    /// </summary>
+    public const string Key = "_keyset";
 }
 
 /// <summary>One JSON shape for every stored document, whatever the adapter.</summary>

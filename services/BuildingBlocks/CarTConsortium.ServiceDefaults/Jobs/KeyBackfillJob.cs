@@ -5,7 +5,7 @@ using Microsoft.Extensions.Logging;
 namespace CarTConsortium.ServiceDefaults.Jobs;
 
 /// <summary>
-/// Back-fills, every <see cref="SweepInterval"/> under its lease, the declared keys that stored documents lack.
+/// Back-fills, every <see cref="SweepInterval"/> under its lease, the declared keys of stored documents written under another key set.
 /// The store does it at start too; this sweep catches the documents that replicas of the previous release
 /// write without a new key while a rolling deploy runs (and any written later by a straggler).
 /// </summary>
@@ -30,6 +30,6 @@ public sealed partial class KeyBackfillJob(IServiceScopeFactory scopes, TimeProv
         return backfilled;
     }
 
-    [LoggerMessage(Level = LogLevel.Information, Message = "Back-filled the keys of {Count} document(s) that lacked one (written by an earlier release)")]
+    [LoggerMessage(Level = LogLevel.Information, Message = "Back-filled the keys of {Count} document(s) written under another key set (by an earlier release)")]
     private partial void LogBackfilled(int count);
 }

@@ -2,11 +2,12 @@ using System.Globalization;
 using CarTConsortium.BuildingBlocks.Errors;
 using CarTConsortium.BuildingBlocks.Eventing;
 using CarTConsortium.BuildingBlocks.Storage;
+using Microsoft.Extensions.Options;
 
 namespace CarTConsortium.ServiceDefaults.Operations;
 
 /// <summary>The service's parked events, one page at a time in commit order.</summary>
-public sealed class ListParkedEvents(IOutboxOperations outbox, OutboxOperationsApp app)
+public sealed class ListParkedEvents(IOutboxOperations outbox, IOptions<EventingOptions> eventing)
 {
     public const int DefaultPageSize = 50;
     public const int MaxPageSize = 200;
@@ -32,7 +33,8 @@ public sealed class ListParkedEvents(IOutboxOperations outbox, OutboxOperationsA
         // One more than a page tells whether another follows.
         var found = await outbox.ListParkedAsync(size + 1, after, ct);
         var page = found.Take(size).ToList();
-        ParkedEventsGauge.Update(app.AppId, await outbox.CountParkedAsync(ct));
+        // The relay's source of the service tag, so an override cannot split the service's series.
+        ParkedEventsGauge.Update(eventing.Value.AppId, await outbox.CountParkedAsync(ct));
         return new Result(page, found.Count > size ? page[^1].Seq.ToString(CultureInfo.InvariantCulture) : null);
     }
 }
