@@ -59,7 +59,6 @@ public sealed class SlotsModule : IServiceModule
         builder.Services.AddValidatedSettings<SlotsOptions, SlotsOptionsValidator>(builder.Configuration);
         // The store creates their key indexes and back-fills new keys at start.
         builder.Services.AddDocumentCollectionsFrom(typeof(Storage.SlotsCollections));
-        builder.Services.AddHostedService<Storage.SlotsKeyIndexes>();
         builder.Services.AddSingleton<PlacesFreed>();
         builder.Services.AddScoped<InstitutionAccess>();
         builder.Services.AddScoped<RunReads>();

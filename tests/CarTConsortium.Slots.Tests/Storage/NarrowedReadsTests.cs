@@ -153,7 +153,8 @@ public sealed class NarrowedReadsTests
     public async Task The_keys_read_on_every_attempt_and_round_are_indexed_at_start()
     {
         using var world = await SlotsWorld.CreateAsync();
-        await new SlotsKeyIndexes(world.Sqlite).StartAsync(CancellationToken.None);
+        // What the host's store does at start for the declared collections.
+        await world.Sqlite.PrepareCollectionsAsync(DocumentCollectionsRegistration.DeclaredIn(typeof(SlotsCollections)), CancellationToken.None);
 
         await using var connection = new SqliteConnection($"Data Source={world.DatabasePath}");
         await connection.OpenAsync();
