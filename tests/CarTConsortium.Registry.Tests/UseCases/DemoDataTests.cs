@@ -40,7 +40,7 @@ public sealed class DemoDataTests(ITestOutputHelper output) : IDisposable
 
         // Seeding built the statistics: the module's background job has nothing left to build.
         Assert.False(await services.GetServices<IHostedService>().OfType<StatisticsTalliesJob>().Single().RunOnceAsync(CancellationToken.None));
-        var statistics = new GetStatistics(store, _clock);
+        var statistics = new GetStatistics(store, services.GetRequiredService<StatisticsSnapshots>(), _clock);
         var total = (await statistics.ExecuteAsync(new GetStatisticsCommand([], null, null, 0), CancellationToken.None)).Slice.Total;
         var measures = total.Measures!;
         var benchmark = Benchmark.Cibmtr;
