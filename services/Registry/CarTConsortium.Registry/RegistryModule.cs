@@ -4,7 +4,6 @@ using CarTConsortium.BuildingBlocks.Storage;
 using CarTConsortium.Registry.Api;
 using CarTConsortium.Registry.DemoData;
 using CarTConsortium.Registry.Domain.Patients;
-using CarTConsortium.Registry.Storage;
 using CarTConsortium.Registry.UseCases.Members;
 using CarTConsortium.Registry.UseCases.Patients;
 using CarTConsortium.Registry.UseCases.Products;
@@ -61,7 +60,6 @@ public sealed class RegistryModule : IServiceModule
         builder.Services.AddSingleton<IValidateOptions<RegistryOptions>>(TrustedCountrySecrets.From(builder.Configuration));
         // The store creates their key indexes and back-fills new keys at start.
         builder.Services.AddDocumentCollectionsFrom(typeof(Storage.RegistryCollections));
-        builder.Services.AddHostedService<AccessLogIndex>();
         // In the background: statistics answer "being built" until then, and patient writes need not wait for the scan.
         builder.Services.AddHostedService<StatisticsTalliesJob>();
         builder.Services.AddSingleton(services => new Pseudonymiser(services.GetRequiredService<IOptions<RegistryOptions>>().Value.Pseudonymisation));
@@ -88,6 +86,8 @@ public sealed class RegistryModule : IServiceModule
         builder.Services.AddScoped<RecordOutcome>();
         builder.Services.AddScoped<ListAccessLog>();
         builder.Services.AddScoped<GetStatistics>();
+        // One per process: the statistics cube every request shares, read again when the tallies change.
+        builder.Services.AddSingleton<StatisticsSnapshots>();
         builder.Services.AddScoped<BuildStatisticsTallies>();
 
         builder.Services.AddScoped<RegistryDemoData>();

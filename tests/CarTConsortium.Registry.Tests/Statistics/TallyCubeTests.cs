@@ -74,6 +74,32 @@ public sealed class TallyCubeTests
         }
     }
 
+    [Theory]
+    [InlineData(21)]
+    [InlineData(22)]
+    public void A_shared_cube_computes_each_published_cell_once_and_a_newer_cube_computes_ahead_the_cells_asked_of_the_older(int seed)
+    {
+        var random = new RandomCases(seed);
+        var cases = random.Cases(300);
+        var parts = cases.GroupBy(c => (CellKey.Of(c), random.Next(3))).Select(part => (part.Key.Item1, CellTally.Of(part))).ToList();
+        var older = TallyCube.Of(parts);
+        var asked = RandomCases.Requests().Where((_, i) => i % 7 == 0).ToList();
+
+        foreach (var (groupBy, country, product, year) in asked)
+        {
+            var first = older.PublishedSlice(groupBy, country, product, year);
+            var again = older.PublishedSlice(groupBy, country, product, year);
+            Assert.Equal(first.Cells.Count, again.Cells.Count);
+            Assert.All(first.Cells.Zip(again.Cells), pair => Assert.Same(pair.First, pair.Second));
+        }
+        var newer = TallyCube.Of(parts);
+        newer.Publish(older.PublishedKeys);
+
+        Assert.NotEmpty(older.PublishedKeys);
+        Assert.Equal(older.PublishedKeys.Order(CellKey.Order), newer.PublishedKeys.Order(CellKey.Order));
+        AssertSameSlices(StatisticsCube.Build(cases), newer);
+    }
+
     [Fact]
     public void A_change_that_leaves_the_case_as_it_was_changes_no_tally()
     {
@@ -179,6 +205,9 @@ public sealed class TallyCubeTests
             Assert.Equal(want.Total, got.Total);
             Assert.Equal(want.Published().Cells, got.Published().Cells);
             Assert.Equal(want.Published().Total, got.Published().Total);
+            var published = actual.PublishedSlice(groupBy, country, product, year);
+            Assert.Equal(want.Published().Cells, published.Cells);
+            Assert.Equal(want.Published().Total, published.Total);
         }
     }
 }

@@ -36,7 +36,7 @@ public sealed class ConcurrencyTests(ITestOutputHelper output) : IAsyncLifetime
     {
         var before = await InfusedPatientAsync();
         var sameRevision = new SameRevisionStore(_world.Store, Writers);
-        var patients = new RegistryUseCases(sameRevision, _world.Clock, _world.Pseudonymiser);
+        var patients = new RegistryUseCases(sameRevision, _world.Clock, _world.Pseudonymiser, statisticsSnapshots: _world.StatisticsSnapshots);
 
         var results = await RecordConcurrentlyAsync(patients, before.Id);
 

@@ -6,8 +6,6 @@ using CarTConsortium.Registry.Storage;
 using CarTConsortium.Registry.UseCases.Statistics;
 using CarTConsortium.Storage.Sqlite;
 using CarTConsortium.Testing;
-using Microsoft.AspNetCore.Builder;
-using Microsoft.Extensions.Configuration;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Hosting;
 using Microsoft.Extensions.Time.Testing;
@@ -27,7 +25,7 @@ public sealed class DemoDataTests(ITestOutputHelper output) : IDisposable
         var watch = Stopwatch.StartNew();
         var store = new SqliteDocumentStore(Path.Combine(_folder, "registry.db"), new OutboxSignal());
         var module = new RegistryModule();
-        await using var services = ModuleServices(module, store);
+        await using var services = ModuleWiring.Services(module, store, _clock);
 
         await module.SeedDemoDataAsync(services, CancellationToken.None);
         var seeded = await CountPatientsAsync(store);
@@ -40,7 +38,7 @@ public sealed class DemoDataTests(ITestOutputHelper output) : IDisposable
 
         // Seeding built the statistics: the module's background job has nothing left to build.
         Assert.False(await services.GetServices<IHostedService>().OfType<StatisticsTalliesJob>().Single().RunOnceAsync(CancellationToken.None));
-        var statistics = new GetStatistics(store, _clock);
+        var statistics = new GetStatistics(store, services.GetRequiredService<StatisticsSnapshots>(), _clock);
         var total = (await statistics.ExecuteAsync(new GetStatisticsCommand([], null, null, 0), CancellationToken.None)).Slice.Total;
         var measures = total.Measures!;
         var benchmark = Benchmark.Cibmtr;
@@ -115,20 +113,6 @@ public sealed class DemoDataTests(ITestOutputHelper output) : IDisposable
             }
             query = query with { AfterId = page.NextAfterId };
         }
-    }
-
-    /// <summary>The module's own registrations over this test's store and clock, as ProductUseCasesTests builds them; no server is built.</summary>
-    private ServiceProvider ModuleServices(RegistryModule module, SqliteDocumentStore store)
-    {
-        var builder = WebApplication.CreateEmptyBuilder(new WebApplicationOptions());
-        builder.Configuration.AddInMemoryCollection(FederationSettings.OneIssuer.Concat(RegistrySettings.Pseudonymisation));
-        builder.Services.AddRouting();
-        builder.Services.AddSingleton<IDocumentStore>(store);
-        // The module indexes its access log at start through the store's key indexes.
-        builder.Services.AddSingleton<IKeyIndexes>(store);
-        builder.Services.AddSingleton<TimeProvider>(_clock);
-        module.AddServices(builder);
-        return builder.Services.BuildServiceProvider(new ServiceProviderOptions { ValidateScopes = true, ValidateOnBuild = true });
     }
 
     public void Dispose() => _folder.Dispose();

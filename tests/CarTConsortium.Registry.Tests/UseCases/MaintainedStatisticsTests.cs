@@ -87,7 +87,7 @@ public sealed class MaintainedStatisticsTests
         await using var world = await CreateAsync();
         var enrolled = await world.EnrolAsync(AstanaClinician, "KZ-7100-0003");
         await world.InfuseAsync(AstanaClinician, enrolled.Id, D(2025, 6, 1));
-        var racing = new RecordOutcome(new SameRevisionStore(world.Store, readers: 2), world.Clock);
+        var racing = new RecordOutcome(new SameRevisionStore(world.Store, readers: 2), world.Clock, world.StatisticsSnapshots);
 
         var results = await Task.WhenAll(
             Attempt(new ResponseReport(Day28Response.Cr, false), D(2025, 6, 29)),
@@ -132,7 +132,7 @@ public sealed class MaintainedStatisticsTests
         }
 
         var reopened = new SqliteDocumentStore(world.DatabasePath, new OutboxSignal());
-        var statistics = new GetStatistics(reopened, world.Clock);
+        var statistics = new GetStatistics(reopened, new StatisticsSnapshots(world.Clock, NullLogger<StatisticsSnapshots>.Instance), world.Clock);
         var after = new List<StatisticsSlice>();
         foreach (var request in Requests())
         {
@@ -282,7 +282,7 @@ public sealed class MaintainedStatisticsTests
     /// <summary>One round of the registry's background build, wired as the module wires it.</summary>
     private static async Task<bool> JobRoundAsync(RegistryWorld world)
     {
-        var services = new ServiceCollection().AddSingleton<IDocumentStore>(world.Store).AddScoped<BuildStatisticsTallies>().BuildServiceProvider();
+        var services = new ServiceCollection().AddSingleton<IDocumentStore>(world.Store).AddSingleton(world.StatisticsSnapshots).AddScoped<BuildStatisticsTallies>().BuildServiceProvider();
         await using (services)
         {
             var job = new StatisticsTalliesJob(services.GetRequiredService<IServiceScopeFactory>(), world.Clock, NullLogger<StatisticsTalliesJob>.Instance);

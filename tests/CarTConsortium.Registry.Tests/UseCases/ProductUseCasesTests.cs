@@ -9,7 +9,6 @@ using CarTConsortium.Registry.UseCases.Products;
 using CarTConsortium.Storage.Sqlite;
 using CarTConsortium.Testing;
 using Google.Protobuf.WellKnownTypes;
-using Microsoft.AspNetCore.Builder;
 using Microsoft.Extensions.Configuration;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Time.Testing;
@@ -236,7 +235,7 @@ public sealed class ProductUseCasesTests : IDisposable
     public async Task The_demo_products_are_registered_once_into_an_empty_catalogue()
     {
         var module = new RegistryModule();
-        await using var services = ModuleServices(module);
+        await using var services = ModuleWiring.Services(module, _store, _clock);
 
         await module.SeedDemoDataAsync(services, CancellationToken.None);
         await module.SeedDemoDataAsync(services, CancellationToken.None);
@@ -259,27 +258,12 @@ public sealed class ProductUseCasesTests : IDisposable
     {
         await RegisterAsync("ucart19", "Servier");
         var module = new RegistryModule();
-        await using var services = ModuleServices(module);
+        await using var services = ModuleWiring.Services(module, _store, _clock);
 
         await module.SeedDemoDataAsync(services, CancellationToken.None);
 
         Assert.Equal(["ucart19"], (await _registry.ListProducts.ExecuteAsync(new ListProductsCommand(0, null, null), CancellationToken.None)).Products.Select(p => p.Id));
         Assert.Single(await _store.ReadPendingAsync(100, CancellationToken.None), m => m.Topic == "consortium.registry.v1.ProductRegistered");
-    }
-
-    /// <summary>The module's own registrations over this test's store and clock; no server is built.</summary>
-    private ServiceProvider ModuleServices(RegistryModule module)
-    {
-        var builder = WebApplication.CreateEmptyBuilder(new WebApplicationOptions());
-        builder.Configuration.AddInMemoryCollection(FederationSettings.OneIssuer.Concat(RegistrySettings.Pseudonymisation));
-        // What every web host has, and token validation's authorization policies need.
-        builder.Services.AddRouting();
-        builder.Services.AddSingleton<IDocumentStore>(_store);
-        // The module indexes its access log at start through the store's key indexes.
-        builder.Services.AddSingleton<IKeyIndexes>(_store);
-        builder.Services.AddSingleton<TimeProvider>(_clock);
-        module.AddServices(builder);
-        return builder.Services.BuildServiceProvider(new ServiceProviderOptions { ValidateScopes = true, ValidateOnBuild = true });
     }
 
     private Task<Stored<Product>> RegisterAsync(string productId, string manufacturer) =>

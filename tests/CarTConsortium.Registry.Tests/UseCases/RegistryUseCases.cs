@@ -13,11 +13,13 @@ namespace CarTConsortium.Registry.Tests.UseCases;
 /// whole cohorts at one instant). <see cref="EnrolmentAbuseTests"/> sets the real one.
 /// </param>
 internal class RegistryUseCases(IDocumentStore store, TimeProvider clock, Pseudonymiser pseudonymiser, EnrolmentLimit? enrolmentLimit = null,
-    EnrolmentTelemetry? enrolmentTelemetry = null)
+    EnrolmentTelemetry? enrolmentTelemetry = null, StatisticsSnapshots? statisticsSnapshots = null)
 {
     /// <summary>Telemetry nobody listens to, for the tests that do not look at it.</summary>
     public static EnrolmentTelemetry QuietTelemetry { get; } = new(new DefaultMeters(), Microsoft.Extensions.Logging.Abstractions.NullLogger<EnrolmentTelemetry>.Instance);
 
+    /// <summary>The process's one shared statistics cube, as the module registers it (declared first: the use cases below take it).</summary>
+    public StatisticsSnapshots StatisticsSnapshots { get; } = statisticsSnapshots ??= new(clock, Microsoft.Extensions.Logging.Abstractions.NullLogger<StatisticsSnapshots>.Instance);
     public AdmitCountry AdmitCountry { get; } = new(store, clock);
     public ListCountries ListCountries { get; } = new(store);
     public SignAgreement SignAgreement { get; } = new(store, clock);
@@ -34,12 +36,12 @@ internal class RegistryUseCases(IDocumentStore store, TimeProvider clock, Pseudo
         enrolmentLimit ?? new EnrolmentLimit(EnrolmentSettings.MaxPermitLimit, TimeSpan.FromMinutes(1)), enrolmentTelemetry ?? QuietTelemetry);
     public GetPatient GetPatient { get; } = new(store, clock);
     public ListPatients ListPatients { get; } = new(store, clock);
-    public ChangeConsent ChangeConsent { get; } = new(store, clock);
-    public RecordInfusion RecordInfusion { get; } = new(store, clock);
-    public RecordOutcome RecordOutcome { get; } = new(store, clock);
+    public ChangeConsent ChangeConsent { get; } = new(store, clock, statisticsSnapshots!);
+    public RecordInfusion RecordInfusion { get; } = new(store, clock, statisticsSnapshots!);
+    public RecordOutcome RecordOutcome { get; } = new(store, clock, statisticsSnapshots!);
     public ListAccessLog ListAccessLog { get; } = new(store);
-    public GetStatistics GetStatistics { get; } = new(store, clock);
-    public BuildStatisticsTallies BuildStatisticsTallies { get; } = new(store);
+    public GetStatistics GetStatistics { get; } = new(store, statisticsSnapshots!, clock);
+    public BuildStatisticsTallies BuildStatisticsTallies { get; } = new(store, statisticsSnapshots!);
 }
 
 /// <summary>A meter factory without a container, for telemetry the tests build by hand.</summary>

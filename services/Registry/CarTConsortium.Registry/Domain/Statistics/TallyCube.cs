@@ -1,3 +1,5 @@
+using System.Collections.Concurrent;
+
 namespace CarTConsortium.Registry.Domain.Statistics;
 
 /// <summary>
@@ -6,7 +8,10 @@ namespace CarTConsortium.Registry.Domain.Statistics;
 /// <see cref="StatisticsCube.Build"/> over the cases those tallies count. Suppression needs every
 /// cell's count, which the tallies give at once; the figures are computed only for the cells a request
 /// asks for, each from the tallies of the innermost cells it covers. Its cost grows with the number of
-/// cells and of distinct follow-up days, not with the number of patients.
+/// cells and of distinct follow-up days, not with the number of patients. A cube is never changed once
+/// built, so many requests may share it: each cell as published is computed by the first request that
+/// needs it and kept (<see cref="PublishedSlice"/>). Only the cells asked for are kept, since a shown cell
+/// carries two curves of up to a point per follow-up day.
 /// </summary>
 public sealed class TallyCube
 {
@@ -14,6 +19,7 @@ public sealed class TallyCube
     private readonly Dictionary<CellKey, int> _patients;
     private readonly IReadOnlyDictionary<CellKey, SuppressionReason> _suppression;
     private readonly List<CellKey> _ordered;
+    private readonly ConcurrentDictionary<CellKey, StatisticsCell> _published = new();
 
     private TallyCube(Dictionary<CellKey, CellTally> innermost)
     {
@@ -60,13 +66,35 @@ public sealed class TallyCube
     }
 
     /// <summary>The cells of a request, as <see cref="StatisticsCube.Slice"/> answers it.</summary>
-    public StatisticsSlice Slice(IReadOnlySet<Dimension> groupBy, string? country, string? productId, int? year)
+    public StatisticsSlice Slice(IReadOnlySet<Dimension> groupBy, string? country, string? productId, int? year) =>
+        SliceOf(groupBy, country, productId, year, CellOf);
+
+    /// <summary>The same slice as published (<see cref="StatisticsSlice.Published"/>), its cells computed once per cube.</summary>
+    public StatisticsSlice PublishedSlice(IReadOnlySet<Dimension> groupBy, string? country, string? productId, int? year) =>
+        SliceOf(groupBy, country, productId, year, PublishedCellOf);
+
+    /// <summary>The cells published so far: the ones a newer cube of the same registry computes before its first request.</summary>
+    public IReadOnlyCollection<CellKey> PublishedKeys => [.. _published.Keys];
+
+    /// <summary>Computes ahead the published cells among <paramref name="keys"/> that this cube has.</summary>
+    public void Publish(IEnumerable<CellKey> keys)
+    {
+        ArgumentNullException.ThrowIfNull(keys);
+        foreach (var key in keys.Where(_patients.ContainsKey))
+        {
+            _ = PublishedCellOf(key);
+        }
+    }
+
+    private StatisticsSlice SliceOf(IReadOnlySet<Dimension> groupBy, string? country, string? productId, int? year, Func<CellKey, StatisticsCell> cellOf)
     {
         ArgumentNullException.ThrowIfNull(groupBy);
-        var cells = _ordered.Where(key => StatisticsCube.InSlice(key, groupBy, country, productId, year)).Select(CellOf).ToList();
+        var cells = _ordered.Where(key => StatisticsCube.InSlice(key, groupBy, country, productId, year)).Select(cellOf).ToList();
         var totalKey = new CellKey(country, productId, year);
-        return new StatisticsSlice(cells, _patients.ContainsKey(totalKey) ? CellOf(totalKey) : StatisticsCell.Shown(totalKey, GroupMeasures.None));
+        return new StatisticsSlice(cells, _patients.ContainsKey(totalKey) ? cellOf(totalKey) : StatisticsCell.Shown(totalKey, GroupMeasures.None));
     }
+
+    private StatisticsCell PublishedCellOf(CellKey key) => _published.GetOrAdd(key, cell => CellOf(cell).Published());
 
     private StatisticsCell CellOf(CellKey key)
     {

@@ -4,6 +4,7 @@ using CarTConsortium.BuildingBlocks.Storage;
 using CarTConsortium.Registry.Domain.Patients;
 using CarTConsortium.Registry.Events;
 using CarTConsortium.Registry.Storage;
+using CarTConsortium.Registry.UseCases.Statistics;
 
 namespace CarTConsortium.Registry.UseCases.Patients;
 
@@ -14,7 +15,7 @@ public sealed record ChangeConsentCommand(string Pseudonym, Consents Consents, l
 /// Sets a patient's consents, for the treating institution; an unchanged set changes nothing
 /// and raises nothing.
 /// </summary>
-public sealed class ChangeConsent(IDocumentStore store, TimeProvider clock)
+public sealed class ChangeConsent(IDocumentStore store, TimeProvider clock, StatisticsSnapshots snapshots)
 {
     public async Task<Stored<PatientRecord>> ExecuteAsync(ChangeConsentCommand command, Caller caller, CancellationToken ct)
     {
@@ -31,6 +32,6 @@ public sealed class ChangeConsent(IDocumentStore store, TimeProvider clock)
         {
             return current;
         }
-        return await store.UpdatePatientAsync(current, changed, PatientEvents.ConsentChanged(changed, current.Version + 1), clock, ct);
+        return await store.UpdatePatientAsync(current, changed, PatientEvents.ConsentChanged(changed, current.Version + 1), clock, snapshots, ct);
     }
 }

@@ -51,7 +51,6 @@ public sealed class ListPatients(IDocumentStore store, TimeProvider clock)
         validator.ThrowIfInvalid();
 
         var verified = await store.VerifiedAsync(caller, ct);
-        var careTeam = caller.HasRole(Roles.Clinician) || caller.HasRole(Roles.HospitalCoordinator);
         var country = string.IsNullOrEmpty(countryCode) && string.IsNullOrEmpty(treatingInstitutionId) ? caller.Country : countryCode;
         var filtered = query.WhereKey(PatientKeys.TreatingInstitution, treatingInstitutionId).WhereKey(PatientKeys.Country, country);
         if (reason.Purpose == AccessPurpose.Research)
@@ -59,19 +58,7 @@ public sealed class ListPatients(IDocumentStore store, TimeProvider clock)
             filtered = filtered.WhereKey(PatientKeys.Research, PatientKeys.Yes);
         }
         // The views the caller has that the filters do not rule out, each a query of its own.
-        var views = new List<DocumentQuery>();
-        if (careTeam && verified.Org is { } org && (string.IsNullOrEmpty(treatingInstitutionId) || treatingInstitutionId == org))
-        {
-            views.Add(filtered.WhereKey(PatientKeys.TreatingInstitution, org));
-        }
-        if (careTeam && caller.Country is { } own && (string.IsNullOrEmpty(country) || country == own))
-        {
-            views.Add(filtered.WhereKey(PatientKeys.Country, own).WhereKey(PatientKeys.Active, PatientKeys.Yes));
-        }
-        if (caller.HasRole(Roles.Clinician) || caller.IsConsortiumAdmin)
-        {
-            views.Add(filtered.WhereKey(PatientKeys.Shared, PatientKeys.Yes));
-        }
+        var views = PatientListViews.Of(filtered, verified, treatingInstitutionId, country);
         var page = await QueryUnionAsync(views, query.Limit, ct);
         // The queries selected only what the caller may see; this is the same rule, checked once more.
         var visible = page.Items

@@ -60,7 +60,7 @@ internal static class PatientRecords
     /// </summary>
     /// <param name="key">The client's request id, remembered with <paramref name="createdId"/> in the same commit.</param>
     public static async Task<Stored<PatientRecord>> UpdatePatientAsync(this IDocumentStore store, Stored<PatientRecord> current, PatientRecord changed,
-        IMessage integrationEvent, TimeProvider clock, CancellationToken ct, IdempotencyKey? key = null, string createdId = "")
+        IMessage integrationEvent, TimeProvider clock, StatisticsSnapshots snapshots, CancellationToken ct, IdempotencyKey? key = null, string createdId = "")
     {
         for (var attempt = 1; ; attempt++)
         {
@@ -84,6 +84,7 @@ internal static class PatientRecords
                     await store.AddTalliesDriftedAsync(changes, ct);
                 }
                 await store.CommitAsync(changes, ct);
+                snapshots.Changed();
                 return current with { Version = current.Version + 1, Value = changed };
             }
             catch (Exception e) when (e is ConcurrencyConflictException or DocumentExistsException && attempt < MaxTallyAttempts)

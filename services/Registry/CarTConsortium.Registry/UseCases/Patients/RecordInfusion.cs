@@ -4,6 +4,7 @@ using CarTConsortium.BuildingBlocks.Storage;
 using CarTConsortium.Registry.Domain.Patients;
 using CarTConsortium.Registry.Events;
 using CarTConsortium.Registry.Storage;
+using CarTConsortium.Registry.UseCases.Statistics;
 
 namespace CarTConsortium.Registry.UseCases.Patients;
 
@@ -13,7 +14,7 @@ public sealed record RecordInfusionCommand(string Pseudonym, string ProductId, d
     string? RequestId = null);
 
 /// <summary>Records an infusion of a catalogue product, for a clinician of the treating institution.</summary>
-public sealed class RecordInfusion(IDocumentStore store, TimeProvider clock)
+public sealed class RecordInfusion(IDocumentStore store, TimeProvider clock, StatisticsSnapshots snapshots)
 {
     public Task<Stored<PatientRecord>> ExecuteAsync(RecordInfusionCommand command, Caller caller, CancellationToken ct)
     {
@@ -33,6 +34,6 @@ public sealed class RecordInfusion(IDocumentStore store, TimeProvider clock)
             throw new RuleViolationException($"Product '{command.ProductId}' is not in the consortium's catalogue.");
         }
         var infusion = changed.Infusions.Single(i => i.InfusionId == infusionId);
-        return await store.UpdatePatientAsync(current, changed, PatientEvents.InfusionRecorded(changed, infusion), clock, ct, key, infusionId);
+        return await store.UpdatePatientAsync(current, changed, PatientEvents.InfusionRecorded(changed, infusion), clock, snapshots, ct, key, infusionId);
     }
 }

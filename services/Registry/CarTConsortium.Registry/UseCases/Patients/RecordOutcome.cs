@@ -3,6 +3,7 @@ using CarTConsortium.BuildingBlocks.Security;
 using CarTConsortium.BuildingBlocks.Storage;
 using CarTConsortium.Registry.Domain.Patients;
 using CarTConsortium.Registry.Events;
+using CarTConsortium.Registry.UseCases.Statistics;
 
 namespace CarTConsortium.Registry.UseCases.Patients;
 
@@ -11,7 +12,7 @@ namespace CarTConsortium.Registry.UseCases.Patients;
 public sealed record RecordOutcomeCommand(string Pseudonym, DateParts? OccurredOn, OutcomeReport? Report, string? RequestId = null);
 
 /// <summary>Records one clinical outcome, for a clinician of the treating institution.</summary>
-public sealed class RecordOutcome(IDocumentStore store, TimeProvider clock)
+public sealed class RecordOutcome(IDocumentStore store, TimeProvider clock, StatisticsSnapshots snapshots)
 {
     public Task<Stored<PatientRecord>> ExecuteAsync(RecordOutcomeCommand command, Caller caller, CancellationToken ct)
     {
@@ -29,6 +30,6 @@ public sealed class RecordOutcome(IDocumentStore store, TimeProvider clock)
         var outcomeId = Guid.CreateVersion7(now).ToString();
         var changed = current.Value.RecordOutcome(outcomeId, command.OccurredOn, command.Report, caller.Org!, now);
         var outcome = changed.Outcomes.Single(o => o.OutcomeId == outcomeId);
-        return await store.UpdatePatientAsync(current, changed, PatientEvents.OutcomeRecorded(changed, outcome), clock, ct, key, outcomeId);
+        return await store.UpdatePatientAsync(current, changed, PatientEvents.OutcomeRecorded(changed, outcome), clock, snapshots, ct, key, outcomeId);
     }
 }

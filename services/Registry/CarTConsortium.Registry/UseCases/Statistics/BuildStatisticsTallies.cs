@@ -14,7 +14,7 @@ namespace CarTConsortium.Registry.UseCases.Statistics;
 /// tally document read here, so the build's commit loses the race and starts again; after it, writes
 /// keep the tallies themselves. Nothing to do when they are built already.
 /// </summary>
-public sealed class BuildStatisticsTallies(IDocumentStore store)
+public sealed class BuildStatisticsTallies(IDocumentStore store, StatisticsSnapshots snapshots)
 {
     /// <returns>True when this call built them; false when they were built already.</returns>
     public async Task<bool> ExecuteAsync(CancellationToken ct) =>
@@ -65,6 +65,7 @@ public sealed class BuildStatisticsTallies(IDocumentStore store)
                 ? changes.Insert(RegistryCollections.TallyStates, TallyState.Id, built)
                 : changes.Update(RegistryCollections.TallyStates, state, built);
             await store.CommitAsync(changes, attemptCt);
+            snapshots.Changed();
             return true;
         }, ct);
 }

@@ -22,13 +22,14 @@ public sealed record GetStatisticsResult(StatisticsSlice Slice, DateTimeOffset C
 /// suppression come from all tallies at once, and figures only for the cells the request gets.
 /// </summary>
 /// <remarks>
-/// A request reads the tally documents (cells times shards, however many patients) and never the
-/// records; the figures are the ones <see cref="StatisticsCube.Build"/> gives from the records.
+/// A request reads the state document and answers from the cube of the tally documents that
+/// <see cref="StatisticsSnapshots"/> shares between requests, never the records; the figures are the
+/// ones <see cref="StatisticsCube.Build"/> gives from the records.
 /// Tallies not built yet (a registry just upgraded, or being rebuilt after drifting) are never built here,
 /// where any caller could start a scan of every record: the request is refused, to be retried shortly,
 /// while <see cref="StatisticsTalliesJob"/> builds them.
 /// </remarks>
-public sealed class GetStatistics(IDocumentStore store, TimeProvider clock)
+public sealed class GetStatistics(IDocumentStore store, StatisticsSnapshots snapshots, TimeProvider clock)
 {
     public async Task<GetStatisticsResult> ExecuteAsync(GetStatisticsCommand command, CancellationToken ct)
     {
@@ -53,12 +54,12 @@ public sealed class GetStatistics(IDocumentStore store, TimeProvider clock)
             // FAILED_PRECONDITION: the platform's errors have no UNAVAILABLE; its message tells the caller to retry.
             throw new RuleViolationException("The statistics are being built from the patient records; retry in a few minutes.");
         }
-        // Bounded by cells times shards, not by patients.
-        var shards = await store.QueryAllAsync(RegistryCollections.TallyShards, DocumentQuery.All, ct);
-        var slice = TallyCube.Of(shards.Select(shard => (shard.Value.Cell, shard.Value.Tally))).Slice(command.GroupBy.OfType<Dimension>().ToHashSet(),
+        // Shared with every other request until the tallies change (see StatisticsSnapshots for how old it may be).
+        var cube = await snapshots.CubeAsync(store, ct);
+        var slice = cube.PublishedSlice(command.GroupBy.OfType<Dimension>().ToHashSet(),
             string.IsNullOrEmpty(command.CountryCode) ? null : command.CountryCode,
             string.IsNullOrEmpty(command.ProductId) ? null : command.ProductId,
             command.Year == 0 ? null : command.Year);
-        return new GetStatisticsResult(slice.Published(), clock.GetUtcNow(), [Benchmark.Cibmtr]);
+        return new GetStatisticsResult(slice, clock.GetUtcNow(), [Benchmark.Cibmtr]);
     }
 }
