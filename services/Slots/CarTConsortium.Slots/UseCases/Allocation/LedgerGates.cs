@@ -17,6 +17,9 @@ namespace CarTConsortium.Slots.UseCases.Allocation;
 /// </remarks>
 public sealed class LedgerGates
 {
+    /// <summary>The counter of entries that found a gate taken and queued (meter <see cref="SlotsTelemetry.MeterName"/>).</summary>
+    public const string WaitsName = "slots.ledger_gate_waits";
+
     private readonly Dictionary<string, Gate> _gates = new(StringComparer.Ordinal);
     private readonly AsyncLocal<LedgerPass?> _held = new();
     private readonly Counter<long> _waits;
@@ -25,7 +28,7 @@ public sealed class LedgerGates
     {
         ArgumentNullException.ThrowIfNull(meters);
         _waits = meters.Create(SlotsTelemetry.MeterName)
-            .CreateCounter<long>("slots.ledger_gate_waits", description: "Ledger gates found taken: a decision queued behind another against the same ledger in this process");
+            .CreateCounter<long>(WaitsName, description: "Ledger gates found taken: a decision queued behind another against the same ledger in this process");
     }
 
     /// <summary>Gates that someone holds or waits for now.</summary>
@@ -65,6 +68,7 @@ public sealed class LedgerGates
     {
         try
         {
+            ct.ThrowIfCancellationRequested();
             foreach (var id in pass.LedgerIds)
             {
                 var gate = Join(id);
