@@ -73,6 +73,35 @@ public sealed class CapacityRaceTests
         Assert.All(await Task.WhenAll(refusedPatients.Select(world.ClaimAsync)), Assert.Null);
     }
 
+    [Fact]
+    public async Task Cancellations_and_new_requests_against_one_ledger_at_once_queue_in_one_process_and_leave_its_count_right()
+    {
+        using var world = await SlotsWorld.CreateAsync();
+        var run = await world.PublishAsync(lines: Lines);
+        var held = new List<Stored<Booking>>();
+        for (var i = 0; i < Lines; i++)
+        {
+            held.Add(await world.HoldForNewPatientAsync());
+        }
+        var newcomers = await world.EnrolManyAsync(20, SlotsWorld.OtherHospital);
+        using var retries = CountedHere.ConflictRetries();
+
+        var calls = await AllAtOnce.RunAsync([
+            .. held.Select(b => (Func<Task<string>>)(async () =>
+                (await world.AdvanceAsync(SlotsWorld.Coordinator(SlotsWorld.Hospital), b.Id, BookingStatus.Cancelled)).Value.Status.ToString())),
+            .. newcomers.Select(p => (Func<Task<string>>)(async () =>
+                (await world.RequestAsync(p, SlotsWorld.OtherHospital)).Booking is null ? "waiting" : "held")),
+        ]);
+        var outcomes = await Task.WhenAll(calls);
+
+        Assert.Equal(0, retries.Total);
+        Assert.Equal(Lines, outcomes.Count(o => o == nameof(BookingStatus.Cancelled)));
+        var holding = await world.BookingsAsync(BookingStatus.Held);
+        Assert.Equal(outcomes.Count(o => o == "held"), holding.Count);
+        Assert.InRange(holding.Count, 0, Lines);
+        Assert.Equal(holding.Count, (await world.PlacesAsync(run)).Taken);
+    }
+
     /// <summary>
     /// A run of <see cref="Lines"/> lines, and <see cref="Patients"/> patients' requests for it all at once; the outcomes in
     /// the patients' order. The requests are seen to have overlapped for real (some queued at the ledger's gate), and in

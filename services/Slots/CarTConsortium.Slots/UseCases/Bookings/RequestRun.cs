@@ -46,7 +46,7 @@ public sealed record RequestRunResult(string RequestId, Stored<Booking>? Booking
 /// or the patient joins the waitlist, and why is kept (ExplainAllocation). A hold commits
 /// against the run's <see cref="PeriodLedger"/> and the patient's <see cref="PatientClaim"/>,
 /// and is retried from its reads when it loses that race. Requests in this process queue at the
-/// candidates' <see cref="LedgerGates"/> instead, so only another process can make them lose it.
+/// candidates' <see cref="LedgerGates"/> first, so they do not race each other for a ledger.
 /// </summary>
 public sealed class RequestRun(IDocumentStore store, TimeProvider clock, Allocator allocator, WaitlistQueue waitlist, InstitutionHolds holds,
     LotteryDraws lottery, SlotsTelemetry telemetry, IOptions<SlotsOptions> options, LedgerGates ledgerGates)
