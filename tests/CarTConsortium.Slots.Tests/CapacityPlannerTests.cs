@@ -1,3 +1,4 @@
+using System.Diagnostics.Metrics;
 using CarTConsortium.BuildingBlocks.Errors;
 using CarTConsortium.BuildingBlocks.Eventing;
 using CarTConsortium.BuildingBlocks.Security;
@@ -11,6 +12,7 @@ using CarTConsortium.Slots.Jobs;
 using CarTConsortium.Slots.ReadModels;
 using CarTConsortium.Slots.Storage;
 using CarTConsortium.Slots.UseCases;
+using CarTConsortium.Slots.UseCases.Allocation;
 using CarTConsortium.Slots.UseCases.Runs;
 using CarTConsortium.Storage.Sqlite;
 using CarTConsortium.Testing;
@@ -32,6 +34,7 @@ public sealed class CapacityPlannerTests : IAsyncLifetime
 
     private readonly TemporaryFolder _folder = new("cartc-slots-");
     private readonly FakeTimeProvider _clock = new(new DateTimeOffset(2026, 3, 10, 9, 30, 0, TimeSpan.Zero));
+    private readonly ServiceProvider _metrics = new ServiceCollection().AddMetrics().BuildServiceProvider();
     private readonly SqliteDocumentStore _store;
     private readonly PublishRun _publishRun;
     private readonly GetRun _getRun;
@@ -41,7 +44,8 @@ public sealed class CapacityPlannerTests : IAsyncLifetime
     {
         _store = new SqliteDocumentStore(Path.Combine(_folder, "slots.db"), new OutboxSignal());
         var runs = new RunReads(_store);
-        _publishRun = new PublishRun(_store, _clock, new InstitutionAccess(_store), new PlacesFreed(), new RunReads(_store));
+        _publishRun = new PublishRun(_store, _clock, new InstitutionAccess(_store), new PlacesFreed(), new RunReads(_store),
+            new LedgerGates(_metrics.GetRequiredService<IMeterFactory>()));
         _getRun = new GetRun(runs);
         _listRuns = new ListRuns(_store, runs);
     }
@@ -53,6 +57,7 @@ public sealed class CapacityPlannerTests : IAsyncLifetime
     public ValueTask DisposeAsync()
     {
         _folder.Dispose();
+        _metrics.Dispose();
         return ValueTask.CompletedTask;
     }
 

@@ -70,6 +70,8 @@ public sealed class SlotsModule : IServiceModule
         builder.Services.AddScoped<ReopenRun>();
         builder.Services.AddScoped<GetFairShares>();
         builder.Services.AddScoped<Allocator>();
+        // One per module instance: decisions against a ledger queue here, not in the store.
+        builder.Services.AddSingleton<LedgerGates>();
         builder.Services.AddScoped<BookingReads>();
         builder.Services.AddScoped<BookingPlaces>();
         builder.Services.AddScoped<InstitutionHolds>();

@@ -68,18 +68,27 @@ public sealed class SlotsWorld : IDisposable
         configure?.Invoke(Options);
         Sqlite = new SqliteDocumentStore(DatabasePath, new OutboxSignal());
         Store = new CountingStore(Sqlite);
-        // The use cases built by a container, so that the tests follow their constructors as they change.
-        Services = new ServiceCollection()
+        Services = ServicesOn(Store, Sqlite, Clock, Options, PlacesFreed);
+    }
+
+    /// <summary>
+    /// The use cases of one instance of the module on <paramref name="store"/>, built by a container, so that the tests follow their
+    /// constructors as they change.
+    /// </summary>
+    private static ServiceProvider ServicesOn(IDocumentStore store, ILeaseStore leases, TimeProvider clock, SlotsOptions options, PlacesFreed placesFreed)
+    {
+        return new ServiceCollection()
             .AddLogging()
             .AddMetrics()
-            .AddSingleton<IDocumentStore>(Store)
-            .AddSingleton<TimeProvider>(Clock)
+            .AddSingleton(store)
+            .AddSingleton(clock)
             // The running job works only while it holds its lease in the store, as on every replica.
-            .AddSingleton<ILeaseStore>(Sqlite)
+            .AddSingleton(leases)
             .AddLeases()
-            .AddSingleton(Microsoft.Extensions.Options.Options.Create(Options))
-            .AddSingleton(PlacesFreed)
+            .AddSingleton(Microsoft.Extensions.Options.Options.Create(options))
+            .AddSingleton(placesFreed)
             .AddSingleton<Allocator>()
+            .AddSingleton<LedgerGates>()
             .AddSingleton<InstitutionAccess>()
             .AddSingleton<RunReads>()
             .AddSingleton<RunChange>()
@@ -106,6 +115,18 @@ public sealed class SlotsWorld : IDisposable
             .AddSingleton<OfferFreedPlaces>()
             .AddSingleton<BookingHousekeeping>()
             .BuildServiceProvider(new ServiceProviderOptions { ValidateOnBuild = true, ValidateScopes = true });
+    }
+
+    /// <summary>
+    /// A second instance of the module on the world's file, clock and options, as another process or replica runs it: its own
+    /// connection to the file, its own ledger gates and its own wake-up signal (the caller disposes both).
+    /// </summary>
+    public (ServiceProvider Services, CountingStore Store, PlacesFreed PlacesFreed) AnotherInstance()
+    {
+        var file = new SqliteDocumentStore(DatabasePath, new OutboxSignal());
+        var store = new CountingStore(file);
+        var placesFreed = new PlacesFreed();
+        return (ServicesOn(store, file, Clock, Options, placesFreed), store, placesFreed);
     }
 
     /// <summary>The use cases on the world's store, clock and options.</summary>

@@ -22,7 +22,8 @@ public sealed record AdvanceBookingCommand(string? BookingId, BookingStatus? To,
 /// Confirmation checks the rules again; a step that ends the booking frees what it held; a
 /// failed manufacturing run puts the patient first in line for a re-run.
 /// </summary>
-public sealed class AdvanceBooking(IDocumentStore store, TimeProvider clock, Allocator allocator, BookingReads bookings, BookingPlaces places, PlacesFreed placesFreed, LotteryDraws lottery)
+public sealed class AdvanceBooking(IDocumentStore store, TimeProvider clock, Allocator allocator, BookingReads bookings, BookingPlaces places, PlacesFreed placesFreed, LotteryDraws lottery,
+    LedgerGates ledgerGates)
 {
     public async Task<BookingView> ExecuteAsync(AdvanceBookingCommand command, Caller caller, CancellationToken ct)
     {
@@ -42,6 +43,10 @@ public sealed class AdvanceBooking(IDocumentStore store, TimeProvider clock, All
             caller.Demand(Booking.MayTake(caller, booking, to.Value, out var why), $"Not allowed: {why}.");
             ExpectedRevision.Require(SlotsCollections.Bookings, current, command.ExpectedRevision);
             var next = booking.Advance(to.Value, caller, note, now);
+            // Only a cancellation gives a place back; the other steps leave the ledger as it is.
+            using var gate = next.Status == BookingStatus.Cancelled && !booking.IsManufactured
+                ? await ledgerGates.EnterAsync(PeriodLedger.IdOf(booking.SiteId, booking.RunStart), attemptCt)
+                : null;
             var changes = new ChangeSet().Update(SlotsCollections.Bookings, current, next);
             var detail = $"{booking.BookingId} is {Booking.Words(next.Status)}" + (string.IsNullOrWhiteSpace(note) ? "." : $": {note.Trim()}");
             switch (next.Status)

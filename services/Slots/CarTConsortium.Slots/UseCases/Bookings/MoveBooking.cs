@@ -15,7 +15,8 @@ namespace CarTConsortium.Slots.UseCases.Bookings;
 public sealed record MoveBookingCommand(string? BookingId, string? ToCapacityId, long ExpectedRevision, string? Note = null);
 
 /// <summary>A site (or an admin) moves a booking to another run of the product at the site; the hospital is told (BookingChanged).</summary>
-public sealed class MoveBooking(IDocumentStore store, TimeProvider clock, Allocator allocator, BookingReads bookings, BookingPlaces places, PlacesFreed placesFreed)
+public sealed class MoveBooking(IDocumentStore store, TimeProvider clock, Allocator allocator, BookingReads bookings, BookingPlaces places, PlacesFreed placesFreed,
+    LedgerGates ledgerGates)
 {
     public async Task<BookingView> ExecuteAsync(MoveBookingCommand command, Caller caller, CancellationToken ct)
     {
@@ -35,6 +36,9 @@ public sealed class MoveBooking(IDocumentStore store, TimeProvider clock, Alloca
             var target = await store.FindAsync(SlotsCollections.Runs, command.ToCapacityId!, attemptCt)
                 ?? throw new NotFoundException($"No capacity '{command.ToCapacityId}' is published.");
             var moved = booking.MoveTo(target.Value, caller, command.Note, now);
+            // The ledgers the place leaves and joins (one, within a month), entered before either is read.
+            using var gates = await ledgerGates.EnterAsync(
+                [PeriodLedger.IdOf(booking.SiteId, booking.RunStart), PeriodLedger.IdOf(target.Value.SiteId, target.Value.RunStart)], attemptCt);
             var request = await bookings.RunRequestOfAsync(booking, attemptCt);
             // Fair shares are not weighed again: a move is the site's decision within its own capacity.
             var decision = (await allocator.WeighAsync(request, [target], today, attemptCt, new FairnessOptions())).Single();

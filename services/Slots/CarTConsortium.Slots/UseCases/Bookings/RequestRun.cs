@@ -45,10 +45,11 @@ public sealed record RequestRunResult(string RequestId, Stored<Booking>? Booking
 /// A hospital asks for a run for its patient: the earliest run that meets every rule is held,
 /// or the patient joins the waitlist, and why is kept (ExplainAllocation). A hold commits
 /// against the run's <see cref="PeriodLedger"/> and the patient's <see cref="PatientClaim"/>,
-/// and is retried from its reads when it loses that race.
+/// and is retried from its reads when it loses that race. Requests in this process queue at the
+/// candidates' <see cref="LedgerGates"/> first, so they do not race each other for a ledger.
 /// </summary>
 public sealed class RequestRun(IDocumentStore store, TimeProvider clock, Allocator allocator, WaitlistQueue waitlist, InstitutionHolds holds,
-    LotteryDraws lottery, SlotsTelemetry telemetry, IOptions<SlotsOptions> options)
+    LotteryDraws lottery, SlotsTelemetry telemetry, IOptions<SlotsOptions> options, LedgerGates ledgerGates)
 {
     public async Task<RequestRunResult> ExecuteAsync(RequestRunCommand command, Caller caller, CancellationToken ct)
     {
@@ -82,6 +83,9 @@ public sealed class RequestRun(IDocumentStore store, TimeProvider clock, Allocat
         {
             var now = clock.GetUtcNow();
             var today = ManufacturingRun.Today(now);
+            // Runs are not the contended document: read first, so the ledgers they count in are known and entered before anything is decided.
+            var candidates = await allocator.CandidatesAsync(request.ProductId, siteId, earliest, latest, today, attemptCt);
+            using var gates = await ledgerGates.EnterAsync(candidates.Select(c => PeriodLedger.IdOf(c.Value.SiteId, c.Value.RunStart)), attemptCt);
             var claim = await store.FindAsync(SlotsCollections.PatientClaims, patient.Pseudonym, attemptCt);
             if (claim?.Value.ActiveBookingId is { } active)
             {
@@ -93,7 +97,6 @@ public sealed class RequestRun(IDocumentStore store, TimeProvider clock, Allocat
             }
             // The patient's draw for the product, kept from the first request: withdrawing and asking again never draws anew.
             var draw = await lottery.DrawOfAsync(patient.Pseudonym, request.ProductId, attemptCt);
-            var candidates = await allocator.CandidatesAsync(request.ProductId, siteId, earliest, latest, today, attemptCt);
             var weighed = await allocator.WeighAsync(request, candidates, today, attemptCt);
             // Patients already waiting and ranked before this request are owed a place that fits them: freed places go in the waitlist's order.
             var newcomer = new WaitlistEntry(requestId, patient.Pseudonym, treatingCountry, patient.TreatingInstitutionId, request.ProductId, command.Urgency, now, false)

@@ -7,6 +7,7 @@ using CarTConsortium.Slots.Domain.Runs;
 using CarTConsortium.Slots.Events;
 using CarTConsortium.Slots.Jobs;
 using CarTConsortium.Slots.Storage;
+using CarTConsortium.Slots.UseCases.Allocation;
 
 namespace CarTConsortium.Slots.UseCases.Runs;
 
@@ -17,7 +18,8 @@ public sealed record PublishRunCommand(string SiteId, string ProductId, DatePart
     string? RequestId = null);
 
 /// <summary>A site offers a run of a product the registry has registered, and tells the other services through CapacityChanged.</summary>
-public sealed class PublishRun(IDocumentStore store, TimeProvider clock, InstitutionAccess institutions, PlacesFreed placesFreed, RunReads runs)
+public sealed class PublishRun(IDocumentStore store, TimeProvider clock, InstitutionAccess institutions, PlacesFreed placesFreed, RunReads runs,
+    LedgerGates ledgerGates)
 {
     public async Task<RunView> ExecuteAsync(PublishRunCommand command, Caller caller, CancellationToken ct)
     {
@@ -37,7 +39,9 @@ public sealed class PublishRun(IDocumentStore store, TimeProvider clock, Institu
         return await ConflictRetry.RunAsync(retryCt => new ValueTask<RunView>(store.OnceAsync(key, clock,
             async (capacityId, replayCt) => await runs.ViewAsync(await runs.FindAsync(capacityId, replayCt), replayCt), async attemptCt =>
         {
-            var ledger = await store.FindAsync(SlotsCollections.PeriodLedgers, PeriodLedger.IdOf(run.SiteId, run.RunStart), attemptCt);
+            var ledgerId = PeriodLedger.IdOf(run.SiteId, run.RunStart);
+            using var gate = await ledgerGates.EnterAsync(ledgerId, attemptCt);
+            var ledger = await store.FindAsync(SlotsCollections.PeriodLedgers, ledgerId, attemptCt);
             var next = (ledger?.Value ?? PeriodLedger.Empty(run.SiteId, run.RunStart)).WithRun(run.CapacityId, run.Lines, open: true, run.ApheresisCutoff);
             var stored = Stored.Inserted(run.CapacityId, run);
             var changes = new ChangeSet().Insert(SlotsCollections.Runs, run.CapacityId, run);

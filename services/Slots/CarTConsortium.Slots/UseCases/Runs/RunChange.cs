@@ -7,6 +7,7 @@ using CarTConsortium.Slots.Domain.Runs;
 using CarTConsortium.Slots.Events;
 using CarTConsortium.Slots.Jobs;
 using CarTConsortium.Slots.Storage;
+using CarTConsortium.Slots.UseCases.Allocation;
 
 namespace CarTConsortium.Slots.UseCases.Runs;
 
@@ -14,7 +15,8 @@ namespace CarTConsortium.Slots.UseCases.Runs;
 /// One change of a run by its site (or an admin), committed with the run's ledger so no
 /// booking slips in between: what closing and reopening share.
 /// </summary>
-public sealed class RunChange(IDocumentStore store, TimeProvider clock, RunReads runs, InstitutionAccess institutions, PlacesFreed placesFreed)
+public sealed class RunChange(IDocumentStore store, TimeProvider clock, RunReads runs, InstitutionAccess institutions, PlacesFreed placesFreed,
+    LedgerGates ledgerGates)
 {
     /// <param name="change">The run after the change, from the run as read; may read more (with the token it is given).</param>
     public async Task<RunView> ApplyAsync(Caller caller, string? capacityId, long expectedRevision,
@@ -32,7 +34,9 @@ public sealed class RunChange(IDocumentStore store, TimeProvider clock, RunReads
                 await institutions.SiteOfCallerAsync(caller, current.Value.SiteId, "A manufacturing site changes its own site's capacity only.", attemptCt);
             }
             ExpectedRevision.Require(SlotsCollections.Runs, current, expectedRevision);
-            var ledger = await store.FindAsync(SlotsCollections.PeriodLedgers, PeriodLedger.IdOf(current.Value.SiteId, current.Value.RunStart), attemptCt)
+            var ledgerId = PeriodLedger.IdOf(current.Value.SiteId, current.Value.RunStart);
+            using var gate = await ledgerGates.EnterAsync(ledgerId, attemptCt);
+            var ledger = await store.FindAsync(SlotsCollections.PeriodLedgers, ledgerId, attemptCt)
                 ?? throw new InvalidOperationException($"No ledger for published run {current.Id}.");
             var next = await change(current.Value, attemptCt);
             var nextLedger = ledger.Value.WithRun(next.CapacityId, next.Lines, next.IsOpen, next.ApheresisCutoff);

@@ -1,16 +1,18 @@
 using CarTConsortium.BuildingBlocks.Errors;
 using CarTConsortium.BuildingBlocks.Eventing;
 using CarTConsortium.BuildingBlocks.Storage;
+using CarTConsortium.Slots.Domain.Allocation;
 using CarTConsortium.Slots.Domain.Bookings;
 using CarTConsortium.Slots.Domain.Waitlist;
 using CarTConsortium.Slots.Events;
 using CarTConsortium.Slots.Storage;
+using CarTConsortium.Slots.UseCases.Allocation;
 using CarTConsortium.Slots.UseCases.Bookings;
 
 namespace CarTConsortium.Slots.UseCases.Waitlist;
 
 /// <summary>The platform's own work: lets every hold whose time is up lapse, freeing its place (and closing the offer it was).</summary>
-public sealed class LapseDueHolds(IDocumentStore store, TimeProvider clock, BookingPlaces places)
+public sealed class LapseDueHolds(IDocumentStore store, TimeProvider clock, BookingPlaces places, LedgerGates ledgerGates)
 {
     /// <returns>How many holds lapsed.</returns>
     public async Task<int> ExecuteAsync(CancellationToken ct)
@@ -29,6 +31,7 @@ public sealed class LapseDueHolds(IDocumentStore store, TimeProvider clock, Book
                 {
                     return 0; // Confirmed or cancelled meanwhile.
                 }
+                using var gate = await ledgerGates.EnterAsync(PeriodLedger.IdOf(current.Value.SiteId, current.Value.RunStart), attemptCt);
                 var expired = current.Value.Lapse(now);
                 var changes = new ChangeSet().Update(SlotsCollections.Bookings, current, expired);
                 await places.FreeAsync(expired, changes, attemptCt);

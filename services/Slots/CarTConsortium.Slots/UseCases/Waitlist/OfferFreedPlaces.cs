@@ -1,6 +1,7 @@
 using CarTConsortium.BuildingBlocks.Eventing;
 using CarTConsortium.BuildingBlocks.Security;
 using CarTConsortium.BuildingBlocks.Storage;
+using CarTConsortium.Slots.Domain.Allocation;
 using CarTConsortium.Slots.Domain.Bookings;
 using CarTConsortium.Slots.Domain.Runs;
 using CarTConsortium.Slots.Domain.Waitlist;
@@ -24,7 +25,7 @@ namespace CarTConsortium.Slots.UseCases.Waitlist;
 /// the limit again, and the place goes on to the next entry meanwhile.
 /// </remarks>
 public sealed class OfferFreedPlaces(IDocumentStore store, TimeProvider clock, Allocator allocator, WaitlistQueue queue, InstitutionHolds holds,
-    IOptions<SlotsOptions> options)
+    IOptions<SlotsOptions> options, LedgerGates ledgerGates)
 {
     /// <summary>Who the custody names when the platform offers a run from the waitlist.</summary>
     public static readonly Caller Platform = new("slots:waitlist", Booking.PlatformClientId, null, null, new HashSet<string>());
@@ -60,6 +61,7 @@ public sealed class OfferFreedPlaces(IDocumentStore store, TimeProvider clock, A
             return 0; // Consent withdrawn: nothing is offered; the hospital withdraws the entry.
         }
         var candidates = await allocator.CandidatesAsync(entry.ProductId, entry.SiteId, entry.EarliestStart, entry.LatestStart, today, attemptCt);
+        using var gates = await ledgerGates.EnterAsync(candidates.Select(c => PeriodLedger.IdOf(c.Value.SiteId, c.Value.RunStart)), attemptCt);
         var weighed = await allocator.WeighAsync(request, candidates, today, attemptCt);
         if (weighed.FirstOrDefault(w => w.Decision.Fits) is not { } chosen)
         {
