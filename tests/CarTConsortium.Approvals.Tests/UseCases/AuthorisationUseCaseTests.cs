@@ -235,7 +235,7 @@ public sealed class AuthorisationUseCaseTests : IAsyncLifetime
         await Approved("ncb-cd19-academic", "KZ", Pathway.HospitalExemption, expires: Today.AddDays(40), institutions: ["kz-astana-childrens"]);
         await Record(Admin, "tisagenlecleucel", "UZ", Pathway.Reliance, reference: ema.Id);
 
-        var matrix = await _matrix.ExecuteAsync(new(null, null, null), None);
+        var matrix = (await _matrix.ExecuteAsync(new(null, null, null), None)).Matrix;
         var usage = await _checkUsage.ExecuteAsync(new("tisagenlecleucel", "KZ", 10, " R/R b-all ", "kz-astana-childrens", DateParts.Of(Today)), None);
         var tooOld = await _checkUsage.ExecuteAsync(new("tisagenlecleucel", "KZ", 26, "r/r B-ALL", "kz-astana-childrens", DateParts.Of(Today)), None);
         var elsewhere = await _checkUsage.ExecuteAsync(new("ncb-cd19-academic", "KZ", 10, "r/r B-ALL", "kz-almaty-oncology", DateParts.Of(Today)), None);
@@ -276,7 +276,7 @@ public sealed class AuthorisationUseCaseTests : IAsyncLifetime
         await Approved("tisagenlecleucel", "KZ", Pathway.Reliance, expires: null, reference: ema.Id);
         await Step(Admin, ema, AuthorisationStatus.Suspended, "EMA suspension");
 
-        var matrix = await _matrix.ExecuteAsync(new("tisagenlecleucel", "KZ", null), None);
+        var matrix = (await _matrix.ExecuteAsync(new("tisagenlecleucel", "KZ", null), None)).Matrix;
         var usage = await _checkUsage.ExecuteAsync(new("tisagenlecleucel", "KZ", 10, "r/r B-ALL", "kz-astana-childrens", DateParts.Of(Today)), None);
 
         Assert.False(Assert.Single(matrix.Cells).UsableToday);
@@ -296,7 +296,7 @@ public sealed class AuthorisationUseCaseTests : IAsyncLifetime
         var second = await _list.ExecuteAsync(new(2, first.NextPageToken, null, null, null, null), None);
         var kz = await _list.ExecuteAsync(new(0, null, null, "KZ", null, null), None);
         var compassionate = await _list.ExecuteAsync(new(0, null, null, null, Pathway.CompassionateUse, AuthorisationStatus.Planned), None);
-        var matrix = await _matrix.ExecuteAsync(new(null, "KZ", Pathway.CompassionateUse), None);
+        var matrix = (await _matrix.ExecuteAsync(new(null, "KZ", Pathway.CompassionateUse), None)).Matrix;
 
         Assert.Equal(3, first.Authorisations.Concat(second.Authorisations).Select(a => a.Id).Distinct().Count());
         Assert.Equal("", second.NextPageToken);

@@ -113,6 +113,36 @@ public sealed class RegulatorPageTests : PortalComponentTest
     }
 
     [Fact]
+    public void The_matrix_page_asks_for_a_page_of_products_and_adds_the_next_page_below_when_asked()
+    {
+        var asked = new List<GetMatrixRequest>();
+        Gateway.On<GetMatrixRequest, Matrix>("GetMatrix", request =>
+        {
+            asked.Add(request);
+            var first = request.Page.PageToken.Length == 0;
+            var product = first ? "tisagenlecleucel" : "ncb-cd19-academic";
+            return new Matrix
+            {
+                ProductIds = { product },
+                CountryCodes = { "KZ" },
+                Cells = { new MatrixCell { ProductId = product, CountryCode = "KZ", Entries = { new MatrixEntry { AuthorisationId = $"{product}.KZ", Pathway = Pathway.MarketingAuthorisation } } } },
+                NextPageToken = first ? "after-tisagenlecleucel" : "",
+            };
+        });
+        Gateway.On<CarTConsortium.Contracts.Registry.V1.ListProductsRequest, CarTConsortium.Contracts.Registry.V1.ListProductsResponse>("ListProducts", _ => new());
+        Auth.SetAuthorized("kz.regulatory");
+        Auth.SetClaims(new Claim(PlatformClaims.Country, "KZ"), new Claim(PlatformClaims.Role, Roles.RegulatoryOfficer));
+
+        var page = Render<ApprovalsPage>();
+        page.WaitForElement("[data-testid=matrix-more]").Click();
+        page.WaitForAssertion(() => Assert.Equal(2, page.FindAll("[data-testid=matrix] tbody th").Count));
+
+        Assert.Equal([("", 50), ("after-tisagenlecleucel", 50)], asked.Select(r => (r.Page.PageToken, r.Page.PageSize)));
+        Assert.NotEmpty(page.FindAll("[data-testid=matrix] button[data-authorisation='ncb-cd19-academic.KZ']"));
+        Assert.Empty(page.FindAll("[data-testid=matrix-more]"));
+    }
+
+    [Fact]
     public async Task A_lost_race_reloads_the_authorisation_and_says_what_the_other_change_was()
     {
         var auth = Auth;

@@ -31,7 +31,7 @@ internal static class ApprovalsMapping
         request.AuthorisationId, request.Page?.PageSize ?? 0, request.Page?.PageToken);
 
     public static GetAuthorisationMatrixCommand ToCommand(this Contract.GetMatrixRequest request) => new(
-        request.ProductId, request.CountryCode, EnumOf<Pathway>((int)request.Pathway));
+        request.ProductId, request.CountryCode, EnumOf<Pathway>((int)request.Pathway), request.Page?.PageSize ?? 0, request.Page?.PageToken);
 
     public static CheckUsageCommand ToCommand(this Contract.CheckUsageRequest request) => new(
         request.ProductId, request.CountryCode, request.AgeYears, request.Indication, request.InstitutionId, request.Date.ToDateParts());
@@ -63,13 +63,14 @@ internal static class ApprovalsMapping
         Reason = stored.Value.Reason,
     };
 
-    public static Contract.Matrix ToContract(AuthorisationMatrix matrix) => new()
+    public static Contract.Matrix ToContract(AuthorisationMatrixPage page) => new()
     {
-        ProductIds = { matrix.ProductIds },
-        CountryCodes = { matrix.CountryCodes },
+        NextPageToken = page.NextPageToken,
+        ProductIds = { page.Matrix.ProductIds },
+        CountryCodes = { page.Matrix.CountryCodes },
         Cells =
         {
-            matrix.Cells.Select(c => new Contract.MatrixCell
+            page.Matrix.Cells.Select(c => new Contract.MatrixCell
             {
                 ProductId = c.ProductId,
                 CountryCode = c.CountryCode,

@@ -1,4 +1,5 @@
 using System.Globalization;
+using CarTConsortium.Approvals.Authorisations;
 using CarTConsortium.Approvals.Domain.Authorisations;
 using CarTConsortium.Approvals.ReadModels;
 using CarTConsortium.BuildingBlocks.Storage;
@@ -13,7 +14,8 @@ public static class ApprovalsCollections
         (AuthorisationKeys.ProductId, a => a.ProductId),
         (AuthorisationKeys.Jurisdiction, a => a.Jurisdiction),
         (AuthorisationKeys.Pathway, a => a.Pathway.ToString()),
-        (AuthorisationKeys.Status, a => a.Status.ToString()));
+        (AuthorisationKeys.Status, a => a.Status.ToString()),
+        (AuthorisationKeys.RenewalMonth, AuthorisationKeys.RenewalMonthOf));
 
     /// <summary>By <see cref="HistoryIdOf"/>; filtered by <see cref="AuthorisationKeys.AuthorisationId"/>.</summary>
     public static readonly Collection<AuthorisationChange> History = new("authorisation_history",
@@ -38,4 +40,12 @@ public static class AuthorisationKeys
     public const string Jurisdiction = "jurisdiction";
     public const string Pathway = "pathway";
     public const string Status = "status";
+
+    /// <summary>An approval's expiry month (<c>yyyy-MM</c>), so renewals due read only the months in range; none for other statuses or no expiry.</summary>
+    public const string RenewalMonth = "renewal_month";
+
+    public static string? RenewalMonthOf(Authorisation authorisation) =>
+        AuthorisationStanding.IsApproval(authorisation.Status) && authorisation.ExpiresOn is { } last ? MonthOf(last) : null;
+
+    public static string MonthOf(DateOnly day) => day.ToString("yyyy-MM", CultureInfo.InvariantCulture);
 }

@@ -23,6 +23,16 @@ internal static class AuthorisationReads
             ?? throw new NotFoundException($"No authorisation '{authorisationId}' is tracked.");
     }
 
+    /// <summary>
+    /// Every authorisation of a product in a jurisdiction. Bounded by construction: the id is the
+    /// (product, jurisdiction, pathway) triple, so there is at most one per pathway and one page holds them all.
+    /// </summary>
+    public static async Task<IReadOnlyList<Stored<Authorisation>>> AuthorisationsOfAsync(this IDocumentStore store, string productId, string jurisdiction,
+        CancellationToken ct) =>
+        (await store.QueryAsync(ApprovalsCollections.Authorisations, new DocumentQuery { Limit = DocumentQuery.MaxLimit }
+            .WhereKey(AuthorisationKeys.ProductId, productId).WhereKey(AuthorisationKeys.Jurisdiction, jurisdiction), ct)).Items;
+
+    /// <summary>For the expiry job, not a request path: every authorisation within the filters.</summary>
     public static Task<List<Stored<Authorisation>>> AllAuthorisationsAsync(this IDocumentStore store, DocumentQuery query, CancellationToken ct) =>
         store.QueryAllAsync(ApprovalsCollections.Authorisations, query, ct);
 

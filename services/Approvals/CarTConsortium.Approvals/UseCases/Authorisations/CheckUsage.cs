@@ -38,8 +38,7 @@ public sealed class CheckUsage(IDocumentStore store)
             .Check(await store.FindAsync(ApprovalsCollections.KnownInstitutions, question.InstitutionId, ct) is not null, "institution_id",
                 "is not an institution the registry knows")
             .ThrowIfInvalid();
-        var candidates = await store.AllAuthorisationsAsync(DocumentQuery.All
-            .WhereKey(AuthorisationKeys.ProductId, question.ProductId).WhereKey(AuthorisationKeys.Jurisdiction, question.CountryCode), ct);
+        var candidates = await store.AuthorisationsOfAsync(question.ProductId, question.CountryCode, ct);
         // The rules look references up synchronously: every one the candidates name, loaded first.
         var references = new Dictionary<string, AuthorisationTerms>(StringComparer.Ordinal);
         foreach (var referenceId in candidates.Select(c => c.Value.ReferenceAuthorisationId).OfType<string>().Distinct(StringComparer.Ordinal))

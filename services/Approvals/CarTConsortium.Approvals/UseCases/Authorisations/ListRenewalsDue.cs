@@ -1,4 +1,3 @@
-using CarTConsortium.Approvals.Authorisations;
 using CarTConsortium.Approvals.Domain.Authorisations;
 using CarTConsortium.Approvals.Storage;
 using CarTConsortium.BuildingBlocks.Errors;
@@ -11,11 +10,12 @@ namespace CarTConsortium.Approvals.UseCases.Authorisations;
 /// <param name="PageSize">0 for the default size.</param>
 public sealed record ListRenewalsDueCommand(int WithinDays, string? Jurisdiction = null, int PageSize = 0, string? PageToken = null);
 
-/// <summary>Approvals expiring within the next days (<see cref="Authorisation.IsRenewalDue"/>), in id order (as every list pages), one page at a time.</summary>
+/// <summary>
+/// Approvals expiring within the next days (<see cref="Authorisation.IsRenewalDue"/>), in id order (as every list pages), one page at a time.
+/// Reads only the expiry months in range (<see cref="AuthorisationKeys.RenewalMonth"/>), at most a page and one more of each.
+/// </summary>
 public sealed class ListRenewalsDue(IDocumentStore store, TimeProvider clock)
 {
-    private static readonly AuthorisationStatus[] Approvals = [AuthorisationStatus.Approved, AuthorisationStatus.ConditionallyApproved];
-
     /// <exception cref="InvalidArgumentException">Days out of range; a bad jurisdiction, page size or token.</exception>
     public async Task<AuthorisationPage> ExecuteAsync(ListRenewalsDueCommand command, CancellationToken ct)
     {
@@ -27,15 +27,40 @@ public sealed class ListRenewalsDue(IDocumentStore store, TimeProvider clock)
             .ThrowIfInvalid();
         var today = clock.Today();
         var due = new List<Stored<Authorisation>>();
-        foreach (var status in Approvals)
+        foreach (var month in MonthsBetween(today, today.AddDays(command.WithinDays)))
         {
-            due.AddRange(await store.AllAuthorisationsAsync(DocumentQuery.All
-                .WhereKey(AuthorisationKeys.Status, status.ToString()).WhereKey(AuthorisationKeys.Jurisdiction, command.Jurisdiction), ct));
+            due.AddRange(await DueInMonthAsync(documents.WhereKey(AuthorisationKeys.RenewalMonth, month).WhereKey(AuthorisationKeys.Jurisdiction, command.Jurisdiction),
+                a => a.IsRenewalDue(today, command.WithinDays), ct));
         }
-        // Few authorisations are approved at once (products x countries): filtered and paged here, by id as every list is.
-        var ordered = due.Where(a => a.Value.IsRenewalDue(today, command.WithinDays) && (documents.AfterId is null || string.CompareOrdinal(a.Id, documents.AfterId) > 0))
-            .OrderBy(a => a.Id, StringComparer.Ordinal).ToList();
+        // Each month gave its first page-and-one due after the token, so the first page-and-one of them all is among these.
+        var ordered = due.OrderBy(a => a.Id, StringComparer.Ordinal).ToList();
         var page = ordered.Take(documents.Limit).ToList();
         return new AuthorisationPage(page, Paging.NextToken(new Page<Authorisation>(page, ordered.Count > page.Count ? page[^1].Id : null)));
+    }
+
+    /// <summary>Up to one more than a page of the month's due approvals, in id order after the token.</summary>
+    private async Task<List<Stored<Authorisation>>> DueInMonthAsync(DocumentQuery query, Func<Authorisation, bool> isDue, CancellationToken ct)
+    {
+        var found = new List<Stored<Authorisation>>();
+        var next = query;
+        while (found.Count <= query.Limit)
+        {
+            var page = await store.QueryAsync(ApprovalsCollections.Authorisations, next, ct);
+            found.AddRange(page.Items.Where(a => isDue(a.Value)));
+            if (page.NextAfterId is null)
+            {
+                break;
+            }
+            next = next with { AfterId = page.NextAfterId };
+        }
+        return found;
+    }
+
+    private static IEnumerable<string> MonthsBetween(DateOnly first, DateOnly last)
+    {
+        for (var month = new DateOnly(first.Year, first.Month, 1); month <= last; month = month.AddMonths(1))
+        {
+            yield return AuthorisationKeys.MonthOf(month);
+        }
     }
 }
