@@ -36,19 +36,10 @@ public sealed class LapsePassedWindows(IDocumentStore store, TimeProvider clock)
     }
 
     /// <summary>The waiting entries that may have lapsed on <paramref name="today"/>, given the day the last complete round reached.</summary>
-    public async Task<List<Stored<WaitlistEntry>>> ReadDueAsync(DateOnly? sweptThrough, DateOnly today, CancellationToken ct)
-    {
-        if (WaitingEntries.ReadsEveryEntry(sweptThrough, today))
-        {
-            return await store.QueryAllAsync(SlotsCollections.Waitlist, DocumentQuery.All.WhereKey(IndexKeys.Status, nameof(WaitlistStatus.Waiting)), ct);
-        }
-        var due = new List<Stored<WaitlistEntry>>();
-        foreach (var day in WaitingEntries.DueDaysToRead(sweptThrough!.Value, today))
-        {
-            due.AddRange(await store.QueryAllAsync(SlotsCollections.Waitlist, DocumentQuery.All.WhereKey(IndexKeys.WaitingDue, day), ct));
-        }
-        return due;
-    }
+    public async Task<List<Stored<WaitlistEntry>>> ReadDueAsync(DateOnly? sweptThrough, DateOnly today, CancellationToken ct) =>
+        WaitingEntries.ReadsEveryEntry(sweptThrough, today)
+            ? await store.QueryAllAsync(SlotsCollections.Waitlist, DocumentQuery.All.WhereKey(IndexKeys.Status, nameof(WaitlistStatus.Waiting)), ct)
+            : await store.QueryBucketsAsync(SlotsCollections.Waitlist, IndexKeys.WaitingDue, WaitingEntries.DueDaysToRead(sweptThrough!.Value, today), ct);
 
     private async ValueTask<int> LapseAsync(string entryId, CancellationToken ct)
     {

@@ -145,12 +145,7 @@ public sealed class WaitlistQueue(IDocumentStore store, Allocator allocator, Ins
         {
             return await WaitingAsync(productId, ct); // Every bucket would be read: one query instead.
         }
-        var entries = new List<Stored<WaitlistEntry>>();
-        foreach (var bucket in WaitingEntries.LatestBucketsToRead(productId, first, today))
-        {
-            entries.AddRange(await store.QueryAllAsync(SlotsCollections.Waitlist, DocumentQuery.All.WhereKey(IndexKeys.WaitingLatest, bucket), ct));
-        }
-        return entries;
+        return await store.QueryBucketsAsync(SlotsCollections.Waitlist, IndexKeys.WaitingLatest, WaitingEntries.LatestBucketsToRead(productId, first, today), ct);
     }
 
     /// <summary>
