@@ -154,9 +154,10 @@ public sealed class WaitlistReadsTests
         }
         foreach (var entry in entries)
         {
-            changes.Insert(SlotsCollections.Waitlist, entry.EntryId, entry)
-                .Insert(SlotsCollections.AllocationDecisions, entry.RequestId, new AllocationDecision(entry.RequestId, entry.Pseudonym, entry.TreatingInstitutionId,
-                    entry.ProductId, entry.JoinedAt, null, entry.EntryId, "Joined the waitlist.", []) { Urgency = entry.Urgency, Country = entry.PatientCountry });
+            var decision = new AllocationDecision(entry.RequestId, entry.Pseudonym, entry.TreatingInstitutionId, entry.ProductId, entry.JoinedAt, null, entry.EntryId,
+                "Joined the waitlist.", [])
+            { Urgency = entry.Urgency, Country = entry.PatientCountry };
+            changes.Insert(SlotsCollections.Waitlist, entry.EntryId, entry).Insert(SlotsCollections.AllocationDecisions, entry.RequestId, decision);
         }
         // One ledger per site and month, every run of it with its places taken.
         foreach (var period in runs.GroupBy(r => PeriodLedger.IdOf(r.Run.SiteId, r.Run.RunStart), StringComparer.Ordinal))

@@ -48,9 +48,10 @@ public sealed class GetUrgencyReport(IDocumentStore store, TimeProvider clock)
         {
             // By month of request: the requests of the span only, however long the history; a page at a time, so
             // what is kept is one count per institution, not every request of the span.
-            var query = (siteId is null
-                ? DocumentQuery.All.WhereKey(IndexKeys.RequestPeriod, Period.Of(month))
-                : DocumentQuery.All.WhereKey(IndexKeys.SiteRequestPeriod, SlotsCollections.SiteRequestPeriodOf(siteId, Period.Of(month)))) with { Limit = DocumentQuery.MaxLimit };
+            var pages = new DocumentQuery { Limit = DocumentQuery.MaxLimit };
+            var query = siteId is null
+                ? pages.WhereKey(IndexKeys.RequestPeriod, Period.Of(month))
+                : pages.WhereKey(IndexKeys.SiteRequestPeriod, SlotsCollections.SiteRequestPeriodOf(siteId, Period.Of(month)));
             do
             {
                 var page = await store.QueryAsync(SlotsCollections.AllocationDecisions, query, ct);
