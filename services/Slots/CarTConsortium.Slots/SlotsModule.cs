@@ -89,6 +89,7 @@ public sealed class SlotsModule : IServiceModule
         builder.Services.AddScoped<WithdrawFromWaitlist>();
         builder.Services.AddScoped<LapseDueHolds>();
         builder.Services.AddScoped<OfferFreedPlaces>();
+        builder.Services.AddScoped<LapsePassedWindows>();
         builder.Services.AddSingleton<BookingHousekeeping>();
         builder.Services.AddHostedService(services => services.GetRequiredService<BookingHousekeeping>());
         builder.Services.AddScoped<SlotsDemoData>();

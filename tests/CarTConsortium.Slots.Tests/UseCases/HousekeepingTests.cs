@@ -1,3 +1,4 @@
+using CarTConsortium.Slots.Domain.Allocation;
 using CarTConsortium.Slots.Domain.Bookings;
 using CarTConsortium.Slots.Domain.Waitlist;
 using CarTConsortium.Slots.Storage;
@@ -83,8 +84,9 @@ public sealed class HousekeepingTests
         var booked = await world.WalkAsync(await world.HoldForNewPatientAsync(), BookingStatus.Confirmed);
         var head = await world.WaitForNewPatientAsync(UrgencyClass.Urgent);
         var second = await world.WaitForNewPatientAsync();
-        // The hospital cancels just as the job, having found no place for the head, turns to the second entry.
-        world.Store.BeforeNextFind(SlotsCollections.Waitlist, second.Id,
+        // The hospital cancels just as the job reads whether the run has a place free (a round reads the waiting entries
+        // only when one has): whichever way the race goes, the place goes to the head, in this round or the next.
+        world.Store.BeforeNextFind(SlotsCollections.PeriodLedgers, PeriodLedger.IdOf(SlotsWorld.Site, SlotsWorld.RunStart),
             () => world.AdvanceAsync(SlotsWorld.Coordinator(SlotsWorld.Hospital), booked.Id, BookingStatus.Cancelled));
 
         await world.OfferFreedPlaces.ExecuteAsync(CancellationToken.None);

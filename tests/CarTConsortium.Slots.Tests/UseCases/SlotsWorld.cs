@@ -113,6 +113,7 @@ public sealed class SlotsWorld : IDisposable
             .AddSingleton<WithdrawFromWaitlist>()
             .AddSingleton<LapseDueHolds>()
             .AddSingleton<OfferFreedPlaces>()
+            .AddSingleton<LapsePassedWindows>()
             .AddSingleton<BookingHousekeeping>()
             .BuildServiceProvider(new ServiceProviderOptions { ValidateOnBuild = true, ValidateScopes = true });
     }

@@ -44,7 +44,11 @@ public static class SlotsCollections
     public static readonly Collection<WaitlistEntry> Waitlist = new("waitlist",
         (IndexKeys.ProductId, e => e.ProductId),
         (IndexKeys.Status, e => e.Status.ToString()),
-        (IndexKeys.TreatingInstitution, e => e.TreatingInstitutionId));
+        (IndexKeys.TreatingInstitution, e => e.TreatingInstitutionId),
+        // Waiting entries only, by product, by product and latest-start month, and by the day their window passes (see WaitingEntries).
+        (IndexKeys.WaitingProduct, WaitingEntries.ProductOf),
+        (IndexKeys.WaitingLatest, WaitingEntries.LatestBucketOf),
+        (IndexKeys.WaitingDue, WaitingEntries.DueDayOf));
 
     /// <summary>One secret seed per lottery period, keyed by the period ("yyyy-MM"): never shown before the period has closed.</summary>
     public static readonly Collection<LotterySeed> LotterySeeds = new("lottery_seeds");
@@ -68,6 +72,9 @@ public static class SlotsCollections
 
     /// <summary>One document, <see cref="HoldSweepMark.Id"/>: the day the last complete round of lapsing holds reached.</summary>
     public static readonly Collection<HoldSweepMark> HoldSweepMarks = new("hold_sweep_marks");
+
+    /// <summary>One document, <see cref="WaitlistSweepMark.Id"/>: the day the last complete round of lapsing waiting entries reached.</summary>
+    public static readonly Collection<WaitlistSweepMark> WaitlistSweepMarks = new("waitlist_sweep_marks");
 
     public static readonly Collection<KnownProduct> KnownProducts = new("known_products");
 
@@ -112,4 +119,7 @@ public static class IndexKeys
     public const string ActiveCapacity = "active_capacity";
     public const string HeldDue = "held_due";
     public const string SiteRequestPeriod = "site_request_period";
+    public const string WaitingProduct = "waiting_product";
+    public const string WaitingLatest = "waiting_latest";
+    public const string WaitingDue = "waiting_due";
 }

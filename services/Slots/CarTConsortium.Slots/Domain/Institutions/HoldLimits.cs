@@ -1,6 +1,9 @@
 namespace CarTConsortium.Slots.Domain.Institutions;
 
-/// <summary>What one institution holds now: places in runs (from the hold until the product is shipped), and of them the holds not yet confirmed.</summary>
+/// <summary>
+/// What one institution holds now: places in runs (from the hold until the product is shipped), and of them the holds not yet confirmed.
+/// Counted no further than <see cref="HoldLimits.MaxActive"/>: an institution over a limit lowered since shows at it.
+/// </summary>
 public sealed record HoldCounts(int Active, int Unconfirmed);
 
 /// <summary>The most one institution may hold at once, so that no hospital hoards the consortium's places.</summary>

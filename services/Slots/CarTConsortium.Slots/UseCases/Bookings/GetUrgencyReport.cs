@@ -43,16 +43,27 @@ public sealed class GetUrgencyReport(IDocumentStore store, TimeProvider clock)
                 "A manufacturing site reads the report of its own site only.");
             siteId = caller.Org;
         }
-        var decisions = new List<AllocationDecision>();
+        var tally = new UrgencyTally();
         for (var month = Period.Start(from); month <= to; month = month.AddMonths(1))
         {
-            // By month of request: the requests of the span only, however long the history.
-            var inMonth = await store.QueryAllAsync(SlotsCollections.AllocationDecisions, siteId is null
-                ? DocumentQuery.All.WhereKey(IndexKeys.RequestPeriod, Period.Of(month))
-                : DocumentQuery.All.WhereKey(IndexKeys.SiteRequestPeriod, SlotsCollections.SiteRequestPeriodOf(siteId, Period.Of(month))), ct);
-            decisions.AddRange(inMonth.Select(d => d.Value).Where(d =>
-                DateOnly.FromDateTime(d.DecidedAt.UtcDateTime) is var day && day >= from && day <= to && (siteId is null || d.SiteId == siteId)));
+            // By month of request: the requests of the span only, however long the history; a page at a time, so
+            // what is kept is one count per institution, not every request of the span.
+            var pages = new DocumentQuery { Limit = DocumentQuery.MaxLimit };
+            var query = siteId is null
+                ? pages.WhereKey(IndexKeys.RequestPeriod, Period.Of(month))
+                : pages.WhereKey(IndexKeys.SiteRequestPeriod, SlotsCollections.SiteRequestPeriodOf(siteId, Period.Of(month)));
+            do
+            {
+                var page = await store.QueryAsync(SlotsCollections.AllocationDecisions, query, ct);
+                foreach (var decision in page.Items.Select(d => d.Value).Where(d =>
+                    DateOnly.FromDateTime(d.DecidedAt.UtcDateTime) is var day && day >= from && day <= to && (siteId is null || d.SiteId == siteId)))
+                {
+                    tally.Add(decision);
+                }
+                query = query with { AfterId = page.NextAfterId };
+            }
+            while (query.AfterId is not null);
         }
-        return new UrgencyReport(from, to, siteId, UrgencyUse.Of(decisions));
+        return new UrgencyReport(from, to, siteId, tally.Uses());
     }
 }

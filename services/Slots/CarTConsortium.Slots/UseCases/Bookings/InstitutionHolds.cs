@@ -25,16 +25,34 @@ public sealed class InstitutionHolds(IDocumentStore store, IOptions<SlotsOptions
     public async Task<InstitutionStanding> ReadAsync(string institutionId, string country, CancellationToken ct)
     {
         var guard = await store.FindAsync(SlotsCollections.InstitutionHoldGuards, institutionId, ct);
+        var limits = options.Value.InstitutionLimits.For(country);
         int active = 0, unconfirmed = 0;
-        foreach (var status in PlaceHolding)
+        // Unconfirmed holds first: they count towards both limits.
+        foreach (var status in PlaceHolding.OrderBy(s => s == BookingStatus.Held ? 0 : 1))
         {
-            // By institution and status: the open bookings only, however long the institution's history.
-            var count = (await store.QueryAllAsync(SlotsCollections.Bookings,
-                DocumentQuery.All.WhereKey(IndexKeys.TreatingInstitution, institutionId).WhereKey(IndexKeys.Status, status.ToString()), ct)).Count;
+            // By institution and status, and no further than the limit: whether one more fits is decided all the same.
+            var count = await CountUpToAsync(DocumentQuery.All.WhereKey(IndexKeys.TreatingInstitution, institutionId).WhereKey(IndexKeys.Status, status.ToString()),
+                limits.MaxActive - active, ct);
             active += count;
             unconfirmed += status == BookingStatus.Held ? count : 0;
         }
-        return new InstitutionStanding(institutionId, country, guard, new HoldCounts(active, unconfirmed), options.Value.InstitutionLimits.For(country));
+        return new InstitutionStanding(institutionId, country, guard, new HoldCounts(active, unconfirmed), limits);
+    }
+
+    private async Task<int> CountUpToAsync(DocumentQuery query, int most, CancellationToken ct)
+    {
+        var count = 0;
+        string? after = null;
+        while (count < most)
+        {
+            var page = await store.QueryAsync(SlotsCollections.Bookings, query with { AfterId = after, Limit = Math.Min(most - count, DocumentQuery.MaxLimit) }, ct);
+            count += page.Items.Count;
+            if ((after = page.NextAfterId) is null)
+            {
+                break;
+            }
+        }
+        return count;
     }
 
     /// <summary>The standing, or FAILED_PRECONDITION naming the limit and the count when one more hold would pass it.</summary>

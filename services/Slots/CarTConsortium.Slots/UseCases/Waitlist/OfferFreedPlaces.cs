@@ -31,22 +31,23 @@ public sealed class OfferFreedPlaces(IDocumentStore store, TimeProvider clock, A
     public static readonly Caller Platform = new("slots:waitlist", Booking.PlatformClientId, null, null, new HashSet<string>());
 
     /// <returns>How many offers were made.</returns>
-    public async Task<int> ExecuteAsync(CancellationToken ct)
+    /// <remarks>Reads only the waiting entries that want a run with a place free (<see cref="WaitlistQueue.TurnsAsync"/>).</remarks>
+    public async Task<int> ExecuteAsync(CancellationToken ct) =>
+        await OfferInTurnAsync(await queue.TurnsAsync(ManufacturingRun.Today(clock.GetUtcNow()), ct), ct);
+
+    /// <summary>Each turn in order: the entry is offered the earliest run that fits it, unless the place is owed to an entry ahead.</summary>
+    /// <returns>How many offers were made.</returns>
+    public async Task<int> OfferInTurnAsync(IEnumerable<WaitlistTurn> turns, CancellationToken ct)
     {
-        var waiting = await store.QueryAllAsync(SlotsCollections.Waitlist, DocumentQuery.All.WhereKey(IndexKeys.Status, nameof(WaitlistStatus.Waiting)), ct);
         var offers = 0;
-        foreach (var product in waiting.GroupBy(e => e.Value.ProductId, StringComparer.Ordinal))
+        foreach (var turn in turns)
         {
-            var ranked = WaitlistOrder.Rank(product.Select(e => e.Value));
-            foreach (var (rankedEntry, position) in ranked.Select((r, i) => (r, i + 1)))
-            {
-                offers += await OfferAsync(rankedEntry.Entry.EntryId, position, [.. ranked.Take(position - 1).Select(r => r.Entry)], ct);
-            }
+            offers += await OfferAsync(turn.Entry.EntryId, turn.PositionAsync, turn.Ahead, ct);
         }
         return offers;
     }
 
-    private async Task<int> OfferAsync(string entryId, int position, IReadOnlyList<WaitlistEntry> ahead, CancellationToken ct) => await ConflictRetry.RunAsync(async attemptCt =>
+    private async Task<int> OfferAsync(string entryId, Func<CancellationToken, Task<int>> positionOf, IReadOnlyList<WaitlistEntry> ahead, CancellationToken ct) => await ConflictRetry.RunAsync(async attemptCt =>
     {
         var now = clock.GetUtcNow();
         var today = ManufacturingRun.Today(now);
@@ -85,6 +86,7 @@ public sealed class OfferFreedPlaces(IDocumentStore store, TimeProvider clock, A
         var booking = NewHold.Of(chosen, request, Platform, now, entry.Urgency, entry.RequestId, entry.EntryId, options.Value.OfferTime,
             entry.EmergencyJustification);
         var offered = entry with { Status = WaitlistStatus.Offered, OfferedBookingId = booking.BookingId };
+        var position = await positionOf(attemptCt);
         var summary = $"Offered from the waitlist (position {position}) on {now:yyyy-MM-dd HH:mm} UTC: run {chosen.Run.Id} at {chosen.Run.Value.SiteId} "
             + $"starting {chosen.Run.Value.RunStart:yyyy-MM-dd}, held until {booking.HoldExpiresAt:yyyy-MM-dd HH:mm} UTC; confirm to accept, cancel to decline.";
         var ledger = chosen.Ledger.Value.Take(chosen.Run.Id, entry.PatientCountry);
