@@ -64,6 +64,8 @@ public sealed partial class SqliteDocumentStore : IKeyBackfill
                 seen = mark;
             }
         }
+        // With the indexes and keys in place, statistics let the planner pick the most selective key index.
+        await _file.WriteAsync(SqliteWriter.Optimize, ct);
         return backfilled;
     }
 

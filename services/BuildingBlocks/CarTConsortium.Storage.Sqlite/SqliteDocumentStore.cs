@@ -52,7 +52,39 @@ public sealed partial class SqliteDocumentStore : IDocumentStore, IOutbox, IInbo
     {
         var limit = Math.Clamp(query.Limit, 1, DocumentQuery.MaxLimit);
         await using var connection = await _file.OpenAsync(ct);
-        await using var command = connection.CreateCommand();
+        await using var command = QueryCommand(connection, collection, query, limit);
+        var items = new List<Stored<T>>();
+        await using var reader = await command.ExecuteReaderAsync(ct);
+        while (await reader.ReadAsync(ct))
+        {
+            items.Add(new Stored<T>(reader.GetString(0), reader.GetInt64(1), collection.Deserialize(reader.GetString(2))));
+        }
+        var hasMore = items.Count > limit;
+        if (hasMore)
+        {
+            items.RemoveAt(items.Count - 1);
+        }
+        return new Page<T>(items, hasMore ? items[^1].Id : null);
+    }
+
+    /// <summary>SQLite's plan for the statement <see cref="QueryAsync{T}"/> runs: which index answers it.</summary>
+    internal async Task<string> ExplainQueryAsync<T>(Collection<T> collection, DocumentQuery query, CancellationToken ct = default) where T : class
+    {
+        await using var connection = await _file.OpenAsync(ct);
+        await using var command = QueryCommand(connection, collection, query, query.Limit);
+        command.CommandText = "EXPLAIN QUERY PLAN " + command.CommandText;
+        var plan = new List<string>();
+        await using var reader = await command.ExecuteReaderAsync(ct);
+        while (await reader.ReadAsync(ct))
+        {
+            plan.Add(reader.GetString(3));
+        }
+        return string.Join("\n", plan);
+    }
+
+    private static SqliteCommand QueryCommand<T>(SqliteConnection connection, Collection<T> collection, DocumentQuery query, int limit) where T : class
+    {
+        var command = connection.CreateCommand();
         var sql = new StringBuilder("SELECT id, version, body FROM documents WHERE collection = $collection");
         command.Parameters.AddWithValue("$collection", collection.Name);
         var index = 0;
@@ -60,6 +92,7 @@ public sealed partial class SqliteDocumentStore : IDocumentStore, IOutbox, IInbo
         {
             if (!collection.HasKey(key))
             {
+                command.Dispose();
                 throw new ArgumentException($"The {collection.Name} collection has no key '{key}'.", nameof(query));
             }
             // Key names are checked against the collection's declared names, so they are safe to inline.
@@ -75,19 +108,7 @@ public sealed partial class SqliteDocumentStore : IDocumentStore, IOutbox, IInbo
         sql.Append(" ORDER BY id LIMIT $limit");
         command.Parameters.AddWithValue("$limit", limit + 1);
         command.CommandText = sql.ToString();
-
-        var items = new List<Stored<T>>();
-        await using var reader = await command.ExecuteReaderAsync(ct);
-        while (await reader.ReadAsync(ct))
-        {
-            items.Add(new Stored<T>(reader.GetString(0), reader.GetInt64(1), collection.Deserialize(reader.GetString(2))));
-        }
-        var hasMore = items.Count > limit;
-        if (hasMore)
-        {
-            items.RemoveAt(items.Count - 1);
-        }
-        return new Page<T>(items, hasMore ? items[^1].Id : null);
+        return command;
     }
 
     public async Task CommitAsync(ChangeSet changes, CancellationToken ct = default)

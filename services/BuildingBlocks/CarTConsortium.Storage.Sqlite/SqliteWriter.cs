@@ -21,6 +21,9 @@ public sealed class SqliteWriter : IDisposable, IAsyncDisposable
     /// <summary>At most this many jobs share one transaction, so one commit never holds callers for long.</summary>
     public const int MaxGroup = 256;
 
+    /// <summary>After this many jobs the writer lets SQLite refresh its planner statistics (see <see cref="Optimize"/>).</summary>
+    public const int OptimizeEvery = 10_000;
+
     private static readonly TimeSpan IdleExit = TimeSpan.FromSeconds(2);
 
     private readonly Func<SqliteConnection> _open;
@@ -33,6 +36,7 @@ public sealed class SqliteWriter : IDisposable, IAsyncDisposable
     private bool _closed;
     private long _transactions;
     private long _jobs;
+    private long _optimizedAt;
 
     /// <param name="open">Opens a connection to the file (the writer's own, taken for each group).</param>
     /// <param name="owner">Who the file belongs to: the metrics' <c>db.namespace</c> tag and the thread's name.</param>
@@ -48,6 +52,18 @@ public sealed class SqliteWriter : IDisposable, IAsyncDisposable
 
     /// <summary>Jobs run so far.</summary>
     public long Jobs => Interlocked.Read(ref _jobs);
+
+    /// <summary>Jobs queued and not yet taken by the writer.</summary>
+    public int QueueLength
+    {
+        get
+        {
+            lock (_gate)
+            {
+                return _queue.Count;
+            }
+        }
+    }
 
     /// <summary>Whether the writer thread is alive now (it ends when idle and when disposed).</summary>
     public bool IsRunning
@@ -76,7 +92,10 @@ public sealed class SqliteWriter : IDisposable, IAsyncDisposable
         var job = new Job<T>(work);
         lock (_gate)
         {
-            ObjectDisposedException.ThrowIf(_closed, this);
+            if (_closed)
+            {
+                throw new ObjectDisposedException(nameof(SqliteWriter), $"The {_owner} database is closed (its app is stopping): the write was not made.");
+            }
             _queue.Enqueue(job);
             if (_thread is null)
             {
@@ -127,6 +146,11 @@ public sealed class SqliteWriter : IDisposable, IAsyncDisposable
                 Run(group);
                 group.Clear();
             }
+            if (Jobs - _optimizedAt >= OptimizeEvery)
+            {
+                _optimizedAt = Jobs;
+                RefreshStatistics();
+            }
         }
     }
 
@@ -166,6 +190,8 @@ public sealed class SqliteWriter : IDisposable, IAsyncDisposable
         try
         {
             using var connection = _open();
+            // Per connection, not per file: every commit of the writer is durable once acknowledged.
+            SqliteFile.Execute(connection, "PRAGMA synchronous = FULL");
             // BEGIN IMMEDIATE: a wait for another process's lock happens here, on this thread.
             using var transaction = connection.BeginTransaction(deferred: false);
             foreach (var job in group)
@@ -203,6 +229,26 @@ public sealed class SqliteWriter : IDisposable, IAsyncDisposable
         foreach (var job in group)
         {
             job.Complete();
+        }
+    }
+
+    /// <summary>
+    /// Gives the query planner statistics where they are missing or stale (a table grew or shrank a lot): without them
+    /// SQLite picks among the key indexes blindly, e.g. a whole country's index instead of one small hospital's.
+    /// 0x10002 = analyse what may benefit, checking every table; SQLite bounds the work (analysis_limit) itself.
+    /// </summary>
+    public static void Optimize(SqliteConnection connection) => SqliteFile.Execute(connection, "PRAGMA optimize = 0x10002");
+
+    private void RefreshStatistics()
+    {
+        try
+        {
+            using var connection = _open();
+            Optimize(connection);
+        }
+        catch (SqliteException)
+        {
+            // Statistics only speed up reads: a refresh that cannot run now (the file busy elsewhere) is tried again later.
         }
     }
 
