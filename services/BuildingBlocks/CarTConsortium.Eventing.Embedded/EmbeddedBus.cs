@@ -26,6 +26,9 @@ public sealed partial class EmbeddedBus : IDisposable
         _clock = clock ?? TimeProvider.System;
     }
 
+    /// <summary>The bus file's one writer (every publish, settlement and prune is a job of it): its group sizes.</summary>
+    public SqliteWriter Writer => _file.Writer;
+
     /// <summary>
     /// Lets publishes through. The host opens the bus once every app on it has
     /// subscribed, so an event published during start-up is not missed by an app that
