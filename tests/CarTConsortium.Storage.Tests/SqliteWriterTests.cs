@@ -195,9 +195,10 @@ public sealed class SqliteWriterTests : IDisposable
         }
 
         await closing.WaitAsync(Patience);
-        Assert.True(taken.IsCompletedSuccessfully);
-        Assert.True(queued.IsCompletedSuccessfully);
         Assert.False(writer.IsRunning);
+        // Both were committed, not refused (their callers resume on the pool, so await them rather than peek).
+        await taken.WaitAsync(Patience);
+        await queued.WaitAsync(Patience);
         using var reopened = new SqliteDocumentStore(DatabasePath, new OutboxSignal(), _owner);
         Assert.NotNull(await reopened.FindAsync(Vials, "queued"));
         Assert.Null(await reopened.FindAsync(Vials, "late"));
