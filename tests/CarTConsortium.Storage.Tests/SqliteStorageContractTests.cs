@@ -15,7 +15,8 @@ public sealed class SqliteStorageContractTests : StorageContractTests, IDisposab
         _folder.Dispose();
     }
 
-    private sealed class SqliteStore(string path) : IStoreUnderTest
+    // Disposable because it owns the store; the suite does not dispose it (the writer's thread ends when idle).
+    private sealed class SqliteStore(string path) : IStoreUnderTest, IDisposable
     {
         private readonly SqliteDocumentStore _store = new(path, new OutboxSignal());
 
@@ -25,5 +26,7 @@ public sealed class SqliteStorageContractTests : StorageContractTests, IDisposab
         public IDeadLetterStore DeadLetters => _store;
 
         public IStoreUnderTest Reopen() => new SqliteStore(path);
+
+        public void Dispose() => _store.Dispose();
     }
 }

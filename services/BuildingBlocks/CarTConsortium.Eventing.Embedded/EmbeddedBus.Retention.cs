@@ -19,36 +19,34 @@ public sealed partial class EmbeddedBus : ITransportRetention
             CREATE TABLE IF NOT EXISTS pruned (subscriber TEXT PRIMARY KEY, before TEXT NOT NULL) WITHOUT ROWID;
             """;
 
-    public async Task<int> PruneDeliveredAsync(DateTimeOffset before, CancellationToken ct = default)
-    {
-        await using var connection = await _file.OpenAsync(ct);
-        await using var transaction = await SqliteFile.BeginWriteAsync(connection, ct);
-        await SqliteFile.ExecuteAsync(connection, """
-            INSERT OR IGNORE INTO served (app)
-                SELECT DISTINCT source FROM messages
-                UNION SELECT DISTINCT subscriber FROM deliveries WHERE state <> 'pending'
-            """, ct);
-        // Candidates: no delivery pending, and every delivery settled before the cutoff (due_at is when it was last due).
-        await SqliteFile.ExecuteAsync(connection, """
-            CREATE TEMP TABLE IF NOT EXISTS prunable (id TEXT PRIMARY KEY);
-            DELETE FROM prunable;
-            INSERT INTO prunable (id)
-                SELECT m.id FROM messages m
-                WHERE NOT EXISTS (SELECT 1 FROM deliveries d WHERE d.message_id = m.id AND (d.state = 'pending' OR d.due_at >= $before))
-                  AND (EXISTS (SELECT 1 FROM deliveries d WHERE d.message_id = m.id) OR m.occurred_at < $before);
-            """, ct, ("$before", Timestamp(before)));
-        // Every pruned delivery was settled before the cutoff: remember, per subscriber, the latest such cutoff.
-        await SqliteFile.ExecuteAsync(connection, """
-            INSERT INTO pruned (subscriber, before)
-                SELECT DISTINCT subscriber, $before FROM deliveries WHERE message_id IN (SELECT id FROM prunable)
-            ON CONFLICT (subscriber) DO UPDATE SET before = MAX(before, excluded.before)
-            """, ct, ("$before", Timestamp(before)));
-        await SqliteFile.ExecuteAsync(connection, "DELETE FROM deliveries WHERE message_id IN (SELECT id FROM prunable)", ct);
-        var pruned = await SqliteFile.ExecuteAsync(connection, "DELETE FROM messages WHERE id IN (SELECT id FROM prunable)", ct);
-        await SqliteFile.ExecuteAsync(connection, "DROP TABLE prunable", ct);
-        await transaction.CommitAsync(ct);
-        return pruned;
-    }
+    public Task<int> PruneDeliveredAsync(DateTimeOffset before, CancellationToken ct = default) =>
+        _file.WriteAsync(connection =>
+        {
+            SqliteFile.Execute(connection, """
+                INSERT OR IGNORE INTO served (app)
+                    SELECT DISTINCT source FROM messages
+                    UNION SELECT DISTINCT subscriber FROM deliveries WHERE state <> 'pending'
+                """);
+            // Candidates: no delivery pending, and every delivery settled before the cutoff (due_at is when it was last due).
+            SqliteFile.Execute(connection, """
+                CREATE TEMP TABLE IF NOT EXISTS prunable (id TEXT PRIMARY KEY);
+                DELETE FROM prunable;
+                INSERT INTO prunable (id)
+                    SELECT m.id FROM messages m
+                    WHERE NOT EXISTS (SELECT 1 FROM deliveries d WHERE d.message_id = m.id AND (d.state = 'pending' OR d.due_at >= $before))
+                      AND (EXISTS (SELECT 1 FROM deliveries d WHERE d.message_id = m.id) OR m.occurred_at < $before);
+                """, ("$before", Timestamp(before)));
+            // Every pruned delivery was settled before the cutoff: remember, per subscriber, the latest such cutoff.
+            SqliteFile.Execute(connection, """
+                INSERT INTO pruned (subscriber, before)
+                    SELECT DISTINCT subscriber, $before FROM deliveries WHERE message_id IN (SELECT id FROM prunable)
+                ON CONFLICT (subscriber) DO UPDATE SET before = MAX(before, excluded.before)
+                """, ("$before", Timestamp(before)));
+            SqliteFile.Execute(connection, "DELETE FROM deliveries WHERE message_id IN (SELECT id FROM prunable)");
+            var pruned = SqliteFile.Execute(connection, "DELETE FROM messages WHERE id IN (SELECT id FROM prunable)");
+            SqliteFile.Execute(connection, "DROP TABLE prunable");
+            return pruned;
+        }, ct);
 
     /// <summary>
     /// The latest cutoff before which deliveries to <paramref name="subscriber"/> were pruned, or null when

@@ -26,6 +26,9 @@ public sealed partial class EmbeddedBus : IDisposable
         _clock = clock ?? TimeProvider.System;
     }
 
+    /// <summary>The bus file's one writer (every publish, settlement and prune is a job of it): its group sizes.</summary>
+    public SqliteWriter Writer => _file.Writer;
+
     /// <summary>
     /// Lets publishes through. The host opens the bus once every app on it has
     /// subscribed, so an event published during start-up is not missed by an app that
@@ -34,17 +37,15 @@ public sealed partial class EmbeddedBus : IDisposable
     public void Open() => _opened.TrySetResult();
 
     /// <summary>Records durable subscriptions of <paramref name="subscriber"/> to <paramref name="topics"/>.</summary>
-    public async Task SubscribeAsync(string subscriber, IEnumerable<string> topics, CancellationToken ct = default)
-    {
-        await using var connection = await _file.OpenAsync(ct);
-        await using var transaction = await SqliteFile.BeginWriteAsync(connection, ct);
-        foreach (var topic in topics)
+    public Task SubscribeAsync(string subscriber, IEnumerable<string> topics, CancellationToken ct = default) =>
+        _file.WriteAsync(connection =>
         {
-            await SqliteFile.ExecuteAsync(connection, "INSERT OR IGNORE INTO subscriptions (subscriber, topic) VALUES ($subscriber, $topic)", ct,
-                ("$subscriber", subscriber), ("$topic", topic));
-        }
-        await transaction.CommitAsync(ct);
-    }
+            foreach (var topic in topics)
+            {
+                SqliteFile.Execute(connection, "INSERT OR IGNORE INTO subscriptions (subscriber, topic) VALUES ($subscriber, $topic)",
+                    ("$subscriber", subscriber), ("$topic", topic));
+            }
+        }, ct);
 
     /// <summary>
     /// Stores the event and one delivery per subscription of its topic, then returns: the
@@ -54,43 +55,43 @@ public sealed partial class EmbeddedBus : IDisposable
     public async Task PublishAsync(EventEnvelope envelope, CancellationToken ct = default)
     {
         await _opened.Task.WaitAsync(ct);
-        List<string> subscribers = [];
-        await using (var connection = await _file.OpenAsync(ct))
-        await using (var transaction = await SqliteFile.BeginWriteAsync(connection, ct))
-        {
-            try
-            {
-                await SqliteFile.ExecuteAsync(connection,
-                    "INSERT INTO messages (id, topic, source, occurred_at, payload, trace_parent) VALUES ($id, $topic, $source, $at, $payload, $trace)", ct,
-                    ("$id", envelope.Id), ("$topic", envelope.Topic), ("$source", envelope.Source),
-                    ("$at", envelope.OccurredAt.ToString("O")), ("$payload", envelope.Payload), ("$trace", envelope.TraceParent));
-            }
-            catch (SqliteException e) when (e.SqliteErrorCode == SqliteFile.ConstraintViolation)
-            {
-                return;
-            }
-            await using (var command = connection.CreateCommand())
-            {
-                command.CommandText = "SELECT subscriber FROM subscriptions WHERE topic = $topic";
-                command.Parameters.AddWithValue("$topic", envelope.Topic);
-                await using var reader = await command.ExecuteReaderAsync(ct);
-                while (await reader.ReadAsync(ct))
-                {
-                    subscribers.Add(reader.GetString(0));
-                }
-            }
-            foreach (var subscriber in subscribers)
-            {
-                await SqliteFile.ExecuteAsync(connection,
-                    "INSERT INTO deliveries (subscriber, message_id, attempts, due_at, state) VALUES ($subscriber, $id, 0, $due, 'pending')", ct,
-                    ("$subscriber", subscriber), ("$id", envelope.Id), ("$due", Timestamp(_clock.GetUtcNow())));
-            }
-            await transaction.CommitAsync(ct);
-        }
+        var subscribers = await _file.WriteAsync(connection => Publish(connection, envelope), ct);
+        // Only after the commit: a woken subscriber must find its delivery.
         foreach (var subscriber in subscribers)
         {
             Wake(subscriber);
         }
+    }
+
+    private List<string> Publish(SqliteConnection connection, EventEnvelope envelope)
+    {
+        List<string> subscribers = [];
+        try
+        {
+            SqliteFile.Execute(connection,
+                "INSERT INTO messages (id, topic, source, occurred_at, payload, trace_parent) VALUES ($id, $topic, $source, $at, $payload, $trace)",
+                ("$id", envelope.Id), ("$topic", envelope.Topic), ("$source", envelope.Source),
+                ("$at", envelope.OccurredAt.ToString("O")), ("$payload", envelope.Payload), ("$trace", envelope.TraceParent));
+        }
+        catch (SqliteException e) when (e.SqliteErrorCode == SqliteFile.ConstraintViolation)
+        {
+            return subscribers;
+        }
+        using (var command = SqliteFile.Command(connection, "SELECT subscriber FROM subscriptions WHERE topic = $topic", ("$topic", envelope.Topic)))
+        using (var reader = command.ExecuteReader())
+        {
+            while (reader.Read())
+            {
+                subscribers.Add(reader.GetString(0));
+            }
+        }
+        foreach (var subscriber in subscribers)
+        {
+            SqliteFile.Execute(connection,
+                "INSERT INTO deliveries (subscriber, message_id, attempts, due_at, state) VALUES ($subscriber, $id, 0, $due, 'pending')",
+                ("$subscriber", subscriber), ("$id", envelope.Id), ("$due", Timestamp(_clock.GetUtcNow())));
+        }
+        return subscribers;
     }
 
     /// <summary>The subscriber's pending deliveries that are due now, oldest first.</summary>
@@ -124,22 +125,19 @@ public sealed partial class EmbeddedBus : IDisposable
         TimeOfAsync("SELECT MIN(due_at) FROM deliveries WHERE subscriber = $subscriber AND state = 'pending'", subscriber, ct);
 
     /// <summary>Settles a delivery as its subscriber's dispatcher decided.</summary>
-    public async Task SettleAsync(Delivery delivery, DeliveryOutcome outcome, TimeSpan retryDelay, CancellationToken ct = default)
-    {
-        await using var connection = await _file.OpenAsync(ct);
-        _ = outcome switch
+    public Task SettleAsync(Delivery delivery, DeliveryOutcome outcome, TimeSpan retryDelay, CancellationToken ct = default) =>
+        _file.WriteAsync(connection => outcome switch
         {
-            DeliveryOutcome.Success => await SqliteFile.ExecuteAsync(connection,
-                "UPDATE deliveries SET state = 'done', attempts = $attempts WHERE seq = $seq", ct,
+            DeliveryOutcome.Success => SqliteFile.Execute(connection,
+                "UPDATE deliveries SET state = 'done', attempts = $attempts WHERE seq = $seq",
                 ("$attempts", delivery.Attempt), ("$seq", delivery.Seq)),
-            DeliveryOutcome.Drop => await SqliteFile.ExecuteAsync(connection,
-                "UPDATE deliveries SET state = 'dropped', attempts = $attempts WHERE seq = $seq", ct,
+            DeliveryOutcome.Drop => SqliteFile.Execute(connection,
+                "UPDATE deliveries SET state = 'dropped', attempts = $attempts WHERE seq = $seq",
                 ("$attempts", delivery.Attempt), ("$seq", delivery.Seq)),
-            _ => await SqliteFile.ExecuteAsync(connection,
-                "UPDATE deliveries SET attempts = $attempts, due_at = $due WHERE seq = $seq", ct,
+            _ => SqliteFile.Execute(connection,
+                "UPDATE deliveries SET attempts = $attempts, due_at = $due WHERE seq = $seq",
                 ("$attempts", delivery.Attempt), ("$due", Timestamp(_clock.GetUtcNow() + retryDelay)), ("$seq", delivery.Seq)),
-        };
-    }
+        }, ct);
 
     /// <summary>
     /// Whether <paramref name="app"/> has had data: it published an event, or an event was delivered to
@@ -166,13 +164,9 @@ public sealed partial class EmbeddedBus : IDisposable
     /// </summary>
     public async Task<int> ReplayAsync(string subscriber, CancellationToken ct = default)
     {
-        int replayed;
-        await using (var connection = await _file.OpenAsync(ct))
-        {
-            replayed = await SqliteFile.ExecuteAsync(connection,
-                "UPDATE deliveries SET state = 'pending', attempts = 0, due_at = $now WHERE subscriber = $subscriber AND state <> 'pending'", ct,
-                ("$subscriber", subscriber), ("$now", Timestamp(_clock.GetUtcNow())));
-        }
+        var replayed = await _file.WriteAsync(connection => SqliteFile.Execute(connection,
+            "UPDATE deliveries SET state = 'pending', attempts = 0, due_at = $now WHERE subscriber = $subscriber AND state <> 'pending'",
+            ("$subscriber", subscriber), ("$now", Timestamp(_clock.GetUtcNow()))), ct);
         Wake(subscriber);
         return replayed;
     }
@@ -181,8 +175,10 @@ public sealed partial class EmbeddedBus : IDisposable
     public Task<bool> WaitForDeliveryAsync(string subscriber, TimeSpan timeout, CancellationToken ct) =>
         WakeUp(subscriber).WaitAsync(timeout, ct);
 
+    /// <summary>Commits what is queued for the bus's writer and ends its thread.</summary>
     public void Dispose()
     {
+        _file.Dispose();
         foreach (var wakeUp in _wakeUps.Values)
         {
             wakeUp.Dispose();

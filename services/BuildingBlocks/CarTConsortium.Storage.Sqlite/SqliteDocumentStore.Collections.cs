@@ -41,17 +41,16 @@ public sealed partial class SqliteDocumentStore : IKeyBackfill
             {
                 continue;
             }
-            await using (var connection = await _file.OpenAsync(ct))
+            await _file.WriteAsync(connection =>
             {
                 foreach (var key in collection.KeyNames)
                 {
-                    await SqliteFile.ExecuteAsync(connection,
-                        $"CREATE INDEX IF NOT EXISTS documents_by_{key} ON documents (json_extract(keys, '$.{key}'))", ct);
+                    CreateKeyIndex(connection, key);
                 }
                 // Collection first: the back-fill looks up (collection, mark) by equality and pages by id.
-                await SqliteFile.ExecuteAsync(connection,
-                    $"CREATE INDEX IF NOT EXISTS documents_by_keyset ON documents (collection, json_extract(keys, '$.{KeySetMark.Key}'))", ct);
-            }
+                SqliteFile.Execute(connection,
+                    $"CREATE INDEX IF NOT EXISTS documents_by_keyset ON documents (collection, json_extract(keys, '$.{KeySetMark.Key}'))");
+            }, ct);
             // Documents of releases before the mark have none; then each other mark in the collection, found one
             // index seek at a time, so a pass with nothing stale reads no document.
             backfilled += await BackfillMarkAsync(collection, stale: null, ct);
@@ -65,6 +64,8 @@ public sealed partial class SqliteDocumentStore : IKeyBackfill
                 seen = mark;
             }
         }
+        // With the indexes and keys in place, statistics let the planner pick the most selective key index.
+        await _file.WriteAsync(SqliteWriter.Optimize, ct);
         return backfilled;
     }
 
@@ -86,7 +87,7 @@ public sealed partial class SqliteDocumentStore : IKeyBackfill
         while (true)
         {
             var batch = new List<(string Id, long Version, string Body, string Keys)>();
-            await using var connection = await _file.OpenAsync(ct);
+            await using (var connection = await _file.OpenAsync(ct))
             await using (var command = connection.CreateCommand())
             {
                 var mark = $"json_extract(keys, '$.{KeySetMark.Key}')";
@@ -113,16 +114,12 @@ public sealed partial class SqliteDocumentStore : IKeyBackfill
                 .ToList();
             if (updates.Count > 0)
             {
-                // The write lock only for a batch that changes something.
-                await using var transaction = await SqliteFile.BeginWriteAsync(connection, ct);
-                foreach (var (id, version, keys, _) in updates)
-                {
+                // A write only for a batch that changes something.
+                rewritten += await _file.WriteAsync(connection => updates.Sum(update =>
                     // Only if still the version read: a concurrent write stored keys of its own.
-                    rewritten += await SqliteFile.ExecuteAsync(connection,
-                        "UPDATE documents SET keys = $keys WHERE collection = $collection AND id = $id AND version = $version", ct,
-                        ("$keys", keys), ("$collection", collection.Name), ("$id", id), ("$version", version));
-                }
-                await transaction.CommitAsync(ct);
+                    SqliteFile.Execute(connection,
+                        "UPDATE documents SET keys = $keys WHERE collection = $collection AND id = $id AND version = $version",
+                        ("$keys", update.Keys), ("$collection", collection.Name), ("$id", update.Id), ("$version", update.Version))), ct);
             }
             after = batch[^1].Id;
         }

@@ -37,30 +37,24 @@ public sealed partial class SqliteDocumentStore : IDeliveryAttemptStore, IDeadLe
             FROM dead_letters d LEFT JOIN dead_letter_envelopes e ON e.event_id = d.event_id AND e.consumer = d.consumer
             """;
 
-    public async Task<DeliveryAttempt> RecordAttemptAsync(string consumer, string eventId, DateTimeOffset at, CancellationToken ct = default)
-    {
-        await using var connection = await _file.OpenAsync(ct);
-        await using var command = connection.CreateCommand();
-        // One statement: replicas counting the same event at once each add one.
-        command.CommandText = """
-            INSERT INTO delivery_attempts (consumer, event_id, first_attempt_at, attempts) VALUES ($consumer, $event, $at, 1)
-            ON CONFLICT (consumer, event_id) DO UPDATE SET attempts = attempts + 1
-            RETURNING first_attempt_at, attempts, last_error
-            """;
-        command.Parameters.AddWithValue("$consumer", consumer);
-        command.Parameters.AddWithValue("$event", eventId);
-        command.Parameters.AddWithValue("$at", at.ToString("O"));
-        await using var reader = await command.ExecuteReaderAsync(ct);
-        await reader.ReadAsync(ct);
-        return new DeliveryAttempt(consumer, eventId, Time(reader.GetString(0)), reader.GetInt32(1), reader.IsDBNull(2) ? null : reader.GetString(2));
-    }
+    public Task<DeliveryAttempt> RecordAttemptAsync(string consumer, string eventId, DateTimeOffset at, CancellationToken ct = default) =>
+        _file.WriteAsync(connection =>
+        {
+            // One statement: replicas counting the same event at once each add one.
+            using var command = SqliteFile.Command(connection, """
+                INSERT INTO delivery_attempts (consumer, event_id, first_attempt_at, attempts) VALUES ($consumer, $event, $at, 1)
+                ON CONFLICT (consumer, event_id) DO UPDATE SET attempts = attempts + 1
+                RETURNING first_attempt_at, attempts, last_error
+                """, ("$consumer", consumer), ("$event", eventId), ("$at", at.ToString("O")));
+            using var reader = command.ExecuteReader();
+            reader.Read();
+            return new DeliveryAttempt(consumer, eventId, Time(reader.GetString(0)), reader.GetInt32(1), reader.IsDBNull(2) ? null : reader.GetString(2));
+        }, ct);
 
-    public async Task RecordErrorAsync(string consumer, string eventId, string error, CancellationToken ct = default)
-    {
-        await using var connection = await _file.OpenAsync(ct);
-        await SqliteFile.ExecuteAsync(connection, "UPDATE delivery_attempts SET last_error = $error WHERE consumer = $consumer AND event_id = $event", ct,
-            ("$error", error), ("$consumer", consumer), ("$event", eventId));
-    }
+    public Task RecordErrorAsync(string consumer, string eventId, string error, CancellationToken ct = default) =>
+        _file.WriteAsync(connection => SqliteFile.Execute(connection,
+            "UPDATE delivery_attempts SET last_error = $error WHERE consumer = $consumer AND event_id = $event",
+            ("$error", error), ("$consumer", consumer), ("$event", eventId)), ct);
 
     public async Task<DeliveryAttempt?> FindAttemptAsync(string consumer, string eventId, CancellationToken ct = default)
     {
@@ -75,12 +69,9 @@ public sealed partial class SqliteDocumentStore : IDeliveryAttemptStore, IDeadLe
             : null;
     }
 
-    public async Task ForgetAttemptsAsync(string consumer, string eventId, CancellationToken ct = default)
-    {
-        await using var connection = await _file.OpenAsync(ct);
-        await SqliteFile.ExecuteAsync(connection, "DELETE FROM delivery_attempts WHERE consumer = $consumer AND event_id = $event", ct,
-            ("$consumer", consumer), ("$event", eventId));
-    }
+    public Task ForgetAttemptsAsync(string consumer, string eventId, CancellationToken ct = default) =>
+        _file.WriteAsync(connection => SqliteFile.Execute(connection, "DELETE FROM delivery_attempts WHERE consumer = $consumer AND event_id = $event",
+            ("$consumer", consumer), ("$event", eventId)), ct);
 
     public async Task<DeadLetterPage> ListDeadLettersAsync(DeadLetterQuery query, CancellationToken ct = default)
     {
@@ -138,15 +129,15 @@ public sealed partial class SqliteDocumentStore : IDeliveryAttemptStore, IDeadLe
     // Called inside CommitAsync's transaction, before the handler's writes: a replay that lost to another stops here,
     // not on whichever of its writes collides first. The unique (event_id, consumer) index finds the one letter, and
     // its attempts (the letter's version) tell whether another replay got there first.
-    private static async Task SettleReplayAsync(SqliteConnection connection, ReplayedDeadLetter replay, CancellationToken ct)
+    private static void SettleReplay(SqliteConnection connection, ReplayedDeadLetter replay)
     {
         var (letter, kept) = (replay.Letter, replay.KeptAs);
         var key = new (string, object?)[] { ("$event", letter.EventId), ("$consumer", letter.Consumer) };
         var changed = kept is null
-            ? await SqliteFile.ExecuteAsync(connection, "DELETE FROM dead_letters WHERE event_id = $event AND consumer = $consumer AND attempts = $read", ct,
+            ? SqliteFile.Execute(connection, "DELETE FROM dead_letters WHERE event_id = $event AND consumer = $consumer AND attempts = $read",
                 [.. key, ("$read", letter.Attempts)])
-            : await SqliteFile.ExecuteAsync(connection,
-                "UPDATE dead_letters SET reason = $reason, attempts = $attempts, dead_lettered_at = $at WHERE event_id = $event AND consumer = $consumer AND attempts = $read", ct,
+            : SqliteFile.Execute(connection,
+                "UPDATE dead_letters SET reason = $reason, attempts = $attempts, dead_lettered_at = $at WHERE event_id = $event AND consumer = $consumer AND attempts = $read",
                 [.. key, ("$read", letter.Attempts), ("$reason", kept.Reason), ("$attempts", kept.Attempts), ("$at", kept.DeadLetteredAt.ToString("O"))]);
         if (changed == 0)
         {
@@ -154,25 +145,25 @@ public sealed partial class SqliteDocumentStore : IDeliveryAttemptStore, IDeadLe
         }
         if (kept is null)
         {
-            await SqliteFile.ExecuteAsync(connection, "DELETE FROM dead_letter_envelopes WHERE event_id = $event AND consumer = $consumer", ct, key);
+            SqliteFile.Execute(connection, "DELETE FROM dead_letter_envelopes WHERE event_id = $event AND consumer = $consumer", key);
         }
-        await SqliteFile.ExecuteAsync(connection, "DELETE FROM delivery_attempts WHERE event_id = $event AND consumer = $consumer", ct, key);
+        SqliteFile.Execute(connection, "DELETE FROM delivery_attempts WHERE event_id = $event AND consumer = $consumer", key);
         // The dead-lettering's mark stays (redeliveries keep being skipped), dated by the replay so that pruning counts from it;
         // written again if pruning took it.
-        await SqliteFile.ExecuteAsync(connection,
-            "INSERT INTO inbox (consumer, event_id, handled_at) VALUES ($consumer, $event, $handled) ON CONFLICT (consumer, event_id) DO UPDATE SET handled_at = excluded.handled_at", ct,
+        SqliteFile.Execute(connection,
+            "INSERT INTO inbox (consumer, event_id, handled_at) VALUES ($consumer, $event, $handled) ON CONFLICT (consumer, event_id) DO UPDATE SET handled_at = excluded.handled_at",
             [.. key, ("$handled", replay.At.ToString("O"))]);
     }
 
     // Called inside CommitAsync's transaction.
-    private static async Task InsertDeadLetterAsync(SqliteConnection connection, DeadLetter dead, CancellationToken ct)
+    private static void InsertDeadLetter(SqliteConnection connection, DeadLetter dead)
     {
-        await SqliteFile.ExecuteAsync(connection,
-            "INSERT INTO dead_letters (event_id, consumer, topic, payload, reason, attempts, dead_lettered_at) VALUES ($id, $consumer, $topic, $payload, $reason, $attempts, $at)", ct,
+        SqliteFile.Execute(connection,
+            "INSERT INTO dead_letters (event_id, consumer, topic, payload, reason, attempts, dead_lettered_at) VALUES ($id, $consumer, $topic, $payload, $reason, $attempts, $at)",
             ("$id", dead.EventId), ("$consumer", dead.Consumer), ("$topic", dead.Topic), ("$payload", dead.Payload),
             ("$reason", dead.Reason), ("$attempts", dead.Attempts), ("$at", dead.DeadLetteredAt.ToString("O")));
-        await SqliteFile.ExecuteAsync(connection,
-            "INSERT OR REPLACE INTO dead_letter_envelopes (event_id, consumer, source, occurred_at, trace_parent, first_attempt_at) VALUES ($id, $consumer, $source, $occurred, $trace, $first)", ct,
+        SqliteFile.Execute(connection,
+            "INSERT OR REPLACE INTO dead_letter_envelopes (event_id, consumer, source, occurred_at, trace_parent, first_attempt_at) VALUES ($id, $consumer, $source, $occurred, $trace, $first)",
             ("$id", dead.EventId), ("$consumer", dead.Consumer), ("$source", dead.Source), ("$occurred", dead.OccurredAt?.ToString("O")),
             ("$trace", dead.TraceParent), ("$first", dead.FirstAttemptAt?.ToString("O")));
     }

@@ -1,5 +1,6 @@
 using System.Text.RegularExpressions;
 using CarTConsortium.BuildingBlocks.Storage;
+using Microsoft.Data.Sqlite;
 
 namespace CarTConsortium.Storage.Sqlite;
 
@@ -19,10 +20,11 @@ public sealed partial class SqliteDocumentStore : IKeyIndexes
         {
             throw new ArgumentException($"The {collection.Name} collection has no key '{key}' to index.", nameof(key));
         }
-        await using var connection = await _file.OpenAsync(ct);
-        await SqliteFile.ExecuteAsync(connection,
-            $"CREATE INDEX IF NOT EXISTS documents_by_{key} ON documents (json_extract(keys, '$.{key}'))", ct);
+        await _file.WriteAsync(connection => CreateKeyIndex(connection, key), ct);
     }
+
+    private static void CreateKeyIndex(SqliteConnection connection, string key) =>
+        SqliteFile.Execute(connection, $"CREATE INDEX IF NOT EXISTS documents_by_{key} ON documents (json_extract(keys, '$.{key}'))");
 
     [GeneratedRegex("^[A-Za-z0-9_]{1,64}$")]
     private static partial Regex KeyName();

@@ -18,17 +18,14 @@ public sealed partial class SqliteDocumentStore : IOutboxOperations, IEventReten
             CREATE INDEX IF NOT EXISTS inbox_handled ON inbox (handled_at);
             """;
 
-    public async Task ParkAsync(string messageId, string reason, DateTimeOffset parkedAt, CancellationToken ct = default)
-    {
-        await using var connection = await _file.OpenAsync(ct);
-        await SqliteFile.ExecuteAsync(connection,
+    public Task ParkAsync(string messageId, string reason, DateTimeOffset parkedAt, CancellationToken ct = default) =>
+        _file.WriteAsync(connection => SqliteFile.Execute(connection,
             """
             INSERT INTO outbox_parked (id, reason, parked_at)
             SELECT id, $reason, $at FROM outbox WHERE id = $id AND published_at IS NULL
             ON CONFLICT (id) DO UPDATE SET reason = excluded.reason, parked_at = excluded.parked_at
-            """, ct,
-            ("$id", messageId), ("$reason", reason), ("$at", parkedAt.ToUniversalTime().ToString("O")));
-    }
+            """,
+            ("$id", messageId), ("$reason", reason), ("$at", parkedAt.ToUniversalTime().ToString("O"))), ct);
 
     public async Task<IReadOnlyList<ParkedEvent>> ListParkedAsync(int max, long? afterSeq, CancellationToken ct = default)
     {
@@ -54,8 +51,7 @@ public sealed partial class SqliteDocumentStore : IOutboxOperations, IEventReten
 
     public async Task<bool> RequeueParkedAsync(string messageId, CancellationToken ct = default)
     {
-        await using var connection = await _file.OpenAsync(ct);
-        var requeued = await SqliteFile.ExecuteAsync(connection, "DELETE FROM outbox_parked WHERE id = $id", ct, ("$id", messageId));
+        var requeued = await _file.WriteAsync(connection => SqliteFile.Execute(connection, "DELETE FROM outbox_parked WHERE id = $id", ("$id", messageId)), ct);
         if (requeued > 0)
         {
             _signal.Notify();
@@ -79,10 +75,9 @@ public sealed partial class SqliteDocumentStore : IOutboxOperations, IEventReten
 
     public async Task<int> RepublishSinceAsync(DateTimeOffset since, CancellationToken ct = default)
     {
-        await using var connection = await _file.OpenAsync(ct);
         // published_at is UTC in round-trip form, which orders as text.
-        var republished = await SqliteFile.ExecuteAsync(connection, "UPDATE outbox SET published_at = NULL WHERE published_at >= $since", ct,
-            ("$since", since.ToUniversalTime().ToString("O")));
+        var republished = await _file.WriteAsync(connection => SqliteFile.Execute(connection, "UPDATE outbox SET published_at = NULL WHERE published_at >= $since",
+            ("$since", since.ToUniversalTime().ToString("O"))), ct);
         if (republished > 0)
         {
             _signal.Notify();
@@ -90,19 +85,19 @@ public sealed partial class SqliteDocumentStore : IOutboxOperations, IEventReten
         return republished;
     }
 
-    public async Task<PrunedEvents> PruneAsync(DateTimeOffset before, CancellationToken ct = default)
+    public Task<PrunedEvents> PruneAsync(DateTimeOffset before, CancellationToken ct = default)
     {
         var cutoff = before.ToUniversalTime().ToString("O");
-        await using var connection = await _file.OpenAsync(ct);
-        await using var transaction = await SqliteFile.BeginWriteAsync(connection, ct);
-        var outbox = await SqliteFile.ExecuteAsync(connection, "DELETE FROM outbox WHERE published_at IS NOT NULL AND published_at < $before", ct, ("$before", cutoff));
-        // A mark whose event is still a dead letter stays: without it a redelivery would apply the event, and the
-        // letter's replay would apply it a second time.
-        var inbox = await SqliteFile.ExecuteAsync(connection, """
-            DELETE FROM inbox WHERE handled_at < $before
-              AND NOT EXISTS (SELECT 1 FROM dead_letters d WHERE d.event_id = inbox.event_id AND d.consumer = inbox.consumer)
-            """, ct, ("$before", cutoff));
-        await transaction.CommitAsync(ct);
-        return new PrunedEvents(outbox, inbox);
+        return _file.WriteAsync(connection =>
+        {
+            var outbox = SqliteFile.Execute(connection, "DELETE FROM outbox WHERE published_at IS NOT NULL AND published_at < $before", ("$before", cutoff));
+            // A mark whose event is still a dead letter stays: without it a redelivery would apply the event, and the
+            // letter's replay would apply it a second time.
+            var inbox = SqliteFile.Execute(connection, """
+                DELETE FROM inbox WHERE handled_at < $before
+                  AND NOT EXISTS (SELECT 1 FROM dead_letters d WHERE d.event_id = inbox.event_id AND d.consumer = inbox.consumer)
+                """, ("$before", cutoff));
+            return new PrunedEvents(outbox, inbox);
+        }, ct);
     }
 }

@@ -11,7 +11,7 @@ namespace CarTConsortium.Storage.Sqlite;
 /// verbatim and their query keys in a JSON column beside it; the outbox, inbox and dead
 /// letters are tables in the same file, so one transaction covers a change and its events.
 /// </summary>
-public sealed partial class SqliteDocumentStore : IDocumentStore, IOutbox, IInbox, IDeadLetterStore
+public sealed partial class SqliteDocumentStore : IDocumentStore, IOutbox, IInbox, IDeadLetterStore, IDisposable, IAsyncDisposable
 {
     private readonly SqliteFile _file;
     private readonly OutboxSignal _signal;
@@ -30,6 +30,11 @@ public sealed partial class SqliteDocumentStore : IDocumentStore, IOutbox, IInbo
     /// <summary>The database file and whose it is.</summary>
     public SqliteFile File => _file;
 
+    /// <summary>Commits what is queued for the file's writer and ends its thread; later writes fail.</summary>
+    public void Dispose() => _file.Dispose();
+
+    public ValueTask DisposeAsync() => _file.DisposeAsync();
+
     public async Task<Stored<T>?> FindAsync<T>(Collection<T> collection, string id, CancellationToken ct = default) where T : class
     {
         await using var connection = await _file.OpenAsync(ct);
@@ -47,7 +52,39 @@ public sealed partial class SqliteDocumentStore : IDocumentStore, IOutbox, IInbo
     {
         var limit = Math.Clamp(query.Limit, 1, DocumentQuery.MaxLimit);
         await using var connection = await _file.OpenAsync(ct);
-        await using var command = connection.CreateCommand();
+        await using var command = QueryCommand(connection, collection, query, limit);
+        var items = new List<Stored<T>>();
+        await using var reader = await command.ExecuteReaderAsync(ct);
+        while (await reader.ReadAsync(ct))
+        {
+            items.Add(new Stored<T>(reader.GetString(0), reader.GetInt64(1), collection.Deserialize(reader.GetString(2))));
+        }
+        var hasMore = items.Count > limit;
+        if (hasMore)
+        {
+            items.RemoveAt(items.Count - 1);
+        }
+        return new Page<T>(items, hasMore ? items[^1].Id : null);
+    }
+
+    /// <summary>SQLite's plan for the statement <see cref="QueryAsync{T}"/> runs: which index answers it.</summary>
+    internal async Task<string> ExplainQueryAsync<T>(Collection<T> collection, DocumentQuery query, CancellationToken ct = default) where T : class
+    {
+        await using var connection = await _file.OpenAsync(ct);
+        await using var command = QueryCommand(connection, collection, query, query.Limit);
+        command.CommandText = "EXPLAIN QUERY PLAN " + command.CommandText;
+        var plan = new List<string>();
+        await using var reader = await command.ExecuteReaderAsync(ct);
+        while (await reader.ReadAsync(ct))
+        {
+            plan.Add(reader.GetString(3));
+        }
+        return string.Join("\n", plan);
+    }
+
+    private static SqliteCommand QueryCommand<T>(SqliteConnection connection, Collection<T> collection, DocumentQuery query, int limit) where T : class
+    {
+        var command = connection.CreateCommand();
         var sql = new StringBuilder("SELECT id, version, body FROM documents WHERE collection = $collection");
         command.Parameters.AddWithValue("$collection", collection.Name);
         var index = 0;
@@ -55,6 +92,7 @@ public sealed partial class SqliteDocumentStore : IDocumentStore, IOutbox, IInbo
         {
             if (!collection.HasKey(key))
             {
+                command.Dispose();
                 throw new ArgumentException($"The {collection.Name} collection has no key '{key}'.", nameof(query));
             }
             // Key names are checked against the collection's declared names, so they are safe to inline.
@@ -70,32 +108,29 @@ public sealed partial class SqliteDocumentStore : IDocumentStore, IOutbox, IInbo
         sql.Append(" ORDER BY id LIMIT $limit");
         command.Parameters.AddWithValue("$limit", limit + 1);
         command.CommandText = sql.ToString();
-
-        var items = new List<Stored<T>>();
-        await using var reader = await command.ExecuteReaderAsync(ct);
-        while (await reader.ReadAsync(ct))
-        {
-            items.Add(new Stored<T>(reader.GetString(0), reader.GetInt64(1), collection.Deserialize(reader.GetString(2))));
-        }
-        var hasMore = items.Count > limit;
-        if (hasMore)
-        {
-            items.RemoveAt(items.Count - 1);
-        }
-        return new Page<T>(items, hasMore ? items[^1].Id : null);
+        return command;
     }
 
     public async Task CommitAsync(ChangeSet changes, CancellationToken ct = default)
     {
-        await using var connection = await _file.OpenAsync(ct);
-        await using var transaction = await SqliteFile.BeginWriteAsync(connection, ct);
+        // Queued for the file's writer, which may commit it together with other change sets (each in its savepoint).
+        await _file.WriteAsync(connection => Commit(connection, changes), ct);
+        // Only after the COMMIT: the relay must find the events when it wakes.
+        if (changes.Events.Count > 0)
+        {
+            _signal.Notify();
+        }
+    }
+
+    private void Commit(SqliteConnection connection, ChangeSet changes)
+    {
         // The inbox mark goes first: a repeated delivery then fails as "already handled"
         // rather than on whichever of its writes collides first.
         if (changes.Handled is { } mark)
         {
             try
             {
-                await SqliteFile.ExecuteAsync(connection, "INSERT INTO inbox (consumer, event_id, handled_at) VALUES ($consumer, $event, $at)", ct,
+                SqliteFile.Execute(connection, "INSERT INTO inbox (consumer, event_id, handled_at) VALUES ($consumer, $event, $at)",
                     ("$consumer", mark.Consumer), ("$event", mark.EventId), ("$at", Now()));
             }
             catch (SqliteException e) when (e.SqliteErrorCode == SqliteFile.ConstraintViolation)
@@ -105,27 +140,22 @@ public sealed partial class SqliteDocumentStore : IDocumentStore, IOutbox, IInbo
         }
         if (changes.Replayed is { } replay)
         {
-            await SettleReplayAsync(connection, replay, ct);
+            SettleReplay(connection, replay);
         }
         foreach (var write in changes.Writes)
         {
-            await WriteDocumentAsync(connection, write, ct);
+            WriteDocument(connection, write);
         }
         foreach (var message in changes.Events)
         {
-            await SqliteFile.ExecuteAsync(connection,
-                "INSERT INTO outbox (id, topic, payload, trace_parent, occurred_at) VALUES ($id, $topic, $payload, $trace, $at)", ct,
+            SqliteFile.Execute(connection,
+                "INSERT INTO outbox (id, topic, payload, trace_parent, occurred_at) VALUES ($id, $topic, $payload, $trace, $at)",
                 ("$id", message.Id), ("$topic", message.Topic), ("$payload", message.Payload),
                 ("$trace", message.TraceParent), ("$at", message.OccurredAt.ToString("O")));
         }
         if (changes.DeadLettered is { } dead)
         {
-            await InsertDeadLetterAsync(connection, dead, ct);
-        }
-        await transaction.CommitAsync(ct);
-        if (changes.Events.Count > 0)
-        {
-            _signal.Notify();
+            InsertDeadLetter(connection, dead);
         }
     }
 
@@ -149,12 +179,9 @@ public sealed partial class SqliteDocumentStore : IDocumentStore, IOutbox, IInbo
     // UTC in round-trip form, which orders as text (pruning and RepublishSince compare it so).
     private string Now() => _clock.GetUtcNow().ToUniversalTime().ToString("O", CultureInfo.InvariantCulture);
 
-    public async Task MarkPublishedAsync(string messageId, CancellationToken ct = default)
-    {
-        await using var connection = await _file.OpenAsync(ct);
-        await SqliteFile.ExecuteAsync(connection, "UPDATE outbox SET published_at = $at WHERE id = $id", ct,
-            ("$at", Now()), ("$id", messageId));
-    }
+    public Task MarkPublishedAsync(string messageId, CancellationToken ct = default) =>
+        _file.WriteAsync(connection => SqliteFile.Execute(connection, "UPDATE outbox SET published_at = $at WHERE id = $id",
+            ("$at", Now()), ("$id", messageId)), ct);
 
     public async Task<bool> HasHandledAsync(string consumer, string eventId, CancellationToken ct = default)
     {
@@ -175,15 +202,15 @@ public sealed partial class SqliteDocumentStore : IDocumentStore, IOutbox, IInbo
         return await ReadDeadLettersAsync(command, ct);
     }
 
-    private static async Task WriteDocumentAsync(SqliteConnection connection, DocumentWrite write, CancellationToken ct)
+    private static void WriteDocument(SqliteConnection connection, DocumentWrite write)
     {
         var keys = JsonSerializer.Serialize(write.Keys);
         if (write.ExpectedVersion == 0)
         {
             try
             {
-                await SqliteFile.ExecuteAsync(connection,
-                    "INSERT INTO documents (collection, id, version, body, keys) VALUES ($collection, $id, 1, $body, $keys)", ct,
+                SqliteFile.Execute(connection,
+                    "INSERT INTO documents (collection, id, version, body, keys) VALUES ($collection, $id, 1, $body, $keys)",
                     ("$collection", write.Collection), ("$id", write.Id), ("$body", write.Json), ("$keys", keys));
             }
             catch (SqliteException e) when (e.SqliteErrorCode == SqliteFile.ConstraintViolation)
@@ -192,8 +219,8 @@ public sealed partial class SqliteDocumentStore : IDocumentStore, IOutbox, IInbo
             }
             return;
         }
-        var updated = await SqliteFile.ExecuteAsync(connection,
-            "UPDATE documents SET version = version + 1, body = $body, keys = $keys WHERE collection = $collection AND id = $id AND version = $expected", ct,
+        var updated = SqliteFile.Execute(connection,
+            "UPDATE documents SET version = version + 1, body = $body, keys = $keys WHERE collection = $collection AND id = $id AND version = $expected",
             ("$collection", write.Collection), ("$id", write.Id), ("$body", write.Json), ("$keys", keys), ("$expected", write.ExpectedVersion));
         if (updated == 0)
         {

@@ -6,9 +6,10 @@ namespace CarTConsortium.Storage.Sqlite;
 /// <summary>
 /// One embedded SQLite database file as the standalone mode uses it: created on first
 /// use, write-ahead logged, and synchronous so that an acknowledged commit survives a crash.
-/// Shared by the storage adapter and the embedded event bus.
+/// Shared by the storage adapter and the embedded event bus. Reads open their own pooled connections
+/// (WAL readers never wait for the writer); every write goes through the file's one <see cref="SqliteWriter"/>.
 /// </summary>
-public sealed class SqliteFile
+public sealed class SqliteFile : IDisposable, IAsyncDisposable
 {
     /// <summary>SQLITE_CONSTRAINT: a unique or primary key was taken.</summary>
     public const int ConstraintViolation = 19;
@@ -17,6 +18,7 @@ public sealed class SqliteFile
     private static readonly int[] Damaged = [11, 26];
 
     private readonly string _connectionString;
+    private readonly SqliteWriter _writer;
 
     /// <param name="schema">Idempotent DDL (CREATE ... IF NOT EXISTS) run once at start.</param>
     /// <param name="owner">The service (or the bus) the file belongs to, named in every error about it.</param>
@@ -62,6 +64,7 @@ public sealed class SqliteFile
             SqliteConnection.ClearPool(connection);
             throw new StoreUnavailableException(Describe(e), e);
         }
+        _writer = new SqliteWriter(Open, Owner);
     }
 
     /// <summary>The database file, absolute.</summary>
@@ -76,15 +79,29 @@ public sealed class SqliteFile
             + "from a backup, or move it aside to start this service empty (see README, \"When a database is damaged or missing\")."
         : $"The {Owner} database {FullPath} cannot be used: {e.Message}";
 
-    /// <summary>Writes one row in a small table of its own: proof that the file takes commits now.</summary>
-    public async Task ProbeWriteAsync(DateTimeOffset at, CancellationToken ct)
-    {
-        await using var connection = await OpenAsync(ct);
-        await using var transaction = await BeginWriteAsync(connection, ct);
-        await ExecuteAsync(connection, "INSERT INTO health_probe (id, probed_at) VALUES (1, $at) ON CONFLICT (id) DO UPDATE SET probed_at = excluded.probed_at", ct,
-            ("$at", at.ToString("O")));
-        await transaction.CommitAsync(ct);
-    }
+    /// <summary>The file's one writer: its group sizes and whether its thread runs.</summary>
+    public SqliteWriter Writer => _writer;
+
+    /// <summary>Writes one row in a small table of its own, through the writer: proof that the file takes commits now.</summary>
+    public Task ProbeWriteAsync(DateTimeOffset at, CancellationToken ct) =>
+        WriteAsync(connection => Execute(connection,
+            "INSERT INTO health_probe (id, probed_at) VALUES (1, $at) ON CONFLICT (id) DO UPDATE SET probed_at = excluded.probed_at",
+            ("$at", at.ToString("O"))), ct);
+
+    /// <summary>
+    /// Runs <paramref name="work"/> on the file's writer thread inside a write transaction shared with other queued
+    /// writes (see <see cref="SqliteWriter"/>); completes once that transaction committed. The work is synchronous,
+    /// must not commit, and its exception rolls back its own writes only.
+    /// </summary>
+    public Task<T> WriteAsync<T>(Func<SqliteConnection, T> work, CancellationToken ct) => _writer.WriteAsync(work, ct);
+
+    /// <inheritdoc cref="WriteAsync{T}"/>
+    public Task WriteAsync(Action<SqliteConnection> work, CancellationToken ct) => _writer.WriteAsync(work, ct);
+
+    /// <summary>Stops the writer once it committed what is queued; later writes fail with <see cref="ObjectDisposedException"/>.</summary>
+    public void Dispose() => _writer.Dispose();
+
+    public ValueTask DisposeAsync() => _writer.DisposeAsync();
 
     private const string HealthSchema = "CREATE TABLE IF NOT EXISTS health_probe (id INTEGER PRIMARY KEY, probed_at TEXT NOT NULL);\n";
 
@@ -95,18 +112,29 @@ public sealed class SqliteFile
         return connection;
     }
 
-    /// <summary>BEGIN IMMEDIATE: takes the write lock up front, so writers queue instead of deadlocking on upgrade.</summary>
-    public static async Task<SqliteTransaction> BeginWriteAsync(SqliteConnection connection, CancellationToken ct) =>
-        (SqliteTransaction)await connection.BeginTransactionAsync(ct);
-
-    public static async Task<int> ExecuteAsync(SqliteConnection connection, string sql, CancellationToken ct, params (string Name, object? Value)[] parameters)
+    private SqliteConnection Open()
     {
-        await using var command = connection.CreateCommand();
+        var connection = new SqliteConnection(_connectionString);
+        connection.Open();
+        return connection;
+    }
+
+    /// <summary>One statement on the writer's connection (inside <see cref="WriteAsync{T}"/>); the rows it changed.</summary>
+    public static int Execute(SqliteConnection connection, string sql, params (string Name, object? Value)[] parameters)
+    {
+        using var command = Command(connection, sql, parameters);
+        return command.ExecuteNonQuery();
+    }
+
+    /// <summary>A command with its parameters (null as SQL NULL), for a job that reads inside its transaction.</summary>
+    public static SqliteCommand Command(SqliteConnection connection, string sql, params (string Name, object? Value)[] parameters)
+    {
+        var command = connection.CreateCommand();
         command.CommandText = sql;
         foreach (var (name, value) in parameters)
         {
             command.Parameters.AddWithValue(name, value ?? DBNull.Value);
         }
-        return await command.ExecuteNonQueryAsync(ct);
+        return command;
     }
 }
