@@ -97,6 +97,15 @@ public sealed class PlatformSession : IAsyncDisposable
 
     public RegistryService.RegistryServiceClient Registry(DemoIdentity who) => new(_channels[who]);
 
+    /// <summary>An HTTP client for the gateway's REST/JSON endpoint (the transcoded gRPC API), carrying <paramref name="who"/>'s token.</summary>
+    public async Task<HttpClient> RestAsync(DemoIdentity who)
+    {
+        // One connection per concurrent request (HTTP/1.1), as many browsers and hospital systems would open.
+        var http = new HttpClient(new SocketsHttpHandler { MaxConnectionsPerServer = int.MaxValue }) { BaseAddress = _platform.GatewayHttp };
+        http.DefaultRequestHeaders.Authorization = new System.Net.Http.Headers.AuthenticationHeaderValue("Bearer", await _tokens.TokenAsync(who));
+        return http;
+    }
+
     /// <summary>Asks every demo identity's provider for a token now, so a missing client fails before any work.</summary>
     public async Task FetchTokensAsync()
     {
