@@ -19,25 +19,13 @@ var requestsOption = new Option<int>("--requests")
     Description = "Calls per scenario at each client level",
     DefaultValueFactory = _ => 400,
 };
-requestsOption.Validators.Add(result =>
-{
-    if (result.GetValueOrDefault<int>() < 1)
-    {
-        result.AddError("--requests must be at least 1.");
-    }
-});
+AtLeast(requestsOption, 1);
 var burstOption = new Option<int>("--burst")
 {
     Description = "Concurrent requests of each burst (gRPC, then REST), all sent at once; 0 for no burst",
     DefaultValueFactory = _ => 500,
 };
-burstOption.Validators.Add(result =>
-{
-    if (result.GetValueOrDefault<int>() < 0)
-    {
-        result.AddError("--burst must be 0 or more.");
-    }
-});
+AtLeast(burstOption, 0);
 var dataOption = new Option<DirectoryInfo?>("--data")
 {
     Description = "The platform's data folder, kept afterwards (default: a fresh temporary folder, deleted afterwards)",
@@ -174,6 +162,14 @@ static async Task<int> RunAsync(BenchmarkSettings settings, CancellationToken ct
         return 1;
     }
 }
+
+static void AtLeast(Option<int> option, int least) => option.Validators.Add(result =>
+{
+    if (result.GetValueOrDefault<int>() < least)
+    {
+        result.AddError($"{option.Name} must be at least {least}.");
+    }
+});
 
 static int[] ParseClientLevels(ArgumentResult result)
 {
