@@ -52,6 +52,11 @@ public sealed class PlatformSession : IAsyncDisposable
                 ["Slots:InstitutionLimits:MaxActive"] = "1000",
                 ["Slots:InstitutionLimits:MaxUnconfirmed"] = "1000",
             },
+            // The benchmark enrols thousands of patients at one hospital up front: the most the registry allows in its window.
+            ["registry"] = new Dictionary<string, string?>
+            {
+                ["Registry:Enrolment:PermitLimit"] = "100000",
+            },
             ["gateway"] = new Dictionary<string, string?>
             {
                 ["RateLimits:PerCountry:PermitLimit"] = Unthrottled.ToString(CultureInfo.InvariantCulture),

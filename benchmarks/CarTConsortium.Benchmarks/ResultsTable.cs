@@ -19,7 +19,7 @@ public static class ResultsTable
             ("requests", $"{settings.Requests} per scenario and client level"),
             ("data", dataFolder + (settings.DataFolder is null ? " (temporary, deleted afterwards)" : " (kept)")),
             ("platform", "standalone, in this process, demo data; every call through the gateway's gRPC endpoint with a real token"),
-            ("requests made", $"RequestRun by {Identities.Hospital} for {Identities.ProductId} at {Identities.SiteId}, standard urgency, no_waitlist, a fresh patient each"),
+            ("requests made", $"RequestRun by {Identities.Hospital} for {Identities.ProductId} at {Identities.SiteId} (release day and spread: the scenario's sites), standard urgency, no_waitlist, a fresh patient each"),
             ("contended", $"{ScenarioRunner.ContendedRuns} runs x {ScenarioRunner.ContendedLines} lines = {ScenarioRunner.ContendedRuns * ScenarioRunner.ContendedLines} places"),
             (ScenarioRunner.OneLedger, $"{runs} runs x {lines} lines = {runs * lines} places, all at {Identities.SiteId} in one month: every hold commits against that one ledger"),
             (ScenarioRunner.Spread, "a ledger per client (" + string.Join(", ", settings.ClientLevels.Select(c => Spread(c, settings.Requests, sites)))
