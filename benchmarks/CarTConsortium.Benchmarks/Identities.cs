@@ -21,10 +21,22 @@ public static class Identities
     /// <summary>The Astana manufacturing site's system: publishes capacity.</summary>
     public static readonly DemoIdentity Site = new("kz-ncb-astana-mes", "identity-kz");
 
+    /// <summary>The Tashkent and Bishkek manufacturing sites' systems: publish the release day's capacity beside Astana's.</summary>
+    public static readonly DemoIdentity TashkentSite = new("uz-tashkent-cell-lab-mes", "identity-uz");
+
+    public static readonly DemoIdentity BishkekSite = new("kg-bishkek-cell-lab-mes", "identity-kg");
+
     /// <summary>The consortium's admin: counts bookings per run.</summary>
     public static readonly DemoIdentity Admin = new("consortium-admin", "identity-consortium");
 
-    public static IReadOnlyList<DemoIdentity> All { get; } = [Hospital, Clinician, Site, Admin];
+    public static IReadOnlyList<DemoIdentity> All { get; } = [Hospital, Clinician, Site, TashkentSite, BishkekSite, Admin];
+
+    /// <summary>
+    /// Every manufacturing site of the demo that has a client identity (three), Astana first. Kazakhstan's agreements with
+    /// Uzbekistan and Kyrgyzstan (cross-border care and shipment) let the Astana hospital's patients book at all three.
+    /// </summary>
+    public static IReadOnlyList<(string SiteId, DemoIdentity Publisher)> Sites { get; } =
+        [(SiteId, Site), ("uz-tashkent-cell-lab", TashkentSite), ("kg-bishkek-cell-lab", BishkekSite)];
 
     public const string Country = "KZ";
     public const string HospitalId = "kz-astana-childrens";

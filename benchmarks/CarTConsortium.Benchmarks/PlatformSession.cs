@@ -48,9 +48,14 @@ public sealed class PlatformSession : IAsyncDisposable
                 ["Slots:Fairness:Shares:KZ"] = "0",
                 ["Slots:Fairness:Shares:UZ"] = "0",
                 ["Slots:Fairness:Shares:KG"] = "0",
-                // One hospital books every request: no per-institution hold limit may refuse them.
-                ["Slots:InstitutionLimits:MaxActive"] = "1000000",
-                ["Slots:InstitutionLimits:MaxUnconfirmed"] = "1000000",
+                // One hospital books every request: the most slots allows (the benchmark cancels each scenario's bookings after counting them).
+                ["Slots:InstitutionLimits:MaxActive"] = "1000",
+                ["Slots:InstitutionLimits:MaxUnconfirmed"] = "1000",
+            },
+            // The benchmark enrols thousands of patients at one hospital up front: the most the registry allows in its window.
+            ["registry"] = new Dictionary<string, string?>
+            {
+                ["Registry:Enrolment:PermitLimit"] = "100000",
             },
             ["gateway"] = new Dictionary<string, string?>
             {
@@ -96,6 +101,15 @@ public sealed class PlatformSession : IAsyncDisposable
     public SlotsService.SlotsServiceClient Slots(DemoIdentity who) => new(_channels[who]);
 
     public RegistryService.RegistryServiceClient Registry(DemoIdentity who) => new(_channels[who]);
+
+    /// <summary>An HTTP client for the gateway's REST/JSON endpoint (the transcoded gRPC API), carrying <paramref name="who"/>'s token.</summary>
+    public async Task<HttpClient> RestAsync(DemoIdentity who)
+    {
+        // One connection per concurrent request (HTTP/1.1), as many browsers and hospital systems would open.
+        var http = new HttpClient(new SocketsHttpHandler { MaxConnectionsPerServer = int.MaxValue }) { BaseAddress = _platform.GatewayHttp };
+        http.DefaultRequestHeaders.Authorization = new System.Net.Http.Headers.AuthenticationHeaderValue("Bearer", await _tokens.TokenAsync(who));
+        return http;
+    }
 
     /// <summary>Asks every demo identity's provider for a token now, so a missing client fails before any work.</summary>
     public async Task FetchTokensAsync()

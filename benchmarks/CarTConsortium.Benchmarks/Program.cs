@@ -19,13 +19,13 @@ var requestsOption = new Option<int>("--requests")
     Description = "Calls per scenario at each client level",
     DefaultValueFactory = _ => 400,
 };
-requestsOption.Validators.Add(result =>
+AtLeast(requestsOption, 1);
+var burstOption = new Option<int>("--burst")
 {
-    if (result.GetValueOrDefault<int>() < 1)
-    {
-        result.AddError("--requests must be at least 1.");
-    }
-});
+    Description = "Concurrent requests of each burst (gRPC, then REST), all sent at once; 0 for no burst",
+    DefaultValueFactory = _ => 500,
+};
+AtLeast(burstOption, 0);
 var dataOption = new Option<DirectoryInfo?>("--data")
 {
     Description = "The platform's data folder, kept afterwards (default: a fresh temporary folder, deleted afterwards)",
@@ -35,6 +35,7 @@ var booking = new Command("booking", BookingDescription + " (the default)")
 {
     clientsOption,
     requestsOption,
+    burstOption,
     dataOption,
 };
 var samplesOption = new Option<int>("--samples")
@@ -57,12 +58,14 @@ var root = new RootCommand(BookingDescription + "; `pages` measures the portal's
 {
     clientsOption,
     requestsOption,
+    burstOption,
     dataOption,
     booking,
     pages,
 };
 Task<int> Booking(ParseResult parse, CancellationToken ct) =>
-    RunAsync(new BenchmarkSettings(parse.GetValue(clientsOption)!, parse.GetValue(requestsOption), parse.GetValue(dataOption)?.FullName), ct);
+    RunAsync(new BenchmarkSettings(parse.GetValue(clientsOption)!, parse.GetValue(requestsOption), parse.GetValue(dataOption)?.FullName,
+        parse.GetValue(burstOption)), ct);
 root.SetAction(Booking);
 booking.SetAction(Booking);
 pages.SetAction((parse, ct) => RunPagesAsync(parse.GetValue(samplesOption), ct));
@@ -101,9 +104,9 @@ static async Task<int> RunAsync(BenchmarkSettings settings, CancellationToken ct
     {
         await session.FetchTokensAsync();
         Say($"Tokens for {string.Join(", ", Identities.All)}.");
-        var calendar = await RunCalendar.AfterExistingRunsAsync(session.Slots(Identities.Site), ct);
+        var calendar = await RunCalendar.AfterExistingRunsAsync(session.Slots(Identities.Admin), ct);
 
-        var count = ScenarioRunner.PatientsNeeded(settings.ClientLevels.Count, settings.Requests);
+        var count = ScenarioRunner.PatientsNeeded(settings.ClientLevels.Count, settings.Requests, settings.Burst);
         Say($"Enrolling {count} patients, {PatientPool.EnrolConcurrency} at a time...");
         var patients = await PatientPool.EnrolAsync(session.Registry(Identities.Clinician), count, ct);
         Say("Waiting until slots knows the last of them...");
@@ -122,10 +125,21 @@ static async Task<int> RunAsync(BenchmarkSettings settings, CancellationToken ct
         {
             Say($"{clients} clients: {ScenarioRunner.Contended}...");
             results.Add(await runner.ContendedAsync(clients, ct));
-            Say($"{clients} clients: {ScenarioRunner.Uncontended}...");
-            results.Add(await runner.UncontendedAsync(clients, ct));
+            Say($"{clients} clients: {ScenarioRunner.OneLedger}...");
+            results.Add(await runner.OneLedgerAsync(clients, ct));
+            Say($"{clients} clients: {ScenarioRunner.Spread}...");
+            results.Add(await runner.SpreadAsync(clients, ct));
+            Say($"{clients} clients: {ScenarioRunner.ReleaseDay}...");
+            results.Add(await runner.ReleaseDayAsync(clients, ct));
             Say($"{clients} clients: {ScenarioRunner.Baseline}...");
             results.Add(await runner.BaselineAsync(clients, ct));
+        }
+        if (settings.Burst > 0)
+        {
+            Say($"{settings.Burst} at once: {ScenarioRunner.BurstGrpc}...");
+            results.Add(await runner.BurstAsync(settings.Burst, rest: false, ct));
+            Say($"{settings.Burst} at once: {ScenarioRunner.BurstRest}...");
+            results.Add(await runner.BurstAsync(settings.Burst, rest: true, ct));
         }
 
         var failed = results.Where(r => r.Failed).ToList();
@@ -148,6 +162,14 @@ static async Task<int> RunAsync(BenchmarkSettings settings, CancellationToken ct
         return 1;
     }
 }
+
+static void AtLeast(Option<int> option, int least) => option.Validators.Add(result =>
+{
+    if (result.GetValueOrDefault<int>() < least)
+    {
+        result.AddError($"{option.Name} must be at least {least}.");
+    }
+});
 
 static int[] ParseClientLevels(ArgumentResult result)
 {

@@ -25,7 +25,7 @@ public static class Report
         // Redirected to a file, Spectre would assume 80 columns and fold the table.
         if (Console.IsOutputRedirected)
         {
-            AnsiConsole.Profile.Width = Math.Max(AnsiConsole.Profile.Width, 160);
+            AnsiConsole.Profile.Width = Math.Max(AnsiConsole.Profile.Width, 200);
         }
         AnsiConsole.WriteLine();
     }

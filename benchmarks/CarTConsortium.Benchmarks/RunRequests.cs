@@ -3,20 +3,25 @@ using CarTConsortium.ServiceDefaults;
 
 namespace CarTConsortium.Benchmarks;
 
-/// <summary>The one kind of request the benchmark makes: a standard-urgency run at the Astana site, within given days, refused rather than waitlisted.</summary>
+/// <summary>The one kind of request the benchmark makes: a standard-urgency run within given days, refused rather than waitlisted.</summary>
 public static class RunRequests
 {
-    public static RequestRunRequest For(string pseudonym, IReadOnlyList<DateOnly> days) => new()
+    /// <summary>At the Astana site.</summary>
+    public static RequestRunRequest For(string pseudonym, IReadOnlyList<DateOnly> days) => For(pseudonym, days, Identities.SiteId);
+
+    /// <param name="siteId">Only runs at this site; any site when empty (the release day).</param>
+    public static RequestRunRequest For(string pseudonym, IReadOnlyList<DateOnly> days, string siteId) => new()
     {
         Pseudonym = pseudonym,
         ProductId = Identities.ProductId,
         Indication = Identities.Indication,
         Urgency = UrgencyClass.Standard,
-        SiteId = Identities.SiteId,
+        SiteId = siteId,
         EarliestStart = days[0].ToContractDate(),
         LatestStart = days[^1].ToContractDate(),
         TreatingInstitutionId = Identities.HospitalId,
-        // A waitlist entry would outlive the scenario and hold the patient; a refusal is the outcome to count.
+        // A waitlist entry names no days: it would outlive the scenario, hold the patient and be owed places in later
+        // scenarios' runs. A refusal is the outcome to count.
         NoWaitlist = true,
     };
 }
