@@ -1,4 +1,5 @@
 using System.Diagnostics;
+using System.Globalization;
 using CarTConsortium.Testing;
 using Grpc.Core;
 
@@ -14,6 +15,10 @@ public sealed record ScaleSettings(IReadOnlyList<int> Patients, IReadOnlyList<in
         if (Patients.Count != Bookings.Count)
         {
             yield return $"--patients and --bookings pair by position: give as many sizes of each (not {Patients.Count} and {Bookings.Count}).";
+        }
+        if (SlotsSeed.MaxActiveBookings + ScaleMeasurements.RequestsNeeded(Samples) > SlotsSeed.HoldLimit)
+        {
+            yield return $"--samples {Samples} makes more holds than slots lets one hospital keep ({SlotsSeed.HoldLimit}, with up to {SlotsSeed.MaxActiveBookings} seeded ones).";
         }
         foreach (var (patients, bookings) in Patients.Zip(Bookings))
         {
@@ -55,6 +60,17 @@ public static class ScaleBenchmark
 {
     /// <summary>How long the registry may take to answer statistics after start (its tallies are seeded, so only a rebuild takes long).</summary>
     private static readonly TimeSpan ReadyWithin = TimeSpan.FromMinutes(20);
+
+    /// <summary>
+    /// The booking benchmark's settings, with the highest hold limits slots accepts: the hub's seeded bookings under way and the
+    /// measured requests' holds all count against them.
+    /// </summary>
+    public static IReadOnlyDictionary<string, IReadOnlyDictionary<string, string?>> AppSettings { get; } = PlatformSession.AppSettings
+        .ToDictionary(app => app.Key, app => app.Key != "slots" ? app.Value : new Dictionary<string, string?>(app.Value)
+        {
+            ["Slots:InstitutionLimits:MaxActive"] = SlotsSeed.HoldLimit.ToString(CultureInfo.InvariantCulture),
+            ["Slots:InstitutionLimits:MaxUnconfirmed"] = SlotsSeed.HoldLimit.ToString(CultureInfo.InvariantCulture),
+        });
 
     public static async Task<int> RunAsync(ScaleSettings settings, CancellationToken ct)
     {
@@ -115,7 +131,7 @@ public static class ScaleBenchmark
         say("Starting the standalone platform on it...");
         try
         {
-            await using var session = await PlatformSession.StartAsync(folder, ct);
+            await using var session = await PlatformSession.StartAsync(folder, ct, appSettings: AppSettings);
             started = start.Elapsed;
             await session.FetchTokensAsync();
             var measure = new ScaleMeasurements(session, settings.Samples);

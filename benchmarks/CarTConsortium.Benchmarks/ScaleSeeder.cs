@@ -34,6 +34,7 @@ public static class ScaleSeeder
         var patients = new StoreBatch(registry);
         var known = new StoreBatch(slots);
         var hub = new List<string>(settings.Bookings);
+        var seeded = 0;
         foreach (var record in RegistrySeed.Records(cohort, Seed))
         {
             await patients.InsertAsync(RegistryCollections.Patients, record.Pseudonym, record, ct);
@@ -42,9 +43,9 @@ public static class ScaleSeeder
             {
                 hub.Add(record.Pseudonym);
             }
-            if (patients.Written > 0 && patients.Written % 100_000 == 0 && known.Written == patients.Written)
+            if (++seeded % 100_000 == 0)
             {
-                Say($"{patients.Written:N0} patients...");
+                Say($"{seeded:N0} patients...");
             }
         }
         await patients.FlushAsync(ct);
@@ -52,8 +53,8 @@ public static class ScaleSeeder
         Say($"{patients.Written:N0} registry records and slots' copies of them written.");
 
         var history = new SlotsSeed(DateTimeOffset.UtcNow, Seed);
-        await history.WriteAsync(slots, settings.Runs, hub, ct);
-        Say($"{settings.Runs:N0} runs of {SlotsSeed.LinesFor(hub.Count, settings.Runs)} line(s) with their ledgers, {hub.Count:N0} bookings with their claims written.");
+        var lines = await history.WriteAsync(slots, settings.Runs, hub, ct);
+        Say($"{settings.Runs:N0} runs of {lines} line(s) with their ledgers, {hub.Count:N0} bookings with their claims written.");
 
         await RegistrySeed.BuildTalliesAsync(registry, ct);
         Say("Statistics tallies built by the registry's BuildStatisticsTallies.");

@@ -48,28 +48,46 @@ public sealed class SlotsSeed
         _random = new Random(seed);
     }
 
-    /// <summary>The last day a seeded run starts on: the measured runs start after it.</summary>
-    public DateOnly LastRunStart => _today.AddDays(AheadDays);
+    /// <summary>
+    /// The most bookings of the hub the seeding leaves holding a place (held to shipped): a hospital has a few dozen under way, never
+    /// its history, and slots' hold limit (at most <see cref="HoldLimit"/>) must leave room for the measured requests' holds.
+    /// </summary>
+    public const int MaxActiveBookings = 200;
 
-    /// <summary>Lines per run: enough for every booking, at most a run's maximum.</summary>
-    public static int LinesFor(int bookings, int runs) => Math.Clamp((bookings + runs - 1) / runs, 1, MaxLinesPerRun);
+    /// <summary>The highest Slots:InstitutionLimits:MaxActive and MaxUnconfirmed slots accepts; the benchmark runs with it.</summary>
+    public const int HoldLimit = 1000;
+
+    /// <summary>Runs that started this many days ago or later still have the cells in manufacturing, or are to come.</summary>
+    private const int UnderWayDays = 45;
 
     /// <summary>Slots' copy of a registry patient, as PatientEnrolled would have left it (revision 1: the enrolment's).</summary>
     public static KnownPatient KnownPatientOf(PatientRecord record) => new(record.Pseudonym, record.CountryCode, record.TreatingInstitutionId, InRegistry: true,
         record.Consents.SharedAcrossBorders, record.ConsentsChangedAt, record.BirthYear, record.BirthMonth, ConsentsRevision: 1);
 
-    /// <summary>Writes <paramref name="runs"/> runs and their ledgers, then a booking for each of <paramref name="hubPatients"/>, in batches.</summary>
-    public async Task WriteAsync(IDocumentStore store, int runs, IReadOnlyList<string> hubPatients, CancellationToken ct)
+    /// <summary>
+    /// Writes <paramref name="runs"/> runs and their ledgers, then a booking for each of <paramref name="hubPatients"/>, in batches: up to
+    /// <see cref="MaxActiveBookings"/> (one in twenty) in runs under way or to come, the rest in past runs, done with.
+    /// </summary>
+    /// <returns>The lines of every run.</returns>
+    /// <exception cref="InvalidOperationException">The bookings do not fit in runs of at most <see cref="MaxLinesPerRun"/> lines.</exception>
+    public async Task<int> WriteAsync(IDocumentStore store, int runs, IReadOnlyList<string> hubPatients, CancellationToken ct)
     {
-        var lines = LinesFor(hubPatients.Count, runs);
+        var starts = Enumerable.Range(0, runs).Select(r => _today.AddDays(-HistoryDays + (int)((long)r * (HistoryDays + AheadDays) / Math.Max(1, runs - 1)))).ToList();
+        var underWaySince = _today.AddDays(-UnderWayDays);
+        var pastRuns = starts.Count(s => s < underWaySince);
+        var active = pastRuns == runs ? 0 : Math.Min(MaxActiveBookings, hubPatients.Count / 20);
+        var lines = Math.Max(Ceiling(active, runs - pastRuns), Ceiling(hubPatients.Count - active, pastRuns));
+        if (lines > MaxLinesPerRun)
+        {
+            throw new InvalidOperationException($"{hubPatients.Count} bookings need runs of {lines} lines over {runs} runs; a run has at most {MaxLinesPerRun}: seed more runs.");
+        }
         var batch = new StoreBatch(store);
         for (var r = 0; r < runs; r++)
         {
-            var start = _today.AddDays(-HistoryDays + (int)((long)r * (HistoryDays + AheadDays) / Math.Max(1, runs - 1)));
             var (site, country) = Sites[r % Sites.Length];
-            var publishedAt = Noon(start.AddDays(-60));
-            var run = new ManufacturingRun(Guid.CreateVersion7(publishedAt).ToString(), site, Identities.ProductId, start, RunDays, lines, publishedAt,
-                start.AddDays(-1), country);
+            var publishedAt = Noon(starts[r].AddDays(-60));
+            var run = new ManufacturingRun(Guid.CreateVersion7(publishedAt).ToString(), site, Identities.ProductId, starts[r], RunDays, Math.Max(1, lines), publishedAt,
+                starts[r].AddDays(-1), country);
             _runs.Add(run);
             await batch.InsertAsync(SlotsCollections.Runs, run.CapacityId, run, ct);
             Ledger(run, l => l.WithRun(run.CapacityId, run.Lines, open: true, run.ApheresisCutoff));
@@ -77,7 +95,7 @@ public sealed class SlotsSeed
 
         for (var k = 0; k < hubPatients.Count; k++)
         {
-            var run = _runs[k % _runs.Count];
+            var run = k < active ? _runs[pastRuns + (k % (runs - pastRuns))] : _runs[(k - active) % pastRuns];
             var booking = BookingOf(run, hubPatients[k]);
             await batch.InsertAsync(SlotsCollections.Bookings, booking.BookingId, booking, ct);
             await batch.InsertAsync(SlotsCollections.PatientClaims, booking.Pseudonym,
@@ -97,7 +115,10 @@ public sealed class SlotsSeed
             await batch.InsertAsync(SlotsCollections.InstitutionHoldGuards, Identities.HospitalId, new InstitutionHoldGuard(Identities.HospitalId, hubPatients.Count), ct);
         }
         await batch.FlushAsync(ct);
+        return _runs[0].Lines;
     }
+
+    private static int Ceiling(int items, int bins) => items == 0 ? 0 : (items + bins - 1) / bins;
 
     private void Ledger(ManufacturingRun run, Func<PeriodLedger, PeriodLedger> change)
     {
@@ -122,7 +143,7 @@ public sealed class SlotsSeed
         }
         var booking = Hold(run, pseudonym, Noon(start.AddDays(-40)))
             .Advance(BookingStatus.Confirmed, Hospital, null, Noon(start.AddDays(-39)));
-        if (start > _today.AddDays(-45))
+        if (start >= _today.AddDays(-UnderWayDays))
         {
             return Through(booking, [(BookingStatus.ApheresisShipped, Hospital, -3), (BookingStatus.ApheresisReceived, site, -2), (BookingStatus.InManufacturing, site, 0)], start);
         }
