@@ -1,6 +1,6 @@
 using CarTConsortium.Registry;
-using Microsoft.Extensions.Configuration;
 using CarTConsortium.Registry.Domain.Patients;
+using Microsoft.Extensions.Configuration;
 
 namespace CarTConsortium.Benchmarks;
 
