@@ -87,7 +87,16 @@ public sealed class ScaleMeasurements(PlatformSession session, int samples)
         async Task<Outcome> Request(CancellationToken token)
         {
             var pseudonym = fresh[Interlocked.Increment(ref next) - 1];
-            var answer = await hospital.RequestRunAsync(RunRequests.For(pseudonym, days), cancellationToken: token);
+            RequestRunResponse answer;
+            try
+            {
+                answer = await hospital.RequestRunAsync(RunRequests.For(pseudonym, days), cancellationToken: token);
+            }
+            catch (RpcException e) when (!token.IsCancellationRequested)
+            {
+                // With the service's message: a refusal says which rule, a transport failure says what broke.
+                return Outcome.Failed(Retry.Describe(e));
+            }
             return answer.OutcomeCase != RequestRunResponse.OutcomeOneofCase.Booking ? Outcome.Failed("no run booked")
                 : runs.Contains(answer.Booking.CapacityId) ? Outcome.Booked
                 : Outcome.Failed("booked outside the measured runs");
