@@ -66,7 +66,9 @@ public sealed class PlatformSession : IAsyncDisposable
 
     /// <param name="dataFolder">Kept afterwards; a fresh temporary folder, deleted afterwards, when null.</param>
     /// <param name="withPortal">Also start the portal (see <see cref="Portal"/>), for the page benchmark.</param>
-    public static async Task<PlatformSession> StartAsync(string? dataFolder, CancellationToken ct, bool withPortal = false)
+    /// <param name="appSettings">Instead of <see cref="AppSettings"/>, for a benchmark that needs other settings.</param>
+    public static async Task<PlatformSession> StartAsync(string? dataFolder, CancellationToken ct, bool withPortal = false,
+        IReadOnlyDictionary<string, IReadOnlyDictionary<string, string?>>? appSettings = null)
     {
         var owned = dataFolder is null ? new TemporaryFolder("cartc-bench-") : null;
         var folder = dataFolder ?? owned!.Path;
@@ -85,7 +87,7 @@ public sealed class PlatformSession : IAsyncDisposable
                 ["Logging:LogLevel:CarTConsortium"] = "Warning",
                 ["Logging:LogLevel:Yarp"] = "Error",
             },
-            AppSettings = AppSettings,
+            AppSettings = appSettings ?? AppSettings,
         };
         try
         {

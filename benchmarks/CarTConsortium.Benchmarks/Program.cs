@@ -62,6 +62,7 @@ var root = new RootCommand(BookingDescription + "; `pages` measures the portal's
     dataOption,
     booking,
     pages,
+    ScaleCommand.Create(),
 };
 Task<int> Booking(ParseResult parse, CancellationToken ct) =>
     RunAsync(new BenchmarkSettings(parse.GetValue(clientsOption)!, parse.GetValue(requestsOption), parse.GetValue(dataOption)?.FullName,

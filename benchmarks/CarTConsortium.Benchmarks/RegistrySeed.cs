@@ -1,0 +1,73 @@
+using CarTConsortium.BuildingBlocks.Errors;
+using CarTConsortium.BuildingBlocks.Storage;
+using CarTConsortium.Registry.Domain.Patients;
+using CarTConsortium.Registry.UseCases.Statistics;
+
+namespace CarTConsortium.Benchmarks;
+
+/// <summary>
+/// Writes a registry of synthetic patients straight into the registry's store, each built by the
+/// registry's own record rules (enrolment, an infusion, outcomes); then the registry's own <see cref="BuildStatisticsTallies"/>
+/// builds the statistics' tallies from them, so the platform starts with its statistics built.
+/// No event is raised: slots' copy of each patient is seeded beside it (<see cref="SlotsSeed"/>).
+/// </summary>
+public static class RegistrySeed
+{
+    /// <summary>Products the demo registers, infused in turn.</summary>
+    private static readonly string[] Products = [Identities.ProductId, "ncb-cd19-academic"];
+
+    /// <summary>Every patient of the cohort, in index order; the same records for the same seed, whatever the day (dates count back from it).</summary>
+    public static IEnumerable<PatientRecord> Records(ScaleCohort cohort, int seed)
+    {
+        var random = new Random(seed);
+        var today = DateOnly.FromDateTime(DateTime.UtcNow);
+        for (var i = 0; i < cohort.Patients; i++)
+        {
+            yield return Record(cohort, ScaleCohort.Slot(i), random, today);
+        }
+    }
+
+    /// <summary>The registry's tallies, built by its own use case from the records just written.</summary>
+    public static Task<bool> BuildTalliesAsync(IDocumentStore store, CancellationToken ct) => new BuildStatisticsTallies(store).ExecuteAsync(ct);
+
+    /// <summary>A child treated 35 days to 3.5 years ago: enrolled, infused, and followed up as the review paper's figures go.</summary>
+    private static PatientRecord Record(ScaleCohort cohort, ScalePatientSlot slot, Random random, DateOnly today)
+    {
+        var infused = today.AddDays(-random.Next(35, (3 * 365) + 180));
+        var birth = infused.AddYears(-random.Next(2, 22)).AddMonths(-random.Next(0, 12));
+        var shared = random.NextDouble() < 0.6;
+        var consents = new Consents(Registry: true, CrossBorderSharing: shared, Research: shared || random.NextDouble() < 0.5);
+        var enrolledAt = Noon(infused.AddDays(-random.Next(7, 40)));
+        var record = PatientRecord.Enrol(cohort.Pseudonymiser, slot.NationalId, slot.Country, slot.Institution, birth.Year, birth.Month,
+            random.NextDouble() < 0.45 ? Sex.Female : Sex.Male,
+            random.NextDouble() < 0.7 ? DiseaseStatus.Relapsed : DiseaseStatus.Refractory,
+            Cd19Status.Positive, random.Next(1, 5), consents, enrolledAt);
+        record = record.RecordInfusion(Id(infused), Products[random.Next(Products.Length)], Math.Round(0.5 + (random.NextDouble() * 4), 1),
+            DateParts.Of(infused), null, Noon(infused));
+        record = Outcome(record, infused.AddDays(random.Next(1, 6)), new ToxicityReport(ToxicityKind.Crs, random.NextDouble() < 0.08 ? 3 : random.Next(0, 3), null), slot);
+        var assessed = infused.AddDays(28);
+        var remission = random.NextDouble() < 0.85;
+        record = Outcome(record, assessed, new ResponseReport(remission ? Day28Response.Cr : Day28Response.NoResponse, remission && random.NextDouble() < 0.88), slot);
+        // About one child in four dies within the first year; of the rest, one in four relapses.
+        var diesAfter = random.NextDouble() < (remission ? 0.15 : 0.6) ? random.Next(40, 365) : (int?)null;
+        if (diesAfter is { } days && infused.AddDays(days) < today)
+        {
+            return Outcome(record, infused.AddDays(days), new DeathReport("disease progression"), slot);
+        }
+        if (remission && random.NextDouble() < 0.25 && infused.AddDays(120) < today)
+        {
+            return Outcome(record, infused.AddDays(random.Next(60, 120)), new RelapseReport(Cd19Status.Negative), slot);
+        }
+        var followUp = infused.AddDays(random.Next(90, 365));
+        return followUp < today
+            ? Outcome(record, followUp, new FollowUpReport(remission ? DiseaseState.InRemission : DiseaseState.ActiveDisease, remission), slot)
+            : record;
+    }
+
+    private static PatientRecord Outcome(PatientRecord record, DateOnly day, OutcomeReport report, ScalePatientSlot slot) =>
+        record.RecordOutcome(Id(day), DateParts.Of(day), report, slot.Institution, Noon(day));
+
+    private static string Id(DateOnly day) => Guid.CreateVersion7(Noon(day)).ToString();
+
+    private static DateTimeOffset Noon(DateOnly day) => new(day.ToDateTime(new TimeOnly(12, 0)), TimeSpan.Zero);
+}
