@@ -2,6 +2,7 @@ using CarTConsortium.BuildingBlocks.Errors;
 using CarTConsortium.BuildingBlocks.Storage;
 using CarTConsortium.Registry.Domain.Patients;
 using CarTConsortium.Registry.UseCases.Statistics;
+using Microsoft.Extensions.Logging.Abstractions;
 
 namespace CarTConsortium.Benchmarks;
 
@@ -28,7 +29,8 @@ public static class RegistrySeed
     }
 
     /// <summary>The registry's tallies, built by its own use case from the records just written.</summary>
-    public static Task<bool> BuildTalliesAsync(IDocumentStore store, CancellationToken ct) => new BuildStatisticsTallies(store).ExecuteAsync(ct);
+    public static Task<bool> BuildTalliesAsync(IDocumentStore store, CancellationToken ct) =>
+        new BuildStatisticsTallies(store, new StatisticsSnapshots(TimeProvider.System, NullLogger<StatisticsSnapshots>.Instance)).ExecuteAsync(ct);
 
     /// <summary>A child treated 35 days to 3.5 years ago: enrolled, infused, and followed up as the review paper's figures go.</summary>
     private static PatientRecord Record(ScaleCohort cohort, ScalePatientSlot slot, Random random, DateOnly today)
