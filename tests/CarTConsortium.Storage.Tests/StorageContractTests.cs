@@ -17,6 +17,46 @@ public abstract class StorageContractTests
     protected abstract IStoreUnderTest CreateStore();
 
     [Fact]
+    public async Task A_count_up_to_a_limit_equals_a_recount_of_random_documents_in_the_adapter_and_in_the_paging_default()
+    {
+        var store = CreateStore();
+        var random = new Random(17);
+        string[] sites = ["astana", "tashkent", "bishkek"];
+        var vials = Enumerable.Range(0, 450).Select(i => new Vial($"L-{random.Next(6)}", sites[random.Next(sites.Length)], i)).ToList();
+        var changes = new ChangeSet();
+        for (var i = 0; i < vials.Count; i++)
+        {
+            changes.Insert(Vials, $"v{i:D4}", vials[i]);
+        }
+        await store.Documents.CommitAsync(changes);
+        // The interface's own paging version, as a store that wraps another gets it.
+        IDocumentStore paging = new PagingOnly(store.Documents);
+
+        foreach (var (site, lot) in new (string?, string?)[] { (null, null), ("astana", null), ("tashkent", "L-3"), ("nowhere", null), (null, "L-0") })
+        {
+            var query = DocumentQuery.All.WhereKey("site", site).WhereKey("lot", lot);
+            var expected = vials.Count(v => (site is null || v.Site == site) && (lot is null || v.Lot == lot));
+            foreach (var most in new[] { 0, 1, 7, 150, 201, 1000 })
+            {
+                Assert.Equal(Math.Min(expected, most), await store.Documents.CountUpToAsync(Vials, query, most));
+                Assert.Equal(Math.Min(expected, most), await paging.CountUpToAsync(Vials, query, most));
+            }
+        }
+        await Assert.ThrowsAsync<ArgumentException>(() => store.Documents.CountUpToAsync(Vials, DocumentQuery.All.WhereKey("count", "3"), 5));
+    }
+
+    /// <summary>Only the port's required members: <see cref="IDocumentStore.CountUpToAsync{T}"/> is the interface's default.</summary>
+    private sealed class PagingOnly(IDocumentStore inner) : IDocumentStore
+    {
+        public Task<Stored<T>?> FindAsync<T>(Collection<T> collection, string id, CancellationToken ct = default) where T : class => inner.FindAsync(collection, id, ct);
+
+        public Task<Page<T>> QueryAsync<T>(Collection<T> collection, DocumentQuery query, CancellationToken ct = default) where T : class =>
+            inner.QueryAsync(collection, query, ct);
+
+        public Task CommitAsync(ChangeSet changes, CancellationToken ct = default) => inner.CommitAsync(changes, ct);
+    }
+
+    [Fact]
     public async Task An_inserted_document_reads_back_at_version_one()
     {
         var store = CreateStore();

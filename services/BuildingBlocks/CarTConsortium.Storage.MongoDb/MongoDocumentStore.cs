@@ -90,18 +90,7 @@ public sealed partial class MongoDocumentStore(IMongoDatabase database, OutboxSi
 
     public async Task<Page<T>> QueryAsync<T>(Collection<T> collection, DocumentQuery query, CancellationToken ct = default) where T : class
     {
-        foreach (var key in query.Where.Keys)
-        {
-            if (!collection.HasKey(key))
-            {
-                throw new ArgumentException($"The {collection.Name} collection has no key '{key}' to filter on.", nameof(query));
-            }
-        }
-
-        var documents = Documents(collection.Name);
-        await EnsureKeyIndexesAsync(documents, collection.Name, query.Where.Keys, ct);
-
-        var conditions = query.Where.Select(entry => Filter.Eq("keys." + entry.Key, entry.Value)).ToList();
+        var (documents, conditions) = await KeyFilterAsync(collection, query, ct);
         if (query.AfterId is not null)
         {
             conditions.Add(Filter.Gt("_id", query.AfterId));
@@ -117,6 +106,35 @@ public sealed partial class MongoDocumentStore(IMongoDatabase database, OutboxSi
 
         var items = found.Take(limit).Select(document => BsonMapping.ToStored(collection, document)).ToList();
         return new Page<T>(items, found.Count > limit ? items[^1].Id : null);
+    }
+
+    /// <summary>Counted by the server in the key indexes, no document sent; the count stops at <paramref name="most"/>.</summary>
+    public async Task<int> CountUpToAsync<T>(Collection<T> collection, DocumentQuery query, int most, CancellationToken ct = default) where T : class
+    {
+        ArgumentNullException.ThrowIfNull(query);
+        if (most <= 0)
+        {
+            return 0;
+        }
+        var (documents, conditions) = await KeyFilterAsync(collection, query, ct);
+        var filter = conditions.Count == 0 ? Filter.Empty : Filter.And(conditions);
+        return (int)await documents.CountDocumentsAsync(filter, new CountOptions { Limit = most }, ct);
+    }
+
+    /// <summary>The collection's documents, indexed for the query's keys, and one condition per key (declared keys only).</summary>
+    private async Task<(IMongoCollection<BsonDocument> Documents, List<FilterDefinition<BsonDocument>> Conditions)> KeyFilterAsync<T>(
+        Collection<T> collection, DocumentQuery query, CancellationToken ct) where T : class
+    {
+        foreach (var key in query.Where.Keys)
+        {
+            if (!collection.HasKey(key))
+            {
+                throw new ArgumentException($"The {collection.Name} collection has no key '{key}' to filter on.", nameof(query));
+            }
+        }
+        var documents = Documents(collection.Name);
+        await EnsureKeyIndexesAsync(documents, collection.Name, query.Where.Keys, ct);
+        return (documents, query.Where.Select(entry => Filter.Eq("keys." + entry.Key, entry.Value)).ToList());
     }
 
     public async Task CommitAsync(ChangeSet changes, CancellationToken ct = default)

@@ -67,6 +67,21 @@ public sealed partial class SqliteDocumentStore : IDocumentStore, IOutbox, IInbo
         return new Page<T>(items, hasMore ? items[^1].Id : null);
     }
 
+    /// <summary>Counted in the key indexes (ids only, no body read); the inner LIMIT stops the count at <paramref name="most"/>.</summary>
+    public async Task<int> CountUpToAsync<T>(Collection<T> collection, DocumentQuery query, int most, CancellationToken ct = default) where T : class
+    {
+        ArgumentNullException.ThrowIfNull(query);
+        if (most <= 0)
+        {
+            return 0;
+        }
+        await using var connection = await _file.OpenAsync(ct);
+        // The page query's own filter, limited to `most` rows (it asks for one more than its limit).
+        await using var command = QueryCommand(connection, collection, query with { AfterId = null }, most - 1);
+        command.CommandText = "SELECT count(*) FROM (" + command.CommandText.Replace("SELECT id, version, body", "SELECT id", StringComparison.Ordinal) + ")";
+        return Convert.ToInt32(await command.ExecuteScalarAsync(ct), CultureInfo.InvariantCulture);
+    }
+
     /// <summary>SQLite's plan for the statement <see cref="QueryAsync{T}"/> runs: which index answers it.</summary>
     internal async Task<string> ExplainQueryAsync<T>(Collection<T> collection, DocumentQuery query, CancellationToken ct = default) where T : class
     {

@@ -13,6 +13,28 @@ public interface IDocumentStore
     Task<Page<T>> QueryAsync<T>(Collection<T> collection, DocumentQuery query, CancellationToken ct = default) where T : class;
 
     /// <summary>
+    /// How many documents match <paramref name="query"/>'s keys (its paging ignored), counted no further than
+    /// <paramref name="most"/>: for limits, which only need to know whether a count reached them. The adapters count
+    /// in their key indexes without reading a document; this default pages through them, for stores that wrap another.
+    /// </summary>
+    async Task<int> CountUpToAsync<T>(Collection<T> collection, DocumentQuery query, int most, CancellationToken ct = default) where T : class
+    {
+        ArgumentNullException.ThrowIfNull(query);
+        var count = 0;
+        string? after = null;
+        while (count < most)
+        {
+            var page = await QueryAsync(collection, query with { AfterId = after, Limit = Math.Min(most - count, DocumentQuery.MaxLimit) }, ct);
+            count += page.Items.Count;
+            if ((after = page.NextAfterId) is null)
+            {
+                break;
+            }
+        }
+        return count;
+    }
+
+    /// <summary>
     /// Commits every part of <paramref name="changes"/> or none of it.
     /// </summary>
     /// <exception cref="DocumentExistsException">An insert found the id taken.</exception>

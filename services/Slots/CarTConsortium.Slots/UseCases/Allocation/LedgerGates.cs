@@ -31,6 +31,13 @@ public sealed class LedgerGates
             .CreateCounter<long>(WaitsName, description: "Ledger gates found taken: a decision queued behind another against the same ledger in this process");
     }
 
+    /// <summary>
+    /// The gate of an institution's hold guard (<see cref="Domain.Institutions.InstitutionHoldGuard"/>), the other document every
+    /// new hold commits against: entered with the ledgers, so one hospital's holds at different sites and months queue here
+    /// instead of retrying against each other on the guard.
+    /// </summary>
+    public static string InstitutionGateOf(string institutionId) => "institution:" + institutionId;
+
     /// <summary>Gates that someone holds or waits for now.</summary>
     public int Open
     {

@@ -31,28 +31,12 @@ public sealed class InstitutionHolds(IDocumentStore store, IOptions<SlotsOptions
         foreach (var status in PlaceHolding.OrderBy(s => s == BookingStatus.Held ? 0 : 1))
         {
             // By institution and status, and no further than the limit: whether one more fits is decided all the same.
-            var count = await CountUpToAsync(DocumentQuery.All.WhereKey(IndexKeys.TreatingInstitution, institutionId).WhereKey(IndexKeys.Status, status.ToString()),
-                limits.MaxActive - active, ct);
+            var count = await store.CountUpToAsync(SlotsCollections.Bookings,
+                DocumentQuery.All.WhereKey(IndexKeys.TreatingInstitution, institutionId).WhereKey(IndexKeys.Status, status.ToString()), limits.MaxActive - active, ct);
             active += count;
             unconfirmed += status == BookingStatus.Held ? count : 0;
         }
         return new InstitutionStanding(institutionId, country, guard, new HoldCounts(active, unconfirmed), limits);
-    }
-
-    private async Task<int> CountUpToAsync(DocumentQuery query, int most, CancellationToken ct)
-    {
-        var count = 0;
-        string? after = null;
-        while (count < most)
-        {
-            var page = await store.QueryAsync(SlotsCollections.Bookings, query with { AfterId = after, Limit = Math.Min(most - count, DocumentQuery.MaxLimit) }, ct);
-            count += page.Items.Count;
-            if ((after = page.NextAfterId) is null)
-            {
-                break;
-            }
-        }
-        return count;
     }
 
     /// <summary>The standing, or FAILED_PRECONDITION naming the limit and the count when one more hold would pass it.</summary>

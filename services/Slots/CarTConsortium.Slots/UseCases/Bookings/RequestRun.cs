@@ -85,7 +85,8 @@ public sealed class RequestRun(IDocumentStore store, TimeProvider clock, Allocat
             var today = ManufacturingRun.Today(now);
             // Runs are not the contended document: read first, so the ledgers they count in are known and entered before anything is decided.
             var candidates = await allocator.CandidatesAsync(request.ProductId, siteId, earliest, latest, today, attemptCt);
-            using var gates = await ledgerGates.EnterAsync(candidates.Select(c => PeriodLedger.IdOf(c.Value.SiteId, c.Value.RunStart)), attemptCt);
+            using var gates = await ledgerGates.EnterAsync(candidates.Select(c => PeriodLedger.IdOf(c.Value.SiteId, c.Value.RunStart))
+                .Append(LedgerGates.InstitutionGateOf(patient.TreatingInstitutionId)), attemptCt);
             var claim = await store.FindAsync(SlotsCollections.PatientClaims, patient.Pseudonym, attemptCt);
             if (claim?.Value.ActiveBookingId is { } active)
             {

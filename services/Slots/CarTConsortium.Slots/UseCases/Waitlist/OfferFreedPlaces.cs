@@ -62,7 +62,8 @@ public sealed class OfferFreedPlaces(IDocumentStore store, TimeProvider clock, A
             return 0; // Consent withdrawn: nothing is offered; the hospital withdraws the entry.
         }
         var candidates = await allocator.CandidatesAsync(entry.ProductId, entry.SiteId, entry.EarliestStart, entry.LatestStart, today, attemptCt);
-        using var gates = await ledgerGates.EnterAsync(candidates.Select(c => PeriodLedger.IdOf(c.Value.SiteId, c.Value.RunStart)), attemptCt);
+        using var gates = await ledgerGates.EnterAsync(candidates.Select(c => PeriodLedger.IdOf(c.Value.SiteId, c.Value.RunStart))
+            .Append(LedgerGates.InstitutionGateOf(entry.TreatingInstitutionId)), attemptCt);
         var weighed = await allocator.WeighAsync(request, candidates, today, attemptCt);
         if (weighed.FirstOrDefault(w => w.Decision.Fits) is not { } chosen)
         {
