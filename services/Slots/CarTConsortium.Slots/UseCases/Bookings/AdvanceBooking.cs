@@ -118,9 +118,15 @@ public sealed class AdvanceBooking(IDocumentStore store, TimeProvider clock, All
             var next = offerDeclined
                 ? entry.Value with { Status = WaitlistStatus.Closed, ClosedReason = "the offer was declined" }
                 : entry.Value with { Status = WaitlistStatus.Waiting, OfferedBookingId = null };
+            // Its due day may have been swept while it held the offer (LapsePassedWindows reads each due day once): close it here.
+            if (WaitingEntries.HasLapsedOn(next, ManufacturingRun.Today(clock.GetUtcNow())))
+            {
+                next = next with { Status = WaitlistStatus.Closed, ClosedReason = WaitingEntries.LapsedReason(next) };
+            }
+            var closed = next.Status == WaitlistStatus.Closed;
             changes.Update(SlotsCollections.Waitlist, entry, next)
-                .Raise(SlotsEvents.WaitlistChanged(entry with { Version = entry.Version + 1, Value = next }, offerDeclined ? WaitlistChanges.Closed : WaitlistChanges.Waiting), clock);
-            openEntry = offerDeclined && openEntry == entryId ? null : openEntry;
+                .Raise(SlotsEvents.WaitlistChanged(entry with { Version = entry.Version + 1, Value = next }, closed ? WaitlistChanges.Closed : WaitlistChanges.Waiting), clock);
+            openEntry = closed && openEntry == entryId ? null : openEntry;
         }
         PatientClaims.Stage(changes, claim,
             new PatientClaim(booking.Pseudonym, claim?.Value.ActiveBookingId == booking.BookingId ? null : claim?.Value.ActiveBookingId, openEntry));

@@ -42,12 +42,13 @@ public sealed class OfferFreedPlaces(IDocumentStore store, TimeProvider clock, A
         var offers = 0;
         foreach (var turn in turns)
         {
-            offers += await OfferAsync(turn.Entry.EntryId, turn.PositionAsync, turn.Ahead, ct);
+            offers += await OfferAsync(turn.Entry.EntryId, turn.PositionAsync, turn.Ahead, turn.RoomRunIds, ct);
         }
         return offers;
     }
 
-    private async Task<int> OfferAsync(string entryId, Func<CancellationToken, Task<int>> positionOf, IReadOnlyList<WaitlistEntry> ahead, CancellationToken ct) => await ConflictRetry.RunAsync(async attemptCt =>
+    private async Task<int> OfferAsync(string entryId, Func<CancellationToken, Task<int>> positionOf, IReadOnlyList<WaitlistEntry> ahead,
+        IReadOnlySet<string>? roomRunIds, CancellationToken ct) => await ConflictRetry.RunAsync(async attemptCt =>
     {
         var now = clock.GetUtcNow();
         var today = ManufacturingRun.Today(now);
@@ -66,6 +67,12 @@ public sealed class OfferFreedPlaces(IDocumentStore store, TimeProvider clock, A
             .Append(LedgerGates.InstitutionGateOf(entry.TreatingInstitutionId)), attemptCt);
         var weighed = await allocator.WeighAsync(request, candidates, today, attemptCt);
         if (weighed.FirstOrDefault(w => w.Decision.Fits) is not { } chosen)
+        {
+            return 0;
+        }
+        // A run that gained room after the round started may be wanted by an entry left out of the line (so not in ahead):
+        // the canceller notified, and the next round ranks everyone who wants it.
+        if (roomRunIds is not null && !roomRunIds.Contains(chosen.Run.Id))
         {
             return 0;
         }

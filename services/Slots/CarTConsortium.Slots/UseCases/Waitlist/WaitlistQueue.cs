@@ -10,7 +10,11 @@ namespace CarTConsortium.Slots.UseCases.Waitlist;
 
 /// <summary>One entry's turn in a round of offers: <see cref="Line"/> holds the entries given turns, in order, and the entry is at <see cref="Index"/>.</summary>
 /// <param name="PositionAsync">The entry's position in its product's whole waitlist, as the offer's summary shows it.</param>
-public sealed record WaitlistTurn(IReadOnlyList<WaitlistEntry> Line, int Index, Func<CancellationToken, Task<int>> PositionAsync)
+/// <param name="RoomRunIds">
+/// The runs with room at the round's start, of which <see cref="Line"/> was built; null when the line holds every waiting entry.
+/// </param>
+public sealed record WaitlistTurn(IReadOnlyList<WaitlistEntry> Line, int Index, Func<CancellationToken, Task<int>> PositionAsync,
+    IReadOnlySet<string>? RoomRunIds = null)
 {
     public WaitlistEntry Entry => Line[Index];
 
@@ -94,7 +98,7 @@ public sealed class WaitlistQueue(IDocumentStore store, Allocator allocator, Ins
     /// </summary>
     public async Task<List<WaitlistTurn>> TurnsAsync(DateOnly today, CancellationToken ct)
     {
-        var products = new List<(string OldestEntryId, string ProductId, List<ManufacturingRun> WithRoom)>();
+        var products = new List<(string OldestEntryId, string ProductId, List<Stored<ManufacturingRun>> WithRoom)>();
         foreach (var product in await store.QueryAllAsync(SlotsCollections.KnownProducts, DocumentQuery.All, ct))
         {
             var withRoom = await RunsWithRoomAsync(product.Id, today, ct);
@@ -106,21 +110,24 @@ public sealed class WaitlistQueue(IDocumentStore store, Allocator allocator, Ins
             }
         }
         var turns = new List<WaitlistTurn>();
-        foreach (var (_, productId, withRoom) in products.OrderBy(p => p.OldestEntryId, StringComparer.Ordinal))
+        foreach (var (_, productId, withRoomStored) in products.OrderBy(p => p.OldestEntryId, StringComparer.Ordinal))
         {
+            var withRoom = withRoomStored.Select(r => r.Value).ToList();
             var wanting = (await MayWantAsync(productId, withRoom, today, ct)).Select(e => e.Value).Where(e => WaitingEntries.WantsAny(e, withRoom));
             var line = WaitlistOrder.Rank(wanting).Select(r => r.Entry).ToList();
             var positions = new Positions(this, productId);
-            turns.AddRange(line.Select((entry, index) => new WaitlistTurn(line, index, positionCt => positions.OfAsync(entry.EntryId, index + 1, positionCt))));
+            var roomRunIds = withRoomStored.Select(r => r.Id).ToHashSet(StringComparer.Ordinal);
+            turns.AddRange(line.Select((entry, index) =>
+                new WaitlistTurn(line, index, positionCt => positions.OfAsync(entry.EntryId, index + 1, positionCt), roomRunIds)));
         }
         return turns;
     }
 
     /// <summary>The product's bookable runs with a place anyone could be offered today.</summary>
-    private async Task<List<ManufacturingRun>> RunsWithRoomAsync(string productId, DateOnly today, CancellationToken ct)
+    private async Task<List<Stored<ManufacturingRun>>> RunsWithRoomAsync(string productId, DateOnly today, CancellationToken ct)
     {
         var ledgers = new Dictionary<string, PeriodLedger?>(StringComparer.Ordinal);
-        var withRoom = new List<ManufacturingRun>();
+        var withRoom = new List<Stored<ManufacturingRun>>();
         foreach (var run in await allocator.CandidatesAsync(productId, null, null, null, today, ct))
         {
             var ledgerId = PeriodLedger.IdOf(run.Value.SiteId, run.Value.RunStart);
@@ -131,7 +138,7 @@ public sealed class WaitlistQueue(IDocumentStore store, Allocator allocator, Ins
             }
             if (WaitingEntries.HasRoom(run.Value, ledger?.Runs.GetValueOrDefault(run.Id), today))
             {
-                withRoom.Add(run.Value);
+                withRoom.Add(run);
             }
         }
         return withRoom;
