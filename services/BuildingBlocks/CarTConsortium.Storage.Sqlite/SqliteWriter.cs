@@ -94,21 +94,24 @@ public sealed class SqliteWriter : IDisposable, IAsyncDisposable
         {
             if (_closed)
             {
-                throw new ObjectDisposedException(nameof(SqliteWriter), $"The {_owner} database is closed (its app is stopping): the write was not made.");
+                // A faulted task, like a cancelled one: callers that return the task unawaited see it where they await it.
+                return Task.FromException<T>(new ObjectDisposedException(nameof(SqliteWriter), $"The {_owner} database is closed (its app is stopping): the write was not made."));
             }
+            // Counted and registered before it is queued: the writer may take and complete it as soon as it is in the queue.
+            SqliteWriterTelemetry.Queued.Add(1, _fileTag);
+            job.DropWhenCancelled(() => SqliteWriterTelemetry.Queued.Add(-1, _fileTag), ct);
             _queue.Enqueue(job);
             if (_thread is null)
             {
                 _thread = new Thread(Loop) { IsBackground = true, Name = $"sqlite-writer {_owner}" };
-                _thread.Start();
+                // Without the first caller's execution context: its trace, culture and async-locals are not the writer's.
+                _thread.UnsafeStart();
             }
             else
             {
                 Monitor.Pulse(_gate);
             }
         }
-        SqliteWriterTelemetry.Queued.Add(1, _fileTag);
-        job.DropWhenCancelled(() => SqliteWriterTelemetry.Queued.Add(-1, _fileTag), ct);
         return job.Task;
     }
 
