@@ -118,9 +118,10 @@ public sealed class SqliteWriter : IDisposable, IAsyncDisposable
     public Task WriteAsync(Action<SqliteConnection> work, CancellationToken ct) =>
         WriteAsync(connection => { work(connection); return true; }, ct);
 
-    /// <summary>Refuses new jobs, lets the writer finish those queued, and waits until its thread has ended.</summary>
-    public void Dispose() => Close().GetAwaiter().GetResult();
+    /// <summary>Refuses new jobs and lets the writer finish those queued on its own thread, without blocking the caller (their callers are answered as usual).</summary>
+    public void Dispose() => _ = Close();
 
+    /// <summary>Refuses new jobs, lets the writer finish those queued, and completes when its thread has ended.</summary>
     public ValueTask DisposeAsync() => new(Close());
 
     public override string ToString() => $"the {_owner} database's writer";
