@@ -8,6 +8,7 @@ using CarTConsortium.Slots.Domain.Waitlist;
 using CarTConsortium.Slots.Storage;
 using CarTConsortium.Slots.Tests.UseCases;
 using CarTConsortium.Slots.UseCases.Bookings;
+using CarTConsortium.Storage.Sqlite;
 using CarTConsortium.Testing;
 using Microsoft.Extensions.DependencyInjection;
 using Xunit;
@@ -65,6 +66,38 @@ public sealed class BoundedCountsTests
             refusals += expected is null ? 0 : 1;
         }
         Assert.InRange(refusals, 3, 24);
+    }
+
+    /// <summary>Bookings as a release before the hold-limit keys declared them: stored without holding_institution and held_institution.</summary>
+    private static readonly Collection<Booking> OldBookings = new("bookings",
+        (IndexKeys.TreatingInstitution, b => b.TreatingInstitutionId), (IndexKeys.Status, b => b.Status.ToString()));
+
+    [Fact]
+    public async Task Bookings_stored_before_the_hold_keys_count_once_the_store_has_started_again()
+    {
+        var random = new Random(7);
+        using var world = await SlotsWorld.CreateAsync(o => o.InstitutionLimits.MaxActive = 1000);
+        var bookings = Enumerable.Range(0, 80).Select(_ => RandomBooking(random, world.Clock.GetUtcNow(), Institutions[random.Next(Institutions.Length)])).ToList();
+        var changes = new ChangeSet();
+        foreach (var booking in bookings)
+        {
+            changes.Insert(OldBookings, booking.BookingId, booking);
+        }
+        await world.Sqlite.CommitAsync(changes);
+
+        // What a host does at start: the declared collections' new keys are back-filled.
+        await using var restarted = new SqliteDocumentStore(world.DatabasePath, new OutboxSignal());
+        await restarted.PrepareCollectionsAsync(DocumentCollectionsRegistration.DeclaredIn(typeof(SlotsCollections)), CancellationToken.None);
+        var holds = new InstitutionHolds(restarted, Microsoft.Extensions.Options.Options.Create(world.Options));
+        foreach (var hospital in Institutions)
+        {
+            var own = bookings.Where(b => b.TreatingInstitutionId == hospital).ToList();
+            var expected = new HoldCounts(own.Count(b => Booking.HoldsPlace(b.Status)), own.Count(b => b.Status == BookingStatus.Held));
+            Assert.Equal(expected, (await holds.ReadAsync(hospital, SlotsWorld.CountryOf(hospital), CancellationToken.None)).Counts);
+        }
+        // Every institution holds some and has some that hold nothing: the counts told them apart.
+        Assert.All(Institutions, hospital => Assert.Contains(bookings, b => b.TreatingInstitutionId == hospital && Booking.HoldsPlace(b.Status)));
+        Assert.Contains(bookings, b => !Booking.HoldsPlace(b.Status));
     }
 
     [Theory]

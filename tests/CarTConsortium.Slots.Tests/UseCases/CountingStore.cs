@@ -33,5 +33,9 @@ public sealed class CountingStore(IDocumentStore inner) : IDocumentStore
     public Task<Page<T>> QueryAsync<T>(Collection<T> collection, DocumentQuery query, CancellationToken ct = default) where T : class =>
         inner.QueryAsync(collection, query, ct);
 
+    /// <summary>The file's own count (in its key indexes), not the port's default that pages through the documents.</summary>
+    public Task<int> CountUpToAsync<T>(Collection<T> collection, DocumentQuery query, int most, CancellationToken ct = default) where T : class =>
+        inner.CountUpToAsync(collection, query, most, ct);
+
     public Task CommitAsync(ChangeSet changes, CancellationToken ct = default) => inner.CommitAsync(changes, ct);
 }

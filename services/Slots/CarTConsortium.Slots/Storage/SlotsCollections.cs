@@ -36,7 +36,11 @@ public static class SlotsCollections
         // Bookings holding a place in a run: what closing it must not strand.
         (IndexKeys.ActiveCapacity, b => b.IsActive ? b.CapacityId : null),
         // Held bookings by the hour their hold runs out: what housekeeping reads (see DueHolds).
-        (IndexKeys.HeldDue, DueHolds.DueHourOf));
+        (IndexKeys.HeldDue, DueHolds.DueHourOf),
+        // What the hold limits count (InstitutionHolds): an institution's bookings holding a place, and those of them still unconfirmed.
+        // Keys of their own, as the shared treating_institution and status keys also index every patient and decision of the institution.
+        (IndexKeys.HoldingInstitution, b => b.IsActive ? b.TreatingInstitutionId : null),
+        (IndexKeys.HeldInstitution, b => b.Status == BookingStatus.Held ? b.TreatingInstitutionId : null));
 
     /// <summary>One document per patient, keyed by pseudonym.</summary>
     public static readonly Collection<PatientClaim> PatientClaims = new("patient_claims");
@@ -122,4 +126,6 @@ public static class IndexKeys
     public const string WaitingProduct = "waiting_product";
     public const string WaitingLatest = "waiting_latest";
     public const string WaitingDue = "waiting_due";
+    public const string HoldingInstitution = "holding_institution";
+    public const string HeldInstitution = "held_institution";
 }

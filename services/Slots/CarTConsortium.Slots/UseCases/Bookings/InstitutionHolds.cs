@@ -1,6 +1,5 @@
 using CarTConsortium.BuildingBlocks.Errors;
 using CarTConsortium.BuildingBlocks.Storage;
-using CarTConsortium.Slots.Domain.Bookings;
 using CarTConsortium.Slots.Domain.Institutions;
 using CarTConsortium.Slots.Storage;
 using Microsoft.Extensions.Options;
@@ -20,22 +19,16 @@ public sealed record InstitutionStanding(string InstitutionId, string Country, S
 /// </summary>
 public sealed class InstitutionHolds(IDocumentStore store, IOptions<SlotsOptions> options)
 {
-    private static readonly BookingStatus[] PlaceHolding = [.. Enum.GetValues<BookingStatus>().Where(s => Booking.HoldsPlace(s))];
-
     public async Task<InstitutionStanding> ReadAsync(string institutionId, string country, CancellationToken ct)
     {
         var guard = await store.FindAsync(SlotsCollections.InstitutionHoldGuards, institutionId, ct);
         var limits = options.Value.InstitutionLimits.For(country);
-        int active = 0, unconfirmed = 0;
-        // Unconfirmed holds first: they count towards both limits.
-        foreach (var status in PlaceHolding.OrderBy(s => s == BookingStatus.Held ? 0 : 1))
-        {
-            // By institution and status, and no further than the limit: whether one more fits is decided all the same.
-            var count = await store.CountUpToAsync(SlotsCollections.Bookings,
-                DocumentQuery.All.WhereKey(IndexKeys.TreatingInstitution, institutionId).WhereKey(IndexKeys.Status, status.ToString()), limits.MaxActive - active, ct);
-            active += count;
-            unconfirmed += status == BookingStatus.Held ? count : 0;
-        }
+        // Each by a key that indexes only this institution's bookings of the kind counted, and no further than the limit: whether one more
+        // fits is decided all the same. (By treating institution and status, SQLite walked every patient and decision of the institution.)
+        var unconfirmed = await store.CountUpToAsync(SlotsCollections.Bookings,
+            DocumentQuery.All.WhereKey(IndexKeys.HeldInstitution, institutionId), limits.MaxActive, ct);
+        var active = await store.CountUpToAsync(SlotsCollections.Bookings,
+            DocumentQuery.All.WhereKey(IndexKeys.HoldingInstitution, institutionId), limits.MaxActive, ct);
         return new InstitutionStanding(institutionId, country, guard, new HoldCounts(active, unconfirmed), limits);
     }
 
