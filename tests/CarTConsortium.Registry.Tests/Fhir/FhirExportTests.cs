@@ -8,8 +8,8 @@ using CarTConsortium.Registry.UseCases.Patients;
 using CarTConsortium.Testing;
 using Hl7.Fhir.Model;
 using Xunit;
-using Task = System.Threading.Tasks.Task;
 using static CarTConsortium.Registry.Tests.UseCases.RegistryWorld;
+using Task = System.Threading.Tasks.Task;
 
 namespace CarTConsortium.Registry.Tests.Fhir;
 
@@ -40,7 +40,12 @@ public sealed class FhirExportTests : IAsyncLifetime
         // 1 infusion + 1 transplant; 6 outcomes as observations; registry, cross-border and research consents.
         Assert.Equal(new Dictionary<string, int>
         {
-            ["Patient"] = 1, ["Condition"] = 1, ["Procedure"] = 2, ["MedicationAdministration"] = 1, ["Observation"] = 6, ["Consent"] = 3,
+            ["Patient"] = 1,
+            ["Condition"] = 1,
+            ["Procedure"] = 2,
+            ["MedicationAdministration"] = 1,
+            ["Observation"] = 6,
+            ["Consent"] = 3,
         }, types);
         var patient = bundle.Entry.Select(e => e.Resource).OfType<Patient>().Single();
         Assert.Equal(record.Id, Assert.Single(patient.Identifier).Value);
