@@ -18,7 +18,8 @@ public sealed record ImportIssue(OperationOutcome.IssueSeverity Severity, Operat
             Severity = i.Severity,
             Code = i.Code,
             Details = new CodeableConcept { Text = i.Message },
-            Expression = [i.Expression],
+            // An empty string is no valid FHIR string: a problem of the whole request has no expression.
+            Expression = i.Expression.Length > 0 ? [i.Expression] : [],
         })],
     };
 }
