@@ -4,6 +4,7 @@ using CarTConsortium.BuildingBlocks.Storage;
 using CarTConsortium.Registry.Api;
 using CarTConsortium.Registry.DemoData;
 using CarTConsortium.Registry.Domain.Patients;
+using CarTConsortium.Registry.UseCases.Fhir;
 using CarTConsortium.Registry.UseCases.Members;
 using CarTConsortium.Registry.UseCases.Patients;
 using CarTConsortium.Registry.UseCases.Products;
@@ -90,6 +91,10 @@ public sealed class RegistryModule : IServiceModule
         builder.Services.AddSingleton<StatisticsSnapshots>();
         builder.Services.AddScoped<BuildStatisticsTallies>();
 
+        builder.Services.AddScoped<ExportPatientFhir>();
+        builder.Services.AddScoped<ExportRegistryFhir>();
+        builder.Services.AddScoped<ImportFhirBundle>();
+
         builder.Services.AddScoped<RegistryDemoData>();
         builder.Services.AddScoped<DemoPatients>();
     }
@@ -97,6 +102,8 @@ public sealed class RegistryModule : IServiceModule
     public void MapEndpoints(WebApplication app)
     {
         app.MapGrpcService<RegistryGrpcService>().RequireAuthorization(FederatedAuthentication.Policy);
+        // FHIR R4 export and import; each route's role rule is in Api/FhirAccess.
+        FhirEndpoints.Map(app);
     }
 
     /// <summary>The demo members, products and patients, each loaded once into an empty registry, and their statistics.</summary>

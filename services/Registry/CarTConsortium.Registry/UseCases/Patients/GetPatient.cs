@@ -12,7 +12,11 @@ public sealed record GetPatientCommand(string Pseudonym, AccessPurpose? Purpose,
 /// <summary>One patient's record, for a caller who may see it and says why; the read is logged first.</summary>
 public sealed class GetPatient(IDocumentStore store, TimeProvider clock)
 {
-    public async Task<Stored<PatientRecord>> ExecuteAsync(GetPatientCommand command, Caller caller, CancellationToken ct)
+    public Task<Stored<PatientRecord>> ExecuteAsync(GetPatientCommand command, Caller caller, CancellationToken ct) =>
+        ExecuteAsync(command, caller, "GetPatient", ct);
+
+    /// <param name="operation">What the access log names as the read (another route reading the record by the same rules, e.g. a FHIR export).</param>
+    internal async Task<Stored<PatientRecord>> ExecuteAsync(GetPatientCommand command, Caller caller, string operation, CancellationToken ct)
     {
         var validator = new Validator();
         PatientRecords.CheckPseudonym(command.Pseudonym, validator);
@@ -22,7 +26,7 @@ public sealed class GetPatient(IDocumentStore store, TimeProvider clock)
         var verified = await store.VerifiedAsync(caller, ct);
         caller.Demand(PatientVisibility.CanRead(verified, stored.Value).Allowed, PatientVisibility.NotVisible);
         caller.Demand(PatientVisibility.AllowsPurpose(stored.Value, reason.Purpose), PatientVisibility.NoResearchConsent);
-        await store.LogReadsAsync(caller, "GetPatient", [stored], reason, clock, ct);
+        await store.LogReadsAsync(caller, operation, [stored], reason, clock, ct);
         return stored;
     }
 }

@@ -34,7 +34,11 @@ public sealed record ListPatientsResult(IReadOnlyList<Stored<PatientRecord>> Pat
 /// </remarks>
 public sealed class ListPatients(IDocumentStore store, TimeProvider clock)
 {
-    public async Task<ListPatientsResult> ExecuteAsync(ListPatientsCommand command, Caller caller, CancellationToken ct)
+    public Task<ListPatientsResult> ExecuteAsync(ListPatientsCommand command, Caller caller, CancellationToken ct) =>
+        ExecuteAsync(command, caller, "ListPatients", ct);
+
+    /// <param name="operation">What the access log names as the read (another route listing by the same rules, e.g. a FHIR bulk export).</param>
+    internal async Task<ListPatientsResult> ExecuteAsync(ListPatientsCommand command, Caller caller, string operation, CancellationToken ct)
     {
         var (treatingInstitutionId, countryCode) = (command.TreatingInstitutionId, command.CountryCode);
         var validator = new Validator();
@@ -68,7 +72,7 @@ public sealed class ListPatients(IDocumentStore store, TimeProvider clock)
         {
             throw new InvalidOperationException("ListPatients selected a record its caller may not see.");
         }
-        await store.LogReadsAsync(caller, "ListPatients", visible, reason, clock, ct);
+        await store.LogReadsAsync(caller, operation, visible, reason, clock, ct);
         return new ListPatientsResult(visible, Paging.NextToken(page));
     }
 
