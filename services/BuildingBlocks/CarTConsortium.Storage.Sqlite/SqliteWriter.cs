@@ -9,7 +9,8 @@ namespace CarTConsortium.Storage.Sqlite;
 /// for the file's lock by sleeping, so writers on pool threads starved the pool under load. Here callers only queue a
 /// job and await it; a dedicated thread takes every job waiting (up to <see cref="MaxGroup"/>), runs them in order in
 /// ONE transaction, each inside its own savepoint, and commits them together: one fsync for the group (group commit).
-/// A job that throws is rolled back to its savepoint and only its caller sees the exception.
+/// A job that throws is rolled back to its savepoint and only its caller sees the exception; an error after which
+/// SQLite rolls back the whole transaction fails the whole group with that error. No exception ends the thread.
 /// </summary>
 /// <remarks>
 /// The thread starts with the first job and ends after <see cref="IdleExit"/> without work, so a file nobody
