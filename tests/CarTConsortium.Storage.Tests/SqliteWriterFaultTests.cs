@@ -1,4 +1,3 @@
-using System.Diagnostics.Metrics;
 using CarTConsortium.Storage.Sqlite;
 using CarTConsortium.Testing;
 using Microsoft.Data.Sqlite;
@@ -51,13 +50,9 @@ public sealed class SqliteWriterFaultTests : IDisposable
     public async Task A_write_that_handles_the_error_itself_still_fails_its_group_once_the_transaction_is_gone()
     {
         using var file = new SqliteFile(DatabasePath, Schema, _owner);
-        Task before, first, swallowing, last;
-        await using (var holder = await SqliteWriteLock.HoldAsync(DatabasePath))
-        {
-            before = Insert(file, "before");
-            await WaitUntilAsync(() => file.Writer.QueueLength == 0);
-            first = Insert(file, "first");
-            swallowing = file.WriteAsync(connection =>
+        var (before, group) = await RunGroupAsync(file, [
+            () => Insert(file, "first"),
+            () => file.WriteAsync(connection =>
             {
                 try
                 {
@@ -67,13 +62,12 @@ public sealed class SqliteWriterFaultTests : IDisposable
                 {
                     // As a store mapping an error it expects might: the job itself returns normally.
                 }
-            }, CancellationToken.None);
-            last = Insert(file, "last");
-            await WaitUntilAsync(() => file.Writer.QueueLength == 3);
-        }
+            }, CancellationToken.None),
+            () => Insert(file, "last"),
+        ]);
 
         await before.WaitAsync(Patience);
-        foreach (var job in new[] { first, swallowing, last })
+        foreach (var job in group)
         {
             var error = await Assert.ThrowsAsync<SqliteException>(() => job.WaitAsync(Patience));
             Assert.Contains(TriggerMessage, error.Message, StringComparison.Ordinal);
@@ -85,23 +79,18 @@ public sealed class SqliteWriterFaultTests : IDisposable
     public async Task A_job_throwing_a_non_SQLite_exception_fails_alone_and_its_neighbours_commit()
     {
         using var file = new SqliteFile(DatabasePath, Schema, _owner);
-        Task before, first, throwing, last;
-        await using (var holder = await SqliteWriteLock.HoldAsync(DatabasePath))
-        {
-            before = Insert(file, "before");
-            await WaitUntilAsync(() => file.Writer.QueueLength == 0);
-            first = Insert(file, "first");
-            throwing = file.WriteAsync(connection =>
+        var (before, group) = await RunGroupAsync(file, [
+            () => Insert(file, "first"),
+            () => file.WriteAsync(connection =>
             {
                 SqliteFile.Execute(connection, "INSERT INTO scratch (name) VALUES ('half')");
                 throw new InvalidOperationException("the job's own bug");
-            }, CancellationToken.None);
-            last = Insert(file, "last");
-            await WaitUntilAsync(() => file.Writer.QueueLength == 3);
-        }
+            }, CancellationToken.None),
+            () => Insert(file, "last"),
+        ]);
 
-        await Task.WhenAll(before, first, last).WaitAsync(Patience);
-        var error = await Assert.ThrowsAsync<InvalidOperationException>(() => throwing.WaitAsync(Patience));
+        await Task.WhenAll(before, group[0], group[2]).WaitAsync(Patience);
+        var error = await Assert.ThrowsAsync<InvalidOperationException>(() => group[1].WaitAsync(Patience));
         Assert.Equal("the job's own bug", error.Message);
         Assert.Equal(["before", "first", "last"], await NamesAsync(file));
         await Insert(file, "after").WaitAsync(Patience);
@@ -111,37 +100,21 @@ public sealed class SqliteWriterFaultTests : IDisposable
     public async Task A_throwing_metrics_listener_neither_fails_committed_writes_nor_stops_the_writer()
     {
         using var file = new SqliteFile(DatabasePath, Schema, _owner);
-        using var listener = new MeterListener();
-        var thrown = 0;
-        listener.InstrumentPublished = (instrument, l) =>
-        {
-            if (instrument.Meter.Name == SqliteWriterTelemetry.Name && instrument.Name == SqliteWriterTelemetry.GroupSize.Name)
-            {
-                l.EnableMeasurementEvents(instrument);
-            }
-        };
-        listener.SetMeasurementEventCallback<int>((_, _, tags, _) =>
-        {
-            foreach (var tag in tags)
-            {
-                if (tag.Key == "db.namespace" && Equals(tag.Value, _owner))
-                {
-                    Interlocked.Increment(ref thrown);
-                    throw new InvalidOperationException("an exporter's bug");
-                }
-            }
-        });
-        listener.Start();
+        using var exporter = new SqliteWriterTests.GroupSizes(_owner, () => throw new InvalidOperationException("an exporter's bug"));
 
         // Committed, so reported committed; and the writer still takes the next write.
         await Insert(file, "one").WaitAsync(Patience);
         await Insert(file, "two").WaitAsync(Patience);
         Assert.Equal(["one", "two"], await NamesAsync(file));
-        Assert.Equal(2, Volatile.Read(ref thrown));
+        Assert.Equal(2, exporter.Transactions);
     }
 
     /// <summary>One write taken alone while another connection holds the lock, then <paramref name="names"/> queued behind it as one group.</summary>
-    private static async Task<(Task Before, Task[] Group)> RunGroupAsync(SqliteFile file, params string[] names)
+    private static Task<(Task Before, Task[] Group)> RunGroupAsync(SqliteFile file, params string[] names) =>
+        RunGroupAsync(file, [.. names.Select(name => (Func<Task>)(() => Insert(file, name)))]);
+
+    /// <summary>One insert taken alone while another connection holds the lock, then <paramref name="jobs"/> queued behind it as one group.</summary>
+    private static async Task<(Task Before, Task[] Group)> RunGroupAsync(SqliteFile file, Func<Task>[] jobs)
     {
         Task before;
         Task[] group;
@@ -149,8 +122,8 @@ public sealed class SqliteWriterFaultTests : IDisposable
         {
             before = Insert(file, "before");
             await WaitUntilAsync(() => file.Writer.QueueLength == 0);
-            group = names.Select(name => Insert(file, name)).ToArray();
-            await WaitUntilAsync(() => file.Writer.QueueLength == names.Length);
+            group = [.. jobs.Select(job => job())];
+            await WaitUntilAsync(() => file.Writer.QueueLength == jobs.Length);
         }
         return (before, group);
     }

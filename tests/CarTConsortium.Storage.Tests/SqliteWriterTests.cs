@@ -244,13 +244,14 @@ public sealed class SqliteWriterTests : IDisposable
     }
 
     /// <summary>The writer's group-size histogram for one file, as an exporter would see it.</summary>
-    private sealed class GroupSizes : IDisposable
+    internal sealed class GroupSizes : IDisposable
     {
         private readonly MeterListener _listener = new();
         private long _jobs;
         private long _transactions;
 
-        public GroupSizes(string owner)
+        /// <param name="measured">Called after each of the file's measurements is counted (a test's exporter may throw).</param>
+        public GroupSizes(string owner, Action? measured = null)
         {
             _listener.InstrumentPublished = (instrument, listener) =>
             {
@@ -267,6 +268,7 @@ public sealed class SqliteWriterTests : IDisposable
                     {
                         Interlocked.Add(ref _jobs, size);
                         Interlocked.Increment(ref _transactions);
+                        measured?.Invoke();
                     }
                 }
             });
