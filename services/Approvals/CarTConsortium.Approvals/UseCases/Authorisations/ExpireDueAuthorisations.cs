@@ -77,12 +77,12 @@ public sealed class ExpireDueAuthorisations(IDocumentStore store, TimeProvider c
     // A replica that loses the race leaves the mark the other round set: both read the same days.
     private async Task MoveMarkAsync(Stored<ExpirySweep>? mark, DateOnly today, CancellationToken ct)
     {
-        var swept = new ExpirySweep(today);
+        var changes = mark is null
+            ? new ChangeSet().Insert(ApprovalsCollections.ExpirySweeps, ExpirySweep.Id, new ExpirySweep(today))
+            : new ChangeSet().Update(ApprovalsCollections.ExpirySweeps, mark, new ExpirySweep(today));
         try
         {
-            await store.CommitAsync(mark is null
-                ? new ChangeSet().Insert(ApprovalsCollections.ExpirySweeps, ExpirySweep.Id, swept)
-                : new ChangeSet().Update(ApprovalsCollections.ExpirySweeps, mark, swept), ct);
+            await store.CommitAsync(changes, ct);
         }
         catch (Exception e) when (e is ConcurrencyConflictException or DocumentExistsException)
         {
