@@ -38,19 +38,28 @@ public sealed class SqliteWriterTests : IDisposable
 
         // 200 new documents (all win), 100 inserts of 10 ids (one each wins), 200 updates of 10 documents at version 1 (one each wins).
         var calls = new List<(string Kind, string Id, int Caller, Task Commit)>();
-        for (var caller = 0; caller < 500; caller++)
+        await using (var holder = await HoldWriteLockAsync())
         {
-            var (kind, id) = caller switch
+            // All 500 are queued before the writer can run: the first waits for the lock alone, the rest queue behind it.
+            for (var caller = 0; caller < 500; caller++)
             {
-                < 200 => ("new", $"new-{caller}"),
-                < 300 => ("duplicate", $"dup-{caller % 10}"),
-                _ => ("update", $"shared-{caller % 10}"),
-            };
-            var value = new Vial($"L-{caller}", "tashkent", caller);
-            var changes = kind == "update"
-                ? new ChangeSet().Update(Vials, shared[caller % 10], value)
-                : new ChangeSet().Insert(Vials, id, value);
-            calls.Add((kind, id, caller, store.CommitAsync(changes)));
+                var (kind, id) = caller switch
+                {
+                    < 200 => ("new", $"new-{caller}"),
+                    < 300 => ("duplicate", $"dup-{caller % 10}"),
+                    _ => ("update", $"shared-{caller % 10}"),
+                };
+                var value = new Vial($"L-{caller}", "tashkent", caller);
+                var changes = kind == "update"
+                    ? new ChangeSet().Update(Vials, shared[caller % 10], value)
+                    : new ChangeSet().Insert(Vials, id, value);
+                calls.Add((kind, id, caller, store.CommitAsync(changes)));
+                if (caller == 0)
+                {
+                    await WaitUntilAsync(() => writer.QueueLength == 0);
+                }
+            }
+            await WaitUntilAsync(() => writer.QueueLength == 499);
         }
         await Task.WhenAll(calls.Select(c => c.Commit)).ContinueWith(_ => { }, TaskScheduler.Default).WaitAsync(Patience);
 
@@ -69,7 +78,8 @@ public sealed class SqliteWriterTests : IDisposable
         Assert.Equal(10 + 200 + 10, all.Count);
 
         var transactions = writer.Transactions - transactionsBefore;
-        Assert.True(transactions <= 100, $"{transactions} transactions for 500 commits: they did not commit in groups");
+        // One for the first, then the 499 queued behind it in groups of at most MaxGroup (256): 1 + 2.
+        Assert.Equal(1 + ((499 + SqliteWriter.MaxGroup - 1) / SqliteWriter.MaxGroup), transactions);
         Assert.Equal(500, groups.Jobs);
         Assert.Equal(transactions, groups.Transactions);
     }
@@ -216,20 +226,7 @@ public sealed class SqliteWriterTests : IDisposable
         await WaitUntilAsync(() => !store.File.Writer.IsRunning);
     }
 
-    /// <summary>Another connection (as another process would) holding the file's write lock until disposed.</summary>
-    private async Task<IAsyncDisposable> HoldWriteLockAsync()
-    {
-        var connection = new SqliteConnection($"Data Source={DatabasePath};Pooling=False");
-        await connection.OpenAsync();
-        var transaction = (SqliteTransaction)await connection.BeginTransactionAsync();
-        await using (var command = connection.CreateCommand())
-        {
-            // BEGIN IMMEDIATE takes the lock; a write makes sure it is held.
-            command.CommandText = "INSERT INTO health_probe (id, probed_at) VALUES (2, 'held') ON CONFLICT (id) DO UPDATE SET probed_at = 'held'";
-            await command.ExecuteNonQueryAsync();
-        }
-        return new LockHolder(connection, transaction);
-    }
+    private Task<IAsyncDisposable> HoldWriteLockAsync() => SqliteWriteLock.HoldAsync(DatabasePath);
 
     private static async Task WaitUntilAsync(Func<bool> condition)
     {
@@ -246,24 +243,15 @@ public sealed class SqliteWriterTests : IDisposable
         _folder.Dispose();
     }
 
-    private sealed class LockHolder(SqliteConnection connection, SqliteTransaction transaction) : IAsyncDisposable
-    {
-        public async ValueTask DisposeAsync()
-        {
-            await transaction.CommitAsync();
-            await transaction.DisposeAsync();
-            await connection.DisposeAsync();
-        }
-    }
-
     /// <summary>The writer's group-size histogram for one file, as an exporter would see it.</summary>
-    private sealed class GroupSizes : IDisposable
+    internal sealed class GroupSizes : IDisposable
     {
         private readonly MeterListener _listener = new();
         private long _jobs;
         private long _transactions;
 
-        public GroupSizes(string owner)
+        /// <param name="measured">Called after each of the file's measurements is counted (a test's exporter may throw).</param>
+        public GroupSizes(string owner, Action? measured = null)
         {
             _listener.InstrumentPublished = (instrument, listener) =>
             {
@@ -280,6 +268,7 @@ public sealed class SqliteWriterTests : IDisposable
                     {
                         Interlocked.Add(ref _jobs, size);
                         Interlocked.Increment(ref _transactions);
+                        measured?.Invoke();
                     }
                 }
             });

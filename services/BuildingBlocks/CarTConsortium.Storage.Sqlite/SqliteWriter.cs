@@ -9,7 +9,8 @@ namespace CarTConsortium.Storage.Sqlite;
 /// for the file's lock by sleeping, so writers on pool threads starved the pool under load. Here callers only queue a
 /// job and await it; a dedicated thread takes every job waiting (up to <see cref="MaxGroup"/>), runs them in order in
 /// ONE transaction, each inside its own savepoint, and commits them together: one fsync for the group (group commit).
-/// A job that throws is rolled back to its savepoint and only its caller sees the exception.
+/// A job that throws is rolled back to its savepoint and only its caller sees the exception; an error after which
+/// SQLite rolls back the whole transaction fails the whole group with that error. No exception ends the thread.
 /// </summary>
 /// <remarks>
 /// The thread starts with the first job and ends after <see cref="IdleExit"/> without work, so a file nobody
@@ -145,15 +146,31 @@ public sealed class SqliteWriter : IDisposable, IAsyncDisposable
         var group = new List<Job>(MaxGroup);
         while (Take(group))
         {
-            if (group.Count > 0)
+            try
             {
-                Run(group);
-                group.Clear();
+                if (group.Count > 0)
+                {
+                    Run(group);
+                }
+                if (Jobs - _optimizedAt >= OptimizeEvery)
+                {
+                    _optimizedAt = Jobs;
+                    RefreshStatistics();
+                }
             }
-            if (Jobs - _optimizedAt >= OptimizeEvery)
+            catch (Exception e)
             {
-                _optimizedAt = Jobs;
-                RefreshStatistics();
+                // Last resort: whatever escaped, this thread goes on serving the queue, or every later caller would wait
+                // forever. A job already answered keeps its answer (its task completes once).
+                foreach (var job in group)
+                {
+                    job.Fault(e);
+                    job.Complete();
+                }
+            }
+            finally
+            {
+                group.Clear();
             }
         }
     }
@@ -198,20 +215,7 @@ public sealed class SqliteWriter : IDisposable, IAsyncDisposable
             SqliteFile.Execute(connection, "PRAGMA synchronous = FULL");
             // BEGIN IMMEDIATE: a wait for another process's lock happens here, on this thread.
             using var transaction = connection.BeginTransaction(deferred: false);
-            foreach (var job in group)
-            {
-                transaction.Save("job");
-                try
-                {
-                    job.Run(connection);
-                    transaction.Release("job");
-                }
-                catch (Exception e) when (job.Fault(e))
-                {
-                    transaction.Rollback("job");
-                    transaction.Release("job");
-                }
-            }
+            RunInSavepoints(group, connection, transaction);
             transaction.Commit();
         }
         catch (Exception e)
@@ -222,18 +226,67 @@ public sealed class SqliteWriter : IDisposable, IAsyncDisposable
                 job.Fault(e);
             }
         }
-        finally
+        Interlocked.Increment(ref _transactions);
+        Interlocked.Add(ref _jobs, group.Count);
+        try
         {
-            Interlocked.Increment(ref _transactions);
-            Interlocked.Add(ref _jobs, group.Count);
             SqliteWriterTelemetry.GroupSize.Record(group.Count, _fileTag);
             SqliteWriterTelemetry.CommitTime.Record(Stopwatch.GetElapsedTime(started).TotalMilliseconds, _fileTag);
+        }
+        catch (Exception)
+        {
+            // A failing metrics listener must not change what the callers learn, nor take the file's writes down.
         }
         // Callers resume only now, after the COMMIT (or the failure) is final.
         foreach (var job in group)
         {
             job.Complete();
         }
+    }
+
+    /// <summary>
+    /// Runs each job in its own savepoint: a job that throws is rolled back alone. After some errors (SQLITE_FULL,
+    /// SQLITE_IOERR, SQLITE_NOMEM, a busy statement, RAISE(ROLLBACK)) SQLite rolls back the whole transaction itself;
+    /// then nothing of the group can commit, so this throws that error for the whole group (the jobs already run
+    /// included) instead of going on outside any transaction.
+    /// </summary>
+    private static void RunInSavepoints(List<Job> group, SqliteConnection connection, SqliteTransaction transaction)
+    {
+        foreach (var job in group)
+        {
+            transaction.Save("job");
+            try
+            {
+                job.Run(connection);
+            }
+            catch (Exception e) when (job.Fault(e))
+            {
+                if (TransactionLost(connection))
+                {
+                    throw;
+                }
+                transaction.Rollback("job");
+                transaction.Release("job");
+                continue;
+            }
+            if (TransactionLost(connection))
+            {
+                // The job caught the error itself; the connection still knows what it was.
+                throw LastError(connection, "SQLite rolled back the whole write transaction after an error a write handled itself");
+            }
+            transaction.Release("job");
+        }
+    }
+
+    /// <summary>Whether the connection is back in autocommit mode: the group's transaction is gone.</summary>
+    private static bool TransactionLost(SqliteConnection connection) =>
+        connection.State == System.Data.ConnectionState.Open && SQLitePCL.raw.sqlite3_get_autocommit(connection.Handle) != 0;
+
+    private static SqliteException LastError(SqliteConnection connection, string what)
+    {
+        var handle = connection.Handle;
+        return new SqliteException($"{what}: {SQLitePCL.raw.sqlite3_errmsg(handle).utf8_to_string()}; nothing of the group was committed",
+            SQLitePCL.raw.sqlite3_errcode(handle), SQLitePCL.raw.sqlite3_extended_errcode(handle));
     }
 
     /// <summary>
@@ -250,7 +303,7 @@ public sealed class SqliteWriter : IDisposable, IAsyncDisposable
             using var connection = _open();
             Optimize(connection);
         }
-        catch (SqliteException)
+        catch (Exception)
         {
             // Statistics only speed up reads: a refresh that cannot run now (the file busy elsewhere) is tried again later.
         }

@@ -15,11 +15,15 @@ public static class ApprovalsCollections
         (AuthorisationKeys.Jurisdiction, a => a.Jurisdiction),
         (AuthorisationKeys.Pathway, a => a.Pathway.ToString()),
         (AuthorisationKeys.Status, a => a.Status.ToString()),
-        (AuthorisationKeys.RenewalMonth, AuthorisationKeys.RenewalMonthOf));
+        (AuthorisationKeys.RenewalMonth, AuthorisationKeys.RenewalMonthOf),
+        (AuthorisationKeys.ExpiryDay, AuthorisationKeys.ExpiryDayOf));
 
     /// <summary>By <see cref="HistoryIdOf"/>; filtered by <see cref="AuthorisationKeys.AuthorisationId"/>.</summary>
     public static readonly Collection<AuthorisationChange> History = new("authorisation_history",
         (AuthorisationKeys.AuthorisationId, c => c.AuthorisationId));
+
+    /// <summary>How far the expiry job got (one document, <see cref="ExpirySweep.Id"/>): later rounds read only the expiry days since.</summary>
+    public static readonly Collection<ExpirySweep> ExpirySweeps = new("expiry_sweeps");
 
     public static readonly Collection<KnownProduct> KnownProducts = new("known_products");
 
@@ -46,6 +50,14 @@ public static class AuthorisationKeys
 
     public static string? RenewalMonthOf(Authorisation authorisation) =>
         AuthorisationStanding.IsApproval(authorisation.Status) && authorisation.ExpiresOn is { } last ? MonthOf(last) : null;
+
+    /// <summary>The last day (<c>yyyy-MM-dd</c>) of an authorisation that expires once it has passed (<see cref="Authorisation.IsDueToExpire"/>); none otherwise.</summary>
+    public const string ExpiryDay = "expiry_day";
+
+    public static string? ExpiryDayOf(Authorisation authorisation) =>
+        authorisation.ExpiresOn is { } last && authorisation.IsDueToExpire(last.AddDays(1)) ? DayOf(last) : null;
+
+    public static string DayOf(DateOnly day) => day.ToString("yyyy-MM-dd", CultureInfo.InvariantCulture);
 
     public static string MonthOf(DateOnly day) => day.ToString("yyyy-MM", CultureInfo.InvariantCulture);
 }

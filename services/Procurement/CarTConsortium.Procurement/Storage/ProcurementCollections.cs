@@ -16,7 +16,11 @@ public static class ProcurementCollections
     public static readonly Collection<CatalogueItem> CatalogueItems = new("catalogue_items", (ItemKeys.Category, i => ItemKeys.CategoryOf(i.Category)));
 
     /// <summary>Pools by pool id, indexed by status and item.</summary>
-    public static readonly Collection<Pool> Pools = new("pools", (PoolKeys.Status, p => PoolKeys.StatusOf(p.Status)), (PoolKeys.ItemId, p => p.ItemId));
+    public static readonly Collection<Pool> Pools = new("pools", (PoolKeys.Status, p => PoolKeys.StatusOf(p.Status)), (PoolKeys.ItemId, p => p.ItemId),
+        (PoolKeys.ClosingDay, PoolKeys.ClosingDayOf));
+
+    /// <summary>How far the closing job got (one document, <see cref="ClosingSweep.Id"/>): later rounds read only the closing days since.</summary>
+    public static readonly Collection<ClosingSweep> ClosingSweeps = new("closing_sweeps");
 
     /// <summary>Purchase orders by <see cref="PurchaseOrder.IdOf"/>, indexed by pool and country.</summary>
     public static readonly Collection<PurchaseOrder> PurchaseOrders =
@@ -51,6 +55,13 @@ public static class PoolKeys
 
     /// <summary>A status as the index holds it (by name, as the documents store enums).</summary>
     public static string? StatusOf(PoolStatus? status) => status?.ToString();
+
+    /// <summary>The UTC day (<c>yyyy-MM-dd</c>) an open pool closes on; none once closed.</summary>
+    public const string ClosingDay = "closing_day";
+
+    public static string? ClosingDayOf(Pool pool) => pool.Status == PoolStatus.Open ? Day(ClosingSweep.DayOf(pool.ClosesAt)) : null;
+
+    public static string Day(DateOnly day) => day.ToString("yyyy-MM-dd", System.Globalization.CultureInfo.InvariantCulture);
 }
 
 /// <summary>The index keys of <see cref="ProcurementCollections.PurchaseOrders"/>.</summary>

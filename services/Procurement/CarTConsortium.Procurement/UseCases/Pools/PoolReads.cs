@@ -14,10 +14,26 @@ internal static class PoolReads
     public static async Task<Stored<Pool>> FindPoolAsync(this IDocumentStore store, string poolId, CancellationToken ct) =>
         await store.FindAsync(ProcurementCollections.Pools, poolId, ct) ?? throw new NotFoundException($"No pool '{poolId}' exists.");
 
-    /// <summary>
-    /// For the closing job only, never a request path: the open pools, read by the status key, so
-    /// closed pools (the history) are never read; a handful are open at once.
-    /// </summary>
-    public static Task<List<Stored<Pool>>> OpenPoolsAsync(this IDocumentStore store, CancellationToken ct) =>
-        store.QueryAllAsync(ProcurementCollections.Pools, DocumentQuery.All.WhereKey(PoolKeys.Status, PoolKeys.StatusOf(PoolStatus.Open)), ct);
+    /// <summary>The open pools closing on <paramref name="day"/> (UTC), by the closing day key.</summary>
+    public static DocumentQuery ClosingOn(DateOnly day) => DocumentQuery.All.WhereKey(PoolKeys.ClosingDay, PoolKeys.Day(day));
+
+    /// <summary>For the closing job only, never a request path: the pools <paramref name="query"/> finds, a page at a time.</summary>
+    public static async IAsyncEnumerable<Stored<Pool>> PagesOfPoolsAsync(this IDocumentStore store, DocumentQuery query,
+        [System.Runtime.CompilerServices.EnumeratorCancellation] CancellationToken ct)
+    {
+        var next = query with { Limit = DocumentQuery.MaxLimit };
+        while (true)
+        {
+            var page = await store.QueryAsync(ProcurementCollections.Pools, next, ct);
+            foreach (var pool in page.Items)
+            {
+                yield return pool;
+            }
+            if (page.NextAfterId is null)
+            {
+                yield break;
+            }
+            next = next with { AfterId = page.NextAfterId };
+        }
+    }
 }
