@@ -89,6 +89,8 @@ public sealed class RegistryModule : IServiceModule
         // One per process: the statistics cube every request shares, read again when the tallies change.
         builder.Services.AddSingleton<StatisticsSnapshots>();
         builder.Services.AddScoped<BuildStatisticsTallies>();
+        builder.Services.AddScoped<PublishStatisticsRelease>();
+        builder.Services.AddSingleton<StatisticsReleaseCubes>();
 
         builder.Services.AddScoped<RegistryDemoData>();
         builder.Services.AddScoped<DemoPatients>();
