@@ -53,6 +53,8 @@ public sealed class RegistryModule : IServiceModule
             .Allow(nameof(Rpc.ListPatients), Roles.Clinician, Roles.HospitalCoordinator, Roles.ConsortiumAdmin)
             .Allow(nameof(Rpc.ListAccessLog), Roles.Clinician, Roles.ConsortiumAdmin)
             // Aggregates with small cells suppressed are for everyone.
+            .Allow(nameof(Rpc.PublishStatisticsRelease), Roles.ConsortiumAdmin)
+            .AllowAnyRole(nameof(Rpc.ListStatisticsReleases))
             .AllowAnyRole(nameof(Rpc.GetStatistics)));
         // Each member country's pseudonymisation secret; without usable ones the registry does not start.
         builder.Services.AddValidatedSettings<RegistryOptions, RegistryOptionsValidator>(builder.Configuration);
@@ -91,6 +93,7 @@ public sealed class RegistryModule : IServiceModule
         builder.Services.AddScoped<BuildStatisticsTallies>();
         builder.Services.AddScoped<PublishStatisticsRelease>();
         builder.Services.AddSingleton<StatisticsReleaseCubes>();
+        builder.Services.AddScoped<ListStatisticsReleases>();
 
         builder.Services.AddScoped<RegistryDemoData>();
         builder.Services.AddScoped<DemoPatients>();

@@ -2,6 +2,7 @@ using CarTConsortium.BuildingBlocks.Errors;
 using CarTConsortium.Registry.Domain.Patients;
 using CarTConsortium.Registry.Domain.Statistics;
 using CarTConsortium.Registry.UseCases.Patients;
+using CarTConsortium.Registry.UseCases.Statistics;
 using Xunit;
 using static CarTConsortium.Registry.Tests.UseCases.RegistryWorld;
 
@@ -49,6 +50,7 @@ public sealed class StatisticsReleaseTests
         var third = await world.StatisticsReleaseCubes.GetAsync(world.Store, (await world.PublishStatisticsRelease.ExecuteAsync(None)).ReleaseId, None);
         Assert.Equal(18, third.Cube.Find(CellKey.All)!.Measures!.PatientsInfused);
         Assert.Equal(5, third.Cube.Find(new CellKey("KZ", Academic, 2024))!.Measures!.PatientsInfused);
+        Assert.Equal([third.ReleaseId, second.ReleaseId, first.ReleaseId], (await new ListStatisticsReleases(world.Store).ExecuteAsync(None)).Select(r => r.ReleaseId));
     }
 
     [Fact]

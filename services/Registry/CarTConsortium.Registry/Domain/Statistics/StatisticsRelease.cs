@@ -20,8 +20,14 @@ public sealed record StatisticsRelease(string ReleaseId, DateTimeOffset CutAt, I
     public IReadOnlySet<string> Covered() => Admitted.SelectMany(snapshot => snapshot.Cases.Keys).ToHashSet(StringComparer.Ordinal);
 }
 
-/// <summary>One document, <see cref="Id"/>: the latest release, so a cut reads one release and not all of them.</summary>
-public sealed record StatisticsReleaseHead(string ReleaseId)
+/// <summary>A release as listed: its id and cut time.</summary>
+public sealed record StatisticsReleaseEntry(string ReleaseId, DateTimeOffset CutAt);
+
+/// <summary>
+/// One document, <see cref="Id"/>: the latest release, so a cut reads one release and not all of them,
+/// and every release's id and cut time, newest first, so listing them reads no snapshot.
+/// </summary>
+public sealed record StatisticsReleaseHead(string ReleaseId, IReadOnlyList<StatisticsReleaseEntry> Releases)
 {
     public const string Id = "latest";
 }

@@ -28,9 +28,10 @@ public sealed class PublishStatisticsRelease(IDocumentStore store, TimeProvider 
                 [.. cases.Values.Select(CellKey.Of).Distinct().OrderBy(cell => cell, CellKey.Order)]);
             var changes = new ChangeSet();
             changes.Insert(RegistryCollections.StatisticsReleases, id, release);
+            var listed = new StatisticsReleaseHead(id, [new StatisticsReleaseEntry(id, cutAt), .. head?.Value.Releases ?? []]);
             _ = head is null
-                ? changes.Insert(RegistryCollections.StatisticsReleaseHeads, StatisticsReleaseHead.Id, new StatisticsReleaseHead(id))
-                : changes.Update(RegistryCollections.StatisticsReleaseHeads, head, new StatisticsReleaseHead(id));
+                ? changes.Insert(RegistryCollections.StatisticsReleaseHeads, StatisticsReleaseHead.Id, listed)
+                : changes.Update(RegistryCollections.StatisticsReleaseHeads, head, listed);
             await store.CommitAsync(changes, attemptCt);
             return release;
         }, ct);
