@@ -58,6 +58,8 @@ public sealed class AuthorisationMatrixTests(MatrixFixture fixture) : IClassFixt
         "RecordOutcome           ---      A--       ---         ---        ---  -",
         "ListAccessLog           ---      A--       ---         ---        ---  A",
         "GetStatistics           AAA      AAA       AAA         AAA        AAA  A",
+        "PublishStatisticsRelease ---     ---       ---         ---        ---  A",
+        "ListStatisticsReleases  AAA      AAA       AAA         AAA        AAA  A",
         "RecordAuthorisation     ---      ---       ---         A-A        ---  A",
         "ChangeStatus            ---      ---       ---         A-A        ---  A",
         "AmendAuthorisation      ---      ---       ---         A-A        ---  A",
@@ -339,6 +341,9 @@ public sealed class AuthorisationMatrixTests(MatrixFixture fixture) : IClassFixt
                         ExpectedRevision = pool.Commitments[0].Revision.Version,
                     }).ResponseAsync,
                 };
+            case "PublishStatisticsRelease":
+                _before = (await admin.ListStatisticsReleasesAsync(new ListStatisticsReleasesRequest())).Releases.Count;
+                return () => registry.PublishStatisticsReleaseAsync(new PublishStatisticsReleaseRequest()).ResponseAsync;
             default:
                 return Invoke(rpc, channel, suffix);
         }
@@ -367,6 +372,7 @@ public sealed class AuthorisationMatrixTests(MatrixFixture fixture) : IClassFixt
             "ListPatients" => () => registry.ListPatientsAsync(new ListPatientsRequest { Purpose = AccessPurpose.QualityReview }).ResponseAsync,
             "ListAccessLog" => () => registry.ListAccessLogAsync(new ListAccessLogRequest { Pseudonym = fixture.Pseudonym }).ResponseAsync,
             "GetStatistics" => () => registry.GetStatisticsAsync(new GetStatisticsRequest { GroupBy = { StatisticsDimension.Country } }).ResponseAsync,
+            "ListStatisticsReleases" => () => registry.ListStatisticsReleasesAsync(new ListStatisticsReleasesRequest()).ResponseAsync,
             "RegisterProduct" => () => registry.RegisterProductAsync(MatrixFixture.NewProduct("matrix-" + suffix)).ResponseAsync,
             "GetProduct" => () => registry.GetProductAsync(new GetProductRequest { ProductId = MatrixFixture.ProductId }).ResponseAsync,
             "ListProducts" => () => registry.ListProductsAsync(new ListProductsRequest()).ResponseAsync,
@@ -515,6 +521,9 @@ public sealed class AuthorisationMatrixTests(MatrixFixture fixture) : IClassFixt
                 var after = await admin.Procurement.GetPoolAsync(new GetPoolRequest { PoolId = before.PoolId });
                 Assert.Equal((PoolStatus.Open, before.Revision.Version, before.Totals), (after.Status, after.Revision.Version, after.Totals));
                 Assert.Equal(before.Commitments, after.Commitments);
+                break;
+            case "PublishStatisticsRelease":
+                Assert.Equal((int)_before!, (await admin.Registry.ListStatisticsReleasesAsync(new ListStatisticsReleasesRequest())).Releases.Count);
                 break;
         }
     }

@@ -132,12 +132,25 @@ public sealed class RegistryTests(PlatformFixture fixture)
         using var response = await http.GetAsync(new Uri(
             "v1/registry/statistics?groupBy=STATISTICS_DIMENSION_COUNTRY&groupBy=STATISTICS_DIMENSION_PRODUCT&groupBy=STATISTICS_DIMENSION_YEAR", UriKind.Relative));
         Assert.Equal(HttpStatusCode.OK, response.StatusCode);
-        var statistics = Statistics.Parser.ParseJson(await response.Content.ReadAsStringAsync());
+        var json = await response.Content.ReadAsStringAsync();
+        var statistics = Statistics.Parser.ParseJson(json);
 
         Assert.Equal(5, statistics.MinimumCellSize);
         Assert.Contains(statistics.Cells, c => c.Suppressed);
         Assert.All(statistics.Cells.Where(c => c.Suppressed), c => Assert.Equal(new StatisticsCell { CountryCode = c.CountryCode, ProductId = c.ProductId, Year = c.Year, Suppressed = true }, c));
         Assert.All(statistics.Cells.Where(c => !c.Suppressed), c => Assert.True(c.PatientsInfused >= 5, $"{c} is shown"));
+        // In the JSON a suppressed cell names its group and says suppressed: no figure field at all, not even a zero.
+        using (var document = System.Text.Json.JsonDocument.Parse(json))
+        {
+            var hidden = document.RootElement.GetProperty("cells").EnumerateArray().Where(c => c.GetProperty("suppressed").GetBoolean()).ToList();
+            Assert.NotEmpty(hidden);
+            Assert.All(hidden, cell => Assert.All(cell.EnumerateObject(), field => Assert.True(
+                field.Name is "countryCode" or "productId" or "year" or "suppressed"
+                || (field.Value.ValueKind == System.Text.Json.JsonValueKind.Array && field.Value.GetArrayLength() == 0),
+                $"a suppressed cell carries {field.Name}: {field.Value}")));
+            Assert.All(document.RootElement.GetProperty("cells").EnumerateArray().Where(c => !c.GetProperty("suppressed").GetBoolean()),
+                cell => Assert.True(cell.TryGetProperty("patientsInfused", out _), $"a shown cell has its count: {cell}"));
+        }
         Assert.All(statistics.Cells.Where(c => !c.Suppressed)
             .SelectMany(c => new[] { c.CompleteRemission, c.MrdNegativeRemission, c.CrsGrade3OrMore, c.IcansGrade3OrMore, c.OverallSurvival1Y, c.EventFreeSurvival1Y })
             .OfType<Estimate>(), e => Assert.True(e.Denominator >= 5, $"{e} rests on fewer than 5 patients"));
@@ -171,6 +184,9 @@ public sealed class RegistryTests(PlatformFixture fixture)
         {
             if (cell.Suppressed)
             {
+                // No figure on the wire: the count is absent (not 0), and so is every estimate.
+                Assert.False(cell.HasPatientsInfused, $"{cell} carries a patient count");
+                Assert.All(new[] { cell.CompleteRemission, cell.MrdNegativeRemission, cell.CrsGrade3OrMore, cell.IcansGrade3OrMore, cell.OverallSurvival1Y, cell.EventFreeSurvival1Y }, Assert.Null);
                 Assert.Empty(cell.OverallSurvivalCurve);
                 Assert.Empty(cell.EventFreeSurvivalCurve);
                 continue;
@@ -193,6 +209,16 @@ public sealed class RegistryTests(PlatformFixture fixture)
             }
         }
         Assert.True(statistics.Total.OverallSurvivalCurve.Count > 1, "the demo consortium has deaths and censorings to draw");
+
+        // The finest breakdown has hidden cells: over gRPC each one is its group and the flag, field for field.
+        var finest = await As(DemoClients.KzProcurement).GetStatisticsAsync(new GetStatisticsRequest
+        {
+            GroupBy = { StatisticsDimension.Country, StatisticsDimension.Product, StatisticsDimension.Year },
+        });
+        var hidden = finest.Cells.Where(c => c.Suppressed).ToList();
+        Assert.NotEmpty(hidden);
+        Assert.All(hidden, c => Assert.False(c.HasPatientsInfused, $"{c} carries a patient count"));
+        Assert.All(hidden, c => Assert.Equal(new StatisticsCell { CountryCode = c.CountryCode, ProductId = c.ProductId, Year = c.Year, Suppressed = true }, c));
     }
 
     [Fact]

@@ -1,5 +1,6 @@
 using AngleSharp.Dom;
 using Bunit;
+using CarTConsortium.Contracts.Registry.V1;
 
 namespace CarTConsortium.Portal.Charts.Tests;
 
@@ -32,6 +33,20 @@ public class RatesTableTests : ChartTestContext
         Assert.Equal("suppressed", uz.QuerySelector("td")!.TextContent);
         Assert.Single(uz.QuerySelectorAll("td"));
         Assert.DoesNotContain(uz.TextContent, char.IsDigit);
+    }
+
+    [Fact]
+    public void A_group_without_a_patient_count_is_shown_as_suppressed_never_as_zero()
+    {
+        // On the wire a suppressed cell has no figure at all; a client must not read the absent count as 0.
+        var statistics = Samples.ByCountry();
+        statistics.Cells.Add(new StatisticsCell { CountryCode = "TJ" });
+        var cut = RenderIn<RatesTable>("en-US", p => p.Add(c => c.Statistics, statistics));
+
+        var tj = cut.Find("tbody tr[data-group='TJ']");
+
+        Assert.Equal("suppressed", tj.QuerySelector("td")!.TextContent);
+        Assert.DoesNotContain(tj.TextContent, char.IsDigit);
     }
 
     [Fact]

@@ -11,6 +11,12 @@ internal static class StatisticsGroups
         : statistics.Total is { } total ? [total]
         : [];
 
+    /// <summary>
+    /// Whether the group shows no figures: suppressed, or (the same on the wire) without a patient count, since a
+    /// suppressed cell carries no figure at all and an absent count must never be read as an empty group.
+    /// </summary>
+    public static bool Hidden(StatisticsCell cell) => cell.Suppressed || !cell.HasPatientsInfused;
+
     /// <summary>Whether a separate consortium-total row belongs under the groups.</summary>
     public static bool HasSeparateTotal(Statistics statistics) => statistics.Cells.Count > 0 && statistics.Total is not null;
 

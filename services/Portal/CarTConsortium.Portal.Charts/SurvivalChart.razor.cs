@@ -46,7 +46,7 @@ public partial class SurvivalChart
         var cells = StatisticsGroups.Cells(Statistics);
         _series = cells.Select((cell, i) => new Series(GroupLabel(cell), cell, i)).ToList();
         // The axis reaches the last day drawn, and at least the benchmark's year.
-        var lastDay = _series.Where(s => !s.Cell.Suppressed).SelectMany(s => Curve(s.Cell)).Select(p => p.Day).DefaultIfEmpty(0).Max();
+        var lastDay = _series.Where(s => !StatisticsGroups.Hidden(s.Cell)).SelectMany(s => Curve(s.Cell)).Select(p => p.Day).DefaultIfEmpty(0).Max();
         var end = LinearScale.NiceCeiling(ToUnit(Math.Max(lastDay, BenchmarkDay)), 6);
         _x = new LinearScale(0, end, Left, Width - Right);
     }
@@ -58,7 +58,7 @@ public partial class SurvivalChart
 
     private double ToUnit(double day) => TimeUnit == SurvivalTimeUnit.Months ? day / DaysPerMonth : day;
 
-    private bool HasCurve(Series series) => !series.Cell.Suppressed && Curve(series.Cell).Count > 0;
+    private bool HasCurve(Series series) => !StatisticsGroups.Hidden(series.Cell) && Curve(series.Cell).Count > 0;
 
     /// <summary>The points to draw: a Kaplan-Meier curve is 1 at day 0 by definition, also when the first point comes later.</summary>
     private List<SurvivalPoint> DrawnPoints(Series series)
@@ -87,7 +87,7 @@ public partial class SurvivalChart
         get
         {
             var drawn = string.Join(", ", _series.Where(HasCurve).Select(s => s.Label));
-            var suppressed = string.Join(", ", _series.Where(s => s.Cell.Suppressed).Select(s => s.Label));
+            var suppressed = string.Join(", ", _series.Where(s => StatisticsGroups.Hidden(s.Cell)).Select(s => s.Label));
             var text = L["SurvivalDescription", drawn.Length > 0 ? drawn : L["None"]].Value;
             return suppressed.Length > 0 ? text + " " + L["SuppressedGroups", suppressed] : text;
         }

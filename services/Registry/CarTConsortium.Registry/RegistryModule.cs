@@ -54,6 +54,8 @@ public sealed class RegistryModule : IServiceModule
             .Allow(nameof(Rpc.ListPatients), Roles.Clinician, Roles.HospitalCoordinator, Roles.ConsortiumAdmin)
             .Allow(nameof(Rpc.ListAccessLog), Roles.Clinician, Roles.ConsortiumAdmin)
             // Aggregates with small cells suppressed are for everyone.
+            .Allow(nameof(Rpc.PublishStatisticsRelease), Roles.ConsortiumAdmin)
+            .AllowAnyRole(nameof(Rpc.ListStatisticsReleases))
             .AllowAnyRole(nameof(Rpc.GetStatistics)));
         // Each member country's pseudonymisation secret; without usable ones the registry does not start.
         builder.Services.AddValidatedSettings<RegistryOptions, RegistryOptionsValidator>(builder.Configuration);
@@ -90,6 +92,9 @@ public sealed class RegistryModule : IServiceModule
         // One per process: the statistics cube every request shares, read again when the tallies change.
         builder.Services.AddSingleton<StatisticsSnapshots>();
         builder.Services.AddScoped<BuildStatisticsTallies>();
+        builder.Services.AddScoped<PublishStatisticsRelease>();
+        builder.Services.AddSingleton<StatisticsReleaseCubes>();
+        builder.Services.AddScoped<ListStatisticsReleases>();
 
         builder.Services.AddScoped<ExportPatientFhir>();
         builder.Services.AddScoped<ExportRegistryFhir>();

@@ -42,6 +42,8 @@ internal class RegistryUseCases(IDocumentStore store, TimeProvider clock, Pseudo
     public ListAccessLog ListAccessLog { get; } = new(store);
     public GetStatistics GetStatistics { get; } = new(store, statisticsSnapshots!, clock);
     public BuildStatisticsTallies BuildStatisticsTallies { get; } = new(store, statisticsSnapshots!);
+    public PublishStatisticsRelease PublishStatisticsRelease { get; } = new(store, clock);
+    public StatisticsReleaseCubes StatisticsReleaseCubes { get; } = new();
 }
 
 /// <summary>A meter factory without a container, for telemetry the tests build by hand.</summary>

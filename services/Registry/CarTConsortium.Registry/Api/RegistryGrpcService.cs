@@ -21,7 +21,7 @@ public sealed class RegistryGrpcService(
     RegisterProduct registerProduct, GetProduct getProduct, ListProducts listProducts,
     EnrolPatient enrolPatient, GetPatient getPatient, ListPatients listPatients, ChangeConsent changeConsent,
     RecordInfusion recordInfusion, RecordOutcome recordOutcome, ListAccessLog listAccessLog,
-    GetStatistics getStatistics)
+    GetStatistics getStatistics, PublishStatisticsRelease publishStatisticsRelease, ListStatisticsReleases listStatisticsReleases)
     : RegistryService.RegistryServiceBase
 {
     // ---- members
@@ -131,4 +131,10 @@ public sealed class RegistryGrpcService(
     public override async Task<Contracts.Registry.V1.Statistics> GetStatistics(GetStatisticsRequest request, ServerCallContext context) =>
         ToContract(await getStatistics.ExecuteAsync(new GetStatisticsCommand([.. request.GroupBy.Select(FromContract)], request.CountryCode,
             request.ProductId, request.Year), context.CancellationToken));
+
+    public override async Task<Contracts.Registry.V1.StatisticsRelease> PublishStatisticsRelease(PublishStatisticsReleaseRequest request, ServerCallContext context) =>
+        ToContract(await publishStatisticsRelease.ExecuteAsync(context.CancellationToken));
+
+    public override async Task<ListStatisticsReleasesResponse> ListStatisticsReleases(ListStatisticsReleasesRequest request, ServerCallContext context) =>
+        new() { Releases = { (await listStatisticsReleases.ExecuteAsync(context.CancellationToken)).Select(ToContract) } };
 }

@@ -59,6 +59,11 @@ internal static partial class RegistryMapping
         return result;
     }
 
+    public static Contract.StatisticsRelease ToContract(StatisticsRelease release) => ToContract(new StatisticsReleaseEntry(release.ReleaseId, release.CutAt));
+
+    public static Contract.StatisticsRelease ToContract(StatisticsReleaseEntry release) =>
+        new() { ReleaseId = release.ReleaseId, CutAt = Timestamp.FromDateTimeOffset(release.CutAt) };
+
     private static Contract.SurvivalPoint ToContract(SurvivalPoint point) =>
         new() { Day = point.Day, Survival = point.Survival, Lower = point.Lower, Upper = point.Upper, AtRisk = point.AtRisk };
 

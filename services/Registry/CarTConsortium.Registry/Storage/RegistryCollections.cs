@@ -45,4 +45,10 @@ public static class RegistryCollections
 
     /// <summary>One document, <see cref="TallyState.Id"/>: whether the tallies are built.</summary>
     public static readonly Collection<TallyState> TallyStates = new("statistics_state");
+
+    /// <summary>The statistics releases by <see cref="StatisticsRelease.IdOf"/>, each written once.</summary>
+    public static readonly Collection<StatisticsRelease> StatisticsReleases = new("statistics_releases");
+
+    /// <summary>One document, <see cref="StatisticsReleaseHead.Id"/>: the latest release's id.</summary>
+    public static readonly Collection<StatisticsReleaseHead> StatisticsReleaseHeads = new("statistics_release_head");
 }

@@ -44,6 +44,9 @@ public sealed class StatisticsCube
                 : StatisticsCell.Hidden(cell.Key, suppression[cell.Key])));
     }
 
+    /// <summary>A cube of cells already computed and suppressed (a release's, see <see cref="ReleaseRule.Publish"/>).</summary>
+    public static StatisticsCube Of(IEnumerable<StatisticsCell> cells) => new(cells.ToDictionary(cell => cell.Key));
+
     /// <summary>The cell, or null when no patient falls in it.</summary>
     public StatisticsCell? Find(CellKey key) => _cells.GetValueOrDefault(key);
 
