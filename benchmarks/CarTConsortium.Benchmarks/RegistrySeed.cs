@@ -17,15 +17,33 @@ public static class RegistrySeed
     /// <summary>Products the demo registers, infused in turn.</summary>
     private static readonly string[] Products = [Identities.ProductId, "ncb-cd19-academic"];
 
-    /// <summary>Every patient of the cohort, in index order; the same records for the same seed, whatever the day (dates count back from it).</summary>
+    /// <summary>
+    /// Every patient of the cohort, in the order of their pseudonyms (the documents' ids): the store's B-tree then grows at its end
+    /// instead of splitting pages all over a table of gigabytes, several times fewer pages written at 1M patients. Each patient's
+    /// figures come from a random sequence of its own, so the same records for the same seed, whatever the order or the day
+    /// (dates count back from it).
+    /// </summary>
     public static IEnumerable<PatientRecord> Records(ScaleCohort cohort, int seed)
     {
-        var random = new Random(seed);
         var today = DateOnly.FromDateTime(DateTime.UtcNow);
+        foreach (var i in InPseudonymOrder(cohort))
+        {
+            yield return Record(cohort, ScaleCohort.Slot(i), new Random(unchecked((seed * 1_000_003) + i)), today);
+        }
+    }
+
+    /// <summary>The cohort's indexes, ordered by pseudonym as the store orders ids (ordinal).</summary>
+    private static int[] InPseudonymOrder(ScaleCohort cohort)
+    {
+        var pseudonyms = new string[cohort.Patients];
+        var order = new int[cohort.Patients];
         for (var i = 0; i < cohort.Patients; i++)
         {
-            yield return Record(cohort, ScaleCohort.Slot(i), random, today);
+            pseudonyms[i] = cohort.PseudonymOf(ScaleCohort.Slot(i));
+            order[i] = i;
         }
+        Array.Sort(pseudonyms, order, StringComparer.Ordinal);
+        return order;
     }
 
     /// <summary>The registry's tallies, built by its own use case from the records just written.</summary>
