@@ -41,7 +41,12 @@ public static class BenchmarkSites
             settings[$"{at}:DisplayName"] = name + ": manufacturing execution system";
             settings[$"{at}:Org"] = siteId;
             settings[$"{at}:Roles:0"] = Roles.ManufacturingSite;
-            settings[$"{at}:Scopes:0"] = "slots";
+            // The scopes every demo client has (the benchmark's token requests ask for all four).
+            string[] scopes = ["registry", "procurement", "approvals", "slots"];
+            for (var s = 0; s < scopes.Length; s++)
+            {
+                settings[$"{at}:Scopes:{s.ToString(CultureInfo.InvariantCulture)}"] = scopes[s];
+            }
         }
         return settings;
     }

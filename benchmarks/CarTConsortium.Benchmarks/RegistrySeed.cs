@@ -1,6 +1,8 @@
 using CarTConsortium.BuildingBlocks.Errors;
 using CarTConsortium.BuildingBlocks.Storage;
 using CarTConsortium.Registry.Domain.Patients;
+using CarTConsortium.Registry.Storage;
+using CarTConsortium.Slots.Storage;
 using CarTConsortium.Registry.UseCases.Statistics;
 using Microsoft.Extensions.Logging.Abstractions;
 
@@ -18,18 +20,40 @@ public static class RegistrySeed
     private static readonly string[] Products = [Identities.ProductId, "ncb-cd19-academic"];
 
     /// <summary>
-    /// Every patient of the cohort, in the order of their pseudonyms (the documents' ids): the store's B-tree then grows at its end
-    /// instead of splitting pages all over a table of gigabytes, several times fewer pages written at 1M patients. Each patient's
-    /// figures come from a random sequence of its own, so the same records for the same seed, whatever the order or the day
+    /// The cohort's patients in chunks of <paramref name="chunk"/>, in the order of their pseudonyms (the documents' ids): the store's
+    /// B-trees then grow at their end instead of splitting pages all over tables of gigabytes. Each chunk's registry records and
+    /// slots' copies are built and serialised on a pool thread, up to one chunk per core ahead of the one being committed. Each
+    /// patient's figures come from a random sequence of its own: the same records for the same seed, whatever the order or the day
     /// (dates count back from it).
     /// </summary>
-    public static IEnumerable<PatientRecord> Records(ScaleCohort cohort, int seed)
+    public static async IAsyncEnumerable<(ChangeSet Registry, ChangeSet Slots, int Patients)> ChunksAsync(ScaleCohort cohort, int seed, int chunk)
     {
         var today = DateOnly.FromDateTime(DateTime.UtcNow);
-        foreach (var i in InPseudonymOrder(cohort))
+        var ahead = new Queue<Task<(ChangeSet, ChangeSet, int)>>();
+        foreach (var indexes in InPseudonymOrder(cohort).Chunk(chunk))
         {
-            yield return Record(cohort, ScaleCohort.Slot(i), new Random(unchecked((seed * 1_000_003) + i)), today);
+            ahead.Enqueue(Task.Run(() => Build(cohort, indexes, seed, today)));
+            if (ahead.Count > Environment.ProcessorCount)
+            {
+                yield return await ahead.Dequeue();
+            }
         }
+        while (ahead.Count > 0)
+        {
+            yield return await ahead.Dequeue();
+        }
+    }
+
+    private static (ChangeSet Registry, ChangeSet Slots, int Patients) Build(ScaleCohort cohort, int[] indexes, int seed, DateOnly today)
+    {
+        var (registry, slots) = (new ChangeSet(), new ChangeSet());
+        foreach (var i in indexes)
+        {
+            var record = Record(cohort, ScaleCohort.Slot(i), new Random(unchecked((seed * 1_000_003) + i)), today);
+            registry.Insert(RegistryCollections.Patients, record.Pseudonym, record);
+            slots.Insert(SlotsCollections.KnownPatients, record.Pseudonym, SlotsSeed.KnownPatientOf(record));
+        }
+        return (registry, slots, indexes.Length);
     }
 
     /// <summary>The cohort's indexes, ordered by pseudonym as the store orders ids (ordinal).</summary>

@@ -36,23 +36,22 @@ public static class ScaleSeeder
         await PrepareAsync(registry, slots, ct);
         Say("Key indexes made.");
 
-        var patients = new StoreBatch(registry);
-        var known = new StoreBatch(slots);
         // The hub's first patients are booked; the measuring process takes the ones after them as fresh (ScaleBenchmark).
         var hub = Enumerable.Range(0, settings.Bookings).Select(n => cohort.PseudonymOf(ScaleCohort.Slot(ScaleCohort.HubIndex(n)))).ToList();
         var seeded = 0;
-        foreach (var record in RegistrySeed.Records(cohort, Seed))
+        var committing = Task.CompletedTask;
+        await foreach (var (records, copies, count) in RegistrySeed.ChunksAsync(cohort, Seed, StoreBatch.Size))
         {
-            await patients.InsertAsync(RegistryCollections.Patients, record.Pseudonym, record, ct);
-            await known.InsertAsync(SlotsCollections.KnownPatients, record.Pseudonym, SlotsSeed.KnownPatientOf(record), ct);
-            if (++seeded % 100_000 == 0)
+            // One chunk commits (each file on its writer thread) while the next ones are built.
+            await committing;
+            committing = Task.WhenAll(registry.CommitAsync(records, ct), slots.CommitAsync(copies, ct));
+            if ((seeded += count) % 100_000 == 0)
             {
                 Say($"{seeded:N0} patients ({seeded / clock.Elapsed.TotalSeconds:N0} a second)...");
             }
         }
-        await patients.FlushAsync(ct);
-        await known.FlushAsync(ct);
-        Say($"{patients.Written:N0} registry records and slots' copies of them written ({patients.Written / clock.Elapsed.TotalSeconds:N0} a second).");
+        await committing;
+        Say($"{seeded:N0} registry records and slots' copies of them written ({seeded / clock.Elapsed.TotalSeconds:N0} a second).");
 
         var history = new SlotsSeed(DateTimeOffset.UtcNow, Seed);
         var lines = await history.WriteAsync(slots, settings.Runs, hub, ct);
