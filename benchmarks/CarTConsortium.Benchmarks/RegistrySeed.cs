@@ -2,8 +2,8 @@ using CarTConsortium.BuildingBlocks.Errors;
 using CarTConsortium.BuildingBlocks.Storage;
 using CarTConsortium.Registry.Domain.Patients;
 using CarTConsortium.Registry.Storage;
-using CarTConsortium.Slots.Storage;
 using CarTConsortium.Registry.UseCases.Statistics;
+using CarTConsortium.Slots.Storage;
 using Microsoft.Extensions.Logging.Abstractions;
 
 namespace CarTConsortium.Benchmarks;
