@@ -143,11 +143,13 @@ public static class ScaleBenchmark
             var phase = Stopwatch.StartNew();
             reads = await measure.ReadsAsync(ct);
             readsTook = phase.Elapsed;
-            say($"Reads measured in {readsTook.TotalSeconds:F1} s; measuring RequestRun with 1 and 64 clients...");
+            // Each figure as soon as it is measured: a run stopped before the table still leaves them.
+            say($"Reads measured in {readsTook.TotalSeconds:F1} s: " + Figures(reads.All) + "; measuring RequestRun with 1 and 64 clients...");
             phase.Restart();
             requests = await measure.RequestRunAsync(fresh, lastSeededRun, ct);
             requestsTook = phase.Elapsed;
-            say($"RequestRun measured in {requestsTook.TotalSeconds:F1} s.");
+            say($"RequestRun measured in {requestsTook.TotalSeconds:F1} s: " + Figures([("1 client", requests.Value.One), ("64 clients", requests.Value.Many)])
+                + $"; peak working set so far {sampler.Peak / (1024 * 1024)} MiB.");
         }
         catch (RpcException e) when (!ct.IsCancellationRequested)
         {
@@ -161,6 +163,10 @@ public static class ScaleBenchmark
         return new ScaleRow(cohort.Patients, bookings, seeding.Elapsed, started, ready, reads, requests?.One, requests?.Many, sampler.Peak, problems,
             (readsTook, requestsTook));
     }
+
+    /// <summary>E.g. "GetStatistics p50/p99 12.0/30.1 ms (0 errors)", for each measurement.</summary>
+    private static string Figures(IEnumerable<(string Name, Measurement Measurement)> measurements) => string.Join(", ", measurements.Select(m =>
+        $"{m.Name} p50/p99 {Report.Milliseconds(m.Measurement.Percentile(50))}/{Report.Milliseconds(m.Measurement.Percentile(99))} ms ({m.Measurement.Count(OutcomeKind.Error)} errors)"));
 
     /// <summary>Runs <c>scale seed</c> in a child process of this very program, its output shown as it comes.</summary>
     private static async Task<int> SeedInChildAsync(ScaleSeedSettings seed, CancellationToken ct)
