@@ -45,11 +45,8 @@ public static class ScaleTable
         {
             var reads = row.Reads;
             table.AddRow(Report.Cells(
-                row.Patients.ToString("N0", CultureInfo.InvariantCulture),
-                row.Bookings.ToString("N0", CultureInfo.InvariantCulture),
-                Seconds(row.Seeding),
-                Seconds(row.Started),
-                Seconds(row.Ready),
+            [
+                .. SizeCells(row),
                 Latency(reads?.Statistics),
                 Latency(reads?.StatisticsByCountry),
                 Latency(reads?.PatientsFirst),
@@ -59,7 +56,8 @@ public static class ScaleTable
                 Latency(row.RequestOne),
                 Latency(row.RequestMany),
                 row.PeakWorkingSet == 0 ? "-" : (row.PeakWorkingSet / MiB).ToString("F0", CultureInfo.InvariantCulture),
-                row.Errors.ToString(CultureInfo.InvariantCulture)));
+                row.Errors.ToString(CultureInfo.InvariantCulture),
+            ]));
         }
         AnsiConsole.Write(table);
 
@@ -91,14 +89,12 @@ public static class ScaleTable
         foreach (var row in rows)
         {
             table.AddRow(Report.Cells(
-                row.Patients.ToString("N0", CultureInfo.InvariantCulture),
-                row.Bookings.ToString("N0", CultureInfo.InvariantCulture),
-                Seconds(row.Seeding),
-                Seconds(row.Started),
-                Seconds(row.Ready),
+            [
+                .. SizeCells(row),
                 Seconds(row.Measuring.Reads),
                 Seconds(row.Measuring.Requests),
-                Seconds(row.Seeding + row.Ready + row.Measuring.Reads + row.Measuring.Requests)));
+                Seconds(row.Seeding + row.Ready + row.Measuring.Reads + row.Measuring.Requests),
+            ]));
         }
         AnsiConsole.Write(table);
     }
@@ -133,6 +129,16 @@ public static class ScaleTable
             new TargetRow("0 errors", "every size", rows.Sum(r => r.Errors).ToString(CultureInfo.InvariantCulture), rows.Sum(r => r.Errors) == 0),
         ];
     }
+
+    /// <summary>The cells both tables start with: the size, and how long it took to seed, start and answer statistics.</summary>
+    private static string[] SizeCells(ScaleRow row) =>
+    [
+        row.Patients.ToString("N0", CultureInfo.InvariantCulture),
+        row.Bookings.ToString("N0", CultureInfo.InvariantCulture),
+        Seconds(row.Seeding),
+        Seconds(row.Started),
+        Seconds(row.Ready),
+    ];
 
     private static string Seconds(TimeSpan time) => time == TimeSpan.Zero ? "-" : time.TotalSeconds.ToString("F1", CultureInfo.InvariantCulture);
 
