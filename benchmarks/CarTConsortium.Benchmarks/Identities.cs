@@ -29,14 +29,17 @@ public static class Identities
     /// <summary>The consortium's admin: counts bookings per run.</summary>
     public static readonly DemoIdentity Admin = new("consortium-admin", "identity-consortium");
 
-    public static IReadOnlyList<DemoIdentity> All { get; } = [Hospital, Clinician, Site, TashkentSite, BishkekSite, Admin];
+    public static IReadOnlyList<DemoIdentity> All { get; } = [Hospital, Clinician, Site, TashkentSite, BishkekSite, Admin,
+        .. BenchmarkSites.Added.Select(site => site.Publisher)];
 
     /// <summary>
-    /// Every manufacturing site of the demo that has a client identity (three), Astana first. Kazakhstan's agreements with
-    /// Uzbekistan and Kyrgyzstan (cross-border care and shipment) let the Astana hospital's patients book at all three.
+    /// Every manufacturing site of the demo that has a client identity (three), Astana first, then the two the benchmark adds
+    /// (<see cref="BenchmarkSites"/>): five, as issue 17's release day asks. Kazakhstan's agreements with Uzbekistan and
+    /// Kyrgyzstan (cross-border care and shipment) let the Astana hospital's patients book at all of them.
     /// </summary>
     public static IReadOnlyList<(string SiteId, DemoIdentity Publisher)> Sites { get; } =
-        [(SiteId, Site), ("uz-tashkent-cell-lab", TashkentSite), ("kg-bishkek-cell-lab", BishkekSite)];
+        [(SiteId, Site), ("uz-tashkent-cell-lab", TashkentSite), ("kg-bishkek-cell-lab", BishkekSite),
+            .. BenchmarkSites.Added.Select(site => (site.SiteId, site.Publisher))];
 
     public const string Country = "KZ";
     public const string HospitalId = "kz-astana-childrens";

@@ -1,7 +1,9 @@
 using CarTConsortium.BuildingBlocks.Errors;
 using CarTConsortium.BuildingBlocks.Storage;
 using CarTConsortium.Registry.Domain.Patients;
+using CarTConsortium.Registry.Storage;
 using CarTConsortium.Registry.UseCases.Statistics;
+using CarTConsortium.Slots.Storage;
 using Microsoft.Extensions.Logging.Abstractions;
 
 namespace CarTConsortium.Benchmarks;
@@ -17,15 +19,55 @@ public static class RegistrySeed
     /// <summary>Products the demo registers, infused in turn.</summary>
     private static readonly string[] Products = [Identities.ProductId, "ncb-cd19-academic"];
 
-    /// <summary>Every patient of the cohort, in index order; the same records for the same seed, whatever the day (dates count back from it).</summary>
-    public static IEnumerable<PatientRecord> Records(ScaleCohort cohort, int seed)
+    /// <summary>
+    /// The cohort's patients in chunks of <paramref name="chunk"/>, in the order of their pseudonyms (the documents' ids): the store's
+    /// B-trees then grow at their end instead of splitting pages all over tables of gigabytes. Each chunk's registry records and
+    /// slots' copies are built and serialised on a pool thread, up to one chunk per core ahead of the one being committed. Each
+    /// patient's figures come from a random sequence of its own: the same records for the same seed, whatever the order or the day
+    /// (dates count back from it).
+    /// </summary>
+    public static async IAsyncEnumerable<(ChangeSet Registry, ChangeSet Slots, int Patients)> ChunksAsync(ScaleCohort cohort, int seed, int chunk)
     {
-        var random = new Random(seed);
         var today = DateOnly.FromDateTime(DateTime.UtcNow);
+        var ahead = new Queue<Task<(ChangeSet, ChangeSet, int)>>();
+        foreach (var indexes in InPseudonymOrder(cohort).Chunk(chunk))
+        {
+            ahead.Enqueue(Task.Run(() => Build(cohort, indexes, seed, today)));
+            if (ahead.Count > Environment.ProcessorCount)
+            {
+                yield return await ahead.Dequeue();
+            }
+        }
+        while (ahead.Count > 0)
+        {
+            yield return await ahead.Dequeue();
+        }
+    }
+
+    private static (ChangeSet Registry, ChangeSet Slots, int Patients) Build(ScaleCohort cohort, int[] indexes, int seed, DateOnly today)
+    {
+        var (registry, slots) = (new ChangeSet(), new ChangeSet());
+        foreach (var i in indexes)
+        {
+            var record = Record(cohort, ScaleCohort.Slot(i), new Random(unchecked((seed * 1_000_003) + i)), today);
+            registry.Insert(RegistryCollections.Patients, record.Pseudonym, record);
+            slots.Insert(SlotsCollections.KnownPatients, record.Pseudonym, SlotsSeed.KnownPatientOf(record));
+        }
+        return (registry, slots, indexes.Length);
+    }
+
+    /// <summary>The cohort's indexes, ordered by pseudonym as the store orders ids (ordinal).</summary>
+    private static int[] InPseudonymOrder(ScaleCohort cohort)
+    {
+        var pseudonyms = new string[cohort.Patients];
+        var order = new int[cohort.Patients];
         for (var i = 0; i < cohort.Patients; i++)
         {
-            yield return Record(cohort, ScaleCohort.Slot(i), random, today);
+            pseudonyms[i] = cohort.PseudonymOf(ScaleCohort.Slot(i));
+            order[i] = i;
         }
+        Array.Sort(pseudonyms, order, StringComparer.Ordinal);
+        return order;
     }
 
     /// <summary>The registry's tallies, built by its own use case from the records just written.</summary>

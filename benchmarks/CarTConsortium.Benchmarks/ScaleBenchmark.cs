@@ -41,8 +41,9 @@ public sealed record ScaleSettings(IReadOnlyList<int> Patients, IReadOnlyList<in
 }
 
 /// <summary>One size's figures; a measurement is null when the size failed before it.</summary>
+/// <param name="Measuring">How long the reads took (every kind, warm-ups and the tenth pages' tokens included) and the RequestRun calls (the site's runs published first).</param>
 public sealed record ScaleRow(int Patients, int Bookings, TimeSpan Seeding, TimeSpan Started, TimeSpan Ready, ScaleReads? Reads, Measurement? RequestOne,
-    Measurement? RequestMany, long PeakWorkingSet, IReadOnlyList<string> Problems)
+    Measurement? RequestMany, long PeakWorkingSet, IReadOnlyList<string> Problems, (TimeSpan Reads, TimeSpan Requests) Measuring = default)
 {
     public IEnumerable<(string Name, Measurement Measurement)> Measurements =>
         (Reads?.All ?? []).Concat(RequestOne is null ? [] : [("RequestRun, 1 client", RequestOne)])
@@ -115,6 +116,7 @@ public static class ScaleBenchmark
         {
             return new ScaleRow(cohort.Patients, bookings, seeding.Elapsed, TimeSpan.Zero, TimeSpan.Zero, null, null, null, 0, [$"seeding failed (exit code {exit})"]);
         }
+        say($"Seeded in {seeding.Elapsed.TotalSeconds:F0} s.");
         var fresh = Enumerable.Range(bookings, ScaleMeasurements.RequestsNeeded(settings.Samples))
             .Select(n => cohort.PseudonymOf(ScaleCohort.Slot(ScaleCohort.HubIndex(n))))
             .ToList();
@@ -124,7 +126,7 @@ public static class ScaleBenchmark
         GC.Collect(GC.MaxGeneration, GCCollectionMode.Aggressive, blocking: true, compacting: true);
         await using var sampler = new WorkingSetSampler();
         var start = Stopwatch.StartNew();
-        TimeSpan started = TimeSpan.Zero, ready = TimeSpan.Zero;
+        TimeSpan started = TimeSpan.Zero, ready = TimeSpan.Zero, readsTook = TimeSpan.Zero, requestsTook = TimeSpan.Zero;
         ScaleReads? reads = null;
         (Measurement One, Measurement Many)? requests = null;
         var problems = new List<string>();
@@ -138,9 +140,16 @@ public static class ScaleBenchmark
             await measure.WaitForStatisticsAsync(ReadyWithin, ct);
             ready = start.Elapsed;
             say($"Started in {started.TotalSeconds:F1} s, statistics answered at {ready.TotalSeconds:F1} s; measuring reads...");
+            var phase = Stopwatch.StartNew();
             reads = await measure.ReadsAsync(ct);
-            say("Measuring RequestRun with 1 and 64 clients...");
+            readsTook = phase.Elapsed;
+            // Each figure as soon as it is measured: a run stopped before the table still leaves them.
+            say($"Reads measured in {readsTook.TotalSeconds:F1} s: " + Figures(reads.All) + "; measuring RequestRun with 1 and 64 clients...");
+            phase.Restart();
             requests = await measure.RequestRunAsync(fresh, lastSeededRun, ct);
+            requestsTook = phase.Elapsed;
+            say($"RequestRun measured in {requestsTook.TotalSeconds:F1} s: " + Figures([("1 client", requests.Value.One), ("64 clients", requests.Value.Many)])
+                + $"; peak working set so far {sampler.Peak / (1024 * 1024)} MiB.");
         }
         catch (RpcException e) when (!ct.IsCancellationRequested)
         {
@@ -151,8 +160,13 @@ public static class ScaleBenchmark
             problems.Add(e.Message);
         }
         problems.ForEach(p => say("Problem: " + p));
-        return new ScaleRow(cohort.Patients, bookings, seeding.Elapsed, started, ready, reads, requests?.One, requests?.Many, sampler.Peak, problems);
+        return new ScaleRow(cohort.Patients, bookings, seeding.Elapsed, started, ready, reads, requests?.One, requests?.Many, sampler.Peak, problems,
+            (readsTook, requestsTook));
     }
+
+    /// <summary>E.g. "GetStatistics p50/p99 12.0/30.1 ms (0 errors)", for each measurement.</summary>
+    private static string Figures(IEnumerable<(string Name, Measurement Measurement)> measurements) => string.Join(", ", measurements.Select(m =>
+        $"{m.Name} p50/p99 {Report.Milliseconds(m.Measurement.Percentile(50))}/{Report.Milliseconds(m.Measurement.Percentile(99))} ms ({m.Measurement.Count(OutcomeKind.Error)} errors)"));
 
     /// <summary>Runs <c>scale seed</c> in a child process of this very program, its output shown as it comes.</summary>
     private static async Task<int> SeedInChildAsync(ScaleSeedSettings seed, CancellationToken ct)

@@ -45,11 +45,8 @@ public static class ScaleTable
         {
             var reads = row.Reads;
             table.AddRow(Report.Cells(
-                row.Patients.ToString("N0", CultureInfo.InvariantCulture),
-                row.Bookings.ToString("N0", CultureInfo.InvariantCulture),
-                Seconds(row.Seeding),
-                Seconds(row.Started),
-                Seconds(row.Ready),
+            [
+                .. SizeCells(row),
                 Latency(reads?.Statistics),
                 Latency(reads?.StatisticsByCountry),
                 Latency(reads?.PatientsFirst),
@@ -59,7 +56,8 @@ public static class ScaleTable
                 Latency(row.RequestOne),
                 Latency(row.RequestMany),
                 row.PeakWorkingSet == 0 ? "-" : (row.PeakWorkingSet / MiB).ToString("F0", CultureInfo.InvariantCulture),
-                row.Errors.ToString(CultureInfo.InvariantCulture)));
+                row.Errors.ToString(CultureInfo.InvariantCulture),
+            ]));
         }
         AnsiConsole.Write(table);
 
@@ -73,10 +71,74 @@ public static class ScaleTable
                 AnsiConsole.WriteLine($"{row.Patients:N0} patients + {row.Bookings:N0} bookings: {error}");
             }
         }
+        PrintTimes(rows);
+        Targets.Print("Targets (issue 17): reported, not asserted", TargetRows(rows));
         AnsiConsole.WriteLine(Report.BuildNote);
         var failed = rows.Count(r => r.Errors > 0);
         AnsiConsole.WriteLine(failed == 0 ? "Result: no errors." : $"Result: FAILED at {failed} of {rows.Count} sizes (see above).");
     }
+
+    /// <summary>How long each size's phases took, so a run's cost is plain (the 1M size is the long one).</summary>
+    private static void PrintTimes(IReadOnlyList<ScaleRow> rows)
+    {
+        var table = new Table().Title("Time taken, in seconds");
+        foreach (var column in new[] { "patients", "bookings", "seeding", "start", "ready", "reads", "RequestRun", "size in all" })
+        {
+            table.AddColumn(column, c => c.RightAligned());
+        }
+        foreach (var row in rows)
+        {
+            table.AddRow(Report.Cells(
+            [
+                .. SizeCells(row),
+                Seconds(row.Measuring.Reads),
+                Seconds(row.Measuring.Requests),
+                Seconds(row.Seeding + row.Ready + row.Measuring.Reads + row.Measuring.Requests),
+            ]));
+        }
+        AnsiConsole.Write(table);
+    }
+
+    /// <summary>
+    /// Issue 17's targets against this run: the reads and the working set at the largest size (the targets name 1M patients and
+    /// 100k bookings; the "at" column says what was measured), RequestRun's growth from the smallest size to the largest.
+    /// </summary>
+    public static IReadOnlyList<TargetRow> TargetRows(IReadOnlyList<ScaleRow> rows)
+    {
+        if (rows.Count == 0)
+        {
+            return [];
+        }
+        var largest = rows.MaxBy(r => (r.Patients, r.Bookings))!;
+        var smallest = rows.MinBy(r => (r.Patients, r.Bookings))!;
+        var at = $"{largest.Patients:N0} p + {largest.Bookings:N0} b";
+        var growth = $"{smallest.Bookings:N0} -> {largest.Bookings:N0} b";
+        var reads = largest.Reads;
+        return
+        [
+            Targets.P99Below("GetStatistics p99 < 200 ms at 1M patients", at, reads?.Statistics, 200),
+            Targets.P99Below("GetStatistics by country p99 < 200 ms at 1M patients", at, reads?.StatisticsByCountry, 200),
+            Targets.P99Below("ListPatients page 1 p99 < 50 ms", at, reads?.PatientsFirst, 50),
+            Targets.P99Below("ListPatients page 10 p99 < 50 ms", at, reads?.PatientsTenth, 50),
+            Targets.P99Below("ListBookings page 1 p99 < 50 ms", at, reads?.BookingsFirst, 50),
+            Targets.P99Below("ListBookings page 10 p99 < 50 ms", at, reads?.BookingsTenth, 50),
+            Targets.P99Growth("RequestRun p99, 1 client, within 20% of the smallest size's", growth, smallest.RequestOne, largest.RequestOne, 0.2),
+            Targets.P99Growth("RequestRun p99, 64 clients, within 20% of the smallest size's", growth, smallest.RequestMany, largest.RequestMany, 0.2),
+            new TargetRow("peak working set < 1 GiB with 1M patients and 100k bookings", at,
+                largest.PeakWorkingSet == 0 ? "-" : $"{largest.PeakWorkingSet / MiB:F0} MiB", largest.PeakWorkingSet == 0 ? null : largest.PeakWorkingSet < 1024 * MiB),
+            new TargetRow("0 errors", "every size", rows.Sum(r => r.Errors).ToString(CultureInfo.InvariantCulture), rows.Sum(r => r.Errors) == 0),
+        ];
+    }
+
+    /// <summary>The cells both tables start with: the size, and how long it took to seed, start and answer statistics.</summary>
+    private static string[] SizeCells(ScaleRow row) =>
+    [
+        row.Patients.ToString("N0", CultureInfo.InvariantCulture),
+        row.Bookings.ToString("N0", CultureInfo.InvariantCulture),
+        Seconds(row.Seeding),
+        Seconds(row.Started),
+        Seconds(row.Ready),
+    ];
 
     private static string Seconds(TimeSpan time) => time == TimeSpan.Zero ? "-" : time.TotalSeconds.ToString("F1", CultureInfo.InvariantCulture);
 

@@ -3,7 +3,6 @@ using System.Text;
 using CarTConsortium.Contracts.Registry.V1;
 using CarTConsortium.Contracts.Slots.V1;
 using CarTConsortium.ServiceDefaults;
-using CarTConsortium.Testing;
 using Google.Protobuf;
 using Grpc.Core;
 
@@ -215,10 +214,11 @@ public sealed class ScenarioRunner(PlatformSession session, PatientPool patients
     private async Task<IReadOnlyList<string>> PublishAsync(int site, IReadOnlyList<DateOnly> days, int lines, CancellationToken ct)
     {
         var (siteId, publisher) = Identities.Sites[site];
-        // Slots bounds a run by the site's production lines in the registry: each site gets the most a run may offer, once.
+        // Slots bounds a run by the site's production lines in the registry: each site gets the most a run may offer, once
+        // (a site the benchmark adds is registered with them).
         if (!_siteLines.TryGetValue(siteId, out var raised))
         {
-            _siteLines[siteId] = raised = SiteLines.RaiseAsync(_registry, siteId, MaxLines, ct);
+            _siteLines[siteId] = raised = BenchmarkSites.EnsureLinesAsync(_registry, siteId, MaxLines, ct);
         }
         await raised;
         var client = session.Slots(publisher);

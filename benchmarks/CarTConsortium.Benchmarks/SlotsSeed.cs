@@ -93,18 +93,27 @@ public sealed class SlotsSeed
             Ledger(run, l => l.WithRun(run.CapacityId, run.Lines, open: true, run.ApheresisCutoff));
         }
 
+        var bookings = new List<Booking>(hubPatients.Count);
         for (var k = 0; k < hubPatients.Count; k++)
         {
             var run = k < active ? _runs[pastRuns + (k % (runs - pastRuns))] : _runs[(k - active) % pastRuns];
             var booking = BookingOf(run, hubPatients[k]);
-            await batch.InsertAsync(SlotsCollections.Bookings, booking.BookingId, booking, ct);
-            await batch.InsertAsync(SlotsCollections.PatientClaims, booking.Pseudonym,
-                new PatientClaim(booking.Pseudonym, booking.IsActive ? booking.BookingId : null, null), ct);
+            bookings.Add(booking);
             if (booking.Status is not (BookingStatus.Cancelled or BookingStatus.Expired))
             {
                 // The line stays used once manufactured: only a cancelled or lapsed booking gives its place back.
                 Ledger(run, l => l.Take(run.CapacityId, booking.PatientCountry));
             }
+        }
+        // In the order of their ids, as the patients (RegistrySeed): the B-trees grow at their end, not all over a file of gigabytes.
+        foreach (var booking in bookings.OrderBy(b => b.BookingId, StringComparer.Ordinal))
+        {
+            await batch.InsertAsync(SlotsCollections.Bookings, booking.BookingId, booking, ct);
+        }
+        foreach (var booking in bookings.OrderBy(b => b.Pseudonym, StringComparer.Ordinal))
+        {
+            await batch.InsertAsync(SlotsCollections.PatientClaims, booking.Pseudonym,
+                new PatientClaim(booking.Pseudonym, booking.IsActive ? booking.BookingId : null, null), ct);
         }
         foreach (var ledger in _ledgers.Values)
         {
