@@ -1,6 +1,7 @@
 using System.Diagnostics.Metrics;
 using CarTConsortium.BuildingBlocks.Errors;
 using CarTConsortium.BuildingBlocks.Storage;
+using CarTConsortium.Registry.Domain.Patients;
 using CarTConsortium.Registry.Storage;
 using CarTConsortium.Registry.UseCases.Patients;
 using Xunit;
@@ -34,7 +35,7 @@ public sealed class EnrolmentGateTests : IAsyncLifetime
         Assert.Equal(64, enrolled.Select(e => e.Id).Distinct(StringComparer.Ordinal).Count());
         Assert.Equal(0, retries.Count);
         Assert.Equal(64, (await _world.AllPatientsAsync()).Count(p => p.Value.TreatingInstitutionId == Astana));
-        Assert.Equal(64, Assert.Single(await _world.AllAsync(RegistryCollections.EnrolmentWindows)).Value.Count);
+        Assert.Equal(64, Assert.Single(await _world.Store.QueryAllAsync(RegistryCollections.EnrolmentWindows, DocumentQuery.All, None)).Value.Count);
         Assert.Equal(0, _world.EnrolmentGates.Open);
     }
 
