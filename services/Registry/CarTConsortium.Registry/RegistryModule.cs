@@ -68,6 +68,7 @@ public sealed class RegistryModule : IServiceModule
         builder.Services.AddSingleton(services => new Pseudonymiser(services.GetRequiredService<IOptions<RegistryOptions>>().Value.Pseudonymisation));
         builder.Services.AddSingleton(services => services.GetRequiredService<IOptions<RegistryOptions>>().Value.Enrolment.Limit());
         builder.Services.AddSingleton<EnrolmentTelemetry>();
+        builder.Services.AddSingleton<EnrolmentGates>();
 
         builder.Services.AddScoped<AdmitCountry>();
         builder.Services.AddScoped<ListCountries>();

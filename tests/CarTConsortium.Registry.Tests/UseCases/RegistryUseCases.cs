@@ -13,13 +13,15 @@ namespace CarTConsortium.Registry.Tests.UseCases;
 /// whole cohorts at one instant). <see cref="EnrolmentAbuseTests"/> sets the real one.
 /// </param>
 internal class RegistryUseCases(IDocumentStore store, TimeProvider clock, Pseudonymiser pseudonymiser, EnrolmentLimit? enrolmentLimit = null,
-    EnrolmentTelemetry? enrolmentTelemetry = null, StatisticsSnapshots? statisticsSnapshots = null)
+    EnrolmentTelemetry? enrolmentTelemetry = null, StatisticsSnapshots? statisticsSnapshots = null, EnrolmentGates? enrolmentGates = null)
 {
     /// <summary>Telemetry nobody listens to, for the tests that do not look at it.</summary>
     public static EnrolmentTelemetry QuietTelemetry { get; } = new(new DefaultMeters(), Microsoft.Extensions.Logging.Abstractions.NullLogger<EnrolmentTelemetry>.Instance);
 
     /// <summary>The process's one shared statistics cube, as the module registers it (declared first: the use cases below take it).</summary>
     public StatisticsSnapshots StatisticsSnapshots { get; } = statisticsSnapshots ??= new(clock, Microsoft.Extensions.Logging.Abstractions.NullLogger<StatisticsSnapshots>.Instance);
+    /// <summary>The process's enrolment gates, as the module registers them (declared before the use case that takes them).</summary>
+    public EnrolmentGates EnrolmentGates { get; } = enrolmentGates ??= new(new DefaultMeters());
     public AdmitCountry AdmitCountry { get; } = new(store, clock);
     public ListCountries ListCountries { get; } = new(store);
     public SignAgreement SignAgreement { get; } = new(store, clock);
@@ -33,7 +35,8 @@ internal class RegistryUseCases(IDocumentStore store, TimeProvider clock, Pseudo
     public GetProduct GetProduct { get; } = new(store);
     public ListProducts ListProducts { get; } = new(store);
     public EnrolPatient EnrolPatient { get; } = new(store, clock, pseudonymiser,
-        enrolmentLimit ?? new EnrolmentLimit(EnrolmentSettings.MaxPermitLimit, TimeSpan.FromMinutes(1)), enrolmentTelemetry ?? QuietTelemetry);
+        enrolmentLimit ?? new EnrolmentLimit(EnrolmentSettings.MaxPermitLimit, TimeSpan.FromMinutes(1)), enrolmentTelemetry ?? QuietTelemetry,
+        enrolmentGates!);
     public GetPatient GetPatient { get; } = new(store, clock);
     public ListPatients ListPatients { get; } = new(store, clock);
     public ChangeConsent ChangeConsent { get; } = new(store, clock, statisticsSnapshots!);

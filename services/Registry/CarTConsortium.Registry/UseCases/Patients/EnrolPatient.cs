@@ -29,8 +29,10 @@ public sealed record EnrolPatientCommand(
 /// Enrols a patient at the caller's own institution under the pseudonym of their national
 /// identifier, within the institution's enrolment limit (<see cref="EnrolmentLimit"/>): the
 /// enrolment and the institution's count are one commit, so a refused enrolment changes nothing.
+/// One institution's enrolments in this process pass its <see cref="EnrolmentGates"/> one at a time.
 /// </summary>
-public sealed class EnrolPatient(IDocumentStore store, TimeProvider clock, Pseudonymiser pseudonymiser, EnrolmentLimit limit, EnrolmentTelemetry telemetry)
+public sealed class EnrolPatient(IDocumentStore store, TimeProvider clock, Pseudonymiser pseudonymiser, EnrolmentLimit limit, EnrolmentTelemetry telemetry,
+    EnrolmentGates gates)
 {
     public Task<Stored<PatientRecord>> ExecuteAsync(EnrolPatientCommand command, Caller caller, CancellationToken ct) =>
         ExecuteAsync(command, caller, counted: true, ct);
@@ -45,7 +47,9 @@ public sealed class EnrolPatient(IDocumentStore store, TimeProvider clock, Pseud
         verified.Demand(PatientVisibility.CanEnrol(verified, record.TreatingInstitutionId));
         await CheckCareIsPossibleAsync(record, ct);
 
-        // Concurrent enrolments of one institution race on its count: the loser reads it again.
+        // Enrolments of one institution in this process queue for its count rather than race for it;
+        // another replica can still win the race, and then the loser reads the count again.
+        using var pass = await gates.EnterAsync(record.TreatingInstitutionId, ct);
         return await ConflictRetry.RunAsync(async attemptCt =>
         {
             var changes = new ChangeSet()
