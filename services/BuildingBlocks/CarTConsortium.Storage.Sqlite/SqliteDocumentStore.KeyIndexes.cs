@@ -5,10 +5,13 @@ using Microsoft.Data.Sqlite;
 namespace CarTConsortium.Storage.Sqlite;
 
 /// <summary>
-/// An expression index per key on json_extract(keys, '$.key'). On a WITHOUT ROWID table a secondary index
-/// carries the primary key after its own columns, so the index is (key value, collection, id): exactly what
-/// <see cref="QueryAsync"/> filters and orders by. (Leading with the collection instead makes SQLite prefer
-/// the primary key and scan the collection until it has statistics.)
+/// A partial expression index per key: (json_extract(keys, '$.key'), collection) WHERE the key is not null. Documents of
+/// the other collections, and those whose key is null, are not in it, so a write touches only the indexes of the keys
+/// it has. On a WITHOUT ROWID table a secondary index carries the primary key after its own columns, so each entry is
+/// (key value, collection, id): exactly what <see cref="QueryAsync"/> filters and orders by, and enough to answer a
+/// count or an id-only query without reading the row. (Leading with the collection instead makes SQLite prefer the
+/// primary key and scan the collection until it has statistics.) An equality on the key implies it is not null, so
+/// SQLite takes the partial index for every key query.
 /// </summary>
 public sealed partial class SqliteDocumentStore : IKeyIndexes
 {
@@ -23,8 +26,31 @@ public sealed partial class SqliteDocumentStore : IKeyIndexes
         await _file.WriteAsync(connection => CreateKeyIndex(connection, key), ct);
     }
 
-    private static void CreateKeyIndex(SqliteConnection connection, string key) =>
-        SqliteFile.Execute(connection, $"CREATE INDEX IF NOT EXISTS documents_by_{key} ON documents (json_extract(keys, '$.{key}'))");
+    /// <summary>
+    /// Creates the key's index, or replaces one of another definition (earlier releases indexed every document of
+    /// every collection): SQLite keeps the statement as written, so a different text is a different index.
+    /// </summary>
+    private static void CreateKeyIndex(SqliteConnection connection, string key)
+    {
+        var definition = KeyIndexDefinition(key);
+        using var command = connection.CreateCommand();
+        command.CommandText = "SELECT sql FROM sqlite_master WHERE type = 'index' AND name = $name";
+        command.Parameters.AddWithValue("$name", $"documents_by_{key}");
+        var existing = command.ExecuteScalar() as string;
+        if (existing == definition)
+        {
+            return;
+        }
+        if (existing is not null)
+        {
+            SqliteFile.Execute(connection, $"DROP INDEX documents_by_{key}");
+        }
+        SqliteFile.Execute(connection, definition);
+    }
+
+    /// <summary>The index's CREATE statement, in the form sqlite_master keeps it.</summary>
+    internal static string KeyIndexDefinition(string key) =>
+        $"CREATE INDEX documents_by_{key} ON documents (json_extract(keys, '$.{key}'), collection) WHERE json_extract(keys, '$.{key}') IS NOT NULL";
 
     [GeneratedRegex("^[A-Za-z0-9_]{1,64}$")]
     private static partial Regex KeyName();
