@@ -5,13 +5,13 @@ using Microsoft.Data.Sqlite;
 namespace CarTConsortium.Storage.Sqlite;
 
 /// <summary>
-/// A partial expression index per key: (json_extract(keys, '$.key'), collection) WHERE the key is not null. Documents of
-/// the other collections, and those whose key is null, are not in it, so a write touches only the indexes of the keys
-/// it has. On a WITHOUT ROWID table a secondary index carries the primary key after its own columns, so each entry is
-/// (key value, collection, id): exactly what <see cref="QueryAsync"/> filters and orders by, and enough to answer a
-/// count or an id-only query without reading the row. (Leading with the collection instead makes SQLite prefer the
-/// primary key and scan the collection until it has statistics.) An equality on the key implies it is not null, so
-/// SQLite takes the partial index for every key query.
+/// A partial expression index per key: json_extract(keys, '$.key') WHERE the key is not null, so documents whose key is
+/// null, or whose collection has no such key, are not in it and a write touches only the indexes of the keys it has.
+/// On a WITHOUT ROWID table a secondary index carries the primary key after its own columns, so each entry is
+/// (key value, collection, id): exactly what <see cref="QueryAsync"/> filters and orders by, and all a count or an
+/// id-only query reads (a covering index: no row looked up per match). An equality on the key implies it is not null,
+/// so SQLite takes the partial index for every key query. (Naming the collection as a column of its own, or leading
+/// with it, makes SQLite prefer the primary key and scan the collection until it has statistics.)
 /// </summary>
 public sealed partial class SqliteDocumentStore : IKeyIndexes
 {
@@ -50,7 +50,7 @@ public sealed partial class SqliteDocumentStore : IKeyIndexes
 
     /// <summary>The index's CREATE statement, in the form sqlite_master keeps it.</summary>
     internal static string KeyIndexDefinition(string key) =>
-        $"CREATE INDEX documents_by_{key} ON documents (json_extract(keys, '$.{key}'), collection) WHERE json_extract(keys, '$.{key}') IS NOT NULL";
+        $"CREATE INDEX documents_by_{key} ON documents (json_extract(keys, '$.{key}')) WHERE json_extract(keys, '$.{key}') IS NOT NULL";
 
     [GeneratedRegex("^[A-Za-z0-9_]{1,64}$")]
     private static partial Regex KeyName();
