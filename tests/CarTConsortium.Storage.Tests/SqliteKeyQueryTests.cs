@@ -84,6 +84,9 @@ public sealed class SqliteKeyQueryTests : IDisposable
                 .Where(c => filter.All(f => KeyOf(c.Value, f.Key) == f.Value))
                 .OrderBy(c => c.Id, StringComparer.Ordinal)
                 .ToList();
+            // Counted in the index alone, up to a random most (AfterId plays no part in a count).
+            var most = random.Next(1, 400);
+            Assert.Equal(Math.Min(expected.Count, most), await store.CountUpToAsync(Cases, query with { AfterId = "c-9" }, most));
             if (random.Next(3) == 0 && expected.Count > 0)
             {
                 var after = expected[random.Next(expected.Count)].Id;
@@ -106,18 +109,26 @@ public sealed class SqliteKeyQueryTests : IDisposable
             Assert.Equal(expected.Select(c => (c.Id, c.Version, c.Value)), read.Select(c => (c.Id, c.Version, c.Value)));
         }
 
-        // Every key query, with one key and with two, is an index search, never a scan of the table.
+        // Every key query, with one key and with two, paged or not, is a search of a (partial) key index, never a scan of
+        // the table; a count reads the index alone (covering: no row looked up per match).
         foreach (var query in new[]
         {
             DocumentQuery.All.WhereKey("country", "KZ"),
             DocumentQuery.All.WhereKey("status", "waiting"),
+            DocumentQuery.All.WhereKey("institution", "kz-1") with { AfterId = "c-0300000" },
             DocumentQuery.All.WhereKey("country", "KZ").WhereKey("institution", "kz-3"),
             DocumentQuery.All.WhereKey("institution", "uz-1").WhereKey("status", "infused") with { AfterId = "c-0500000" },
         })
         {
             var plan = await store.ExplainQueryAsync(Cases, query);
-            Assert.Matches("USING INDEX documents_by_(country|institution|status)", plan);
+            Assert.Matches("SEARCH documents USING INDEX documents_by_(country|institution|status) \\(<expr>=\\? AND collection=\\?", plan);
             Assert.DoesNotContain("SCAN", plan, StringComparison.Ordinal);
+            if (query.Where.Count == 1)
+            {
+                var count = await store.ExplainCountAsync(Cases, query, 10);
+                Assert.Matches("SEARCH documents USING COVERING INDEX documents_by_(country|institution|status) \\(<expr>=\\? AND collection=\\?\\)", count);
+                Assert.DoesNotContain("SCAN documents", count, StringComparison.Ordinal);
+            }
         }
     }
 

@@ -67,7 +67,10 @@ public sealed partial class SqliteDocumentStore : IDocumentStore, IOutbox, IInbo
         return new Page<T>(items, hasMore ? items[^1].Id : null);
     }
 
-    /// <summary>Counted in the key indexes (ids only, no body read); the inner LIMIT stops the count at <paramref name="most"/>.</summary>
+    /// <summary>
+    /// Counted in the key index alone (its entries carry the collection and id, so no row is read); the inner LIMIT
+    /// stops the count at <paramref name="most"/>.
+    /// </summary>
     public async Task<int> CountUpToAsync<T>(Collection<T> collection, DocumentQuery query, int most, CancellationToken ct = default) where T : class
     {
         ArgumentNullException.ThrowIfNull(query);
@@ -76,9 +79,7 @@ public sealed partial class SqliteDocumentStore : IDocumentStore, IOutbox, IInbo
             return 0;
         }
         await using var connection = await _file.OpenAsync(ct);
-        // The page query's own filter, limited to `most` rows (it asks for one more than its limit).
-        await using var command = QueryCommand(connection, collection, query with { AfterId = null }, most - 1);
-        command.CommandText = "SELECT count(*) FROM (" + command.CommandText.Replace("SELECT id, version, body", "SELECT id", StringComparison.Ordinal) + ")";
+        await using var command = CountCommand(connection, collection, query, most);
         return Convert.ToInt32(await command.ExecuteScalarAsync(ct), CultureInfo.InvariantCulture);
     }
 
@@ -87,6 +88,19 @@ public sealed partial class SqliteDocumentStore : IDocumentStore, IOutbox, IInbo
     {
         await using var connection = await _file.OpenAsync(ct);
         await using var command = QueryCommand(connection, collection, query, query.Limit);
+        return await ExplainAsync(command, ct);
+    }
+
+    /// <summary>SQLite's plan for the statement <see cref="CountUpToAsync{T}"/> runs.</summary>
+    internal async Task<string> ExplainCountAsync<T>(Collection<T> collection, DocumentQuery query, int most, CancellationToken ct = default) where T : class
+    {
+        await using var connection = await _file.OpenAsync(ct);
+        await using var command = CountCommand(connection, collection, query, most);
+        return await ExplainAsync(command, ct);
+    }
+
+    private static async Task<string> ExplainAsync(SqliteCommand command, CancellationToken ct)
+    {
         command.CommandText = "EXPLAIN QUERY PLAN " + command.CommandText;
         var plan = new List<string>();
         await using var reader = await command.ExecuteReaderAsync(ct);
@@ -95,6 +109,14 @@ public sealed partial class SqliteDocumentStore : IDocumentStore, IOutbox, IInbo
             plan.Add(reader.GetString(3));
         }
         return string.Join("\n", plan);
+    }
+
+    private static SqliteCommand CountCommand<T>(SqliteConnection connection, Collection<T> collection, DocumentQuery query, int most) where T : class
+    {
+        // The page query's own filter, limited to `most` rows (it asks for one more than its limit), selecting only the id.
+        var command = QueryCommand(connection, collection, query with { AfterId = null }, most - 1);
+        command.CommandText = "SELECT count(*) FROM (" + command.CommandText.Replace("SELECT id, version, body", "SELECT id", StringComparison.Ordinal) + ")";
+        return command;
     }
 
     private static SqliteCommand QueryCommand<T>(SqliteConnection connection, Collection<T> collection, DocumentQuery query, int limit) where T : class
