@@ -12,11 +12,20 @@ namespace CarTConsortium.ServiceDefaults.Tests;
 /// <summary>The services a job needs, as an app with a SQLite store has them.</summary>
 internal static class JobServices
 {
-    public static ServiceProvider On(string databasePath, TimeProvider clock) => new ServiceCollection()
-        .AddLogging()
-        .AddSingleton(clock)
-        .AddSqliteStorage(databasePath)
-        .BuildServiceProvider();
+    public static ServiceProvider On(string databasePath, TimeProvider clock) => On(databasePath, clock, store => store);
+
+    /// <summary>The same, with the app's lease store seen through <paramref name="watch"/> (e.g. to know when a renewal landed).</summary>
+    public static ServiceProvider On(string databasePath, TimeProvider clock, Func<ILeaseStore, ILeaseStore> watch)
+    {
+        var services = new ServiceCollection()
+            .AddLogging()
+            .AddSingleton(clock)
+            .AddSqliteStorage(databasePath);
+        var stored = services.Last(d => d.ServiceType == typeof(ILeaseStore));
+        services.Remove(stored);
+        services.AddSingleton<ILeaseStore>(sp => watch((ILeaseStore)stored.ImplementationFactory!(sp)));
+        return services.BuildServiceProvider();
+    }
 }
 
 /// <summary>

@@ -20,19 +20,31 @@ public sealed class ScheduledJobTests : IAsyncDisposable
     public ScheduledJobTests()
     {
         // A job runs its rounds under a lease in the app's store, as every app has one.
-        _services = JobServices.On(Path.Combine(_folder, "jobs.db"), _clock);
+        _services = JobServices.On(Path.Combine(_folder, "jobs.db"), _clock, store => _leases = new RenewalWatch(store));
     }
 
+    private RenewalWatch? _leases;
+
     /// <summary>
-    /// Moves the app's clock a lease renewal at a time: the job stops its round when no renewal succeeded 10 s after
-    /// it was sent, so one step past that would pass only if the renewals completed inline.
+    /// Moves the app's clock a lease renewal at a time, and after a step that makes a renewal due waits (in real time)
+    /// until that renewal is stored: the job stops its round when no renewal succeeded 10 s after it was sent, so on a
+    /// loaded machine a clock moved on before the renewal landed would take the lease away and restart the rounds.
     /// </summary>
     private async Task AdvanceAsync(TimeSpan by)
     {
+        var watch = _leases ?? throw new InvalidOperationException("the lease store is not watched");
         for (var left = by; left > TimeSpan.Zero; left -= RenewEvery)
         {
             _clock.Advance(left < RenewEvery ? left : RenewEvery);
-            await Task.Delay(50, TestContext.Current.CancellationToken);
+            var now = _clock.GetUtcNow();
+            if (now - watch.LastGrantedAt >= RenewEvery)
+            {
+                await watch.GrantedAt(now);
+            }
+            else
+            {
+                await Task.Delay(20, TestContext.Current.CancellationToken);
+            }
         }
     }
 
@@ -110,6 +122,43 @@ public sealed class ScheduledJobTests : IAsyncDisposable
     }
 
     private sealed class Nudge : WakeUpSignal;
+
+    /// <summary>The app's lease store, remembering the clock time of the latest grant it returned.</summary>
+    private sealed class RenewalWatch(ILeaseStore inner) : ILeaseStore
+    {
+        private long _lastGrantedTicks = DateTimeOffset.MinValue.UtcTicks;
+
+        public DateTimeOffset LastGrantedAt => new(Interlocked.Read(ref _lastGrantedTicks), TimeSpan.Zero);
+
+        public async Task GrantedAt(DateTimeOffset now)
+        {
+            var deadline = DateTime.UtcNow.AddSeconds(30);
+            while (LastGrantedAt < now)
+            {
+                Assert.True(DateTime.UtcNow < deadline, $"no lease renewal at {now:O} within 30 s (last at {LastGrantedAt:O})");
+                await Task.Delay(5, TestContext.Current.CancellationToken);
+            }
+        }
+
+        public async Task<LeaseGrant?> TryAcquireAsync(string name, string holder, DateTimeOffset now, TimeSpan duration, CancellationToken ct = default)
+        {
+            var grant = await inner.TryAcquireAsync(name, holder, now, duration, ct);
+            if (grant is not null)
+            {
+                long seen;
+                do
+                {
+                    seen = Interlocked.Read(ref _lastGrantedTicks);
+                }
+                while (now.UtcTicks > seen && Interlocked.CompareExchange(ref _lastGrantedTicks, now.UtcTicks, seen) != seen);
+            }
+            return grant;
+        }
+
+        public Task ReleaseAsync(string name, string holder, CancellationToken ct = default) => inner.ReleaseAsync(name, holder, ct);
+
+        public Task RequestWakeAsync(string name, CancellationToken ct = default) => inner.RequestWakeAsync(name, ct);
+    }
 
     private sealed record RunningJob(CountingJob Job) : IAsyncDisposable
     {
