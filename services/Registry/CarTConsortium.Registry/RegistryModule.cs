@@ -119,5 +119,10 @@ public sealed class RegistryModule : IServiceModule
         await scope.ServiceProvider.GetRequiredService<RegistryDemoData>().SeedAsync(ct);
         // Built here too, so the demo answers statistics as soon as it is seeded rather than after the job's first round.
         await scope.ServiceProvider.GetRequiredService<BuildStatisticsTallies>().ExecuteAsync(ct);
+        // The statistics answer only from releases: the demo cuts its first one once seeded, so its figures show at once.
+        if ((await scope.ServiceProvider.GetRequiredService<ListStatisticsReleases>().ExecuteAsync(ct)).Count == 0)
+        {
+            await scope.ServiceProvider.GetRequiredService<PublishStatisticsRelease>().ExecuteAsync(ct);
+        }
     }
 }

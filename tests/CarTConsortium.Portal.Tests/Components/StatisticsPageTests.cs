@@ -1,6 +1,7 @@
 using Bunit;
 using CarTConsortium.Contracts.Registry.V1;
 using CarTConsortium.Portal.Components.Statistics;
+using Google.Protobuf.WellKnownTypes;
 using Microsoft.Extensions.DependencyInjection;
 using Xunit;
 
@@ -13,7 +14,7 @@ public sealed class StatisticsPageTests : PortalComponentTest
     {
         Gateway.On<ListProductsRequest, ListProductsResponse>("ListProducts", _ => new ListProductsResponse());
         Gateway.On<GetStatisticsRequest, Statistics>("GetStatistics", request => request.GroupBy.Count == 0
-            ? new Statistics { Total = Cell("", suppressed: false), MinimumCellSize = 5 }
+            ? new Statistics { Total = Cell("", suppressed: false), MinimumCellSize = 5, ReleaseId = "2026-11-30T000000Z", CutAt = Timestamp.FromDateTimeOffset(new DateTimeOffset(2026, 11, 30, 0, 0, 0, TimeSpan.Zero)) }
             : new Statistics { Cells = { Cell("KZ", suppressed: false), Cell("KG", suppressed: true) }, Total = Cell("", suppressed: false), MinimumCellSize = 5 });
     }
 
@@ -25,6 +26,10 @@ public sealed class StatisticsPageTests : PortalComponentTest
         page.WaitForElement("[data-testid=statistics]");
         Assert.Equal(2, page.FindAll("svg path.ct-curve").Count);
         Assert.Empty(Gateway.Requests<GetStatisticsRequest>("GetStatistics").Single().GroupBy);
+        // The page says which release it shows: its id and the day of its cut.
+        var release = page.Find("[data-testid=stats-release]").TextContent;
+        Assert.Contains("2026-11-30T000000Z", release, StringComparison.Ordinal);
+        Assert.Contains("2026-11-30.", release, StringComparison.Ordinal);
     }
 
     [Fact]

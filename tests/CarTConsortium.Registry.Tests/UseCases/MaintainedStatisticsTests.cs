@@ -53,7 +53,7 @@ public sealed class MaintainedStatisticsTests
             }
         }
         // The comparison covered cells with figures and suppressed ones.
-        var cube = (await world.GetStatistics.ExecuteAsync(new GetStatisticsCommand([Dimension.Country, Dimension.Product, Dimension.Year], null, null, 0), None)).Slice;
+        var cube = await world.LiveAsync(new GetStatisticsCommand([Dimension.Country, Dimension.Product, Dimension.Year], null, null, 0));
         Assert.Contains(cube.Cells, cell => cell.Suppressed);
         Assert.True((await world.TotalAsync()).Measures?.PatientsInfused >= StatisticsCube.MinimumCellSize);
     }
@@ -128,15 +128,15 @@ public sealed class MaintainedStatisticsTests
         }
         foreach (var request in Requests())
         {
-            before.Add((await world.GetStatistics.ExecuteAsync(request, None)).Slice);
+            before.Add(await world.LiveAsync(request));
         }
 
         var reopened = new SqliteDocumentStore(world.DatabasePath, new OutboxSignal());
-        var statistics = new GetStatistics(reopened, new StatisticsSnapshots(world.Clock, NullLogger<StatisticsSnapshots>.Instance), world.Clock);
+        var statistics = new StatisticsSnapshots(world.Clock, NullLogger<StatisticsSnapshots>.Instance);
         var after = new List<StatisticsSlice>();
         foreach (var request in Requests())
         {
-            after.Add((await statistics.ExecuteAsync(request, None)).Slice);
+            after.Add(await LiveAsync(statistics, reopened, request));
         }
 
         Assert.Equal(before.Count, after.Count);
@@ -358,7 +358,7 @@ public sealed class MaintainedStatisticsTests
         foreach (var request in Requests())
         {
             var want = cube.Slice(request.GroupBy.OfType<Dimension>().ToHashSet(), request.CountryCode, request.ProductId, request.Year == 0 ? null : request.Year).Published();
-            var got = (await world.GetStatistics.ExecuteAsync(request, None)).Slice;
+            var got = await world.LiveAsync(request);
             Assert.Equal(want.Cells, got.Cells);
             Assert.Equal(want.Total, got.Total);
         }

@@ -43,7 +43,7 @@ internal class RegistryUseCases(IDocumentStore store, TimeProvider clock, Pseudo
     public RecordInfusion RecordInfusion { get; } = new(store, clock, statisticsSnapshots!);
     public RecordOutcome RecordOutcome { get; } = new(store, clock, statisticsSnapshots!);
     public ListAccessLog ListAccessLog { get; } = new(store);
-    public GetStatistics GetStatistics { get; } = new(store, statisticsSnapshots!, clock);
+    public GetStatistics GetStatistics => new(store, StatisticsReleaseCubes);
     public BuildStatisticsTallies BuildStatisticsTallies { get; } = new(store, statisticsSnapshots!);
     public PublishStatisticsRelease PublishStatisticsRelease { get; } = new(store, clock);
     public StatisticsReleaseCubes StatisticsReleaseCubes { get; } = new();

@@ -197,8 +197,16 @@ internal sealed class RegistryWorld : RegistryUseCases, IAsyncDisposable
     /// <summary>Every message of the outbox, raw.</summary>
     public async Task<IReadOnlyList<OutboxMessage>> OutboxAsync() => await Store.ReadPendingAsync(10_000, None);
 
-    /// <summary>The consortium total (no grouping, no filter) as the statistics use case gives it.</summary>
-    public async Task<StatisticsCell> TotalAsync() => (await GetStatistics.ExecuteAsync(new GetStatisticsCommand([], null, null, 0), None)).Slice.Total;
+    /// <summary>The consortium total (no grouping, no filter) as the live tallies give it.</summary>
+    public async Task<StatisticsCell> TotalAsync() => (await LiveAsync(new GetStatisticsCommand([], null, null, 0))).Total;
+
+    /// <summary>A request's slice from the live tallies (what a release does not publish: the tallies' own checks).</summary>
+    public Task<StatisticsSlice> LiveAsync(GetStatisticsCommand request) =>
+        LiveAsync(StatisticsSnapshots, Store, request);
+
+    public static Task<StatisticsSlice> LiveAsync(StatisticsSnapshots snapshots, IDocumentStore store, GetStatisticsCommand request) =>
+        snapshots.LiveSliceAsync(store, request.GroupBy.OfType<Dimension>().ToHashSet(), string.IsNullOrEmpty(request.CountryCode) ? null : request.CountryCode,
+            string.IsNullOrEmpty(request.ProductId) ? null : request.ProductId, request.Year == 0 ? null : request.Year, None);
 
     public ValueTask DisposeAsync()
     {

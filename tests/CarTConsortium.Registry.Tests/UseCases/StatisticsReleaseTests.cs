@@ -20,7 +20,7 @@ public sealed class StatisticsReleaseTests
         await using var world = await CreateAsync();
 
         var refused = await Assert.ThrowsAsync<RuleViolationException>(() => world.StatisticsReleaseCubes.GetAsync(world.Store, null, None));
-        Assert.Contains("releases", refused.Message, StringComparison.Ordinal);
+        Assert.Contains("PublishStatisticsRelease", refused.Message, StringComparison.Ordinal);
         await Assert.ThrowsAsync<NotFoundException>(() => world.StatisticsReleaseCubes.GetAsync(world.Store, "2026-01-01T000000Z", None));
     }
 

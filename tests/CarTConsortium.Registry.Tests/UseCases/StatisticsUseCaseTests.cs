@@ -107,11 +107,57 @@ public sealed class StatisticsUseCaseTests : IAsyncLifetime
             }
         }
 
-        var (slice, computedAt, _) = await _world.GetStatistics.ExecuteAsync(new GetStatisticsCommand([], null, null, 0), None);
+        var release = await _world.PublishStatisticsRelease.ExecuteAsync(None);
+        var (slice, computedAt, _, releaseId, cutAt) = await _world.GetStatistics.ExecuteAsync(new GetStatisticsCommand([], null, null, 0), None);
 
         Assert.Equal(6, slice.Total.Measures!.PatientsInfused);
         Assert.Equal(Start, computedAt);
+        Assert.Equal((release.ReleaseId, Start), (releaseId, cutAt));
         Assert.Equal(CellKey.All, slice.Total.Key);
+    }
+
+    [Fact]
+    public async Task With_no_release_yet_the_statistics_refuse_naming_the_rule_and_never_answer_live()
+    {
+        for (var i = 1; i <= 6; i++)
+        {
+            var enrolled = await _world.EnrolAsync(AstanaClinician, $"KZ-1100-{i:D4}");
+            await _world.InfuseAsync(AstanaClinician, enrolled.Id, D(2025, 5, i));
+        }
+
+        var refused = await Assert.ThrowsAsync<RuleViolationException>(() => _world.GetStatistics.ExecuteAsync(new GetStatisticsCommand([], null, null, 0), None));
+
+        Assert.Equal("No statistics release has been published yet; a consortium admin publishes one with PublishStatisticsRelease, and the job does monthly.", refused.Message);
+    }
+
+    [Fact]
+    public async Task The_latest_release_answers_by_default_a_named_one_on_request_and_an_unknown_id_is_not_found()
+    {
+        for (var i = 1; i <= 5; i++)
+        {
+            var enrolled = await _world.EnrolAsync(AstanaClinician, $"KZ-1200-{i:D4}");
+            await _world.InfuseAsync(AstanaClinician, enrolled.Id, D(2025, 5, i));
+        }
+        var first = await _world.PublishStatisticsRelease.ExecuteAsync(None);
+        for (var i = 6; i <= 10; i++)
+        {
+            var enrolled = await _world.EnrolAsync(AstanaClinician, $"KZ-1200-{i:D4}");
+            await _world.InfuseAsync(AstanaClinician, enrolled.Id, D(2025, 5, i));
+        }
+        _world.Clock.Advance(TimeSpan.FromDays(31));
+        var second = await _world.PublishStatisticsRelease.ExecuteAsync(None);
+        // Enrolled after the last cut: in no answer until the next release.
+        var late = await _world.EnrolAsync(AstanaClinician, "KZ-1200-0011");
+        await _world.InfuseAsync(AstanaClinician, late.Id, D(2025, 5, 11));
+
+        var latest = await _world.GetStatistics.ExecuteAsync(new GetStatisticsCommand([], null, null, 0), None);
+        var named = await _world.GetStatistics.ExecuteAsync(new GetStatisticsCommand([], null, null, 0, first.ReleaseId), None);
+
+        Assert.Equal((second.ReleaseId, second.CutAt, 10), (latest.ReleaseId, latest.CutAt, latest.Slice.Total.Measures!.PatientsInfused));
+        Assert.Equal((first.ReleaseId, first.CutAt, 5), (named.ReleaseId, named.CutAt, named.Slice.Total.Measures!.PatientsInfused));
+        await Assert.ThrowsAsync<NotFoundException>(() => _world.GetStatistics.ExecuteAsync(new GetStatisticsCommand([], null, null, 0, "2020-01-01T000000Z"), None));
+        var invalid = await Assert.ThrowsAsync<InvalidArgumentException>(() => _world.GetStatistics.ExecuteAsync(new GetStatisticsCommand([], null, null, 0, new string('x', 33)), None));
+        Assert.Equal("release_id", Assert.Single(invalid.Violations).Field);
     }
 
     [Theory]
@@ -144,7 +190,8 @@ public sealed class StatisticsUseCaseTests : IAsyncLifetime
     [Fact]
     public async Task Empty_filters_and_year_zero_mean_every_value()
     {
-        var (slice, _, _) = await _world.GetStatistics.ExecuteAsync(new GetStatisticsCommand([Dimension.Country, Dimension.Product, Dimension.Year], "", "", 0), None);
+        await _world.PublishStatisticsRelease.ExecuteAsync(None);
+        var (slice, _, _, _, _) = await _world.GetStatistics.ExecuteAsync(new GetStatisticsCommand([Dimension.Country, Dimension.Product, Dimension.Year], "", "", 0), None);
 
         Assert.Empty(slice.Cells);
         Assert.Equal(0, slice.Total.Measures!.PatientsInfused);

@@ -130,7 +130,7 @@ public sealed class RegistryGrpcService(
 
     public override async Task<Contracts.Registry.V1.Statistics> GetStatistics(GetStatisticsRequest request, ServerCallContext context) =>
         ToContract(await getStatistics.ExecuteAsync(new GetStatisticsCommand([.. request.GroupBy.Select(FromContract)], request.CountryCode,
-            request.ProductId, request.Year), context.CancellationToken));
+            request.ProductId, request.Year, request.ReleaseId), context.CancellationToken));
 
     public override async Task<Contracts.Registry.V1.StatisticsRelease> PublishStatisticsRelease(PublishStatisticsReleaseRequest request, ServerCallContext context) =>
         ToContract(await publishStatisticsRelease.ExecuteAsync(context.CancellationToken));

@@ -32,6 +32,8 @@ internal static partial class RegistryMapping
         },
         ComputedAt = Timestamp.FromDateTimeOffset(result.ComputedAt),
         MinimumCellSize = StatisticsCube.MinimumCellSize,
+        ReleaseId = result.ReleaseId,
+        CutAt = Timestamp.FromDateTimeOffset(result.CutAt),
     };
 
     // The reason a cell is hidden stays inside: published, it can pin down the small cell (see the contract).

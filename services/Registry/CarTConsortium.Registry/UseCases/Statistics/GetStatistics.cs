@@ -1,7 +1,6 @@
 using CarTConsortium.BuildingBlocks.Errors;
 using CarTConsortium.BuildingBlocks.Storage;
 using CarTConsortium.Registry.Domain.Statistics;
-using CarTConsortium.Registry.Storage;
 
 namespace CarTConsortium.Registry.UseCases.Statistics;
 
@@ -9,27 +8,26 @@ namespace CarTConsortium.Registry.UseCases.Statistics;
 /// <param name="CountryCode">Only this country; null or empty for all.</param>
 /// <param name="ProductId">Only this product; null or empty for all.</param>
 /// <param name="Year">Only this year of first infusion; 0 for all.</param>
-public sealed record GetStatisticsCommand(IReadOnlyList<Dimension?> GroupBy, string? CountryCode, string? ProductId, int Year);
+/// <param name="ReleaseId">The release to answer from; null or empty for the latest.</param>
+public sealed record GetStatisticsCommand(IReadOnlyList<Dimension?> GroupBy, string? CountryCode, string? ProductId, int Year, string? ReleaseId = null);
 
 /// <param name="Slice">The requested cells as published: suppressed cells without figures, small-denominator rates left out.</param>
 /// <param name="Benchmarks">The published figures to read the consortium's against.</param>
-public sealed record GetStatisticsResult(StatisticsSlice Slice, DateTimeOffset ComputedAt, IReadOnlyList<Benchmark> Benchmarks);
+/// <param name="ReleaseId">The release the figures are from.</param>
+/// <param name="CutAt">That release's cut: the registry as it stood then.</param>
+public sealed record GetStatisticsResult(StatisticsSlice Slice, DateTimeOffset ComputedAt, IReadOnlyList<Benchmark> Benchmarks, string ReleaseId, DateTimeOffset CutAt);
 
 /// <summary>
-/// The consortium statistics, from the tallies the patient writes keep (see
-/// <see cref="StatisticsTallies"/>): every active (consented) record with an infusion is counted as
-/// a <see cref="CaseSummary"/> in the tally of its country, product and year; the cube's counts and
-/// suppression come from all tallies at once, and figures only for the cells the request gets.
+/// The consortium statistics as published: from the latest statistics release, or the one the request
+/// names, never from the live registry. Figures that change between two requests would let their
+/// difference pin down the patients enrolled in between (issue 18); a release is computed once at its cut
+/// under <see cref="ReleaseRule"/>, so any two answers differ by the data of at least five patients or not at all.
 /// </summary>
 /// <remarks>
-/// A request reads the state document and answers from the cube of the tally documents that
-/// <see cref="StatisticsSnapshots"/> shares between requests, never the records; the figures are the
-/// ones <see cref="StatisticsCube.Build"/> gives from the records.
-/// Tallies not built yet (a registry just upgraded, or being rebuilt after drifting) are never built here,
-/// where any caller could start a scan of every record: the request is refused, to be retried shortly,
-/// while <see cref="StatisticsTalliesJob"/> builds them.
+/// A request reads the release head (or nothing, for a named release already read) and answers from the
+/// release's cube that <see cref="StatisticsReleaseCubes"/> keeps per process: it costs the slice it returns.
 /// </remarks>
-public sealed class GetStatistics(IDocumentStore store, StatisticsSnapshots snapshots, TimeProvider clock)
+public sealed class GetStatistics(IDocumentStore store, StatisticsReleaseCubes releases)
 {
     public async Task<GetStatisticsResult> ExecuteAsync(GetStatisticsCommand command, CancellationToken ct)
     {
@@ -47,19 +45,14 @@ public sealed class GetStatistics(IDocumentStore store, StatisticsSnapshots snap
             validator.Slug(command.ProductId, "product_id");
         }
         validator.Check(command.Year == 0 || command.Year is >= 2000 and <= 2100, "year", "must be a calendar year (2000-2100), or 0 for every year");
+        validator.Check(command.ReleaseId is not { Length: > 32 }, "release_id", "must be a release id (e.g. 2026-03-31T000000Z), or empty for the latest");
         validator.ThrowIfInvalid();
 
-        if (await store.FindAsync(RegistryCollections.TallyStates, TallyState.Id, ct) is not { Value.Built: true })
-        {
-            // FAILED_PRECONDITION: the platform's errors have no UNAVAILABLE; its message tells the caller to retry.
-            throw new RuleViolationException("The statistics are being built from the patient records; retry in a few minutes.");
-        }
-        // Shared with every other request until the tallies change (see StatisticsSnapshots for how old it may be).
-        var cube = await snapshots.CubeAsync(store, ct);
-        var slice = cube.PublishedSlice(command.GroupBy.OfType<Dimension>().ToHashSet(),
+        var released = await releases.GetAsync(store, command.ReleaseId, ct);
+        var slice = released.Cube.Slice(command.GroupBy.OfType<Dimension>().ToHashSet(),
             string.IsNullOrEmpty(command.CountryCode) ? null : command.CountryCode,
             string.IsNullOrEmpty(command.ProductId) ? null : command.ProductId,
-            command.Year == 0 ? null : command.Year);
-        return new GetStatisticsResult(slice, clock.GetUtcNow(), [Benchmark.Cibmtr]);
+            command.Year == 0 ? null : command.Year).Published();
+        return new GetStatisticsResult(slice, released.CutAt, [Benchmark.Cibmtr], released.ReleaseId, released.CutAt);
     }
 }

@@ -32,7 +32,7 @@ public sealed class StatisticsReleaseCubes
         if (string.IsNullOrEmpty(releaseId))
         {
             var head = await store.FindAsync(RegistryCollections.StatisticsReleaseHeads, StatisticsReleaseHead.Id, ct)
-                ?? throw new RuleViolationException("Consortium statistics are published as releases and none has been cut yet; a consortium admin cuts one (PublishStatisticsRelease), or the monthly job will.");
+                ?? throw new RuleViolationException("No statistics release has been published yet; a consortium admin publishes one with PublishStatisticsRelease, and the job does monthly.");
             releaseId = head.Value.ReleaseId;
         }
         if (_cubes.TryGetValue(releaseId, out var cached))

@@ -1,3 +1,4 @@
+using CarTConsortium.BuildingBlocks.Errors;
 using CarTConsortium.BuildingBlocks.Storage;
 using CarTConsortium.Registry.Domain.Statistics;
 using CarTConsortium.Registry.Storage;
@@ -49,6 +50,23 @@ public sealed partial class StatisticsSnapshots(TimeProvider clock, ILogger<Stat
 
     /// <summary>Called after every commit of this process that changed tally documents: the next request reads them again.</summary>
     public void Changed() => Interlocked.Increment(ref _revision);
+
+    /// <summary>
+    /// The live tallies' published slice (never released: its figures change with every write, so only
+    /// the tallies' own checks and benchmarks read it). Tallies not built yet (a registry just upgraded,
+    /// or being rebuilt after drifting) are never built here: refused, to be retried, while
+    /// <see cref="StatisticsTalliesJob"/> builds them.
+    /// </summary>
+    public async Task<StatisticsSlice> LiveSliceAsync(IDocumentStore store, IReadOnlySet<Dimension> groupBy, string? country, string? productId, int? year, CancellationToken ct)
+    {
+        ArgumentNullException.ThrowIfNull(store);
+        if (await store.FindAsync(RegistryCollections.TallyStates, TallyState.Id, ct) is not { Value.Built: true })
+        {
+            // FAILED_PRECONDITION: the platform's errors have no UNAVAILABLE; its message tells the caller to retry.
+            throw new RuleViolationException("The statistics are being built from the patient records; retry in a few minutes.");
+        }
+        return (await CubeAsync(store, ct)).PublishedSlice(groupBy, country, productId, year);
+    }
 
     /// <summary>The cube as of a read that began after this call and every local change before it, or at most <see cref="MaxAge"/> old.</summary>
     public async Task<TallyCube> CubeAsync(IDocumentStore store, CancellationToken ct)
