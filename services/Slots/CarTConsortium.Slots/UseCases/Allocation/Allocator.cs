@@ -18,16 +18,16 @@ public sealed record WeighedRun(Stored<ManufacturingRun> Run, Stored<PeriodLedge
 public sealed class Allocator(IDocumentStore store, IOptions<SlotsOptions> options)
 {
     /// <summary>Open runs of <paramref name="productId"/> that have not started, optionally at one site and in a window, earliest first.</summary>
-    /// <remarks>Reads the product's bookable runs by start month (<see cref="BookableRuns"/>), never the runs that have started or closed.</remarks>
+    /// <remarks>
+    /// Reads the product's bookable runs by start month (<see cref="BookableRuns"/>), never the runs that have started or closed.
+    /// Each query names its bucket key alone, and the site is chosen here: with the site's key beside it, SQLite's planner took the
+    /// site's index (its statistics make the bucket keys look wide, as most documents lack them) and walked every run the site ever published.
+    /// </remarks>
     public async Task<List<Stored<ManufacturingRun>>> CandidatesAsync(string productId, string? siteId, DateOnly? earliest, DateOnly? latest,
         DateOnly today, CancellationToken ct)
     {
-        var found = await store.QueryAllAsync(SlotsCollections.Runs, DocumentQuery.All.WhereKey(IndexKeys.BookableFar, productId).WhereKey(IndexKeys.SiteId, siteId), ct);
-        foreach (var bucket in BookableRuns.MonthBucketsToRead(productId, earliest, latest, today))
-        {
-            found.AddRange(await store.QueryAllAsync(SlotsCollections.Runs,
-                DocumentQuery.All.WhereKey(IndexKeys.BookableMonth, bucket).WhereKey(IndexKeys.SiteId, siteId), ct));
-        }
+        var found = await store.QueryAllAsync(SlotsCollections.Runs, DocumentQuery.All.WhereKey(IndexKeys.BookableFar, productId), ct);
+        found.AddRange(await store.QueryBucketsAsync(SlotsCollections.Runs, IndexKeys.BookableMonth, BookableRuns.MonthBucketsToRead(productId, earliest, latest, today), ct));
         return BookableRuns.Select(found, r => r.Value, r => r.Id, productId, siteId, earliest, latest, today);
     }
 
