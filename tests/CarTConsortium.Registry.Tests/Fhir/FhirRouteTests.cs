@@ -95,6 +95,24 @@ public sealed class FhirRouteTests : IAsyncLifetime
     }
 
     [Fact]
+    public async Task A_purpose_list_is_refused_naming_purpose_and_logs_nothing()
+    {
+        var record = await ClinicalHistory.RecordAsync(_world);
+
+        // Enum.TryParse would OR these into a purpose that passes the research-consent check.
+        var listed = await SendAsync(HttpMethod.Get, $"/fhir/Patient/{record.Id}/$everything?purpose=research,quality_review&justification=x", AstanaClinician);
+        var bulk = await SendAsync(HttpMethod.Get, "/fhir/$export?purpose=research,quality_review&justification=x", Admin);
+
+        Assert.All([listed, bulk], answer =>
+        {
+            Assert.Equal((HttpStatusCode.BadRequest, FhirJson.MediaType), (answer.Status, answer.MediaType));
+            var issue = Assert.Single(Parse<OperationOutcome>(answer.Body).Issue);
+            Assert.Equal(("purpose", OperationOutcome.IssueType.Invalid), (issue.Expression.Single(), issue.Code));
+        });
+        Assert.Empty(await _world.AccessLogAsync());
+    }
+
+    [Fact]
     public async Task An_import_answers_an_operation_outcome_and_a_broken_body_names_the_element()
     {
         var broken = await SendAsync(HttpMethod.Post, "/fhir", AstanaClinician,
