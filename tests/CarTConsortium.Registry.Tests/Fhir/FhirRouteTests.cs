@@ -39,7 +39,8 @@ public sealed class FhirRouteTests : IAsyncLifetime
         builder.Services.AddAuthorizationBuilder().AddPolicy(FederatedAuthentication.Policy, p => p.AddAuthenticationSchemes(HeaderAuthentication.SchemeName).RequireAuthenticatedUser());
         builder.Services.AddSingleton(new ExportPatientFhir(_world.GetPatient, _world.Clock));
         builder.Services.AddSingleton(new ExportRegistryFhir(_world.ListPatients, _world.Clock));
-        builder.Services.AddSingleton(new ImportFhirBundle(_world.Store, _world.Clock, _world.Pseudonymiser, _world.EnrolPatient, _world.RecordInfusion, _world.RecordOutcome, _world.GetProduct));
+        builder.Services.AddSingleton(new ImportFhirBundle(_world.Store, _world.Clock, _world.Pseudonymiser, _world.EnrolPatient, _world.RecordInfusion, _world.RecordOutcome, _world.GetProduct,
+            Microsoft.Extensions.Logging.Abstractions.NullLogger<ImportFhirBundle>.Instance));
         _app = builder.Build();
         _app.UseRouting();
         _app.UseAuthentication();

@@ -76,7 +76,9 @@ public static class FhirEndpoints
         try
         {
             var result = await import.ExecuteAsync(bundle, Caller.FromClaims(http.User), http.RequestAborted);
-            var status = result.Applied ? StatusCodes.Status200OK : result.ChangedSomething ? StatusCodes.Status409Conflict : StatusCodes.Status400BadRequest;
+            var status = result.Applied ? StatusCodes.Status200OK
+                : result.Failed ? StatusCodes.Status500InternalServerError
+                : result.ChangedSomething ? StatusCodes.Status409Conflict : StatusCodes.Status400BadRequest;
             return Fhir(result.Outcome, status);
         }
         catch (Exception e) when (Refused(e) is { } refused)
