@@ -79,6 +79,7 @@ public sealed class FhirImportTests : IAsyncLifetime
 
         Assert.True(result.Applied, string.Join("\n", result.Issues.Select(i => $"{i.Expression}: {i.Message}")));
         Assert.Equal(record.Id, result.Pseudonym);
+        FhirValidation.AssertValid(result.Outcome);
         var again = await ExportAsync(_target, record.Id);
         FhirValidation.AssertValid(again);
         Assert.Equal(Content(exported), Content(again));
@@ -205,6 +206,35 @@ public sealed class FhirImportTests : IAsyncLifetime
         Assert.True(result.Applied, string.Join("\n", result.Issues.Select(i => $"{i.Expression}: {i.Message}")));
         var stored = (await _target.StoredAsync(record.Id))!.Value;
         Assert.Equal((1, record.Value.Outcomes.Count), (stored.Infusions.Count, stored.Outcomes.Count));
+    }
+
+    [Fact]
+    public async Task A_national_identifier_without_a_value_is_an_error_naming_it()
+    {
+        var record = await ClinicalHistory.RecordAsync(_source);
+        var bundle = AsHospitalSends(await ExportAsync(_source, record.Id));
+        var patient = bundle.Entry.Select(e => e.Resource).OfType<Patient>().Single();
+        patient.Identifier = [new Identifier { System = FhirCodes.NationalIdSystemPrefix + "KZ" }];
+
+        var result = await Import(_target).ExecuteAsync(bundle, AstanaClinician, None);
+
+        Assert.False(result.Applied);
+        Assert.Contains(result.Issues, i => i.IsError && i.Expression.EndsWith(".identifier[0].value", StringComparison.Ordinal));
+        Assert.Empty(await _target.AllPatientsAsync());
+    }
+
+    [Fact]
+    public async Task A_bundle_with_nothing_to_record_says_so_in_a_valid_outcome()
+    {
+        var enrolled = await _target.EnrolAsync(AstanaClinician, "KZ-0101-2015-22");
+        var bundle = await ExportAsync(_target, enrolled.Id);
+
+        var result = await Import(_target).ExecuteAsync(bundle, AstanaClinician, None);
+
+        Assert.True((result.Applied, result.ChangedSomething) == (true, false));
+        var issue = Assert.Single(result.Outcome.Issue);
+        Assert.Equal((OperationOutcome.IssueSeverity.Information, "nothing to record"), (issue.Severity, issue.Details?.Text));
+        FhirValidation.AssertValid(result.Outcome);
     }
 
     /// <summary>

@@ -166,7 +166,9 @@ public sealed partial class ImportFhirBundle(IDocumentStore store, TimeProvider 
                 "the registry failed while recording this; it and what follows are not recorded, send them again later");
             return new ImportFhirResult(false, changed, pseudonym, [.. issues, .. applied, failed, .. NotApplied(steps, current)]);
         }
-        return new ImportFhirResult(true, changed, pseudonym, [.. issues, .. applied]);
+        // An OperationOutcome needs at least one issue; a bundle about an enrolled patient and nothing else records nothing.
+        ImportIssue[] nothing = changed ? [] : [new(OperationOutcome.IssueSeverity.Information, IssueType.Informational, patient.Path, "nothing to record")];
+        return new ImportFhirResult(true, changed, pseudonym, [.. issues, .. applied, .. nothing]);
     }
 
     /// <summary>The steps after <paramref name="current"/> (all of them when the enrolment failed).</summary>
