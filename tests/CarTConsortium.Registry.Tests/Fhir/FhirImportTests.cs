@@ -224,6 +224,19 @@ public sealed class FhirImportTests : IAsyncLifetime
     }
 
     [Fact]
+    public async Task A_coordinator_may_enrol_but_a_bundle_with_clinical_data_is_refused_before_anything_is_stored()
+    {
+        var record = await ClinicalHistory.RecordAsync(_source);
+        var bundle = AsHospitalSends(await ExportAsync(_source, record.Id));
+
+        var result = await Import(_target).ExecuteAsync(bundle, AstanaCoordinator, None);
+
+        Assert.True((result.Applied, result.ChangedSomething) == (false, false));
+        Assert.Contains(result.Issues, i => i.IsError && i.Code == OperationOutcome.IssueType.Forbidden);
+        Assert.Empty(await _target.AllPatientsAsync());
+    }
+
+    [Fact]
     public async Task A_bundle_with_nothing_to_record_says_so_in_a_valid_outcome()
     {
         var enrolled = await _target.EnrolAsync(AstanaClinician, "KZ-0101-2015-22");

@@ -69,6 +69,11 @@ public sealed partial class ImportFhirBundle(IDocumentStore store, TimeProvider 
                     patient.BirthYear, patient.BirthMonth, patient.Sex, patient.DiseaseStatus, patient.Cd19Status, patient.PriorLines, patient.Consents, now);
                 var verified = await store.VerifiedAsync(caller, ct);
                 verified.Demand(PatientVisibility.CanEnrol(verified, record.TreatingInstitutionId));
+                if (steps.Count > 0)
+                {
+                    // What RecordInfusion and RecordOutcome demand: a hospital coordinator may enrol but not record.
+                    verified.Demand(PatientVisibility.CanRecordClinicalData(verified, record));
+                }
             }
             else if (patient.Pseudonym is { } pseudonym)
             {
