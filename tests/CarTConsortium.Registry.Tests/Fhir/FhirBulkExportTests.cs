@@ -137,5 +137,9 @@ public sealed class FhirAccessTests
     [InlineData("", null)]
     [InlineData("ACCESS_PURPOSE_UNSPECIFIED", null)]
     [InlineData("3", null)]
+    [InlineData("research,quality_review", null)]
+    [InlineData("Research, QualityReview", null)]
+    [InlineData("qualityreview", null)]
+    [InlineData("ACCESS_PURPOSE_", null)]
     public void The_purpose_is_read_by_name(string text, AccessPurpose? expected) => Assert.Equal(expected, FhirEndpoints.Purpose(text));
 }

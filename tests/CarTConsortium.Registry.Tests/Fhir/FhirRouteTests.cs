@@ -39,7 +39,8 @@ public sealed class FhirRouteTests : IAsyncLifetime
         builder.Services.AddAuthorizationBuilder().AddPolicy(FederatedAuthentication.Policy, p => p.AddAuthenticationSchemes(HeaderAuthentication.SchemeName).RequireAuthenticatedUser());
         builder.Services.AddSingleton(new ExportPatientFhir(_world.GetPatient, _world.Clock));
         builder.Services.AddSingleton(new ExportRegistryFhir(_world.ListPatients, _world.Clock));
-        builder.Services.AddSingleton(new ImportFhirBundle(_world.Store, _world.Clock, _world.Pseudonymiser, _world.EnrolPatient, _world.RecordInfusion, _world.RecordOutcome, _world.GetProduct));
+        builder.Services.AddSingleton(new ImportFhirBundle(_world.Store, _world.Clock, _world.Pseudonymiser, _world.EnrolPatient, _world.RecordInfusion, _world.RecordOutcome, _world.GetProduct,
+            Microsoft.Extensions.Logging.Abstractions.NullLogger<ImportFhirBundle>.Instance));
         _app = builder.Build();
         _app.UseRouting();
         _app.UseAuthentication();
@@ -92,6 +93,24 @@ public sealed class FhirRouteTests : IAsyncLifetime
         Assert.Equal(HttpStatusCode.BadRequest, noPurpose.Status);
         Assert.Equal("purpose", Parse<OperationOutcome>(noPurpose.Body).Issue[0].Expression.Single());
         Assert.Single(await _world.AccessLogAsync());
+    }
+
+    [Fact]
+    public async Task A_purpose_list_is_refused_naming_purpose_and_logs_nothing()
+    {
+        var record = await ClinicalHistory.RecordAsync(_world);
+
+        // Enum.TryParse would OR these into a purpose that passes the research-consent check.
+        var listed = await SendAsync(HttpMethod.Get, $"/fhir/Patient/{record.Id}/$everything?purpose=research,quality_review&justification=x", AstanaClinician);
+        var bulk = await SendAsync(HttpMethod.Get, "/fhir/$export?purpose=research,quality_review&justification=x", Admin);
+
+        Assert.All([listed, bulk], answer =>
+        {
+            Assert.Equal((HttpStatusCode.BadRequest, FhirJson.MediaType), (answer.Status, answer.MediaType));
+            var issue = Assert.Single(Parse<OperationOutcome>(answer.Body).Issue);
+            Assert.Equal(("purpose", OperationOutcome.IssueType.Invalid), (issue.Expression.Single(), issue.Code));
+        });
+        Assert.Empty(await _world.AccessLogAsync());
     }
 
     [Fact]

@@ -41,6 +41,10 @@ public static class FhirEndpoints
 
     private static async Task<IResult> ExportPatientAsync(string pseudonym, string? purpose, string? justification, HttpContext http, ExportPatientFhir export)
     {
+        if (UnknownPurpose(purpose) is { } unknown)
+        {
+            return unknown;
+        }
         try
         {
             var bundle = await export.ExecuteAsync(new GetPatientCommand(pseudonym, Purpose(purpose), justification), Caller.FromClaims(http.User), http.RequestAborted);
@@ -72,7 +76,9 @@ public static class FhirEndpoints
         try
         {
             var result = await import.ExecuteAsync(bundle, Caller.FromClaims(http.User), http.RequestAborted);
-            var status = result.Applied ? StatusCodes.Status200OK : result.ChangedSomething ? StatusCodes.Status409Conflict : StatusCodes.Status400BadRequest;
+            var status = result.Applied ? StatusCodes.Status200OK
+                : result.Failed ? StatusCodes.Status500InternalServerError
+                : result.ChangedSomething ? StatusCodes.Status409Conflict : StatusCodes.Status400BadRequest;
             return Fhir(result.Outcome, status);
         }
         catch (Exception e) when (Refused(e) is { } refused)
@@ -84,6 +90,10 @@ public static class FhirEndpoints
     /// <summary>NDJSON, one patient's Bundle a line, written page by page as the use case reads them.</summary>
     private static async Task<IResult> ExportRegistryAsync(string? purpose, string? justification, string? release, HttpContext http, ExportRegistryFhir export)
     {
+        if (UnknownPurpose(purpose) is { } unknown)
+        {
+            return unknown;
+        }
         var bundles = export.ExecuteAsync(new ExportRegistryFhirCommand(Purpose(purpose), justification, release), Caller.FromClaims(http.User), http.RequestAborted);
         var lines = bundles.GetAsyncEnumerator(http.RequestAborted);
         bool any;
@@ -109,12 +119,34 @@ public static class FhirEndpoints
         }, FhirJson.NdjsonMediaType);
     }
 
-    /// <summary>The request's purpose, e.g. TREATMENT, ACCESS_PURPOSE_TREATMENT or quality_review; null (refused by the use case) when unknown.</summary>
+    /// <summary>The purposes by the names the REST API accepts (ACCESS_PURPOSE_QUALITY_REVIEW), and without the prefix (QUALITY_REVIEW).</summary>
+    private static readonly Dictionary<string, AccessPurpose> PurposeNames = new(StringComparer.OrdinalIgnoreCase)
+    {
+        ["TREATMENT"] = AccessPurpose.Treatment,
+        ["FOLLOW_UP"] = AccessPurpose.FollowUp,
+        ["BOOKING"] = AccessPurpose.Booking,
+        ["QUALITY_REVIEW"] = AccessPurpose.QualityReview,
+        ["RESEARCH"] = AccessPurpose.Research,
+    };
+
+    /// <summary>
+    /// The request's purpose by exact name (any case); null when missing or unknown. Never Enum.TryParse:
+    /// it reads "research,quality_review" as both flags OR-ed together, a purpose that does not exist.
+    /// </summary>
     public static AccessPurpose? Purpose(string? text)
     {
-        var name = (text ?? "").Replace("ACCESS_PURPOSE_", "", StringComparison.OrdinalIgnoreCase).Replace("_", "", StringComparison.Ordinal);
-        return name.Length > 0 && !name.Any(char.IsDigit) && Enum.TryParse<AccessPurpose>(name, ignoreCase: true, out var purpose) ? purpose : null;
+        var name = text ?? "";
+        if (name.StartsWith("ACCESS_PURPOSE_", StringComparison.OrdinalIgnoreCase))
+        {
+            name = name["ACCESS_PURPOSE_".Length..];
+        }
+        return PurposeNames.TryGetValue(name, out var purpose) ? purpose : null;
     }
+
+    /// <summary>A purpose given but not one of the names: refused here, so the use case's "is required" does not mislead.</summary>
+    private static IResult? UnknownPurpose(string? text) => string.IsNullOrEmpty(text) || Purpose(text) is not null
+        ? null
+        : Fhir(Problem(IssueType.Invalid, "purpose", $"purpose '{text}' is not one of TREATMENT, FOLLOW_UP, BOOKING, QUALITY_REVIEW or RESEARCH"), StatusCodes.Status400BadRequest);
 
     private static IResult? Refused(Exception e) => e switch
     {

@@ -192,7 +192,13 @@ public static class BundleReader
     {
         var pseudonym = patient.Identifier.FirstOrDefault(i => i.System == PseudonymSystem)?.Value;
         var national = patient.Identifier.FirstOrDefault(i => i.System?.StartsWith(NationalIdSystemPrefix, StringComparison.Ordinal) == true);
-        if (pseudonym is null && national is null)
+        if (national is not null && string.IsNullOrWhiteSpace(national.Value))
+        {
+            // Without this the patient would be neither enrolled nor found, and the import would say nothing.
+            issues.Add(ImportIssue.Error(IssueType.Required, $"{path}.identifier[{patient.Identifier.IndexOf(national)}].value",
+                "the national identifier has no value: it is what the patient is enrolled by"));
+        }
+        else if (pseudonym is null && national is null)
         {
             issues.Add(ImportIssue.Error(IssueType.Required, path + ".identifier",
                 $"needs a national identifier (system {NationalIdSystemPrefix}<country>) to enrol, or the registry's pseudonym (system {PseudonymSystem}) to add to a record"));

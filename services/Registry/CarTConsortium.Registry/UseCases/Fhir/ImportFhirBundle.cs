@@ -6,6 +6,7 @@ using CarTConsortium.Registry.Fhir;
 using CarTConsortium.Registry.UseCases.Patients;
 using CarTConsortium.Registry.UseCases.Products;
 using Hl7.Fhir.Model;
+using Microsoft.Extensions.Logging;
 using IssueType = Hl7.Fhir.Model.OperationOutcome.IssueType;
 
 namespace CarTConsortium.Registry.UseCases.Fhir;
@@ -15,6 +16,9 @@ namespace CarTConsortium.Registry.UseCases.Fhir;
 public sealed record ImportFhirResult(bool Applied, bool ChangedSomething, string? Pseudonym, IReadOnlyList<ImportIssue> Issues)
 {
     public OperationOutcome Outcome => ImportIssue.Outcome(Issues);
+
+    /// <summary>The registry failed (an outage, a bug), not the bundle: the outcome says so, and what was applied before.</summary>
+    public bool Failed => Issues.Any(i => i.Code == IssueType.Exception);
 }
 
 /// <summary>
@@ -24,10 +28,12 @@ public sealed record ImportFhirResult(bool Applied, bool ChangedSomething, strin
 /// by the same domain rules the use cases apply, on the record as it would become (nothing is
 /// saved); any problem and nothing is changed, with every problem listed. Then each step is
 /// applied by its use case, in date order. The use cases commit one by one, so a step refused
-/// then (a race with another writer) leaves the earlier steps applied: the outcome says which.
+/// then (a race with another writer) or a failure of the registry leaves the earlier steps
+/// applied: the outcome says which. The apply is not cancelled by the request (a client that
+/// disconnects or times out mid-way would otherwise leave a half-imported patient it never hears of).
 /// </summary>
-public sealed class ImportFhirBundle(IDocumentStore store, TimeProvider clock, Pseudonymiser pseudonymiser,
-    EnrolPatient enrolPatient, RecordInfusion recordInfusion, RecordOutcome recordOutcome, GetProduct getProduct)
+public sealed partial class ImportFhirBundle(IDocumentStore store, TimeProvider clock, Pseudonymiser pseudonymiser,
+    EnrolPatient enrolPatient, RecordInfusion recordInfusion, RecordOutcome recordOutcome, GetProduct getProduct, ILogger<ImportFhirBundle> logger)
 {
     public async Task<ImportFhirResult> ExecuteAsync(Bundle bundle, Caller caller, CancellationToken ct)
     {
@@ -46,7 +52,8 @@ public sealed class ImportFhirBundle(IDocumentStore store, TimeProvider clock, P
         {
             return new ImportFhirResult(false, false, record?.Pseudonym ?? patient.Pseudonym, issues);
         }
-        return await ApplyAsync(patient, steps, caller, issues, ct);
+        // Once the first step is committed the rest must follow whatever the client does; the dry run above changed nothing and may stop.
+        return await ApplyAsync(patient, steps, caller, issues, CancellationToken.None);
     }
 
     /// <summary>Every step on the record in memory, by the domain's rules; the record as it would be, or null when the patient part fails.</summary>
@@ -62,6 +69,11 @@ public sealed class ImportFhirBundle(IDocumentStore store, TimeProvider clock, P
                     patient.BirthYear, patient.BirthMonth, patient.Sex, patient.DiseaseStatus, patient.Cd19Status, patient.PriorLines, patient.Consents, now);
                 var verified = await store.VerifiedAsync(caller, ct);
                 verified.Demand(PatientVisibility.CanEnrol(verified, record.TreatingInstitutionId));
+                if (steps.Count > 0)
+                {
+                    // What RecordInfusion and RecordOutcome demand: a hospital coordinator may enrol but not record.
+                    verified.Demand(PatientVisibility.CanRecordClinicalData(verified, record));
+                }
             }
             else if (patient.Pseudonym is { } pseudonym)
             {
@@ -149,12 +161,28 @@ public sealed class ImportFhirBundle(IDocumentStore store, TimeProvider clock, P
         }
         catch (Exception e) when (IssuesOf(e, current, _ => current) is { } found)
         {
-            var notApplied = steps.SkipWhile(s => s.Path != current).Skip(1)
-                .Select(s => new ImportIssue(OperationOutcome.IssueSeverity.Information, IssueType.Incomplete, s.Path, "not applied: an earlier step was refused"));
-            return new ImportFhirResult(false, changed, pseudonym, [.. issues, .. applied, .. found, .. notApplied]);
+            return new ImportFhirResult(false, changed, pseudonym, [.. issues, .. applied, .. found, .. NotApplied(steps, current)]);
         }
-        return new ImportFhirResult(true, changed, pseudonym, [.. issues, .. applied]);
+        catch (Exception e)
+        {
+            // No refusal: the registry failed (an outage, a bug). The client still learns what is recorded and what is not.
+            LogApplyFailed(e, pseudonym ?? "(not enrolled)", current);
+            var failed = new ImportIssue(OperationOutcome.IssueSeverity.Fatal, IssueType.Exception, current,
+                "the registry failed while recording this; it and what follows are not recorded, send them again later");
+            return new ImportFhirResult(false, changed, pseudonym, [.. issues, .. applied, failed, .. NotApplied(steps, current)]);
+        }
+        // An OperationOutcome needs at least one issue; a bundle about an enrolled patient and nothing else records nothing.
+        ImportIssue[] nothing = changed ? [] : [new(OperationOutcome.IssueSeverity.Information, IssueType.Informational, patient.Path, "nothing to record")];
+        return new ImportFhirResult(true, changed, pseudonym, [.. issues, .. applied, .. nothing]);
     }
+
+    /// <summary>The steps after <paramref name="current"/> (all of them when the enrolment failed).</summary>
+    private static IEnumerable<ImportIssue> NotApplied(List<ImportStep> steps, string current) =>
+        (steps.Any(s => s.Path == current) ? steps.SkipWhile(s => s.Path != current).Skip(1) : steps)
+            .Select(s => new ImportIssue(OperationOutcome.IssueSeverity.Information, IssueType.Incomplete, s.Path, "not applied: an earlier step was not recorded"));
+
+    [LoggerMessage(Level = LogLevel.Error, Message = "A FHIR import failed part-way for patient {Pseudonym} at {Element}; the earlier steps are recorded")]
+    private partial void LogApplyFailed(Exception exception, string pseudonym, string element);
 
     private static ImportIssue Applied(string path, string what) => new(OperationOutcome.IssueSeverity.Information, IssueType.Informational, path, what);
 
