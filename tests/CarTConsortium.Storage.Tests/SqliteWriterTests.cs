@@ -255,7 +255,7 @@ public sealed class SqliteWriterTests : IDisposable
         {
             _listener.InstrumentPublished = (instrument, listener) =>
             {
-                if (instrument.Meter.Name == SqliteWriterTelemetry.Name && instrument.Name == SqliteWriterTelemetry.GroupSize.Name)
+                if (instrument.Meter.Name == SqliteWriterTelemetry.Name && instrument.Name == SqliteWriterTelemetry.GroupSizeName)
                 {
                     listener.EnableMeasurementEvents(instrument);
                 }

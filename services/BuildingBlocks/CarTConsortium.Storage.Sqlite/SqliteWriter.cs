@@ -379,9 +379,15 @@ public static class SqliteWriterTelemetry
 {
     public const string Name = "CarTConsortium.Storage";
 
+    /// <summary>
+    /// The group-size histogram's name, a constant: a listener told of the instrument while this class is still being
+    /// initialised must not read <see cref="GroupSize"/>, which is null until then (the class's initialiser would fail).
+    /// </summary>
+    public const string GroupSizeName = "consortium.storage.sqlite.write_group_size";
+
     private static readonly Meter Meter = new(Name);
 
-    public static readonly Histogram<int> GroupSize = Meter.CreateHistogram<int>("consortium.storage.sqlite.write_group_size", unit: "{job}",
+    public static readonly Histogram<int> GroupSize = Meter.CreateHistogram<int>(GroupSizeName, unit: "{job}",
         description: "Writes committed together in one SQLite transaction (one fsync)");
 
     public static readonly Histogram<double> CommitTime = Meter.CreateHistogram<double>("consortium.storage.sqlite.write_group_duration", unit: "ms",

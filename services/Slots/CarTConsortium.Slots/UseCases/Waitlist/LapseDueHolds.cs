@@ -26,12 +26,25 @@ public sealed class LapseDueHolds(IDocumentStore store, TimeProvider clock, Book
             lapsed += await ConflictRetry.RunAsync(async attemptCt =>
             {
                 var now = clock.GetUtcNow();
-                var current = await store.FindAsync(SlotsCollections.Bookings, candidate.Id, attemptCt);
-                if (current is null || !current.Value.IsLapsedAt(now))
+                var seen = await store.FindAsync(SlotsCollections.Bookings, candidate.Id, attemptCt);
+                if (seen is null || !seen.Value.IsLapsedAt(now))
                 {
                     return 0; // Confirmed or cancelled meanwhile.
                 }
-                using var gate = await ledgerGates.EnterAsync(PeriodLedger.IdOf(current.Value.SiteId, current.Value.RunStart), attemptCt);
+                var ledgerId = PeriodLedger.IdOf(seen.Value.SiteId, seen.Value.RunStart);
+                using var gate = await ledgerGates.EnterAsync(ledgerId, attemptCt);
+                // Read again under the gate: another round (a replica's, or this process's) may have lapsed the hold and freed
+                // its place while this one waited, and freeing it twice would be refused by the ledger.
+                var current = await store.FindAsync(SlotsCollections.Bookings, candidate.Id, attemptCt);
+                if (current is null || !current.Value.IsLapsedAt(now))
+                {
+                    return 0;
+                }
+                if (PeriodLedger.IdOf(current.Value.SiteId, current.Value.RunStart) != ledgerId)
+                {
+                    // Moved to another month or site meanwhile: this gate is not its ledger's; read it all again.
+                    throw new ConcurrencyConflictException($"Booking {candidate.Id} moved to another ledger while its lapse waited.");
+                }
                 var expired = current.Value.Lapse(now);
                 var changes = new ChangeSet().Update(SlotsCollections.Bookings, current, expired);
                 await places.FreeAsync(expired, changes, attemptCt);
